@@ -1,0 +1,90 @@
+import type { Command } from 'commander';
+import { getPlan, listPlans, type Plan } from '../../engine/catalog/plans';
+import { backupExitCode, runBackup, type BackupOutcome } from '../../engine/backup/run';
+import { CairnError } from '../../engine/errors';
+import type { CliContext } from '../context';
+import { formatBytes, formatCount, formatDuration } from '../format';
+import { progressLine } from '../progress';
+
+function summary(o: BackupOutcome): string {
+  const b = o.backup;
+  const lines = [
+    `Backup ${b.planName}/${b.stamp} ${b.status === 'complete' ? 'completed' : `completed with ${b.warnings} warning(s)`} in ${formatDuration(b.finishedAt - b.startedAt)}.`,
+    `  ${formatCount(b.files)} files (${formatBytes(b.bytes)}), ${formatCount(b.newFiles)} new or changed (${formatBytes(b.newBytes)}), ${formatCount(b.linkedFiles)} unchanged and linked.`,
+  ];
+  for (const w of o.warnings.slice(0, 20)) lines.push(`  warning: ${w.path}: ${w.message}`);
+  if (o.warnings.length > 20 || b.warnings > o.warnings.length)
+    lines.push(`  ... ${b.warnings - Math.min(20, o.warnings.length)} more warning(s); see: cairn log`);
+  return lines.join('\n');
+}
+
+export function registerBackup(program: Command, ctx: () => CliContext): void {
+  program
+    .command('backup [plan]')
+    .description(
+      'back up a plan now (every plan when none is named); exit 0 done, 1 done with warnings, 2 failed',
+    )
+    .option('--note <text>', 'a note to keep with this backup')
+    .option('--pin', 'never prune this backup')
+    .action(async (name: string | undefined, o: { note?: string; pin?: boolean }) => {
+      const c = ctx();
+      const db = c.catalog();
+      const plans: Plan[] = name ? [getPlan(db, name)] : listPlans(db);
+      if (plans.length === 0) {
+        throw new CairnError(
+          'usage',
+          'There are no plans yet; create one with: cairn plan add NAME --source DIR --dest DIR.',
+        );
+      }
+      const results: unknown[] = [];
+      const ac = new AbortController();
+      const onSignal = () => ac.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        for (const plan of plans) {
+          const line = progressLine();
+          try {
+            const out = await runBackup({
+              db,
+              plan,
+              now: () => c.now(),
+              actor: 'cli',
+              note: o.note,
+              pin: o.pin,
+              signal: ac.signal,
+              onProgress: (p) =>
+                line.update({
+                  files: p.files,
+                  bytes: p.bytes,
+                  currentPath: p.currentPath,
+                  startedAt: p.startedAt,
+                }),
+            });
+            line.done();
+            c.exitCode = Math.max(c.exitCode, backupExitCode(out.backup));
+            results.push({ ...out.backup, warningList: out.warnings });
+            if (!c.json) process.stdout.write(summary(out) + '\n');
+          } catch (e) {
+            line.done();
+            if (plans.length === 1) throw e;
+            c.exitCode = 2;
+            results.push({
+              planName: plan.name,
+              status: 'failed',
+              error: e instanceof Error ? e.message : String(e),
+            });
+            if (!c.json)
+              process.stderr.write(
+                `Backup of ${plan.name} failed: ${e instanceof Error ? e.message : String(e)}\n`,
+              );
+          }
+        }
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+      if (c.json)
+        process.stdout.write(JSON.stringify(plans.length === 1 ? results[0] : results, null, 2) + '\n');
+    });
+}

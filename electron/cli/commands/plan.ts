@@ -1,0 +1,173 @@
+import type { Command } from 'commander';
+import type { Plan } from '../../engine/catalog/plans';
+import { findPlan, listPlans } from '../../engine/catalog/plans';
+import { CairnError } from '../../engine/errors';
+import { createPlan, editPlan, removePlan } from '../../engine/planOps';
+import { collect, intOption, type CliContext } from '../context';
+import { table } from '../format';
+
+interface PlanOpts {
+  dest?: string;
+  source?: string[];
+  exclude?: string[];
+  defaultExcludes?: boolean;
+  schedule?: string;
+  keepLast?: number;
+  keepDaily?: number;
+  keepWeekly?: number;
+  keepMonthly?: number;
+  keepYearly?: number;
+  staleHours?: number;
+  autoPrune?: boolean;
+  name?: string;
+}
+
+function planOptions(cmd: Command, edit: boolean): Command {
+  return cmd
+    .option('--dest <dir>', 'the folder that receives the dated backups')
+    .option(
+      '--source <dir>',
+      edit ? 'a folder to back up (repeat; replaces the list)' : 'a folder to back up (repeat for more)',
+      collect,
+    )
+    .option(
+      '--exclude <pattern>',
+      edit
+        ? '.gitignore-style pattern (repeat; replaces the list)'
+        : '.gitignore-style pattern to leave out (repeat)',
+      collect,
+    )
+    .option('--schedule <cron>', 'when to back up, as cron (default "0 2 * * *", daily at 02:00)')
+    .option('--keep-last <n>', 'keep the newest N backups', intOption('--keep-last'))
+    .option(
+      '--keep-daily <n>',
+      'keep the newest backup of each of the last N days (default 7)',
+      intOption('--keep-daily'),
+    )
+    .option('--keep-weekly <n>', 'keep one backup a week for N weeks (default 4)', intOption('--keep-weekly'))
+    .option(
+      '--keep-monthly <n>',
+      'keep one backup a month for N months (default 12)',
+      intOption('--keep-monthly'),
+    )
+    .option('--keep-yearly <n>', 'keep one backup a year for N years (default 0)', intOption('--keep-yearly'))
+    .option(
+      '--stale-hours <n>',
+      'warn when the last good backup is older than N hours (default 26)',
+      intOption('--stale-hours'),
+    );
+}
+
+/** Plain text description of a plan. */
+export function describePlan(p: Plan): string {
+  return [
+    `Plan ${p.name}`,
+    `  backs up to  ${p.dest}/${p.name}/`,
+    ...p.sources.map((s) => `  source       ${s.path}  (as ${s.label}/)`),
+    `  schedule     ${p.schedule}`,
+    `  keeps        last ${p.keepLast}, daily ${p.keepDaily}, weekly ${p.keepWeekly}, monthly ${p.keepMonthly}, yearly ${p.keepYearly}; pinned backups always`,
+    `  stale after  ${p.staleHours} hours`,
+    `  leaves out   ${p.excludes.length ? p.excludes.join('  ') : '(nothing)'}`,
+  ].join('\n');
+}
+
+export function registerPlan(program: Command, ctx: () => CliContext): void {
+  const plan = program.command('plan').description('create, list, show, change and remove backup plans');
+
+  planOptions(plan.command('add <name>').description('create a plan: which folders, where to, when'), false)
+    .option('--no-default-excludes', 'do not add the default excludes (caches, trash, temporary files)')
+    .action((name: string, o: PlanOpts) => {
+      const c = ctx();
+      const p = createPlan(
+        c.catalog(),
+        {
+          name,
+          dest: o.dest ?? missing('--dest DIR'),
+          sources: o.source ?? missing('--source DIR'),
+          excludes: o.exclude,
+          defaultExcludes: o.defaultExcludes,
+          schedule: o.schedule,
+          keepLast: o.keepLast,
+          keepDaily: o.keepDaily,
+          keepWeekly: o.keepWeekly,
+          keepMonthly: o.keepMonthly,
+          keepYearly: o.keepYearly,
+          staleHours: o.staleHours,
+        },
+        c.now(),
+        'cli',
+      );
+      c.out(p, (v) => `${describePlan(v)}\n\nBack it up now with: cairn backup ${v.name}`);
+    });
+
+  plan
+    .command('list')
+    .description('list the plans')
+    .action(() => {
+      const c = ctx();
+      c.out(listPlans(c.catalog()), (ps) =>
+        ps.length
+          ? table([
+              ['PLAN', 'DESTINATION', 'SOURCES', 'SCHEDULE'],
+              ...ps.map((p) => [p.name, p.dest, p.sources.map((s) => s.path).join(', '), p.schedule]),
+            ])
+          : 'No plans yet. Create one with: cairn plan add NAME --source DIR --dest DIR',
+      );
+    });
+
+  plan
+    .command('show <name>')
+    .description('show one plan, its excludes included')
+    .action((name: string) => {
+      const c = ctx();
+      const p = findPlan(c.catalog(), name);
+      if (!p) throw notFound(name);
+      c.out(p, describePlan);
+    });
+
+  planOptions(plan.command('edit <name>').description('change a plan (only the options given change)'), true)
+    .option('--rename <new>', 'give the plan a new name')
+    .action((name: string, o: PlanOpts & { rename?: string }) => {
+      const c = ctx();
+      const p = editPlan(
+        c.catalog(),
+        name,
+        {
+          name: o.rename,
+          dest: o.dest,
+          sources: o.source,
+          excludes: o.exclude,
+          schedule: o.schedule,
+          keepLast: o.keepLast,
+          keepDaily: o.keepDaily,
+          keepWeekly: o.keepWeekly,
+          keepMonthly: o.keepMonthly,
+          keepYearly: o.keepYearly,
+          staleHours: o.staleHours,
+        },
+        c.now(),
+        'cli',
+      );
+      c.out(p, describePlan);
+    });
+
+  plan
+    .command('remove <name>')
+    .description('forget a plan (its backup folders stay on disk)')
+    .action((name: string) => {
+      const c = ctx();
+      const p = removePlan(c.catalog(), name, c.now(), 'cli');
+      c.out(
+        { removed: p.name, backupsKeptIn: `${p.dest}/${p.name}` },
+        (v) => `Removed plan ${v.removed}; its backups stay in ${v.backupsKeptIn}.`,
+      );
+    });
+}
+
+function missing(what: string): never {
+  throw new CairnError('usage', `plan add needs ${what}.`);
+}
+
+function notFound(name: string): CairnError {
+  return new CairnError('not-found', `There is no plan named "${name}"; see: cairn plan list.`);
+}

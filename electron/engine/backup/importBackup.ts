@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { insertBackup, listBackups, type BackupRecord } from '../catalog/backups';
+import type { Db } from '../catalog/db';
+import type { Plan } from '../catalog/plans';
+import { applyChanges, closeAllOpen } from '../catalog/versions';
+import { escapeField, formatEntry, LineSink, ManifestReader, comparePaths } from './manifest';
+import type { PlanLayout } from './layout';
+import { parseStamp } from './stamp';
+
+/**
+ * Writes the changes between two manifests ("-path" for versions that end, "+entry" for new ones) by
+ * merge-joining them while streaming. Returns the counts of the new manifest and what is new in it.
+ */
+export async function diffManifests(prevFile: string | null, curFile: string, outFile: string) {
+  const cur = await ManifestReader.open(curFile);
+  const prev = prevFile ? await ManifestReader.open(prevFile) : null;
+  const out = new LineSink(outFile, false);
+  const counts = { files: 0, dirs: 0, symlinks: 0, bytes: 0, newFiles: 0, newBytes: 0, entries: 0 };
+  try {
+    for (let e = await cur.peek(); e; e = await cur.peek()) {
+      cur.advance();
+      counts.entries++;
+      if (e.kind === 'f') {
+        counts.files++;
+        counts.bytes += e.size;
+      } else if (e.kind === 'd') counts.dirs++;
+      else counts.symlinks++;
+      let same = false;
+      if (prev) {
+        for (let p = await prev.peek(); p; p = await prev.peek()) {
+          const c = comparePaths(p.path, e.path);
+          if (c > 0) break;
+          prev.advance();
+          if (c === 0) {
+            same =
+              p.kind === e.kind &&
+              p.size === e.size &&
+              p.mtimeMs === e.mtimeMs &&
+              p.mode === e.mode &&
+              p.sha256 === e.sha256 &&
+              p.target === e.target;
+            if (!same) await out.add(`-${escapeField(p.path)}`);
+            break;
+          }
+          await out.add(`-${escapeField(p.path)}`);
+        }
+      }
+      if (!same) {
+        await out.add(`+${formatEntry(e)}`);
+        if (e.kind === 'f') {
+          counts.newFiles++;
+          counts.newBytes += e.size;
+        }
+      }
+    }
+    for (let p = prev ? await prev.peek() : null; p && prev; p = await prev.peek()) {
+      prev.advance();
+      await out.add(`-${escapeField(p.path)}`);
+    }
+    if (!cur.footer || cur.footer.entries !== counts.entries) {
+      throw new Error(`${curFile} is incomplete or damaged`);
+    }
+    await out.finish();
+  } catch (e) {
+    out.abort();
+    throw e;
+  } finally {
+    cur.close();
+    prev?.close();
+  }
+  return { header: cur.header, counts };
+}
+
+/**
+ * Records a complete backup folder found on the destination (from its manifest) in the catalog, after the
+ * newest backup the catalog already has for the plan. Used by `cairn import` and after a crash between the
+ * rename that published a backup and the catalog commit.
+ */
+export async function importBackup(
+  db: Db,
+  plan: Plan,
+  layout: PlanLayout,
+  stamp: string,
+  now: number,
+): Promise<BackupRecord> {
+  const prev = listBackups(db, { planId: plan.id, limit: 1 })[0];
+  if (prev && prev.stamp >= stamp) {
+    throw new Error(`backup ${stamp} is older than the newest one in the catalog (${prev.stamp})`);
+  }
+  const prevManifest = prev ? layout.manifestFile(prev.stamp) : null;
+  const usePrev = prevManifest !== null && fs.existsSync(prevManifest);
+  const tmp = path.join(layout.partial, `import-${stamp}.changes`);
+  fs.mkdirSync(layout.partial, { recursive: true });
+  fs.rmSync(tmp, { force: true });
+  try {
+    const { header, counts } = await diffManifests(
+      usePrev ? prevManifest : null,
+      layout.manifestFile(stamp),
+      tmp,
+    );
+    const st = fs.statSync(layout.backupDir(stamp));
+    return db.transaction(() => {
+      const rec = insertBackup(db, {
+        planId: plan.id,
+        stamp,
+        status: 'complete',
+        startedAt: header.startedAt || parseStamp(stamp),
+        finishedAt: Math.max(st.mtimeMs, header.startedAt || 0) || now,
+        files: counts.files,
+        dirs: counts.dirs,
+        symlinks: counts.symlinks,
+        bytes: counts.bytes,
+        newFiles: counts.newFiles,
+        newBytes: counts.newBytes,
+        linkedFiles: counts.files - counts.newFiles,
+        skipped: 0,
+        warnings: 0,
+        note: 'imported from the destination',
+      });
+      if (!usePrev && prev) closeAllOpen(db, plan.id, prev.id);
+      applyChanges(db, plan.id, rec.id, usePrev ? prev!.id : null, tmp);
+      return rec;
+    })();
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}

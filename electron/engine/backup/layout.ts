@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { isStamp } from './stamp';
+
+/** Where a plan's backups live on the destination (DESIGN.md section 3). */
+export function planLayout(dest: string, planName: string) {
+  const root = path.join(dest, planName);
+  const meta = path.join(root, '.cairn');
+  return {
+    root,
+    meta,
+    manifests: path.join(meta, 'manifests'),
+    partial: path.join(meta, 'partial'),
+    lock: path.join(meta, 'lock'),
+    backupDir: (stamp: string) => path.join(root, stamp),
+    manifestFile: (stamp: string) => path.join(meta, 'manifests', `${stamp}.tsv.gz`),
+  };
+}
+
+export type PlanLayout = ReturnType<typeof planLayout>;
+
+/** Stamps of the backup folders present on the destination, oldest first. */
+export function stampsOnDisk(layout: PlanLayout): string[] {
+  try {
+    return fs.readdirSync(layout.root).filter(isStamp).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Stamps that have a manifest, oldest first. */
+export function manifestStamps(layout: PlanLayout): string[] {
+  try {
+    return fs
+      .readdirSync(layout.manifests)
+      .filter((f) => f.endsWith('.tsv.gz') && isStamp(f.slice(0, -7)))
+      .map((f) => f.slice(0, -7))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Removes a tree even where folders were made read-only (backups keep the source's modes). */
+export function removeTree(p: string): void {
+  try {
+    fs.rmSync(p, { recursive: true, force: true, maxRetries: 2 });
+  } catch {
+    makeWritable(p);
+    fs.rmSync(p, { recursive: true, force: true, maxRetries: 2 });
+  }
+}
+
+function makeWritable(p: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(p);
+  } catch {
+    return;
+  }
+  if (!st.isDirectory()) return;
+  fs.chmodSync(p, (st.mode & 0o7777) | 0o700);
+  for (const n of fs.readdirSync(p)) makeWritable(path.join(p, n));
+}
+
+/** Flushes the destination's file system to disk (syncfs), so a rename never publishes unwritten data. */
+export function syncFileSystem(dir: string): void {
+  // Node has no syncfs(2); coreutils' `sync -f` calls it. fsync of every file would cost a syscall per file.
+  const r = spawnSync('sync', process.platform === 'linux' ? ['-f', dir] : [], { stdio: 'ignore' });
+  if (r.error || r.status !== 0) spawnSync('sync', [], { stdio: 'ignore' });
+}
+
+/** fsyncs a folder so a rename inside it is durable. */
+export function fsyncDir(dir: string): void {
+  if (process.platform === 'win32') return;
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { CairnError, errnoCode } from '../errors';
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  startedAt: number;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return errnoCode(e) === 'EPERM';
+  }
+}
+
+/**
+ * Takes the plan's run lock (an O_EXCL file holding pid and host). A lock left by a process that is gone
+ * (killed, crashed) on this host is taken over at once; proper-lockfile's time-based staleness would make
+ * the run after a kill -9 wait instead.
+ */
+export function acquireLock(file: string, now: number): () => void {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = fs.openSync(file, 'wx', 0o644);
+      const info: LockInfo = { pid: process.pid, host: os.hostname(), startedAt: now };
+      fs.writeSync(fd, JSON.stringify(info));
+      fs.closeSync(fd);
+      return () => {
+        try {
+          const cur = JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
+          if (cur.pid === process.pid) fs.unlinkSync(file);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (e) {
+      if (errnoCode(e) !== 'EEXIST') throw e;
+    }
+    let holder: LockInfo | undefined;
+    try {
+      holder = JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
+    } catch {
+      holder = undefined; // unreadable or half-written: the writer died before finishing it
+    }
+    if (holder && holder.host === os.hostname() && alive(holder.pid)) {
+      throw new CairnError(
+        'locked',
+        `Another backup of this plan is running (process ${holder.pid}, since ${new Date(holder.startedAt).toLocaleString()}); wait for it to finish.`,
+      );
+    }
+    if (holder && holder.host !== os.hostname()) {
+      throw new CairnError(
+        'locked',
+        `This destination is locked by a backup on ${holder.host}; if no backup runs there, delete ${file}.`,
+      );
+    }
+    fs.rmSync(file, { force: true });
+  }
+  throw new CairnError('locked', `Could not take the lock ${file}; try again.`);
+}

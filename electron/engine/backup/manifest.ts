@@ -1,0 +1,342 @@
+import fs from 'node:fs';
+import { once } from 'node:events';
+import zlib from 'node:zlib';
+
+/**
+ * One line of a backup manifest. Paths are relative to the backup folder and start with the source label.
+ * The manifest is tab-separated text (gzipped), one entry per line in walk order, so that standard tools
+ * (zcat, awk, sha256sum) can read it and the next backup can merge-join against it while streaming.
+ */
+export interface ManifestEntry {
+  kind: 'f' | 'd' | 'l';
+  path: string;
+  size: number;
+  mtimeMs: number;
+  mode: number;
+  sha256: string | null;
+  target: string | null;
+  /** The source file's identity when it was read ("dev:ino"), to spot changes without reading. */
+  ino: string | null;
+  ctimeMs: number | null;
+  /** 's': copied with SQLite's online backup API. */
+  flags: string;
+}
+
+export interface ManifestHeader {
+  version: number;
+  plan: string;
+  stamp: string;
+  startedAt: number;
+  sources: { label: string; path: string }[];
+}
+
+export interface ManifestFooter {
+  entries: number;
+  files: number;
+  bytes: number;
+}
+
+export const MANIFEST_VERSION = 1;
+
+const ESC: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const UNESC: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
+
+/** Escapes a path for one manifest field (backslash, tab, newline, carriage return). */
+export function escapeField(s: string): string {
+  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESC[c]!) : s;
+}
+
+/** Reverses escapeField. */
+export function unescapeField(s: string): string {
+  return s.includes('\\') ? s.replace(/\\(.)/g, (_, c: string) => UNESC[c] ?? c) : s;
+}
+
+/** Orders paths as the walk visits them: component by component, so "a/b" sorts before "a.txt". */
+export function comparePaths(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x === 47) x = -1;
+    if (y === 47) y = -1;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/** Formats one entry as a manifest line (without the newline). */
+export function formatEntry(e: ManifestEntry): string {
+  return [
+    e.kind,
+    escapeField(e.path),
+    String(e.size),
+    String(e.mtimeMs),
+    e.mode.toString(8),
+    e.sha256 ?? '-',
+    e.target === null ? '-' : escapeField(e.target),
+    e.ino ?? '-',
+    e.ctimeMs === null ? '-' : String(e.ctimeMs),
+    e.flags || '-',
+  ].join('\t');
+}
+
+/** Parses one manifest entry line; throws on a malformed line. */
+export function parseEntry(line: string): ManifestEntry {
+  const f = line.split('\t');
+  if (f.length !== 10 || (f[0] !== 'f' && f[0] !== 'd' && f[0] !== 'l')) {
+    throw new Error(`malformed manifest line: ${line.slice(0, 80)}`);
+  }
+  const [kind, p, size, mtime, mode, sha, target, ino, ctime, flags] = f as ['f' | 'd' | 'l', ...string[]];
+  return {
+    kind,
+    path: unescapeField(p!),
+    size: Number(size),
+    mtimeMs: Number(mtime),
+    mode: parseInt(mode!, 8),
+    sha256: sha === '-' ? null : sha!,
+    target: target === '-' ? null : unescapeField(target!),
+    ino: ino === '-' ? null : ino!,
+    ctimeMs: ctime === '-' ? null : Number(ctime),
+    flags: flags === '-' ? '' : flags!,
+  };
+}
+
+function headerLines(h: ManifestHeader): string {
+  const lines = [
+    `#cairn-manifest\t${h.version}`,
+    `#plan\t${escapeField(h.plan)}`,
+    `#stamp\t${h.stamp}`,
+    `#started\t${h.startedAt}`,
+    '#columns\tkind\tpath\tsize\tmtime_ms\tmode_octal\tsha256\tsymlink_target\tsource_ino\tsource_ctime_ms\tflags',
+    ...h.sources.map((s) => `#source\t${escapeField(s.label)}\t${escapeField(s.path)}`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** Streams text lines to a file (gzipped or plain), batching and honouring back-pressure so memory stays flat. */
+export class LineSink {
+  private buf: string[] = [];
+  private bufLen = 0;
+  private readonly head: NodeJS.WritableStream;
+  private readonly out: fs.WriteStream;
+  private readonly done: Promise<void>;
+
+  constructor(
+    readonly file: string,
+    gzip: boolean,
+  ) {
+    this.out = fs.createWriteStream(file, { flags: 'wx' });
+    const gz = gzip ? zlib.createGzip({ level: 1 }) : null;
+    if (gz) gz.pipe(this.out);
+    this.head = gz ?? this.out;
+    this.done = new Promise((resolve, reject) => {
+      this.out.on('close', resolve);
+      this.out.on('error', reject);
+      gz?.on('error', reject);
+    });
+    this.done.catch(() => undefined);
+  }
+
+  /** Adds one line; await the result only when it is a promise (the stream wants a pause). */
+  add(line: string): Promise<void> | undefined {
+    this.buf.push(line);
+    this.bufLen += line.length + 1;
+    return this.bufLen >= 64 * 1024 ? this.flush() : undefined;
+  }
+
+  private flush(): Promise<void> | undefined {
+    if (this.buf.length === 0) return undefined;
+    const chunk = this.buf.join('\n') + '\n';
+    this.buf = [];
+    this.bufLen = 0;
+    if (this.head.write(chunk)) return undefined;
+    return Promise.race([once(this.head as NodeJS.EventEmitter, 'drain').then(() => undefined), this.done]);
+  }
+
+  /** Writes the last lines, closes the file and fsyncs it. */
+  async finish(last?: string): Promise<void> {
+    if (last !== undefined) this.buf.push(last);
+    await this.flush();
+    this.head.end();
+    await this.done;
+    const fd = fs.openSync(this.file, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Stops writing (the run failed); the caller removes the file. */
+  abort(): void {
+    (this.head as fs.WriteStream).destroy();
+    this.out.destroy();
+  }
+}
+
+/** Streams a backup's manifest to its gzip file. */
+export class ManifestWriter {
+  private readonly sink: LineSink;
+  entries = 0;
+  files = 0;
+  bytes = 0;
+
+  constructor(file: string, header: ManifestHeader) {
+    this.sink = new LineSink(file, true);
+    void this.sink.add(headerLines(header).trimEnd());
+  }
+
+  /** Adds one entry; await the result only when it is a promise. */
+  add(e: ManifestEntry): Promise<void> | undefined {
+    this.entries++;
+    if (e.kind === 'f') {
+      this.files++;
+      this.bytes += e.size;
+    }
+    return this.sink.add(formatEntry(e));
+  }
+
+  /** Writes the footer (which marks the file whole), closes and fsyncs it. */
+  async finish(): Promise<ManifestFooter> {
+    const footer = { entries: this.entries, files: this.files, bytes: this.bytes };
+    await this.sink.finish(`#end\t${footer.entries}\t${footer.files}\t${footer.bytes}`);
+    return footer;
+  }
+
+  abort(): void {
+    this.sink.abort();
+  }
+}
+
+/**
+ * Reads a manifest entry by entry while streaming. `peek()` and `next()` answer synchronously when a line
+ * is already buffered, so the backup walk only waits when the decompressor has fallen behind.
+ */
+export class ManifestReader {
+  header: ManifestHeader = { version: 0, plan: '', stamp: '', startedAt: 0, sources: [] };
+  footer: ManifestFooter | null = null;
+  private readonly it: AsyncIterator<Buffer>;
+  private lines: string[] = [];
+  private pos = 0;
+  private rest = '';
+  private ended = false;
+  private current: ManifestEntry | null | undefined;
+
+  private constructor(readonly file: string) {
+    const stream = fs.createReadStream(file).pipe(zlib.createGunzip());
+    this.it = stream[Symbol.asyncIterator]();
+  }
+
+  /** Opens a manifest and reads its header lines. */
+  static async open(file: string): Promise<ManifestReader> {
+    const r = new ManifestReader(file);
+    await r.fill();
+    const first = r.lines[r.pos];
+    if (!first?.startsWith('#cairn-manifest\t')) throw new Error(`${file} is not a Cairn manifest`);
+    r.header.version = Number(first.split('\t')[1]);
+    if (r.header.version !== MANIFEST_VERSION) {
+      throw new Error(
+        `${file} has manifest version ${r.header.version}; this Cairn reads ${MANIFEST_VERSION}`,
+      );
+    }
+    // Header lines come first; consume them.
+    for (;;) {
+      if (r.pos >= r.lines.length && !(await r.fill())) break;
+      const line = r.lines[r.pos]!;
+      if (!line.startsWith('#') || line.startsWith('#end\t')) break;
+      r.pos++;
+      r.readMeta(line);
+    }
+    return r;
+  }
+
+  private readMeta(line: string): void {
+    const f = line.split('\t');
+    switch (f[0]) {
+      case '#plan':
+        this.header.plan = unescapeField(f[1] ?? '');
+        break;
+      case '#stamp':
+        this.header.stamp = f[1] ?? '';
+        break;
+      case '#started':
+        this.header.startedAt = Number(f[1]);
+        break;
+      case '#source':
+        this.header.sources.push({ label: unescapeField(f[1] ?? ''), path: unescapeField(f[2] ?? '') });
+        break;
+      case '#end':
+        this.footer = { entries: Number(f[1]), files: Number(f[2]), bytes: Number(f[3]) };
+        break;
+    }
+  }
+
+  private async fill(): Promise<boolean> {
+    while (!this.ended) {
+      const r = await this.it.next();
+      if (r.done) {
+        this.ended = true;
+        if (this.rest) this.lines.push(this.rest);
+        this.rest = '';
+        break;
+      }
+      const parts = (this.rest + r.value.toString('utf8')).split('\n');
+      this.rest = parts.pop()!;
+      if (parts.length) {
+        this.lines = this.pos < this.lines.length ? this.lines.slice(this.pos).concat(parts) : parts;
+        this.pos = 0;
+        return true;
+      }
+    }
+    return this.pos < this.lines.length;
+  }
+
+  /** The next entry without consuming it, synchronously if buffered; null at the end. */
+  peekSync(): ManifestEntry | null | undefined {
+    if (this.current !== undefined) return this.current;
+    while (this.pos < this.lines.length) {
+      const line = this.lines[this.pos++]!;
+      if (line.startsWith('#')) {
+        this.readMeta(line);
+        continue;
+      }
+      if (line === '') continue;
+      this.current = parseEntry(line);
+      return this.current;
+    }
+    if (this.ended) return (this.current = null);
+    return undefined;
+  }
+
+  /** The next entry without consuming it; null at the end. */
+  async peek(): Promise<ManifestEntry | null> {
+    for (;;) {
+      const e = this.peekSync();
+      if (e !== undefined) return e;
+      await this.fill();
+    }
+  }
+
+  /** Consumes the entry last peeked. */
+  advance(): void {
+    this.current = undefined;
+  }
+
+  /** Reads the rest and reports whether the footer was present and matched (the file is whole). */
+  async readAll(onEntry?: (e: ManifestEntry) => void): Promise<void> {
+    let count = 0;
+    for (let e = await this.peek(); e; e = await this.peek()) {
+      onEntry?.(e);
+      count++;
+      this.advance();
+    }
+    if (!this.footer) throw new Error(`${this.file} is incomplete (no end line)`);
+    if (this.footer.entries !== count) throw new Error(`${this.file} is damaged (entry count differs)`);
+  }
+
+  /** Stops reading early. */
+  close(): void {
+    void this.it.return?.();
+  }
+}

@@ -1,0 +1,296 @@
+import fs from 'node:fs';
+import { logActivity } from '../catalog/activity';
+import {
+  insertBackup,
+  insertWarnings,
+  latestGoodBackup,
+  listBackups,
+  type BackupRecord,
+} from '../catalog/backups';
+import type { Db } from '../catalog/db';
+import type { Plan } from '../catalog/plans';
+import { applyChanges, closeAllOpen } from '../catalog/versions';
+import { CairnError, describeError, errnoCode } from '../errors';
+import { checkPlanFolders } from './checks';
+import { excludeMatcher } from './excludes';
+import { importBackup } from './importBackup';
+import { acquireLock } from './lock';
+import {
+  fsyncDir,
+  manifestStamps,
+  planLayout,
+  removeTree,
+  stampsOnDisk,
+  syncFileSystem,
+  type PlanLayout,
+} from './layout';
+import { LineSink, ManifestReader, ManifestWriter } from './manifest';
+import { formatStamp } from './stamp';
+import { destError, Walker, type Warning, type WalkStats } from './walk';
+
+export interface BackupProgress extends WalkStats {
+  planName: string;
+  stamp: string;
+  startedAt: number;
+  /** The previous backup's totals, for an estimate of what is left. */
+  expectedFiles: number | null;
+  expectedBytes: number | null;
+}
+
+export interface BackupRunOptions {
+  db: Db;
+  plan: Plan;
+  now: () => number;
+  /** Who asked: "cli", "schedule", "ui". */
+  actor: string;
+  note?: string;
+  pin?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: BackupProgress) => void;
+}
+
+export interface BackupOutcome {
+  backup: BackupRecord;
+  warnings: Warning[];
+}
+
+/** Exit code for a finished run: 0 done, 1 done with warnings. */
+export function backupExitCode(b: BackupRecord): number {
+  return b.status === 'complete' ? 0 : b.status === 'warnings' ? 1 : 2;
+}
+
+function uniqueStamp(layout: PlanLayout, taken: Set<string>, ms: number): string {
+  for (let t = ms; ; t += 1000) {
+    const s = formatStamp(t);
+    if (!taken.has(s) && !fs.existsSync(layout.backupDir(s))) return s;
+  }
+}
+
+/** Brings the catalog and the destination into agreement after a crash: see DESIGN.md section 1. */
+export async function reconcile(db: Db, plan: Plan, layout: PlanLayout, now: number): Promise<string[]> {
+  const notes: string[] = [];
+  removeTree(layout.partial);
+  fs.mkdirSync(layout.partial, { recursive: true });
+  const known = new Set(listBackups(db, { planId: plan.id }).map((b) => b.stamp));
+  const folders = new Set(stampsOnDisk(layout));
+  for (const stamp of manifestStamps(layout)) {
+    if (known.has(stamp)) continue;
+    if (!folders.has(stamp)) {
+      // Published manifest, folder never renamed: the run died in between. The folder was in partial/.
+      fs.rmSync(layout.manifestFile(stamp), { force: true });
+      continue;
+    }
+    try {
+      await importBackup(db, plan, layout, stamp, now);
+      notes.push(`recorded backup ${stamp}, which finished before Cairn stopped`);
+    } catch (e) {
+      notes.push(`left backup folder ${stamp} out of the catalog: ${describeError(e)}`);
+    }
+  }
+  return notes;
+}
+
+/**
+ * Makes one backup of a plan: a complete, dated folder under the destination that becomes visible only by
+ * an atomic rename once everything is written and synced, then recorded in the catalog.
+ */
+export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
+  const { db, plan } = o;
+  const startedAt = o.now();
+  const layout = planLayout(plan.dest, plan.name);
+  let stamp = formatStamp(startedAt);
+  let walker: Walker | null = null;
+  let release: (() => void) | null = null;
+  const partialFiles: string[] = [];
+  const sinks: { abort(): void }[] = [];
+  const base: { reader: ManifestReader | null } = { reader: null };
+  try {
+    checkPlanFolders(plan);
+    try {
+      fs.mkdirSync(layout.manifests, { recursive: true });
+      fs.mkdirSync(layout.partial, { recursive: true });
+    } catch (e) {
+      throw destError(
+        errnoCode(e) === 'EACCES'
+          ? new CairnError(
+              'dest-unwritable',
+              `The backup folder ${plan.dest} cannot be written; check its permissions.`,
+            )
+          : e,
+        layout.meta,
+      );
+    }
+    release = acquireLock(layout.lock, startedAt);
+    const notes = await reconcile(db, plan, layout, startedAt);
+    for (const n of notes)
+      logActivity(db, {
+        at: o.now(),
+        planId: plan.id,
+        kind: 'backup',
+        level: 'warning',
+        actor: o.actor,
+        message: n,
+      });
+
+    stamp = uniqueStamp(layout, new Set(listBackups(db, { planId: plan.id }).map((b) => b.stamp)), startedAt);
+    const prev = latestGoodBackup(db, plan.id);
+    const outRoot = `${layout.partial}/${stamp}`;
+    const manifestTmp = `${layout.partial}/${stamp}.tsv.gz`;
+    const changesFile = `${layout.partial}/${stamp}.changes`;
+    partialFiles.push(outRoot, manifestTmp, changesFile);
+    fs.mkdirSync(outRoot);
+
+    let baseRoot: string | null = null;
+    if (prev && fs.existsSync(layout.backupDir(prev.stamp))) {
+      try {
+        base.reader = await ManifestReader.open(layout.manifestFile(prev.stamp));
+        baseRoot = layout.backupDir(prev.stamp);
+      } catch (e) {
+        logActivity(db, {
+          at: o.now(),
+          planId: plan.id,
+          kind: 'backup',
+          level: 'warning',
+          actor: o.actor,
+          message: `The previous backup's manifest could not be read (${describeError(e)}); every file is copied again.`,
+        });
+      }
+    }
+    const manifest = new ManifestWriter(manifestTmp, {
+      version: 1,
+      plan: plan.name,
+      stamp,
+      startedAt,
+      sources: plan.sources,
+    });
+    const changes = new LineSink(changesFile, false);
+    sinks.push(manifest, changes);
+    logActivity(db, {
+      at: startedAt,
+      planId: plan.id,
+      kind: 'backup',
+      actor: o.actor,
+      message: `Backup ${stamp} started`,
+    });
+
+    walker = new Walker({
+      outRoot,
+      baseRoot,
+      base: base.reader,
+      manifest,
+      changes,
+      signal: o.signal,
+      onProgress: o.onProgress
+        ? (s) =>
+            o.onProgress!({
+              ...s,
+              planName: plan.name,
+              stamp,
+              startedAt,
+              expectedFiles: prev?.files ?? null,
+              expectedBytes: prev?.bytes ?? null,
+            })
+        : undefined,
+    });
+    const matcher = excludeMatcher(plan.excludes);
+    await walker.run(plan.sources.map((s) => ({ ...s, matcher })));
+    await manifest.finish();
+    await changes.finish();
+    base.reader?.close();
+    o.signal?.throwIfAborted();
+
+    // Publish: data on disk first, then the manifest, then the folder (DESIGN.md section 1).
+    syncFileSystem(layout.root);
+    fs.renameSync(manifestTmp, layout.manifestFile(stamp));
+    fsyncDir(layout.manifests);
+    fs.renameSync(outRoot, layout.backupDir(stamp));
+    fsyncDir(layout.root);
+
+    const s = walker.stats;
+    const backup = db.transaction(() => {
+      const rec = insertBackup(db, {
+        planId: plan.id,
+        stamp,
+        status: s.warnings > 0 ? 'warnings' : 'complete',
+        startedAt,
+        finishedAt: o.now(),
+        files: s.files,
+        dirs: s.dirs,
+        symlinks: s.symlinks,
+        bytes: s.bytes,
+        newFiles: s.newFiles,
+        newBytes: s.newBytes,
+        linkedFiles: s.linkedFiles,
+        skipped: s.skipped,
+        warnings: s.warnings,
+        note: o.note ?? null,
+        pinned: o.pin ?? false,
+      });
+      if (prev && !baseRoot) closeAllOpen(db, plan.id, prev.id);
+      applyChanges(db, plan.id, rec.id, prev ? prev.id : null, changesFile);
+      insertWarnings(db, rec.id, walker!.warnings);
+      logActivity(db, {
+        at: o.now(),
+        planId: plan.id,
+        backupId: rec.id,
+        kind: 'backup',
+        level: rec.status === 'complete' ? 'info' : 'warning',
+        actor: o.actor,
+        message:
+          `Backup ${stamp} ${rec.status === 'complete' ? 'completed' : `completed with ${s.warnings} warning(s)`}: ` +
+          `${s.files} files, ${s.newFiles} new or changed (${s.newBytes} bytes)`,
+        details: { warnings: walker!.warnings.slice(0, 20) },
+      });
+      return rec;
+    })();
+    fs.rmSync(changesFile, { force: true });
+    return { backup, warnings: walker.warnings };
+  } catch (e) {
+    await walker?.settle();
+    for (const s of sinks) s.abort();
+    base.reader?.close();
+    if (release) for (const f of partialFiles) removeTree(f);
+    if (!(e instanceof CairnError && e.code === 'locked')) recordFailure(o, stamp, startedAt, walker, e);
+    throw e;
+  } finally {
+    release?.();
+  }
+}
+
+function recordFailure(
+  o: BackupRunOptions,
+  stamp: string,
+  startedAt: number,
+  walker: Walker | null,
+  e: unknown,
+): void {
+  const s = walker?.stats;
+  const cancelled = (e instanceof CairnError && e.code === 'cancelled') || o.signal?.aborted;
+  const message = cancelled ? 'The backup was cancelled; nothing was kept.' : describeError(e);
+  insertBackup(o.db, {
+    planId: o.plan.id,
+    stamp,
+    status: 'failed',
+    startedAt,
+    finishedAt: o.now(),
+    files: s?.files ?? 0,
+    dirs: s?.dirs ?? 0,
+    symlinks: s?.symlinks ?? 0,
+    bytes: s?.bytes ?? 0,
+    newFiles: s?.newFiles ?? 0,
+    newBytes: s?.newBytes ?? 0,
+    linkedFiles: s?.linkedFiles ?? 0,
+    skipped: s?.skipped ?? 0,
+    warnings: s?.warnings ?? 0,
+    note: o.note ?? null,
+    error: message,
+  });
+  logActivity(o.db, {
+    at: o.now(),
+    planId: o.plan.id,
+    kind: 'backup',
+    level: cancelled ? 'warning' : 'error',
+    actor: o.actor,
+    message: `Backup ${cancelled ? 'cancelled' : 'failed'}: ${message}`,
+  });
+}

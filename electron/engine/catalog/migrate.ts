@@ -1,0 +1,31 @@
+import type Database from 'better-sqlite3';
+import { migration0001 } from './migrations/0001-init';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: (db: Database.Database) => void;
+}
+
+/** Every migration, in order; a new one is a new numbered file appended here. */
+export const migrations: readonly Migration[] = [migration0001];
+
+/** Applies each migration newer than `PRAGMA user_version`, each in its own transaction. */
+export function migrate(db: Database.Database, upTo = migrations.at(-1)?.version ?? 0): number {
+  let current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new Error(
+      `This catalog was written by a newer Cairn (schema ${current}, this one knows ${latest}); update Cairn.`,
+    );
+  }
+  for (const m of migrations) {
+    if (m.version <= current || m.version > upTo) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+    current = m.version;
+  }
+  return current;
+}

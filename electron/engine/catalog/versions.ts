@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import { parseEntry, unescapeField, type ManifestEntry } from '../backup/manifest';
+import type { Db } from './db';
+
+export interface FileVersion {
+  id: number;
+  path: string;
+  name: string;
+  kind: 'f' | 'd' | 'l';
+  size: number;
+  mtimeMs: number;
+  mode: number;
+  sha256: string | null;
+  target: string | null;
+  firstBackup: number;
+  lastBackup: number | null;
+}
+
+/** Splits a manifest path into the parent folder ('' at the top) and the name. */
+export function splitPath(p: string): { parent: string; name: string } {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? { parent: '', name: p } : { parent: p.slice(0, i), name: p.slice(i + 1) };
+}
+
+/** Reads a text file line by line synchronously, in chunks (for use inside a SQLite transaction). */
+export function* readLinesSync(file: string): Generator<string> {
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let rest = '';
+  try {
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const parts = (rest + buf.toString('utf8', 0, n)).split('\n');
+      rest = parts.pop()!;
+      yield* parts;
+    }
+    if (rest) yield rest;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Prepared statements for recording versions. */
+export function versionWriter(db: Db, planId: number) {
+  const ins = db.prepare(
+    `INSERT INTO file_versions (plan_id, parent, name, kind, size, mtime_ms, mode, sha256, target, first_backup)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const close = db.prepare(
+    `UPDATE file_versions SET last_backup = ? WHERE plan_id = ? AND parent = ? AND name = ? AND last_backup IS NULL`,
+  );
+  return {
+    open(e: ManifestEntry, backupId: number): void {
+      const { parent, name } = splitPath(e.path);
+      ins.run(planId, parent, name, e.kind, e.size, e.mtimeMs, e.mode, e.sha256, e.target, backupId);
+    },
+    close(path: string, lastBackupId: number): void {
+      const { parent, name } = splitPath(path);
+      close.run(lastBackupId, planId, parent, name);
+    },
+  };
+}
+
+/**
+ * Applies a run's changes file: "-path" ends the version that was in the previous backup, "+entry" starts
+ * a new one. Call inside the transaction that records the backup.
+ */
+export function applyChanges(
+  db: Db,
+  planId: number,
+  backupId: number,
+  prevId: number | null,
+  file: string,
+): void {
+  const w = versionWriter(db, planId);
+  for (const line of readLinesSync(file)) {
+    if (line.startsWith('+')) w.open(parseEntry(line.slice(1)), backupId);
+    else if (line.startsWith('-')) {
+      if (prevId !== null) w.close(unescapeField(line.slice(1)), prevId);
+    } else if (line) throw new Error(`malformed changes line: ${line.slice(0, 80)}`);
+  }
+}
+
+/** Ends every open version of a plan at the given backup (used when a run had no previous manifest). */
+export function closeAllOpen(db: Db, planId: number, lastBackupId: number): void {
+  db.prepare('UPDATE file_versions SET last_backup = ? WHERE plan_id = ? AND last_backup IS NULL').run(
+    lastBackupId,
+    planId,
+  );
+}
+
+interface VersionRow {
+  id: number;
+  parent: string;
+  name: string;
+  kind: 'f' | 'd' | 'l';
+  size: number;
+  mtime_ms: number;
+  mode: number;
+  sha256: string | null;
+  target: string | null;
+  first_backup: number;
+  last_backup: number | null;
+}
+
+function toVersion(r: VersionRow): FileVersion {
+  return {
+    id: r.id,
+    path: r.parent ? `${r.parent}/${r.name}` : r.name,
+    name: r.name,
+    kind: r.kind,
+    size: r.size,
+    mtimeMs: r.mtime_ms,
+    mode: r.mode,
+    sha256: r.sha256,
+    target: r.target,
+    firstBackup: r.first_backup,
+    lastBackup: r.last_backup,
+  };
+}
+
+const IN_BACKUP = 'first_backup <= @b AND (last_backup IS NULL OR last_backup >= @b)';
+
+/** What one folder of a backup holds, from the catalog (no disk reads), by name. */
+export function listFolder(
+  db: Db,
+  planId: number,
+  backupId: number,
+  parent: string,
+  opts: { offset?: number; limit?: number } = {},
+): FileVersion[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM file_versions WHERE plan_id = @p AND parent = @parent AND ${IN_BACKUP}
+       ORDER BY name LIMIT @limit OFFSET @offset`,
+    )
+    .all({
+      p: planId,
+      parent,
+      b: backupId,
+      limit: opts.limit ?? -1,
+      offset: opts.offset ?? 0,
+    }) as VersionRow[];
+  return rows.map(toVersion);
+}
+
+/** Every entry of a backup under a path (or all), in no particular order, streamed. */
+export function* iterateBackup(db: Db, planId: number, backupId: number, under = ''): Generator<FileVersion> {
+  const stmt = under
+    ? db.prepare(
+        `SELECT * FROM file_versions WHERE plan_id = @p AND ${IN_BACKUP}
+         AND (parent = @u OR parent LIKE @like ESCAPE '\\' OR (parent || '/' || name) = @u)`,
+      )
+    : db.prepare(`SELECT * FROM file_versions WHERE plan_id = @p AND ${IN_BACKUP}`);
+  const like = under.replace(/[\\%_]/g, (c) => '\\' + c) + '/%';
+  for (const r of stmt.iterate({ p: planId, b: backupId, u: under, like }) as Iterable<VersionRow>) {
+    yield toVersion(r);
+  }
+}

@@ -1,0 +1,21 @@
+// Bundles the Node side (CLI, server, Electron main and preload) with esbuild; the renderer is built by Vite.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+rmSync('dist/cli.mjs', { force: true });
+await build({
+  ...common,
+  entryPoints: { cli: 'electron/cli/main.ts' },
+  outdir: 'dist',
+  format: 'esm',
+  outExtension: { '.js': '.mjs' },
+});

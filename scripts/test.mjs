@@ -1,0 +1,62 @@
+// `npm test`: build, typecheck (Node and web), lint with zero warnings, then every test (unit, integration,
+// end to end) with vitest. Ends with one plain line "N passed, N failed" that CI reads.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const bin = (name) => path.join('node_modules', '.bin', name);
+const extra = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+
+function step(label, cmd, args, env = {}) {
+  process.stdout.write(`\n== ${label}\n`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  const ok = r.status === 0;
+  if (ok) passed++;
+  else {
+    failed++;
+    process.stdout.write(`-- ${label} FAILED (exit ${r.status ?? r.signal})\n`);
+  }
+  return ok;
+}
+
+// Tests run under plain Node: make sure better-sqlite3 is built for Node's ABI (npm start may have
+// rebuilt it for Electron's).
+step('native modules for Node', process.execPath, ['scripts/native.mjs', 'node']);
+step('build', process.execPath, ['scripts/build.mjs']);
+if (extra.length === 0) {
+  step('typecheck (node)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']);
+  step('typecheck (web)', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']);
+  step('lint', bin('eslint'), ['--max-warnings', '0', '.']);
+  step('format (prettier --check; fix with npm run format)', bin('prettier'), [
+    '--check',
+    '--log-level',
+    'warn',
+    '.',
+  ]);
+}
+
+const outDir = mkdtempSync(path.join(tmpdir(), 'cairn-vitest-'));
+const report = path.join(outDir, 'report.json');
+process.stdout.write('\n== tests\n');
+const vt = spawnSync(
+  bin('vitest'),
+  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra],
+  {
+    stdio: 'inherit',
+  },
+);
+let testsFailed = 0;
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  passed += r.numPassedTests;
+  testsFailed = r.numFailedTests + (r.numFailedTestSuites ?? 0);
+}
+// A run that failed without a failing test (a crash, a missing report) still fails.
+if (vt.status !== 0 && testsFailed === 0) testsFailed = 1;
+failed += testsFailed;
+rmSync(outDir, { recursive: true, force: true });
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.exitCode = failed > 0 ? 1 : 0;

@@ -1,0 +1,56 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const CLI = path.resolve(__dirname, '../../bin/cairn.mjs');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
+  uid?: number;
+  gid?: number;
+  cwd?: string;
+}
+
+/** Runs the real `cairn` command (the built bundle) to completion. */
+export function cairn(args: string[], o: CliOptions): CliResult {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CAIRN_DATA_DIR: o.dataDir, ...o.env },
+    uid: o.uid,
+    gid: o.gid,
+    cwd: o.cwd,
+    timeout: 300_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs `cairn ... --json` and parses stdout. */
+export function cairnJson<T = unknown>(
+  args: string[],
+  o: CliOptions,
+): { code: number; value: T; stderr: string } {
+  const r = cairn(['--json', ...args], o);
+  let value: T;
+  try {
+    value = JSON.parse(r.stdout) as T;
+  } catch {
+    throw new Error(`cairn ${args.join(' ')} printed no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+  }
+  return { code: r.code, value, stderr: r.stderr };
+}
+
+/** Starts `cairn` without waiting (to kill it mid-run). */
+export function cairnSpawn(args: string[], o: CliOptions): ChildProcess {
+  return spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, CAIRN_DATA_DIR: o.dataDir, ...o.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    uid: o.uid,
+    gid: o.gid,
+  });
+}
