@@ -121,6 +121,7 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
       );
     }
     release = acquireLock(layout.lock, startedAt);
+    writePlanFile(layout, plan);
     const notes = await reconcile(db, plan, layout, startedAt);
     for (const n of notes)
       logActivity(db, {
@@ -255,6 +256,17 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
   } finally {
     release?.();
   }
+}
+
+/**
+ * Keeps the plan's settings beside its backups (.cairn/plan.json), so `cairn import` on a new machine gets
+ * back the sources, excludes, schedule and retention, not only the backups.
+ */
+export function writePlanFile(layout: PlanLayout, plan: Plan): void {
+  const { id: _id, createdAt: _c, updatedAt: _u, ...settings } = plan;
+  const tmp = `${layout.meta}/plan.json.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify({ version: 1, ...settings }, null, 2) + '\n');
+  fs.renameSync(tmp, `${layout.meta}/plan.json`);
 }
 
 function recordFailure(
