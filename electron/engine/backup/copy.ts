@@ -21,6 +21,20 @@ export function isSqliteHeader(buf: Buffer, n: number): boolean {
   return n >= 100 && buf.subarray(0, 16).equals(SQLITE_MAGIC);
 }
 
+/** Reads a file's first bytes to tell whether it is a SQLite database (false when it cannot be read). */
+export function isSqliteFile(file: string): boolean {
+  let fd = -1;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | O_NOFOLLOW);
+    const head = Buffer.alloc(100);
+    return isSqliteHeader(head, fs.readSync(fd, head, 0, 100, 0));
+  } catch {
+    return false;
+  } finally {
+    if (fd >= 0) fs.closeSync(fd);
+  }
+}
+
 /** Signals that the source turned out to be a SQLite database, to be copied with the backup API instead. */
 export class IsSqlite extends Error {}
 

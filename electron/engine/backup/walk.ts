@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { CairnError, describeError, errnoCode } from '../errors';
-import { copyFileAsync, copyFileSync, copySqlite, IsSqlite, SYNC_COPY_MAX, type CopyResult } from './copy';
+import {
+  copyFileAsync,
+  copyFileSync,
+  copySqlite,
+  IsSqlite,
+  isSqliteFile,
+  SYNC_COPY_MAX,
+  type CopyResult,
+} from './copy';
 import type { ExcludeMatcher } from './excludes';
 import {
   comparePaths,
@@ -123,6 +131,8 @@ export class Walker {
   private inFlight = new Set<Promise<void>>();
   private deferredDirs: DirFinish[] = [];
   private dirStack: DirFinish[] = [];
+  /** Databases copied with the backup API: their -wal/-shm/-journal files are already inside the copy. */
+  private readonly sqliteCopied = new Set<string>();
   private tick = 0;
   private lastProgress = 0;
 
@@ -252,6 +262,12 @@ export class Walker {
   }
 
   private async file(abs: string, rel: string, st: fs.Stats): Promise<void> {
+    const sidecar = /-(wal|shm|journal)$/.exec(rel);
+    if (sidecar && this.sqliteCopied.has(rel.slice(0, sidecar.index))) {
+      // Copying it raw beside the consistent snapshot could make SQLite replay stale pages into it.
+      await this.match(rel);
+      return;
+    }
     const prev = await this.match(rel);
     const out = `${this.o.outRoot}/${rel}`;
     const mode = st.mode & 0o7777;
@@ -280,8 +296,10 @@ export class Walker {
         // The previous copy is gone or cannot take another link: copy instead.
       }
     }
-    if (st.size <= SYNC_COPY_MAX) {
-      const entry = await this.copyWithRetry(abs, rel, out, st, true);
+    if (st.size <= SYNC_COPY_MAX || isSqliteFile(abs)) {
+      // Databases are copied before their -wal/-shm siblings are reached, so we know to leave those out.
+      const entry = await this.copyWithRetry(abs, rel, out, st, st.size <= SYNC_COPY_MAX);
+      if (entry?.flags.includes('s')) this.sqliteCopied.add(rel);
       await this.push(entry, prev);
       return;
     }
