@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { Count, Millis, PlanName, Stamp } from './common';
+
+/** A plan's state in words a user can act on; `waiting-disk` is an unplugged backup disk. */
+export const HealthState = z.enum(['healthy', 'attention', 'failing', 'waiting-disk']);
+
+export const WatchState = z.object({
+  state: z.enum(['off', 'starting', 'watching', 'failed']),
+  /** Why watching stopped, and that Cairn scans at backup time instead. */
+  message: z.string().nullable(),
+});
+
+export const RunProgress = z.object({
+  runId: z.string(),
+  planName: PlanName,
+  /** Queued runs wait for the run before them; one run at a time. */
+  phase: z.enum(['queued', 'running', 'cancelling']),
+  actor: z.string(),
+  stamp: Stamp.nullable(),
+  startedAt: Millis.nullable(),
+  files: Count,
+  bytes: Count,
+  newFiles: Count,
+  newBytes: Count,
+  linkedFiles: Count,
+  skipped: Count,
+  warnings: Count,
+  currentPath: z.string(),
+  elapsedMs: Count,
+  /** Bytes per second over the run so far. */
+  bytesPerSecond: Count,
+  /** From the previous backup's totals; null on a first backup. */
+  expectedFiles: Count.nullable(),
+  expectedBytes: Count.nullable(),
+  fraction: z.number().min(0).max(1).nullable(),
+  etaSeconds: Count.nullable(),
+});
+
+export const PlanStatus = z.object({
+  planName: PlanName,
+  state: HealthState,
+  /** Plain sentences: why the state is not healthy, and notes (watcher stopped, disk unplugged). */
+  reasons: z.array(z.string()),
+  lastGood: z
+    .object({
+      stamp: Stamp,
+      finishedAt: Millis,
+      status: z.enum(['complete', 'warnings']),
+      ageHours: z.number(),
+    })
+    .nullable(),
+  lastRun: z
+    .object({
+      stamp: Stamp,
+      status: z.enum(['complete', 'warnings', 'failed']),
+      finishedAt: Millis,
+      error: z.string().nullable(),
+    })
+    .nullable(),
+  nextRun: Millis.nullable(),
+  schedule: z.string(),
+  scheduleText: z.string(),
+  staleHours: Count,
+  /** Files added, changed or deleted since the last backup; null when the watcher is not running. */
+  changedFiles: Count.nullable(),
+  watch: WatchState,
+  run: RunProgress.nullable(),
+});
+
+export const Status = z.object({
+  overall: HealthState,
+  plans: z.array(PlanStatus),
+  timezone: z.string(),
+  generatedAt: Millis,
+});
+
+export const ActivityKind = z.enum([
+  'backup',
+  'restore',
+  'prune',
+  'verify',
+  'upload',
+  'settings',
+  'plan',
+  'import',
+]);
+export const ActivityLevel = z.enum(['info', 'warning', 'error']);
+
+export const ActivityEntry = z.object({
+  id: z.number().int(),
+  at: Millis,
+  planName: z.string().nullable(),
+  backupId: z.number().int().nullable(),
+  kind: ActivityKind,
+  level: ActivityLevel,
+  /** Who asked: cli, ui, schedule, watch, serve. */
+  actor: z.string(),
+  message: z.string(),
+  details: z.unknown(),
+});
+
+export const ActivityListInput = z.strictObject({
+  plan: PlanName.optional(),
+  kind: ActivityKind.optional(),
+  level: ActivityLevel.optional(),
+  since: Millis.optional(),
+  beforeId: z.number().int().optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+});
+
+export const ActivityPage = z.object({
+  entries: z.array(ActivityEntry),
+  /** Pass as beforeId for the next (older) page; null at the end. */
+  nextBeforeId: z.number().int().nullable(),
+});
+
+export const Settings = z.object({
+  /** IANA timezone the schedules are read in, e.g. "Europe/Berlin". */
+  timezone: z.string(),
+  notifications: z.object({
+    desktop: z.boolean(),
+    ntfyUrl: z.url().nullable(),
+    webhookUrl: z.url().nullable(),
+    onSuccess: z.boolean(),
+  }),
+  verify: z.object({
+    enabled: z.boolean(),
+    schedule: z.string(),
+    samplePercent: z.number().min(0.01).max(100),
+  }),
+  watch: z.object({
+    enabled: z.boolean(),
+    autoBackup: z.boolean(),
+    settleSeconds: z.number().int().min(1).max(86_400),
+    minIntervalMinutes: z.number().int().min(0).max(10_080),
+  }),
+  /** How long after start or wake a missed run waits. */
+  catchUpDelaySeconds: z.number().int().min(0).max(3600),
+  startAtLogin: z.boolean(),
+  theme: z.enum(['system', 'light', 'dark']),
+});
+
+/** A change of settings: only the groups and fields given change. */
+export const SettingsPatch = z.strictObject({
+  timezone: z.string().optional(),
+  notifications: Settings.shape.notifications.partial().optional(),
+  verify: Settings.shape.verify.partial().optional(),
+  watch: Settings.shape.watch.partial().optional(),
+  catchUpDelaySeconds: Settings.shape.catchUpDelaySeconds.optional(),
+  startAtLogin: z.boolean().optional(),
+  theme: Settings.shape.theme.optional(),
+});
+
+export const NotifyTestResult = z.object({
+  sent: z.array(z.string()),
+  failed: z.array(z.object({ channel: z.string(), message: z.string() })),
+});
