@@ -14,7 +14,7 @@ const common = {
 rmSync('dist/cli.mjs', { force: true });
 await build({
   ...common,
-  entryPoints: { cli: 'electron/cli/main.ts' },
+  entryPoints: { cli: 'electron/cli/main.ts', bench: 'test/bench/main.ts' },
   outdir: 'dist',
   format: 'esm',
   outExtension: { '.js': '.mjs' },

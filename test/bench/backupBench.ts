@@ -1,0 +1,100 @@
+// First, no-change and changed backups: Cairn's CLI against cp -a, rsync -a and rsync -a --link-dest.
+import fs from 'node:fs';
+import { cairnCmd, remove, setup, timed, tmpPath, type BenchContext } from './context';
+import { changeFiles } from './corpus';
+import type { Sample } from './measure';
+import { row } from './results';
+
+/** Cairn's state after the first-backup runs, for the sections that follow. */
+export interface CairnState {
+  dataDir: string;
+  dest: string;
+}
+
+/** Measures the three backup operations; returns the Cairn plan left with its backups (plan "bench"). */
+export async function backupBench(ctx: BenchContext): Promise<CairnState> {
+  const { corpus: c, args } = ctx;
+  const src = c.root;
+  const size = () => ({ bytes: c.bytes, files: c.files });
+  const destRoot = tmpPath(ctx, 'dest');
+  fs.mkdirSync(destRoot, { recursive: true });
+
+  ctx.log('warming the page cache: one untimed cp -a of the corpus and one CLI start');
+  await setup({ argv: ['cp', '-a', src, tmpPath(ctx, 'dest', 'warm')] });
+  await remove(tmpPath(ctx, 'dest', 'warm'));
+  await setup(cairnCmd(ctx, tmpPath(ctx, 'data-warm'), '--help'));
+
+  // First backup: every run on a fresh destination (and a fresh catalog for Cairn).
+  const first: Record<string, Sample[]> = { cairn: [], 'cp -a': [], 'rsync -a': [] };
+  let state: CairnState | null = null;
+  let rsyncBase = '';
+  for (let i = 0; i < args.runs; i++) {
+    ctx.log(`first backup, run ${i + 1} of ${args.runs}`);
+    const dataDir = tmpPath(ctx, `data-first-${i}`);
+    const dest = tmpPath(ctx, 'dest', `cairn-first-${i}`);
+    fs.mkdirSync(dest);
+    await setup(
+      cairnCmd(
+        ctx,
+        dataDir,
+        'plan',
+        'add',
+        'bench',
+        '--source',
+        src,
+        '--dest',
+        dest,
+        '--no-default-excludes',
+      ),
+    );
+    first.cairn!.push(await timed(cairnCmd(ctx, dataDir, 'backup', 'bench')));
+    const cpDest = tmpPath(ctx, 'dest', `cp-first-${i}`);
+    first['cp -a']!.push(await timed({ argv: ['cp', '-a', src, cpDest] }));
+    const rsDest = tmpPath(ctx, 'dest', `rsync-first-${i}`);
+    first['rsync -a']!.push(await timed({ argv: ['rsync', '-a', `${src}/`, `${rsDest}/`] }));
+    // Keep only the last run's results: they are the base of the incremental runs.
+    if (state) await remove(state.dataDir, state.dest, rsyncBase);
+    await remove(cpDest);
+    state = { dataDir, dest };
+    rsyncBase = rsDest;
+  }
+  for (const [tool, s] of Object.entries(first))
+    ctx.rows.push(row('backup', 'first backup', tool, s, size()));
+
+  // No change: Cairn links from its previous backup; rsync and cp -al link against the first copy.
+  const same: Record<string, Sample[]> = { cairn: [], 'rsync -a --link-dest': [], 'cp -al (floor)': [] };
+  for (let i = 0; i < args.runs; i++) {
+    ctx.log(`no-change backup, run ${i + 1} of ${args.runs}`);
+    same.cairn!.push(await timed(cairnCmd(ctx, state!.dataDir, 'backup', 'bench')));
+    const rs = tmpPath(ctx, 'dest', `rsync-same-${i}`);
+    same['rsync -a --link-dest']!.push(
+      await timed({ argv: ['rsync', '-a', `--link-dest=${rsyncBase}`, `${src}/`, `${rs}/`] }),
+    );
+    const cpal = tmpPath(ctx, 'dest', `cpal-${i}`);
+    same['cp -al (floor)']!.push(await timed({ argv: ['cp', '-al', rsyncBase, cpal] }));
+    await remove(rs, cpal);
+  }
+  for (const [tool, s] of Object.entries(same))
+    ctx.rows.push(row('backup', 'no-change backup', tool, s, size()));
+
+  // Changed: before each run, a fresh args.changePct% of the small files is rewritten; each tool then works
+  // against its own previous result, which holds the state before the change.
+  const changed: Record<string, Sample[]> = { cairn: [], 'rsync -a --link-dest': [] };
+  let count = 0;
+  for (let i = 0; i < args.runs; i++) {
+    ctx.log(`backup after changing ${args.changePct}% of small files, run ${i + 1} of ${args.runs}`);
+    count = changeFiles(c, args.changePct, i).changed;
+    changed.cairn!.push(await timed(cairnCmd(ctx, state!.dataDir, 'backup', 'bench')));
+    const rs = tmpPath(ctx, 'dest', `rsync-changed-${i}`);
+    changed['rsync -a --link-dest']!.push(
+      await timed({ argv: ['rsync', '-a', `--link-dest=${rsyncBase}`, `${src}/`, `${rs}/`] }),
+    );
+    await remove(rsyncBase);
+    rsyncBase = rs;
+  }
+  const note = `${count} files (${args.changePct}%) rewritten before each run`;
+  for (const [tool, s] of Object.entries(changed))
+    ctx.rows.push(row('backup', 'backup after changes', tool, s, size(), note));
+  await remove(rsyncBase);
+  return state!;
+}

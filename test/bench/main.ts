@@ -1,0 +1,117 @@
+// `npm run bench`: builds a corpus in a temp folder and times Cairn against cp, rsync and sha256sum on it,
+// plus the catalog's folder and search queries. A benchmark, not a test: nothing here runs in `npm test`.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from './args';
+import { backupBench } from './backupBench';
+import { catalogBench } from './catalogBench';
+import type { BenchContext } from './context';
+import { buildCorpus, type Corpus } from './corpus';
+import { HASH_WORKER_FLAG, hashBench, hashWorker } from './hashBench';
+import { rssSource } from './measure';
+import { restoreBench } from './restoreBench';
+import { applyTargets, formatTable } from './results';
+
+const script = fileURLToPath(import.meta.url);
+const repo = path.resolve(path.dirname(script), '..');
+
+function log(s: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+}
+
+function version(cmd: string): string {
+  const r = spawnSync(cmd, ['--version'], { encoding: 'utf8' });
+  return (r.stdout ?? '').split('\n')[0]!.trim() || 'not found';
+}
+
+function machine(): string[] {
+  return [
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+    `tools: node ${process.version}; ${version('rsync')}; ${version('cp')}; ${version('sha256sum')}`,
+    `peak RSS read with: ${rssSource() === 'gnu-time' ? '/usr/bin/time (wait4 ru_maxrss)' : '/proc VmHWM polled every 10 ms'}`,
+  ];
+}
+
+async function bench(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const cli = path.join(repo, 'bin', 'cairn.mjs');
+  if (!fs.existsSync(path.join(repo, 'dist', 'cli.mjs')))
+    throw new Error('Build first: node scripts/build.mjs');
+  fs.mkdirSync(args.dir, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(args.dir, 'cairn-bench-'));
+  log(`working in ${tmp}`);
+  const needsCorpus = args.only.some((s) => s !== 'catalog');
+  const empty: Corpus = {
+    root: path.join(tmp, 'corpus'),
+    small: '',
+    large: '',
+    files: 0,
+    dirs: 0,
+    bytes: 0,
+    smallBytes: 0,
+    largeFiles: [],
+    largeBytes: 0,
+    maxBytes: 0,
+  };
+  const ctx: BenchContext = { args, corpus: empty, tmp, cli, rows: [], notes: [], log };
+  try {
+    if (needsCorpus) {
+      log(
+        `building the corpus: ${args.files} small files (0-${args.maxKib} KiB), ${args.large} x ${args.largeMib} MiB`,
+      );
+      ctx.corpus = buildCorpus(path.join(tmp, 'corpus'), args, log);
+    }
+    const c = ctx.corpus;
+    if (args.only.includes('backup')) await backupBench(ctx);
+    if (args.only.includes('hash')) await hashBench(ctx, script);
+    if (args.only.includes('restore')) await restoreBench(ctx);
+    if (args.only.includes('catalog')) catalogBench(ctx);
+    applyTargets(ctx.rows, c.files);
+    const header = [
+      `Cairn benchmark, ${new Date().toISOString()}`,
+      ...machine(),
+      needsCorpus
+        ? `corpus: ${c.files.toLocaleString('en-US')} files (${(c.files - c.largeFiles.length).toLocaleString('en-US')} small of 0-${args.maxKib} KiB in ${c.dirs.toLocaleString('en-US')} folders, ${c.largeFiles.length} x ${args.largeMib} MiB random), ${(c.bytes / 1e6).toFixed(0)} MB`
+        : 'corpus: none (catalog only)',
+      `method: median of ${args.runs} runs (catalog: of ${Math.max(5, args.runs)} in-process calls after one warm call); the page cache cannot be dropped, so one untimed pass warms it first and every timing is warm-cache; \`sync\` runs (untimed) before each timed run; Cairn is the real CLI (node bin/cairn.mjs, startup included) and fsyncs its backup, the peers do not; MB/s and files/s are over the whole tree the operation covers.`,
+    ];
+    const out = [
+      ...header,
+      '',
+      formatTable(ctx.rows),
+      '',
+      ...new Set(ctx.rows.filter((r) => r.note).map((r) => `note: ${r.operation}: ${r.note}`)),
+      ...ctx.notes.map((n) => `note: ${n}`),
+    ];
+    process.stdout.write(out.join('\n') + '\n');
+    if (args.json) {
+      fs.writeFileSync(
+        args.json,
+        JSON.stringify({ header, args, corpus: c, rows: ctx.rows, notes: ctx.notes }, null, 2) + '\n',
+      );
+      log(`wrote ${args.json}`);
+    }
+    return 0;
+  } finally {
+    if (args.keep) log(`kept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const argv = process.argv.slice(2);
+const job = argv[0] === HASH_WORKER_FLAG ? hashWorker(argv.slice(1)).then(() => 0) : bench(argv);
+job.then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 2;
+  },
+);
