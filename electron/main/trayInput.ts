@@ -1,0 +1,61 @@
+// Reduces the contract's Status and DriveStatus to what the tray shows; pure, tested in Node.
+import type { z } from 'zod';
+import type { DriveStatus, RunProgress, Status } from '../../shared/contract';
+import type { TrayInput, TrayPlan, TrayRun } from './trayModel';
+
+type StatusValue = z.output<typeof Status>;
+type DriveValue = z.output<typeof DriveStatus>;
+type RunValue = z.output<typeof RunProgress>;
+
+function planOf(p: StatusValue['plans'][number]): TrayPlan {
+  const condition: TrayPlan['condition'] =
+    p.state === 'healthy' ? (p.lastGood ? 'healthy' : 'never') : p.state;
+  return {
+    name: p.planName,
+    condition,
+    lastGoodAt: p.lastGood?.finishedAt ?? null,
+    message: p.reasons[0] ?? (p.state === 'failing' ? p.lastRun?.error : null) ?? null,
+  };
+}
+
+function runOf(r: RunValue): TrayRun {
+  return {
+    planName: r.planName,
+    files: r.files,
+    bytes: r.bytes,
+    expectedFiles: r.expectedFiles,
+    expectedBytes: r.expectedBytes,
+    etaMs: r.etaSeconds === null ? null : r.etaSeconds * 1000,
+  };
+}
+
+/**
+ * Drive matters to the tray only once it was used: a copy that was pushed before and is no longer connected
+ * (a revoked grant, a lost token) is "disconnected"; a connected one with a recent error is "error".
+ */
+export function driveOf(d: DriveValue | null, now: number): TrayInput['drive'] {
+  if (!d) return null;
+  const used = d.plans.some((p) => p.lastPushAt !== null);
+  const recentError = d.lastError && now - d.lastError.at < 24 * 3600_000 ? d.lastError : null;
+  if (!d.connected) return used ? { state: 'disconnected', message: d.lastError?.message ?? null } : null;
+  return recentError ? { state: 'error', message: recentError.message } : { state: 'connected' };
+}
+
+/** The tray's input from the service's snapshot; runs come from the plans' current runs. */
+export function trayInputFrom(
+  status: StatusValue | null,
+  drive: DriveValue | null,
+  pausedUntil: number | null,
+  now: number,
+): TrayInput {
+  const plans = status?.plans ?? [];
+  return {
+    plans: plans.map(planOf),
+    runs: plans
+      .map((p) => p.run)
+      .filter((r): r is RunValue => r !== null && r.phase !== 'queued')
+      .map(runOf),
+    pausedUntil,
+    drive: driveOf(drive, now),
+  };
+}

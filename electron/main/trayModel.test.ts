@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import { ago, clockTime, startOfTomorrow } from './timeText';
+import { trayInputFrom } from './trayInput';
+import { trayMenu, trayView, type TrayInput, type TrayPlan } from './trayModel';
+
+const NOW = new Date(2026, 10, 23, 14, 0, 0).getTime();
+const H = 3600_000;
+const plan = (p: Partial<TrayPlan> = {}): TrayPlan => ({
+  name: 'home',
+  condition: 'healthy',
+  lastGoodAt: NOW - 3 * H,
+  ...p,
+});
+const input = (p: Partial<TrayInput> = {}): TrayInput => ({
+  plans: [plan()],
+  runs: [],
+  pausedUntil: null,
+  drive: null,
+  ...p,
+});
+
+describe('trayView', () => {
+  it('is idle and says when the last backup was when all is well', () => {
+    const v = trayView(input(), NOW);
+    expect(v.icon).toBe('idle');
+    expect(v.status[0]).toBe('Last backup 3 h ago');
+    expect(v.tooltip).toBe('Cairn: Backups are up to date');
+  });
+
+  it('names each plan when there are several', () => {
+    const v = trayView(input({ plans: [plan(), plan({ name: 'photos', lastGoodAt: NOW - 26 * H })] }), NOW);
+    expect(v.status).toEqual(['home: last backup 3 h ago', 'photos: last backup 1 day ago']);
+  });
+
+  it('invites to set up a plan when there is none, and disables Back up now', () => {
+    const s = input({ plans: [] });
+    expect(trayView(s, NOW)).toMatchObject({ icon: 'idle', status: ['No backup plan yet'] });
+    const backup = trayMenu(s, NOW).find((e) => e.kind === 'action' && e.action === 'backup-now');
+    expect(backup).toMatchObject({ enabled: false });
+  });
+
+  it('shows progress of a run in the tooltip and first status line, never 100% before the end', () => {
+    const run = {
+      planName: 'home',
+      files: 1234,
+      bytes: 999,
+      expectedFiles: 2700,
+      expectedBytes: 1000,
+      etaMs: 90_000,
+    };
+    const v = trayView(input({ runs: [run] }), NOW);
+    expect(v.icon).toBe('running');
+    expect(v.tooltip).toBe('Cairn: Backing up home: 99%, 1,234 of 2,700 files, about 2 min left');
+    expect(v.status[0]).toBe(v.tooltip.slice('Cairn: '.length));
+  });
+
+  it('on a first backup (nothing to compare with) shows files and bytes so far', () => {
+    const run = { planName: 'home', files: 10, bytes: 3_400_000, expectedFiles: null, expectedBytes: null };
+    const v = trayView(input({ runs: [{ ...run, etaMs: null }] }), NOW);
+    expect(v.tooltip).toBe('Cairn: Backing up home: 10 files, 3.4 MB so far');
+  });
+
+  it('is loud about a failing plan, above attention and pause', () => {
+    const s = input({
+      plans: [
+        plan({ condition: 'attention', message: 'the last backup is 2 days old' }),
+        plan({ name: 'work', condition: 'failing', message: 'The backup disk is full.' }),
+      ],
+      pausedUntil: NOW + H,
+    });
+    const v = trayView(s, NOW);
+    expect(v.icon).toBe('error');
+    expect(v.tooltip).toBe('Cairn: work: The backup disk is full. (and 1 more)');
+    expect(v.status).toContain('home: the last backup is 2 days old');
+    expect(v.status).toContain('Schedule paused until 15:00');
+  });
+
+  it.each([
+    [
+      plan({ condition: 'attention', message: 'the last backup is 2 days old' }),
+      null,
+      'home: the last backup is 2 days old',
+    ],
+    [plan({ condition: 'attention', message: '3 files were skipped' }), null, 'home: 3 files were skipped'],
+    [plan({ condition: 'waiting-disk' }), null, 'home: waiting for the backup disk'],
+    [plan(), { state: 'disconnected' as const }, 'Google Drive is disconnected'],
+    [plan(), { state: 'error' as const, message: 'Drive is full.' }, 'Google Drive: Drive is full.'],
+  ])('shows attention for %#', (p, drive, line) => {
+    const v = trayView(input({ plans: [p], drive }), NOW);
+    expect(v.icon).toBe('attention');
+    expect(v.tooltip).toBe(`Cairn: ${line}`);
+    expect(v.status).toContain(line);
+  });
+
+  it('shows paused with the time the schedule resumes, and a pause that has ended is ignored', () => {
+    const v = trayView(input({ pausedUntil: startOfTomorrow(NOW) }), NOW);
+    expect(v.icon).toBe('paused');
+    expect(v.tooltip).toBe('Cairn: Schedule paused until tomorrow 00:00');
+    expect(trayView(input({ pausedUntil: NOW - 1 }), NOW).icon).toBe('idle');
+  });
+
+  it('keeps the tooltip within the 127 characters Windows shows', () => {
+    const long = plan({ condition: 'failing', message: 'x'.repeat(300) });
+    expect(trayView(input({ plans: [long] }), NOW).tooltip.length).toBeLessThanOrEqual(127);
+  });
+});
+
+describe('trayMenu', () => {
+  const labels = (s: TrayInput) => trayMenu(s, NOW).map((e) => (e.kind === 'separator' ? '---' : e.label));
+
+  it('lists status, Back up now, the two pauses, Restore, Open and Quit', () => {
+    expect(labels(input())).toEqual([
+      'Last backup 3 h ago',
+      '---',
+      'Back up now',
+      'Pause schedule for 1 hour',
+      'Pause schedule until tomorrow',
+      '---',
+      'Restore a file…',
+      'Open Cairn',
+      '---',
+      'Quit Cairn',
+    ]);
+  });
+
+  it('offers Cancel while running and Resume while paused', () => {
+    const run = {
+      planName: 'home',
+      files: 1,
+      bytes: 1,
+      expectedFiles: null,
+      expectedBytes: null,
+      etaMs: null,
+    };
+    const l = labels(input({ runs: [run], pausedUntil: NOW + H }));
+    expect(l).toContain('Cancel backup');
+    expect(l).toContain('Resume schedule');
+    expect(l).not.toContain('Back up now');
+    expect(l).not.toContain('Pause schedule for 1 hour');
+  });
+});
+
+describe('time words', () => {
+  it('says how long ago in few characters', () => {
+    expect(ago(NOW - 20_000, NOW)).toBe('just now');
+    expect(ago(NOW - 12 * 60_000, NOW)).toBe('12 min ago');
+    expect(ago(NOW - 3 * H - 59 * 60_000, NOW)).toBe('3 h ago');
+    expect(ago(NOW - 49 * H, NOW)).toBe('2 days ago');
+    expect(ago(NOW + 5000, NOW)).toBe('just now');
+  });
+
+  it('pauses until the next local midnight, across a month end', () => {
+    const lastDay = new Date(2026, 10, 30, 23, 30).getTime();
+    expect(startOfTomorrow(lastDay)).toBe(new Date(2026, 11, 1, 0, 0).getTime());
+    expect(clockTime(new Date(2026, 11, 3, 8, 0).getTime(), lastDay)).toMatch(/3 Dec 08:00$/);
+  });
+});
+
+describe('trayInputFrom', () => {
+  const planStatus = {
+    planName: 'home',
+    state: 'healthy' as const,
+    reasons: [],
+    lastGood: {
+      stamp: '2026-11-23_110000',
+      finishedAt: NOW - 3 * H,
+      status: 'complete' as const,
+      ageHours: 3,
+    },
+    lastRun: null,
+    nextRun: null,
+    schedule: '0 2 * * *',
+    scheduleText: 'At 02:00',
+    staleHours: 26,
+    changedFiles: 0,
+    watch: { state: 'watching' as const, message: null },
+    run: null,
+  };
+  const status = { overall: 'healthy' as const, plans: [planStatus], timezone: 'UTC', generatedAt: NOW };
+  const drive = {
+    connected: false,
+    configured: true,
+    account: null,
+    quota: null,
+    encrypted: false,
+    folderUrl: null,
+    plans: [{ planName: 'home', lastPushAt: NOW - 5 * H, pendingBytes: null, backupsOnDrive: 3 }],
+    lastError: { code: 'revoked', message: 'Reconnect Google Drive.', at: NOW - H },
+  };
+
+  it('maps a healthy plan without a backup to "never", and carries the service reason', () => {
+    const never = { ...planStatus, lastGood: null };
+    const stale = { ...planStatus, state: 'attention' as const, reasons: ['the last backup is 2 days old'] };
+    const t = trayInputFrom({ ...status, plans: [never, stale] }, null, null, NOW);
+    expect(t.plans.map((p) => [p.condition, p.message])).toEqual([
+      ['never', null],
+      ['attention', 'the last backup is 2 days old'],
+    ]);
+  });
+
+  it('tells a once-used Drive that lost its connection apart from one never set up', () => {
+    expect(trayInputFrom(status, drive, null, NOW).drive).toEqual({
+      state: 'disconnected',
+      message: 'Reconnect Google Drive.',
+    });
+    const unused = { ...drive, plans: [], lastError: null };
+    expect(trayInputFrom(status, unused, null, NOW).drive).toBeNull();
+  });
+
+  it('turns running plans into runs, leaving queued ones out', () => {
+    const run = {
+      runId: 'r1',
+      planName: 'home',
+      phase: 'running' as const,
+      actor: 'ui',
+      stamp: null,
+      startedAt: NOW,
+      files: 5,
+      bytes: 50,
+      newFiles: 5,
+      newBytes: 50,
+      linkedFiles: 0,
+      skipped: 0,
+      warnings: 0,
+      currentPath: 'a',
+      elapsedMs: 1000,
+      bytesPerSecond: 50,
+      expectedFiles: 10,
+      expectedBytes: 100,
+      fraction: 0.5,
+      etaSeconds: 2,
+    };
+    const queued = { ...planStatus, planName: 'b', run: { ...run, phase: 'queued' as const } };
+    const t = trayInputFrom({ ...status, plans: [{ ...planStatus, run }, queued] }, null, null, NOW);
+    expect(t.runs).toEqual([
+      { planName: 'home', files: 5, bytes: 50, expectedFiles: 10, expectedBytes: 100, etaMs: 2000 },
+    ]);
+  });
+});

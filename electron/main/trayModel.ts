@@ -1,0 +1,183 @@
+// The tray's icon, tooltip and menu as pure functions of the service's status, so they are tested in Node
+// and the Electron glue only draws what these return.
+import { ago, bytesText, clockTime, remaining } from './timeText';
+
+/** What the service knows of one plan, reduced to what the tray shows. */
+export interface TrayPlan {
+  name: string;
+  /** never: healthy but no backup yet; attention: stale or warnings; waiting-disk: the destination is absent. */
+  condition: 'healthy' | 'never' | 'attention' | 'waiting-disk' | 'failing';
+  lastGoodAt: number | null;
+  /** The service's first plain sentence about the condition (stale, skipped files, the failure). */
+  message?: string | null;
+}
+
+/** A backup in progress. */
+export interface TrayRun {
+  planName: string;
+  files: number;
+  bytes: number;
+  expectedFiles: number | null;
+  expectedBytes: number | null;
+  etaMs: number | null;
+}
+
+export interface TrayInput {
+  plans: TrayPlan[];
+  runs: TrayRun[];
+  pausedUntil: number | null;
+  /** null when Drive is not set up; "disconnected" covers a revoked grant or a lost connection. */
+  drive: { state: 'connected' | 'disconnected' | 'error'; message?: string | null } | null;
+}
+
+export type TrayIcon = 'idle' | 'running' | 'paused' | 'attention' | 'error';
+export const TRAY_ICONS: readonly TrayIcon[] = ['idle', 'running', 'paused', 'attention', 'error'];
+
+export interface TrayView {
+  icon: TrayIcon;
+  tooltip: string;
+  /** Lines shown, disabled, at the top of the menu. */
+  status: string[];
+}
+
+export type TrayAction =
+  'backup-now' | 'cancel' | 'pause-hour' | 'pause-tomorrow' | 'resume' | 'restore' | 'open' | 'quit';
+
+export type MenuEntry =
+  | { kind: 'label'; label: string }
+  | { kind: 'separator' }
+  | { kind: 'action'; action: TrayAction; label: string; enabled: boolean };
+
+// Windows truncates tray tooltips at 127 characters.
+const TOOLTIP_MAX = 127;
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** "45%", "1,234 of 2,700 files", "about 2 min left": the progress of a run from the last run's totals. */
+export function runProgress(r: TrayRun): string {
+  const parts: string[] = [];
+  const fraction =
+    r.expectedBytes && r.expectedBytes > 0
+      ? r.bytes / r.expectedBytes
+      : r.expectedFiles && r.expectedFiles > 0
+        ? r.files / r.expectedFiles
+        : null;
+  // The previous run's totals are an estimate: never claim 100% before the end.
+  if (fraction !== null) parts.push(`${Math.min(99, Math.floor(fraction * 100))}%`);
+  parts.push(
+    r.expectedFiles ? `${count(r.files)} of ${count(r.expectedFiles)} files` : `${count(r.files)} files`,
+  );
+  if (fraction === null) parts.push(`${bytesText(r.bytes)} so far`);
+  if (r.etaMs !== null && r.etaMs >= 0) parts.push(`about ${remaining(r.etaMs)} left`);
+  return parts.join(', ');
+}
+
+function problemOf(p: TrayPlan): string {
+  switch (p.condition) {
+    case 'failing':
+      return `${p.name}: ${p.message ?? 'the last backup failed'}`;
+    case 'attention':
+      return `${p.name}: ${p.message ?? 'needs attention'}`;
+    case 'waiting-disk':
+      return `${p.name}: waiting for the backup disk`;
+    default:
+      return '';
+  }
+}
+
+function lastBackupLine(p: TrayPlan, now: number, many: boolean): string {
+  const text = p.lastGoodAt === null ? 'No backup yet' : `Last backup ${ago(p.lastGoodAt, now)}`;
+  return many ? `${p.name}: ${text.charAt(0).toLowerCase()}${text.slice(1)}` : text;
+}
+
+/** The icon and words for the tray: running first, then error, attention, paused, and all well. */
+export function trayView(s: TrayInput, now: number): TrayView {
+  const many = s.plans.length > 1;
+  const status: string[] = [];
+  if (s.plans.length === 0) status.push('No backup plan yet');
+  for (const p of s.plans.slice(0, 4)) status.push(lastBackupLine(p, now, many));
+  if (s.plans.length > 4) status.push(`and ${s.plans.length - 4} more plans`);
+
+  const failing = s.plans.filter((p) => p.condition === 'failing');
+  const attention = s.plans.filter((p) => p.condition === 'attention' || p.condition === 'waiting-disk');
+  const problems = [...failing, ...attention].map(problemOf);
+  if (s.drive && s.drive.state !== 'connected')
+    problems.push(
+      s.drive.state === 'disconnected'
+        ? 'Google Drive is disconnected'
+        : `Google Drive: ${s.drive.message ?? 'the last upload failed'}`,
+    );
+  const paused = s.pausedUntil !== null && s.pausedUntil > now;
+  const pausedLine = paused ? `Schedule paused until ${clockTime(s.pausedUntil!, now)}` : '';
+
+  let icon: TrayIcon;
+  let headline: string;
+  const run = s.runs[0];
+  if (run) {
+    icon = 'running';
+    headline = `Backing up ${run.planName}: ${runProgress(run)}`;
+    status.unshift(headline);
+  } else if (failing.length > 0) {
+    icon = 'error';
+    headline = problems[0]!;
+  } else if (problems.length > 0) {
+    icon = 'attention';
+    headline = problems[0]!;
+  } else if (paused) {
+    icon = 'paused';
+    headline = pausedLine;
+  } else {
+    icon = 'idle';
+    headline =
+      s.plans.length === 0
+        ? 'No backup plan yet; open Cairn to set one up'
+        : s.plans.some((p) => p.condition === 'never')
+          ? 'Waiting for the first backup'
+          : 'Backups are up to date';
+  }
+  for (const p of problems) if (!status.includes(p)) status.push(p);
+  if (pausedLine) status.push(pausedLine);
+  const extra = problems.length > 1 && icon !== 'running' ? ` (and ${problems.length - 1} more)` : '';
+  return { icon, tooltip: clip(`Cairn: ${headline}${extra}`), status };
+}
+
+function clip(s: string): string {
+  return s.length <= TOOLTIP_MAX ? s : `${s.slice(0, TOOLTIP_MAX - 1)}…`;
+}
+
+/** The tray menu: status lines, Back up now (or Cancel), pause or resume, Restore, Open, Quit. */
+export function trayMenu(s: TrayInput, now: number): MenuEntry[] {
+  const view = trayView(s, now);
+  const running = s.runs.length > 0;
+  const paused = s.pausedUntil !== null && s.pausedUntil > now;
+  const entries: MenuEntry[] = view.status.map((label) => ({ kind: 'label', label }));
+  entries.push({ kind: 'separator' });
+  entries.push(
+    running
+      ? { kind: 'action', action: 'cancel', label: 'Cancel backup', enabled: true }
+      : { kind: 'action', action: 'backup-now', label: 'Back up now', enabled: s.plans.length > 0 },
+  );
+  if (paused) entries.push({ kind: 'action', action: 'resume', label: 'Resume schedule', enabled: true });
+  else
+    entries.push(
+      {
+        kind: 'action',
+        action: 'pause-hour',
+        label: 'Pause schedule for 1 hour',
+        enabled: s.plans.length > 0,
+      },
+      {
+        kind: 'action',
+        action: 'pause-tomorrow',
+        label: 'Pause schedule until tomorrow',
+        enabled: s.plans.length > 0,
+      },
+    );
+  entries.push(
+    { kind: 'separator' },
+    { kind: 'action', action: 'restore', label: 'Restore a file…', enabled: true },
+    { kind: 'action', action: 'open', label: 'Open Cairn', enabled: true },
+    { kind: 'separator' },
+    { kind: 'action', action: 'quit', label: 'Quit Cairn', enabled: true },
+  );
+  return entries;
+}
