@@ -1,0 +1,51 @@
+import type { BackupProgress } from '../backup/run';
+
+/** A run's figures for the UI: rate over the run so far, and a fraction and ETA from the previous backup. */
+export function progressFigures(p: BackupProgress | null, now: number) {
+  if (!p) {
+    return {
+      files: 0,
+      bytes: 0,
+      newFiles: 0,
+      newBytes: 0,
+      linkedFiles: 0,
+      skipped: 0,
+      warnings: 0,
+      currentPath: '',
+      elapsedMs: 0,
+      bytesPerSecond: 0,
+      expectedFiles: null,
+      expectedBytes: null,
+      fraction: null,
+      etaSeconds: null,
+    };
+  }
+  const elapsedMs = Math.max(0, now - p.startedAt);
+  const secs = Math.max(0.001, elapsedMs / 1000);
+  const bytesPerSecond = Math.round(p.bytes / secs);
+  let fraction: number | null = null;
+  if (p.expectedBytes && p.expectedBytes > 0) fraction = p.bytes / p.expectedBytes;
+  else if (p.expectedFiles && p.expectedFiles > 0) fraction = p.files / p.expectedFiles;
+  // The previous backup is only an estimate: never claim to be done before the end.
+  if (fraction !== null) fraction = Math.min(0.99, Math.max(0, fraction));
+  const etaSeconds =
+    fraction !== null && fraction > 0.01 && elapsedMs > 1000
+      ? Math.round((elapsedMs / 1000) * ((1 - fraction) / fraction))
+      : null;
+  return {
+    files: p.files,
+    bytes: p.bytes,
+    newFiles: p.newFiles,
+    newBytes: p.newBytes,
+    linkedFiles: p.linkedFiles,
+    skipped: p.skipped,
+    warnings: p.warnings,
+    currentPath: p.currentPath,
+    elapsedMs,
+    bytesPerSecond,
+    expectedFiles: p.expectedFiles,
+    expectedBytes: p.expectedBytes,
+    fraction,
+    etaSeconds,
+  };
+}

@@ -1,0 +1,95 @@
+import { isMethodName, methods, type CairnApi, type MethodName } from '../../../shared/contract';
+import { fail, ok, type Result } from '../../../shared/result';
+import type { Db } from '../catalog/db';
+import { EventBus } from './bus';
+import type { Handlers, ServiceContext } from './context';
+import { toFailure } from './errors';
+import { backupHandlers } from './handlers/backups';
+import { driveHandlers } from './handlers/drive';
+import { planHandlers } from './handlers/plans';
+import { runHandlers } from './handlers/runs';
+import { settingsHandlers } from './handlers/settings';
+import { trustHandlers } from './handlers/trust';
+import { RunQueue } from './runQueue';
+
+const handlers: Handlers = {
+  ...planHandlers,
+  ...runHandlers,
+  ...backupHandlers,
+  ...trustHandlers,
+  ...driveHandlers,
+  ...settingsHandlers,
+};
+
+/** Puts a schema's complaints in one sentence: "plan: use letters, digits...; sources: too small". */
+export function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+  const parts = issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.map(String).join('.') : 'input'}: ${i.message}`);
+  return `The request is not valid (${parts.join('; ')}).`;
+}
+
+export interface ServiceOptions {
+  db: Db;
+  now?: () => number;
+  actor?: string;
+}
+
+/** The contract implemented over the engine: every transport (IPC, HTTP, tests) calls `call`. */
+export class CairnService {
+  readonly bus = new EventBus();
+  readonly runs: RunQueue;
+  readonly ctx: ServiceContext;
+  private readonly changeListeners = new Set<() => void>();
+
+  constructor(o: ServiceOptions) {
+    const now = o.now ?? Date.now;
+    this.runs = new RunQueue({ db: o.db, now, bus: this.bus });
+    this.ctx = {
+      db: o.db,
+      now,
+      actor: o.actor ?? 'ui',
+      bus: this.bus,
+      runs: this.runs,
+      watch: null,
+      notifyTest: null,
+      changed: () => {
+        for (const l of this.changeListeners) l();
+      },
+    };
+  }
+
+  /** Calls a method by name with untrusted input: validates it, runs it, and checks the answer. */
+  async call(method: string, input: unknown): Promise<Result<unknown>> {
+    if (!isMethodName(method)) return fail('not-found', `There is no method named "${method}".`);
+    const spec = methods[method];
+    const parsed = spec.input.safeParse(input ?? {});
+    if (!parsed.success) return fail('invalid-input', describeIssues(parsed.error.issues));
+    let value: unknown;
+    try {
+      value = await (handlers[method] as (i: unknown, c: ServiceContext) => unknown)(parsed.data, this.ctx);
+    } catch (e) {
+      return toFailure(e);
+    }
+    const out = spec.output.safeParse(value);
+    if (!out.success)
+      return fail(
+        'internal',
+        `Cairn produced an answer it cannot stand behind: ${describeIssues(out.error.issues)}`,
+      );
+    return ok(out.data);
+  }
+
+  /** The typed API (one function per method) over `call`, for in-process callers and tests. */
+  api(): CairnApi {
+    const api = {} as Record<MethodName, (i: unknown) => Promise<Result<unknown>>>;
+    for (const m of Object.keys(methods) as MethodName[]) api[m] = (i) => this.call(m, i);
+    return api as unknown as CairnApi;
+  }
+
+  /** Calls back when plans or settings change (the scheduler and watcher re-read them). */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+}

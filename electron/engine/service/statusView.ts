@@ -1,0 +1,53 @@
+import type { Status } from '../../../shared/contract';
+import type { z } from 'zod';
+import { listPlans } from '../catalog/plans';
+import { planHealth, severity, type HealthState } from '../health';
+import type { ServiceContext } from './context';
+import { readSettings } from './settingsStore';
+
+/** The status of every plan as the UI shows it: health, last and next run, changes, watcher, live run. */
+export function collectStatus(
+  c: Pick<ServiceContext, 'db' | 'now' | 'runs' | 'watch'>,
+): z.output<typeof Status> {
+  const now = c.now();
+  const { timezone } = readSettings(c.db);
+  const plans = listPlans(c.db).map((plan) => {
+    const h = planHealth(c.db, plan, now, timezone);
+    const watch = c.watch?.state(plan.name) ?? { state: 'off' as const, message: null };
+    const reasons = [...h.reasons];
+    if (watch.state === 'failed' && watch.message) reasons.push(watch.message);
+    return {
+      planName: plan.name,
+      state: h.state,
+      reasons,
+      lastGood: h.lastGood
+        ? {
+            stamp: h.lastGood.stamp,
+            finishedAt: h.lastGood.finishedAt,
+            status: h.lastGood.status as 'complete' | 'warnings',
+            ageHours: Math.max(0, (now - h.lastGood.finishedAt) / 3600_000),
+          }
+        : null,
+      lastRun: h.lastRun
+        ? {
+            stamp: h.lastRun.stamp,
+            status: h.lastRun.status,
+            finishedAt: h.lastRun.finishedAt,
+            error: h.lastRun.error,
+          }
+        : null,
+      nextRun: h.nextRun,
+      schedule: plan.schedule,
+      scheduleText: h.scheduleText,
+      staleHours: plan.staleHours,
+      changedFiles: c.watch?.changedFiles(plan.name) ?? null,
+      watch,
+      run: c.runs.of(plan.name),
+    };
+  });
+  const worst = plans.reduce<HealthState>(
+    (w, p) => (severity(p.state) > severity(w) ? p.state : w),
+    'healthy',
+  );
+  return { overall: worst, plans, timezone, generatedAt: now };
+}
