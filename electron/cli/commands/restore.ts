@@ -1,0 +1,107 @@
+import type { Command } from 'commander';
+import { resolveBackup } from '../../engine/catalog/backups';
+import { restoreBackup, type RestoreSummary } from '../../engine/restore/restore';
+import { collect, type CliContext } from '../context';
+import { formatBytes, formatCount, formatDuration } from '../format';
+import { progressLine } from '../progress';
+
+interface RestoreOpts {
+  path?: string[];
+  to?: string;
+  inPlace?: boolean;
+  overwrite?: boolean;
+  dryRun?: boolean;
+}
+
+function summaryText(s: RestoreSummary): string {
+  const files = s.written + s.overwritten + s.keptBoth;
+  const bytes = s.writtenBytes + s.overwrittenBytes + s.keptBothBytes;
+  const lines: string[] = [];
+  if (s.dryRun) {
+    lines.push(`Dry run: restoring ${s.backup} to ${s.target} would`);
+    lines.push(`  write       ${formatCount(s.written)} new file(s), ${formatBytes(s.writtenBytes)}`);
+    lines.push(`  overwrite   ${formatCount(s.overwritten)} file(s), ${formatBytes(s.overwrittenBytes)}`);
+    lines.push(
+      `  keep both   ${formatCount(s.keptBoth)} file(s) (written beside different ones), ${formatBytes(s.keptBothBytes)}`,
+    );
+    lines.push(
+      `  skip        ${formatCount(s.skipped)} file(s) already there, ${formatBytes(s.skippedBytes)}`,
+    );
+    lines.push(`  and make ${formatCount(s.dirs)} folder(s) and ${formatCount(s.symlinks)} symlink(s).`);
+  } else {
+    lines.push(
+      `Restored ${s.backup} to ${s.target} in ${formatDuration(s.durationMs)}: ` +
+        `${formatCount(files)} file(s) written (${formatBytes(bytes)}), ${formatCount(s.verified)} verified against the manifest.`,
+    );
+    lines.push(
+      `  ${formatCount(s.written)} new, ${formatCount(s.overwritten)} replaced, ${formatCount(s.keptBoth)} kept beside a different file, ` +
+        `${formatCount(s.skipped)} already there; ${formatCount(s.dirs)} folder(s), ${formatCount(s.symlinks)} symlink(s)` +
+        (s.deleted ? `, ${formatCount(s.deleted)} removed` : '') +
+        '.',
+    );
+    if (s.beforeRestore)
+      lines.push(
+        `  What was there before is saved in ${s.beforeRestore}; to undo: cairn restore ${s.beforeRestore} --in-place`,
+      );
+    for (const k of s.keptFolders.slice(0, 20))
+      lines.push(`  kept folder ${k}: it holds files no backup has (excluded)`);
+  }
+  for (const f of s.failures.slice(0, 50)) lines.push(`  NOT RESTORED: ${f.path}: ${f.message}`);
+  if (s.failed > 50)
+    lines.push(`  ... and ${formatCount(s.failed - 50)} more; see --json for the first 1,000`);
+  if (s.failed) lines.push(`${formatCount(s.failed)} path(s) did not land.`);
+  return lines.join('\n');
+}
+
+export function registerRestore(program: Command, ctx: () => CliContext): void {
+  program
+    .command('restore <backup>')
+    .description(
+      'restore a backup or chosen paths --to a folder or --in-place; exit 0 all restored and verified, 1 some paths did not land, 2 failed',
+    )
+    .option(
+      '--path <path>',
+      'a file or folder in the backup, starting with the source name (repeat)',
+      collect,
+    )
+    .option(
+      '--to <dir>',
+      'restore into this folder (an existing different file is kept; the restored one goes beside it)',
+    )
+    .option('--in-place', 'restore to the original folders, after saving what is there in a pinned backup')
+    .option('--overwrite', 'with --to: replace existing different files instead of keeping both')
+    .option('--dry-run', 'say what would be written, overwritten and skipped, and change nothing')
+    .action(async (ref: string, o: RestoreOpts) => {
+      const c = ctx();
+      const db = c.catalog();
+      const { plan, backup } = resolveBackup(db, ref);
+      const line = progressLine();
+      const ac = new AbortController();
+      const onSignal = () => ac.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const s = await restoreBackup({
+          db,
+          plan,
+          backup,
+          paths: o.path,
+          to: o.to,
+          inPlace: o.inPlace,
+          overwrite: o.overwrite,
+          dryRun: o.dryRun,
+          now: () => c.now(),
+          actor: 'cli',
+          signal: ac.signal,
+          onProgress: (p) => line.update(p, 'restored'),
+        });
+        line.done();
+        c.exitCode = s.failed > 0 ? 1 : 0;
+        c.out(s, summaryText);
+      } finally {
+        line.done();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}

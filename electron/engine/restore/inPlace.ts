@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import { comparePaths, ManifestReader, type ManifestEntry, type ManifestHeader } from '../backup/manifest';
+import { runBackup, type BackupRunOptions } from '../backup/run';
+import type { BackupRecord } from '../catalog/backups';
+import type { Db } from '../catalog/db';
+import type { Plan } from '../catalog/plans';
+import { CairnError, describeError, errnoCode } from '../errors';
+import type { Applier, Locate } from './apply';
+import { SafeTree } from './safePath';
+import type { Selection } from './select';
+
+/** The label of a manifest path (its first component). */
+export function labelOf(p: string): string {
+  const i = p.indexOf('/');
+  return i < 0 ? p : p.slice(0, i);
+}
+
+/**
+ * Maps a backup's entries back to the plan's source folders. Refuses when a source of the backup is no
+ * longer in the plan at the same path: the "before restore" backup could not have saved what is there.
+ */
+export function inPlaceLocator(plan: Plan, header: ManifestHeader, labels: Set<string>): Locate {
+  const trees = new Map<string, SafeTree>();
+  for (const label of labels) {
+    const was = header.sources.find((s) => s.label === label);
+    const now = plan.sources.find((s) => s.label === label);
+    if (!now || (was && was.path !== now.path)) {
+      throw new CairnError(
+        'conflict',
+        `The source "${label}" of this backup ${was ? `(${was.path}) ` : ''}is no longer in plan ${plan.name} at the same place; restore it with --to DIR instead.`,
+      );
+    }
+    fs.mkdirSync(now.path, { recursive: true });
+    trees.set(label, new SafeTree(now.path));
+  }
+  return (p) => {
+    const tree = trees.get(labelOf(p));
+    if (!tree) return null;
+    const i = p.indexOf('/');
+    return { tree, rel: i < 0 ? '' : p.slice(i + 1) };
+  };
+}
+
+/** Backs up the plan now, pinned, so that everything an in-place restore replaces or deletes can be got back. */
+export async function saveBeforeRestore(
+  db: Db,
+  plan: Plan,
+  backup: BackupRecord,
+  now: () => number,
+  actor: string,
+  signal?: AbortSignal,
+): Promise<BackupRecord> {
+  // skipPrune: retention must not remove the backup being restored because one more backup now exists.
+  const opts: BackupRunOptions & { skipPrune: boolean } = {
+    db,
+    plan,
+    now,
+    actor,
+    note: `before restore of ${plan.name}/${backup.stamp}`,
+    pin: true,
+    signal,
+    skipPrune: true,
+  };
+  try {
+    return (await runBackup(opts)).backup;
+  } catch (e) {
+    throw new CairnError(
+      'io',
+      `Nothing was restored: the backup that saves the current files first failed (${describeError(e)}).`,
+    );
+  }
+}
+
+/** A cursor over the "before restore" manifest answering, in path order, whether a path was saved. */
+export async function savedCursor(
+  file: string,
+): Promise<{ saved: (p: string) => Promise<boolean>; close(): void }> {
+  const r = await ManifestReader.open(file);
+  return {
+    async saved(p) {
+      for (let e = await r.peek(); e; e = await r.peek()) {
+        const c = comparePaths(e.path, p);
+        if (c > 0) return false;
+        r.advance();
+        if (c === 0) return true;
+      }
+      return false;
+    },
+    close: () => r.close(),
+  };
+}
+
+/**
+ * What an in-place restore removes: what the "before restore" backup saved under the chosen paths that the
+ * restored backup does not have (or has as another kind). Merge-joins the two manifests while streaming.
+ */
+export async function deletionsFor(
+  savedFile: string,
+  restoredFile: string,
+  include: (p: string) => boolean,
+): Promise<ManifestEntry[]> {
+  const s = await ManifestReader.open(savedFile);
+  const b = await ManifestReader.open(restoredFile);
+  const out: ManifestEntry[] = [];
+  try {
+    for (let e = await s.peek(); e; e = await s.peek()) {
+      s.advance();
+      if (!include(e.path)) continue;
+      let match: ManifestEntry | null = null;
+      for (let x = await b.peek(); x; x = await b.peek()) {
+        const c = comparePaths(x.path, e.path);
+        if (c > 0) break;
+        b.advance();
+        if (c === 0) {
+          match = x;
+          break;
+        }
+      }
+      if (!match || match.kind !== e.kind) out.push(e);
+    }
+  } finally {
+    s.close();
+    b.close();
+  }
+  return out;
+}
+
+/** Removes what deletionsFor listed, deepest first; a folder still holding unsaved (excluded) files stays. */
+export function applyDeletions(list: ManifestEntry[], locate: Locate, applier: Applier): string[] {
+  const kept: string[] = [];
+  for (let i = list.length - 1; i >= 0; i--) {
+    const e = list[i]!;
+    const loc = locate(e.path);
+    if (!loc || loc.rel === '') continue;
+    try {
+      if (!loc.tree.checkParents(loc.rel)) continue;
+      const abs = loc.tree.abs(loc.rel);
+      const st = fs.lstatSync(abs);
+      if (st.isDirectory()) {
+        fs.rmdirSync(abs);
+        loc.tree.forget(loc.rel);
+      } else fs.unlinkSync(abs);
+      applier.counts.deleted++;
+    } catch (err) {
+      const code = errnoCode(err);
+      if (code === 'ENOENT') continue;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') kept.push(e.path);
+      else applier.fail(e.path, `could not be removed (${code ?? describeError(err)})`);
+    }
+  }
+  return kept;
+}
+
+/** True when an in-place restore's selection covers this saved path (and its source is in the backup). */
+export function deletionScope(selection: Selection, labels: Set<string>): (p: string) => boolean {
+  return (p) => labels.has(labelOf(p)) && selection.includes(p);
+}

@@ -1,0 +1,213 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { planLayout, syncFileSystem } from '../backup/layout';
+import { ManifestReader } from '../backup/manifest';
+import { logActivity } from '../catalog/activity';
+import type { BackupRecord } from '../catalog/backups';
+import type { Db } from '../catalog/db';
+import type { Plan } from '../catalog/plans';
+import { CairnError, describeError } from '../errors';
+import { Applier, type Failure, type Locate, type RestoreCounts } from './apply';
+import { localContent, type ContentSource } from './content';
+import {
+  applyDeletions,
+  deletionScope,
+  deletionsFor,
+  inPlaceLocator,
+  labelOf,
+  saveBeforeRestore,
+  savedCursor,
+} from './inPlace';
+import { SafeTree } from './safePath';
+import { Selection } from './select';
+
+export interface RestoreOptions {
+  db: Db;
+  plan: Plan;
+  backup: BackupRecord;
+  /** Files or folders to restore, as paths in the backup (starting with the source's name); all when empty. */
+  paths?: string[];
+  /** Restore into this folder (made if missing); paths keep their source's name as the first folder. */
+  to?: string;
+  /** Restore to the original source folders, after saving what is there in a pinned backup. */
+  inPlace?: boolean;
+  /** Replace existing different files instead of keeping both (always so in place). */
+  overwrite?: boolean;
+  dryRun?: boolean;
+  now: () => number;
+  actor: string;
+  /** Where file content comes from (default: the local backup folder). */
+  source?: ContentSource;
+  /** The backup's manifest file (default: the local one under .cairn/manifests). */
+  manifestFile?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: RestoreProgress) => void;
+}
+
+export interface RestoreProgress {
+  files: number;
+  bytes: number;
+  currentPath: string;
+  startedAt: number;
+}
+
+export interface RestoreSummary extends RestoreCounts {
+  backup: string;
+  target: string;
+  dryRun: boolean;
+  /** The pinned backup of what an in-place restore replaced: restore it to undo. */
+  beforeRestore: string | null;
+  /** Folders an in-place restore left because they hold files no backup has (excluded ones). */
+  keptFolders: string[];
+  failures: Failure[];
+  durationMs: number;
+}
+
+function checkTarget(to: string): string {
+  if (!path.isAbsolute(to)) return checkTarget(path.resolve(to));
+  try {
+    fs.mkdirSync(to, { recursive: true });
+  } catch (e) {
+    throw new CairnError('dest-unwritable', `The restore folder ${to} cannot be made (${describeError(e)}).`);
+  }
+  if (!fs.statSync(to).isDirectory())
+    throw new CairnError('usage', `${to} is not a folder; choose a folder to restore into.`);
+  return fs.realpathSync(to);
+}
+
+/**
+ * Restores a backup (or chosen paths of it) into a folder or back in place. Every file is written under a
+ * temporary name, checked against the manifest's SHA-256 while it is written, given its mode and mtime and
+ * renamed; symlinks come back as symlinks; nothing is ever written outside the target (see SafeTree).
+ * Returns a summary; files that did not land are listed in `failures`.
+ */
+export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> {
+  const t0 = performance.now();
+  const startedAt = o.now();
+  const { plan, backup } = o;
+  const name = `${plan.name}/${backup.stamp}`;
+  if (!!o.to === !!o.inPlace) throw new CairnError('usage', 'Say where to restore: --to DIR or --in-place.');
+  const layout = planLayout(plan.dest, plan.name);
+  const manifestFile = o.manifestFile ?? layout.manifestFile(backup.stamp);
+  const source = o.source ?? localContent(layout.backupDir(backup.stamp));
+  if (!o.source && !fs.existsSync(layout.backupDir(backup.stamp))) {
+    throw new CairnError(
+      'dest-missing',
+      `The folder of backup ${name} is not there (${layout.backupDir(backup.stamp)}); is the backup disk plugged in?`,
+    );
+  }
+  const selection = new Selection(o.paths);
+  const first = await ManifestReader.open(manifestFile).catch((e: unknown) => {
+    throw new CairnError('corrupt', `The manifest of backup ${name} cannot be read (${describeError(e)}).`);
+  });
+  const header = first.header;
+  const labels = new Set<string>();
+  try {
+    // One pass first: the chosen paths exist, and which sources they touch.
+    for (let e = await first.peek(); e; e = await first.peek()) {
+      first.advance();
+      if (selection.includes(e.path)) labels.add(labelOf(e.path));
+    }
+  } finally {
+    first.close();
+  }
+  selection.checkAllFound(name);
+
+  let locate: Locate;
+  let target: string;
+  let roots: string[];
+  if (o.to) {
+    target = o.dryRun && !fs.existsSync(o.to) ? path.resolve(o.to) : checkTarget(o.to);
+    const tree = new SafeTree(target);
+    locate = (p) => ({ tree, rel: p });
+    roots = [target];
+  } else {
+    locate = inPlaceLocator(plan, header, labels);
+    roots = [...labels].map((l) => plan.sources.find((s) => s.label === l)!.path);
+    target = roots.join(', ');
+  }
+
+  let before: BackupRecord | null = null;
+  let cursor: Awaited<ReturnType<typeof savedCursor>> | null = null;
+  if (o.inPlace && !o.dryRun) before = await saveBeforeRestore(o.db, plan, backup, o.now, o.actor, o.signal);
+  const manifest = await ManifestReader.open(manifestFile);
+  const progress = { last: 0 };
+  const applier = new Applier({
+    manifest,
+    selection,
+    locate,
+    source,
+    stamp: backup.stamp,
+    overwrite: o.inPlace === true || o.overwrite === true,
+    dryRun: o.dryRun === true,
+    saved: o.inPlace ? (p) => (cursor ? cursor.saved(p) : Promise.resolve(true)) : undefined,
+    signal: o.signal,
+    onEntry: o.onProgress
+      ? (c, p) => {
+          const t = performance.now();
+          if (t - progress.last < 200) return;
+          progress.last = t;
+          const files = c.written + c.overwritten + c.keptBoth + c.skipped;
+          o.onProgress!({
+            files,
+            bytes: c.writtenBytes + c.overwrittenBytes + c.keptBothBytes + c.skippedBytes,
+            currentPath: p,
+            startedAt,
+          });
+        }
+      : undefined,
+  });
+  let keptFolders: string[] = [];
+  try {
+    if (before) {
+      const savedFile = layout.manifestFile(before.stamp);
+      const doomed = await deletionsFor(
+        savedFile,
+        manifestFile,
+        deletionScope(new Selection(o.paths), labels),
+      );
+      keptFolders = applyDeletions(doomed, locate, applier);
+      cursor = await savedCursor(savedFile);
+    }
+    await applier.run();
+    if (!o.dryRun) {
+      applier.finishDirs();
+      for (const root of roots) syncFileSystem(root);
+    }
+  } finally {
+    manifest.close();
+    cursor?.close();
+    await source.close?.();
+  }
+  const summary: RestoreSummary = {
+    ...applier.counts,
+    backup: name,
+    target,
+    dryRun: o.dryRun === true,
+    beforeRestore: before ? `${plan.name}/${before.stamp}` : null,
+    keptFolders,
+    failures: applier.failures,
+    durationMs: performance.now() - t0,
+  };
+  if (!o.dryRun) logRestore(o, summary);
+  return summary;
+}
+
+function logRestore(o: RestoreOptions, s: RestoreSummary): void {
+  const files = s.written + s.overwritten + s.keptBoth;
+  logActivity(o.db, {
+    at: o.now(),
+    planId: o.plan.id,
+    backupId: o.backup.id,
+    kind: 'restore',
+    level: s.failed > 0 ? 'error' : 'info',
+    actor: o.actor,
+    message:
+      `Restored ${s.backup} to ${s.target}: ${files} file(s) written and verified, ${s.skipped} already there` +
+      (s.deleted ? `, ${s.deleted} removed` : '') +
+      (s.failed ? `; ${s.failed} did not land` : '') +
+      (s.beforeRestore ? `; undo by restoring ${s.beforeRestore} in place` : ''),
+    details: { failures: s.failures.slice(0, 20), beforeRestore: s.beforeRestore, paths: o.paths ?? [] },
+  });
+}
