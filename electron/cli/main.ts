@@ -3,6 +3,7 @@ import { CairnError, describeError } from '../engine/errors';
 import { registerBackup } from './commands/backup';
 import { registerList } from './commands/list';
 import { registerPlan } from './commands/plan';
+import { registerRestore } from './commands/restore';
 import { CliContext, type GlobalOptions } from './context';
 
 /** Builds the `cairn` command tree (DESIGN.md section 9). */
@@ -20,6 +21,7 @@ export function buildProgram(): { program: Command; context: () => CliContext } 
   registerPlan(program, context);
   registerBackup(program, context);
   registerList(program, context);
+  registerRestore(program, context);
   for (const c of program.commands) c.exitOverride();
   return { program, context };
 }
