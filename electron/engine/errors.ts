@@ -11,7 +11,12 @@ export type CairnErrorCode =
   | 'locked'
   | 'cancelled'
   | 'io'
-  | 'corrupt';
+  | 'corrupt'
+  // Drive: not connected or grant revoked / storage full / Google's upload limit (wait) / other Drive failure.
+  | 'drive-auth'
+  | 'drive-quota'
+  | 'drive-limit'
+  | 'drive';
 
 /** An error whose message is one plain sentence a user can act on. */
 export class CairnError extends Error {

@@ -1,0 +1,62 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { CairnError } from '../errors';
+import { DriveError, errorDetails } from './errors';
+import { backoffDelay, type BackoffPolicy, type Clock } from './pacing';
+import type { DriveRemote } from './types';
+
+/**
+ * Downloads a file to `dest`, resuming with a Range request where a dropped connection stopped, and checks
+ * the MD5 when one is known. A damaged download is removed rather than left looking whole.
+ */
+export async function downloadTo(
+  ctx: { remote: Pick<DriveRemote, 'download'>; clock: Clock; backoff: BackoffPolicy },
+  fileId: string,
+  dest: string,
+  md5: string | null,
+  signal?: AbortSignal,
+): Promise<number> {
+  const fh = await fs.promises.open(dest, 'w');
+  const hash = crypto.createHash('md5');
+  let written = 0;
+  let ok = false;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const stream = await ctx.remote.download(fileId, { start: written, signal });
+        for await (const c of stream as AsyncIterable<Buffer>) {
+          await fh.write(c);
+          hash.update(c);
+          written += c.length;
+        }
+        break;
+      } catch (e) {
+        // Failures before the stream started were already retried by the remote; these are mid-stream.
+        if (e instanceof CairnError || !errorDetails(e).network || attempt + 1 >= ctx.backoff.maxAttempts) {
+          throw e instanceof CairnError
+            ? e
+            : new DriveError(
+                'drive',
+                `Could not download ${fileId} from Google Drive (${errorDetails(e).message}).`,
+                'network',
+              );
+        }
+        await ctx.clock.sleep(backoffDelay(attempt, ctx.backoff), signal);
+      }
+    }
+    await fh.sync();
+    const got = hash.digest('hex');
+    if (md5 && got !== md5) {
+      throw new DriveError(
+        'corrupt',
+        `The download of ${fileId} does not match Drive's MD5; try again.`,
+        'checksum',
+      );
+    }
+    ok = true;
+    return written;
+  } finally {
+    await fh.close();
+    if (!ok) await fs.promises.rm(dest, { force: true });
+  }
+}

@@ -1,0 +1,180 @@
+import { CairnError, type CairnErrorCode } from '../errors';
+
+/** A Drive failure in plain words, with Google's reason kept for the status and the tests. */
+export class DriveError extends CairnError {
+  constructor(
+    code: CairnErrorCode,
+    message: string,
+    /** Google's reason (`storageQuotaExceeded`, `invalid_grant`, ...), or a Cairn one (`checksum`). */
+    readonly reason: string,
+    readonly status: number | null = null,
+    /** For `drive-limit`: when trying again makes sense (epoch ms). */
+    readonly resumesAt: number | null = null,
+  ) {
+    super(code, message);
+    this.name = 'DriveError';
+  }
+}
+
+export const LINK_EXPIRED =
+  'Drive link expired: reconnect with `cairn drive connect`. If your Google OAuth app is still in ' +
+  '"Testing" mode, Google revokes its grant after 7 days: publish the app (Google Cloud console, ' +
+  'OAuth consent screen, "Publish app") so the link lasts.';
+
+/** The error when no Drive account is linked yet. */
+export function notConnected(): DriveError {
+  return new DriveError(
+    'drive-auth',
+    'Drive is not connected: run `cairn drive connect` first.',
+    'not_connected',
+  );
+}
+
+/** What an error from gaxios, the auth client or the socket says about the failed request. */
+export interface ErrorDetails {
+  status: number | null;
+  /** Drive's `error.errors[0].reason`, or the token endpoint's `error` (`invalid_grant`). */
+  reason: string | null;
+  message: string;
+  /** No HTTP answer: the connection failed or was dropped. */
+  network: boolean;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
+
+function asRecord(v: unknown): Record<string, unknown> | null {
+  if (typeof v === 'string') {
+    try {
+      return asRecord(JSON.parse(v));
+    } catch {
+      return null;
+    }
+  }
+  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
+}
+
+/** Reads status, reason and message out of any error a Drive call can throw. */
+export function errorDetails(e: unknown): ErrorDetails {
+  const err = asRecord(e) ?? {};
+  const response = asRecord(err.response);
+  const status = typeof response?.status === 'number' ? response.status : null;
+  const data = asRecord(response?.data);
+  const apiError = asRecord(data?.error);
+  const first = Array.isArray(apiError?.errors) ? asRecord(apiError.errors[0]) : null;
+  const oauthError = typeof data?.error === 'string' ? data.error : null;
+  const reason = (typeof first?.reason === 'string' ? first.reason : null) ?? oauthError;
+  const message =
+    (typeof apiError?.message === 'string' ? apiError.message : null) ??
+    (typeof data?.error_description === 'string' ? data.error_description : null) ??
+    (e instanceof Error ? e.message : String(e));
+  let network = false;
+  if (status === null) {
+    for (let c: unknown = e, i = 0; c && i < 5; c = (c as { cause?: unknown }).cause, i++) {
+      const code = (c as { code?: unknown }).code;
+      if (typeof code === 'string' && NETWORK_CODES.has(code)) network = true;
+      const msg = (c as { message?: unknown }).message;
+      if (
+        typeof msg === 'string' &&
+        /socket hang up|premature close|network|terminated|other side closed/i.test(msg)
+      ) {
+        network = true;
+      }
+    }
+  }
+  return { status, reason, message, network };
+}
+
+const RATE_REASONS = new Set(['userRateLimitExceeded', 'rateLimitExceeded']);
+const LIMIT_REASONS = new Set(['uploadLimitExceeded', 'dailyLimitExceeded']);
+
+/** What to do after a failed request: try again later, refresh the token first, or stop. */
+export type Verdict = 'retry' | 'refresh' | 'fatal';
+
+/** Sorts a failure by Google's guidance: back off on 429, 5xx and rate-limit 403s; refresh on 401. */
+export function verdict(d: ErrorDetails): Verdict {
+  if (d.reason === 'invalid_grant') return 'fatal';
+  if (d.network) return 'retry';
+  if (d.status === 401) return 'refresh';
+  if (d.status === 408 || d.status === 429 || (d.status !== null && d.status >= 500)) return 'retry';
+  if (d.status === 403 && d.reason !== null && RATE_REASONS.has(d.reason)) return 'retry';
+  return 'fatal';
+}
+
+/** Whether a failure is a rate limit (which, when it persists, becomes a wait rather than a failure). */
+export function isRateLimit(d: ErrorDetails): boolean {
+  return d.status === 429 || (d.status === 403 && d.reason !== null && RATE_REASONS.has(d.reason));
+}
+
+/** "HH:MM" in local time, for "resumes about HH:MM". */
+export function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** The error that makes a push wait for Google's limit and try again by itself at `resumesAt`. */
+export function limitError(reason: string, status: number | null, resumesAt: number): DriveError {
+  return new DriveError(
+    'drive-limit',
+    `Waiting for Google's upload limit, resumes about ${clockTime(resumesAt)}.`,
+    reason,
+    status,
+    resumesAt,
+  );
+}
+
+/**
+ * Turns a failure that retrying did not fix into a typed DriveError with one plain sentence.
+ * `what` names the operation ("upload pack-1.tar.gz"); `limitWaitMs` is how long Google's limits last.
+ */
+export function toDriveError(e: unknown, what: string, now: number, limitWaitMs: number): DriveError {
+  if (e instanceof DriveError) return e;
+  const d = errorDetails(e);
+  if (d.reason === 'invalid_grant')
+    return new DriveError('drive-auth', LINK_EXPIRED, 'invalid_grant', d.status);
+  if (d.reason === 'storageQuotaExceeded') {
+    return new DriveError(
+      'drive-quota',
+      'Your Google Drive is full: free up space or get more storage, then push again. Local backups are untouched.',
+      d.reason,
+      d.status,
+    );
+  }
+  if ((d.reason && LIMIT_REASONS.has(d.reason)) || isRateLimit(d)) {
+    return limitError(d.reason ?? 'rateLimitExceeded', d.status, now + limitWaitMs);
+  }
+  if (d.status === 401 || d.status === 403) {
+    return new DriveError(
+      'drive-auth',
+      `Google refused access to Drive (${d.message}); reconnect with \`cairn drive connect\`.`,
+      d.reason ?? 'authError',
+      d.status,
+    );
+  }
+  if (d.status === 404) {
+    return new DriveError(
+      'not-found',
+      `Could not ${what}: it is no longer on Drive.`,
+      d.reason ?? 'notFound',
+      404,
+    );
+  }
+  const cause = d.network ? 'the connection to Google failed' : d.message;
+  return new DriveError(
+    'drive',
+    `Could not ${what} on Google Drive (${cause}); Cairn tries again at the next push.`,
+    d.reason ?? (d.network ? 'network' : 'unknown'),
+    d.status,
+  );
+}
