@@ -1,0 +1,140 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test/helpers/tmp';
+import { openCatalog, type Db } from '../catalog/db';
+import type { HealthState } from '../health';
+import { EventBus } from '../service/bus';
+import { ntfyNotifier, webhookNotifier } from './http';
+import { HealthMonitor } from './monitor';
+import type { Notification } from './types';
+
+interface Received {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+const servers: http.Server[] = [];
+let db: Db | null = null;
+afterEach(async () => {
+  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+  db?.close();
+  db = null;
+});
+
+/** A local HTTP receiver standing in for ntfy or a webhook. */
+async function receiver(status = 200): Promise<{ url: string; got: Received[] }> {
+  const got: Received[] = [];
+  const s = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      got.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+      res.writeHead(status).end(status === 200 ? '{"id":"x"}' : 'nope');
+    });
+  });
+  servers.push(s);
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/cairn-alerts`, got };
+}
+
+const note: Notification = {
+  planName: 'home',
+  event: 'failing',
+  title: 'Backup of home is failing',
+  message: 'The last backup failed: the source folder /home/a does not exist.',
+  priority: 'high',
+  at: Date.parse('2026-11-23T02:00:00Z'),
+};
+
+describe('notifications over HTTP', () => {
+  it('publish to an ntfy topic with title, priority and tags', async () => {
+    const r = await receiver();
+    await ntfyNotifier(r.url).send(note);
+    await ntfyNotifier(r.url).send({ ...note, title: 'Sauvegarde « home » échouée', priority: 'low' });
+    expect(r.got).toHaveLength(2);
+    expect(r.got[0]).toMatchObject({ method: 'POST', url: '/cairn-alerts', body: note.message });
+    expect(r.got[0]!.headers).toMatchObject({
+      title: note.title,
+      priority: '5',
+      tags: 'cairn,rotating_light',
+    });
+    const encoded = r.got[1]!.headers.title as string;
+    expect(encoded).toMatch(/^=\?UTF-8\?B\?/);
+    expect(Buffer.from(encoded.slice(10, -2), 'base64').toString('utf8')).toBe('Sauvegarde « home » échouée');
+  });
+
+  it('POST JSON to a webhook', async () => {
+    const r = await receiver();
+    await webhookNotifier(r.url).send(note);
+    expect(r.got[0]!.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(r.got[0]!.body)).toEqual({
+      source: 'cairn',
+      event: 'failing',
+      plan: 'home',
+      title: note.title,
+      message: note.message,
+      priority: 'high',
+      at: '2026-11-23T02:00:00.000Z',
+    });
+  });
+
+  it('say plainly when the receiver refuses or cannot be reached', async () => {
+    const r = await receiver(500);
+    await expect(ntfyNotifier(r.url).send(note)).rejects.toThrow(/answered 500; check the address/);
+    await expect(webhookNotifier('http://127.0.0.1:1/x').send(note)).rejects.toThrow(/could not be reached/);
+  });
+});
+
+describe('HealthMonitor', () => {
+  it('tells once per change of state, survives a restart without repeating, and emits statusChanged', async () => {
+    const r = await receiver();
+    db = openCatalog(path.join(tempDir(), 'data'));
+    const bus = new EventBus();
+    const changes: string[] = [];
+    bus.on((e) => e.type === 'statusChanged' && changes.push(`${e.data.previous}->${e.data.state}`));
+    const errors: string[] = [];
+    const make = () =>
+      new HealthMonitor({
+        db: db!,
+        bus,
+        notifiers: () => [ntfyNotifier(r.url), webhookNotifier(r.url)],
+        onSendError: (c, m) => errors.push(`${c}: ${m}`),
+      });
+    let m = make();
+    const see = (state: HealthState) =>
+      m.observe([{ planName: 'home', state, reasons: [`reason for ${state}`] }], Date.now());
+
+    await see('healthy'); // first look at a healthy plan: nothing to tell
+    await see('failing');
+    await see('failing'); // the same state an hour later: nothing
+    await see('healthy'); // recovered
+    await see('attention'); // stale
+    await see('attention');
+    m = make(); // restart: the last told state is remembered
+    await see('attention');
+    await see('waiting-disk');
+    await see('waiting-disk');
+
+    const titles = r.got.filter((g) => g.headers.title).map((g) => g.headers.title);
+    expect(titles).toEqual([
+      'Backup of home is failing',
+      'Backup of home is healthy again',
+      'Backup of home needs attention',
+      'Backup of home is waiting for the backup disk',
+    ]);
+    expect(r.got.filter((g) => g.headers['content-type'] === 'application/json')).toHaveLength(4);
+    expect(changes).toEqual([
+      'null->healthy',
+      'healthy->failing',
+      'failing->healthy',
+      'healthy->attention',
+      'attention->waiting-disk',
+    ]);
+    expect(errors).toEqual([]);
+  });
+});
