@@ -14,7 +14,9 @@ async function post(url: string, body: string, headers: Record<string, string>, 
     });
   } catch (e) {
     const why = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
-    throw new Error(`The ${what} at ${new URL(url).host} could not be reached (${why}); check the address.`);
+    throw new Error(`The ${what} at ${new URL(url).host} could not be reached (${why}); check the address.`, {
+      cause: e,
+    });
   }
   await res.arrayBuffer().catch(() => undefined);
   if (!res.ok)
