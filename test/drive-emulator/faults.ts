@@ -9,6 +9,7 @@ import { ApiError, errors } from './protocol';
  *   `daily-limit`: 403 dailyLimitExceeded.
  * - `drop-upload`: the connection is destroyed after `afterBytes` bytes of the upload body
  *   (default: half the body); a resumable chunk keeps what was received, rounded down to 256 KiB.
+ * - `drop-download`: a media download's connection is destroyed after `afterBytes` bytes (default half).
  * - `drop-response`: the request is carried out, then the connection is destroyed before the response
  *   (a create the client cannot know succeeded).
  * - `invalid-grant`: the token endpoint answers invalid_grant to a refresh.
@@ -25,6 +26,7 @@ export type FaultKind =
   | 'upload-limit'
   | 'daily-limit'
   | 'drop-upload'
+  | 'drop-download'
   | 'drop-response'
   | 'invalid-grant'
   | 'access-denied';
@@ -37,7 +39,7 @@ export interface FaultSpec {
   op?: string;
   /** Matching requests to let through before the fault starts (default 0). */
   skip?: number;
-  /** For drop-upload: body bytes received before the connection is cut. */
+  /** For drop-upload / drop-download: body bytes that get through before the connection is cut. */
   afterBytes?: number;
 }
 
@@ -72,7 +74,7 @@ const API_ERRORS: Partial<Record<FaultKind, () => ApiError>> = {
 };
 
 function phaseOf(kind: FaultKind): Phase {
-  if (kind === 'drop-upload') return 'body';
+  if (kind === 'drop-upload' || kind === 'drop-download') return 'body';
   if (kind === 'drop-response') return 'after';
   return 'before';
 }
@@ -80,6 +82,7 @@ function phaseOf(kind: FaultKind): Phase {
 function applies(f: Fault, op: Op): boolean {
   if (f.op) return op === f.op || op.startsWith(f.op + '.');
   if (f.kind === 'drop-upload') return op === 'files.create.multipart' || op === 'files.upload.chunk';
+  if (f.kind === 'drop-download') return op === 'files.get.media';
   if (f.kind === 'invalid-grant') return op === 'oauth.token.refresh';
   if (f.kind === 'access-denied') return op === 'oauth.auth';
   return !op.startsWith('oauth.');
@@ -94,7 +97,7 @@ export class Faults {
   add(spec: FaultSpec): Fault {
     if (
       !(spec.kind in API_ERRORS) &&
-      !['drop-upload', 'drop-response', 'invalid-grant', 'access-denied'].includes(spec.kind)
+      !['drop-upload', 'drop-download', 'drop-response', 'invalid-grant', 'access-denied'].includes(spec.kind)
     ) {
       throw new Error(`unknown fault kind ${spec.kind}`);
     }

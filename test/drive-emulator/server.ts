@@ -111,7 +111,7 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<DriveEmula
     o.maxPageSize,
   );
 
-  const send = (res: http.ServerResponse, r: Reply) => {
+  const send = (res: http.ServerResponse, r: Reply, drop: Fault | null) => {
     if (r.file) {
       const len = r.file.end - r.file.start + 1;
       res.writeHead(r.status, {
@@ -120,6 +120,14 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<DriveEmula
         ...r.headers,
       });
       if (len <= 0) return void res.end();
+      if (drop?.kind === 'drop-download') {
+        // Send part of the body, then cut the connection (a download dropped half-way).
+        const part = Math.min(len - 1, drop.afterBytes ?? Math.floor(len / 2));
+        const s = fs.createReadStream(r.file.path, { start: r.file.start, end: r.file.start + part - 1 });
+        s.on('end', () => setTimeout(() => res.socket?.destroy(), 20));
+        s.pipe(res, { end: false });
+        return;
+      }
       fs.createReadStream(r.file.path, { start: r.file.start, end: r.file.end }).pipe(res);
     } else if (r.json !== undefined) sendJson(res, r.status, r.json, r.headers);
     else {
@@ -194,7 +202,7 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<DriveEmula
       return;
     }
     entry.status = reply.status;
-    send(res, reply);
+    send(res, reply, drop);
   };
 
   const server = http.createServer((req, res) => {

@@ -21,7 +21,7 @@ export async function downloadTo(
   let written = 0;
   let ok = false;
   try {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0; attempt < ctx.backoff.maxAttempts; attempt++) {
       try {
         const stream = await ctx.remote.download(fileId, { start: written, signal });
         for await (const c of stream as AsyncIterable<Buffer>) {

@@ -155,6 +155,14 @@ describe('DriveRemote against the emulator', () => {
     const tail: Buffer[] = [];
     for await (const c of await remote.download(up.id, { start: 2 * MiB })) tail.push(c as Buffer);
     expect(Buffer.concat(tail).equals(fs.readFileSync(file).subarray(2 * MiB))).toBe(true);
+    // A download cut half-way resumes with a Range request where it stopped.
+    emu.reset();
+    const cut = emu.fault({ kind: 'drop-download', afterBytes: MiB + 3 });
+    const again = path.join(work, 'dl.again');
+    expect(await remote.downloadTo(up.id, again, { md5 })).toBe(2 * MiB + 7);
+    expect(cut.fired).toBe(1);
+    expect(fs.readFileSync(again).equals(fs.readFileSync(file))).toBe(true);
+    expect(emu.count('files.get.media')).toBe(2);
     await expect(remote.downloadTo(up.id, dest, { md5: '0'.repeat(32) })).rejects.toThrow(/does not match/);
     expect(fs.existsSync(dest)).toBe(false);
     await remote.delete(up.id);

@@ -256,7 +256,8 @@ class GoogleDriveRemote implements DriveRemote {
       await this.verify(file, md5, o.name);
       return { file, reused, method: reused ? 'existing' : 'multipart' };
     }
-    for (let round = 0; ; round++) {
+    // A lost session (expired, or the server forgot bytes) restarts a file upload once from the start.
+    for (let round = 0; round < 2; round++) {
       const reader = await openSource(o.source);
       try {
         const r = await uploadResumable({
@@ -282,6 +283,7 @@ class GoogleDriveRemote implements DriveRemote {
         await reader.close();
       }
     }
+    throw new DriveError('drive', `Drive lost the upload of ${o.name} twice; push again.`, 'session_lost');
   }
 
   /** Compares Drive's MD5 with Cairn's; a mismatching copy is deleted so nothing wrong stays listed. */

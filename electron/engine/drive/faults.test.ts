@@ -1,0 +1,217 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { emulatorEnv, fakeClock, randomFile } from '../../../test/drive-emulator/harness';
+import { startEmulator, type DriveEmulator } from '../../../test/drive-emulator/server';
+import { tempDir } from '../../../test/helpers/tmp';
+import { DriveError } from './errors';
+import { openDrive, type OpenDriveOptions } from './index';
+import { FileSecretStore } from './secrets';
+import type { DriveRemote } from './types';
+
+const MiB = 1024 * 1024;
+let emu: DriveEmulator;
+let work: string;
+
+beforeAll(async () => {
+  emu = await startEmulator({ dir: tempDir() });
+  work = tempDir();
+});
+afterAll(async () => {
+  await emu.stop();
+});
+beforeEach(() => {
+  emu.reset();
+  emu.setQuota(null);
+});
+
+async function open(extra: Partial<OpenDriveOptions> = {}) {
+  const clock = fakeClock();
+  const { remote } = await openDrive({
+    secrets: new FileSecretStore(tempDir()),
+    env: emulatorEnv(emu, emu.issueRefreshToken()),
+    clock,
+    backoff: { random: () => 0 },
+    // Small enough that the MiB-sized test files go through the resumable protocol.
+    multipartMaxBytes: 64 * 1024,
+    ...extra,
+  });
+  // Waits longer than pacing: the backoff delays.
+  const backoffs = () => clock.slept.filter((ms) => ms >= 1000);
+  return { remote, clock, backoffs };
+}
+
+let n = 0;
+async function folder(remote: DriveRemote) {
+  return remote.ensureFolder(['Cairn', 'faults', `t${n++}`]);
+}
+
+async function failure(p: Promise<unknown>): Promise<DriveError> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(DriveError);
+  return e as DriveError;
+}
+
+describe('Drive faults end as they should', () => {
+  it('401: refreshes the access token once and retries', async () => {
+    const { remote } = await open();
+    await remote.about();
+    const refreshesBefore = emu.count('oauth.token.refresh', 200);
+    emu.fault({ kind: 'expire-token', op: 'files.list' });
+    expect(await remote.listAll({ parentId: 'root', name: 'x' })).toEqual([]);
+    expect(remote.stats.refreshes).toBe(1);
+    expect(emu.count('oauth.token.refresh', 200)).toBe(refreshesBefore + 1);
+    expect(emu.count('files.list', 401)).toBe(1);
+    expect(emu.count('files.list', 200)).toBe(1);
+  });
+
+  it('401 in the middle of a resumable upload: refreshes, asks what arrived, and finishes', async () => {
+    const { remote } = await open({ chunkSize: MiB });
+    const f = await folder(remote);
+    const { file, md5 } = randomFile(work, 'a401.bin', 3 * MiB);
+    emu.fault({ kind: 'expire-token', op: 'files.upload.chunk', skip: 1 });
+    const r = await remote.upload({ parentId: f.id, name: 'a401', source: { path: file } });
+    expect(r.file.md5Checksum).toBe(md5);
+    expect(remote.stats.refreshes).toBe(1);
+    expect(emu.count('files.upload.status', 308)).toBe(1);
+    expect(emu.uploadedBytes()).toBe(3 * MiB);
+  });
+
+  it('403 userRateLimitExceeded and rateLimitExceeded: backs off exponentially, then succeeds', async () => {
+    const { remote, backoffs } = await open();
+    const f = await folder(remote);
+    emu.fault({ kind: 'user-rate-limit', times: 2, op: 'files.create.multipart' });
+    emu.fault({ kind: 'rate-limit', times: 1, op: 'files.create.multipart' });
+    const r = await remote.upload({
+      parentId: f.id,
+      name: 'rl',
+      source: { stream: Readable.from([Buffer.from('hello')]), size: 5 },
+    });
+    expect(r.file.size).toBe(5);
+    expect(backoffs()).toEqual([1000, 2000, 4000]);
+    expect(remote.stats.retries).toBe(3);
+    expect(await remote.listAll({ parentId: f.id })).toHaveLength(1);
+  });
+
+  it('429: backs off with jitter, then succeeds', async () => {
+    const { remote, backoffs } = await open({ backoff: { random: () => 0.5 } });
+    emu.fault({ kind: 'too-many-requests', times: 2, op: 'about.get' });
+    expect((await remote.about()).emailAddress).toBe('tester@example.com');
+    expect(backoffs()).toEqual([1500, 2500]);
+    expect(emu.count('about.get', 429)).toBe(2);
+  });
+
+  it('500 and 503: retried, on metadata calls and on upload chunks', async () => {
+    const { remote } = await open({ chunkSize: MiB });
+    const f = await folder(remote);
+    emu.fault({ kind: 'server-error', op: 'files.create' });
+    const sub = await remote.ensureFolder(['Cairn', 'faults', 'five-hundred']);
+    expect(sub.name).toBe('five-hundred');
+    emu.fault({ kind: 'unavailable', op: 'files.upload.chunk', skip: 1, times: 2 });
+    const { file, md5 } = randomFile(work, 'a503.bin', 3 * MiB + 5);
+    const r = await remote.upload({ parentId: f.id, name: 'a503', source: { path: file } });
+    expect(r.file.md5Checksum).toBe(md5);
+    expect(emu.count('files.upload.chunk', 503)).toBe(2);
+    expect(await remote.listAll({ parentId: f.id })).toHaveLength(1);
+  });
+
+  it('storageQuotaExceeded: a typed drive-quota error and nothing partial left on Drive', async () => {
+    const { remote } = await open({ chunkSize: 256 * 1024 });
+    const f = await folder(remote);
+    emu.setQuota(emu.store.usage() + MiB);
+    const { file } = randomFile(work, 'quota.bin', 3 * MiB);
+    const known = await failure(remote.upload({ parentId: f.id, name: 'known', source: { path: file } }));
+    expect(known.code).toBe('drive-quota');
+    expect(known.message).toMatch(/Drive is full.*Local backups are untouched/);
+    // A stream of unknown length fails at the chunk that crosses the limit.
+    const stream = fs.createReadStream(file);
+    const streamed = await failure(remote.upload({ parentId: f.id, name: 'streamed', source: { stream } }));
+    expect(streamed.reason).toBe('storageQuotaExceeded');
+    expect(emu.count('files.upload.chunk', 200) + emu.count('files.upload.chunk', 308)).toBeGreaterThan(0);
+    emu.setQuota(null);
+    emu.fault({ kind: 'storage-quota', op: 'files.create.multipart' });
+    const small = await failure(
+      remote.upload({
+        parentId: f.id,
+        name: 'small',
+        source: { stream: Readable.from([Buffer.from('x')]), size: 1 },
+      }),
+    );
+    expect(small.code).toBe('drive-quota');
+    expect(await remote.listAll({ parentId: f.id })).toEqual([]);
+  });
+
+  it('invalid_grant on refresh: "Drive link expired: reconnect", with the Testing-mode advice', async () => {
+    const { remote } = await open();
+    await remote.about();
+    emu.fault({ kind: 'expire-token', op: 'about.get' });
+    emu.fault({ kind: 'invalid-grant' });
+    const e = await failure(remote.about());
+    expect(e.code).toBe('drive-auth');
+    expect(e.reason).toBe('invalid_grant');
+    expect(e.message).toMatch(/^Drive link expired: reconnect/);
+    expect(e.message).toMatch(/Testing.*7 days.*publish/);
+
+    // A grant Google revoked (7 days in Testing mode) fails the first request of a fresh remote too.
+    const fresh = await open();
+    emu.revokeGrants();
+    const e2 = await failure(fresh.remote.listAll({ parentId: 'root' }));
+    expect(e2.message).toMatch(/^Drive link expired/);
+  });
+
+  it("uploadLimitExceeded: waits for Google's limit and says when it resumes", async () => {
+    const { remote, clock } = await open();
+    const f = await folder(remote);
+    emu.fault({ kind: 'upload-limit', op: 'files.create.multipart' });
+    const e = await failure(
+      remote.upload({
+        parentId: f.id,
+        name: 'ul',
+        source: { stream: Readable.from([Buffer.from('x')]), size: 1 },
+      }),
+    );
+    expect(e.code).toBe('drive-limit');
+    expect(e.resumesAt).toBe(clock.now() + 60 * 60_000);
+    expect(e.message).toMatch(/^Waiting for Google's upload limit, resumes about \d\d:\d\d\.$/);
+  });
+
+  it('a rate limit that persists past the retries becomes the same wait, not a failure', async () => {
+    const { remote } = await open({ backoff: { random: () => 0, maxAttempts: 4 } });
+    emu.fault({ kind: 'too-many-requests', times: 100, op: 'about.get' });
+    const e = await failure(remote.about());
+    expect(e.code).toBe('drive-limit');
+    expect(emu.count('about.get', 429)).toBe(4);
+  });
+
+  it('a create whose answer is lost is not made twice', async () => {
+    const { remote } = await open({ chunkSize: MiB });
+    emu.fault({ kind: 'drop-response', op: 'files.create' });
+    const a = await remote.ensureFolder(['Cairn', 'faults', 'lost-answer']);
+    expect((await remote.listAll({ parentId: a.parents[0], name: 'lost-answer' })).map((f) => f.id)).toEqual([
+      a.id,
+    ]);
+
+    emu.fault({ kind: 'drop-response', op: 'files.create.multipart' });
+    const data = crypto.randomBytes(1000);
+    const r = await remote.upload({
+      parentId: a.id,
+      name: 'once',
+      source: { stream: Readable.from([data]), size: data.length },
+      appProperties: { cairnKind: 'pack' },
+    });
+    expect(r.reused).toBe(true);
+    expect(emu.count('files.create.multipart')).toBe(1);
+
+    // The last chunk's answer is lost: the status query returns the finished file.
+    emu.fault({ kind: 'drop-response', op: 'files.upload.chunk', skip: 1 });
+    const { file, md5 } = randomFile(work, 'lost-last.bin', 2 * MiB);
+    const big = await remote.upload({ parentId: a.id, name: 'big', source: { path: file } });
+    expect(big.file.md5Checksum).toBe(md5);
+    const listed = await remote.listAll({ parentId: a.id });
+    expect(listed.map((f) => f.name).sort()).toEqual(['big', 'once']);
+  });
+});

@@ -1,0 +1,49 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openDrive } from '../../electron/engine/drive/index';
+import { FileSecretStore } from '../../electron/engine/drive/secrets';
+import { tempDir } from '../helpers/tmp';
+import { fakeClock } from './harness';
+import { spawnEmulator, type SpawnedEmulator } from './spawn';
+
+let emu: SpawnedEmulator;
+beforeAll(async () => {
+  emu = await spawnEmulator(['--dir', tempDir()]);
+});
+afterAll(async () => {
+  await emu.stop();
+});
+
+it('runs as its own process, controlled through /__admin/, with files readable from its folder', async () => {
+  const { remote } = await openDrive({
+    secrets: new FileSecretStore(tempDir()),
+    env: emu.env,
+    clock: fakeClock(),
+  });
+  const folder = await remote.ensureFolder(['Cairn', 'other-process']);
+  await emu.fault({ kind: 'unavailable', op: 'files.create.multipart' });
+  const data = crypto.randomBytes(4096);
+  const up = await remote.upload({
+    parentId: folder.id,
+    name: 'x.bin',
+    source: { stream: Readable.from([data]), size: data.length },
+  });
+  const state = await emu.state();
+  expect(state.log.filter((e) => e.op === 'files.create.multipart').map((e) => e.status)).toEqual([503, 200]);
+  expect(state.files.find((f) => f.id === up.file.id)?.md5Checksum).toBe(
+    crypto.createHash('md5').update(data).digest('hex'),
+  );
+  // files.json and blobs/<id> let a script copy what is "on Drive" without the API.
+  const listed = JSON.parse(fs.readFileSync(path.join(emu.dir, 'files.json'), 'utf8')) as {
+    files: { id: string }[];
+  };
+  expect(listed.files.map((f) => f.id)).toContain(up.file.id);
+  expect(fs.readFileSync(path.join(emu.dir, 'blobs', up.file.id)).equals(data)).toBe(true);
+
+  await emu.revokeGrants();
+  await emu.fault({ kind: 'expire-token' });
+  await expect(remote.about()).rejects.toThrow(/Drive link expired/);
+});
