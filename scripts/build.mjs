@@ -19,3 +19,13 @@ await build({
   format: 'esm',
   outExtension: { '.js': '.mjs' },
 });
+// Electron main and the sandboxed preload (which may require only "electron"): CommonJS, self-contained.
+await build({
+  ...common,
+  packages: 'bundle',
+  external: ['electron', 'better-sqlite3'],
+  entryPoints: { 'main/index': 'electron/main/index.ts', 'preload/index': 'electron/preload/index.ts' },
+  outdir: 'dist',
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+});

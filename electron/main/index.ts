@@ -1,0 +1,81 @@
+// Cairn's Electron main process: a composition root. Each concern lives in its own module; the decisions
+// they make are pure functions tested in Node (trayModel, security, ipcGuard, autostart, quitModel, ...).
+import { app, dialog } from 'electron';
+import path from 'node:path';
+import { defaultDataDir } from '../engine/paths';
+import { registerAppScheme, serveRenderer } from './appProtocol';
+import { loadAppSettings } from './appSettings';
+import { startedAtLogin } from './autostart';
+import { bindIpc } from './ipc';
+import { createLoginItem } from './loginItems';
+import { createNotifier } from './notifications';
+import { watchPower } from './power';
+import { quitPrompt } from './quitModel';
+import { openSecrets } from './secrets';
+import { openShellHost, valueOf } from './serviceHost';
+import { claimSingleInstance } from './singleInstance';
+import { createTray } from './tray';
+import { runTrayAction } from './trayActions';
+import { appIconFile, resourcesDir } from './trayIcons';
+import { createMainWindow } from './window';
+
+const dataDir = defaultDataDir();
+registerAppScheme();
+app.setPath('userData', dataDir);
+app.setAppUserModelId('app.cairn.desktop');
+const paths = { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() };
+const resources = resourcesDir(paths);
+const icon = appIconFile(resources);
+const win = createMainWindow({ preload: path.join(__dirname, '../preload/index.cjs'), icon });
+
+if (!claimSingleInstance(() => void app.whenReady().then(() => win.show()))) app.exit(0);
+// Closing the window keeps Cairn in the tray; only Quit ends it.
+app.on('window-all-closed', () => {});
+
+void app.whenReady().then(async () => {
+  serveRenderer(path.join(__dirname, '../renderer'));
+  const host = openShellHost(dataDir);
+  const secrets = openSecrets(dataDir);
+  const settings = await loadAppSettings(host, createLoginItem());
+  const tray = createTray({
+    resources,
+    source: {
+      status: async () => valueOf(await host.call('status', {})),
+      drive: async () => valueOf(await host.call('driveStatus', {})),
+      pausedUntil: () => host.pause?.until() ?? null,
+      canPause: host.pause !== null,
+    },
+    onAction: (a) =>
+      void runTrayAction(a, { host, show: (v) => win.show(v), quit: () => app.quit() }).then(tray.refresh),
+  });
+  const notify = createNotifier({ icon, prefs: settings.notifyPrefs, open: (v) => win.show(v) });
+  host.onEvent((e) => {
+    notify(e);
+    tray.refresh();
+  });
+  bindIpc({ host, window: () => win.current(), afterCall: settings.afterCall });
+  watchPower({ suspend: host.suspend, resume: host.resume, shutdown: () => void host.cancelAll() });
+  process.stdout.write(`Cairn keeps its data in ${dataDir}. ${secrets.choice.note}\n`);
+
+  let closing = false;
+  app.on('before-quit', (e) => {
+    if (closing) return;
+    e.preventDefault();
+    const prompt = quitPrompt(host.activeRuns());
+    const answer = prompt
+      ? prompt.answers[dialog.showMessageBoxSync({ type: 'question', ...prompt })]
+      : 'cancel';
+    if (answer === 'stay') return;
+    closing = true;
+    win.allowClose();
+    // Waiting or cancelling, the service ends with no partial backup; then the catalog is closed.
+    void (answer === 'wait' ? host.whenIdle() : Promise.resolve())
+      .then(() => host.close())
+      .finally(() => {
+        tray.destroy();
+        app.exit(0);
+      });
+  });
+  const wasOpenedAtLogin = app.getLoginItemSettings().wasOpenedAtLogin;
+  if (!startedAtLogin(process.argv, process.platform, wasOpenedAtLogin)) win.show();
+});
