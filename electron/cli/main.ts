@@ -4,6 +4,10 @@ import { registerBackup } from './commands/backup';
 import { registerList } from './commands/list';
 import { registerPlan } from './commands/plan';
 import { registerRestore } from './commands/restore';
+import { registerVerify } from './commands/verify';
+import { registerPrune } from './commands/prune';
+import { registerPin } from './commands/pin';
+import { registerImport } from './commands/import';
 import { CliContext, type GlobalOptions } from './context';
 
 /** Builds the `cairn` command tree (DESIGN.md section 9). */
@@ -22,6 +26,10 @@ export function buildProgram(): { program: Command; context: () => CliContext } 
   registerBackup(program, context);
   registerList(program, context);
   registerRestore(program, context);
+  registerVerify(program, context);
+  registerPrune(program, context);
+  registerPin(program, context);
+  registerImport(program, context);
   for (const c of program.commands) c.exitOverride();
   return { program, context };
 }

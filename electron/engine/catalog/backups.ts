@@ -234,3 +234,19 @@ export function listWarnings(db: Db, backupId: number): { path: string; message:
     message: string;
   }[];
 }
+
+/** Records the outcome of a verify of a backup ("intact", "damaged: 2 changed"). */
+export function recordVerify(db: Db, id: number, at: number, result: string): void {
+  db.prepare('UPDATE backups SET verified_at = ?, verify_result = ? WHERE id = ?').run(at, result, id);
+}
+
+/** Puts back what a destination's backup index remembers about a backup (after `cairn import`). */
+export function restoreBackupMeta(
+  db: Db,
+  id: number,
+  m: { status: BackupStatus; pinned: boolean; note: string | null; warnings: number; skipped: number },
+): void {
+  db.prepare(
+    'UPDATE backups SET status = ?, pinned = ?, note = ?, warnings = ?, skipped = ? WHERE id = ?',
+  ).run(m.status === 'failed' ? 'complete' : m.status, m.pinned ? 1 : 0, m.note, m.warnings, m.skipped, id);
+}

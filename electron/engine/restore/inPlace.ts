@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { comparePaths, ManifestReader, type ManifestEntry, type ManifestHeader } from '../backup/manifest';
 import { runBackup, type BackupRunOptions } from '../backup/run';
+import { writeBackupIndex } from '../backupIndex';
 import type { BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
@@ -62,7 +63,9 @@ export async function saveBeforeRestore(
     skipPrune: true,
   };
   try {
-    return (await runBackup(opts)).backup;
+    const saved = (await runBackup(opts)).backup;
+    writeBackupIndex(db, plan);
+    return saved;
   } catch (e) {
     throw new CairnError(
       'io',

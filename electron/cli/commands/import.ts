@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { importDestination, type ImportedPlan } from '../../engine/importDest';
+import type { CliContext } from '../context';
+
+function text(plans: ImportedPlan[]): string {
+  const lines: string[] = [];
+  for (const p of plans) {
+    lines.push(
+      `${p.planName}: ${p.imported.length} backup(s) imported${p.created ? ' (plan created from the destination)' : ''}.`,
+    );
+    for (const s of p.skipped) lines.push(`  left out ${s.stamp}: ${s.reason}`);
+  }
+  lines.push('See them with: cairn list');
+  return lines.join('\n');
+}
+
+export function registerImport(program: Command, ctx: () => CliContext): void {
+  program
+    .command('import <dest>')
+    .description(
+      'rebuild the catalog from a backup destination (after the data folder was lost, or on a new machine)',
+    )
+    .action(async (dest: string) => {
+      const c = ctx();
+      const plans = await importDestination(c.catalog(), dest, () => c.now(), 'cli');
+      if (plans.some((p) => p.skipped.length > 0)) c.exitCode = 1;
+      c.out(plans, text);
+    });
+}

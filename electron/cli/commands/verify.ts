@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import { resolveBackup } from '../../engine/catalog/backups';
+import { CairnError } from '../../engine/errors';
+import { verifyBackups, verifyTargets, type VerifyRunResult } from '../../engine/verify/run';
+import { intOption, type CliContext } from '../context';
+import { formatBytes, formatCount, formatDuration } from '../format';
+import { progressLine } from '../progress';
+
+interface VerifyOpts {
+  all?: boolean;
+  sample?: number;
+  maxAgeHours?: number;
+}
+
+function text(v: VerifyRunResult): string {
+  const lines: string[] = [];
+  if (v.results.length === 0)
+    lines.push('Nothing to verify: there are no backups yet. Make one with: cairn backup');
+  for (const r of v.results) {
+    lines.push(
+      `${r.planName}/${r.stamp}: ${r.result} — ${formatCount(r.files)} files, ${formatCount(r.hashedFiles)} read (${formatBytes(r.hashedBytes)})` +
+        (r.sharedFiles ? `, ${formatCount(r.sharedFiles)} hard-linked ones already read` : '') +
+        `, ${formatDuration(r.durationMs)}`,
+    );
+    for (const p of r.problems.slice(0, 50))
+      lines.push(`  ${p.problem.toUpperCase()}: ${p.path || '(backup folder)'}: ${p.detail}`);
+    const n = r.missing + r.changed + r.extra;
+    if (n > 50) lines.push(`  ... and ${formatCount(n - 50)} more; see --json for the first 1,000`);
+  }
+  for (const s of v.stale)
+    lines.push(
+      s.stamp
+        ? `STALE: the newest backup of ${s.planName} (${s.stamp}) is ${Math.round(s.ageHours!)} hours old.`
+        : `STALE: plan ${s.planName} has no backup yet.`,
+    );
+  return lines.join('\n');
+}
+
+export function registerVerify(program: Command, ctx: () => CliContext): void {
+  program
+    .command('verify [backup]')
+    .description(
+      're-read backups against their manifests (the newest of each plan unless BACKUP or --all); exit 0 intact, 1 damage found, 2 nothing to verify or too old',
+    )
+    .option('--all', 'every backup of every plan (of the plan when BACKUP names one)')
+    .option(
+      '--sample <percent>',
+      'read only this percent of the files, chosen at random (all are checked for presence and size)',
+      intOption('--sample'),
+    )
+    .option(
+      '--max-age-hours <n>',
+      'also fail (exit 2) when the newest backup is older than this',
+      intOption('--max-age-hours'),
+    )
+    .action(async (ref: string | undefined, o: VerifyOpts) => {
+      const c = ctx();
+      const db = c.catalog();
+      if (o.sample !== undefined && (o.sample < 1 || o.sample > 100))
+        throw new CairnError('usage', '--sample takes a percent from 1 to 100.');
+      const target = ref ? resolveBackup(db, ref) : undefined;
+      const named = ref !== undefined && !ref.includes('/') && target?.plan.name === ref;
+      const targets = verifyTargets(db, {
+        one: o.all && named ? undefined : target,
+        all: o.all,
+        planId: named ? target!.plan.id : undefined,
+      });
+      const line = progressLine();
+      const started = Date.now();
+      try {
+        const v = await verifyBackups(db, targets, {
+          now: () => c.now(),
+          actor: 'cli',
+          sample: o.sample,
+          maxAgeHours: o.maxAgeHours,
+          onProgress: (r, p) =>
+            line.update(
+              { files: r.files, bytes: r.hashedBytes, currentPath: p, startedAt: started },
+              'checked',
+            ),
+        });
+        line.done();
+        c.exitCode = v.exitCode;
+        c.out(v, text);
+      } finally {
+        line.done();
+      }
+    });
+}

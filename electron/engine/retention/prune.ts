@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import { logActivity } from '../catalog/activity';
+import { listBackups, type BackupRecord } from '../catalog/backups';
+import type { Db } from '../catalog/db';
+import type { Plan } from '../catalog/plans';
+import { checkDest } from '../backup/checks';
+import { fsyncDir, planLayout, removeTree } from '../backup/layout';
+import { acquireLock } from '../backup/lock';
+import { writeBackupIndex } from '../backupIndex';
+import { CairnError, describeError } from '../errors';
+import { applyRetention } from './policy';
+
+export interface PruneItem {
+  backup: BackupRecord;
+  keep: boolean;
+  reasons: string[];
+}
+
+export interface PruneResult {
+  planName: string;
+  dryRun: boolean;
+  /** Every backup of the plan, newest first, kept or pruned with the rule that keeps it. */
+  items: PruneItem[];
+  pruned: string[];
+  /** Bytes of the pruned backups' new files: roughly what pruning frees. */
+  freedBytes: number;
+}
+
+export interface PruneOptions {
+  now: number;
+  actor: string;
+  dryRun?: boolean;
+  timeZone?: string;
+  /** The caller already holds the plan's run lock (pruning right after a backup). */
+  lockHeld?: boolean;
+  /** Stamps a preview showed as pruned: refuse if the rules now prune anything else. */
+  expect?: string[];
+}
+
+/** Which backups of a plan the retention rules keep and why, newest first; changes nothing. */
+export function previewPrune(db: Db, plan: Plan, timeZone?: string): PruneItem[] {
+  const backups = listBackups(db, { planId: plan.id });
+  const byId = new Map(backups.map((b) => [b.id, b]));
+  return applyRetention(backups, plan, timeZone).map((d) => ({
+    backup: byId.get(d.id)!,
+    keep: d.keep,
+    reasons: d.reasons,
+  }));
+}
+
+/**
+ * Removes the version rows that no remaining backup holds: a version is dead when its whole range lies
+ * between two neighbouring remaining backups. Call inside the transaction that deletes the backups.
+ */
+export function deleteDeadVersions(db: Db, planId: number, remaining: number[], pruned: number[]): void {
+  const kept = [...remaining].sort((a, b) => a - b);
+  const gaps = new Map<string, [number, number | null]>();
+  for (const p of pruned) {
+    let lo = 0;
+    let hi: number | null = null;
+    for (const k of kept) {
+      if (k < p) lo = k;
+      else if (k > p) {
+        hi = k;
+        break;
+      }
+    }
+    gaps.set(`${lo}:${hi}`, [lo, hi]);
+  }
+  const bounded = db.prepare(
+    'DELETE FROM file_versions WHERE plan_id = ? AND last_backup IS NOT NULL AND last_backup < ? AND first_backup > ?',
+  );
+  const open = db.prepare('DELETE FROM file_versions WHERE plan_id = ? AND first_backup > ?');
+  for (const [lo, hi] of gaps.values()) {
+    if (hi === null) open.run(planId, lo);
+    else bounded.run(planId, hi, lo);
+  }
+}
+
+/**
+ * Applies the plan's retention: deletes exactly the backups the preview marks pruned. Each folder is first
+ * renamed into .cairn/partial (so no half-deleted backup is ever visible under its name), then the catalog
+ * forgets the backups and their dead versions in one transaction, then manifests and folders are removed.
+ * Hard links shared with kept backups stay with them.
+ */
+export function prunePlan(db: Db, plan: Plan, o: PruneOptions): PruneResult {
+  const items = previewPrune(db, plan, o.timeZone);
+  const doomed = items.filter((i) => !i.keep).map((i) => i.backup);
+  const result: PruneResult = {
+    planName: plan.name,
+    dryRun: o.dryRun === true,
+    items,
+    pruned: doomed.map((b) => b.stamp),
+    freedBytes: doomed.reduce((n, b) => n + b.newBytes, 0),
+  };
+  if (o.expect) {
+    const want = [...o.expect].sort().join(',');
+    if (want !== [...result.pruned].sort().join(','))
+      throw new CairnError(
+        'conflict',
+        `The backups of plan ${plan.name} changed since the preview; preview the prune again.`,
+      );
+  }
+  if (o.dryRun || doomed.length === 0) return result;
+
+  checkDest(plan.dest);
+  const layout = planLayout(plan.dest, plan.name);
+  const release = o.lockHeld ? null : acquireLock(layout.lock, o.now);
+  try {
+    fs.mkdirSync(layout.partial, { recursive: true });
+    const trash: string[] = [];
+    for (const b of doomed) {
+      const t = `${layout.partial}/pruned-${b.stamp}`;
+      removeTree(t);
+      try {
+        fs.renameSync(layout.backupDir(b.stamp), t);
+        trash.push(t);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; // already gone: forget it all the same
+      }
+    }
+    fsyncDir(layout.root);
+    const doomedIds = new Set(doomed.map((b) => b.id));
+    const remaining = items.filter((i) => !doomedIds.has(i.backup.id)).map((i) => i.backup.id);
+    db.transaction(() => {
+      deleteDeadVersions(db, plan.id, remaining, [...doomedIds]);
+      const del = db.prepare('DELETE FROM backups WHERE id = ?');
+      for (const id of doomedIds) del.run(id);
+      logActivity(db, {
+        at: o.now,
+        planId: plan.id,
+        kind: 'prune',
+        actor: o.actor,
+        message: `Pruned ${doomed.length} backup(s) of ${plan.name}: ${result.pruned.join(', ')}`,
+        details: { pruned: result.pruned, kept: items.filter((i) => i.keep).map((i) => i.backup.stamp) },
+      });
+    })();
+    writeBackupIndex(db, plan);
+    for (const b of doomed) fs.rmSync(layout.manifestFile(b.stamp), { force: true });
+    fsyncDir(layout.manifests);
+    for (const t of trash) removeTree(t);
+    return result;
+  } finally {
+    release?.();
+  }
+}
+
+/**
+ * Retention after a successful backup when the plan asks for it (plan.autoPrune). The caller holds the
+ * plan's run lock. A failure here never fails the backup: it is logged and returned as null.
+ */
+export function pruneAfterBackup(db: Db, plan: Plan, now: number, actor = 'schedule'): PruneResult | null {
+  if (!plan.autoPrune) return null;
+  try {
+    return prunePlan(db, plan, { now, actor, lockHeld: true });
+  } catch (e) {
+    logActivity(db, {
+      at: now,
+      planId: plan.id,
+      kind: 'prune',
+      level: 'warning',
+      actor,
+      message: `Automatic prune of ${plan.name} did not run: ${describeError(e)}`,
+    });
+    return null;
+  }
+}

@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+
+export interface DiskItem {
+  /** Path relative to the walked folder, "/"-separated, like a manifest path. */
+  rel: string;
+  abs: string;
+  st: fs.Stats;
+}
+
+/**
+ * Lists a folder depth-first with names sorted as the backup walk sorts them, so the result comes in the
+ * same order as the manifest (comparePaths) and the two can be merge-joined while streaming. Symlinks are
+ * listed, never followed. Unreadable folders are reported through onError and treated as empty.
+ */
+export function* walkSorted(root: string, onError: (rel: string, e: unknown) => void): Generator<DiskItem> {
+  const stack: { rel: string; names: string[]; i: number }[] = [];
+  const open = (rel: string) => {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(rel ? `${root}/${rel}` : root).sort();
+    } catch (e) {
+      onError(rel, e);
+    }
+    stack.push({ rel, names, i: 0 });
+  };
+  open('');
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.i >= top.names.length) {
+      stack.pop();
+      continue;
+    }
+    const name = top.names[top.i++]!;
+    const rel = top.rel ? `${top.rel}/${name}` : name;
+    const abs = `${root}/${rel}`;
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(abs);
+    } catch (e) {
+      onError(rel, e);
+      continue;
+    }
+    yield { rel, abs, st };
+    if (st.isDirectory()) open(rel);
+  }
+}
