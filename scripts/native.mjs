@@ -36,11 +36,24 @@ if (target === 'node') {
   }
   writeFileSync(marker, `node ${process.versions.modules}\n`);
 } else if (target === 'electron') {
+  // The Electron binary runs as plain Node with ELECTRON_RUN_AS_NODE, so the load test is the real one
+  // (a marker alone would miss a manual `npm rebuild`); the marker records what the module was built for.
   const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
   const want = `electron ${electronVersion}\n`;
-  if (!existsSync(marker) || readFileSync(marker, 'utf8') !== want) {
+  const electronBin = require('electron');
+  const loadsInElectron = () =>
+    spawnSync(electronBin, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], {
+      stdio: 'pipe',
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    }).status === 0;
+  const fresh = existsSync(marker) && readFileSync(marker, 'utf8') === want;
+  if (!fresh || !loadsInElectron()) {
     process.stdout.write(`Rebuilding better-sqlite3 for Electron ${electronVersion}...\n`);
     run(path.join('node_modules', '.bin', 'electron-builder'), ['install-app-deps']);
+    if (!loadsInElectron()) {
+      process.stderr.write('better-sqlite3 still does not load in Electron after a rebuild.\n');
+      process.exit(1);
+    }
     writeFileSync(marker, want);
   }
 } else {
