@@ -134,11 +134,26 @@ export function limitError(reason: string, status: number | null, resumesAt: num
   );
 }
 
+/** How long to wait before trying again after Google's limits. */
+export interface LimitWaits {
+  /** uploadLimitExceeded / dailyLimitExceeded: Google's daily upload cap (750 GB) or daily quota. */
+  uploadLimitMs: number;
+  /** A rate limit (429, 403 rate-limit reasons) that outlasted every retry. */
+  rateLimitMs: number;
+}
+
+export const DEFAULT_WAITS: LimitWaits = { uploadLimitMs: 60 * 60_000, rateLimitMs: 10 * 60_000 };
+
 /**
  * Turns a failure that retrying did not fix into a typed DriveError with one plain sentence.
- * `what` names the operation ("upload pack-1.tar.gz"); `limitWaitMs` is how long Google's limits last.
+ * `what` names the operation ("upload pack-1.tar.gz").
  */
-export function toDriveError(e: unknown, what: string, now: number, limitWaitMs: number): DriveError {
+export function toDriveError(
+  e: unknown,
+  what: string,
+  now: number,
+  waits: LimitWaits = DEFAULT_WAITS,
+): DriveError {
   if (e instanceof DriveError) return e;
   const d = errorDetails(e);
   if (d.reason === 'invalid_grant')
@@ -151,9 +166,9 @@ export function toDriveError(e: unknown, what: string, now: number, limitWaitMs:
       d.status,
     );
   }
-  if ((d.reason && LIMIT_REASONS.has(d.reason)) || isRateLimit(d)) {
-    return limitError(d.reason ?? 'rateLimitExceeded', d.status, now + limitWaitMs);
-  }
+  if (d.reason && LIMIT_REASONS.has(d.reason))
+    return limitError(d.reason, d.status, now + waits.uploadLimitMs);
+  if (isRateLimit(d)) return limitError(d.reason ?? 'rateLimitExceeded', d.status, now + waits.rateLimitMs);
   if (d.status === 401 || d.status === 403) {
     return new DriveError(
       'drive-auth',

@@ -180,10 +180,11 @@ describe('Drive faults end as they should', () => {
   });
 
   it('a rate limit that persists past the retries becomes the same wait, not a failure', async () => {
-    const { remote } = await open({ backoff: { random: () => 0, maxAttempts: 4 } });
+    const { remote, clock } = await open({ backoff: { random: () => 0, maxAttempts: 4 } });
     emu.fault({ kind: 'too-many-requests', times: 100, op: 'about.get' });
     const e = await failure(remote.about());
     expect(e.code).toBe('drive-limit');
+    expect(e.resumesAt).toBe(clock.now() + 10 * 60_000);
     expect(emu.count('about.get', 429)).toBe(4);
   });
 

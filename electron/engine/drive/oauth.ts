@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { CodeChallengeMethod, OAuth2Client, type Credentials } from 'google-auth-library';
 import { CairnError } from '../errors';
 import { DRIVE_SCOPE, type DriveConfig } from './config';
-import { DriveError, notConnected, toDriveError } from './errors';
+import { DriveError, errorDetails, notConnected, toDriveError } from './errors';
 import { DRIVE_TOKENS_KEY, type SecretStore } from './secrets';
 
 /** Builds the auth client for the configured endpoints (never Google's defaults when overridden). */
@@ -35,7 +35,9 @@ export async function authorizedClient(cfg: DriveConfig, secrets: SecretStore): 
   if (!raw) throw notConnected();
   const stored = JSON.parse(raw) as Credentials;
   if (!stored.refresh_token) throw notConnected();
-  auth.setCredentials(stored);
+  // Without an expiry date the auth client would refresh and retry on its own after any 401 or 403
+  // (rate limits included); with one, Cairn's transport decides.
+  auth.setCredentials({ ...stored, expiry_date: stored.expiry_date ?? 1 });
   auth.on('tokens', (t) => {
     void saveTokens(secrets, { ...auth.credentials, ...t, refresh_token: stored.refresh_token }).catch(
       () => undefined,
@@ -97,7 +99,14 @@ async function finish(
     tokens = (await auth.getToken({ code, codeVerifier: c.codeVerifier, redirect_uri: c.redirectUri }))
       .tokens;
   } catch (e) {
-    throw toDriveError(e, 'finish connecting', Date.now(), 0);
+    if (errorDetails(e).reason === 'invalid_grant') {
+      throw new DriveError(
+        'drive-auth',
+        'Google refused the authorization code (it expired or was already used); connect again.',
+        'invalid_grant',
+      );
+    }
+    throw toDriveError(e, 'finish connecting', Date.now());
   }
   if (!tokens.refresh_token) {
     throw new DriveError(

@@ -46,6 +46,16 @@ describe('DriveRemote against the emulator', () => {
     const again = await (await open()).ensureFolder(['Cairn', 'laptop', 'home', 'packs']);
     expect(again.id).toBe(a.id);
     expect(emu.count('files.create')).toBe(4);
+    // Concurrent callers share one lookup and one create per level.
+    const fresh = await open();
+    const both = await Promise.all([
+      fresh.ensureFolder(['Cairn', 'laptop', 'work', 'packs']),
+      fresh.ensureFolder(['Cairn', 'laptop', 'work', 'manifests']),
+      fresh.ensureFolder(['Cairn', 'laptop', 'work', 'packs']),
+    ]);
+    expect(both[0].id).toBe(both[2].id);
+    expect(both[1].parents).toEqual(both[0].parents);
+    expect(emu.count('files.create')).toBe(4 + 3);
     expect((await remote.findFolder(['Cairn', 'laptop', 'home']))?.id).toBe(a.parents[0]);
     expect(await remote.findFolder(['Cairn', 'nope'])).toBeNull();
   });
@@ -186,6 +196,22 @@ describe('DriveRemote against the emulator', () => {
     // 1 MiB at 256 KiB/s: about 4 s (less the quarter-second burst).
     expect(slow.elapsed() - before).toBeGreaterThanOrEqual(3500);
     expect(slow.elapsed() - before).toBeLessThan(4500);
+
+    // The same through the resumable protocol (chunks sent as throttled streams).
+    const slow2 = fakeClock();
+    const limited2 = await open({
+      clock: slow2,
+      bandwidthBytesPerSecond: 512 * 1024,
+      requestsPerSecond: 0,
+      multipartMaxBytes: 0,
+      chunkSize: 512 * 1024,
+    });
+    const { file: file2, md5 } = randomFile(work, 'bw2.bin', 2 * MiB);
+    const r = await limited2.upload({ parentId: folder.id, name: 'bw2.bin', source: { path: file2 } });
+    expect(r.method).toBe('resumable');
+    expect(r.file.md5Checksum).toBe(md5);
+    expect(slow2.elapsed()).toBeGreaterThanOrEqual(3500);
+    expect(slow2.elapsed()).toBeLessThan(4500);
   });
 
   it('reports upload throughput for a 64 MiB file on loopback', async () => {

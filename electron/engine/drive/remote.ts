@@ -1,14 +1,12 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { drive as driveApi, type drive_v3 } from '@googleapis/drive';
 import type { OAuth2Client } from 'google-auth-library';
 import { CairnError } from '../errors';
 import { downloadTo } from './download';
-import { DriveError, type ErrorDetails } from './errors';
+import { DEFAULT_WAITS, DriveError, type LimitWaits } from './errors';
+import { ambiguous, buildQuery, FILE_FIELDS, oldestFirst, toFile } from './files';
 import { DEFAULT_BACKOFF, Pacer, systemClock, type BackoffPolicy, type Clock } from './pacing';
-import { DEFAULT_CHUNK_SIZE, uploadResumable } from './resumable';
-import { openSource } from './sources';
+import { DEFAULT_CHUNK_SIZE } from './resumable';
 import { Transport, type RetryNotice } from './transport';
 import {
   FOLDER_MIME,
@@ -19,6 +17,7 @@ import {
   type UploadOptions,
   type UploadResult,
 } from './types';
+import { uploadFile, type UploadContext } from './upload';
 
 export interface RemoteOptions {
   auth: OAuth2Client;
@@ -34,53 +33,9 @@ export interface RemoteOptions {
   /** Files up to this size go in one multipart request (default 5 MiB), held in memory. */
   multipartMaxBytes?: number;
   backoff?: Partial<BackoffPolicy>;
-  /** How long Google's upload limits are assumed to last (default 1 hour). */
-  limitWaitMs?: number;
+  /** How long to wait when Google's daily upload limit is hit (default 1 hour) or a rate limit persists (10 minutes). */
+  waits?: Partial<LimitWaits>;
   onRetry?: (n: RetryNotice) => void;
-}
-
-/** The fields Cairn asks for: Drive answers only id, name and mimeType unless asked. */
-export const FILE_FIELDS = 'id,name,mimeType,size,md5Checksum,appProperties,parents,createdTime,webViewLink';
-
-/** Quotes a value for Drive's query language. */
-export function qstr(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-/** Builds the `q` expression of a ListQuery. */
-export function buildQuery(q: ListQuery): string {
-  const parts = ['trashed = false'];
-  if (q.parentId) parts.push(`${qstr(q.parentId)} in parents`);
-  if (q.name !== undefined) parts.push(`name = ${qstr(q.name)}`);
-  if (q.mimeType) parts.push(`mimeType = ${qstr(q.mimeType)}`);
-  for (const [k, v] of Object.entries(q.appProperties ?? {})) {
-    parts.push(`appProperties has { key=${qstr(k)} and value=${qstr(v)} }`);
-  }
-  return parts.join(' and ');
-}
-
-function toFile(f: drive_v3.Schema$File): DriveFile {
-  return {
-    id: f.id ?? '',
-    name: f.name ?? '',
-    mimeType: f.mimeType ?? '',
-    size: f.size === undefined || f.size === null ? null : Number(f.size),
-    md5Checksum: f.md5Checksum ?? null,
-    appProperties: (f.appProperties as Record<string, string> | undefined) ?? {},
-    parents: f.parents ?? [],
-    createdTime: f.createdTime ?? null,
-    webViewLink: f.webViewLink ?? null,
-  };
-}
-
-function oldestFirst(a: DriveFile, b: DriveFile): number {
-  const t = (a.createdTime ?? '').localeCompare(b.createdTime ?? '');
-  return t !== 0 ? t : a.id.localeCompare(b.id);
-}
-
-/** A failure after which the server may have done the work anyway (the answer was lost). */
-function ambiguous(d: ErrorDetails): boolean {
-  return d.network || (d.status !== null && d.status >= 500);
 }
 
 /** Builds the DriveRemote over the real googleapis Drive v3 client. */
@@ -93,7 +48,9 @@ class GoogleDriveRemote implements DriveRemote {
   private readonly t: Transport;
   private readonly pacer: Pacer;
   private readonly clock: Clock;
-  private readonly folders = new Map<string, DriveFile>();
+  /** Folders found or being created, by path: concurrent callers share one lookup/create. */
+  private readonly folders = new Map<string, Promise<DriveFile>>();
+  private readonly uploads: UploadContext;
 
   constructor(private readonly o: RemoteOptions) {
     this.clock = o.clock ?? systemClock;
@@ -103,10 +60,22 @@ class GoogleDriveRemote implements DriveRemote {
       clock: this.clock,
       pacer: this.pacer,
       backoff: { ...DEFAULT_BACKOFF, ...o.backoff },
-      limitWaitMs: o.limitWaitMs ?? 60 * 60_000,
+      waits: { ...DEFAULT_WAITS, ...o.waits },
       onRetry: o.onRetry,
     });
     this.drive = driveApi({ version: 'v3', auth: o.auth as unknown as drive_v3.Options['auth'] });
+    this.uploads = {
+      drive: this.drive,
+      auth: o.auth,
+      transport: this.t,
+      pacer: this.pacer,
+      apiUrl: o.apiUrl,
+      chunkSize: o.chunkSize ?? DEFAULT_CHUNK_SIZE,
+      multipartMaxBytes: o.multipartMaxBytes ?? 5 * 1024 * 1024,
+      callOptions: (extra) => this.opts(extra),
+      listAll: (q) => this.listAll(q),
+      delete: (id) => this.delete(id),
+    };
   }
 
   get stats() {
@@ -182,119 +151,45 @@ class GoogleDriveRemote implements DriveRemote {
 
   async ensureFolder(path: string[], appProperties: Record<string, string> = {}): Promise<DriveFile> {
     if (path.length === 0) throw new CairnError('usage', 'A Drive folder path needs at least one name.');
-    let parent = 'root';
-    let folder: DriveFile | null = null;
+    let folder: Promise<DriveFile> | null = null;
     for (let i = 0; i < path.length; i++) {
       const key = JSON.stringify([path.slice(0, i + 1), appProperties]);
-      const name = path[i]!;
-      const lookup = async () =>
-        (await this.listAll({ parentId: parent, name, mimeType: FOLDER_MIME, appProperties }))[0];
-      folder = this.folders.get(key) ?? (await lookup()) ?? null;
-      if (!folder) {
-        const requestBody = { name, mimeType: FOLDER_MIME, parents: [parent], appProperties };
-        folder = await this.t.run(
-          `create the Drive folder ${name}`,
-          async () =>
-            toFile((await this.drive.files.create({ requestBody, fields: FILE_FIELDS }, this.opts())).data),
-          { beforeRetry: async (d) => (ambiguous(d) ? lookup() : undefined) },
-        );
+      let next = this.folders.get(key);
+      if (!next) {
+        const above = folder;
+        const name = path[i]!;
+        // Registered before any await, so a concurrent caller finds this promise instead of racing it.
+        next = (async () =>
+          this.findOrCreateFolder(above ? (await above).id : 'root', name, appProperties))();
+        this.folders.set(key, next);
+        next.catch(() => this.folders.delete(key));
       }
-      this.folders.set(key, folder);
-      parent = folder.id;
+      folder = next;
     }
     return folder!;
   }
 
-  async upload(o: UploadOptions): Promise<UploadResult> {
-    const mimeType = o.mimeType ?? 'application/octet-stream';
-    const appProperties = o.appProperties ?? {};
-    const size = 'path' in o.source ? (await fs.promises.stat(o.source.path)).size : (o.source.size ?? null);
-    const findSame = async (md5: string) =>
-      (await this.listAll({ parentId: o.parentId, name: o.name, appProperties })).find(
-        (f) => f.md5Checksum === md5,
-      );
-    if (size !== null && size <= (this.o.multipartMaxBytes ?? 5 * 1024 * 1024)) {
-      const reader = await openSource(o.source);
-      const data = Buffer.alloc(size);
-      try {
-        if ((await reader.fill(data)) !== size) {
-          throw new CairnError('io', `${o.name} changed size while Cairn was reading it.`);
-        }
-      } finally {
-        await reader.close();
-      }
-      const md5 = crypto.createHash('md5').update(data).digest('hex');
-      let sent = 0;
-      const count = (n: number) => {
-        sent += n;
-        this.t.stats.bytesUploaded += n;
-        o.onProgress?.(sent);
-      };
-      let reused = false;
-      const file = await this.t.run(
-        `upload ${o.name}`,
-        async () => {
-          const body = this.pacer.bytesPerSecond
-            ? this.pacer.throttled(data, count, o.signal)
-            : (count(data.length), Readable.from([data], { objectMode: false }));
-          const requestBody = { name: o.name, parents: [o.parentId], mimeType, appProperties };
-          const r = await this.drive.files.create(
-            { requestBody, media: { mimeType, body }, fields: FILE_FIELDS },
-            this.opts({ signal: o.signal }),
-          );
-          return toFile(r.data);
-        },
-        {
-          signal: o.signal,
-          beforeRetry: async (d) => {
-            const same = ambiguous(d) ? await findSame(md5) : undefined;
-            if (same) reused = true;
-            return same;
-          },
-        },
-      );
-      await this.verify(file, md5, o.name);
-      return { file, reused, method: reused ? 'existing' : 'multipart' };
-    }
-    // A lost session (expired, or the server forgot bytes) restarts a file upload once from the start.
-    for (let round = 0; round < 2; round++) {
-      const reader = await openSource(o.source);
-      try {
-        const r = await uploadResumable({
-          auth: this.o.auth,
-          transport: this.t,
-          pacer: this.pacer,
-          apiUrl: this.o.apiUrl,
-          metadata: { name: o.name, parents: [o.parentId], mimeType, appProperties },
-          fields: FILE_FIELDS,
-          reader,
-          chunkSize: this.o.chunkSize ?? DEFAULT_CHUNK_SIZE,
-          signal: o.signal,
-          onProgress: o.onProgress,
-        });
-        const file = toFile(r.file);
-        await this.verify(file, r.md5, o.name);
-        return { file, reused: false, method: 'resumable' };
-      } catch (e) {
-        const lost =
-          e instanceof DriveError && (e.reason === 'session_lost' || e.status === 404 || e.status === 410);
-        if (!(lost && reader.restartable && round === 0)) throw e;
-      } finally {
-        await reader.close();
-      }
-    }
-    throw new DriveError('drive', `Drive lost the upload of ${o.name} twice; push again.`, 'session_lost');
+  /** Looks a folder up by name, parent and appProperties, and creates it only when it is not there. */
+  private async findOrCreateFolder(
+    parent: string,
+    name: string,
+    appProperties: Record<string, string>,
+  ): Promise<DriveFile> {
+    const lookup = async () =>
+      (await this.listAll({ parentId: parent, name, mimeType: FOLDER_MIME, appProperties }))[0];
+    const found = await lookup();
+    if (found) return found;
+    const requestBody = { name, mimeType: FOLDER_MIME, parents: [parent], appProperties };
+    return this.t.run(
+      `create the Drive folder ${name}`,
+      async () =>
+        toFile((await this.drive.files.create({ requestBody, fields: FILE_FIELDS }, this.opts())).data),
+      { beforeRetry: async (d) => (ambiguous(d) ? lookup() : undefined) },
+    );
   }
 
-  /** Compares Drive's MD5 with Cairn's; a mismatching copy is deleted so nothing wrong stays listed. */
-  private async verify(file: DriveFile, md5: string, name: string): Promise<void> {
-    if (file.md5Checksum === md5) return;
-    await this.delete(file.id);
-    throw new DriveError(
-      'corrupt',
-      `The copy of ${name} on Drive did not match what Cairn sent (MD5 ${file.md5Checksum ?? 'missing'}); it was removed, push again.`,
-      'checksum',
-    );
+  upload(o: UploadOptions): Promise<UploadResult> {
+    return uploadFile(this.uploads, o);
   }
 
   async download(fileId: string, o: { start?: number; signal?: AbortSignal } = {}): Promise<Readable> {

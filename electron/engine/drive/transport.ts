@@ -1,6 +1,6 @@
 import type { OAuth2Client } from 'google-auth-library';
 import { CairnError } from '../errors';
-import { errorDetails, toDriveError, verdict, type ErrorDetails } from './errors';
+import { errorDetails, toDriveError, verdict, type ErrorDetails, type LimitWaits } from './errors';
 import { backoffDelay, type BackoffPolicy, type Clock, type Pacer } from './pacing';
 
 /** Counters a push reports and tests assert. */
@@ -27,8 +27,8 @@ export interface TransportOptions {
   clock: Clock;
   pacer: Pacer;
   backoff: BackoffPolicy;
-  /** How long Google's upload/daily limits are assumed to last before trying again. */
-  limitWaitMs: number;
+  /** How long Google's limits are assumed to last before trying again. */
+  waits: LimitWaits;
   onRetry?: (n: RetryNotice) => void;
 }
 
@@ -84,7 +84,7 @@ export class Transport {
         this.o.onRetry?.({ what, attempt: n + 1, delayMs, details: d });
         await this.o.clock.sleep(delayMs, opts.signal);
       } else {
-        throw toDriveError(failure, what, this.o.clock.now(), this.o.limitWaitMs);
+        throw toDriveError(failure, what, this.o.clock.now(), this.o.waits);
       }
       if (opts.beforeRetry) {
         const found = await opts.beforeRetry(d);
@@ -102,7 +102,7 @@ export class Transport {
     try {
       await auth.getAccessToken();
     } catch (e) {
-      throw toDriveError(e, 'refresh the Drive access token', this.o.clock.now(), this.o.limitWaitMs);
+      throw toDriveError(e, 'refresh the Drive access token', this.o.clock.now(), this.o.waits);
     }
   }
 }

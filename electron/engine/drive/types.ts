@@ -60,7 +60,7 @@ export interface UploadOptions {
 /** A finished upload: the file on Drive, whose md5Checksum matched the bytes Cairn read. */
 export interface UploadResult {
   file: DriveFile;
-  /** True when an identical file (same name, folder, appProperties and MD5) was already there. */
+  /** True when a retried create found the file its lost first try had made. */
   reused: boolean;
   method: 'multipart' | 'resumable' | 'existing';
 }
@@ -85,8 +85,10 @@ export interface DriveRemote {
   findFolder(path: string[]): Promise<DriveFile | null>;
   /**
    * Uploads a file (multipart up to the multipart limit, resumable above or for streams of unknown size),
-   * then checks Drive's md5Checksum against the MD5 of the bytes read. If a file with the same name,
-   * folder, appProperties and MD5 already exists (an earlier try that did succeed), returns it instead.
+   * then checks Drive's md5Checksum against the MD5 of the bytes read (a mismatching copy is deleted and a
+   * `corrupt` DriveError thrown). A create whose answer was lost is not made twice: before retrying, the
+   * file is looked up by name, folder, appProperties and MD5 (`reused`), and a resumable upload asks its
+   * session. It does not skip content already on Drive: deciding what Drive lacks is the caller's job.
    */
   upload(o: UploadOptions): Promise<UploadResult>;
   /** Files matching `q`, page by page. */
