@@ -8,6 +8,10 @@ import { registerVerify } from './commands/verify';
 import { registerPrune } from './commands/prune';
 import { registerPin } from './commands/pin';
 import { registerImport } from './commands/import';
+import { registerLog } from './commands/log';
+import { registerMetrics } from './commands/metrics';
+import { registerServe } from './commands/serve';
+import { registerStatus } from './commands/status';
 import { CliContext, type GlobalOptions } from './context';
 
 /** Builds the `cairn` command tree (DESIGN.md section 9). */
@@ -30,6 +34,10 @@ export function buildProgram(): { program: Command; context: () => CliContext } 
   registerPrune(program, context);
   registerPin(program, context);
   registerImport(program, context);
+  registerStatus(program, context);
+  registerMetrics(program, context);
+  registerLog(program, context);
+  registerServe(program, context);
   for (const c of program.commands) c.exitOverride();
   return { program, context };
 }

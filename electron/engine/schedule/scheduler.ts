@@ -43,7 +43,7 @@ export class Scheduler {
   constructor(private readonly d: SchedulerDeps) {}
 
   private mono(): number {
-    return (this.d.monotonic ?? performance.now)();
+    return this.d.monotonic ? this.d.monotonic() : performance.now();
   }
 
   /** Starts the cron tasks and the catch-up tick; catch-up runs only after the start delay. */

@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import type { Status } from '../../../shared/contract';
+import type { z } from 'zod';
+import { statusExitCode } from '../../engine/health';
+import { CairnService } from '../../engine/service/service';
+import { CairnError } from '../../engine/errors';
+import type { CliContext } from '../context';
+import { formatDuration, table } from '../format';
+
+type StatusValue = z.output<typeof Status>;
+
+const WORDS = {
+  healthy: 'healthy',
+  attention: 'ATTENTION',
+  failing: 'FAILING',
+  'waiting-disk': 'WAITING FOR DISK',
+};
+
+function when(ms: number, now: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const text = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const diff = ms - now;
+  return `${text} (${diff < 0 ? `${formatDuration(-diff)} ago` : `in ${formatDuration(diff)}`})`;
+}
+
+/** The status as text: one block per plan, reasons under it. */
+export function statusText(s: StatusValue): string {
+  if (s.plans.length === 0)
+    return 'No plans yet. Create one with: cairn plan add NAME --source DIR --dest DIR';
+  const rows = s.plans.map((p) => [
+    p.planName,
+    WORDS[p.state],
+    p.lastGood ? `last good ${when(p.lastGood.finishedAt, s.generatedAt)}` : 'no backup yet',
+    p.nextRun ? `next ${when(p.nextRun, s.generatedAt)}` : `schedule "${p.schedule}" not understood`,
+  ]);
+  const lines = table([['PLAN', 'STATE', 'LAST GOOD BACKUP', 'NEXT RUN'], ...rows]).split('\n');
+  const notes = s.plans.flatMap((p) => p.reasons.map((r) => `  ${p.planName}: ${r}`));
+  return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
+}
+
+export function registerStatus(program: Command, ctx: () => CliContext): void {
+  program
+    .command('status')
+    .description(
+      'is every plan safe? exit 0 healthy, 1 needs attention (stale, warnings, disk away), 2 failing',
+    )
+    .action(async () => {
+      const c = ctx();
+      const service = new CairnService({ db: c.catalog(), now: () => c.now(), actor: 'cli' });
+      const r = await service.call('status', {});
+      if (!r.ok) throw new CairnError('io', r.error.message);
+      const s = r.value as StatusValue;
+      c.out(s, statusText);
+      c.exitCode = statusExitCode(s.plans.map((p) => p.state));
+    });
+}

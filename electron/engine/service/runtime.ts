@@ -1,0 +1,192 @@
+import fs from 'node:fs';
+import { latestRun } from '../catalog/backups';
+import type { Db } from '../catalog/db';
+import { findPlan, listPlans } from '../catalog/plans';
+import { ntfyNotifier, webhookNotifier } from '../notify/http';
+import { HealthMonitor } from '../notify/monitor';
+import type { Notifier } from '../notify/types';
+import { Scheduler } from '../schedule/scheduler';
+import { Watchers } from '../watch/watchers';
+import { kvGet, kvSet } from './kv';
+import type { RunEnd } from './runQueue';
+import { CairnService } from './service';
+import { readSettings } from './settingsStore';
+import { collectStatus } from './statusView';
+
+export interface RuntimeOptions {
+  db: Db;
+  now?: () => number;
+  /** Who calls through the contract: "ui" in the app, "serve" headless. */
+  actor: string;
+  /** The local channel: desktop notifications in the app, the log in headless mode. */
+  localNotifier: Notifier;
+  log: (line: string) => void;
+  /** Start the watchers (off in tests that do not need them). */
+  watch?: boolean;
+  tickMs?: number;
+}
+
+const LAST_VERIFY = 'service.lastScheduledVerify';
+
+/**
+ * Cairn's runtime around the service: the scheduler, the watchers and the health monitor, wired so a
+ * run's end, a plan change or a tick updates status and notifications. The app and `cairn serve` each
+ * start one; the CLI's one-shot commands do not.
+ */
+export class CairnRuntime {
+  readonly service: CairnService;
+  readonly scheduler: Scheduler;
+  readonly watchers: Watchers;
+  readonly monitor: HealthMonitor;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(private readonly o: RuntimeOptions) {
+    const db = o.db;
+    const now = o.now ?? Date.now;
+    this.service = new CairnService({ db, now, actor: o.actor });
+    const settings = () => readSettings(db);
+    const lastStart = (planId: number) => latestRun(db, planId)?.startedAt ?? null;
+
+    this.monitor = new HealthMonitor({
+      db,
+      bus: this.service.bus,
+      notifiers: () => this.notifiers(),
+      onSendError: (ch, m) => o.log(`Notification by ${ch} failed: ${m}`),
+    });
+    this.watchers = new Watchers({
+      now,
+      settings: () => settings().watch,
+      onCount: (planName, changedFiles) =>
+        this.service.bus.emit('changesCounted', { planName, changedFiles }),
+      onFailed: (planName, m) => {
+        o.log(m);
+        void this.observe();
+      },
+      onSettled: (planName) => this.request(planName, 'watch'),
+      lastRunStart: (planName) => {
+        const p = findPlan(db, planName);
+        return p ? lastStart(p.id) : null;
+      },
+    });
+    this.scheduler = new Scheduler({
+      plans: () => listPlans(db),
+      timezone: () => settings().timezone,
+      catchUpDelayMs: () => settings().catchUpDelaySeconds * 1000,
+      now,
+      lastRunStart: (p) => lastStart(p.id),
+      isRunning: (p) => this.service.runs.of(p.name) !== null,
+      destPresent: (p) => fs.existsSync(p.dest),
+      trigger: (p, reason) => {
+        o.log(
+          `Starting the ${reason === 'schedule' ? 'scheduled' : reason === 'catch-up' ? 'missed' : 'postponed'} backup of ${p.name}.`,
+        );
+        this.request(p.name, 'schedule');
+      },
+      verify: {
+        schedule: () => (settings().verify.enabled ? settings().verify.schedule : null),
+        last: () => kvGet<number>(db, LAST_VERIFY) ?? null,
+        run: () => void this.scheduledVerify(),
+      },
+      log: o.log,
+      tickMs: o.tickMs,
+    });
+    this.service.ctx.watch = this.watchers;
+    this.service.ctx.notifyTest = () =>
+      this.monitor.send({
+        planName: null,
+        event: 'test',
+        title: 'Cairn test notification',
+        message: 'Notifications from Cairn reach you here.',
+        priority: 'default',
+        at: now(),
+      });
+    this.service.runs.onEnd((e) => void this.runEnded(e));
+    this.service.onChange(() => {
+      this.scheduler.refresh();
+      void this.syncWatchers();
+      void this.observe();
+    });
+  }
+
+  /** Starts scheduling, watching and the periodic health check. */
+  async start(): Promise<void> {
+    this.scheduler.start();
+    await this.syncWatchers();
+    await this.observe();
+    this.timer = setInterval(() => void this.observe(), this.o.tickMs ?? 60_000);
+  }
+
+  /** The machine is going to sleep: stop firing and cancel a running backup cleanly (nothing partial stays). */
+  async suspend(): Promise<void> {
+    this.scheduler.suspend();
+    await this.service.runs.cancelAll();
+  }
+
+  /** The machine woke up: missed runs start after the catch-up delay and once the disk is there. */
+  resume(): void {
+    this.scheduler.resume();
+  }
+
+  /** Stops everything; a running backup is cancelled and leaves nothing behind. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.scheduler.stop();
+    await this.service.runs.cancelAll();
+    await this.watchers.close();
+  }
+
+  private notifiers(): Notifier[] {
+    const n = readSettings(this.o.db).notifications;
+    const out: Notifier[] = [];
+    if (n.desktop || this.o.localNotifier.name === 'log') out.push(this.o.localNotifier);
+    if (n.ntfyUrl) out.push(ntfyNotifier(n.ntfyUrl));
+    if (n.webhookUrl) out.push(webhookNotifier(n.webhookUrl));
+    return out;
+  }
+
+  private request(planName: string, actor: string): void {
+    try {
+      this.service.runs.request(planName, { actor });
+    } catch (e) {
+      this.o.log(`Could not start the backup of ${planName}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private async runEnded(e: RunEnd): Promise<void> {
+    if (e.backup && e.startedAt !== null) this.watchers.backedUp(e.planName, e.startedAt);
+    const s = readSettings(this.o.db);
+    if (e.backup && s.notifications.onSuccess) {
+      const b = e.backup;
+      await this.monitor.send({
+        planName: e.planName,
+        event: 'success',
+        title: `Backup of ${e.planName} completed`,
+        message: `${b.files} files, ${b.newFiles} new or changed${b.warnings ? `, ${b.warnings} warning(s)` : ''}.`,
+        priority: 'low',
+        at: this.service.ctx.now(),
+      });
+    }
+    await this.observe();
+  }
+
+  private async scheduledVerify(): Promise<void> {
+    kvSet(this.o.db, LAST_VERIFY, this.service.ctx.now());
+    const r = await this.service.call('verify', { stamp: 'latest' });
+    if (!r.ok) this.o.log(`The weekly verify did not run: ${r.error.message}`);
+  }
+
+  private async syncWatchers(): Promise<void> {
+    if (this.o.watch === false || this.closed) return;
+    await this.watchers.sync(listPlans(this.o.db));
+  }
+
+  /** Re-reads every plan's state; tells what changed. */
+  async observe(): Promise<void> {
+    if (this.closed) return;
+    const st = collectStatus(this.service.ctx);
+    await this.monitor.observe(st.plans, st.generatedAt);
+  }
+}
