@@ -26,9 +26,9 @@ export function planKit(o: { name?: string; source?: string; defaultExcludes?: b
   const plan = (): Plan => findPlan(db, name)!;
   let clock = Date.now();
   const backup = async (opts: { note?: string; pin?: boolean; at?: number } = {}): Promise<BackupRecord> => {
-    clock = Math.max(clock + 1000, opts.at ?? Date.now());
-    const at = clock;
-    return (await runBackup({ db, plan: plan(), now: () => at, actor: 'test', ...opts })).backup;
+    const { at: given, ...rest } = opts;
+    const at = given ?? (clock = Math.max(clock + 1000, Date.now()));
+    return (await runBackup({ db, plan: plan(), now: () => at, actor: 'test', ...rest })).backup;
   };
   return { root, source, dest, dataDir, db, plan, backup, label: path.basename(source) };
 }

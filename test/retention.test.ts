@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { manifestStamps, planLayout, stampsOnDisk } from '../electron/engine/backup/layout';
+import { runBackup } from '../electron/engine/backup/run';
+import { listBackups, setPinned } from '../electron/engine/catalog/backups';
+import { updatePlan } from '../electron/engine/catalog/plans';
+import { restoreBackup } from '../electron/engine/restore/restore';
+import { prunePlan, pruneAfterBackup } from '../electron/engine/retention/prune';
+import { verifyBackups, verifyTargets } from '../electron/engine/verify/run';
+import { cairn } from './helpers/cli';
+import { planKit } from './helpers/restoreKit';
+import { tempDir } from './helpers/tmp';
+import { writeTree } from './helpers/tree';
+
+process.env.TZ = 'UTC';
+const DAY = 86_400_000;
+
+describe('retention over 400 simulated days', () => {
+  it('keeps exactly what restic keeps (7 daily, 4 weekly, 12 monthly) and the pinned backup', async () => {
+    const k = planKit();
+    const t0 = Date.parse('2025-01-01T02:00:00Z');
+    for (let i = 0; i < 400; i++) {
+      const at = t0 + i * DAY;
+      const day = new Date(at).toISOString().slice(0, 10);
+      writeTree(k.source, {
+        'today.txt': `day ${day}`,
+        [`month-${day.slice(0, 7)}.txt`]: day,
+        'fixed.txt': 'never changes',
+      });
+      const { backup } = await runBackup({ db: k.db, plan: k.plan(), now: () => at, actor: 'schedule' });
+      if (day === '2025-02-14') setPinned(k.db, backup.id, true, 'before upgrade');
+      pruneAfterBackup(k.db, k.plan(), at);
+    }
+    // Worked out by hand from the rules (see electron/engine/retention/policy.test.ts): 2026-02-04 is a Wednesday.
+    const expected = [
+      '2026-02-04',
+      '2026-02-03',
+      '2026-02-02',
+      '2026-02-01',
+      '2026-01-31',
+      '2026-01-30',
+      '2026-01-29', // daily
+      '2026-01-25',
+      '2026-01-18', // weekly (with Feb 4 and Feb 1)
+      '2025-12-31',
+      '2025-11-30',
+      '2025-10-31',
+      '2025-09-30',
+      '2025-08-31',
+      '2025-07-31',
+      '2025-06-30',
+      '2025-05-31',
+      '2025-04-30',
+      '2025-03-31', // monthly (with Feb 4 and Jan 31)
+      '2025-02-14', // pinned
+    ].map((d) => `${d}_020000`);
+    const kept = listBackups(k.db, { planId: k.plan().id }).map((b) => b.stamp);
+    expect(kept).toEqual([...expected].sort().reverse());
+    const layout = planLayout(k.dest, 'home');
+    expect(stampsOnDisk(layout)).toEqual([...expected].sort());
+    expect(manifestStamps(layout)).toEqual([...expected].sort());
+    expect(fs.readdirSync(layout.partial)).toEqual([]);
+
+    // No version row outlives every backup that held it; kept backups are whole and restore correctly.
+    const dead = k.db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM file_versions v WHERE NOT EXISTS (SELECT 1 FROM backups b WHERE b.plan_id = v.plan_id
+         AND b.status <> 'failed' AND b.id >= v.first_backup AND (v.last_backup IS NULL OR b.id <= v.last_backup))`,
+      )
+      .get() as { n: number };
+    expect(dead.n).toBe(0);
+    const v = await verifyBackups(k.db, verifyTargets(k.db, { all: true }), { now: Date.now, actor: 'test' });
+    expect(v.exitCode).toBe(0);
+    const oldest = listBackups(k.db, { planId: k.plan().id }).at(-1)!;
+    const to = tempDir('cairn-to-');
+    const s = await restoreBackup({
+      db: k.db,
+      plan: k.plan(),
+      backup: oldest,
+      to,
+      now: Date.now,
+      actor: 'test',
+    });
+    expect(s.failed).toBe(0);
+    expect(fs.readFileSync(path.join(to, 'src', 'today.txt'), 'utf8')).toBe('day 2025-02-14');
+    expect(fs.readdirSync(path.join(to, 'src')).filter((n) => n.startsWith('month-'))).toEqual([
+      'month-2025-01.txt',
+      'month-2025-02.txt',
+    ]);
+  }, 120_000);
+});
+
+describe('cairn prune', () => {
+  it('previews each backup with its rule, then deletes exactly what it showed', async () => {
+    const k = planKit();
+    updatePlan(k.db, 'home', { keepDaily: 3, keepWeekly: 0, keepMonthly: 0 }, Date.now());
+    const t0 = Date.now() - 6 * DAY;
+    const stamps: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      writeTree(k.source, { 'a.txt': `version ${i}` });
+      stamps.push((await k.backup({ at: t0 + i * DAY })).stamp);
+    }
+    expect(cairn(['pin', `home/${stamps[0]}`, '--note', 'before upgrade'], { dataDir: k.dataDir }).code).toBe(
+      0,
+    );
+    const dry = cairn(['prune', '--dry-run'], { dataDir: k.dataDir });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('prune would remove 2 of 6 backup(s)');
+    expect(dry.stdout).toMatch(new RegExp(`home/${stamps[5]}\\s+keep\\s+latest, daily 1 of 3`));
+    expect(dry.stdout).toMatch(new RegExp(`home/${stamps[3]}\\s+keep\\s+daily 3 of 3`));
+    expect(dry.stdout).toMatch(new RegExp(`home/${stamps[2]}\\s+prune`));
+    expect(dry.stdout).toMatch(new RegExp(`home/${stamps[0]}\\s+keep\\s+pinned: before upgrade`));
+    expect(stampsOnDisk(planLayout(k.dest, 'home'))).toHaveLength(6);
+
+    // A preview that no longer matches is refused rather than acted on.
+    expect(() => prunePlan(k.db, k.plan(), { now: Date.now(), actor: 'test', expect: [stamps[1]!] })).toThrow(
+      /changed since the preview/,
+    );
+
+    const real = cairn(['prune', 'home'], { dataDir: k.dataDir });
+    expect(real.code).toBe(0);
+    expect(real.stdout).toContain('removed 2 of 6 backup(s)');
+    expect(stampsOnDisk(planLayout(k.dest, 'home'))).toEqual([stamps[0], stamps[3], stamps[4], stamps[5]]);
+    expect(cairn(['unpin', `home/${stamps[0]}`], { dataDir: k.dataDir }).code).toBe(0);
+    cairn(['prune'], { dataDir: k.dataDir });
+    expect(stampsOnDisk(planLayout(k.dest, 'home'))).toEqual([stamps[3], stamps[4], stamps[5]]);
+  });
+});
