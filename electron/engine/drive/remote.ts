@@ -154,16 +154,18 @@ class GoogleDriveRemote implements DriveRemote {
     let folder: Promise<DriveFile> | null = null;
     for (let i = 0; i < path.length; i++) {
       const key = JSON.stringify([path.slice(0, i + 1), appProperties]);
-      let next = this.folders.get(key);
-      if (!next) {
-        const above = folder;
-        const name = path[i]!;
-        // Registered before any await, so a concurrent caller finds this promise instead of racing it.
-        next = (async () =>
-          this.findOrCreateFolder(above ? (await above).id : 'root', name, appProperties))();
-        this.folders.set(key, next);
-        next.catch(() => this.folders.delete(key));
+      const known = this.folders.get(key);
+      if (known) {
+        folder = known;
+        continue;
       }
+      const above: Promise<DriveFile> | null = folder;
+      const name = path[i]!;
+      // Registered before any await, so a concurrent caller finds this promise instead of racing it.
+      const next: Promise<DriveFile> = (async () =>
+        this.findOrCreateFolder(above ? (await above).id : 'root', name, appProperties))();
+      this.folders.set(key, next);
+      next.catch(() => this.folders.delete(key));
       folder = next;
     }
     return folder!;
