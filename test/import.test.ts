@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Plan } from '../electron/engine/catalog/plans';
+import { updatePlan } from '../electron/engine/catalog/plans';
+import type { ImportedPlan } from '../electron/engine/importDest';
+import { cairn, cairnJson } from './helpers/cli';
+import { planKit } from './helpers/restoreKit';
+import { tempDir } from './helpers/tmp';
+import { diffTrees, writeTree } from './helpers/tree';
+
+describe('cairn import', () => {
+  it('gives back the same list after the data folder is lost; verify and restore work as before', async () => {
+    const k = planKit();
+    updatePlan(k.db, 'home', { keepDaily: 5, excludes: ['*.log'] }, Date.now());
+    k.db.close();
+    const run = (args: string[]) => cairn(args, { dataDir: k.dataDir });
+    writeTree(k.source, {
+      'a.txt': 'one',
+      'sub/b.txt': 'bee',
+      'sub/l': { symlink: 'b.txt' },
+      'x.log': 'left out',
+    });
+    expect(run(['backup', 'home', '--note', 'first one']).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 1100)); // one stamp per second
+    writeTree(k.source, { 'a.txt': 'two', 'c.txt': 'sea' });
+    expect(run(['backup', 'home']).code).toBe(0);
+    const middle = path.join(tempDir(), 'middle');
+    fs.cpSync(k.source, middle, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    const stamps = cairnJson<{ stamp: string }[]>(['list'], { dataDir: k.dataDir }).value.map((b) => b.stamp);
+    const pin = run(['pin', `home/${stamps[0]}`, '--note', 'before upgrade']);
+    expect(pin.stderr).toBe('');
+    await new Promise((r) => setTimeout(r, 1100));
+    fs.rmSync(path.join(k.source, 'sub'), { recursive: true });
+    expect(run(['backup', 'home']).code).toBe(0);
+
+    const listBefore = run(['list']).stdout;
+    const all = cairnJson<{ stamp: string }[]>(['list'], { dataDir: k.dataDir }).value.map((b) => b.stamp);
+    const planBefore = cairnJson<Plan>(['plan', 'show', 'home'], { dataDir: k.dataDir }).value;
+    expect(listBefore.trimEnd().split('\n')).toHaveLength(4); // header and three backups
+
+    fs.rmSync(k.dataDir, { recursive: true });
+    const imp = cairnJson<ImportedPlan[]>(['import', k.dest], { dataDir: k.dataDir });
+    expect(imp.code).toBe(0);
+    expect(imp.value).toEqual([expect.objectContaining({ planName: 'home', created: true, skipped: [] })]);
+    expect(imp.value[0]!.imported).toEqual([...all].reverse());
+    expect(run(['list']).stdout).toBe(listBefore);
+    const planAfter = cairnJson<Plan>(['plan', 'show', 'home'], { dataDir: k.dataDir }).value;
+    for (const key of [
+      'dest',
+      'schedule',
+      'keepDaily',
+      'keepWeekly',
+      'keepMonthly',
+      'sources',
+      'excludes',
+    ] as const)
+      expect(planAfter[key]).toEqual(planBefore[key]);
+
+    expect(run(['verify', '--all']).code).toBe(0);
+    const to = tempDir('cairn-to-');
+    const r = run(['restore', `home/${stamps[0]}`, '--to', to]);
+    expect(r.code).toBe(0);
+    expect(diffTrees(middle, path.join(to, 'src'), { ignore: ['x.log'] })).toEqual([]);
+
+    // Importing again finds nothing new.
+    const again = cairnJson<ImportedPlan[]>(['import', k.dest], { dataDir: k.dataDir });
+    expect(again.value[0]!.imported).toEqual([]);
+    expect(run(['list']).stdout).toBe(listBefore);
+  });
+
+  it('says so when a folder holds no backups', () => {
+    const r = cairn(['import', tempDir()], { dataDir: tempDir() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/holds no Cairn backups/);
+  });
+});
