@@ -31,7 +31,8 @@ beforeAll(async () => {
     logLevel: 'warning',
   });
   code = fs.readFileSync(out, 'utf8');
-  host = openShellHost(path.join(tempDir(), 'data'));
+  const notifier = { name: 'desktop', send: async () => {} };
+  host = await openShellHost(path.join(tempDir(), 'data'), { notifier, log: () => {} });
 });
 afterAll(async () => {
   await host?.close();

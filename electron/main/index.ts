@@ -4,11 +4,11 @@ import { app, dialog } from 'electron';
 import path from 'node:path';
 import { defaultDataDir } from '../engine/paths';
 import { registerAppScheme, serveRenderer } from './appProtocol';
-import { loadAppSettings } from './appSettings';
 import { startedAtLogin } from './autostart';
 import { bindIpc } from './ipc';
 import { createLoginItem } from './loginItems';
-import { createNotifier } from './notifications';
+import { syncLoginItem } from './loginSync';
+import { desktopNotifier } from './notifications';
 import { watchPower } from './power';
 import { quitPrompt } from './quitModel';
 import { openSecrets } from './secrets';
@@ -34,9 +34,11 @@ app.on('window-all-closed', () => {});
 
 void app.whenReady().then(async () => {
   serveRenderer(path.join(__dirname, '../renderer'));
-  const host = openShellHost(dataDir);
+  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  const notifier = desktopNotifier({ icon, open: (v) => win.show(v) });
+  const host = await openShellHost(dataDir, { notifier, log });
   const secrets = openSecrets(dataDir);
-  const settings = await loadAppSettings(host, createLoginItem());
+  const afterCall = await syncLoginItem(host, createLoginItem());
   const tray = createTray({
     resources,
     source: {
@@ -48,14 +50,10 @@ void app.whenReady().then(async () => {
     onAction: (a) =>
       void runTrayAction(a, { host, show: (v) => win.show(v), quit: () => app.quit() }).then(tray.refresh),
   });
-  const notify = createNotifier({ icon, prefs: settings.notifyPrefs, open: (v) => win.show(v) });
-  host.onEvent((e) => {
-    notify(e);
-    tray.refresh();
-  });
-  bindIpc({ host, window: () => win.current(), afterCall: settings.afterCall });
+  host.onEvent(() => tray.refresh());
+  bindIpc({ host, window: () => win.current(), afterCall });
   watchPower({ suspend: host.suspend, resume: host.resume, shutdown: () => void host.cancelAll() });
-  process.stdout.write(`Cairn keeps its data in ${dataDir}. ${secrets.choice.note}\n`);
+  log(`Cairn keeps its data in ${dataDir}. ${secrets.choice.note}`);
 
   let closing = false;
   app.on('before-quit', (e) => {

@@ -9,12 +9,7 @@ import {
   loginItemMethod,
   removeAutostart,
 } from './autostart';
-
-export interface LoginItem {
-  /** Whether Cairn starts at login now, as the OS sees it. */
-  get(): boolean;
-  set(on: boolean): void;
-}
+import type { LoginItem } from './loginSync';
 
 /** The login item of this OS: Electron's on macOS and Windows, an XDG autostart file on Linux. */
 export function createLoginItem(): LoginItem {

@@ -1,30 +1,27 @@
-// Desktop notifications through Electron's Notification; a click opens the view the notification is about.
-import { Notification } from 'electron';
-import type { CairnEvent } from '../../shared/cairnEvents';
+// The service's desktop notifier, backed by Electron's Notification; a click opens the view it is about.
+import { Notification as ElectronNotification } from 'electron';
 import type { DesktopViewName } from '../../shared/desktop';
-import { notificationFor, type NotifyPrefs } from './notificationModel';
+import type { Notifier } from '../engine/notify/types';
+import { notificationUrgency, notificationView } from './notificationModel';
 
-/** Shows the notification an event deserves (if any) under the current preferences. */
-export function createNotifier(o: {
-  icon?: string;
-  prefs: () => NotifyPrefs;
-  open: (view: DesktopViewName) => void;
-}): (e: CairnEvent) => void {
+/** The local channel the runtime tells through (it decides what and when, once per change of state). */
+export function desktopNotifier(o: { icon?: string; open: (view: DesktopViewName) => void }): Notifier {
   // Keep shown notifications referenced: a collected one loses its click handler on some platforms.
-  const shown = new Set<Notification>();
-  return (e) => {
-    if (!Notification.isSupported()) return;
-    const spec = notificationFor(e, o.prefs());
-    if (!spec) return;
-    const n = new Notification({
-      title: spec.title,
-      body: spec.body,
-      urgency: spec.urgency,
-      ...(o.icon ? { icon: o.icon } : {}),
-    });
-    shown.add(n);
-    n.on('click', () => o.open(spec.view));
-    n.on('close', () => shown.delete(n));
-    n.show();
+  const shown = new Set<ElectronNotification>();
+  return {
+    name: 'desktop',
+    send: async (n) => {
+      if (!ElectronNotification.isSupported()) return;
+      const note = new ElectronNotification({
+        title: n.title,
+        body: n.message,
+        urgency: notificationUrgency(n.priority),
+        ...(o.icon ? { icon: o.icon } : {}),
+      });
+      shown.add(note);
+      note.on('click', () => o.open(notificationView(n)));
+      note.on('close', () => shown.delete(note));
+      note.show();
+    },
   };
 }

@@ -1,9 +1,10 @@
 // What the shell needs from the service, in one place: calls, events, runs, sleep and shutdown. Built over
-// CairnService in this process (no electron import here, so the same host runs in Node tests).
+// the service runtime in this process (no electron import here, so the same host runs in Node tests).
 import type { CairnEvent } from '../../shared/cairnEvents';
 import type { Result } from '../../shared/result';
 import { openCatalog } from '../engine/catalog/db';
-import { CairnService } from '../engine/service/service';
+import type { Notifier } from '../engine/notify/types';
+import { CairnRuntime } from '../engine/service/runtime';
 
 export interface ShellHost {
   call(method: string, input: unknown): Promise<Result<unknown>>;
@@ -22,10 +23,18 @@ export interface ShellHost {
   close(): Promise<void>;
 }
 
-/** Opens the catalog in the data directory and starts the service for the app. */
-export function openShellHost(dataDir: string): ShellHost {
+/**
+ * Opens the catalog in the data directory and starts the runtime the app shares with `cairn serve`:
+ * service, scheduler, watchers and health monitor, telling through the given notifier.
+ */
+export async function openShellHost(
+  dataDir: string,
+  o: { notifier: Notifier; log: (line: string) => void },
+): Promise<ShellHost> {
   const db = openCatalog(dataDir);
-  const service = new CairnService({ db, actor: 'ui' });
+  const runtime = new CairnRuntime({ db, actor: 'ui', localNotifier: o.notifier, log: o.log });
+  await runtime.start();
+  const { service } = runtime;
   const runs = service.runs;
   const whenIdle = () =>
     new Promise<void>((resolve) => {
@@ -43,12 +52,11 @@ export function openShellHost(dataDir: string): ShellHost {
     activeRuns: () => runs.list().map((r) => ({ planName: r.planName, phase: r.phase })),
     cancelAll: () => runs.cancelAll(),
     whenIdle,
-    // A run cut by sleep would fail on a half-read disk: cancel it cleanly; the next start catches up.
-    suspend: () => runs.cancelAll(),
-    resume: () => {},
+    suspend: () => runtime.suspend(),
+    resume: () => runtime.resume(),
     pause: null,
     close: async () => {
-      await runs.cancelAll();
+      await runtime.close();
       db.close();
     },
   };
