@@ -9,6 +9,8 @@ import { ApiError, errors } from './protocol';
  *   `daily-limit`: 403 dailyLimitExceeded.
  * - `drop-upload`: the connection is destroyed after `afterBytes` bytes of the upload body
  *   (default: half the body); a resumable chunk keeps what was received, rounded down to 256 KiB.
+ * - `expire-session`: the resumable session is forgotten and the request answered 404, as Drive does
+ *   for a session that expired (after a week) or broke.
  * - `drop-download`: a media download's connection is destroyed after `afterBytes` bytes (default half).
  * - `drop-response`: the request is carried out, then the connection is destroyed before the response
  *   (a create the client cannot know succeeded).
@@ -27,6 +29,7 @@ export type FaultKind =
   | 'daily-limit'
   | 'drop-upload'
   | 'drop-download'
+  | 'expire-session'
   | 'drop-response'
   | 'invalid-grant'
   | 'access-denied';
@@ -83,6 +86,7 @@ function applies(f: Fault, op: Op): boolean {
   if (f.op) return op === f.op || op.startsWith(f.op + '.');
   if (f.kind === 'drop-upload') return op === 'files.create.multipart' || op === 'files.upload.chunk';
   if (f.kind === 'drop-download') return op === 'files.get.media';
+  if (f.kind === 'expire-session') return op.startsWith('files.upload.');
   if (f.kind === 'invalid-grant') return op === 'oauth.token.refresh';
   if (f.kind === 'access-denied') return op === 'oauth.auth';
   return !op.startsWith('oauth.');
@@ -97,7 +101,14 @@ export class Faults {
   add(spec: FaultSpec): Fault {
     if (
       !(spec.kind in API_ERRORS) &&
-      !['drop-upload', 'drop-download', 'drop-response', 'invalid-grant', 'access-denied'].includes(spec.kind)
+      ![
+        'drop-upload',
+        'drop-download',
+        'expire-session',
+        'drop-response',
+        'invalid-grant',
+        'access-denied',
+      ].includes(spec.kind)
     ) {
       throw new Error(`unknown fault kind ${spec.kind}`);
     }

@@ -161,6 +161,10 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<DriveEmula
     if (before) {
       entry.fault = before.kind;
       if (before.kind === 'expire-token') oauth.expire(token);
+      if (before.kind === 'expire-session') {
+        api.sessions.delete(url.searchParams.get('upload_id') ?? '');
+        throw errors.notFound('upload session');
+      }
       const err = faultError(before.kind);
       if (err) throw err;
     }

@@ -215,4 +215,64 @@ describe('Drive faults end as they should', () => {
     const listed = await remote.listAll({ parentId: a.id });
     expect(listed.map((f) => f.name).sort()).toEqual(['big', 'once']);
   });
+
+  it('an expired upload session restarts a file upload from the start; a stream cannot, and says so', async () => {
+    const { remote } = await open({ chunkSize: 256 * 1024 });
+    const f = await folder(remote);
+    const { file, md5 } = randomFile(work, 'expired.bin', MiB);
+    emu.fault({ kind: 'expire-session', skip: 2 });
+    const r = await remote.upload({ parentId: f.id, name: 'expired', source: { path: file } });
+    expect(r.file.md5Checksum).toBe(md5);
+    expect(emu.count('files.create.resumable', 200)).toBe(2);
+    expect(emu.count('files.upload.chunk', 404)).toBe(1);
+
+    emu.fault({ kind: 'expire-session', skip: 1 });
+    const e = await failure(
+      remote.upload({
+        parentId: f.id,
+        name: 'expired-stream',
+        source: { stream: fs.createReadStream(file) },
+      }),
+    );
+    expect(e.status).toBe(404);
+    expect(await remote.listAll({ parentId: f.id })).toHaveLength(1);
+  });
+
+  it('stops at once when cancelled, leaving nothing on Drive', async () => {
+    const { remote } = await open({ chunkSize: 256 * 1024 });
+    const f = await folder(remote);
+    const { file } = randomFile(work, 'cancel.bin', MiB);
+    const ac = new AbortController();
+    const e = await remote
+      .upload({
+        parentId: f.id,
+        name: 'cancel',
+        source: { path: file },
+        signal: ac.signal,
+        onProgress: (n) => {
+          if (n >= 512 * 1024) ac.abort();
+        },
+      })
+      .catch((err: unknown) => err as { code?: string });
+    expect(e).toMatchObject({ code: 'cancelled' });
+
+    // Cancelled while a chunk is on the wire (the abort lands after the request has started).
+    const { file: big } = randomFile(work, 'cancel-big.bin', 8 * MiB);
+    const wire = new AbortController();
+    emu.reset();
+    const e2 = await remote
+      .upload({
+        parentId: f.id,
+        name: 'cancel-big',
+        source: { path: big },
+        signal: wire.signal,
+        onProgress: (n) => {
+          if (n >= MiB) setImmediate(() => wire.abort());
+        },
+      })
+      .catch((err: unknown) => err as { code?: string });
+    expect(e2).toMatchObject({ code: 'cancelled' });
+    expect(emu.uploadedBytes()).toBeLessThan(8 * MiB);
+    expect(await remote.listAll({ parentId: f.id })).toEqual([]);
+  });
 });

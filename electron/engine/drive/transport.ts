@@ -62,7 +62,7 @@ export class Transport {
     let refreshed = false;
     const max = this.o.backoff.maxAttempts;
     for (let n = 0; n < max + 1; n++) {
-      opts.signal?.throwIfAborted();
+      if (opts.signal?.aborted) throw new CairnError('cancelled', 'The Drive transfer was cancelled.');
       await this.o.pacer.request(opts.signal);
       this.stats.requests++;
       let failure: unknown;

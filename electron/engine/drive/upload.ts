@@ -92,6 +92,7 @@ async function uploadMultipart(c: UploadContext, o: UploadOptions, size: number)
         ? c.pacer.throttled(data, count, o.signal)
         : (count(data.length), Readable.from([data], { objectMode: false }));
       const requestBody = { name: o.name, parents: [o.parentId], mimeType, appProperties };
+      o.signal?.throwIfAborted();
       const r = await c.drive.files.create(
         { requestBody, media: { mimeType, body }, fields: FILE_FIELDS },
         c.callOptions({ signal: o.signal }),
