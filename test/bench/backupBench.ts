@@ -25,7 +25,12 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
   await setup(cairnCmd(ctx, tmpPath(ctx, 'data-warm'), '--help'));
 
   // First backup: every run on a fresh destination (and a fresh catalog for Cairn).
-  const first: Record<string, Sample[]> = { cairn: [], 'cp -a': [], 'rsync -a': [] };
+  const first: Record<string, Sample[]> = {
+    cairn: [],
+    'cp -a': [],
+    'rsync -a': [],
+    'rsync -a, then sync -f': [],
+  };
   let state: CairnState | null = null;
   let rsyncBase = '';
   for (let i = 0; i < args.runs; i++) {
@@ -52,6 +57,12 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
     first['cp -a']!.push(await timed({ argv: ['cp', '-a', src, cpDest] }));
     const rsDest = tmpPath(ctx, 'dest', `rsync-first-${i}`);
     first['rsync -a']!.push(await timed({ argv: ['rsync', '-a', `${src}/`, `${rsDest}/`] }));
+    // rsync made durable the way Cairn is (one syncfs of the destination at the end), for comparison.
+    const rsSync = tmpPath(ctx, 'dest', `rsync-sync-${i}`);
+    first['rsync -a, then sync -f']!.push(
+      await timed({ argv: ['sh', '-c', 'rsync -a "$1/" "$2/" && sync -f "$2"', 'sh', src, rsSync] }),
+    );
+    await remove(rsSync);
     // Keep only the last run's results: they are the base of the incremental runs.
     if (state) await remove(state.dataDir, state.dest, rsyncBase);
     await remove(cpDest);

@@ -113,6 +113,18 @@ export function catalogBench(ctx: BenchContext): void {
     `listFolder limit 200; first call ${page.firstMs.toFixed(0)} ms`,
   );
 
+  const end = Math.max(0, big - 200);
+  const deep = time(
+    runs,
+    () => versions.listFolder(db, planId, mid, 'corpus/big', { offset: end, limit: 200 }).length,
+  );
+  push(
+    `open folder, 200 entries at offset ${end.toLocaleString('en-US')}`,
+    deep,
+    200,
+    'listFolder limit 200 offset (scrolled to the end)',
+  );
+
   // No search function exists in catalog/ yet (versions.ts has none): this is the SQL it would run.
   const search = db.prepare(
     `SELECT * FROM file_versions WHERE plan_id = ? AND name LIKE ? ESCAPE '\\'

@@ -29,11 +29,18 @@ export async function hashBench(ctx: BenchContext, benchScript: string): Promise
   const size = { bytes: c.largeBytes, files: c.largeFiles.length };
   const worker = { argv: [process.execPath, benchScript, HASH_WORKER_FLAG, ...c.largeFiles] };
   await setup({ argv: ['sha256sum', ...c.largeFiles] }); // warm
-  const hash: Record<string, Sample[]> = { 'cairn (copy.ts hashFile)': [], sha256sum: [] };
+  const hash: Record<string, Sample[]> = {
+    'cairn (copy.ts hashFile)': [],
+    sha256sum: [],
+    'openssl dgst -sha256': [],
+  };
   for (let i = 0; i < args.runs; i++) {
     ctx.log(`hashing, run ${i + 1} of ${args.runs}`);
     hash['cairn (copy.ts hashFile)']!.push(await timed(worker));
     hash.sha256sum!.push(await timed({ argv: ['sha256sum', ...c.largeFiles] }));
+    hash['openssl dgst -sha256']!.push(
+      await timed({ argv: ['openssl', 'dgst', '-sha256', ...c.largeFiles] }),
+    );
   }
   for (const [tool, s] of Object.entries(hash)) ctx.rows.push(row('hash', 'hash large files', tool, s, size));
 

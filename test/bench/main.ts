@@ -40,9 +40,13 @@ function machine(): string[] {
 
 async function bench(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
-  const cli = path.join(repo, 'bin', 'cairn.mjs');
-  if (!fs.existsSync(path.join(repo, 'dist', 'cli.mjs')))
-    throw new Error('Build first: node scripts/build.mjs');
+  const built = path.join(repo, 'dist', 'cli.mjs');
+  if (!fs.existsSync(built)) throw new Error('Build first: node scripts/build.mjs');
+  // A snapshot of the built CLI beside it (same node_modules), so a rebuild during the run (npm test in the
+  // same checkout) neither removes it mid-run nor mixes two versions in one table. Started as bin/cairn.mjs
+  // starts it: one `node` process importing the bundle.
+  const cli = path.join(repo, 'dist', `bench-cli-${process.pid}.mjs`);
+  fs.copyFileSync(built, cli);
   fs.mkdirSync(args.dir, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(args.dir, 'cairn-bench-'));
   log(`working in ${tmp}`);
@@ -79,7 +83,7 @@ async function bench(argv: string[]): Promise<number> {
       needsCorpus
         ? `corpus: ${c.files.toLocaleString('en-US')} files (${(c.files - c.largeFiles.length).toLocaleString('en-US')} small of 0-${args.maxKib} KiB in ${c.dirs.toLocaleString('en-US')} folders, ${c.largeFiles.length} x ${args.largeMib} MiB random), ${(c.bytes / 1e6).toFixed(0)} MB`
         : 'corpus: none (catalog only)',
-      `method: median of ${args.runs} runs (catalog: of ${Math.max(5, args.runs)} in-process calls after one warm call); the page cache cannot be dropped, so one untimed pass warms it first and every timing is warm-cache; \`sync\` runs (untimed) before each timed run; Cairn is the real CLI (node bin/cairn.mjs, startup included) and fsyncs its backup, the peers do not; MB/s and files/s are over the whole tree the operation covers.`,
+      `method: median of ${args.runs} runs (catalog: of ${Math.max(5, args.runs)} in-process calls after one warm call); the page cache cannot be dropped, so one untimed pass warms it first and every timing is warm-cache; \`sync\` runs (untimed) before each timed run; Cairn is the real CLI (a snapshot of dist/cli.mjs taken at the start, run as bin/cairn.mjs runs it, startup included) and fsyncs its backup, the peers do not; MB/s and files/s are over the whole tree the operation covers.`,
     ];
     const out = [
       ...header,
@@ -99,6 +103,7 @@ async function bench(argv: string[]): Promise<number> {
     }
     return 0;
   } finally {
+    fs.rmSync(cli, { force: true });
     if (args.keep) log(`kept ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true });
   }
