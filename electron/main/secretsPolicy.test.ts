@@ -2,8 +2,26 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DRIVE_TOKENS_KEY, FileSecretStore } from '../engine/drive/secrets';
 import { tempDir } from '../../test/helpers/tmp';
-import { chooseSecrets, SecretFile, type Cipher } from './secretsPolicy';
+import { chooseSecrets, secretStoreFor, type Cipher } from './secretsPolicy';
+
+// safeStorage cannot run here; an AES-GCM cipher stands in for it behind the same two functions.
+function aes(key: Buffer): Cipher {
+  return {
+    encrypt: (plain) => {
+      const iv = crypto.randomBytes(12);
+      const c = crypto.createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+      return Buffer.concat([iv, c.getAuthTag(), body]);
+    },
+    decrypt: (data) => {
+      const d = crypto.createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
+      d.setAuthTag(data.subarray(12, 28));
+      return Buffer.concat([d.update(data.subarray(28)), d.final()]).toString('utf8');
+    },
+  };
+}
 
 describe('secrets choice', () => {
   const file = '/home/me/.config/Cairn/secrets.json';
@@ -35,42 +53,34 @@ describe('secrets choice', () => {
   });
 });
 
-describe('secret file', () => {
-  it('keeps secrets in a 0600 file that survives a restart, and forgets them', () => {
+describe('secret stores', () => {
+  it('without a keyring, shares the 0600 file with headless Cairn and describes it for Drive status', async () => {
     const dir = tempDir();
-    const file = path.join(dir, 'Cairn', 'secrets.json');
-    const a = new SecretFile(file, null);
-    expect(a.get('drive')).toBeNull();
-    a.set('drive', '{"refresh_token":"1//abc"}');
-    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    expect(new SecretFile(file, null).get('drive')).toBe('{"refresh_token":"1//abc"}');
-    a.delete('drive');
-    expect(new SecretFile(file, null).get('drive')).toBeNull();
-    expect(fs.readdirSync(path.dirname(file))).toEqual(['secrets.json']);
+    const choice = chooseSecrets(
+      { platform: 'linux', encryptionAvailable: false },
+      path.join(dir, 'secrets.json'),
+    );
+    const store = secretStoreFor(choice, dir, aes(crypto.randomBytes(32)));
+    expect(store.description).toBe(choice.note);
+    await store.set(DRIVE_TOKENS_KEY, '{"refresh_token":"1//abc"}');
+    expect(fs.statSync(path.join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    expect(await new FileSecretStore(dir).get(DRIVE_TOKENS_KEY)).toBe('{"refresh_token":"1//abc"}');
+    await store.delete(DRIVE_TOKENS_KEY);
+    expect(await store.get(DRIVE_TOKENS_KEY)).toBeNull();
   });
 
-  it('with a cipher, holds only ciphertext, and a changed key asks to reconnect', () => {
-    // safeStorage cannot run here; an AES cipher stands in for it behind the same two functions.
-    const cipher = (key: Buffer): Cipher => ({
-      encrypt: (plain) => {
-        const iv = crypto.randomBytes(12);
-        const c = crypto.createCipheriv('aes-256-gcm', key, iv);
-        const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-        return Buffer.concat([iv, c.getAuthTag(), body]);
-      },
-      decrypt: (data) => {
-        const d = crypto.createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
-        d.setAuthTag(data.subarray(12, 28));
-        return Buffer.concat([d.update(data.subarray(28)), d.final()]).toString('utf8');
-      },
-    });
-    const file = path.join(tempDir(), 'secrets.bin');
+  it('with a keyring, holds only ciphertext, survives a restart, and a changed key asks to reconnect', async () => {
+    const dir = tempDir();
+    const choice = chooseSecrets({ platform: 'darwin', encryptionAvailable: true }, '');
     const key = crypto.randomBytes(32);
-    new SecretFile(file, cipher(key)).set('drive', 'refresh-token-XYZ');
+    await secretStoreFor(choice, dir, aes(key)).set(DRIVE_TOKENS_KEY, 'refresh-token-XYZ');
+    const file = path.join(dir, 'secrets.bin');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(file).includes('refresh-token-XYZ')).toBe(false);
-    expect(new SecretFile(file, cipher(key)).get('drive')).toBe('refresh-token-XYZ');
-    expect(() => new SecretFile(file, cipher(crypto.randomBytes(32))).get('drive')).toThrow(
-      /cannot be read .*reconnect Google Drive\.$/,
-    );
+    expect(fs.existsSync(path.join(dir, 'secrets.json'))).toBe(false);
+    expect(await secretStoreFor(choice, dir, aes(key)).get(DRIVE_TOKENS_KEY)).toBe('refresh-token-XYZ');
+    await expect(
+      secretStoreFor(choice, dir, aes(crypto.randomBytes(32))).get(DRIVE_TOKENS_KEY),
+    ).rejects.toThrow(/cannot be read .*reconnect Google Drive\.$/);
   });
 });

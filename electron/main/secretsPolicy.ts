@@ -2,6 +2,7 @@
 // really available, else a file only the user can read (0600), said plainly in Drive status.
 import fs from 'node:fs';
 import path from 'node:path';
+import { FileSecretStore, type SecretStore } from '../engine/drive/secrets';
 
 /** What Electron's safeStorage reports (isEncryptionAvailable, and on Linux getSelectedStorageBackend). */
 export interface SafeStorageFacts {
@@ -49,13 +50,14 @@ export interface Cipher {
 }
 
 /**
- * A small key/value store for secrets in one file, written atomically with mode 0600; with a cipher the
- * file holds only ciphertext. Read errors say what to do instead of losing the tokens silently.
+ * The Drive engine's SecretStore over one file holding only ciphertext (written atomically, 0600). A file
+ * the cipher cannot read (the keyring was reset) asks to reconnect instead of losing the tokens silently.
  */
-export class SecretFile {
+export class EncryptedSecretStore implements SecretStore {
   constructor(
     readonly file: string,
-    private readonly cipher: Cipher | null,
+    private readonly cipher: Cipher,
+    readonly description: string,
   ) {}
 
   private read(): Record<string, string> {
@@ -66,8 +68,7 @@ export class SecretFile {
       return {};
     }
     try {
-      const text = this.cipher ? this.cipher.decrypt(data) : data.toString('utf8');
-      return JSON.parse(text) as Record<string, string>;
+      return JSON.parse(this.cipher.decrypt(data)) as Record<string, string>;
     } catch {
       throw new Error(
         `The saved Drive sign-in in ${this.file} cannot be read (the keyring changed?); reconnect Google Drive.`,
@@ -77,28 +78,43 @@ export class SecretFile {
 
   private write(all: Record<string, string>): void {
     fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    const text = JSON.stringify(all);
     const tmp = `${this.file}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, this.cipher ? this.cipher.encrypt(text) : text, { mode: 0o600 });
+    fs.writeFileSync(tmp, this.cipher.encrypt(JSON.stringify(all)), { mode: 0o600 });
     fs.chmodSync(tmp, 0o600);
     fs.renameSync(tmp, this.file);
   }
 
   /** The secret under a key, or null. */
-  get(key: string): string | null {
+  async get(key: string): Promise<string | null> {
     return this.read()[key] ?? null;
   }
 
   /** Saves a secret. */
-  set(key: string, value: string): void {
+  async set(key: string, value: string): Promise<void> {
     this.write({ ...this.read(), [key]: value });
   }
 
   /** Forgets a secret. */
-  delete(key: string): void {
+  async delete(key: string): Promise<void> {
     const all = this.read();
     if (!(key in all)) return;
     delete all[key];
     this.write(all);
   }
+}
+
+/**
+ * The store the choice calls for: encrypted beside the catalog, or the same 0600 file headless Cairn uses
+ * (so `cairn drive` keeps working), described in the app's own words.
+ */
+export function secretStoreFor(choice: SecretsChoice, dataDir: string, cipher: Cipher): SecretStore {
+  if (choice.kind === 'keychain')
+    return new EncryptedSecretStore(path.join(dataDir, 'secrets.bin'), cipher, choice.note);
+  const file = new FileSecretStore(dataDir);
+  return {
+    description: choice.note,
+    get: (k) => file.get(k),
+    set: (k, v) => file.set(k, v),
+    delete: (k) => file.delete(k),
+  };
 }
