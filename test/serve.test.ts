@@ -1,0 +1,328 @@
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { methodNames } from '../shared/contract';
+import { cairn, cairnJson, cairnSpawn } from './helpers/cli';
+import { tempDir } from './helpers/tmp';
+import { writeTree } from './helpers/tree';
+
+interface Served {
+  proc: ChildProcess;
+  port: number;
+  token: string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts a real `cairn serve` and waits for the address it prints. */
+async function serve(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Served> {
+  const proc = cairnSpawn(['serve'], {
+    dataDir,
+    env: { CAIRN_RENDERER_DIR: path.join(dataDir, 'no-ui'), ...env },
+  });
+  let out = '';
+  let err = '';
+  proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`serve printed no address: ${out} ${err}`)), 20_000);
+    proc.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+/.exec(out);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[0]);
+      }
+    });
+    proc.on('exit', () => reject(new Error(`serve exited: ${err}`)));
+  });
+  const u = new URL(url);
+  return { proc, port: Number(u.port), token: u.hash.slice('#token='.length), stderr: () => err, exited };
+}
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+function request(
+  port: number,
+  o: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method: o.method ?? 'GET', path: o.path, headers: o.headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(o.body);
+  });
+}
+
+function call(
+  s: Served,
+  method: string,
+  input: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
+  return request(s.port, {
+    method: 'POST',
+    path: `/api/${method}`,
+    headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(input),
+  });
+}
+
+/** Reads Server-Sent Events until `until` says stop. */
+function events(
+  s: Served,
+  until: (type: string, data: unknown) => boolean,
+  opts: { onEvent?: (type: string, data: unknown) => void } = {},
+): Promise<{ type: string; data: unknown }[]> {
+  return new Promise((resolve, reject) => {
+    const got: { type: string; data: unknown }[] = [];
+    const req = http.get(
+      { host: '127.0.0.1', port: s.port, path: `/api/events?token=${encodeURIComponent(s.token)}` },
+      (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`events: ${res.statusCode}`));
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('close', () => resolve(got));
+        res.on('data', (c: string) => {
+          buf += c;
+          let i: number;
+          while ((i = buf.indexOf('\n\n')) >= 0) {
+            const block = buf.slice(0, i);
+            buf = buf.slice(i + 2);
+            const type = /^event: (.*)$/m.exec(block)?.[1];
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (!type || data === undefined) continue;
+            const parsed = JSON.parse(data) as unknown;
+            got.push({ type, data: parsed });
+            opts.onEvent?.(type, parsed);
+            if (until(type, parsed)) {
+              req.destroy();
+              resolve(got);
+            }
+          }
+        });
+      },
+    );
+    req.on('error', (e) => (got.length ? undefined : reject(e)));
+  });
+}
+
+function corpus(root: string, files: number, bigMb = 0): string {
+  const src = path.join(root, 'src');
+  const tree: Record<string, string | Buffer> = {};
+  for (let i = 0; i < files; i++) tree[`d${i % 25}/file-${i}.txt`] = `content of file ${i}\n`.repeat(10);
+  if (bigMb) tree['big.bin'] = Buffer.alloc(bigMb << 20, 3);
+  writeTree(src, tree);
+  return src;
+}
+
+describe('cairn serve', () => {
+  let root: string;
+  let dataDir: string;
+  let s: Served;
+
+  beforeAll(async () => {
+    root = tempDir();
+    dataDir = path.join(root, 'data');
+    s = await serve(dataDir);
+  });
+
+  afterAll(async () => {
+    s.proc.kill('SIGTERM');
+    await s.exited;
+  });
+
+  it('refuses every call without the token, or with a wrong one (401)', async () => {
+    for (const m of methodNames) {
+      const r = await request(s.port, {
+        method: 'POST',
+        path: `/api/${m}`,
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      expect(r.status, m).toBe(401);
+      expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    }
+    expect((await call(s, 'status', {}, { Authorization: `Bearer ${s.token}x` })).status).toBe(401);
+    expect((await request(s.port, { path: '/api/events' })).status).toBe(401);
+    expect((await request(s.port, { path: '/api/events?token=wrong' })).status).toBe(401);
+    // The token in the query string opens the event stream only, never a method.
+    const q = await request(s.port, {
+      method: 'POST',
+      path: `/api/status?token=${s.token}`,
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(q.status).toBe(401);
+  });
+
+  it('refuses a wrong Host (DNS rebinding) and a foreign Origin, even with the token', async () => {
+    const host = await call(s, 'status', {}, { Host: `evil.example:${s.port}` });
+    expect(host.status).toBe(403);
+    expect((await request(s.port, { path: '/', headers: { Host: 'evil.example' } })).status).toBe(403);
+    const origin = await call(s, 'status', {}, { Origin: 'http://evil.example' });
+    expect(origin.status).toBe(403);
+    const ok = await call(
+      s,
+      'status',
+      {},
+      { Origin: `http://127.0.0.1:${s.port}`, Host: `localhost:${s.port}` },
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('answers bad JSON and schema violations with 400 and a message; no CORS', async () => {
+    const bad = await request(s.port, {
+      method: 'POST',
+      path: '/api/status',
+      headers: { Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json' },
+      body: '{not json',
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error.message).toMatch(/not valid JSON/);
+    const schema = await call(s, 'planCreate', { name: 'bad name!', dest: '', sources: [] });
+    expect(schema.status).toBe(400);
+    expect(JSON.parse(schema.body)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(JSON.parse(schema.body).error.message).toMatch(/name/);
+    expect((await call(s, 'noSuchMethod', {})).status).toBe(404);
+    const get = await request(s.port, {
+      path: '/api/status',
+      headers: { Authorization: `Bearer ${s.token}` },
+    });
+    expect(get.status).toBe(405);
+    const preflight = await request(s.port, {
+      method: 'OPTIONS',
+      path: '/api/status',
+      headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    // A domain error is a value with its code, not an HTTP error.
+    const missing = await call(s, 'planGet', { plan: 'nope' });
+    expect(missing.status).toBe(200);
+    expect(JSON.parse(missing.body)).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('runs a backup over HTTP, streams its progress, and the backup shows in cairn list', async () => {
+    const src = corpus(root, 400);
+    const dest = path.join(root, 'dest');
+    const created = JSON.parse((await call(s, 'planCreate', { name: 'home', dest, sources: [src] })).body);
+    expect(created).toMatchObject({ ok: true, value: { name: 'home' } });
+
+    const stream = events(s, (type) => type === 'runFinished');
+    await new Promise((r) => setTimeout(r, 200)); // the stream is open before the run starts
+    const started = JSON.parse((await call(s, 'runNow', { plan: 'home', note: 'over http' })).body);
+    expect(started).toMatchObject({ ok: true, value: { alreadyRunning: false, run: { planName: 'home' } } });
+    const got = await stream;
+    const progress = got
+      .filter((e) => e.type === 'runProgress')
+      .map((e) => e.data as { phase: string; files: number });
+    expect(progress.some((p) => p.phase === 'running' && p.files > 0)).toBe(true);
+    const end = got.at(-1)!.data as { outcome: string; backup: { stamp: string; files: number } };
+    expect(end.outcome).toBe('complete');
+    expect(end.backup.files).toBe(400);
+
+    const list = cairnJson<{ stamp: string; files: number; note: string }[]>(['list', 'home'], { dataDir });
+    expect(list.code).toBe(0);
+    expect(list.value).toHaveLength(1);
+    expect(list.value[0]).toMatchObject({ stamp: end.backup.stamp, files: 400, note: 'over http' });
+
+    const page = JSON.parse(
+      (await call(s, 'folderList', { plan: 'home', stamp: 'latest', path: 'src/d3', limit: 5 })).body,
+    );
+    expect(page.value.total).toBe(16);
+    expect(page.value.entries).toHaveLength(5);
+    const st = JSON.parse((await call(s, 'status', {})).body);
+    expect(st.value.plans[0]).toMatchObject({ planName: 'home', state: 'healthy' });
+    expect(st.value.plans[0].watch.state).toBe('watching');
+  });
+
+  it('serves a page saying the UI is not built, and the built UI when it is there', async () => {
+    const page = await request(s.port, { path: '/' });
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/user interface is not built/);
+    expect(page.headers['content-security-policy']).toMatch(/default-src 'self'/);
+  });
+});
+
+describe('cairn serve with a built UI', () => {
+  it('serves index.html, assets, app routes, and nothing outside the folder', async () => {
+    const root = tempDir();
+    const ui = path.join(root, 'ui');
+    writeTree(ui, {
+      'index.html': '<!doctype html><title>Cairn UI</title>',
+      'assets/app.js': 'console.log(1)',
+    });
+    fs.writeFileSync(path.join(root, 'secret.txt'), 'do not serve');
+    const s = await serve(path.join(root, 'data'), { CAIRN_RENDERER_DIR: ui });
+    try {
+      expect((await request(s.port, { path: '/' })).body).toMatch(/Cairn UI/);
+      const js = await request(s.port, { path: '/assets/app.js' });
+      expect(js.headers['content-type']).toMatch(/javascript/);
+      expect((await request(s.port, { path: '/history' })).body).toMatch(/Cairn UI/);
+      expect((await request(s.port, { path: '/assets/missing.js' })).status).toBe(404);
+      for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt']) {
+        const r = await request(s.port, { path: p });
+        expect(r.body, p).not.toMatch(/do not serve/);
+      }
+    } finally {
+      s.proc.kill('SIGTERM');
+      await s.exited;
+    }
+  });
+});
+
+describe('cairn serve shutdown', () => {
+  it('on SIGTERM cancels a running backup, leaves nothing partial, exits 0; the next backup works', async () => {
+    const root = tempDir();
+    const dataDir = path.join(root, 'data');
+    const src = corpus(root, 3000, 48);
+    const dest = path.join(root, 'dest');
+    expect(cairn(['plan', 'add', 'home', '--source', src, '--dest', dest], { dataDir }).code).toBe(0);
+    const s = await serve(dataDir);
+    let signalled = false;
+    const stream = events(s, () => false, {
+      onEvent: (type, data) => {
+        const d = data as { phase?: string; files?: number };
+        if (!signalled && type === 'runProgress' && d.phase === 'running' && (d.files ?? 0) > 0) {
+          signalled = true;
+          s.proc.kill('SIGTERM');
+        }
+      },
+    }).catch(() => []);
+    await new Promise((r) => setTimeout(r, 200));
+    await call(s, 'runNow', { plan: 'home' });
+    const code = await s.exited;
+    await stream;
+    expect(signalled).toBe(true);
+    expect(code).toBe(0);
+    expect(s.stderr()).toMatch(/SIGTERM: stopping/);
+    expect(fs.readdirSync(path.join(dest, 'home')).filter((n) => n !== '.cairn')).toEqual([]);
+    expect(fs.readdirSync(path.join(dest, 'home', '.cairn', 'partial'))).toEqual([]);
+    expect(fs.existsSync(path.join(dest, 'home', '.cairn', 'lock'))).toBe(false);
+    expect(cairnJson<unknown[]>(['list', 'home'], { dataDir }).value).toEqual([]);
+    const again = cairn(['backup', 'home'], { dataDir });
+    expect(again.code).toBe(0);
+    expect(cairnJson<{ files: number }[]>(['list', 'home'], { dataDir }).value[0]!.files).toBe(3001);
+  });
+
+  it('refuses a non-loopback address without --allow-remote', () => {
+    const r = cairn(['serve', '--host', '0.0.0.0'], { dataDir: tempDir() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--allow-remote/);
+  });
+});
