@@ -24,6 +24,7 @@ let rssMethod: 'gnu-time' | 'proc' | null = null;
 export function rssSource(): 'gnu-time' | 'proc' {
   if (rssMethod) return rssMethod;
   rssMethod = 'proc';
+  if (process.env.CAIRN_BENCH_RSS === 'proc') return rssMethod; // to check the fallback where time exists
   try {
     const out = path.join(os.tmpdir(), `cairn-bench-time-${process.pid}`);
     const r = spawnSync(GNU_TIME, ['-f', '%M', '-o', out, 'true']);
