@@ -6,6 +6,7 @@ import { createDriveRemote, type RemoteOptions } from './remote';
 import type { SecretStore } from './secrets';
 import type { DriveRemote } from './types';
 
+export * from './browser';
 export * from './config';
 export * from './errors';
 export * from './oauth';

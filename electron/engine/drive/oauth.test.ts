@@ -1,8 +1,10 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv } from '../../../test/drive-emulator/harness';
 import { startEmulator, type DriveEmulator } from '../../../test/drive-emulator/server';
 import { tempDir } from '../../../test/helpers/tmp';
+import { openCommand, openInSystemBrowser } from './browser';
 import { driveConfig } from './config';
 import { DriveError } from './errors';
 import { openDrive } from './index';
@@ -51,6 +53,30 @@ describe('connecting Drive', () => {
     // The stored link works without a browser or an environment token.
     const { remote } = await openDrive({ secrets, env: emulatorEnv(emu) });
     expect((await remote.about()).emailAddress).toBe('tester@example.com');
+    expect(emu.count('oauth.token.refresh')).toBe(0);
+
+    // A refreshed access token is written back; the refresh token is kept.
+    emu.fault({ kind: 'expire-token', op: 'about.get' });
+    await remote.about();
+    await new Promise((r) => setTimeout(r, 50));
+    const saved = JSON.parse((await secrets.get(DRIVE_TOKENS_KEY))!) as Record<string, unknown>;
+    expect(saved.access_token).not.toBe(tokens.access_token);
+    expect(saved.refresh_token).toBe(tokens.refresh_token);
+    expect(fs.statSync(secrets.file).mode & 0o777).toBe(0o600);
+  });
+
+  it('opens the system browser with the platform command', async () => {
+    expect(openCommand('http://x/?a=1&b=2', 'darwin')).toEqual(['open', ['http://x/?a=1&b=2']]);
+    expect(openCommand('http://x/?a=1&b=2', 'win32')[1]).toEqual(['/c', 'start', '""', 'http://x/?a=1^&b=2']);
+    // A fake xdg-open on PATH stands in for the desktop's browser.
+    const bin = tempDir();
+    const got = path.join(bin, 'opened.txt');
+    fs.writeFileSync(path.join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${got}'\n`, { mode: 0o755 });
+    if (process.platform === 'linux') {
+      await openInSystemBrowser('http://127.0.0.1:1/?q=1', { ...process.env, PATH: bin });
+      expect(fs.readFileSync(got, 'utf8')).toBe('http://127.0.0.1:1/?q=1');
+      await expect(openInSystemBrowser('http://x', { PATH: tempDir() })).rejects.toThrow(/--no-browser/);
+    }
   });
 
   it('connects with --no-browser from the pasted redirect address', async () => {
