@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { drive as driveApi, type drive_v3 } from '@googleapis/drive';
 import type { OAuth2Client } from 'google-auth-library';
 import { CairnError } from '../errors';
@@ -205,11 +205,16 @@ class GoogleDriveRemote implements DriveRemote {
         ),
       { signal: o.signal },
     );
-    const stream = r.data as unknown as Readable;
-    stream.on('data', (c: Buffer) => {
-      this.t.stats.bytesDownloaded += c.length;
+    // Count through a Transform: a 'data' listener would start the flow before the caller reads.
+    const stats = this.t.stats;
+    const counted = new Transform({
+      transform(c: Buffer, _enc, done) {
+        stats.bytesDownloaded += c.length;
+        done(null, c);
+      },
     });
-    return stream;
+    pipeline(r.data as unknown as Readable, counted, () => undefined);
+    return counted;
   }
 
   async downloadTo(
