@@ -30,12 +30,14 @@ export const RestoreSummary = z.object({
   skipped: Count,
   /** Files whose SHA-256 matched the manifest as they were written (0 on a dry run). */
   verified: Count,
+  /** Folders an in-place restore left because they hold files no backup has. */
+  keptFolders: z.array(z.string()),
   /** Files that did not land, by path: the restore is not a success when this is not empty. */
   failed: z.array(z.object({ path: z.string(), message: z.string() })),
   /** The pinned "before restore" backup an in-place restore made: restoring it undoes the restore. */
   safetyBackup: z.object({ planName: PlanName, stamp: Stamp }).nullable(),
-  /** What would be done per path (dry run), the first ones. */
-  items: z.array(z.object({ path: z.string(), action: RestoreAction, bytes: Count })),
+  /** What would be done per path (dry run), the first ones; null when the engine gives only counts. */
+  items: z.array(z.object({ path: z.string(), action: RestoreAction, bytes: Count })).nullable(),
   itemsTruncated: z.boolean(),
 });
 
@@ -104,6 +106,8 @@ export const PruneInput = z.strictObject({
   plan: PlanName,
   target: RetentionTarget.optional(),
   dryRun: z.boolean(),
+  /** The stamps the preview showed as pruned: the prune is refused (conflict) if the rules now differ. */
+  expect: z.array(Stamp).optional(),
 });
 
 export const PruneReport = z.object({

@@ -1,3 +1,4 @@
+import { writeBackupIndex } from '../../backupIndex';
 import { logActivity } from '../../catalog/activity';
 import { listBackups, listWarnings, resolveBackup, setPinned } from '../../catalog/backups';
 import type { Db } from '../../catalog/db';
@@ -69,6 +70,7 @@ export const backupHandlers: HandlerGroup<
       actor: c.actor,
       message: `Backup ${plan.name}/${b.stamp} pinned${b.note ? `: ${b.note}` : ''}`,
     });
+    writeBackupIndex(c.db, plan);
     return b;
   },
   backupUnpin: (i, c) => {
@@ -82,6 +84,7 @@ export const backupHandlers: HandlerGroup<
       actor: c.actor,
       message: `Backup ${plan.name}/${b.stamp} unpinned`,
     });
+    writeBackupIndex(c.db, plan);
     return b;
   },
 };

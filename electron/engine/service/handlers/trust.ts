@@ -1,7 +1,13 @@
 import { getPlan, type Plan } from '../../catalog/plans';
 import { editPlan } from '../../planOps';
+import { restoreBackup } from '../../restore/restore';
+import { previewPrune, prunePlan } from '../../retention/prune';
+import { verifyBackups, verifyTargets } from '../../verify/run';
+import { CairnError } from '../../errors';
 import type { HandlerGroup } from '../context';
 import { unavailable } from '../errors';
+import { readSettings } from '../settingsStore';
+import { backupOf } from './backups';
 
 function policies(p: Plan) {
   const { keepLast, keepDaily, keepWeekly, keepMonthly, keepYearly } = p;
@@ -13,15 +19,85 @@ function policies(p: Plan) {
   };
 }
 
-/** Restore, verify and retention. The local policy lives in the plan; the rest waits for its engine. */
+function splitRef(ref: string | null): { planName: string; stamp: string } | null {
+  if (!ref) return null;
+  const i = ref.indexOf('/');
+  return { planName: ref.slice(0, i), stamp: ref.slice(i + 1) };
+}
+
+/** Restore, verify and retention over their engines; Drive retention waits for the Drive engine. */
 export const trustHandlers: HandlerGroup<
   'restore' | 'verify' | 'retentionGet' | 'retentionSet' | 'retentionPreview' | 'prune'
 > = {
-  restore: () => {
-    throw unavailable('Restoring from the app');
+  restore: async (i, c) => {
+    const { plan, backup } = backupOf(c.db, i.plan, i.stamp);
+    const totalFiles = i.paths.length === 0 ? backup.files : null;
+    const totalBytes = i.paths.length === 0 ? backup.bytes : null;
+    const s = await restoreBackup({
+      db: c.db,
+      plan,
+      backup,
+      paths: i.paths,
+      to: i.target.mode === 'to' ? i.target.dir : undefined,
+      inPlace: i.target.mode === 'in-place',
+      overwrite: i.overwrite,
+      dryRun: i.dryRun,
+      now: c.now,
+      actor: c.actor,
+      onProgress: (p) =>
+        c.bus.emit('restoreProgress', {
+          planName: plan.name,
+          stamp: backup.stamp,
+          files: p.files,
+          bytes: p.bytes,
+          totalFiles,
+          totalBytes,
+        }),
+    });
+    return {
+      dryRun: s.dryRun,
+      files: s.written + s.overwritten + s.keptBoth + s.skipped,
+      bytes: s.writtenBytes + s.overwrittenBytes + s.keptBothBytes + s.skippedBytes,
+      written: s.written,
+      overwritten: s.overwritten,
+      keptBoth: s.keptBoth,
+      skipped: s.skipped,
+      verified: s.verified,
+      keptFolders: s.keptFolders,
+      failed: s.failures,
+      safetyBackup: splitRef(s.beforeRestore),
+      items: null,
+      itemsTruncated: false,
+    };
   },
-  verify: () => {
-    throw unavailable('Verifying backups from the app');
+  verify: async (i, c) => {
+    const planId = i.plan ? getPlan(c.db, i.plan).id : undefined;
+    const stamp = i.stamp ?? 'latest';
+    let targets;
+    if (stamp !== 'latest' && stamp !== 'all') {
+      if (!i.plan) throw new CairnError('usage', 'Name the plan of the backup to verify.');
+      targets = verifyTargets(c.db, { one: backupOf(c.db, i.plan, stamp) });
+    } else targets = verifyTargets(c.db, { all: stamp === 'all', planId });
+    if (targets.length === 0) throw new CairnError('not-found', 'There is no backup to verify yet.');
+    const r = await verifyBackups(c.db, targets, { sample: i.samplePercent, now: c.now, actor: c.actor });
+    const at = c.now();
+    return {
+      results: r.results.map((x) => {
+        const paths = (kind: 'missing' | 'changed' | 'extra') =>
+          x.problems.filter((p) => p.problem === kind).map((p) => p.path);
+        return {
+          planName: x.planName,
+          stamp: x.stamp,
+          intact: x.missing + x.changed + x.extra === 0,
+          checkedFiles: x.hashedFiles,
+          checkedBytes: x.hashedBytes,
+          missing: paths('missing'),
+          changed: paths('changed'),
+          extra: paths('extra'),
+          verifiedAt: at,
+        };
+      }),
+    };
   },
   retentionGet: (i, c) => policies(getPlan(c.db, i.plan)),
   retentionSet: (i, c) => {
@@ -30,10 +106,40 @@ export const trustHandlers: HandlerGroup<
     c.changed();
     return policies(p);
   },
-  retentionPreview: () => {
-    throw unavailable('The retention preview');
+  retentionPreview: (i, c) => {
+    if (i.target === 'drive') throw unavailable('The retention preview for Google Drive');
+    const plan = getPlan(c.db, i.plan);
+    const items = previewPrune(c.db, { ...plan, ...(i.policy ?? {}) }, readSettings(c.db).timezone);
+    return {
+      planName: plan.name,
+      target: 'local' as const,
+      items: items.map((x) => ({
+        stamp: x.backup.stamp,
+        startedAt: x.backup.startedAt,
+        keep: x.keep,
+        reasons: x.reasons,
+      })),
+    };
   },
-  prune: () => {
-    throw unavailable('Pruning from the app');
+  prune: (i, c) => {
+    if (i.target === 'drive') throw unavailable('Pruning Google Drive');
+    const plan = getPlan(c.db, i.plan);
+    if (!i.dryRun && c.runs.of(plan.name)) {
+      throw new CairnError('locked', `A backup of ${plan.name} is running; prune when it has finished.`);
+    }
+    const r = prunePlan(c.db, plan, {
+      now: c.now(),
+      actor: c.actor,
+      dryRun: i.dryRun,
+      timeZone: readSettings(c.db).timezone,
+      expect: i.expect,
+    });
+    return {
+      planName: r.planName,
+      dryRun: r.dryRun,
+      pruned: r.pruned,
+      kept: r.items.filter((x) => x.keep).map((x) => x.backup.stamp),
+      freedBytes: r.freedBytes,
+    };
   },
 };
