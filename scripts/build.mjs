@@ -20,12 +20,19 @@ await build({
   outExtension: { '.js': '.mjs' },
 });
 // Electron main and the sandboxed preload (which may require only "electron"): CommonJS, self-contained.
-await build({
+const electronSide = {
   ...common,
   packages: 'bundle',
   external: ['electron', 'better-sqlite3'],
-  entryPoints: { 'main/index': 'electron/main/index.ts', 'preload/index': 'electron/preload/index.ts' },
   outdir: 'dist',
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
+};
+await build({ ...electronSide, entryPoints: { 'preload/index': 'electron/preload/index.ts' } });
+// Bundled ESM dependencies that read import.meta.url (node-cron) get the main bundle's own URL.
+await build({
+  ...electronSide,
+  entryPoints: { 'main/index': 'electron/main/index.ts' },
+  define: { 'import.meta.url': '__cairn_import_meta_url' },
+  banner: { js: 'const __cairn_import_meta_url = require("url").pathToFileURL(__filename).href;' },
 });

@@ -1,6 +1,5 @@
-// The preload as the app builds it, run in Node against the real service: the Electron binary cannot run
+// The preload as `npm run build` makes it, run in Node against the real service: the Electron binary cannot run
 // here, so a small stand-in for ipcRenderer/contextBridge carries calls to the same guard ipc.ts uses.
-import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,22 +13,14 @@ import { bridgeManifest } from './bridgeManifest';
 import { guardedCall, type SenderFrame } from './ipcGuard';
 import { openShellHost, type ShellHost } from './serviceHost';
 
+const ROOT = path.resolve(__dirname, '../..');
 let code = '';
 let host: ShellHost;
 
 beforeAll(async () => {
-  const out = path.join(tempDir(), 'preload.cjs');
-  // The same options scripts/build.mjs uses for the preload.
-  await build({
-    entryPoints: ['electron/preload/index.ts'],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['electron', 'better-sqlite3'],
-    outfile: out,
-    logLevel: 'warning',
-  });
+  // The preload `npm run build` made (npm test builds first).
+  const out = path.join(ROOT, 'dist', 'preload', 'index.cjs');
+  if (!fs.existsSync(out)) throw new Error('dist/preload/index.cjs is not built; run `npm run build` first.');
   code = fs.readFileSync(out, 'utf8');
   const notifier = { name: 'desktop', send: async () => {} };
   host = await openShellHost(path.join(tempDir(), 'data'), { notifier, log: () => {} });
