@@ -46,15 +46,16 @@ describe('in-place restore', () => {
     const before = path.join(tempDir(), 'before');
     copyTree(k.source, before);
 
-    const s = await restoreBackup({
-      db: k.db,
-      plan: k.plan(),
-      backup: b1,
-      inPlace: true,
-      now,
-      actor: 'test',
-    });
+    const base = { db: k.db, plan: k.plan(), backup: b1, inPlace: true, now, actor: 'test' };
+    const dry = await restoreBackup({ ...base, dryRun: true });
+    expect(dry.wouldRemove).toEqual(['src/gone', 'src/new.txt', 'src/newdir', 'src/newdir/y.txt']);
+    expect([dry.written, dry.overwritten, dry.skipped, dry.symlinks]).toEqual([2, 1, 2, 1]);
+    expect(listBackups(k.db, { planId: k.plan().id })).toHaveLength(1);
+    expect(fs.existsSync(path.join(k.source, 'new.txt'))).toBe(true);
+
+    const s = await restoreBackup(base);
     expect(s.failures).toEqual([]);
+    expect(s.deleted).toBe(3);
     expect(s.beforeRestore).not.toBeNull();
     const saved = listBackups(k.db, { planId: k.plan().id }).find(
       (b) => `home/${b.stamp}` === s.beforeRestore,

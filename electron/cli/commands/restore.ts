@@ -27,6 +27,14 @@ function summaryText(s: RestoreSummary): string {
     lines.push(
       `  skip        ${formatCount(s.skipped)} file(s) already there, ${formatBytes(s.skippedBytes)}`,
     );
+    if (s.deleted) {
+      lines.push(
+        `  remove      ${formatCount(s.deleted)} path(s) the backup does not have (saved first in a pinned backup):`,
+      );
+      for (const p of s.wouldRemove.slice(0, 20)) lines.push(`                ${p}`);
+      if (s.deleted > 20)
+        lines.push(`                ... and ${formatCount(s.deleted - 20)} more (see --json)`);
+    }
     lines.push(`  and make ${formatCount(s.dirs)} folder(s) and ${formatCount(s.symlinks)} symlink(s).`);
   } else {
     lines.push(

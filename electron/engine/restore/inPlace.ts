@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { comparePaths, ManifestReader, type ManifestEntry, type ManifestHeader } from '../backup/manifest';
+import { excludeMatcher } from '../backup/excludes';
 import { runBackup, type BackupRunOptions } from '../backup/run';
 import { writeBackupIndex } from '../backupIndex';
 import type { BackupRecord } from '../catalog/backups';
@@ -7,6 +8,7 @@ import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import { CairnError, describeError, errnoCode } from '../errors';
 import type { Applier, Locate } from './apply';
+import { walkSorted } from '../verify/diskWalk';
 import { SafeTree } from './safePath';
 import type { Selection } from './select';
 
@@ -93,21 +95,27 @@ export async function savedCursor(
   };
 }
 
+/** Paths in manifest order, read one ahead: a manifest, or a source folder as a backup would see it. */
+export interface PathStream {
+  peek(): Promise<Pick<ManifestEntry, 'path' | 'kind'> | null>;
+  advance(): void;
+  close(): void;
+}
+
 /**
  * What an in-place restore removes: what the "before restore" backup saved under the chosen paths that the
- * restored backup does not have (or has as another kind). Merge-joins the two manifests while streaming.
+ * restored backup does not have (or has as another kind). Merge-joins the two while streaming.
  */
 export async function deletionsFor(
-  savedFile: string,
+  saved: PathStream,
   restoredFile: string,
   include: (p: string) => boolean,
-): Promise<ManifestEntry[]> {
-  const s = await ManifestReader.open(savedFile);
+): Promise<Pick<ManifestEntry, 'path' | 'kind'>[]> {
   const b = await ManifestReader.open(restoredFile);
-  const out: ManifestEntry[] = [];
+  const out: Pick<ManifestEntry, 'path' | 'kind'>[] = [];
   try {
-    for (let e = await s.peek(); e; e = await s.peek()) {
-      s.advance();
+    for (let e = await saved.peek(); e; e = await saved.peek()) {
+      saved.advance();
       if (!include(e.path)) continue;
       let match: ManifestEntry | null = null;
       for (let x = await b.peek(); x; x = await b.peek()) {
@@ -122,14 +130,46 @@ export async function deletionsFor(
       if (!match || match.kind !== e.kind) out.push(e);
     }
   } finally {
-    s.close();
+    saved.close();
     b.close();
   }
   return out;
 }
 
+/**
+ * The plan's source folders as the next backup would record them (excluded paths left out), in manifest
+ * order: what a dry run of an in-place restore compares with, as no "before restore" backup is made.
+ */
+export function currentSources(plan: Plan, labels: Set<string>): PathStream {
+  const matcher = excludeMatcher(plan.excludes);
+  const srcs = plan.sources.filter((s) => labels.has(s.label)).sort((a, b) => comparePaths(a.label, b.label));
+  function* all(): Generator<Pick<ManifestEntry, 'path' | 'kind'>> {
+    for (const s of srcs) {
+      if (!fs.existsSync(s.path)) continue;
+      yield { path: s.label, kind: 'd' };
+      const skip = (rel: string, st: fs.Stats) =>
+        matcher.excluded(rel, st.isDirectory()) || !(st.isDirectory() || st.isFile() || st.isSymbolicLink());
+      for (const item of walkSorted(s.path, () => undefined, skip)) {
+        const kind = item.st.isDirectory() ? 'd' : item.st.isSymbolicLink() ? 'l' : 'f';
+        yield { path: `${s.label}/${item.rel}`, kind };
+      }
+    }
+  }
+  const it = all();
+  let cur = it.next();
+  return {
+    peek: async () => (cur.done ? null : cur.value),
+    advance: () => void (cur = it.next()),
+    close: () => void it.return(undefined),
+  };
+}
+
 /** Removes what deletionsFor listed, deepest first; a folder still holding unsaved (excluded) files stays. */
-export function applyDeletions(list: ManifestEntry[], locate: Locate, applier: Applier): string[] {
+export function applyDeletions(
+  list: Pick<ManifestEntry, 'path' | 'kind'>[],
+  locate: Locate,
+  applier: Applier,
+): string[] {
   const kept: string[] = [];
   for (let i = list.length - 1; i >= 0; i--) {
     const e = list[i]!;

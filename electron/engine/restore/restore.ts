@@ -12,6 +12,7 @@ import { Applier, type Failure, type Locate, type RestoreCounts } from './apply'
 import { localContent, type ContentSource } from './content';
 import {
   applyDeletions,
+  currentSources,
   deletionScope,
   deletionsFor,
   inPlaceLocator,
@@ -60,6 +61,8 @@ export interface RestoreSummary extends RestoreCounts {
   beforeRestore: string | null;
   /** Folders an in-place restore left because they hold files no backup has (excluded ones). */
   keptFolders: string[];
+  /** A dry run in place: what would be removed (the first 1,000; `deleted` counts them all). */
+  wouldRemove: string[];
   failures: Failure[];
   durationMs: number;
 }
@@ -104,11 +107,13 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
   const header = first.header;
   const labels = new Set<string>();
   try {
-    // One pass first: the chosen paths exist, and which sources they touch.
-    for (let e = await first.peek(); e; e = await first.peek()) {
-      first.advance();
-      if (selection.includes(e.path)) labels.add(labelOf(e.path));
-    }
+    // With chosen paths, one pass first: they exist, and which sources they touch.
+    if (selection.paths.length === 0) for (const src of header.sources) labels.add(src.label);
+    else
+      for (let e = await first.peek(); e; e = await first.peek()) {
+        first.advance();
+        if (selection.includes(e.path)) labels.add(labelOf(e.path));
+      }
   } finally {
     first.close();
   }
@@ -159,16 +164,18 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
       : undefined,
   });
   let keptFolders: string[] = [];
+  let wouldRemove: string[] = [];
   try {
+    const scope = deletionScope(new Selection(o.paths), labels);
     if (before) {
       const savedFile = layout.manifestFile(before.stamp);
-      const doomed = await deletionsFor(
-        savedFile,
-        manifestFile,
-        deletionScope(new Selection(o.paths), labels),
-      );
+      const doomed = await deletionsFor(await ManifestReader.open(savedFile), manifestFile, scope);
       keptFolders = applyDeletions(doomed, locate, applier);
       cursor = await savedCursor(savedFile);
+    } else if (o.inPlace) {
+      const doomed = await deletionsFor(currentSources(plan, labels), manifestFile, scope);
+      applier.counts.deleted = doomed.length;
+      wouldRemove = doomed.map((d) => d.path).slice(0, 1000);
     }
     await applier.run();
     if (!o.dryRun) {
@@ -187,6 +194,7 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
     dryRun: o.dryRun === true,
     beforeRestore: before ? `${plan.name}/${before.stamp}` : null,
     keptFolders,
+    wouldRemove,
     failures: applier.failures,
     durationMs: performance.now() - t0,
   };

@@ -10,9 +10,14 @@ export interface DiskItem {
 /**
  * Lists a folder depth-first with names sorted as the backup walk sorts them, so the result comes in the
  * same order as the manifest (comparePaths) and the two can be merge-joined while streaming. Symlinks are
- * listed, never followed. Unreadable folders are reported through onError and treated as empty.
+ * listed, never followed. Unreadable folders are reported through onError and treated as empty; what `skip`
+ * answers true for is left out with everything under it.
  */
-export function* walkSorted(root: string, onError: (rel: string, e: unknown) => void): Generator<DiskItem> {
+export function* walkSorted(
+  root: string,
+  onError: (rel: string, e: unknown) => void,
+  skip?: (rel: string, st: fs.Stats) => boolean,
+): Generator<DiskItem> {
   const stack: { rel: string; names: string[]; i: number }[] = [];
   const open = (rel: string) => {
     let names: string[] = [];
@@ -40,6 +45,7 @@ export function* walkSorted(root: string, onError: (rel: string, e: unknown) => 
       onError(rel, e);
       continue;
     }
+    if (skip?.(rel, st)) continue;
     yield { rel, abs, st };
     if (st.isDirectory()) open(rel);
   }
