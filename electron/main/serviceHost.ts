@@ -5,6 +5,7 @@ import type { Result } from '../../shared/result';
 import { openCatalog } from '../engine/catalog/db';
 import type { Notifier } from '../engine/notify/types';
 import { CairnRuntime } from '../engine/service/runtime';
+import { SchedulePause } from './schedulePause';
 
 export interface ShellHost {
   call(method: string, input: unknown): Promise<Result<unknown>>;
@@ -18,7 +19,7 @@ export interface ShellHost {
   /** The machine is going to sleep / woke up. */
   suspend(): Promise<void>;
   resume(): void;
-  /** Pausing the schedule, where the service supports it (null: not supported). */
+  /** Pausing the schedule from the tray (null where it is not supported). */
   pause: { until(): number | null; set(until: number | null): void } | null;
   close(): Promise<void>;
 }
@@ -36,6 +37,7 @@ export async function openShellHost(
   await runtime.start();
   const { service } = runtime;
   const runs = service.runs;
+  const schedule = new SchedulePause(runtime.scheduler);
   const whenIdle = () =>
     new Promise<void>((resolve) => {
       if (runs.list().length === 0) return resolve();
@@ -52,10 +54,15 @@ export async function openShellHost(
     activeRuns: () => runs.list().map((r) => ({ planName: r.planName, phase: r.phase })),
     cancelAll: () => runs.cancelAll(),
     whenIdle,
-    suspend: () => runtime.suspend(),
-    resume: () => runtime.resume(),
-    pause: null,
+    // Asleep: no cron firing, and a running backup is cancelled cleanly (the runtime's own suspend).
+    suspend: () => {
+      schedule.sleep(true);
+      return runs.cancelAll();
+    },
+    resume: () => schedule.sleep(false),
+    pause: { until: () => schedule.pausedUntil(), set: (t) => schedule.set(t) },
     close: async () => {
+      schedule.close();
       await runtime.close();
       db.close();
     },

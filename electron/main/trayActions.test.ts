@@ -59,6 +59,19 @@ describe('tray actions', () => {
     expect(after).toEqual(before);
   });
 
+  it('Pause for 1 hour and until tomorrow hold the schedule until then; Resume releases it', async () => {
+    // The pause compares with the real clock, so the test does too.
+    const now = Date.now();
+    const o = { host, show: () => {}, quit: () => {}, now: () => now };
+    await runTrayAction('pause-hour', o);
+    expect(host.pause!.until()).toBe(now + 3600_000);
+    await runTrayAction('pause-tomorrow', o);
+    const d = new Date(now);
+    expect(host.pause!.until()).toBe(new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime());
+    await runTrayAction('resume', o);
+    expect(host.pause!.until()).toBeNull();
+  });
+
   it('Restore opens the window on the restore view; Open and Quit do what they say', async () => {
     const calls: string[] = [];
     const o = { host, show: (v?: string) => calls.push(`show ${v ?? ''}`), quit: () => calls.push('quit') };
