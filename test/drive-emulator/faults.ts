@@ -16,6 +16,7 @@ import { ApiError, errors } from './protocol';
  *   (a create the client cannot know succeeded).
  * - `invalid-grant`: the token endpoint answers invalid_grant to a refresh.
  * - `access-denied`: the consent page redirects back with error=access_denied.
+ * - `scope-denied`: the user unticks the Drive permission (granular consent): the grant lacks drive.file.
  */
 export type FaultKind =
   | 'expire-token'
@@ -32,7 +33,8 @@ export type FaultKind =
   | 'expire-session'
   | 'drop-response'
   | 'invalid-grant'
-  | 'access-denied';
+  | 'access-denied'
+  | 'scope-denied';
 
 /** A fault to switch on. `op` narrows it to requests of one operation (see `Op`), prefix by dots. */
 export interface FaultSpec {
@@ -88,7 +90,7 @@ function applies(f: Fault, op: Op): boolean {
   if (f.kind === 'drop-download') return op === 'files.get.media';
   if (f.kind === 'expire-session') return op.startsWith('files.upload.');
   if (f.kind === 'invalid-grant') return op === 'oauth.token.refresh';
-  if (f.kind === 'access-denied') return op === 'oauth.auth';
+  if (f.kind === 'access-denied' || f.kind === 'scope-denied') return op === 'oauth.auth';
   return !op.startsWith('oauth.');
 }
 
@@ -108,6 +110,7 @@ export class Faults {
         'drop-response',
         'invalid-grant',
         'access-denied',
+        'scope-denied',
       ].includes(spec.kind)
     ) {
       throw new Error(`unknown fault kind ${spec.kind}`);

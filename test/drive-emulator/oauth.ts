@@ -45,8 +45,11 @@ export class OAuthServer {
     public accessTtlSec: number,
   ) {}
 
-  /** The consent page: checks the request and redirects to the loopback redirect URI with a code. */
-  authorize(url: URL, res: http.ServerResponse, deny: boolean): void {
+  /**
+   * The consent page: checks the request and redirects to the loopback redirect URI with a code.
+   * `answer`: what the user does (consents, denies, or unticks the Drive permission).
+   */
+  authorize(url: URL, res: http.ServerResponse, answer: 'consent' | 'deny' | 'no-drive'): void {
     const q = url.searchParams;
     const redirectUri = q.get('redirect_uri') ?? '';
     let target: URL;
@@ -72,19 +75,27 @@ export class OAuthServer {
     }
     const state = q.get('state');
     if (state !== null) target.searchParams.set('state', state);
-    if (problem || deny) {
+    if (problem || answer === 'deny') {
       target.searchParams.set('error', problem ?? 'access_denied');
     } else {
       const code = token('4/');
+      const asked = q.get('scope')!;
+      const scope =
+        answer === 'no-drive'
+          ? asked
+              .split(' ')
+              .filter((s) => s !== DRIVE_FILE_SCOPE)
+              .join(' ')
+          : asked;
       this.codes.set(code, {
         clientId: this.clientId,
         redirectUri,
         challenge: q.get('code_challenge')!,
-        scope: q.get('scope')!,
+        scope,
         used: false,
       });
       target.searchParams.set('code', code);
-      target.searchParams.set('scope', q.get('scope')!);
+      target.searchParams.set('scope', scope);
     }
     res.writeHead(302, { location: target.toString() });
     res.end();

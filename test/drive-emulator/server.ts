@@ -145,7 +145,11 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<DriveEmula
     if (op === 'oauth.auth') {
       const f = faults.take(op, 'before');
       entry.fault = f?.kind ?? null;
-      oauth.authorize(url, res, f?.kind === 'access-denied');
+      oauth.authorize(
+        url,
+        res,
+        f?.kind === 'access-denied' ? 'deny' : f?.kind === 'scope-denied' ? 'no-drive' : 'consent',
+      );
       return;
     }
     if (op === 'oauth.token') {

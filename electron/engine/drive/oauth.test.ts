@@ -132,6 +132,19 @@ describe('connecting Drive', () => {
     expect((err as DriveError).message).toMatch(/did not grant.*access_denied/);
   });
 
+  it('refuses a grant whose Drive permission the user unticked, and stores nothing', async () => {
+    emu.fault({ kind: 'scope-denied' });
+    const secrets = new FileSecretStore(tempDir());
+    const err = await connectWithBrowser({
+      cfg: driveConfig({}, emulatorEnv(emu)),
+      secrets,
+      openUrl: browser,
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'drive-auth', reason: 'scope_missing' });
+    expect((err as Error).message).toMatch(/connect again and tick/);
+    expect(await secrets.get(DRIVE_TOKENS_KEY)).toBeNull();
+  });
+
   it('says what to do when Drive is not connected or the client ID is missing', async () => {
     const secrets = new FileSecretStore(tempDir());
     await expect(openDrive({ secrets, env: emulatorEnv(emu) })).rejects.toThrow(

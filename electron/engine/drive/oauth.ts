@@ -108,6 +108,15 @@ async function finish(
     }
     throw toDriveError(e, 'finish connecting', Date.now());
   }
+  // Google's granular consent lets the user untick the Drive permission; the grant is then useless to Cairn.
+  if (tokens.scope !== undefined && !tokens.scope.split(' ').includes(DRIVE_SCOPE)) {
+    throw new DriveError(
+      'drive-auth',
+      'Google did not give Cairn access to its Drive files: connect again and tick "See, edit, create, and ' +
+        'delete only the specific Google Drive files you use with this app".',
+      'scope_missing',
+    );
+  }
   if (!tokens.refresh_token) {
     throw new DriveError(
       'drive-auth',
