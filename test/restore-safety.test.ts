@@ -208,5 +208,6 @@ describe('a restore killed with SIGKILL', () => {
     const again = cairn(['restore', `home/${backup.stamp}`, '--to', to], { dataDir: k.dataDir });
     expect(again.code).toBe(0);
     for (const [n, b] of Object.entries(files)) expect(sha(fs.readFileSync(path.join(dir, n)))).toBe(sha(b));
+    expect(fs.readdirSync(dir).sort()).toEqual(Object.keys(files).sort()); // the killed run's temporary files are gone
   });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { ManifestEntry, ManifestReader } from '../backup/manifest';
 import { describeError, errnoCode } from '../errors';
 import type { ContentSource } from './content';
-import { fixMeta, keepBothName, placeFile, placeSymlink, sameContent } from './place';
+import { fixMeta, keepBothName, placeFile, placeSymlink, removeStaleTemps, sameContent } from './place';
 import { parentOf, SafeTree, UnsafePath } from './safePath';
 import type { Selection } from './select';
 
@@ -145,6 +145,7 @@ export class Applier {
     }
     if (st?.isDirectory()) {
       tree.trust(rel);
+      if (!this.o.dryRun) removeStaleTemps(abs);
       if (chosen) {
         this.counts.dirs++;
         if (!this.o.dryRun) this.dirMeta.push({ abs, entry: e });

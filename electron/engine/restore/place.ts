@@ -15,6 +15,32 @@ export function tempName(dirAbs: string): string {
   return `${dirAbs}/.cairn-restore-${process.pid}-${++counter}.tmp`;
 }
 
+const TEMP = /^\.cairn-restore-(\d+)-\d+\.tmp$/;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temporary files a killed restore left in a folder (their process is gone). */
+export function removeStaleTemps(dirAbs: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dirAbs);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = TEMP.exec(n);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1])))
+      fs.rmSync(`${dirAbs}/${n}`, { force: true });
+  }
+}
+
 /**
  * Writes a file version under a temporary name (O_EXCL, O_NOFOLLOW), hashing the bytes as they are written,
  * checks size and SHA-256 against the manifest, sets mode and mtime, then renames it over `finalAbs`. A crash
