@@ -5,6 +5,7 @@ import { guardedCall, isTrustedSender, parseCall } from './ipcGuard';
 import {
   allowExternal,
   allowNavigation,
+  allowPermission,
   appFileFor,
   CONTENT_SECURITY_POLICY,
   contentType,
@@ -71,6 +72,14 @@ describe('navigation and links', () => {
     expect(allowExternal('https://me@drive.google.com/')).toBe(false);
     expect(allowExternal('file:///home/me/x')).toBe(false);
     expect(allowExternal('smb://server/share')).toBe(false);
+  });
+});
+
+describe('permissions', () => {
+  it('grants the page only clipboard writes', () => {
+    expect(allowPermission('clipboard-sanitized-write')).toBe(true);
+    for (const p of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'fileSystem'])
+      expect(allowPermission(p), p).toBe(false);
   });
 });
 

@@ -78,6 +78,11 @@ export function allowNavigation(url: string): boolean {
   return isAppUrl(url);
 }
 
+/** Web permissions the page may have: only writing text to the clipboard ("copy path"); no camera, etc. */
+export function allowPermission(permission: string): boolean {
+  return permission === 'clipboard-sanitized-write';
+}
+
 /** Hosts the UI may open in the system browser: help pages, Google's consent and Drive folders. */
 export const EXTERNAL_HOSTS: readonly string[] = [
   'accounts.google.com',

@@ -3,7 +3,7 @@
 import { BrowserWindow, shell } from 'electron';
 import type { DesktopViewName } from '../../shared/desktop';
 import { NAVIGATE_CHANNEL } from '../../shared/desktop';
-import { allowExternal, allowNavigation, APP_ORIGIN, windowOptions } from './security';
+import { allowExternal, allowNavigation, allowPermission, APP_ORIGIN, windowOptions } from './security';
 
 export interface MainWindow {
   /** Shows the window (creating it if needed), optionally on a view. */
@@ -39,7 +39,9 @@ export function createMainWindow(o: { preload: string; icon?: string }): MainWin
       if (!allowNavigation(url)) e.preventDefault();
     });
     wc.on('will-attach-webview', (e) => e.preventDefault());
-    wc.session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    wc.session.setPermissionRequestHandler((_wc, permission, callback) =>
+      callback(allowPermission(permission)),
+    );
     w.on('close', (e) => {
       if (!quitting) {
         e.preventDefault();
