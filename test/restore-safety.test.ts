@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -171,13 +172,17 @@ describe('restore never writes outside the target', () => {
 
   it('names a damaged file in the backup and leaves nothing under its name', async () => {
     const k = planKit();
-    writeTree(k.source, { 'a.txt': 'alpha', 'b.txt': 'bravo' });
+    writeTree(k.source, { 'a.txt': 'alpha', 'b.txt': 'bravo', 'c.txt': 'charlie' });
     const backup = await k.backup();
-    fs.writeFileSync(path.join(k.dest, 'home', backup.stamp, 'src', 'b.txt'), 'bravX');
+    const inBackup = path.join(k.dest, 'home', backup.stamp, 'src');
+    fs.writeFileSync(path.join(inBackup, 'b.txt'), 'bravX');
+    fs.rmSync(path.join(inBackup, 'c.txt'));
+    expect(spawnSync('mkfifo', [path.join(inBackup, 'c.txt')]).status).toBe(0); // must not hang the restore
     const to = tempDir('cairn-to-');
     const r = cairn(['restore', `home/${backup.stamp}`, '--to', to], { dataDir: k.dataDir });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/NOT RESTORED: src\/b\.txt: content does not match/);
+    expect(r.stdout).toMatch(/NOT RESTORED: src\/c\.txt: content is 0 bytes, the manifest says 7/);
     expect(fs.readdirSync(path.join(to, 'src'))).toEqual(['a.txt']);
   });
 });
