@@ -96,6 +96,19 @@ describe('Scheduler', () => {
     expect(sched!.isWaitingForDisk(1)).toBe(false);
   });
 
+  it('runs when the disk is back after a run failed for want of it, even with nothing owed', () => {
+    const h = harness([plan(1, 'home')], Z('2026-11-23T06:59:00Z'));
+    sched!.start();
+    h.t += 3 * MIN;
+    h.disk = false;
+    sched!.waitForDisk(1);
+    sched!.tick();
+    expect(h.fired).toEqual([]);
+    h.disk = true;
+    sched!.tick();
+    expect(h.fired).toEqual([['home', 'disk-back']]);
+  });
+
   it('does not start a plan that is running, and treats a jump of the clock as a wake-up', () => {
     const h = harness([plan(1, 'home')], Z('2026-11-23T01:00:05Z'));
     sched!.start();

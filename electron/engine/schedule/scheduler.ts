@@ -97,6 +97,16 @@ export class Scheduler {
     this.tasks.clear();
   }
 
+  /** A run failed because the backup disk was away: run again when it is back. */
+  waitForDisk(planId: number): void {
+    this.waiting.add(planId);
+  }
+
+  /** A run of the plan was cut short by sleep or shutdown: it is owed again. */
+  forget(planId: number): void {
+    this.triggered.delete(planId);
+  }
+
   /** True while a plan's run is owed but its backup disk is away. */
   isWaitingForDisk(planId: number): boolean {
     return this.waiting.has(planId);
@@ -109,6 +119,11 @@ export class Scheduler {
     const now = this.d.now();
     for (const plan of this.d.plans()) {
       if (this.d.isRunning(plan)) continue;
+      if (this.waiting.has(plan.id)) {
+        // Owed a run and waiting for the backup disk: run as soon as it is back.
+        if (now >= this.holdUntil && this.d.destPresent(plan)) this.fire(plan.id, 'disk-back');
+        continue;
+      }
       const last = Math.max(this.d.lastRunStart(plan) ?? -Infinity, this.triggered.get(plan.id) ?? -Infinity);
       const decision = catchUp({
         schedule: plan.schedule,
@@ -117,12 +132,7 @@ export class Scheduler {
         since: plan.createdAt,
         now,
       });
-      if (!decision.due) {
-        this.waiting.delete(plan.id);
-        continue;
-      }
-      if (now < this.holdUntil) continue;
-      this.fire(plan.id, this.waiting.has(plan.id) ? 'disk-back' : 'catch-up');
+      if (decision.due && now >= this.holdUntil) this.fire(plan.id, 'catch-up');
     }
     this.tickVerify(now);
   }

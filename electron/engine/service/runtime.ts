@@ -1,7 +1,8 @@
 import fs from 'node:fs';
-import { latestRun } from '../catalog/backups';
+import { listBackups } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import { findPlan, listPlans } from '../catalog/plans';
+import { isCancelled } from '../health';
 import { ntfyNotifier, webhookNotifier } from '../notify/http';
 import { HealthMonitor } from '../notify/monitor';
 import type { Notifier } from '../notify/types';
@@ -46,7 +47,10 @@ export class CairnRuntime {
     const now = o.now ?? Date.now;
     this.service = new CairnService({ db, now, actor: o.actor });
     const settings = () => readSettings(db);
-    const lastStart = (planId: number) => latestRun(db, planId)?.startedAt ?? null;
+    // A cancelled run (sleep, shutdown, the user) did not happen: it does not count as the last run.
+    const lastStart = (planId: number) =>
+      listBackups(db, { planId, includeFailed: true, limit: 20 }).find((b) => !isCancelled(b))?.startedAt ??
+      null;
 
     this.monitor = new HealthMonitor({
       db,
@@ -120,7 +124,12 @@ export class CairnRuntime {
   /** The machine is going to sleep: stop firing and cancel a running backup cleanly (nothing partial stays). */
   async suspend(): Promise<void> {
     this.scheduler.suspend();
+    const cut = this.service.runs.list();
     await this.service.runs.cancelAll();
+    for (const r of cut) {
+      const p = findPlan(this.o.db, r.planName);
+      if (p) this.scheduler.forget(p.id);
+    }
   }
 
   /** The machine woke up: missed runs start after the catch-up delay and once the disk is there. */
@@ -156,6 +165,7 @@ export class CairnRuntime {
   }
 
   private async runEnded(e: RunEnd): Promise<void> {
+    if (e.error?.code === 'dest-missing') this.scheduler.waitForDisk(e.planId);
     if (e.backup && e.startedAt !== null) this.watchers.backedUp(e.planName, e.startedAt);
     const s = readSettings(this.o.db);
     if (e.backup && s.notifications.onSuccess) {

@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test/helpers/tmp';
+import { writeTree } from '../../../test/helpers/tree';
+import { listBackups } from '../catalog/backups';
+import { openCatalog, type Db } from '../catalog/db';
+import { logNotifier } from '../notify/log';
+import { createPlan } from '../planOps';
+import { CairnRuntime } from './runtime';
+import { writeSettings } from './settingsStore';
+
+const DAY = 86_400_000;
+let db: Db | null = null;
+let rt: CairnRuntime | null = null;
+const servers: http.Server[] = [];
+afterEach(async () => {
+  await rt?.close();
+  rt = null;
+  db?.close();
+  db = null;
+  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+});
+
+async function until(cond: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function setup(files: Record<string, string | Buffer> = { 'a.txt': 'alpha' }, createdDaysAgo = 3) {
+  const root = tempDir();
+  const src = path.join(root, 'src');
+  const dest = path.join(root, 'dest');
+  writeTree(src, files);
+  db = openCatalog(path.join(root, 'data'));
+  writeSettings(
+    db,
+    { timezone: 'UTC', catchUpDelaySeconds: 0, watch: { enabled: false } },
+    Date.now(),
+    'test',
+  );
+  const plan = createPlan(
+    db,
+    { name: 'home', dest, sources: [src] },
+    Date.now() - createdDaysAgo * DAY,
+    'test',
+  );
+  const lines: string[] = [];
+  rt = new CairnRuntime({
+    db,
+    actor: 'test',
+    localNotifier: logNotifier((l) => lines.push(l)),
+    log: (l) => lines.push(l),
+    tickMs: 150,
+  });
+  return { root, src, dest, plan, lines, db, rt };
+}
+
+describe('CairnRuntime', () => {
+  it('catches up a missed scheduled backup soon after start, as the scheduler', async () => {
+    const { db, rt, plan, lines } = setup();
+    await rt.start();
+    await until(() => listBackups(db, { planId: plan.id }).length === 1);
+    expect(lines.some((l) => /Starting the missed backup of home/.test(l))).toBe(true);
+    const started = db.prepare(`SELECT actor FROM activity WHERE message LIKE 'Backup % started'`).get() as {
+      actor: string;
+    };
+    expect(started.actor).toBe('schedule');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(listBackups(db, { planId: plan.id })).toHaveLength(1); // once
+  });
+
+  it('waits for the backup disk and runs when it is plugged back in', async () => {
+    const { db, rt, plan, dest, lines } = setup();
+    fs.renameSync(dest, dest + '.unplugged');
+    await rt.start();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(listBackups(db, { planId: plan.id, includeFailed: true })).toHaveLength(0);
+    expect(lines.filter((l) => /waits for its backup disk/.test(l))).toHaveLength(1);
+    expect(lines.some((l) => /waiting for the backup disk/.test(l))).toBe(true);
+    const st = await rt.service.call('status', {});
+    expect(st.ok && (st.value as { plans: { state: string }[] }).plans[0]!.state).toBe('waiting-disk');
+    fs.renameSync(dest + '.unplugged', dest);
+    await until(() => listBackups(db, { planId: plan.id }).length === 1);
+    expect(lines.some((l) => /Starting the postponed backup of home/.test(l))).toBe(true);
+  });
+
+  it('tells the local channel and a webhook once when a backup starts failing', async () => {
+    const got: string[] = [];
+    const s = http.createServer((req, res) => {
+      let b = '';
+      req.on('data', (c: Buffer) => (b += c.toString()));
+      req.on('end', () => {
+        got.push(b);
+        res.end('ok');
+      });
+    });
+    servers.push(s);
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const { db, rt, src, lines } = setup({ 'a.txt': 'alpha' }, 0);
+    writeSettings(
+      db,
+      { notifications: { webhookUrl: `http://127.0.0.1:${(s.address() as AddressInfo).port}/hook` } },
+      Date.now(),
+      'test',
+    );
+    await rt.start();
+    await rt.service.runs.request('home', { actor: 'test' }).done;
+    fs.rmSync(src, { recursive: true });
+    await rt.service.runs.request('home', { actor: 'test' }).done;
+    await until(() => got.some((b) => b.includes('"event":"failing"')));
+    await new Promise((r) => setTimeout(r, 500)); // a few more ticks: still told once
+    expect(got.filter((b) => b.includes('"event":"failing"'))).toHaveLength(1);
+    expect(lines.filter((l) => /Backup of home is failing/.test(l))).toHaveLength(1);
+  });
+
+  it('cancels a running backup on suspend leaving nothing, and catches up after resume', async () => {
+    const files: Record<string, string | Buffer> = { 'big.bin': Buffer.alloc(32 << 20, 1) };
+    for (let i = 0; i < 1500; i++) files[`d${i % 10}/f${i}`] = `x${i}`.repeat(30);
+    const { db, rt, plan, dest } = setup(files);
+    let suspended = false;
+    rt.service.bus.on((e) => {
+      if (!suspended && e.type === 'runProgress' && e.data.phase === 'running' && e.data.files > 0) {
+        suspended = true;
+        void rt.suspend();
+      }
+    });
+    const finished: string[] = [];
+    rt.service.bus.on((e) => e.type === 'runFinished' && finished.push(e.data.outcome));
+    await rt.start();
+    await until(() => finished.length === 1);
+    expect(finished).toEqual(['cancelled']);
+    expect(listBackups(db, { planId: plan.id })).toHaveLength(0);
+    expect(fs.readdirSync(path.join(dest, 'home', '.cairn', 'partial'))).toEqual([]);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(finished).toHaveLength(1); // asleep: nothing starts
+    rt.resume();
+    await until(() => finished.length === 2);
+    expect(finished[1]).toBe('complete');
+  });
+});
