@@ -29,8 +29,9 @@ const icon = appIconFile(resources);
 const win = createMainWindow({ preload: path.join(__dirname, '../preload/index.cjs'), icon });
 
 if (!claimSingleInstance(() => void app.whenReady().then(() => win.show()))) app.exit(0);
-// Closing the window keeps Cairn in the tray; only Quit ends it.
+// Closing the window keeps Cairn in the tray; only Quit ends it. The macOS Dock icon brings it back.
 app.on('window-all-closed', () => {});
+app.on('activate', () => app.isReady() && win.show());
 
 void app.whenReady().then(async () => {
   serveRenderer(path.join(__dirname, '../renderer'));
