@@ -24,6 +24,8 @@ export interface BenchArgs {
   catalogFolder: number;
   json: string | null;
   keep: boolean;
+  /** False with --peers none: time Cairn alone (the 1,000,000-file memory run). */
+  peers: boolean;
 }
 
 const HELP = `npm run bench -- [options]     (each option also as an env var, e.g. CAIRN_BENCH_FILES)
@@ -37,6 +39,7 @@ const HELP = `npm run bench -- [options]     (each option also as an env var, e.
   --only LIST            comma-separated sections: backup,hash,restore,catalog (default all)
   --catalog-versions N   file versions in the catalog benchmark (default 1000000)
   --catalog-folder N     entries in the catalog benchmark's largest folder (default 100000)
+  --peers all|none       backups: time cp and rsync beside Cairn, or Cairn alone (default all)
   --json PATH            also write the table as JSON to PATH
   --keep                 keep the temporary folder`;
 
@@ -45,6 +48,12 @@ function num(name: string, v: string | undefined, def: number): number {
   const n = Number(v.replace(/_/g, ''));
   if (!Number.isFinite(n) || n < 0) throw new Error(`${name} takes a number (got "${v}").`);
   return n;
+}
+
+function peersFlag(v: string | undefined): boolean {
+  if (v === undefined || v === 'all') return true;
+  if (v === 'none') return false;
+  throw new Error(`--peers takes all or none (got "${v}").`);
 }
 
 /** Parses argv (after the script name) and the environment; prints help and exits on --help. */
@@ -84,6 +93,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     'catalog-folder',
     'json',
     'keep',
+    'peers',
   ]);
   for (const k of flags.keys()) if (!known.has(k)) throw new Error(`Unknown option --${k}; see --help.`);
   const only = (get('only') ?? SECTIONS.join(','))
@@ -105,5 +115,6 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     catalogFolder: Math.floor(num('--catalog-folder', get('catalog-folder'), 100_000)),
     json: get('json') ?? null,
     keep: get('keep') !== undefined && get('keep') !== '0',
+    peers: peersFlag(get('peers')),
   };
 }

@@ -19,18 +19,12 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
   const destRoot = tmpPath(ctx, 'dest');
   fs.mkdirSync(destRoot, { recursive: true });
 
-  ctx.log('warming the page cache: one untimed cp -a of the corpus and one CLI start');
-  await setup({ argv: ['cp', '-a', src, tmpPath(ctx, 'dest', 'warm')] });
-  await remove(tmpPath(ctx, 'dest', 'warm'));
+  ctx.log('warming the page cache: one untimed read of the whole corpus (tar to a pipe) and one CLI start');
+  await setup({ argv: ['sh', '-c', 'tar -cf - -C "$1" . | cat > /dev/null', 'sh', src] });
   await setup(cairnCmd(ctx, tmpPath(ctx, 'data-warm'), '--help'));
 
   // First backup: every run on a fresh destination (and a fresh catalog for Cairn).
-  const first: Record<string, Sample[]> = {
-    cairn: [],
-    'cp -a': [],
-    'rsync -a': [],
-    'rsync -a, then sync -f': [],
-  };
+  const first: Record<string, Sample[]> = { cairn: [] };
   let state: CairnState | null = null;
   let rsyncBase = '';
   for (let i = 0; i < args.runs; i++) {
@@ -38,51 +32,43 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
     const dataDir = tmpPath(ctx, `data-first-${i}`);
     const dest = tmpPath(ctx, 'dest', `cairn-first-${i}`);
     fs.mkdirSync(dest);
-    await setup(
-      cairnCmd(
-        ctx,
-        dataDir,
-        'plan',
-        'add',
-        'bench',
-        '--source',
-        src,
-        '--dest',
-        dest,
-        '--no-default-excludes',
-      ),
-    );
+    const add = ['plan', 'add', 'bench', '--source', src, '--dest', dest, '--no-default-excludes'];
+    await setup(cairnCmd(ctx, dataDir, ...add));
     first.cairn!.push(await timed(cairnCmd(ctx, dataDir, 'backup', 'bench')));
+    if (state) await remove(state.dataDir, state.dest);
+    state = { dataDir, dest };
+    if (!args.peers) continue;
     const cpDest = tmpPath(ctx, 'dest', `cp-first-${i}`);
-    first['cp -a']!.push(await timed({ argv: ['cp', '-a', src, cpDest] }));
+    await peer(first, 'cp -a', ['cp', '-a', src, cpDest]);
     const rsDest = tmpPath(ctx, 'dest', `rsync-first-${i}`);
-    first['rsync -a']!.push(await timed({ argv: ['rsync', '-a', `${src}/`, `${rsDest}/`] }));
+    await peer(first, 'rsync -a', ['rsync', '-a', `${src}/`, `${rsDest}/`]);
     // rsync made durable the way Cairn is (one syncfs of the destination at the end), for comparison.
     const rsSync = tmpPath(ctx, 'dest', `rsync-sync-${i}`);
-    first['rsync -a, then sync -f']!.push(
-      await timed({ argv: ['sh', '-c', 'rsync -a "$1/" "$2/" && sync -f "$2"', 'sh', src, rsSync] }),
-    );
-    await remove(rsSync);
-    // Keep only the last run's results: they are the base of the incremental runs.
-    if (state) await remove(state.dataDir, state.dest, rsyncBase);
-    await remove(cpDest);
-    state = { dataDir, dest };
+    const durable = ['sh', '-c', 'rsync -a "$1/" "$2/" && sync -f "$2"', 'sh', src, rsSync];
+    await peer(first, 'rsync -a, then sync -f', durable);
+    // Keep only the last run's rsync copy: it is the base of the incremental runs.
+    await remove(rsSync, cpDest, ...(rsyncBase ? [rsyncBase] : []));
     rsyncBase = rsDest;
   }
   for (const [tool, s] of Object.entries(first))
     ctx.rows.push(row('backup', 'first backup', tool, s, size()));
 
   // No change: Cairn links from its previous backup; rsync and cp -al link against the first copy.
-  const same: Record<string, Sample[]> = { cairn: [], 'rsync -a --link-dest': [], 'cp -al (floor)': [] };
+  const same: Record<string, Sample[]> = { cairn: [] };
   for (let i = 0; i < args.runs; i++) {
     ctx.log(`no-change backup, run ${i + 1} of ${args.runs}`);
     same.cairn!.push(await timed(cairnCmd(ctx, state!.dataDir, 'backup', 'bench')));
+    if (!args.peers) continue;
     const rs = tmpPath(ctx, 'dest', `rsync-same-${i}`);
-    same['rsync -a --link-dest']!.push(
-      await timed({ argv: ['rsync', '-a', `--link-dest=${rsyncBase}`, `${src}/`, `${rs}/`] }),
-    );
+    await peer(same, 'rsync -a --link-dest', [
+      'rsync',
+      '-a',
+      `--link-dest=${rsyncBase}`,
+      `${src}/`,
+      `${rs}/`,
+    ]);
     const cpal = tmpPath(ctx, 'dest', `cpal-${i}`);
-    same['cp -al (floor)']!.push(await timed({ argv: ['cp', '-al', rsyncBase, cpal] }));
+    await peer(same, 'cp -al (floor)', ['cp', '-al', rsyncBase, cpal]);
     await remove(rs, cpal);
   }
   for (const [tool, s] of Object.entries(same))
@@ -90,22 +76,32 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
 
   // Changed: before each run, a fresh args.changePct% of the small files is rewritten; each tool then works
   // against its own previous result, which holds the state before the change.
-  const changed: Record<string, Sample[]> = { cairn: [], 'rsync -a --link-dest': [] };
+  const changed: Record<string, Sample[]> = { cairn: [] };
   let count = 0;
   for (let i = 0; i < args.runs; i++) {
     ctx.log(`backup after changing ${args.changePct}% of small files, run ${i + 1} of ${args.runs}`);
     count = changeFiles(c, args.changePct, i).changed;
     changed.cairn!.push(await timed(cairnCmd(ctx, state!.dataDir, 'backup', 'bench')));
+    if (!args.peers) continue;
     const rs = tmpPath(ctx, 'dest', `rsync-changed-${i}`);
-    changed['rsync -a --link-dest']!.push(
-      await timed({ argv: ['rsync', '-a', `--link-dest=${rsyncBase}`, `${src}/`, `${rs}/`] }),
-    );
+    await peer(changed, 'rsync -a --link-dest', [
+      'rsync',
+      '-a',
+      `--link-dest=${rsyncBase}`,
+      `${src}/`,
+      `${rs}/`,
+    ]);
     await remove(rsyncBase);
     rsyncBase = rs;
   }
   const note = `${count} files (${args.changePct}%) rewritten before each run`;
   for (const [tool, s] of Object.entries(changed))
     ctx.rows.push(row('backup', 'backup after changes', tool, s, size(), note));
-  await remove(rsyncBase);
+  if (rsyncBase) await remove(rsyncBase);
   return state!;
+}
+
+/** Times one run of a peer tool into its list of samples. */
+async function peer(into: Record<string, Sample[]>, tool: string, argv: string[]): Promise<void> {
+  (into[tool] ??= []).push(await timed({ argv }));
 }

@@ -49,6 +49,18 @@ async function bench(argv: string[]): Promise<number> {
   fs.copyFileSync(built, cli);
   fs.mkdirSync(args.dir, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(args.dir, 'cairn-bench-'));
+  const cleanup = () => {
+    fs.rmSync(cli, { force: true });
+    if (args.keep) log(`kept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    log(`stopped by ${sig}; removing ${tmp}`);
+    cleanup();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   log(`working in ${tmp}`);
   const needsCorpus = args.only.some((s) => s !== 'catalog');
   const empty: Corpus = {
@@ -103,9 +115,9 @@ async function bench(argv: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    fs.rmSync(cli, { force: true });
-    if (args.keep) log(`kept ${tmp}`);
-    else fs.rmSync(tmp, { recursive: true, force: true });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    cleanup();
   }
 }
 
