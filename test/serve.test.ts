@@ -187,7 +187,7 @@ describe('cairn serve shutdown', () => {
     const code = await s.exited;
     await stream;
     expect(signalled).toBe(true);
-    expect(code).toBe(0);
+    expect(code, s.stderr()).toBe(0);
     expect(s.stderr()).toMatch(/SIGTERM: stopping/);
     expect(fs.readdirSync(path.join(dest, 'home')).filter((n) => n !== '.cairn')).toEqual([]);
     expect(fs.readdirSync(path.join(dest, 'home', '.cairn', 'partial'))).toEqual([]);
