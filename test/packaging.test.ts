@@ -1,6 +1,7 @@
 // Packages the app with electron-builder (`--linux dir`) and checks what lands in it. Electron's zip cannot be
 // downloaded here, so a folder shaped like an unpacked Electron release stands in for it (electronDist).
 import { extractFile, listPackage } from '@electron/asar';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,6 +12,7 @@ import { TRAY_ICONS } from '../electron/main/trayModel';
 import { tempDir } from './helpers/tmp';
 
 const ROOT = path.resolve(__dirname, '..');
+const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 // The UI is built by Vite into dist/renderer once renderer/ has its entry page; from then on it must ship.
 const HAS_UI = fs.existsSync(path.join(ROOT, 'renderer', 'index.html'));
 let out = '';
@@ -18,11 +20,16 @@ let appDir = '';
 let files: string[] = [];
 let log = '';
 
-/** The files of an unpacked Electron release for Linux, with a shell script as the `electron` binary. */
+/**
+ * The files of an unpacked Electron release for Linux. The `electron` binary is a shell script that carries
+ * Electron's fuse wire (sentinel, version 1, 8 fuses at Electron's defaults), so the fuses can be flipped.
+ */
 function standInElectron(dir: string): void {
   fs.mkdirSync(path.join(dir, 'locales'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'resources'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'electron'), '#!/bin/sh\necho "stand-in for Electron"\n', { mode: 0o755 });
+  const wire = Buffer.concat([Buffer.from(`# ${SENTINEL}`), Buffer.from([1, 8]), Buffer.from('10110001\n')]);
+  const script = Buffer.from('#!/bin/sh\necho "stand-in for Electron"\nexit 0\n');
+  fs.writeFileSync(path.join(dir, 'electron'), Buffer.concat([script, wire]), { mode: 0o755 });
   for (const f of ['LICENSE', 'LICENSES.chromium.html', 'chrome-sandbox', 'chrome_100_percent.pak'])
     fs.writeFileSync(path.join(dir, f), '');
   for (const f of [
@@ -77,6 +84,17 @@ describe('the Linux package (electron-builder --linux dir)', () => {
     expect(fs.statSync(exe).mode & 0o111).not.toBe(0);
     expect(fs.readFileSync(exe, 'utf8')).toContain('stand-in for Electron');
     expect(fs.existsSync(path.join(appDir, 'LICENSE.electron.txt'))).toBe(true);
+  });
+
+  it('flips the fuses: no run-as-node, NODE_OPTIONS or --inspect; app code only from app.asar', async () => {
+    const wire = (await getCurrentFuseWire(path.join(appDir, 'cairn'))) as unknown as Record<number, number>;
+    const on = (f: FuseV1Options) => String.fromCharCode(wire[f]!);
+    expect(on(FuseV1Options.RunAsNode)).toBe('0');
+    expect(on(FuseV1Options.EnableNodeOptionsEnvironmentVariable)).toBe('0');
+    expect(on(FuseV1Options.EnableNodeCliInspectArguments)).toBe('0');
+    expect(on(FuseV1Options.OnlyLoadAppFromAsar)).toBe('1');
+    expect(on(FuseV1Options.EnableCookieEncryption)).toBe('1');
+    expect(on(FuseV1Options.GrantFileProtocolExtraPrivileges)).toBe('0');
   });
 
   const has = (f: string) => files.includes(path.sep + f.split('/').join(path.sep));
