@@ -69,8 +69,6 @@ export class Applier {
     failed: 0,
   };
   readonly failures: Failure[] = [];
-  /** Folders made in this run: nothing can be in the way inside them. */
-  private readonly fresh = new Set<string>();
   private readonly dirMeta: { abs: string; entry: ManifestEntry }[] = [];
 
   constructor(private readonly o: ApplyOptions) {}
@@ -134,7 +132,7 @@ export class Applier {
   private async dir(tree: SafeTree, rel: string, e: ManifestEntry, chosen: boolean): Promise<void> {
     if (rel !== '' && !tree.checkParents(rel)) throw new Error('its parent folder could not be restored');
     const abs = tree.abs(rel);
-    const parentFresh = rel !== '' && this.fresh.has(`${tree.root}\0${parentOf(rel)}`);
+    const parentFresh = rel !== '' && tree.made(parentOf(rel));
     let st: fs.Stats | null = null;
     if (!parentFresh) {
       try {
@@ -166,13 +164,13 @@ export class Applier {
     }
     this.counts.dirs++;
     tree.trust(rel);
-    this.fresh.add(`${tree.root}\0${rel}`);
+    tree.markMade(rel);
   }
 
   /** The existing thing at rel (lstat), or null; nothing exists inside a folder made in this run. */
   private existing(tree: SafeTree, rel: string): fs.Stats | null {
     if (!tree.checkParents(rel)) throw new Error('its folder could not be restored');
-    if (this.fresh.has(`${tree.root}\0${parentOf(rel)}`)) return null;
+    if (tree.made(parentOf(rel))) return null;
     try {
       return fs.lstatSync(tree.abs(rel));
     } catch (err) {

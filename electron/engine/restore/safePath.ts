@@ -29,6 +29,7 @@ export function parentOf(rel: string): string {
  */
 export class SafeTree {
   private readonly ok = new Set<string>(['']);
+  private readonly madeDirs = new Set<string>();
 
   constructor(readonly root: string) {}
 
@@ -47,6 +48,16 @@ export class SafeTree {
     this.ok.delete(rel);
   }
 
+  /** Records a folder this run made: nothing can be in the way inside it. */
+  markMade(rel: string): void {
+    this.madeDirs.add(rel);
+  }
+
+  /** True when this run made the folder. */
+  made(rel: string): boolean {
+    return this.madeDirs.has(rel);
+  }
+
   /** True when a folder was checked or made in this run. */
   trusted(rel: string): boolean {
     return this.ok.has(rel);
@@ -57,9 +68,15 @@ export class SafeTree {
    * exist yet (nothing there to follow).
    */
   checkParents(rel: string): boolean {
-    checkRelPath(rel);
     const parent = parentOf(rel);
-    if (this.ok.has(parent)) return true;
+    if (this.ok.has(parent) && rel.charCodeAt(0) !== 47) {
+      // The folder was checked already: only the last name is new.
+      const name = parent ? rel.slice(parent.length + 1) : rel;
+      if (name === '' || name === '.' || name === '..' || name.includes('\0'))
+        throw new UnsafePath(`unsafe path "${rel}"`);
+      return true;
+    }
+    checkRelPath(rel);
     const parts = parent.split('/');
     let cur = '';
     for (const part of parts) {
