@@ -47,6 +47,13 @@ describe('assessHealth', () => {
     ['stale and the disk is unplugged', run(30, 'complete'), run(30, 'complete'), false, 'waiting-disk'],
     ['fresh, disk unplugged: still safe', run(3, 'complete'), run(3, 'complete'), false, 'healthy'],
     ['never backed up', undefined, undefined, true, 'attention'],
+    [
+      'verify found the last backup damaged',
+      run(3, 'complete', { verifyResult: 'damaged: 1 changed' }),
+      run(3, 'complete'),
+      true,
+      'attention',
+    ],
     ['recovered: a good run after a failure', run(1, 'complete'), run(1, 'complete'), true, 'healthy'],
   ] as const)('%s', (_c, lastGood, lastRun, destPresent, state) => {
     expect(assessHealth({ plan, now, lastGood, lastRun, destPresent }).state).toBe(state);

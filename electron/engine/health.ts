@@ -54,6 +54,14 @@ export function assessHealth(i: HealthInput): Health {
     if (!i.destPresent) return { state: 'waiting-disk', reasons: [reason, diskAway] };
     return { state: 'attention', reasons: [reason] };
   }
+  if (lastGood.verifyResult?.startsWith('damaged')) {
+    return {
+      state: 'attention',
+      reasons: [
+        `Verify found backup ${lastGood.stamp} ${lastGood.verifyResult}; see which files with: cairn verify ${lastGood.planName}/${lastGood.stamp}.`,
+      ],
+    };
+  }
   if (lastGood.status === 'warnings') {
     return {
       state: 'attention',

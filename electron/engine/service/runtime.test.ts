@@ -90,6 +90,26 @@ describe('CairnRuntime', () => {
     expect(lines.some((l) => /Starting the postponed backup of home/.test(l))).toBe(true);
   });
 
+  it('runs the weekly verify when it is owed; damage shows in the status and is told', async () => {
+    const { db, plan, dest, lines } = setup({ 'a.txt': 'alpha', 'b.txt': 'beta' }, 0);
+    const first = new CairnRuntime({
+      db,
+      actor: 'test',
+      localNotifier: logNotifier(() => {}),
+      log: () => {},
+    });
+    const stamp = (await first.service.runs.request('home', { actor: 'test' }).done).backup!.stamp;
+    await first.close();
+    const f = path.join(dest, 'home', stamp, 'src', 'b.txt');
+    fs.chmodSync(f, 0o644);
+    fs.writeFileSync(f, 'bEta');
+    await rt!.start();
+    await until(() => lines.some((l) => /Weekly verify of home/.test(l)));
+    expect(lines.find((l) => /Weekly verify of home/.test(l))).toMatch(/damaged: 1 changed/);
+    await until(() => lines.some((l) => /Backup of home needs attention: Verify found/.test(l)));
+    expect(listBackups(db, { planId: plan.id })[0]!.verifyResult).toBe('damaged: 1 changed');
+  });
+
   it('tells the local channel and a webhook once when a backup starts failing', async () => {
     const got: string[] = [];
     const s = http.createServer((req, res) => {

@@ -7,6 +7,7 @@ import { ntfyNotifier, webhookNotifier } from '../notify/http';
 import { HealthMonitor } from '../notify/monitor';
 import type { Notifier } from '../notify/types';
 import { Scheduler } from '../schedule/scheduler';
+import { verifyBackups, verifyTargets } from '../verify/run';
 import { Watchers } from '../watch/watchers';
 import { kvGet, kvSet } from './kv';
 import type { RunEnd } from './runQueue';
@@ -182,10 +183,25 @@ export class CairnRuntime {
     await this.observe();
   }
 
+  /** The weekly verify of each plan's newest backup; damage shows in the status and is told. */
   private async scheduledVerify(): Promise<void> {
-    kvSet(this.o.db, LAST_VERIFY, this.service.ctx.now());
-    const r = await this.service.call('verify', { stamp: 'latest' });
-    if (!r.ok) this.o.log(`The weekly verify did not run: ${r.error.message}`);
+    const db = this.o.db;
+    const now = this.service.ctx.now;
+    kvSet(db, LAST_VERIFY, now());
+    try {
+      const targets = verifyTargets(db, {}).filter((t) => fs.existsSync(t.plan.dest));
+      if (targets.length === 0) return;
+      const sample = readSettings(db).verify.samplePercent;
+      const r = await verifyBackups(db, targets, {
+        sample: sample < 100 ? sample : undefined,
+        now,
+        actor: 'schedule',
+      });
+      for (const x of r.results) this.o.log(`Weekly verify of ${x.planName}/${x.stamp}: ${x.result}.`);
+    } catch (e) {
+      this.o.log(`The weekly verify did not finish: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    await this.observe();
   }
 
   private async syncWatchers(): Promise<void> {
