@@ -12,7 +12,7 @@ import { desktopNotifier } from './notifications';
 import { watchPower } from './power';
 import { quitPrompt } from './quitModel';
 import { openSecrets } from './secrets';
-import { openShellHost, valueOf } from './serviceHost';
+import { driveOrNull, openShellHost, statusOrError } from './serviceHost';
 import { claimSingleInstance } from './singleInstance';
 import { createTray } from './tray';
 import { runTrayAction } from './trayActions';
@@ -43,8 +43,8 @@ void app.whenReady().then(async () => {
   const tray = createTray({
     resources,
     source: {
-      status: async () => valueOf(await host.call('status', {})),
-      drive: async () => valueOf(await host.call('driveStatus', {})),
+      status: () => statusOrError(host),
+      drive: () => driveOrNull(host),
       pausedUntil: () => host.pause?.until() ?? null,
       canPause: host.pause !== null,
     },

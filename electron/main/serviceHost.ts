@@ -1,6 +1,8 @@
 // What the shell needs from the service, in one place: calls, events, runs, sleep and shutdown. Built over
 // the service runtime in this process (no electron import here, so the same host runs in Node tests).
+import type { z } from 'zod';
 import type { CairnEvent } from '../../shared/cairnEvents';
+import type { DriveStatus, Status } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 import { openCatalog } from '../engine/catalog/db';
 import type { Notifier } from '../engine/notify/types';
@@ -69,7 +71,14 @@ export async function openShellHost(
   };
 }
 
-/** The value of a successful call as the caller's expected type, or null on failure (tray refreshes). */
-export function valueOf<T>(r: Result<unknown>): T | null {
-  return r.ok ? (r.value as T) : null;
+/** The service's status, or why it could not be read (the tray shows that rather than "all well"). */
+export async function statusOrError(host: ShellHost): Promise<z.output<typeof Status> | { error: string }> {
+  const r = await host.call('status', {});
+  return r.ok ? (r.value as z.output<typeof Status>) : { error: r.error.message };
+}
+
+/** Drive's status, or null when Drive is not set up or not available in this build. */
+export async function driveOrNull(host: ShellHost): Promise<z.output<typeof DriveStatus> | null> {
+  const r = await host.call('driveStatus', {});
+  return r.ok ? (r.value as z.output<typeof DriveStatus>) : null;
 }

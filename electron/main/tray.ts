@@ -8,7 +8,7 @@ import { trayInputFrom } from './trayInput';
 import { trayMenu, trayView, type TrayAction } from './trayModel';
 
 export interface TraySource {
-  status(): Promise<z.output<typeof Status> | null>;
+  status(): Promise<z.output<typeof Status> | { error: string }>;
   drive(): Promise<z.output<typeof DriveStatus> | null>;
   pausedUntil(): number | null;
   /** Pausing is offered only where the scheduler supports it. */

@@ -41,15 +41,16 @@ export function driveOf(d: DriveValue | null, now: number): TrayInput['drive'] {
   return recentError ? { state: 'error', message: recentError.message } : { state: 'connected' };
 }
 
-/** The tray's input from the service's snapshot; runs come from the plans' current runs. */
+/** The tray's input from the service's snapshot (or why there is none); runs come from the plans' runs. */
 export function trayInputFrom(
-  status: StatusValue | null,
+  status: StatusValue | { error: string },
   drive: DriveValue | null,
   pausedUntil: number | null,
   now: number,
 ): TrayInput {
-  const plans = status?.plans ?? [];
+  const plans = 'error' in status ? [] : status.plans;
   return {
+    statusError: 'error' in status ? status.error : null,
     plans: plans.map(planOf),
     runs: plans
       .map((p) => p.run)

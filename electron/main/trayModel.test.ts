@@ -99,6 +99,16 @@ describe('trayView', () => {
     expect(trayView(input({ pausedUntil: NOW - 1 }), NOW).icon).toBe('idle');
   });
 
+  it('never says all is well when the status cannot be read', () => {
+    const v = trayView(input({ plans: [], statusError: 'The catalog is locked.' }), NOW);
+    expect(v.icon).toBe('error');
+    expect(v.tooltip).toBe('Cairn: Cairn cannot read its status: The catalog is locked.');
+    expect(v.status[0]).toBe('Backup status unknown');
+    expect(trayInputFrom({ error: 'The catalog is locked.' }, null, null, NOW).statusError).toBe(
+      'The catalog is locked.',
+    );
+  });
+
   it('keeps the tooltip within the 127 characters Windows shows', () => {
     const long = plan({ condition: 'failing', message: 'x'.repeat(300) });
     expect(trayView(input({ plans: [long] }), NOW).tooltip.length).toBeLessThanOrEqual(127);

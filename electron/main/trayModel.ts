@@ -26,6 +26,8 @@ export interface TrayInput {
   plans: TrayPlan[];
   runs: TrayRun[];
   pausedUntil: number | null;
+  /** Why the service could not give its status, if it could not: the tray must not pretend all is well. */
+  statusError?: string | null;
   /** null when Drive is not set up; "disconnected" covers a revoked grant or a lost connection. */
   drive: { state: 'connected' | 'disconnected' | 'error'; message?: string | null } | null;
 }
@@ -93,13 +95,17 @@ function lastBackupLine(p: TrayPlan, now: number, many: boolean): string {
 export function trayView(s: TrayInput, now: number): TrayView {
   const many = s.plans.length > 1;
   const status: string[] = [];
-  if (s.plans.length === 0) status.push('No backup plan yet');
+  if (s.statusError) status.push('Backup status unknown');
+  else if (s.plans.length === 0) status.push('No backup plan yet');
   for (const p of s.plans.slice(0, 4)) status.push(lastBackupLine(p, now, many));
   if (s.plans.length > 4) status.push(`and ${s.plans.length - 4} more plans`);
 
   const failing = s.plans.filter((p) => p.condition === 'failing');
   const attention = s.plans.filter((p) => p.condition === 'attention' || p.condition === 'waiting-disk');
-  const problems = [...failing, ...attention].map(problemOf);
+  const problems = [
+    ...(s.statusError ? [`Cairn cannot read its status: ${s.statusError}`] : []),
+    ...[...failing, ...attention].map(problemOf),
+  ];
   if (s.drive && s.drive.state !== 'connected')
     problems.push(
       s.drive.state === 'disconnected'
@@ -116,7 +122,7 @@ export function trayView(s: TrayInput, now: number): TrayView {
     icon = 'running';
     headline = `Backing up ${run.planName}: ${runProgress(run)}`;
     status.unshift(headline);
-  } else if (failing.length > 0) {
+  } else if (failing.length > 0 || s.statusError) {
     icon = 'error';
     headline = problems[0]!;
   } else if (problems.length > 0) {
