@@ -40,7 +40,16 @@ if (target === 'node') {
   // (a marker alone would miss a manual `npm rebuild`); the marker records what the module was built for.
   const electronVersion = JSON.parse(readFileSync(require.resolve('electron/package.json'), 'utf8')).version;
   const want = `electron ${electronVersion}\n`;
-  const electronBin = require('electron');
+  let electronBin = null;
+  try {
+    electronBin = require('electron');
+  } catch {
+    // the package installs no binary with ELECTRON_SKIP_BINARY_DOWNLOAD
+  }
+  if (!electronBin || !existsSync(electronBin)) {
+    process.stderr.write('The Electron binary is not installed, so there is nothing to rebuild for it.\n');
+    process.exit(1);
+  }
   const loadsInElectron = () =>
     spawnSync(electronBin, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], {
       stdio: 'pipe',
