@@ -82,9 +82,11 @@ export class Scheduler {
     this.refresh();
   }
 
-  /** The machine woke: cron again, and missed runs after the delay. */
+  /** The machine woke (or a pause ended): cron again, and missed runs after the delay. */
   resume(): void {
     this.suspended = false;
+    // Runs started before the sleep were cancelled by it: only recorded runs count from here.
+    this.triggered.clear();
     this.holdUntil = this.d.now() + this.d.catchUpDelayMs();
     this.markClock();
     this.refresh();
@@ -100,11 +102,6 @@ export class Scheduler {
   /** A run failed because the backup disk was away: run again when it is back. */
   waitForDisk(planId: number): void {
     this.waiting.add(planId);
-  }
-
-  /** A run of the plan was cut short by sleep or shutdown: it is owed again. */
-  forget(planId: number): void {
-    this.triggered.delete(planId);
   }
 
   /** True while a plan's run is owed but its backup disk is away. */

@@ -125,12 +125,7 @@ export class CairnRuntime {
   /** The machine is going to sleep: stop firing and cancel a running backup cleanly (nothing partial stays). */
   async suspend(): Promise<void> {
     this.scheduler.suspend();
-    const cut = this.service.runs.list();
     await this.service.runs.cancelAll();
-    for (const r of cut) {
-      const p = findPlan(this.o.db, r.planName);
-      if (p) this.scheduler.forget(p.id);
-    }
   }
 
   /** The machine woke up: missed runs start after the catch-up delay and once the disk is there. */
