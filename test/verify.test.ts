@@ -63,6 +63,11 @@ describe('cairn verify', () => {
     });
     expect(sample.code).toBe(1); // the truncated and missing files are found without reading
     expect(sample.value.results[0]!.result).toMatch(/\(10% sample\)$/);
+
+    fs.rmSync(path.join(k.dest, 'home', '.cairn', 'manifests', `${b1.stamp}.tsv.gz`));
+    const lost = cairn(['verify', `home/${b1.stamp}`], { dataDir: k.dataDir });
+    expect(lost.code).toBe(1);
+    expect(lost.stdout).toMatch(/MISSING: \(backup folder\): the manifest cannot be read/);
   });
 
   it('exits 2 when there is nothing to verify or the newest backup is too old', async () => {

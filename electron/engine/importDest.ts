@@ -116,7 +116,17 @@ export async function importDestination(
       });
       continue;
     }
-    plan ??= createImportedPlan(db, dest, name, await settingsFor(dest, name), now());
+    try {
+      plan ??= createImportedPlan(db, dest, name, await settingsFor(dest, name), now());
+    } catch (e) {
+      out.push({
+        planName: name,
+        created: false,
+        imported: [],
+        skipped: [{ stamp: '*', reason: describeError(e) }],
+      });
+      continue;
+    }
     const layout = planLayout(dest, name);
     const release = acquireLock(layout.lock, now());
     const result: ImportedPlan = { planName: name, created, imported: [], skipped: [] };

@@ -22,7 +22,12 @@ export function labelOf(p: string): string {
  * Maps a backup's entries back to the plan's source folders. Refuses when a source of the backup is no
  * longer in the plan at the same path: the "before restore" backup could not have saved what is there.
  */
-export function inPlaceLocator(plan: Plan, header: ManifestHeader, labels: Set<string>): Locate {
+export function inPlaceLocator(
+  plan: Plan,
+  header: ManifestHeader,
+  labels: Set<string>,
+  dryRun = false,
+): Locate {
   const trees = new Map<string, SafeTree>();
   for (const label of labels) {
     const was = header.sources.find((s) => s.label === label);
@@ -33,7 +38,7 @@ export function inPlaceLocator(plan: Plan, header: ManifestHeader, labels: Set<s
         `The source "${label}" of this backup ${was ? `(${was.path}) ` : ''}is no longer in plan ${plan.name} at the same place; restore it with --to DIR instead.`,
       );
     }
-    fs.mkdirSync(now.path, { recursive: true });
+    if (!dryRun) fs.mkdirSync(now.path, { recursive: true });
     trees.set(label, new SafeTree(now.path));
   }
   return (p) => {

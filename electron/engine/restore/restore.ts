@@ -101,9 +101,13 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
     );
   }
   const selection = new Selection(o.paths);
-  const first = await ManifestReader.open(manifestFile).catch((e: unknown) => {
-    throw new CairnError('corrupt', `The manifest of backup ${name} cannot be read (${describeError(e)}).`);
-  });
+  // Checked first: ManifestReader.open crashes the process on a missing file (an unhandled stream error).
+  const first = await Promise.resolve()
+    .then(() => fs.accessSync(manifestFile, fs.constants.R_OK))
+    .then(() => ManifestReader.open(manifestFile))
+    .catch((e: unknown) => {
+      throw new CairnError('corrupt', `The manifest of backup ${name} cannot be read (${describeError(e)}).`);
+    });
   const header = first.header;
   const labels = new Set<string>();
   try {
@@ -128,7 +132,7 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
     locate = (p) => ({ tree, rel: p });
     roots = [target];
   } else {
-    locate = inPlaceLocator(plan, header, labels);
+    locate = inPlaceLocator(plan, header, labels, o.dryRun === true);
     roots = [...labels].map((l) => plan.sources.find((s) => s.label === l)!.path);
     target = roots.join(', ');
   }

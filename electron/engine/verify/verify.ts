@@ -101,7 +101,15 @@ export async function verifyBackupFolder(
     if (r.problems.length < MAX_PROBLEMS) r.problems.push({ path, problem, detail });
   };
   const root = layout.backupDir(stamp);
-  const manifest = await ManifestReader.open(layout.manifestFile(stamp));
+  let manifest: ManifestReader;
+  try {
+    // Checked first: ManifestReader.open crashes the process on a missing file (an unhandled stream error).
+    fs.accessSync(layout.manifestFile(stamp), fs.constants.R_OK);
+    manifest = await ManifestReader.open(layout.manifestFile(stamp));
+  } catch (e) {
+    report('', 'missing', `the manifest cannot be read (${describeError(e)})`);
+    return { ...r, durationMs: performance.now() - t0 };
+  }
   if (!fs.existsSync(root)) {
     manifest.close();
     report('', 'missing', `the backup folder ${root} is not there`);
