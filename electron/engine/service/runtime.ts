@@ -117,7 +117,10 @@ export class CairnRuntime {
   /** Starts scheduling, watching and the periodic health check. */
   async start(): Promise<void> {
     this.scheduler.start();
-    await this.syncWatchers();
+    // Watching a large tree takes a while to set up: it must not hold up the start.
+    void this.syncWatchers().catch((e: unknown) =>
+      this.o.log(`Watching for changes did not start: ${String(e)}`),
+    );
     await this.observe();
     this.timer = setInterval(() => void this.observe(), this.o.tickMs ?? 60_000);
   }

@@ -47,7 +47,13 @@ export class PlanWatcher {
       const rel = path.relative(root, p).split(path.sep).join('/');
       return matcher.excluded(rel, stats?.isDirectory() ?? false);
     };
-    const w = watch(roots, { ignoreInitial: true, persistent: true, followSymlinks: false, ignored });
+    let w: FSWatcher;
+    try {
+      w = watch(roots, { ignoreInitial: true, persistent: true, followSymlinks: false, ignored });
+    } catch (e) {
+      this.fail(e);
+      return Promise.resolve();
+    }
     this.watcher = w;
     const count = (p: string) => {
       if (this.phase === 'failed') return;

@@ -29,8 +29,17 @@ export class Watchers implements WatchInfo {
 
   constructor(private readonly d: WatchersDeps) {}
 
-  /** Starts, restarts or stops watchers so they match the plans; resolves when all are ready. */
-  async sync(plans: Plan[]): Promise<void> {
+  private chain: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  /** Starts, restarts or stops watchers so they match the plans (one change at a time); resolves when ready. */
+  sync(plans: Plan[]): Promise<void> {
+    this.chain = this.chain.then(() => this.apply(plans)).catch(() => undefined);
+    return this.chain;
+  }
+
+  private async apply(plans: Plan[]): Promise<void> {
+    if (this.closed) return;
     const s = this.d.settings();
     const wanted = new Map(s.enabled ? plans.map((p) => [p.name, p]) : []);
     for (const [name, entry] of this.byPlan) {
@@ -100,7 +109,10 @@ export class Watchers implements WatchInfo {
     return this.byPlan.get(planName)?.w;
   }
 
+  /** Stops every watcher; a sync under way finishes first, so nothing is left watching. */
   async close(): Promise<void> {
+    this.closed = true;
+    await this.chain;
     for (const e of this.byPlan.values()) {
       if (e.timer) clearTimeout(e.timer);
       await e.w.close();
