@@ -1,0 +1,121 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { Db } from '../../catalog/db';
+import type { Plan } from '../../catalog/plans';
+import type { DriveFile, DriveRemote } from '../types';
+import { encryptStream, sealIdentity, type DriveKey } from './crypto';
+import { IDENTITY_FILE, planFileName, planPath, README_FILE } from './layout';
+import { readmeText, README_VERSION } from './readme';
+import { drivePlan, updateDrivePlan } from './store';
+
+/** The Drive folders of one plan. */
+export interface PlanFolders {
+  root: DriveFile;
+  packs: DriveFile;
+  manifests: DriveFile;
+}
+
+/** Finds or creates Cairn/<machine>/<plan>/{packs,manifests} and remembers the plan folder's link. */
+export async function planFolders(
+  db: Db,
+  remote: DriveRemote,
+  plan: Plan,
+  machine: string,
+): Promise<PlanFolders> {
+  const base = planPath(machine, plan.name);
+  const root = await remote.ensureFolder(base);
+  const [packs, manifests] = await Promise.all([
+    remote.ensureFolder([...base, 'packs']),
+    remote.ensureFolder([...base, 'manifests']),
+  ]);
+  drivePlan(db, plan.id, machine);
+  updateDrivePlan(db, plan.id, { folderId: root.id, folderUrl: root.webViewLink });
+  return { root, packs, manifests };
+}
+
+/** Replaces a small file in a folder: the new copy is uploaded first, then older copies are deleted. */
+async function replaceFile(
+  remote: DriveRemote,
+  parentId: string,
+  name: string,
+  data: Buffer,
+  tmpDir: string,
+  appProperties: Record<string, string>,
+): Promise<void> {
+  const old = await remote.listAll({ parentId, name });
+  fs.mkdirSync(tmpDir, { recursive: true });
+  const tmp = path.join(tmpDir, `${name}.${process.pid}.tmp`);
+  fs.writeFileSync(tmp, data);
+  try {
+    await remote.upload({ parentId, name, source: { path: tmp }, appProperties });
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  for (const f of old) await remote.delete(f.id);
+}
+
+async function toBuffer(s: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of s as AsyncIterable<Buffer>) parts.push(c);
+  return Buffer.concat(parts);
+}
+
+/** The plan's settings as stored beside its backups (what `cairn drive import` recreates the plan from). */
+export function planSettings(plan: Plan): Record<string, unknown> {
+  const { id: _id, createdAt: _c, updatedAt: _u, ...settings } = plan;
+  return { version: 1, ...settings };
+}
+
+/**
+ * Brings the small files of the plan folder up to date: README.txt (when its text changed), the key file
+ * keys/identity.age (when encrypted and not there yet) and plan.json[.age] (when the settings changed;
+ * compared by a hash in appProperties, as an encrypted copy differs byte for byte each time).
+ */
+export async function syncPlanFiles(
+  db: Db,
+  remote: DriveRemote,
+  plan: Plan,
+  machine: string,
+  folders: PlanFolders,
+  key: DriveKey | null,
+  tmpDir: string,
+): Promise<void> {
+  const state = drivePlan(db, plan.id, machine);
+  if (state.readmeVersion < README_VERSION) {
+    const text = Buffer.from(readmeText(machine, plan.name));
+    await replaceFile(remote, folders.root.id, README_FILE, text, tmpDir, {
+      cairnReadme: String(README_VERSION),
+    });
+    updateDrivePlan(db, plan.id, { readmeVersion: README_VERSION });
+  }
+  if (key) {
+    const keys = await remote.ensureFolder([...planPath(machine, plan.name), 'keys']);
+    const there = await remote.listAll({ parentId: keys.id, name: IDENTITY_FILE });
+    if (there.length === 0) {
+      const sealed = Buffer.from(await sealIdentity(key));
+      await replaceFile(remote, keys.id, IDENTITY_FILE, sealed, tmpDir, { cairnKey: '1' });
+    }
+  }
+  const json = Buffer.from(JSON.stringify(planSettings(plan), null, 2) + '\n');
+  const hash = crypto
+    .createHash('sha256')
+    .update(json)
+    .update(key ? 'age' : '')
+    .digest('hex')
+    .slice(0, 32);
+  const name = planFileName(key !== null);
+  const current = await remote.listAll({
+    parentId: folders.root.id,
+    name,
+    appProperties: { cairnPlan: hash },
+  });
+  if (current.length === 0) {
+    const body = key ? await toBuffer(await encryptStream(Readable.from([json]), key)) : json;
+    await replaceFile(remote, folders.root.id, name, body, tmpDir, { cairnPlan: hash });
+    // A plan.json of the other kind (a password set or removed since) would mislead an import.
+    for (const f of await remote.listAll({ parentId: folders.root.id, name: planFileName(key === null) }))
+      await remote.delete(f.id);
+  }
+}

@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emulatorEnv, fakeClock } from '../../../../test/drive-emulator/harness';
+import { startEmulator, type DriveEmulator } from '../../../../test/drive-emulator/server';
+import { makeCorpus } from '../../../../test/helpers/driveKit';
+import { makeRig } from '../../../../test/helpers/engine';
+import { tempDir } from '../../../../test/helpers/tmp';
+import { openDrive } from '../index';
+import { FileSecretStore } from '../secrets';
+import { saveDriveKey } from './crypto';
+import { pushPlan } from './push';
+import { listDriveManifests, listPacks } from './store';
+
+let emu: DriveEmulator;
+beforeAll(async () => {
+  emu = await startEmulator({ dir: tempDir() });
+});
+afterAll(async () => {
+  await emu.stop();
+});
+
+async function setup(o: { password?: string } = {}) {
+  const rig = makeRig();
+  const secrets = new FileSecretStore(rig.dataDir);
+  if (o.password) await saveDriveKey(secrets, o.password);
+  const clock = fakeClock();
+  const { remote } = await openDrive({ secrets, env: emulatorEnv(emu, emu.issueRefreshToken()), clock });
+  const push = (extra = {}) =>
+    pushPlan({
+      db: rig.db,
+      plan: rig.plan,
+      remote,
+      secrets,
+      machine: `m-${crypto.randomBytes(3).toString('hex')}`,
+      now: () => rig.clock.now,
+      actor: 'test',
+      clock,
+      packTargetBytes: 1024 * 1024,
+      ...extra,
+    });
+  return { rig, secrets, remote, push, clock };
+}
+
+describe('pushPlan', () => {
+  it('uploads each content once; after 1% of files changed only the changed content goes up', async () => {
+    const { rig, push } = await setup();
+    const files = makeCorpus(rig.src, { small: 300, large: 1, largeBytes: 3 * 1024 * 1024 });
+    await rig.backup();
+    const first = await push();
+    expect(first.pushed).toHaveLength(1);
+    const total = listPacks(rig.db, rig.plan.id, 'uploaded').reduce((n, p) => n + p.size, 0);
+    expect(first.packsUploaded).toBeGreaterThan(2);
+    expect(first.bytesUploaded).toBeGreaterThanOrEqual(total);
+
+    // A push with nothing new sends nothing.
+    const idle = await push();
+    expect(idle).toMatchObject({ pushed: [], packsUploaded: 0, bytesUploaded: 0, alreadyOnDrive: 1 });
+
+    // 1% of the files change (3 of 300): only their content goes up, plus the manifest and its pack map.
+    let changed = 0;
+    for (const rel of files.slice(0, 3)) {
+      const data = crypto.randomBytes(4096);
+      fs.writeFileSync(path.join(rig.src, rel), data);
+      changed += data.length;
+    }
+    await rig.backup();
+    const second = await push();
+    expect(second.pushed).toHaveLength(1);
+    expect(second.contentBytes).toBe(changed);
+    expect(second.packsUploaded).toBe(1);
+    const m = listDriveManifests(rig.db, rig.plan.id)[0]!;
+    const small = emu.files().filter((f) => f.id === m.fileId || f.id === m.mapFileId);
+    const manifestBytes = small.reduce((n, f) => n + (f.size ?? 0), 0);
+    // The pack of 3 random 4 KiB files (gzip cannot shrink them) plus tar headers, plus manifest and map.
+    expect(second.bytesUploaded).toBeGreaterThan(changed);
+    expect(second.bytesUploaded).toBeLessThan(changed + 8 * 1024 + manifestBytes);
+    console.log(
+      `drive push: first ${first.bytesUploaded} bytes in ${first.packsUploaded} packs; after a 1% change ` +
+        `${second.bytesUploaded} bytes (content ${changed}, manifest+map ${manifestBytes})`,
+    );
+  });
+
+  it('with a password, packs are not tar files and the age CLI decrypts them', async () => {
+    const { rig, push } = await setup({ password: 'correct horse battery' });
+    makeCorpus(rig.src, { small: 20 });
+    await rig.backup();
+    const r = await push();
+    expect(r.pushed).toHaveLength(1);
+    const pack = listPacks(rig.db, rig.plan.id, 'uploaded')[0]!;
+    expect(pack.name).toMatch(/\.tar\.gz\.age$/);
+    const dir = tempDir();
+    const packFile = path.join(dir, pack.name);
+    fs.writeFileSync(packFile, emu.readFile(pack.fileId!));
+    expect(spawnSync('tar', ['-tzf', packFile]).status).not.toBe(0);
+    const { identity } = JSON.parse((await new FileSecretStore(rig.dataDir).get('drive.key'))!) as {
+      identity: string;
+    };
+    fs.writeFileSync(path.join(dir, 'key.txt'), identity + '\n');
+    const dec = spawnSync('sh', ['-c', `age -d -i key.txt '${pack.name}' | tar -tzf -`], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(dec.stderr).toBe('');
+    expect(dec.status).toBe(0);
+    const members = dec.stdout.trim().split('\n');
+    expect(members.length).toBe(pack.members);
+    for (const m of members) expect(m).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

@@ -1,0 +1,337 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { planLayout } from '../../backup/layout';
+import { ManifestReader } from '../../backup/manifest';
+import { logActivity } from '../../catalog/activity';
+import { listBackups, type BackupRecord } from '../../catalog/backups';
+import type { Db } from '../../catalog/db';
+import type { Plan } from '../../catalog/plans';
+import { CairnError, describeError } from '../../errors';
+import { DriveError } from '../errors';
+import { systemClock, type Clock } from '../pacing';
+import type { SecretStore } from '../secrets';
+import type { DriveRemote } from '../types';
+import { loadDriveKey, type DriveKey } from './crypto';
+import { planFolders, syncPlanFiles, type PlanFolders } from './folders';
+import { Packer } from './packer';
+import { pushManifest } from './pushManifest';
+import {
+  deletePack,
+  drivePlan,
+  listDriveManifests,
+  listPacks,
+  markUploaded,
+  updateDrivePlan,
+  type PackRow,
+} from './store';
+
+export interface PushProgress {
+  planName: string;
+  /** The backup being pushed. */
+  stamp: string | null;
+  packsUploaded: number;
+  /** Bytes sent to Drive so far (packs, manifests, resent bytes included). */
+  bytesUploaded: number;
+  /** Content bytes packed so far. */
+  contentBytes: number;
+  /** Set while waiting for Google's upload limit (epoch ms). */
+  waitingUntil: number | null;
+}
+
+export interface PushOptions {
+  db: Db;
+  plan: Plan;
+  remote: DriveRemote;
+  secrets: SecretStore;
+  /** The machine's folder under Cairn/ (default os.hostname() by the caller). */
+  machine: string;
+  now: () => number;
+  actor: string;
+  /** Sleeps while Google's upload limit lasts (tests inject a fake). */
+  clock?: Clock;
+  signal?: AbortSignal;
+  onProgress?: (p: PushProgress) => void;
+  /** Content bytes per pack (default 32 MiB). */
+  packTargetBytes?: number;
+  /** On Google's upload or rate limit: wait and go on (default), or stop with the drive-limit error. */
+  waitForLimits?: boolean;
+}
+
+export interface PushResult {
+  planName: string;
+  /** Backups whose manifest went to Drive in this push, oldest first. */
+  pushed: string[];
+  /** Backups left for later, with why (their folder is gone, their manifest unreadable). */
+  skipped: { stamp: string; reason: string }[];
+  /** Backups that were already on Drive. */
+  alreadyOnDrive: number;
+  packsUploaded: number;
+  /** Packs a killed push had finished and that were found on Drive, not sent again. */
+  packsRecovered: number;
+  /** Bytes sent to Drive, resent bytes included. */
+  bytesUploaded: number;
+  /** Bytes of content packed (before compression). */
+  contentBytes: number;
+  /** Files whose content did not match the manifest and were left out (the next push tries again). */
+  unreadable: string[];
+  durationMs: number;
+}
+
+/**
+ * Pushes a plan's backups to Drive: each content Drive lacks is packed (deduplicated by SHA-256 across all
+ * backups of the plan) and uploaded, then each backup's manifest and pack map. Every pack is recorded
+ * before its upload starts and marked when Drive's MD5 matched, so a push stopped at any point (even
+ * kill -9) goes on where it stopped: finished packs are found, not sent again. Google's upload limit is
+ * waited out; a full Drive or a revoked link stops the push with a DriveError and a status saying what to
+ * do. Local backups are only read.
+ */
+export async function pushPlan(o: PushOptions): Promise<PushResult> {
+  const clock = o.clock ?? systemClock;
+  for (;;) {
+    try {
+      const r = await pushOnce(o);
+      updateDrivePlan(o.db, o.plan.id, {
+        lastPushAt: o.now(),
+        lastPushBytes: r.bytesUploaded,
+        lastErrorCode: null,
+        lastErrorMessage: null,
+        lastErrorAt: null,
+        resumesAt: null,
+      });
+      if (r.pushed.length || r.packsUploaded || r.skipped.length || r.unreadable.length) logPush(o, r);
+      return r;
+    } catch (e) {
+      const de = e instanceof DriveError ? e : null;
+      const code = e instanceof CairnError ? e.code : 'internal';
+      updateDrivePlan(o.db, o.plan.id, {
+        lastErrorCode: de?.reason ?? code,
+        lastErrorMessage: describeError(e),
+        lastErrorAt: o.now(),
+        resumesAt: de?.resumesAt ?? null,
+      });
+      if (code === 'drive-limit' && de?.resumesAt && o.waitForLimits !== false && !o.signal?.aborted) {
+        o.onProgress?.({ ...emptyProgress(o), waitingUntil: de.resumesAt });
+        await clock.sleep(Math.max(0, de.resumesAt - clock.now()), o.signal);
+        continue;
+      }
+      if (code !== 'cancelled') {
+        logActivity(o.db, {
+          at: o.now(),
+          planId: o.plan.id,
+          kind: 'upload',
+          level: 'error',
+          actor: o.actor,
+          message: `Drive push of ${o.plan.name} stopped: ${describeError(e)}`,
+        });
+      }
+      throw e;
+    }
+  }
+}
+
+function emptyProgress(o: PushOptions): PushProgress {
+  return {
+    planName: o.plan.name,
+    stamp: null,
+    packsUploaded: 0,
+    bytesUploaded: 0,
+    contentBytes: 0,
+    waitingUntil: null,
+  };
+}
+
+function logPush(o: PushOptions, r: PushResult): void {
+  logActivity(o.db, {
+    at: o.now(),
+    planId: o.plan.id,
+    kind: 'upload',
+    level: r.skipped.length || r.unreadable.length ? 'warning' : 'info',
+    actor: o.actor,
+    message:
+      `Pushed ${r.pushed.length} backup(s) of ${o.plan.name} to Drive: ${r.packsUploaded} pack(s), ` +
+      `${r.bytesUploaded} bytes uploaded` +
+      (r.skipped.length ? `; ${r.skipped.length} left for later` : '') +
+      (r.unreadable.length ? `; ${r.unreadable.length} file(s) did not match their manifest` : ''),
+    details: { pushed: r.pushed, skipped: r.skipped, unreadable: r.unreadable.slice(0, 20) },
+  });
+}
+
+interface PushState {
+  o: PushOptions;
+  folders: PlanFolders;
+  key: DriveKey | null;
+  stagingDir: string;
+  result: PushResult;
+  startBytes: number;
+}
+
+function progress(s: PushState, stamp: string | null): void {
+  s.result.bytesUploaded = s.o.remote.stats.bytesUploaded - s.startBytes;
+  s.o.onProgress?.({
+    planName: s.o.plan.name,
+    stamp,
+    packsUploaded: s.result.packsUploaded,
+    bytesUploaded: s.result.bytesUploaded,
+    contentBytes: s.result.contentBytes,
+    waitingUntil: null,
+  });
+}
+
+async function pushOnce(o: PushOptions): Promise<PushResult> {
+  const t0 = Date.now();
+  const key = await loadDriveKey(o.secrets);
+  const layout = planLayout(o.plan.dest, o.plan.name);
+  const stagingDir = path.join(layout.meta, 'drive-staging');
+  const folders = await planFolders(o.db, o.remote, o.plan, o.machine);
+  await syncPlanFiles(o.db, o.remote, o.plan, o.machine, folders, key, stagingDir);
+  const s: PushState = {
+    o,
+    folders,
+    key,
+    stagingDir,
+    startBytes: o.remote.stats.bytesUploaded,
+    result: {
+      planName: o.plan.name,
+      pushed: [],
+      skipped: [],
+      alreadyOnDrive: 0,
+      packsUploaded: 0,
+      packsRecovered: 0,
+      bytesUploaded: 0,
+      contentBytes: 0,
+      unreadable: [],
+      durationMs: 0,
+    },
+  };
+  await resumeStaged(s);
+  const onDrive = new Set(listDriveManifests(o.db, o.plan.id).map((m) => m.stamp));
+  const backups = listBackups(o.db, { planId: o.plan.id }).reverse();
+  for (const b of backups) {
+    if (onDrive.has(b.stamp)) {
+      s.result.alreadyOnDrive++;
+      continue;
+    }
+    o.signal?.throwIfAborted();
+    await pushBackup(s, b);
+  }
+  cleanStaging(s);
+  progress(s, null);
+  s.result.durationMs = Date.now() - t0;
+  return s.result;
+}
+
+/** Uploads one staged pack and marks it uploaded; removes the local copy. */
+async function uploadPack(s: PushState, pack: PackRow, file: string): Promise<void> {
+  const { file: f } = await s.o.remote.upload({
+    parentId: s.folders.packs.id,
+    name: pack.name,
+    source: { path: file },
+    mimeType: pack.encrypted ? 'application/octet-stream' : 'application/gzip',
+    appProperties: { cairnPack: pack.name },
+    signal: s.o.signal,
+    onProgress: () => progress(s, null),
+  });
+  markUploaded(s.o.db, pack.id, f.id, s.o.now());
+  fs.rmSync(file, { force: true });
+  s.result.packsUploaded++;
+  progress(s, null);
+}
+
+/**
+ * Packs a killed push left "staged": one Drive already has whole (same name and MD5) is marked uploaded
+ * without sending it again; one whose local copy is still there is uploaded; others are forgotten, and
+ * their contents are packed again.
+ */
+async function resumeStaged(s: PushState): Promise<void> {
+  for (const pack of listPacks(s.o.db, s.o.plan.id, 'staged')) {
+    const there = (await s.o.remote.listAll({ parentId: s.folders.packs.id, name: pack.name })).find(
+      (f) => f.md5Checksum === pack.md5,
+    );
+    const file = path.join(s.stagingDir, pack.name);
+    if (there) {
+      markUploaded(s.o.db, pack.id, there.id, s.o.now());
+      fs.rmSync(file, { force: true });
+      s.result.packsRecovered++;
+    } else if (fs.existsSync(file) && fs.statSync(file).size === pack.size) {
+      await uploadPack(s, pack, file);
+    } else {
+      deletePack(s.o.db, pack.id);
+      fs.rmSync(file, { force: true });
+    }
+  }
+}
+
+/** Removes staged files no pack row names (written when a push was killed before recording them). */
+function cleanStaging(s: PushState): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(s.stagingDir);
+  } catch {
+    return;
+  }
+  const staged = new Set(listPacks(s.o.db, s.o.plan.id, 'staged').map((p) => p.name));
+  for (const n of names) if (!staged.has(n)) fs.rmSync(path.join(s.stagingDir, n), { force: true });
+}
+
+async function pushBackup(s: PushState, b: BackupRecord): Promise<void> {
+  const { o } = s;
+  const layout = planLayout(o.plan.dest, o.plan.name);
+  const dir = layout.backupDir(b.stamp);
+  const manifestFile = layout.manifestFile(b.stamp);
+  if (!fs.existsSync(dir) || !fs.existsSync(manifestFile)) {
+    s.result.skipped.push({
+      stamp: b.stamp,
+      reason: `its folder ${dir} is not there (is the backup disk plugged in?)`,
+    });
+    return;
+  }
+  let reader: ManifestReader;
+  try {
+    reader = await ManifestReader.open(manifestFile);
+  } catch (e) {
+    s.result.skipped.push({ stamp: b.stamp, reason: `its manifest cannot be read (${describeError(e)})` });
+    return;
+  }
+  const packer = new Packer({
+    db: o.db,
+    planId: o.plan.id,
+    stagingDir: s.stagingDir,
+    key: s.key,
+    now: o.now,
+    target: o.packTargetBytes,
+    onPack: (pack, file) => uploadPack(s, pack, file),
+  });
+  progress(s, b.stamp);
+  const ok = await pushManifest({
+    db: o.db,
+    remote: o.remote,
+    planId: o.plan.id,
+    stamp: b.stamp,
+    startedAt: b.startedAt,
+    backupDir: dir,
+    manifestFile,
+    reader,
+    packer,
+    folders: s.folders,
+    key: s.key,
+    stagingDir: s.stagingDir,
+    now: o.now,
+    signal: o.signal,
+    onContent: (bytes) => {
+      s.result.contentBytes += bytes;
+    },
+    onUnreadable: (p) => s.result.unreadable.push(`${b.stamp}/${p}`),
+  });
+  if (ok) s.result.pushed.push(b.stamp);
+  else
+    s.result.skipped.push({
+      stamp: b.stamp,
+      reason: 'some of its files could not be read; the next push tries again',
+    });
+  progress(s, b.stamp);
+}
+
+/** The machine's folder name on Drive, made once and kept (so renaming the host does not split the copy). */
+export function machineFor(db: Db, planId: number, fallback: string): string {
+  return drivePlan(db, planId, fallback).machine;
+}

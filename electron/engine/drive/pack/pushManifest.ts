@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { LineSink, type ManifestReader } from '../../backup/manifest';
+import type { Db } from '../../catalog/db';
+import type { DriveRemote } from '../types';
+import { encryptStream, type DriveKey } from './crypto';
+import type { PlanFolders } from './folders';
+import { manifestName, mapName, props } from './layout';
+import type { Packer } from './packer';
+import { insertDriveManifest, packOf } from './store';
+import { hashFile } from './writer';
+
+export interface PushManifestOptions {
+  db: Db;
+  remote: DriveRemote;
+  planId: number;
+  stamp: string;
+  startedAt: number;
+  backupDir: string;
+  manifestFile: string;
+  reader: ManifestReader;
+  packer: Packer;
+  folders: PlanFolders;
+  key: DriveKey | null;
+  stagingDir: string;
+  now: () => number;
+  signal?: AbortSignal;
+  onContent: (bytes: number) => void;
+  onUnreadable: (path: string) => void;
+}
+
+/**
+ * Pushes one backup: packs every content of its manifest that no pack of the plan holds (each checked
+ * against the manifest's SHA-256 as it is read), writes the pack map ("sha256 TAB pack file"), and uploads
+ * the manifest and the map once all their packs are on Drive. Returns false (nothing recorded) when a
+ * content could not be read whole.
+ */
+export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
+  const inPack = packOf(o.db, o.planId);
+  const mapTmp = path.join(o.stagingDir, `${o.stamp}.packs.tsv.gz.tmp`);
+  fs.mkdirSync(o.stagingDir, { recursive: true });
+  fs.rmSync(mapTmp, { force: true });
+  const map = new LineSink(mapTmp, true);
+  let whole = true;
+  let files = 0;
+  let bytes = 0;
+  try {
+    for (let e = await o.reader.peek(); e; e = await o.reader.peek()) {
+      o.reader.advance();
+      if (e.kind !== 'f' || !e.sha256) continue;
+      files++;
+      bytes += e.size;
+      const known = inPack(e.sha256);
+      let pack = known?.name;
+      if (!pack && o.packer.has(e.sha256)) pack = o.packer.nameOf(e.sha256);
+      if (!pack) {
+        o.signal?.throwIfAborted();
+        const abs = path.join(o.backupDir, e.path);
+        // The content becomes this SHA-256's only copy on Drive: check it before it goes.
+        if ((await hashFile(abs)) !== e.sha256) {
+          o.onUnreadable(e.path);
+          whole = false;
+          continue;
+        }
+        pack = await o.packer.add({ sha256: e.sha256, size: e.size, abs });
+        o.onContent(e.size);
+      }
+      await map.add(`${e.sha256}\t${pack}`);
+    }
+    await o.packer.flush();
+    await map.finish();
+  } catch (err) {
+    map.abort();
+    fs.rmSync(mapTmp, { force: true });
+    throw err;
+  } finally {
+    o.reader.close();
+  }
+  if (!whole) {
+    fs.rmSync(mapTmp, { force: true });
+    return false;
+  }
+  try {
+    const enc = o.key !== null;
+    const m = await uploadSmall(o, o.manifestFile, manifestName(o.stamp, enc), props.manifest(o.stamp));
+    const p = await uploadSmall(o, mapTmp, mapName(o.stamp, enc), props.map(o.stamp));
+    insertDriveManifest(o.db, {
+      planId: o.planId,
+      stamp: o.stamp,
+      fileId: m.id,
+      name: manifestName(o.stamp, enc),
+      md5: m.md5,
+      mapFileId: p.id,
+      mapName: mapName(o.stamp, enc),
+      mapMd5: p.md5,
+      files,
+      bytes,
+      startedAt: o.startedAt,
+      uploadedAt: o.now(),
+    });
+  } finally {
+    fs.rmSync(mapTmp, { force: true });
+  }
+  return true;
+}
+
+/**
+ * Uploads a manifest or map (encrypted first when there is a key). A copy a killed push left behind is
+ * deleted first, so the folder keeps one file per name.
+ */
+async function uploadSmall(
+  o: PushManifestOptions,
+  file: string,
+  name: string,
+  appProperties: Record<string, string>,
+): Promise<{ id: string; md5: string }> {
+  for (const f of await o.remote.listAll({ parentId: o.folders.manifests.id, name }))
+    await o.remote.delete(f.id);
+  let src = file;
+  const tmp = path.join(o.stagingDir, `${name}.tmp`);
+  if (o.key) {
+    await pipeline(
+      await encryptStream(fs.createReadStream(file) as Readable, o.key),
+      fs.createWriteStream(tmp),
+    );
+    src = tmp;
+  }
+  try {
+    const { file: f } = await o.remote.upload({
+      parentId: o.folders.manifests.id,
+      name,
+      source: { path: src },
+      appProperties,
+      signal: o.signal,
+    });
+    return { id: f.id, md5: f.md5Checksum ?? '' };
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}

@@ -1,0 +1,189 @@
+import type { Db } from '../../catalog/db';
+
+/** A pack as the catalog records it (tables of migration 0002). */
+export interface PackRow {
+  id: number;
+  planId: number;
+  name: string;
+  status: 'staged' | 'uploaded';
+  fileId: string | null;
+  size: number;
+  md5: string;
+  contentBytes: number;
+  members: number;
+  encrypted: boolean;
+}
+
+/** A backup's manifest and pack map on Drive. */
+export interface DriveManifestRow {
+  planId: number;
+  stamp: string;
+  fileId: string;
+  name: string;
+  md5: string;
+  mapFileId: string;
+  mapName: string;
+  mapMd5: string;
+  files: number;
+  bytes: number;
+  startedAt: number;
+  uploadedAt: number;
+}
+
+/** Per-plan Drive state. */
+export interface DrivePlanRow {
+  planId: number;
+  machine: string;
+  folderId: string | null;
+  folderUrl: string | null;
+  readmeVersion: number;
+  lastPushAt: number | null;
+  lastPushBytes: number | null;
+  lastErrorCode: string | null;
+  lastErrorMessage: string | null;
+  lastErrorAt: number | null;
+  resumesAt: number | null;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const camel = (r: any): any =>
+  Object.fromEntries(
+    Object.entries(r).map(([k, v]) => [k.replace(/_(.)/g, (_, c: string) => c.toUpperCase()), v]),
+  );
+
+function toPack(r: any): PackRow {
+  const p = camel(r);
+  return { ...p, encrypted: p.encrypted === 1 };
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** Records a pack written locally, with its contents, before its upload starts (so a kill can resume it). */
+export function insertStagedPack(
+  db: Db,
+  p: Omit<PackRow, 'id' | 'status' | 'fileId'>,
+  contents: { sha256: string; size: number }[],
+  now: number,
+): PackRow {
+  return db.transaction(() => {
+    const info = db
+      .prepare(
+        `INSERT INTO drive_packs (plan_id, name, status, size, md5, content_bytes, members, encrypted, created_at)
+         VALUES (?, ?, 'staged', ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(p.planId, p.name, p.size, p.md5, p.contentBytes, p.members, p.encrypted ? 1 : 0, now);
+    const id = Number(info.lastInsertRowid);
+    const ins = db.prepare(
+      'INSERT INTO drive_pack_contents (plan_id, sha256, pack_id, size) VALUES (?, ?, ?, ?)',
+    );
+    for (const c of contents) ins.run(p.planId, c.sha256, id, c.size);
+    return getPack(db, id)!;
+  })();
+}
+
+/** Marks a pack uploaded (its MD5 matched on Drive). */
+export function markUploaded(db: Db, packId: number, fileId: string, now: number): void {
+  db.prepare("UPDATE drive_packs SET status = 'uploaded', file_id = ?, uploaded_at = ? WHERE id = ?").run(
+    fileId,
+    now,
+    packId,
+  );
+}
+
+/** Records a pack that is already on Drive (drive import, repack). */
+export function insertUploadedPack(
+  db: Db,
+  p: Omit<PackRow, 'id' | 'status'>,
+  contents: { sha256: string; size: number }[],
+  now: number,
+): PackRow {
+  const staged = insertStagedPack(db, p, contents, now);
+  markUploaded(db, staged.id, p.fileId!, now);
+  return getPack(db, staged.id)!;
+}
+
+/** Forgets a pack and which contents it held. */
+export function deletePack(db: Db, packId: number): void {
+  db.prepare('DELETE FROM drive_packs WHERE id = ?').run(packId);
+}
+
+export function getPack(db: Db, id: number): PackRow | undefined {
+  const r = db.prepare('SELECT * FROM drive_packs WHERE id = ?').get(id);
+  return r ? toPack(r) : undefined;
+}
+
+/** The plan's packs, oldest first. */
+export function listPacks(db: Db, planId: number, status?: PackRow['status']): PackRow[] {
+  const rows = status
+    ? db.prepare('SELECT * FROM drive_packs WHERE plan_id = ? AND status = ? ORDER BY id').all(planId, status)
+    : db.prepare('SELECT * FROM drive_packs WHERE plan_id = ? ORDER BY id').all(planId);
+  return rows.map(toPack);
+}
+
+/** Whether a content is already in a pack of the plan (staged or uploaded). */
+export function hasContent(db: Db, planId: number): (sha256: string) => boolean {
+  const stmt = db.prepare('SELECT 1 FROM drive_pack_contents WHERE plan_id = ? AND sha256 = ?').pluck();
+  return (sha) => stmt.get(planId, sha) !== undefined;
+}
+
+/** The pack holding a content, or undefined. */
+export function packOf(db: Db, planId: number): (sha256: string) => PackRow | undefined {
+  const stmt = db.prepare(
+    `SELECT p.* FROM drive_pack_contents c JOIN drive_packs p ON p.id = c.pack_id
+     WHERE c.plan_id = ? AND c.sha256 = ?`,
+  );
+  return (sha) => {
+    const r = stmt.get(planId, sha);
+    return r ? toPack(r) : undefined;
+  };
+}
+
+/** The contents a pack holds. */
+export function packContents(db: Db, packId: number): { sha256: string; size: number }[] {
+  return db.prepare('SELECT sha256, size FROM drive_pack_contents WHERE pack_id = ?').all(packId) as {
+    sha256: string;
+    size: number;
+  }[];
+}
+
+/** Records a backup's manifest on Drive. */
+export function insertDriveManifest(db: Db, m: DriveManifestRow): void {
+  db.prepare(
+    `INSERT OR REPLACE INTO drive_manifests (plan_id, stamp, file_id, name, md5, map_file_id, map_name, map_md5,
+       files, bytes, started_at, uploaded_at)
+     VALUES (@planId, @stamp, @fileId, @name, @md5, @mapFileId, @mapName, @mapMd5, @files, @bytes, @startedAt, @uploadedAt)`,
+  ).run(m);
+}
+
+/** The backups of a plan that are on Drive, newest first. */
+export function listDriveManifests(db: Db, planId: number): DriveManifestRow[] {
+  return db
+    .prepare('SELECT * FROM drive_manifests WHERE plan_id = ? ORDER BY stamp DESC')
+    .all(planId)
+    .map(camel) as DriveManifestRow[];
+}
+
+export function deleteDriveManifest(db: Db, planId: number, stamp: string): void {
+  db.prepare('DELETE FROM drive_manifests WHERE plan_id = ? AND stamp = ?').run(planId, stamp);
+}
+
+/** The plan's Drive state, made on first use. */
+export function drivePlan(db: Db, planId: number, machine: string): DrivePlanRow {
+  db.prepare('INSERT OR IGNORE INTO drive_plans (plan_id, machine) VALUES (?, ?)').run(planId, machine);
+  return camel(db.prepare('SELECT * FROM drive_plans WHERE plan_id = ?').get(planId)) as DrivePlanRow;
+}
+
+/** The plan's Drive state, if it was ever pushed or imported. */
+export function findDrivePlan(db: Db, planId: number): DrivePlanRow | undefined {
+  const r = db.prepare('SELECT * FROM drive_plans WHERE plan_id = ?').get(planId);
+  return r ? (camel(r) as DrivePlanRow) : undefined;
+}
+
+/** Updates some fields of the plan's Drive state. */
+export function updateDrivePlan(db: Db, planId: number, patch: Partial<Omit<DrivePlanRow, 'planId'>>): void {
+  const cols = Object.keys(patch);
+  if (cols.length === 0) return;
+  const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  db.prepare(
+    `UPDATE drive_plans SET ${cols.map((k) => `${snake(k)} = @${k}`).join(', ')} WHERE plan_id = @planId`,
+  ).run({ ...patch, planId });
+}
