@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { ActivityKind as ContractKind, ActivityLevel as ContractLevel } from '../../../shared/contract';
 import type { ActivityKind, ActivityLevel } from '../catalog/activity';
 import type { Db } from '../catalog/db';
 
@@ -114,6 +116,11 @@ export function searchVersions(
   }
   return { hits, truncated };
 }
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// The catalog's activity kinds and levels and the contract's must agree: a new one fails to compile here.
+const _kindsAgree: Same<ActivityKind, z.output<typeof ContractKind>> = true;
+const _levelsAgree: Same<ActivityLevel, z.output<typeof ContractLevel>> = true;
 
 export interface ActivityFilter {
   planId?: number;
