@@ -45,10 +45,14 @@ export function localContent(backupDir: string): ContentSource {
       // What is read is hashed and checked against the manifest, so the size the manifest gives is enough here.
       if (entry.size <= SYNC_MAX) {
         try {
-          for (;;) {
+          // Stop once the manifest's size is read (no extra read for the end); a longer file shows as a
+          // size mismatch all the same, as the first read takes more than the manifest says.
+          for (let total = 0; ;) {
             const n = fs.readSync(fd, buf, 0, CHUNK, null);
             if (n === 0) return;
             sink(buf.subarray(0, n));
+            total += n;
+            if (total >= entry.size) return;
           }
         } finally {
           fs.closeSync(fd);
