@@ -12,6 +12,7 @@ import { registerLog } from './commands/log';
 import { registerMetrics } from './commands/metrics';
 import { registerServe } from './commands/serve';
 import { registerStatus } from './commands/status';
+import { registerDrive } from './commands/drive';
 import { CliContext, type GlobalOptions } from './context';
 
 /** Builds the `cairn` command tree (DESIGN.md section 9). */
@@ -38,6 +39,7 @@ export function buildProgram(): { program: Command; context: () => CliContext } 
   registerMetrics(program, context);
   registerLog(program, context);
   registerServe(program, context);
+  registerDrive(program, context);
   for (const c of program.commands) c.exitOverride();
   return { program, context };
 }

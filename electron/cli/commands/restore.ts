@@ -4,6 +4,7 @@ import { restoreBackup, type RestoreSummary } from '../../engine/restore/restore
 import { collect, type CliContext } from '../context';
 import { formatBytes, formatCount, formatDuration } from '../format';
 import { progressLine } from '../progress';
+import { driveRestoreFor } from './driveOpen';
 
 interface RestoreOpts {
   path?: string[];
@@ -89,7 +90,11 @@ export function registerRestore(program: Command, ctx: () => CliContext): void {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
+        // A backup whose folder is not on this machine comes from Drive, when Drive has it.
+        const fromDrive = await driveRestoreFor(c, plan, backup, ac.signal);
         const s = await restoreBackup({
+          source: fromDrive?.source,
+          manifestFile: fromDrive?.manifestFile,
           db,
           plan,
           backup,

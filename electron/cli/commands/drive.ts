@@ -1,0 +1,271 @@
+import path from 'node:path';
+import readline from 'node:readline';
+import type { Command } from 'commander';
+import { getPlan, listPlans } from '../../engine/catalog/plans';
+import {
+  connectWithBrowser,
+  driveConfig,
+  forgetTokens,
+  openInSystemBrowser,
+  startManualConnect,
+} from '../../engine/drive/index';
+import { loadDriveKey, saveDriveKey } from '../../engine/drive/pack/crypto';
+import { importFromDrive, type DriveImportResult } from '../../engine/drive/pack/importDrive';
+import { pushPlan, type PushResult } from '../../engine/drive/pack/push';
+import { driveSettings } from '../../engine/drive/pack/settings';
+import { driveStatus, type DriveStatusView } from '../../engine/drive/pack/status';
+import { listDriveManifests } from '../../engine/drive/pack/store';
+import { CairnError } from '../../engine/errors';
+import { intOption, type CliContext } from '../context';
+import { formatBytes, formatCount, table } from '../format';
+import { cliRemote, cliSecrets } from './driveOpen';
+
+async function readLine(prompt: string): Promise<string> {
+  process.stderr.write(prompt);
+  const rl = readline.createInterface({ input: process.stdin });
+  try {
+    for await (const line of rl) return line;
+  } finally {
+    rl.close();
+  }
+  throw new CairnError('usage', 'Nothing was entered.');
+}
+
+const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : 'never');
+
+function statusText(s: DriveStatusView): string {
+  const lines = [
+    `Google Drive: ${s.connected ? `connected as ${s.account ?? 'unknown account'}` : 'not connected'}`,
+  ];
+  if (s.quota)
+    lines.push(
+      `  storage     ${formatBytes(s.quota.used)} used` +
+        (s.quota.limit !== null
+          ? ` of ${formatBytes(s.quota.limit)}, ${formatBytes(Math.max(0, s.quota.limit - s.quota.used))} free`
+          : ' (no limit)'),
+    );
+  lines.push(`  encryption  ${s.encrypted ? 'on (age; keep your password: it cannot be recovered)' : 'off'}`);
+  if (s.folderUrl) lines.push(`  folder      ${s.folderUrl}`);
+  for (const p of s.plans) {
+    lines.push(
+      `  plan ${p.planName}: ${formatCount(p.backupsOnDrive)} backup(s) on Drive, last push ${when(p.lastPushAt)}, ` +
+        `${formatBytes(p.pendingBytes ?? 0)} waiting to go up` +
+        (p.resumesAt ? `, resumes about ${new Date(p.resumesAt).toLocaleTimeString()}` : ''),
+    );
+  }
+  if (s.lastError) lines.push(`  last error  ${s.lastError.message} (${when(s.lastError.at)})`);
+  lines.push(`  ${s.tokens}`);
+  return lines.join('\n');
+}
+
+function pushText(results: PushResult[]): string {
+  return results
+    .map((r) => {
+      const head =
+        `${r.planName}: ${r.pushed.length} backup(s) pushed, ${formatCount(r.packsUploaded)} pack(s), ` +
+        `${formatBytes(r.bytesUploaded)} uploaded in ${(r.durationMs / 1000).toFixed(1)} s` +
+        (r.packsRecovered ? `, ${r.packsRecovered} pack(s) a stopped push had finished` : '') +
+        (r.alreadyOnDrive ? `; ${r.alreadyOnDrive} already on Drive` : '');
+      const rest = [
+        ...r.skipped.map((s) => `  left for later: ${s.stamp}: ${s.reason}`),
+        ...r.unreadable.slice(0, 20).map((p) => `  does not match its manifest: ${p}`),
+      ];
+      return [head, ...rest].join('\n');
+    })
+    .join('\n');
+}
+
+/** `cairn drive connect | status | push | list | import | password | disconnect`. */
+export function registerDrive(program: Command, ctx: () => CliContext): void {
+  const drive = program.command('drive').description('the off-site copy on Google Drive');
+
+  drive
+    .command('connect')
+    .description('link Cairn to your Google Drive (opens the browser; --no-browser prints the address)')
+    .option('--no-browser', 'print the consent address and read back the address the browser ends on')
+    .action(async (o: { browser: boolean }) => {
+      const c = ctx();
+      const cfg = driveConfig(driveSettings(c.catalog()));
+      const secrets = cliSecrets(c);
+      if (o.browser) {
+        process.stderr.write('Opening the Google consent page in your browser...\n');
+        await connectWithBrowser({ cfg, secrets, openUrl: openInSystemBrowser });
+      } else {
+        const m = await startManualConnect(cfg, secrets);
+        process.stderr.write(
+          `Open this address in a browser, allow access, then paste the address it ends on:\n${m.url}\n`,
+        );
+        await m.finish(await readLine('> '));
+      }
+      const about = await (await cliRemote(c)).about();
+      c.out(
+        { connected: true, account: about.emailAddress },
+        (v) => `Connected to Google Drive as ${v.account}. ${secrets.description}.`,
+      );
+    });
+
+  drive
+    .command('status')
+    .description('account, storage, last push, what waits to go up, and the last error')
+    .action(async () => {
+      const c = ctx();
+      const db = c.catalog();
+      let configured = true;
+      let remote = null;
+      let openError: unknown = null;
+      try {
+        driveConfig(driveSettings(db));
+        remote = await cliRemote(c);
+      } catch (e) {
+        openError = e;
+        configured = !(e instanceof CairnError && e.code === 'usage');
+      }
+      const s = await driveStatus({ db, secrets: cliSecrets(c), remote, configured, openError });
+      c.exitCode = s.lastError ? 1 : 0;
+      if (!s.connected) c.exitCode = 2;
+      c.out(s, statusText);
+    });
+
+  drive
+    .command('push [plan]')
+    .description(
+      'upload what Drive lacks (all plans, or one); exit 0 done, 2 stopped (the reason says what to do)',
+    )
+    .option('--bwlimit <KiB/s>', 'upload bandwidth limit in KiB per second', intOption('--bwlimit'))
+    .action(async (name: string | undefined, o: { bwlimit?: number }) => {
+      const c = ctx();
+      const db = c.catalog();
+      const plans = name ? [getPlan(db, name)] : listPlans(db);
+      const remote = await cliRemote(c, {
+        bandwidthBytesPerSecond: o.bwlimit ? o.bwlimit * 1024 : undefined,
+      });
+      const ac = new AbortController();
+      const stop = () => ac.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const results: PushResult[] = [];
+      try {
+        for (const plan of plans) {
+          results.push(
+            await pushPlan({
+              db,
+              plan,
+              remote,
+              secrets: cliSecrets(c),
+              machine: driveSettings(db).machine,
+              packTargetBytes: driveSettings(db).packTargetBytes ?? undefined,
+              now: () => c.now(),
+              actor: 'cli',
+              signal: ac.signal,
+              onProgress: (p) => {
+                if (p.waitingUntil)
+                  process.stderr.write(
+                    `Waiting for Google's upload limit, resumes about ${new Date(p.waitingUntil).toLocaleTimeString()}.\n`,
+                  );
+              },
+            }),
+          );
+        }
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+      if (results.some((r) => r.skipped.length || r.unreadable.length)) c.exitCode = 1;
+      c.out(results, pushText);
+    });
+
+  drive
+    .command('list [plan]')
+    .description('backups on Drive, newest first')
+    .action((name: string | undefined) => {
+      const c = ctx();
+      const db = c.catalog();
+      const plans = name ? [getPlan(db, name)] : listPlans(db);
+      const rows = plans.flatMap((p) =>
+        listDriveManifests(db, p.id).map((m) => ({
+          plan: p.name,
+          stamp: m.stamp,
+          files: m.files,
+          bytes: m.bytes,
+          uploadedAt: m.uploadedAt,
+        })),
+      );
+      c.out(rows, (v) =>
+        v.length === 0
+          ? 'No backups on Drive yet; push with: cairn drive push'
+          : table([
+              ['PLAN', 'BACKUP', 'FILES', 'SIZE', 'UPLOADED'],
+              ...v.map((r) => [
+                r.plan,
+                r.stamp,
+                formatCount(r.files),
+                formatBytes(r.bytes),
+                when(r.uploadedAt),
+              ]),
+            ]),
+      );
+    });
+
+  drive
+    .command('import')
+    .description('rebuild the catalog from Drive alone (a new machine, or a lost data folder)')
+    .option('--machine <name>', 'whose backups, when Drive holds several machines')
+    .action(async (o: { machine?: string }) => {
+      const c = ctx();
+      const r = await importFromDrive({
+        db: c.catalog(),
+        remote: await cliRemote(c),
+        secrets: cliSecrets(c),
+        machine: o.machine,
+        password: process.env.CAIRN_DRIVE_PASSWORD || undefined,
+        cacheDir: path.join(c.dataDir, 'drive-cache'),
+        now: () => c.now(),
+        actor: 'cli',
+      });
+      c.out(r, (v: DriveImportResult) =>
+        [
+          ...v.plans.map(
+            (p) =>
+              `${p.planName}: ${p.imported.length} backup(s) imported from Drive (${v.machine})` +
+              (p.created ? ', plan created' : '') +
+              (p.notListed.length ? `; ${p.notListed.length} older than the catalog's newest left out` : ''),
+          ),
+          'See them with: cairn list; restore with: cairn restore PLAN/STAMP --to DIR',
+        ].join('\n'),
+      );
+    });
+
+  drive
+    .command('password')
+    .description('set the password that encrypts what goes to Drive (from CAIRN_DRIVE_PASSWORD or stdin)')
+    .action(async () => {
+      const c = ctx();
+      const secrets = cliSecrets(c);
+      if (await loadDriveKey(secrets)) {
+        throw new CairnError(
+          'conflict',
+          'A Drive password is already set; changing it is not supported yet.',
+        );
+      }
+      const pw =
+        process.env.CAIRN_DRIVE_PASSWORD || (await readLine('Drive password (at least 12 characters): '));
+      await saveDriveKey(secrets, pw.trim());
+      c.out(
+        { encrypted: true },
+        () =>
+          'From the next push on, packs and manifests are encrypted. Keep the password safe: without it the Drive copy cannot be read.',
+      );
+    });
+
+  drive
+    .command('disconnect')
+    .description('forget the Drive link on this machine (the files on Drive stay)')
+    .action(async () => {
+      const c = ctx();
+      await forgetTokens(cliSecrets(c));
+      c.out(
+        { disconnected: true },
+        () => 'Drive is disconnected; the backups on Drive stay. Reconnect with: cairn drive connect',
+      );
+    });
+}

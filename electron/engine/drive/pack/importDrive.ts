@@ -1,0 +1,265 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { planLayout } from '../../backup/layout';
+import { diffManifests } from '../../backup/importBackup';
+import { logActivity } from '../../catalog/activity';
+import { insertBackup, listBackups } from '../../catalog/backups';
+import type { Db } from '../../catalog/db';
+import { findPlan, type Plan } from '../../catalog/plans';
+import { applyChanges, closeAllOpen, readLinesSync } from '../../catalog/versions';
+import { CairnError } from '../../errors';
+import type { SecretStore } from '../secrets';
+import { FOLDER_MIME, type DriveFile, type DriveRemote } from '../types';
+import { loadDriveKey, openIdentity, saveDriveKey, type DriveKey } from './crypto';
+import { fetchPlain, needKey } from './fetch';
+import { IDENTITY_FILE, parseManifestName, planFileName, ROOT_FOLDER } from './layout';
+import {
+  drivePlan,
+  insertDriveManifest,
+  insertUploadedPack,
+  listDriveManifests,
+  listPacks,
+  updateDrivePlan,
+} from './store';
+import { manifestSizes, planFromSettings } from './importPlan';
+
+export interface DriveImportResult {
+  machine: string;
+  plans: {
+    planName: string;
+    created: boolean;
+    imported: string[];
+    /** On Drive, but older than the newest backup the catalog already had: restorable once listed by a fresh import. */
+    notListed: string[];
+  }[];
+}
+
+export interface DriveImportOptions {
+  db: Db;
+  remote: DriveRemote;
+  secrets: SecretStore;
+  /** Which machine's folder to import (needed when Cairn/ holds several). */
+  machine?: string;
+  /** The Drive password, for an encrypted copy whose key this machine does not have yet. */
+  password?: string;
+  /** Where manifests are kept locally (the data directory's drive-cache). */
+  cacheDir: string;
+  now: () => number;
+  actor: string;
+}
+
+async function folders(remote: DriveRemote, parentId: string): Promise<DriveFile[]> {
+  return remote.listAll({ parentId, mimeType: FOLDER_MIME });
+}
+
+/**
+ * Rebuilds the catalog from Drive alone (a new machine, or a lost data folder): the plans from plan.json,
+ * the packs and what each holds from the pack maps, and each backup from its manifest, so `cairn drive
+ * list` and `cairn restore` work with no local backup at all. An encrypted copy needs the password once.
+ */
+export async function importFromDrive(o: DriveImportOptions): Promise<DriveImportResult> {
+  const root = (await o.remote.listAll({ parentId: 'root', name: ROOT_FOLDER, mimeType: FOLDER_MIME }))[0];
+  const machines = root ? await folders(o.remote, root.id) : [];
+  if (machines.length === 0) throw new CairnError('not-found', 'There are no Cairn backups on this Drive.');
+  const names = machines.map((m) => m.name);
+  const machine = o.machine
+    ? machines.find((m) => m.name === o.machine)
+    : machines.length === 1
+      ? machines[0]
+      : undefined;
+  if (!machine) {
+    throw new CairnError(
+      'usage',
+      o.machine
+        ? `Drive has no backups of machine "${o.machine}"; it has: ${names.join(', ')}.`
+        : `Drive holds backups of several machines (${names.join(', ')}); choose one with --machine NAME.`,
+    );
+  }
+  const out: DriveImportResult = { machine: machine.name, plans: [] };
+  for (const pf of await folders(o.remote, machine.id)) {
+    out.plans.push(await importPlan(o, machine.name, pf));
+  }
+  return out;
+}
+
+async function keyFor(o: DriveImportOptions, planFolder: DriveFile): Promise<DriveKey | null> {
+  const keys = (await folders(o.remote, planFolder.id)).find((f) => f.name === 'keys');
+  const sealed = keys ? (await o.remote.listAll({ parentId: keys.id, name: IDENTITY_FILE }))[0] : undefined;
+  const stored = await loadDriveKey(o.secrets);
+  if (!sealed) return stored;
+  if (stored && !o.password) return stored;
+  const password = o.password ?? needKey(null, `The backup of plan ${planFolder.name}`).password;
+  const tmp = path.join(o.cacheDir, `identity.${process.pid}.age`);
+  fs.mkdirSync(o.cacheDir, { recursive: true });
+  await o.remote.downloadTo(sealed.id, tmp);
+  try {
+    const identity = await openIdentity(fs.readFileSync(tmp), password);
+    return await saveDriveKey(o.secrets, password, identity);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+async function importPlan(o: DriveImportOptions, machine: string, pf: DriveFile) {
+  const key = await keyFor(o, pf);
+  const dir = path.join(o.cacheDir, machine, pf.name);
+  fs.mkdirSync(dir, { recursive: true });
+  let plan = findPlan(o.db, pf.name);
+  const created = !plan;
+  if (!plan) {
+    const files = await o.remote.listAll({ parentId: pf.id });
+    const pj =
+      files.find((f) => f.name === planFileName(true)) ?? files.find((f) => f.name === planFileName(false));
+    if (!pj) throw new CairnError('corrupt', `Drive folder ${machine}/${pf.name} has no plan.json.`);
+    const local = path.join(dir, 'plan.json');
+    await fetchPlain(o.remote, { fileId: pj.id, name: pj.name, md5: pj.md5Checksum }, local, key);
+    plan = planFromSettings(o.db, pf.name, JSON.parse(fs.readFileSync(local, 'utf8')), o.now());
+  }
+  drivePlan(o.db, plan.id, machine);
+  updateDrivePlan(o.db, plan.id, { folderId: pf.id, folderUrl: pf.webViewLink });
+  const sub = await folders(o.remote, pf.id);
+  const packsFolder = sub.find((f) => f.name === 'packs');
+  const manFolder = sub.find((f) => f.name === 'manifests');
+  const onDrive = new Map(
+    (packsFolder ? await o.remote.listAll({ parentId: packsFolder.id }) : []).map((f) => [f.name, f]),
+  );
+  const manifests = (manFolder ? await o.remote.listAll({ parentId: manFolder.id }) : [])
+    .map((f) => ({ f, parsed: parseManifestName(f.name) }))
+    .filter((x) => x.parsed !== null)
+    .sort((a, b) => a.parsed!.stamp.localeCompare(b.parsed!.stamp));
+  const known = new Set(listDriveManifests(o.db, plan.id).map((m) => m.stamp));
+  const imported: string[] = [];
+  const notListed: string[] = [];
+  for (const { f, parsed } of manifests) {
+    const stamp = parsed!.stamp;
+    if (known.has(stamp)) continue;
+    const mapF = (
+      await o.remote.listAll({ parentId: manFolder!.id, name: f.name.replace('.tsv.gz', '.packs.tsv.gz') })
+    )[0];
+    if (!mapF) continue; // a push stopped between the manifest and its map: not a backup on Drive yet
+    const mfile = path.join(dir, `${stamp}.tsv.gz`);
+    const pfile = path.join(dir, `${stamp}.packs.tsv`);
+    await fetchPlain(o.remote, { fileId: f.id, name: f.name, md5: f.md5Checksum }, mfile, key);
+    await fetchPlain(
+      o.remote,
+      { fileId: mapF.id, name: mapF.name, md5: mapF.md5Checksum },
+      `${pfile}.gz`,
+      key,
+    );
+    const sizes = await manifestSizes(mfile);
+    const packsNow = new Map(listPacks(o.db, plan.id).map((p) => [p.name, p]));
+    const byPack = new Map<string, { sha256: string; size: number }[]>();
+    for (const line of readLinesGz(`${pfile}.gz`, pfile)) {
+      const [sha, pack] = line.split('\t');
+      if (!sha || !pack || packsNow.has(pack)) continue;
+      const list = byPack.get(pack) ?? [];
+      list.push({ sha256: sha, size: sizes.get(sha) ?? 0 });
+      byPack.set(pack, list);
+    }
+    o.db.transaction(() => {
+      for (const [name, contents] of byPack) {
+        const df = onDrive.get(name);
+        if (!df) continue;
+        const uniq = [...new Map(contents.map((c) => [c.sha256, c])).values()];
+        const free = uniq.filter(
+          (c) =>
+            o.db
+              .prepare('SELECT 1 FROM drive_pack_contents WHERE plan_id = ? AND sha256 = ?')
+              .get(plan!.id, c.sha256) === undefined,
+        );
+        insertUploadedPack(
+          o.db,
+          {
+            planId: plan!.id,
+            name,
+            fileId: df.id,
+            size: df.size ?? 0,
+            md5: df.md5Checksum ?? '',
+            contentBytes: uniq.reduce((n, c) => n + c.size, 0),
+            members: uniq.length,
+            encrypted: name.endsWith('.age'),
+          },
+          free,
+          o.now(),
+        );
+      }
+    })();
+    const st = await recordBackup(o.db, plan, stamp, mfile, dir, o.now());
+    insertDriveManifest(o.db, {
+      planId: plan.id,
+      stamp,
+      fileId: f.id,
+      name: f.name,
+      md5: f.md5Checksum ?? '',
+      mapFileId: mapF.id,
+      mapName: mapF.name,
+      mapMd5: mapF.md5Checksum ?? '',
+      files: st.files,
+      bytes: st.bytes,
+      startedAt: st.startedAt,
+      uploadedAt: o.now(),
+    });
+    fs.rmSync(pfile, { force: true });
+    fs.rmSync(`${pfile}.gz`, { force: true });
+    (st.recorded ? imported : notListed).push(stamp);
+  }
+  logActivity(o.db, {
+    at: o.now(),
+    planId: plan.id,
+    kind: 'import',
+    actor: o.actor,
+    message: `Imported ${imported.length} backup(s) of ${plan.name} from Drive`,
+  });
+  return { planName: plan.name, created, imported, notListed };
+}
+
+function* readLinesGz(gz: string, plain: string): Generator<string> {
+  fs.writeFileSync(plain, zlib.gunzipSync(fs.readFileSync(gz)));
+  yield* readLinesSync(plain);
+}
+
+/**
+ * Records a backup from its manifest in the catalog (after the newest it has), as `cairn import` does for
+ * a local destination, but with no backup folder: its files come from Drive.
+ */
+async function recordBackup(db: Db, plan: Plan, stamp: string, manifest: string, dir: string, now: number) {
+  const prev = listBackups(db, { planId: plan.id, limit: 1 })[0];
+  const tmp = path.join(dir, `${stamp}.changes`);
+  const cached = prev ? path.join(dir, `${prev.stamp}.tsv.gz`) : null;
+  const prevFile =
+    cached && !fs.existsSync(cached) ? planLayout(plan.dest, plan.name).manifestFile(prev!.stamp) : cached;
+  const usePrev = prevFile !== null && fs.existsSync(prevFile);
+  const { header, counts } = await diffManifests(usePrev ? prevFile : null, manifest, tmp);
+  const base = { files: counts.files, bytes: counts.bytes, startedAt: header.startedAt };
+  if (prev && prev.stamp >= stamp) {
+    fs.rmSync(tmp, { force: true });
+    return { ...base, recorded: false };
+  }
+  try {
+    db.transaction(() => {
+      const rec = insertBackup(db, {
+        planId: plan.id,
+        stamp,
+        status: 'complete',
+        startedAt: header.startedAt,
+        finishedAt: header.startedAt || now,
+        files: counts.files,
+        dirs: counts.dirs,
+        symlinks: counts.symlinks,
+        bytes: counts.bytes,
+        newFiles: counts.newFiles,
+        newBytes: counts.newBytes,
+        linkedFiles: counts.files - counts.newFiles,
+        skipped: 0,
+        warnings: 0,
+        note: 'imported from Google Drive',
+      });
+      if (!usePrev && prev) closeAllOpen(db, plan.id, prev.id);
+      applyChanges(db, plan.id, rec.id, usePrev ? prev!.id : null, tmp);
+    })();
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  return { ...base, recorded: true };
+}

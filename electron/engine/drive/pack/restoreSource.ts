@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../../catalog/db';
+import type { Plan } from '../../catalog/plans';
+import { CairnError } from '../../errors';
+import { localContent, type ContentSource } from '../../restore/content';
+import type { SecretStore } from '../secrets';
+import type { DriveRemote } from '../types';
+import { loadDriveKey } from './crypto';
+import { extractPack, fetchPlain } from './fetch';
+import { listDriveManifests, packOf, type PackRow } from './store';
+
+/** What `restoreBackup` needs to restore a backup from Drive (its `manifestFile` and `source` options). */
+export interface DriveRestore {
+  manifestFile: string;
+  source: ContentSource;
+  /** Packs downloaded so far, and their bytes. */
+  readonly stats: { packs: number; bytes: number };
+}
+
+/**
+ * Prepares a restore of a backup from Drive: downloads its manifest, and gives a ContentSource that
+ * downloads a pack the first time one of its contents is asked for (so only the packs the chosen paths
+ * need come down), unpacks it into `workDir` and serves contents by SHA-256 from there. The restore checks
+ * every file against the manifest. `close` removes `workDir`.
+ */
+export async function openDriveRestore(o: {
+  db: Db;
+  plan: Plan;
+  stamp: string;
+  remote: DriveRemote;
+  secrets: SecretStore;
+  workDir: string;
+  signal?: AbortSignal;
+}): Promise<DriveRestore> {
+  const m = listDriveManifests(o.db, o.plan.id).find((x) => x.stamp === o.stamp);
+  if (!m) {
+    throw new CairnError(
+      'not-found',
+      `Backup ${o.plan.name}/${o.stamp} is not on Drive; see: cairn drive list.`,
+    );
+  }
+  const key = await loadDriveKey(o.secrets);
+  fs.mkdirSync(o.workDir, { recursive: true, mode: 0o700 });
+  const manifestFile = path.join(o.workDir, `${o.stamp}.tsv.gz`);
+  await fetchPlain(o.remote, { fileId: m.fileId, name: m.name, md5: m.md5 }, manifestFile, key, o.signal);
+  const contentDir = path.join(o.workDir, 'content');
+  fs.mkdirSync(contentDir, { recursive: true });
+  const local = localContent(contentDir);
+  const findPack = packOf(o.db, o.plan.id);
+  const loading = new Map<number, Promise<void>>();
+  const stats = { packs: 0, bytes: 0 };
+  const load = (pack: PackRow): Promise<void> => {
+    let p = loading.get(pack.id);
+    if (!p) {
+      p = (async () => {
+        if (!pack.fileId)
+          throw new CairnError('not-found', `Pack ${pack.name} never reached Drive; push again.`);
+        const file = path.join(o.workDir, pack.name);
+        await o.remote.downloadTo(pack.fileId, file, { md5: pack.md5, signal: o.signal });
+        stats.packs++;
+        stats.bytes += pack.size;
+        try {
+          await extractPack(file, pack.encrypted, key, contentDir);
+        } finally {
+          fs.rmSync(file, { force: true });
+        }
+      })();
+      loading.set(pack.id, p);
+    }
+    return p;
+  };
+  const source: ContentSource = {
+    describe: `Google Drive (${o.plan.name}/${o.stamp})`,
+    read(entry, sink, signal) {
+      const sha = entry.sha256;
+      if (!sha) throw new CairnError('corrupt', `"${entry.path}" has no SHA-256 in the manifest.`);
+      const at = { ...entry, path: sha };
+      if (fs.existsSync(path.join(contentDir, sha))) return local.read(at, sink, signal);
+      const pack = findPack(sha);
+      if (!pack) {
+        throw Object.assign(new Error(`"${entry.path}" is in no pack on Drive`), { code: 'ENOENT' });
+      }
+      return load(pack).then(() => local.read(at, sink, signal));
+    },
+    close: () => fs.rmSync(o.workDir, { recursive: true, force: true }),
+  };
+  return { manifestFile, source, stats };
+}

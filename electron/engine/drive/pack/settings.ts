@@ -1,0 +1,66 @@
+import os from 'node:os';
+import type { Db } from '../../catalog/db';
+import type { DriveSettings } from '../config';
+
+/** Catalog settings keys of the Drive copy (values are JSON, as in the service's settings store). */
+export const DRIVE_SETTING_KEYS = {
+  clientId: 'drive.clientId',
+  clientSecret: 'drive.clientSecret',
+  apiUrl: 'drive.apiUrl',
+  tokenUrl: 'drive.tokenUrl',
+  authUrl: 'drive.authUrl',
+  /** Upload bandwidth limit in bytes per second (null: none). */
+  bandwidth: 'drive.bandwidthBytesPerSecond',
+  /** The folder under Cairn/ for this machine (default: the host name). */
+  machine: 'drive.machine',
+  /** Content bytes per pack (default 32 MiB). */
+  packTarget: 'drive.packTargetBytes',
+  /** Push after each backup when Drive is connected (default true). */
+  autoPush: 'drive.autoPush',
+} as const;
+
+function get<T>(db: Db, key: string): T | undefined {
+  const r = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+  if (!r) return undefined;
+  try {
+    return JSON.parse(r.value) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stores one Drive setting (null removes it). */
+export function setDriveSetting(db: Db, key: string, value: unknown): void {
+  if (value === null || value === undefined) db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+  else
+    db.prepare(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ).run(key, JSON.stringify(value));
+}
+
+/** The Drive settings the catalog holds (the environment still wins, see driveConfig). */
+export function driveSettings(db: Db): DriveSettings & {
+  bandwidthBytesPerSecond: number | null;
+  machine: string;
+  autoPush: boolean;
+  packTargetBytes: number | null;
+} {
+  const k = DRIVE_SETTING_KEYS;
+  return {
+    clientId: get<string>(db, k.clientId) ?? null,
+    clientSecret: get<string>(db, k.clientSecret) ?? null,
+    apiUrl: get<string>(db, k.apiUrl) ?? null,
+    tokenUrl: get<string>(db, k.tokenUrl) ?? null,
+    authUrl: get<string>(db, k.authUrl) ?? null,
+    bandwidthBytesPerSecond: get<number>(db, k.bandwidth) ?? null,
+    machine: get<string>(db, k.machine) ?? defaultMachine(),
+    autoPush: get<boolean>(db, k.autoPush) ?? true,
+    packTargetBytes: get<number>(db, k.packTarget) ?? null,
+  };
+}
+
+/** The host name as a folder name (short, no dots or slashes). */
+export function defaultMachine(): string {
+  const h = os.hostname().split('.')[0] ?? '';
+  return h.replace(/[^A-Za-z0-9._-]/g, '_') || 'this-machine';
+}

@@ -1,0 +1,95 @@
+import type { Db } from '../../catalog/db';
+import { listBackups } from '../../catalog/backups';
+import { listPlans } from '../../catalog/plans';
+import { describeError } from '../../errors';
+import { DRIVE_TOKENS_KEY, type SecretStore } from '../secrets';
+import type { DriveRemote } from '../types';
+import { loadDriveKey } from './crypto';
+import { findDrivePlan, listDriveManifests } from './store';
+
+/** What `cairn drive status` and the service's driveStatus show (shared/schemas/drive.ts DriveStatus, plus more). */
+export interface DriveStatusView {
+  connected: boolean;
+  configured: boolean;
+  account: string | null;
+  quota: { used: number; limit: number | null } | null;
+  encrypted: boolean;
+  folderUrl: string | null;
+  plans: {
+    planName: string;
+    lastPushAt: number | null;
+    /** Bytes of backups not on Drive yet (their new content; an upper bound). */
+    pendingBytes: number | null;
+    backupsOnDrive: number;
+    /** Set while a push waits for Google's upload limit. */
+    resumesAt: number | null;
+  }[];
+  lastError: { code: string; message: string; at: number } | null;
+  /** Where the Drive tokens are kept, in plain words (a file in headless mode). */
+  tokens: string;
+}
+
+/**
+ * Gathers the Drive status: the account and quota when `remote` is given and answers (about.get), each
+ * plan's last push, pending bytes and backups on Drive, and the newest error in plain words.
+ */
+export async function driveStatus(o: {
+  db: Db;
+  secrets: SecretStore;
+  remote: DriveRemote | null;
+  configured: boolean;
+  /** Why there is no remote (not configured / not connected), shown as the last error when nothing newer. */
+  openError?: unknown;
+}): Promise<DriveStatusView> {
+  const stored = (await o.secrets.get(DRIVE_TOKENS_KEY)) !== null;
+  const fromEnv = !!process.env.CAIRN_DRIVE_REFRESH_TOKEN;
+  let account: string | null = null;
+  let quota: DriveStatusView['quota'] = null;
+  let lastError: DriveStatusView['lastError'] = null;
+  let connected = false;
+  if (o.remote) {
+    try {
+      const a = await o.remote.about();
+      account = a.emailAddress || a.displayName || null;
+      quota = { used: a.usage, limit: a.limit };
+      connected = true;
+    } catch (e) {
+      lastError = { code: 'drive', message: describeError(e), at: Date.now() };
+    }
+  }
+  let folderUrl: string | null = null;
+  const plans: DriveStatusView['plans'] = [];
+  for (const p of listPlans(o.db)) {
+    const st = findDrivePlan(o.db, p.id);
+    const on = listDriveManifests(o.db, p.id);
+    const stamps = new Set(on.map((m) => m.stamp));
+    const pending = listBackups(o.db, { planId: p.id }).filter((b) => !stamps.has(b.stamp));
+    plans.push({
+      planName: p.name,
+      lastPushAt: st?.lastPushAt ?? null,
+      pendingBytes: pending.reduce((n, b) => n + b.newBytes, 0),
+      backupsOnDrive: on.length,
+      resumesAt: st?.resumesAt ?? null,
+    });
+    if (st?.folderUrl && !folderUrl) folderUrl = st.folderUrl;
+    if (st?.lastErrorAt && st.lastErrorMessage && (!lastError || st.lastErrorAt > lastError.at))
+      lastError = { code: st.lastErrorCode ?? 'drive', message: st.lastErrorMessage, at: st.lastErrorAt };
+  }
+  if (!lastError && o.openError)
+    lastError = { code: 'drive-auth', message: describeError(o.openError), at: Date.now() };
+  return {
+    connected,
+    configured: o.configured,
+    account,
+    quota,
+    encrypted: (await loadDriveKey(o.secrets)) !== null,
+    folderUrl,
+    plans,
+    lastError,
+    tokens: fromEnv
+      ? 'The Drive link comes from CAIRN_DRIVE_REFRESH_TOKEN in the environment.'
+      : stored
+        ? `Drive tokens are kept ${o.secrets.description}.`
+        : 'No Drive tokens are stored.',
+  };
+}
