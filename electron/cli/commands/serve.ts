@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FileSecretStore } from '../../engine/drive/secrets';
 import { CairnError } from '../../engine/errors';
 import { logNotifier } from '../../engine/notify/log';
 import { CairnRuntime } from '../../engine/service/runtime';
@@ -39,7 +40,13 @@ export function registerServe(program: Command, ctx: () => CliContext): void {
         );
       }
       const db = c.catalog();
-      const runtime = new CairnRuntime({ db, actor: 'serve', localNotifier: logNotifier(log), log });
+      const runtime = new CairnRuntime({
+        db,
+        actor: 'serve',
+        localNotifier: logNotifier(log),
+        log,
+        drive: { secrets: new FileSecretStore(c.dataDir) },
+      });
       await runtime.start();
       let server;
       try {

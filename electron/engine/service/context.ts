@@ -7,6 +7,7 @@ import type {
 } from '../../../shared/contract';
 import type { z } from 'zod';
 import type { Db } from '../catalog/db';
+import type { SecretStore } from '../drive/secrets';
 import type { EventBus } from './bus';
 import type { RunQueue } from './runQueue';
 
@@ -14,6 +15,14 @@ import type { RunQueue } from './runQueue';
 export interface WatchInfo {
   state(planName: string): z.output<typeof WatchState>;
   changedFiles(planName: string): number | null;
+}
+
+/** How this process reaches Google Drive: where tokens live, and how a consent page is opened. */
+export interface DriveAccess {
+  secrets: SecretStore;
+  env?: NodeJS.ProcessEnv;
+  /** Opens the consent page (Electron's shell.openExternal); headless, the UI opens the returned URL. */
+  openUrl?: (url: string) => unknown;
 }
 
 /** Everything a handler may use; the runtime fills in the watcher and the notifier when they run. */
@@ -26,6 +35,8 @@ export interface ServiceContext {
   runs: RunQueue;
   watch: WatchInfo | null;
   notifyTest: (() => Promise<z.output<typeof NotifyTestResult>>) | null;
+  /** Null where Drive cannot be reached from this process (the one-shot CLI uses `cairn drive`). */
+  drive: DriveAccess | null;
   /** Called after a plan or a setting changed, so the scheduler and watcher follow. */
   changed: () => void;
 }

@@ -9,6 +9,7 @@ import type { Notifier } from '../notify/types';
 import { Scheduler } from '../schedule/scheduler';
 import { verifyBackups, verifyTargets } from '../verify/run';
 import { Watchers } from '../watch/watchers';
+import type { DriveAccess } from './context';
 import { kvGet, kvSet } from './kv';
 import type { RunEnd } from './runQueue';
 import { CairnService } from './service';
@@ -26,6 +27,8 @@ export interface RuntimeOptions {
   /** Start the watchers (off in tests that do not need them). */
   watch?: boolean;
   tickMs?: number;
+  /** Where Drive tokens live (a 0600 file headless, safeStorage in the app). */
+  drive?: DriveAccess;
 }
 
 const LAST_VERIFY = 'service.lastScheduledVerify';
@@ -46,7 +49,7 @@ export class CairnRuntime {
   constructor(private readonly o: RuntimeOptions) {
     const db = o.db;
     const now = o.now ?? Date.now;
-    this.service = new CairnService({ db, now, actor: o.actor });
+    this.service = new CairnService({ db, now, actor: o.actor, drive: o.drive });
     const settings = () => readSettings(db);
     // A cancelled run (sleep, shutdown, the user) did not happen: it does not count as the last run.
     const lastStart = (planId: number) =>

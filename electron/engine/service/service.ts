@@ -2,7 +2,7 @@ import { isMethodName, methods, type CairnApi, type MethodName } from '../../../
 import { fail, ok, type Result } from '../../../shared/result';
 import type { Db } from '../catalog/db';
 import { EventBus } from './bus';
-import type { Handlers, ServiceContext } from './context';
+import type { DriveAccess, Handlers, ServiceContext } from './context';
 import { toFailure } from './errors';
 import { backupHandlers } from './handlers/backups';
 import { driveHandlers } from './handlers/drive';
@@ -33,6 +33,7 @@ export interface ServiceOptions {
   db: Db;
   now?: () => number;
   actor?: string;
+  drive?: DriveAccess;
 }
 
 /** The contract implemented over the engine: every transport (IPC, HTTP, tests) calls `call`. */
@@ -53,6 +54,7 @@ export class CairnService {
       runs: this.runs,
       watch: null,
       notifyTest: null,
+      drive: o.drive ?? null,
       changed: () => {
         for (const l of this.changeListeners) l();
       },

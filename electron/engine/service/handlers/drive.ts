@@ -1,23 +1,182 @@
-import type { HandlerGroup } from '../context';
+import { logActivity } from '../../catalog/activity';
+import { getPlan, listPlans, type Plan } from '../../catalog/plans';
+import { driveConfig, type DriveConfig } from '../../drive/config';
+import { openDrive } from '../../drive/index';
+import { connectWithBrowser, forgetTokens } from '../../drive/oauth';
+import { saveDriveKey } from '../../drive/pack/crypto';
+import { machineFor, pushPlan } from '../../drive/pack/push';
+import {
+  defaultMachine,
+  driveSettings,
+  DRIVE_SETTING_KEYS,
+  setDriveSetting,
+} from '../../drive/pack/settings';
+import { DRIVE_TOKENS_KEY } from '../../drive/secrets';
+import { describeError } from '../../errors';
+import type { HandlerGroup, ServiceContext } from '../context';
 import { unavailable } from '../errors';
 
-/** Google Drive: every call says plainly that Drive is not in this build until its engine lands. */
+function access(c: ServiceContext) {
+  if (!c.drive) throw unavailable('Google Drive in this window');
+  return c.drive;
+}
+
+function config(c: ServiceContext): DriveConfig {
+  return driveConfig(driveSettings(c.db), access(c).env ?? process.env);
+}
+
+const pushing = new WeakSet<ServiceContext>();
+
+/** Pushes the plans one after another in the background, telling progress on the bus. */
+async function pushInBackground(c: ServiceContext, plans: Plan[]): Promise<void> {
+  pushing.add(c);
+  const d = access(c);
+  try {
+    const s = driveSettings(c.db);
+    const { remote } = await openDrive({
+      secrets: d.secrets,
+      settings: s,
+      env: d.env ?? process.env,
+      bandwidthBytesPerSecond: s.bandwidthBytesPerSecond,
+    });
+    for (const plan of plans) {
+      const progress = (
+        phase: 'uploading' | 'done' | 'failed',
+        bytes: number,
+        files: number,
+        message: string | null,
+      ) =>
+        c.bus.emit('driveProgress', {
+          planName: plan.name,
+          phase,
+          filesDone: files,
+          filesTotal: null,
+          bytesDone: bytes,
+          bytesTotal: null,
+          message,
+        });
+      try {
+        const r = await pushPlan({
+          db: c.db,
+          plan,
+          remote,
+          secrets: d.secrets,
+          machine: machineFor(c.db, plan.id, s.machine ?? defaultMachine()),
+          now: c.now,
+          actor: c.actor,
+          onProgress: (p) =>
+            progress(
+              'uploading',
+              p.bytesUploaded,
+              p.packsUploaded,
+              p.waitingUntil
+                ? `Waiting for Google's upload limit until ${new Date(p.waitingUntil).toLocaleTimeString()}.`
+                : null,
+            ),
+        });
+        progress('done', r.bytesUploaded, r.packsUploaded, `${r.pushed.length} backup(s) pushed.`);
+      } catch (e) {
+        progress('failed', 0, 0, describeError(e));
+      }
+    }
+  } catch (e) {
+    for (const plan of plans)
+      c.bus.emit('driveProgress', {
+        planName: plan.name,
+        phase: 'failed',
+        filesDone: 0,
+        filesTotal: null,
+        bytesDone: 0,
+        bytesTotal: null,
+        message: describeError(e),
+      });
+  } finally {
+    pushing.delete(c);
+  }
+}
+
+/** Google Drive over the Drive engine; status waits for the engine's status view. */
 export const driveHandlers: HandlerGroup<
   'driveStatus' | 'driveConnect' | 'driveDisconnect' | 'drivePush' | 'driveSetPassword'
 > = {
   driveStatus: () => {
-    throw unavailable('Google Drive');
+    throw unavailable('The Google Drive status');
   },
-  driveConnect: () => {
-    throw unavailable('Google Drive');
+  driveConnect: async (i, c) => {
+    const d = access(c);
+    if (i.clientId) setDriveSetting(c.db, DRIVE_SETTING_KEYS.clientId, i.clientId);
+    if (i.clientSecret) setDriveSetting(c.db, DRIVE_SETTING_KEYS.clientSecret, i.clientSecret);
+    const cfg = config(c);
+    if (cfg.envRefreshToken || (await d.secrets.get(DRIVE_TOKENS_KEY))) {
+      const { remote } = await openDrive({
+        secrets: d.secrets,
+        settings: driveSettings(c.db),
+        env: d.env ?? process.env,
+      });
+      const about = await remote.about();
+      return { state: 'connected' as const, account: about.emailAddress || about.displayName || null };
+    }
+    // The consent page opens in the user's browser; Google's answer comes back to a loopback port here.
+    let shown!: (url: string) => void;
+    const url = new Promise<string>((r) => (shown = r));
+    const done = connectWithBrowser({
+      cfg,
+      secrets: d.secrets,
+      openUrl: async (u) => {
+        shown(u);
+        await d.openUrl?.(u);
+      },
+    });
+    done.then(
+      () => {
+        logActivity(c.db, {
+          at: c.now(),
+          kind: 'settings',
+          actor: c.actor,
+          message: 'Google Drive connected',
+        });
+        c.changed();
+      },
+      (e: unknown) =>
+        logActivity(c.db, {
+          at: c.now(),
+          kind: 'settings',
+          level: 'warning',
+          actor: c.actor,
+          message: `Connecting Google Drive did not finish: ${describeError(e)}`,
+        }),
+    );
+    const first = await Promise.race([url, done.then(() => null)]);
+    if (first === null) return { state: 'connected' as const, account: null };
+    return { state: 'needs-consent' as const, authUrl: first };
   },
-  driveDisconnect: () => {
-    throw unavailable('Google Drive');
+  driveDisconnect: async (_i, c) => {
+    await forgetTokens(access(c).secrets);
+    logActivity(c.db, {
+      at: c.now(),
+      kind: 'settings',
+      actor: c.actor,
+      message: 'Google Drive disconnected (the files on Drive stay)',
+    });
+    c.changed();
+    return { disconnected: true };
   },
-  drivePush: () => {
-    throw unavailable('Google Drive');
+  drivePush: (i, c) => {
+    access(c);
+    config(c); // says plainly when the OAuth client is not set up
+    const plans = i.plan ? [getPlan(c.db, i.plan)] : listPlans(c.db);
+    if (pushing.has(c)) return { started: false, plans: plans.map((p) => p.name) };
+    void pushInBackground(c, plans);
+    return { started: true, plans: plans.map((p) => p.name) };
   },
-  driveSetPassword: () => {
-    throw unavailable('Google Drive');
+  driveSetPassword: async (i, c) => {
+    await saveDriveKey(access(c).secrets, i.password);
+    logActivity(c.db, {
+      at: c.now(),
+      kind: 'settings',
+      actor: c.actor,
+      message: 'Drive encryption password set',
+    });
+    return { encrypted: true };
   },
 };

@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CairnEvent } from '../../../shared/cairnEvents';
+import { emulatorEnv } from '../../../test/drive-emulator/harness';
+import { startEmulator, type DriveEmulator } from '../../../test/drive-emulator/server';
+import { tempDir } from '../../../test/helpers/tmp';
+import { writeTree } from '../../../test/helpers/tree';
+import { openCatalog, type Db } from '../catalog/db';
+import { listDriveManifests } from '../drive/pack/store';
+import { DRIVE_TOKENS_KEY, FileSecretStore } from '../drive/secrets';
+import { CairnService } from './service';
+
+let emu: DriveEmulator;
+let db: Db | null = null;
+beforeAll(async () => {
+  emu = await startEmulator({ dir: tempDir() });
+});
+afterAll(async () => {
+  await emu.stop();
+});
+afterEach(() => {
+  db?.close();
+  db = null;
+});
+
+async function until(cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function setup(env: NodeJS.ProcessEnv) {
+  const root = tempDir();
+  db = openCatalog(path.join(root, 'data'));
+  const secrets = new FileSecretStore(path.join(root, 'data'));
+  const opened: string[] = [];
+  const service = new CairnService({
+    db,
+    actor: 'test',
+    drive: { secrets, env, openUrl: (u) => opened.push(u) },
+  });
+  const events: CairnEvent[] = [];
+  service.bus.on((e) => events.push(e));
+  return { root, secrets, service, api: service.api(), events, opened };
+}
+
+describe('Drive through the service', () => {
+  it('pushes a plan in the background and tells its progress', async () => {
+    const { root, service, api, events } = setup(emulatorEnv(emu, emu.issueRefreshToken()));
+    writeTree(path.join(root, 'src'), { 'a.txt': 'alpha', 'b/c.txt': 'gamma' });
+    await api.planCreate({ name: 'home', dest: path.join(root, 'dest'), sources: [path.join(root, 'src')] });
+    await service.runs.request('home', { actor: 'test' }).done;
+    const r = await api.drivePush({ plan: 'home' });
+    expect(r).toMatchObject({ ok: true, value: { started: true, plans: ['home'] } });
+    await until(() =>
+      events.some((e) => e.type === 'driveProgress' && ['done', 'failed'].includes(e.data.phase)),
+    );
+    const end = events.filter((e) => e.type === 'driveProgress').at(-1)!;
+    expect(end.data).toMatchObject({ planName: 'home', phase: 'done', message: '1 backup(s) pushed.' });
+    expect(listDriveManifests(db!, 1)).toHaveLength(1);
+  });
+
+  it('connects through the consent page, then says connected; disconnect forgets the tokens', async () => {
+    const { secrets, api, opened } = setup(emulatorEnv(emu));
+    const first = await api.driveConnect({});
+    if (!first.ok || first.value.state !== 'needs-consent') throw new Error(JSON.stringify(first));
+    expect(opened).toEqual([first.value.authUrl]);
+    // The user's browser: the emulator approves and redirects to Cairn's loopback port.
+    const page = await fetch(first.value.authUrl);
+    expect(await page.text()).toMatch(/connected to Google Drive/);
+    await until(async () => (await secrets.get(DRIVE_TOKENS_KEY)) !== null);
+    const again = await api.driveConnect({});
+    expect(again).toMatchObject({ ok: true, value: { state: 'connected' } });
+    expect(await api.driveDisconnect({})).toMatchObject({ ok: true, value: { disconnected: true } });
+    expect(await secrets.get(DRIVE_TOKENS_KEY)).toBeNull();
+    expect(await api.driveSetPassword({ password: 'short' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
+    expect(await api.driveSetPassword({ password: 'a long enough passphrase' })).toMatchObject({
+      ok: true,
+      value: { encrypted: true },
+    });
+  });
+
+  it('says Drive is not available where the process has no way to it', async () => {
+    db = openCatalog(path.join(tempDir(), 'data'));
+    const api = new CairnService({ db }).api();
+    expect(await api.drivePush({})).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+  });
+});
