@@ -177,8 +177,10 @@ function progress(s: PushState, stamp: string | null): void {
   });
 }
 
-async function pushOnce(o: PushOptions): Promise<PushResult> {
+async function pushOnce(opts: PushOptions): Promise<PushResult> {
   const t0 = Date.now();
+  // The folder name first used for the plan stays, even if the host is renamed.
+  const o = { ...opts, machine: machineFor(opts.db, opts.plan.id, opts.machine) };
   const key = await loadDriveKey(o.secrets);
   const layout = planLayout(o.plan.dest, o.plan.name);
   const stagingDir = path.join(layout.meta, 'drive-staging');

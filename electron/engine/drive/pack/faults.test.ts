@@ -1,0 +1,185 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FaultSpec } from '../../../../test/drive-emulator/faults';
+import { emulatorEnv, fakeClock } from '../../../../test/drive-emulator/harness';
+import { startEmulator, type DriveEmulator } from '../../../../test/drive-emulator/server';
+import { makeCorpus } from '../../../../test/helpers/driveKit';
+import { makeRig, type Rig } from '../../../../test/helpers/engine';
+import { tempDir } from '../../../../test/helpers/tmp';
+import { diffTrees } from '../../../../test/helpers/tree';
+import { latestGoodBackup } from '../../catalog/backups';
+import { restoreBackup } from '../../restore/restore';
+import { DriveError } from '../errors';
+import { openDrive } from '../index';
+import { FileSecretStore } from '../secrets';
+import type { DriveRemote } from '../types';
+import { pushPlan, type PushOptions } from './push';
+import { openDriveRestore } from './restoreSource';
+import { findDrivePlan, listPacks } from './store';
+
+let emu: DriveEmulator;
+beforeAll(async () => {
+  emu = await startEmulator({ dir: tempDir() });
+});
+afterAll(async () => {
+  await emu.stop();
+});
+beforeEach(() => emu.reset());
+
+let n = 0;
+async function setup() {
+  const rig = makeRig();
+  makeCorpus(rig.src, { small: 30, large: 1, largeBytes: 600 * 1024 });
+  await rig.backup();
+  const secrets = new FileSecretStore(rig.dataDir);
+  const clock = fakeClock();
+  const machine = `faults-${++n}`;
+  const open = async () =>
+    (
+      await openDrive({
+        secrets,
+        env: emulatorEnv(emu, emu.issueRefreshToken()),
+        clock,
+        chunkSize: 256 * 1024,
+        multipartMaxBytes: 256 * 1024,
+      })
+    ).remote;
+  const push = (remote: DriveRemote, extra: Partial<PushOptions> = {}) =>
+    pushPlan({
+      db: rig.db,
+      plan: rig.plan,
+      remote,
+      secrets,
+      machine,
+      now: () => clock.now(),
+      actor: 'test',
+      clock,
+      packTargetBytes: 128 * 1024,
+      ...extra,
+    });
+  return { rig, secrets, clock, open, push, machine };
+}
+
+/** Restores the latest backup from Drive alone and compares it with the source. */
+async function restoresFromDrive(rig: Rig, remote: DriveRemote, secrets: FileSecretStore): Promise<void> {
+  const backup = latestGoodBackup(rig.db, rig.plan.id)!;
+  const d = await openDriveRestore({
+    db: rig.db,
+    plan: rig.plan,
+    stamp: backup.stamp,
+    remote,
+    secrets,
+    workDir: tempDir(),
+  });
+  const to = tempDir();
+  const s = await restoreBackup({
+    db: rig.db,
+    plan: rig.plan,
+    backup,
+    to,
+    now: () => Date.now(),
+    actor: 'test',
+    ...d,
+  });
+  expect(s.failed).toBe(0);
+  expect(diffTrees(rig.src, path.join(to, 'src'), { mode: true })).toEqual([]);
+}
+
+function noDuplicateNames(): void {
+  const names = emu
+    .files()
+    .filter((f) => f.mimeType !== 'application/vnd.google-apps.folder')
+    .map((f) => `${f.parents[0]}/${f.name}`);
+  expect(names.length).toBe(new Set(names).size);
+}
+
+const recovered: [string, FaultSpec][] = [
+  ['an expired access token (401)', { kind: 'expire-token', op: 'files.create' }],
+  ['429 three times', { kind: 'too-many-requests', times: 3, op: 'files.create' }],
+  ['403 userRateLimitExceeded', { kind: 'user-rate-limit', times: 2 }],
+  ['500 twice', { kind: 'server-error', times: 2, op: 'files.upload.chunk' }],
+  [
+    'a connection dropped mid-upload',
+    { kind: 'drop-upload', op: 'files.upload.chunk', skip: 1, afterBytes: 100_000 },
+  ],
+  ['a create whose answer was lost', { kind: 'drop-response', op: 'files.create.multipart', skip: 2 }],
+];
+
+describe('push under Drive faults', () => {
+  for (const [what, spec] of recovered) {
+    it(`rides out ${what}: the push completes, nothing twice, and the backup restores from Drive`, async () => {
+      const { rig, secrets, open, push } = await setup();
+      const remote = await open();
+      const f = emu.fault(spec);
+      const r = await push(remote);
+      expect(f.fired).toBeGreaterThan(0);
+      expect(r.pushed).toHaveLength(1);
+      noDuplicateNames();
+      await restoresFromDrive(rig, remote, secrets);
+    });
+  }
+
+  it('stops cleanly when Drive is full, says so, leaves the backup alone, and the next push completes', async () => {
+    const { rig, secrets, open, push } = await setup();
+    const remote = await open();
+    emu.fault({ kind: 'storage-quota', op: 'files.create', skip: 2, times: 100 });
+    const err = await push(remote).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DriveError);
+    expect((err as DriveError).code).toBe('drive-quota');
+    expect(findDrivePlan(rig.db, rig.plan.id)?.lastErrorMessage).toMatch(
+      /Drive is full.*Local backups are untouched/,
+    );
+    const stamp = latestGoodBackup(rig.db, rig.plan.id)!.stamp;
+    expect(diffTrees(rig.src, path.join(rig.backupDir(stamp), 'src'))).toEqual([]);
+    emu.reset();
+    const r = await push(remote);
+    expect(r.pushed).toHaveLength(1);
+    expect(findDrivePlan(rig.db, rig.plan.id)?.lastErrorMessage).toBeNull();
+    await restoresFromDrive(rig, remote, secrets);
+  });
+
+  it('stops on a revoked grant with "Drive link expired", and completes after reconnecting', async () => {
+    const { rig, secrets, open, push } = await setup();
+    const remote = await open();
+    emu.revokeGrants();
+    emu.fault({ kind: 'expire-token', op: 'files.list' });
+    const err = (await push(remote).catch((e: unknown) => e)) as DriveError;
+    expect(err.code).toBe('drive-auth');
+    expect(err.message).toMatch(/Drive link expired: reconnect/);
+    expect(findDrivePlan(rig.db, rig.plan.id)?.lastErrorCode).toBe('invalid_grant');
+    const again = await open(); // a new grant, as after `cairn drive connect`
+    const r = await push(again);
+    expect(r.pushed).toHaveLength(1);
+    await restoresFromDrive(rig, again, secrets);
+  });
+
+  it("waits for Google's daily upload limit and goes on by itself", async () => {
+    const { rig, open, push, clock } = await setup();
+    const remote = await open();
+    emu.fault({ kind: 'upload-limit', op: 'files.create', skip: 1 });
+    const waits: number[] = [];
+    const r = await push(remote, { onProgress: (p) => p.waitingUntil && waits.push(p.waitingUntil) });
+    expect(r.pushed).toHaveLength(1);
+    expect(waits).toHaveLength(1);
+    expect(clock.slept.some((ms) => ms >= 59 * 60_000)).toBe(true);
+    expect(listPacks(rig.db, rig.plan.id, 'staged')).toEqual([]);
+  });
+
+  it('with waiting off, a limit stops the push with "resumes about HH:MM" and the next push completes', async () => {
+    const { rig, secrets, open, push } = await setup();
+    const remote = await open();
+    emu.fault({ kind: 'upload-limit', op: 'files.create', skip: 3 });
+    const err = (await push(remote, { waitForLimits: false }).catch((e: unknown) => e)) as DriveError;
+    expect(err.code).toBe('drive-limit');
+    expect(err.message).toMatch(/Waiting for Google's upload limit, resumes about \d\d:\d\d/);
+    expect(findDrivePlan(rig.db, rig.plan.id)?.resumesAt).toBe(err.resumesAt);
+    const before = listPacks(rig.db, rig.plan.id, 'uploaded').length;
+    const r = await push(remote);
+    expect(r.pushed).toHaveLength(1);
+    expect(r.packsUploaded + before).toBe(listPacks(rig.db, rig.plan.id, 'uploaded').length);
+    noDuplicateNames();
+    await restoresFromDrive(rig, remote, secrets);
+    fs.rmSync(rig.root, { recursive: true, force: true });
+  });
+});
