@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Db } from '../../engine/catalog/db';
 import { latestGoodBackup, latestRun, listBackups } from '../../engine/catalog/backups';
 import { listPlans } from '../../engine/catalog/plans';
+import { findDrivePlan, listDriveManifests } from '../../engine/drive/pack/store';
 import { planHealth, severity } from '../../engine/health';
 import { readSettings } from '../../engine/service/settingsStore';
 import { CairnError, errnoCode } from '../../engine/errors';
@@ -62,6 +63,14 @@ export function collectMetrics(db: Db, now: number): Metric[] {
   const lastFailed = m('cairn_last_run_failed', '1 when the newest run failed.');
   const count = m('cairn_backups', 'Backups kept.');
   const next = m('cairn_next_run_timestamp_seconds', 'When the next scheduled backup starts (Unix time).');
+  const drive = m(
+    'cairn_drive_pending_bytes',
+    'New bytes of backups not on Google Drive yet (plans that use Drive).',
+  );
+  const drivePush = m(
+    'cairn_drive_last_push_timestamp_seconds',
+    'When the last push to Google Drive finished (Unix time).',
+  );
   const states = ['healthy', 'attention', 'waiting-disk', 'failing'] as const;
   for (const plan of listPlans(db)) {
     const l = { plan: plan.name };
@@ -84,9 +93,30 @@ export function collectMetrics(db: Db, now: number): Metric[] {
     }
     count.samples.push({ labels: l, value: listBackups(db, { planId: plan.id }).length });
     if (h.nextRun !== null) next.samples.push({ labels: l, value: h.nextRun / 1000 });
+    const onDrive = findDrivePlan(db, plan.id);
+    if (onDrive) {
+      const there = new Set(listDriveManifests(db, plan.id).map((x) => x.stamp));
+      const pending = listBackups(db, { planId: plan.id }).filter((b) => !there.has(b.stamp));
+      drive.samples.push({ labels: l, value: pending.reduce((n, b) => n + b.newBytes, 0) });
+      if (onDrive.lastPushAt) drivePush.samples.push({ labels: l, value: onDrive.lastPushAt / 1000 });
+    }
   }
-  // Drive pending bytes join here once the Drive engine reports them (cairn_drive_pending_bytes).
-  return [status, state, lastOk, duration, size, files, newBytes, warnings, lastRun, lastFailed, count, next];
+  return [
+    status,
+    state,
+    lastOk,
+    duration,
+    size,
+    files,
+    newBytes,
+    warnings,
+    lastRun,
+    lastFailed,
+    count,
+    next,
+    drive,
+    drivePush,
+  ];
 }
 
 /** Writes a file so a reader never sees half of it: a temporary file in the same folder, then a rename. */

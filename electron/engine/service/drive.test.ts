@@ -5,6 +5,7 @@ import { emulatorEnv } from '../../../test/drive-emulator/harness';
 import { startEmulator, type DriveEmulator } from '../../../test/drive-emulator/server';
 import { tempDir } from '../../../test/helpers/tmp';
 import { writeTree } from '../../../test/helpers/tree';
+import { collectMetrics, formatMetrics } from '../../cli/commands/metrics';
 import { openCatalog, type Db } from '../catalog/db';
 import { listDriveManifests } from '../drive/pack/store';
 import { DRIVE_TOKENS_KEY, FileSecretStore } from '../drive/secrets';
@@ -60,6 +61,20 @@ describe('Drive through the service', () => {
     const end = events.filter((e) => e.type === 'driveProgress').at(-1)!;
     expect(end.data).toMatchObject({ planName: 'home', phase: 'done', message: '1 backup(s) pushed.' });
     expect(listDriveManifests(db!, 1)).toHaveLength(1);
+    const st = await api.driveStatus({});
+    expect(st).toMatchObject({
+      ok: true,
+      value: {
+        connected: true,
+        configured: true,
+        encrypted: false,
+        plans: [{ planName: 'home', backupsOnDrive: 1 }],
+      },
+    });
+    if (st.ok) expect(st.value.plans[0]!.lastPushAt).not.toBeNull();
+    const text = formatMetrics(collectMetrics(db!, Date.now()));
+    expect(text).toMatch(/^cairn_drive_pending_bytes\{plan="home"\} 0$/m);
+    expect(text).toMatch(/^cairn_drive_last_push_timestamp_seconds\{plan="home"\} \d+/m);
   });
 
   it('connects through the consent page, then says connected; disconnect forgets the tokens', async () => {
@@ -75,6 +90,10 @@ describe('Drive through the service', () => {
     expect(again).toMatchObject({ ok: true, value: { state: 'connected' } });
     expect(await api.driveDisconnect({})).toMatchObject({ ok: true, value: { disconnected: true } });
     expect(await secrets.get(DRIVE_TOKENS_KEY)).toBeNull();
+    expect(await api.driveStatus({})).toMatchObject({
+      ok: true,
+      value: { connected: false, configured: true },
+    });
     expect(await api.driveSetPassword({ password: 'short' })).toMatchObject({
       ok: false,
       error: { code: 'invalid-input' },

@@ -11,8 +11,9 @@ import {
   DRIVE_SETTING_KEYS,
   setDriveSetting,
 } from '../../drive/pack/settings';
+import { driveStatus } from '../../drive/pack/status';
 import { DRIVE_TOKENS_KEY } from '../../drive/secrets';
-import { describeError } from '../../errors';
+import { CairnError, describeError } from '../../errors';
 import type { HandlerGroup, ServiceContext } from '../context';
 import { unavailable } from '../errors';
 
@@ -95,12 +96,39 @@ async function pushInBackground(c: ServiceContext, plans: Plan[]): Promise<void>
   }
 }
 
-/** Google Drive over the Drive engine; status waits for the engine's status view. */
+/** Google Drive over the Drive engine. */
 export const driveHandlers: HandlerGroup<
   'driveStatus' | 'driveConnect' | 'driveDisconnect' | 'drivePush' | 'driveSetPassword'
 > = {
-  driveStatus: () => {
-    throw unavailable('The Google Drive status');
+  driveStatus: async (_i, c) => {
+    const d = access(c);
+    const env = d.env ?? process.env;
+    let configured = true;
+    let remote = null;
+    let openError: unknown = null;
+    try {
+      driveConfig(driveSettings(c.db), env);
+      remote = (await openDrive({ secrets: d.secrets, settings: driveSettings(c.db), env })).remote;
+    } catch (e) {
+      openError = e;
+      configured = !(e instanceof CairnError && e.code === 'usage');
+    }
+    const s = await driveStatus({ db: c.db, secrets: d.secrets, remote, configured, openError });
+    return {
+      connected: s.connected,
+      configured: s.configured,
+      account: s.account,
+      quota: s.quota,
+      encrypted: s.encrypted,
+      folderUrl: s.folderUrl,
+      plans: s.plans.map(({ planName, lastPushAt, pendingBytes, backupsOnDrive }) => ({
+        planName,
+        lastPushAt,
+        pendingBytes,
+        backupsOnDrive,
+      })),
+      lastError: s.lastError,
+    };
   },
   driveConnect: async (i, c) => {
     const d = access(c);
