@@ -35,7 +35,11 @@ export const BackupListInput = z.strictObject({
   offset: Count.optional(),
 });
 
-export const BackupList = z.object({ backups: z.array(Backup), total: Count });
+/** A page of backups; `onDrive` says whether each is on Google Drive (null: the plan does not use Drive). */
+export const BackupList = z.object({
+  backups: z.array(Backup.extend({ onDrive: z.boolean().nullable() })),
+  total: Count,
+});
 
 export const BackupDetail = z.object({
   backup: Backup,

@@ -72,6 +72,8 @@ describe('Drive through the service', () => {
       },
     });
     if (st.ok) expect(st.value.plans[0]!.lastPushAt).not.toBeNull();
+    const list = await api.backupList({ plan: 'home' });
+    expect(list.ok && list.value.backups.map((b) => b.onDrive)).toEqual([true]);
     const text = formatMetrics(collectMetrics(db!, Date.now()));
     expect(text).toMatch(/^cairn_drive_pending_bytes\{plan="home"\} 0$/m);
     expect(text).toMatch(/^cairn_drive_last_push_timestamp_seconds\{plan="home"\} \d+/m);

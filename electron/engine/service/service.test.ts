@@ -51,6 +51,7 @@ describe('the service', () => {
     const list = value(await api.backupList({ plan: 'home' }));
     expect(list.total).toBe(1);
     expect(list.backups[0]!.files).toBe(2);
+    expect(list.backups[0]!.onDrive).toBeNull(); // the plan does not use Drive
   });
 
   it('cancel mid-run leaves no backup, and the next run works', async () => {

@@ -3,6 +3,7 @@ import { logActivity } from '../../catalog/activity';
 import { listBackups, listWarnings, resolveBackup, setPinned } from '../../catalog/backups';
 import type { Db } from '../../catalog/db';
 import { getPlan } from '../../catalog/plans';
+import { findDrivePlan, listDriveManifests } from '../../drive/pack/store';
 import { listFolder } from '../../catalog/versions';
 import { planLayout } from '../../backup/layout';
 import type { HandlerGroup } from '../context';
@@ -23,7 +24,20 @@ export const backupHandlers: HandlerGroup<
     const planId = i.plan ? getPlan(c.db, i.plan).id : undefined;
     const all = listBackups(c.db, { planId, includeFailed: i.includeFailed });
     const offset = i.offset ?? 0;
-    return { backups: all.slice(offset, offset + (i.limit ?? all.length)), total: all.length };
+    const onDrive = new Map<number, Set<string> | null>();
+    const driveOf = (id: number) => {
+      if (!onDrive.has(id))
+        onDrive.set(
+          id,
+          findDrivePlan(c.db, id) ? new Set(listDriveManifests(c.db, id).map((m) => m.stamp)) : null,
+        );
+      return onDrive.get(id)!;
+    };
+    const page = all.slice(offset, offset + (i.limit ?? all.length)).map((b) => ({
+      ...b,
+      onDrive: driveOf(b.planId)?.has(b.stamp) ?? null,
+    }));
+    return { backups: page, total: all.length };
   },
   backupGet: (i, c) => {
     const { plan, backup } = backupOf(c.db, i.plan, i.stamp);
