@@ -14,8 +14,12 @@ export interface Served {
 }
 
 /** Starts a real `cairn serve` and waits for the address it prints. */
-export async function serve(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<Served> {
-  const proc = cairnSpawn(['serve'], {
+export async function serve(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = {},
+  args: string[] = [],
+): Promise<Served> {
+  const proc = cairnSpawn(['serve', ...args], {
     dataDir,
     env: { CAIRN_RENDERER_DIR: path.join(dataDir, 'no-ui'), ...env },
   });

@@ -203,4 +203,17 @@ describe('cairn serve shutdown', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--allow-remote/);
   });
+
+  it('listens on every address only with --allow-remote, warns, and still checks Host and the token', async () => {
+    const s = await serve(path.join(tempDir(), 'data'), {}, ['--host', '0.0.0.0', '--allow-remote']);
+    try {
+      expect(s.stderr()).toMatch(/WARNING: Cairn listens on 0\.0\.0\.0/);
+      expect((await call(s, 'status', {})).status).toBe(200);
+      expect((await call(s, 'status', {}, { Host: `evil.example:${s.port}` })).status).toBe(403);
+      expect((await call(s, 'status', {}, { Authorization: 'Bearer nope' })).status).toBe(401);
+    } finally {
+      s.proc.kill('SIGTERM');
+      await s.exited;
+    }
+  });
 });
