@@ -46,6 +46,14 @@ async function damaged(dest: string, plan: string, stamp: string): Promise<strin
   return bad;
 }
 
+function readdirOrEmpty(p: string): string[] {
+  try {
+    return fs.readdirSync(p);
+  } catch {
+    return []; // the run may be recreating it
+  }
+}
+
 beforeAll(() => {
   execFileSync(process.execPath, ['scripts/build.mjs']);
 });
@@ -156,8 +164,8 @@ describe('cairn CLI: nothing lost', () => {
     const partial = path.join(dest, 'docs/.cairn/partial');
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const inProgress = fs.readdirSync(partial).find((n) => !n.includes('.'));
-      if (inProgress && fs.existsSync(path.join(partial, inProgress, 'S/big1.bin'))) break;
+      const inProgress = readdirOrEmpty(partial).find((n) => !n.includes('.'));
+      if (inProgress && fs.existsSync(path.join(partial, inProgress, 'S/big2.bin'))) break;
       if (Date.now() > deadline) throw new Error('the run never reached the big files');
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -211,12 +219,15 @@ describe('cairn CLI: nothing lost', () => {
   it('a file that keeps changing while it is read is reported', async () => {
     const { src, dest, dataDir } = setup();
     const file = path.join(src, 'growing.log');
-    fs.writeFileSync(file, Buffer.alloc(16 << 20, 1));
+    // Large enough that each read takes a while; the writer appends a little every millisecond (a flood of
+    // writes would be throttled by the page cache and could pause during a read).
+    fs.writeFileSync(file, Buffer.alloc(128 << 20, 1));
     const writer = spawn(
       process.execPath,
       [
         '-e',
-        `const fs=require('fs');const end=Date.now()+15000;while(Date.now()<end){fs.appendFileSync(process.argv[1],'x'.repeat(512));}`,
+        `const fs=require('fs');const s=new Int32Array(new SharedArrayBuffer(4));const end=Date.now()+60000;
+         while(Date.now()<end){fs.appendFileSync(process.argv[1],'x'.repeat(64));Atomics.wait(s,0,0,1);}`,
         file,
       ],
       { stdio: 'ignore' },

@@ -76,6 +76,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// If the event loop ever empties before main() settles, the process must not report success.
+process.exitCode = 2;
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

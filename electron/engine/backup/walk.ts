@@ -1,15 +1,8 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { CairnError, describeError, errnoCode } from '../errors';
-import {
-  copyFileAsync,
-  copyFileSync,
-  copySqlite,
-  IsSqlite,
-  isSqliteFile,
-  SYNC_COPY_MAX,
-  type CopyResult,
-} from './copy';
+import { copySqlite } from './copy';
+import { CopyPool, type CopyOutcome } from './copyPool';
 import type { ExcludeMatcher } from './excludes';
 import {
   comparePaths,
@@ -56,12 +49,14 @@ export interface WalkOptions {
   changes: LineSink;
   signal?: AbortSignal;
   onProgress?: (s: WalkStats) => void;
-  /** Large files copied at once. */
+  /** Copy threads (default: 2 to 4, by processor count). */
   parallel?: number;
 }
 
 const MAX_WARNINGS_KEPT = 1000;
 const MAX_QUEUE = 4096;
+/** Copies waiting or running on the pool before the walk pauses. */
+const MAX_COPIES = 256;
 const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
 const LINK_FALLBACK = new Set(['ENOENT', 'EMLINK', 'EPERM', 'EXDEV', 'ENOTSUP', 'EOPNOTSUPP']);
 
@@ -133,6 +128,9 @@ export class Walker {
   private dirStack: DirFinish[] = [];
   /** Databases copied with the backup API: their -wal/-shm/-journal files are already inside the copy. */
   private readonly sqliteCopied = new Set<string>();
+  /** Copies under way by path, so a database's -wal file can wait for the database's own copy. */
+  private readonly copying = new Map<string, Promise<void>>();
+  private pool: CopyPool | null = null;
   private tick = 0;
   private lastProgress = 0;
 
@@ -147,12 +145,14 @@ export class Walker {
     }
     await this.drainBase(null);
     await this.flushQueue(true);
+    await this.pool?.close();
     for (const d of this.deferredDirs.reverse()) this.finishDir(d);
     this.emitProgress(true);
   }
 
   /** Waits for every copy still running (after a failure), so the caller can remove the partial folder. */
   async settle(): Promise<void> {
+    await this.pool?.close();
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -263,10 +263,14 @@ export class Walker {
 
   private async file(abs: string, rel: string, st: fs.Stats): Promise<void> {
     const sidecar = /-(wal|shm|journal)$/.exec(rel);
-    if (sidecar && this.sqliteCopied.has(rel.slice(0, sidecar.index))) {
-      // Copying it raw beside the consistent snapshot could make SQLite replay stale pages into it.
-      await this.match(rel);
-      return;
+    if (sidecar) {
+      const db = rel.slice(0, sidecar.index);
+      await this.copying.get(db);
+      if (this.sqliteCopied.has(db)) {
+        // Copying it raw beside the consistent snapshot could make SQLite replay stale pages into it.
+        await this.match(rel);
+        return;
+      }
     }
     const prev = await this.match(rel);
     const out = `${this.o.outRoot}/${rel}`;
@@ -296,24 +300,19 @@ export class Walker {
         // The previous copy is gone or cannot take another link: copy instead.
       }
     }
-    if (st.size <= SYNC_COPY_MAX || isSqliteFile(abs)) {
-      // Databases are copied before their -wal/-shm siblings are reached, so we know to leave those out.
-      const entry = await this.copyWithRetry(abs, rel, out, st, st.size <= SYNC_COPY_MAX);
-      if (entry?.flags.includes('s')) this.sqliteCopied.add(rel);
-      await this.push(entry, prev);
-      return;
-    }
     const dir = this.dirStack.at(-1)!;
     dir.pending++;
     const slot: Slot = { entry: null, prev };
-    const task = this.copyWithRetry(abs, rel, out, st, false).then((e) => {
+    const task = this.copyWithRetry(abs, rel, out, st).then((e) => {
       slot.entry = e;
+      if (e?.flags.includes('s')) this.sqliteCopied.add(rel);
       dir.pending--;
     });
     slot.wait = task;
-    this.track(task);
+    this.copying.set(rel, task);
+    this.track(task.finally(() => this.copying.delete(rel)));
     this.queue.push(slot);
-    while (this.inFlight.size >= (this.o.parallel ?? 4)) await Promise.race(this.inFlight);
+    while (this.inFlight.size >= MAX_COPIES) await Promise.race(this.inFlight);
   }
 
   private track(task: Promise<void>): void {
@@ -322,73 +321,78 @@ export class Walker {
     this.inFlight.add(t);
   }
 
+  private copyOnce(abs: string, out: string, st: fs.Stats, detectSqlite: boolean): Promise<CopyOutcome> {
+    this.pool ??= new CopyPool(this.o.parallel);
+    return this.pool.copy({
+      src: abs,
+      dst: out,
+      mode: st.mode & 0o7777,
+      size: st.size,
+      mtimeMs: st.mtimeMs,
+      detectSqlite,
+    });
+  }
+
   private async copyWithRetry(
     abs: string,
     rel: string,
     out: string,
     st: fs.Stats,
-    sync: boolean,
   ): Promise<ManifestEntry | null> {
     let cur = st;
     for (let attempt = 1; ; attempt++) {
-      let r: CopyResult;
+      let r = await this.copyOnce(abs, out, cur, true);
       let sqlite = false;
-      try {
+      if (r.kind === 'sqlite') {
         try {
-          r = sync
-            ? copyFileSync(abs, out, cur, true)
-            : await copyFileAsync(abs, out, cur, true, this.o.signal);
-        } catch (e) {
-          if (!(e instanceof IsSqlite)) throw e;
+          const c = await copySqlite(abs, out, cur);
           sqlite = true;
-          try {
-            r = await copySqlite(abs, out, cur);
-          } catch (se) {
-            fs.rmSync(out, { force: true });
-            this.warn(
-              rel,
-              `SQLite database could not be copied consistently (${describeError(se)}); copied as a plain file`,
-            );
-            r = await copyFileAsync(abs, out, cur, false, this.o.signal);
-            sqlite = false;
-          }
+          r = { kind: 'copied', ...c, mtimeMs: cur.mtimeMs, ctimeMs: cur.ctimeMs, ino: inoOf(cur) };
+        } catch (se) {
+          fs.rmSync(out, { force: true });
+          this.warn(
+            rel,
+            `SQLite database could not be copied consistently (${describeError(se)}); copied as a plain file`,
+          );
+          r = await this.copyOnce(abs, out, cur, false);
         }
-      } catch (e) {
-        const code = errnoCode(e);
-        if (code && (DISK_FULL.has(code) || code === 'EROFS')) throw destError(e, rel);
-        if (this.o.signal?.aborted) throw e;
+      }
+      if (r.kind === 'error') {
+        if (r.code && (DISK_FULL.has(r.code) || r.code === 'EROFS')) throw destError(r, rel);
         fs.rmSync(out, { force: true });
-        if (code === 'ENOENT') {
-          this.stats.files--;
-          this.stats.bytes -= st.size;
-          return null; // deleted while we were getting to it
-        }
-        this.warn(rel, `could not be read (${code ?? describeError(e)}); skipped`);
         this.stats.files--;
         this.stats.bytes -= st.size;
+        if (r.code === 'ENOENT') return null; // deleted while we were getting to it
+        this.warn(rel, `could not be read (${r.code ?? r.message}); skipped`);
         this.stats.skipped++;
         return null;
       }
+      if (r.kind !== 'copied') throw new Error('unexpected copy outcome');
       if (r.changed && attempt < 3) {
         fs.rmSync(out, { force: true });
-        cur = fs.lstatSync(abs);
+        try {
+          cur = fs.lstatSync(abs);
+        } catch {
+          this.stats.files--;
+          this.stats.bytes -= st.size;
+          return null;
+        }
         continue;
       }
       if (r.changed) this.warn(rel, 'kept changing while it was read; the copy may be inconsistent');
       this.stats.newFiles++;
       this.stats.newBytes += r.size;
       this.stats.bytes += r.size - st.size;
-      const after = r.changed ? fs.lstatSync(abs) : cur;
       return {
         kind: 'f',
         path: rel,
         size: r.size,
-        mtimeMs: after.mtimeMs,
-        mode: after.mode & 0o7777,
+        mtimeMs: r.mtimeMs,
+        mode: cur.mode & 0o7777,
         sha256: r.sha256,
         target: null,
-        ino: inoOf(after),
-        ctimeMs: r.changed ? null : after.ctimeMs,
+        ino: r.ino,
+        ctimeMs: r.changed ? null : r.ctimeMs,
         flags: sqlite ? 's' : '',
       };
     }
