@@ -4,7 +4,7 @@ import { restoreBackup } from '../../restore/restore';
 import { previewPrune, prunePlan } from '../../retention/prune';
 import { verifyBackups, verifyTargets } from '../../verify/run';
 import { CairnError } from '../../errors';
-import type { HandlerGroup } from '../context';
+import type { HandlerGroup, ServiceContext } from '../context';
 import { unavailable } from '../errors';
 import { readSettings } from '../settingsStore';
 import { backupOf } from './backups';
@@ -17,6 +17,24 @@ function policies(p: Plan) {
     drive: null,
     autoPrune: p.autoPrune,
   };
+}
+
+/** Restores and verifies under way per plan (per service): prune waits for them, as it waits for backups. */
+const reading = new WeakMap<ServiceContext, Map<string, number>>();
+
+async function whileReading<T>(c: ServiceContext, plans: string[], f: () => Promise<T>): Promise<T> {
+  let m = reading.get(c);
+  if (!m) reading.set(c, (m = new Map()));
+  for (const p of plans) m.set(p, (m.get(p) ?? 0) + 1);
+  try {
+    return await f();
+  } finally {
+    for (const p of plans) m.set(p, (m.get(p) ?? 1) - 1);
+  }
+}
+
+function isReading(c: ServiceContext, plan: string): boolean {
+  return (reading.get(c)?.get(plan) ?? 0) > 0;
 }
 
 function splitRef(ref: string | null): { planName: string; stamp: string } | null {
@@ -33,27 +51,29 @@ export const trustHandlers: HandlerGroup<
     const { plan, backup } = backupOf(c.db, i.plan, i.stamp);
     const totalFiles = i.paths.length === 0 ? backup.files : null;
     const totalBytes = i.paths.length === 0 ? backup.bytes : null;
-    const s = await restoreBackup({
-      db: c.db,
-      plan,
-      backup,
-      paths: i.paths,
-      to: i.target.mode === 'to' ? i.target.dir : undefined,
-      inPlace: i.target.mode === 'in-place',
-      overwrite: i.overwrite,
-      dryRun: i.dryRun,
-      now: c.now,
-      actor: c.actor,
-      onProgress: (p) =>
-        c.bus.emit('restoreProgress', {
-          planName: plan.name,
-          stamp: backup.stamp,
-          files: p.files,
-          bytes: p.bytes,
-          totalFiles,
-          totalBytes,
-        }),
-    });
+    const s = await whileReading(c, [plan.name], () =>
+      restoreBackup({
+        db: c.db,
+        plan,
+        backup,
+        paths: i.paths,
+        to: i.target.mode === 'to' ? i.target.dir : undefined,
+        inPlace: i.target.mode === 'in-place',
+        overwrite: i.overwrite,
+        dryRun: i.dryRun,
+        now: c.now,
+        actor: c.actor,
+        onProgress: (p) =>
+          c.bus.emit('restoreProgress', {
+            planName: plan.name,
+            stamp: backup.stamp,
+            files: p.files,
+            bytes: p.bytes,
+            totalFiles,
+            totalBytes,
+          }),
+      }),
+    );
     return {
       dryRun: s.dryRun,
       files: s.written + s.overwritten + s.keptBoth + s.skipped,
@@ -79,7 +99,9 @@ export const trustHandlers: HandlerGroup<
       targets = verifyTargets(c.db, { one: backupOf(c.db, i.plan, stamp) });
     } else targets = verifyTargets(c.db, { all: stamp === 'all', planId });
     if (targets.length === 0) throw new CairnError('not-found', 'There is no backup to verify yet.');
-    const r = await verifyBackups(c.db, targets, { sample: i.samplePercent, now: c.now, actor: c.actor });
+    const r = await whileReading(c, [...new Set(targets.map((t) => t.plan.name))], () =>
+      verifyBackups(c.db, targets, { sample: i.samplePercent, now: c.now, actor: c.actor }),
+    );
     const at = c.now();
     return {
       results: r.results.map((x) => {
@@ -124,8 +146,11 @@ export const trustHandlers: HandlerGroup<
   prune: (i, c) => {
     if (i.target === 'drive') throw unavailable('Pruning Google Drive');
     const plan = getPlan(c.db, i.plan);
-    if (!i.dryRun && c.runs.of(plan.name)) {
-      throw new CairnError('locked', `A backup of ${plan.name} is running; prune when it has finished.`);
+    if (!i.dryRun && (c.runs.of(plan.name) || isReading(c, plan.name))) {
+      throw new CairnError(
+        'locked',
+        `A backup, restore or verify of ${plan.name} is running; prune when it has finished.`,
+      );
     }
     const r = prunePlan(c.db, plan, {
       now: c.now(),
