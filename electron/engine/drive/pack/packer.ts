@@ -22,6 +22,8 @@ export class Packer {
   private id = newPackId();
   /** Contents taken into the current pack, by SHA-256. */
   private readonly pending = new Set<string>();
+  /** The upload in flight: the next pack is written while it goes up (one at a time, memory flat). */
+  private inflight: Promise<void> | null = null;
 
   constructor(
     private readonly o: {
@@ -95,7 +97,23 @@ export class Packer {
       items.map((i) => ({ sha256: i.sha256, size: i.size })),
       this.o.now(),
     );
-    await this.o.onPack(pack, file);
+    if (this.inflight) await this.drain();
+    const up = this.o.onPack(pack, file);
+    up.catch(() => undefined); // awaited by the next write or by drain()
+    this.inflight = up;
+  }
+
+  /** Waits for the upload in flight (its failure is thrown here). */
+  async drain(): Promise<void> {
+    const up = this.inflight;
+    this.inflight = null;
+    if (up) await up;
+  }
+
+  /** Writes the last pack and waits until every pack is on Drive. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.drain();
   }
 }
 

@@ -69,9 +69,10 @@ export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
       }
       await map.add(`${e.sha256}\t${pack}`);
     }
-    await o.packer.flush();
+    await o.packer.finish();
     await map.finish();
   } catch (err) {
+    await o.packer.drain().catch(() => undefined);
     map.abort();
     fs.rmSync(mapTmp, { force: true });
     throw err;

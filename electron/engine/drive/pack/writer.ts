@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
 import * as tar from 'tar';
 import { encryptStream, type DriveKey } from './crypto';
 
@@ -41,7 +42,7 @@ export async function hashFile(abs: string): Promise<string | null> {
 }
 
 /**
- * Writes a pack: a gzipped tar (the `tar` package) whose members are named by their SHA-256, encrypted
+ * Writes a pack: a tar (the `tar` package), gzipped, whose members are named by their SHA-256, encrypted
  * with age when a key is given, to `file`. Streams end to end, so a large file costs no memory. Returns
  * the file's size and MD5 (what Drive's md5Checksum must match).
  */
@@ -49,7 +50,6 @@ export async function writePack(items: PackItem[], file: string, key: DriveKey |
   const names = new Map(items.map((i) => [i.abs, i.sha256]));
   const tarStream = tar.create(
     {
-      gzip: { level: 6 },
       portable: true,
       preservePaths: true,
       // Members are named by SHA-256: the README's shell recipe finds content by name.
@@ -59,7 +59,11 @@ export async function writePack(items: PackItem[], file: string, key: DriveKey |
     },
     items.map((i) => i.abs),
   );
-  let body: Readable = Readable.from(tarStream as unknown as AsyncIterable<Buffer>);
+  // Node's zlib stream compresses on the thread pool, off the main thread (tar's own gzip does not).
+  const tarred = Readable.from(tarStream as unknown as AsyncIterable<Buffer>);
+  const gz = zlib.createGzip({ level: 6 });
+  tarred.on('error', (e) => gz.destroy(e));
+  let body: Readable = tarred.pipe(gz);
   if (key) body = await encryptStream(body, key);
   const md5 = crypto.createHash('md5');
   let size = 0;
