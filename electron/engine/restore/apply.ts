@@ -22,6 +22,7 @@ export interface RestoreCounts {
   /** Files whose content was checked against the manifest's SHA-256 (written or found identical). */
   verified: number;
   symlinks: number;
+  /** Folders made (existing ones only get their mode and time back). */
   dirs: number;
   deleted: number;
   failed: number;
@@ -144,10 +145,7 @@ export class Applier {
     if (st?.isDirectory()) {
       tree.trust(rel);
       if (!this.o.dryRun) removeStaleTemps(abs);
-      if (chosen) {
-        this.counts.dirs++;
-        if (!this.o.dryRun) this.dirMeta.push({ abs, entry: e });
-      }
+      if (chosen && !this.o.dryRun) this.dirMeta.push({ abs, entry: e }); // exists: only its mode and time
       return;
     }
     if (st) {
