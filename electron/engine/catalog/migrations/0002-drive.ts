@@ -48,6 +48,12 @@ export const migration0002: Migration = {
         uploaded_at INTEGER NOT NULL,
         UNIQUE (plan_id, stamp)
       );
+      CREATE TABLE drive_pruned (
+        plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+        stamp TEXT NOT NULL,
+        pruned_at INTEGER NOT NULL,
+        PRIMARY KEY (plan_id, stamp)
+      ) WITHOUT ROWID;
       CREATE TABLE drive_plans (
         plan_id INTEGER PRIMARY KEY REFERENCES plans(id) ON DELETE CASCADE,
         machine TEXT NOT NULL,

@@ -21,6 +21,7 @@ import {
   listDriveManifests,
   listPacks,
   markUploaded,
+  prunedFromDrive,
   updateDrivePlan,
   type PackRow,
 } from './store';
@@ -207,6 +208,7 @@ async function pushOnce(opts: PushOptions): Promise<PushResult> {
   };
   await resumeStaged(s);
   const onDrive = new Set(listDriveManifests(o.db, o.plan.id).map((m) => m.stamp));
+  for (const s of prunedFromDrive(o.db, o.plan.id)) onDrive.add(s);
   const backups = listBackups(o.db, { planId: o.plan.id }).reverse();
   for (const b of backups) {
     if (onDrive.has(b.stamp)) {

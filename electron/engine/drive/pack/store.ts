@@ -162,8 +162,23 @@ export function listDriveManifests(db: Db, planId: number): DriveManifestRow[] {
     .map(camel) as DriveManifestRow[];
 }
 
-export function deleteDriveManifest(db: Db, planId: number, stamp: string): void {
-  db.prepare('DELETE FROM drive_manifests WHERE plan_id = ? AND stamp = ?').run(planId, stamp);
+/** Forgets a backup on Drive that retention removed, and remembers it was removed (no push sends it again). */
+export function deleteDriveManifest(db: Db, planId: number, stamp: string, now: number): void {
+  db.transaction(() => {
+    db.prepare('DELETE FROM drive_manifests WHERE plan_id = ? AND stamp = ?').run(planId, stamp);
+    db.prepare('INSERT OR REPLACE INTO drive_pruned (plan_id, stamp, pruned_at) VALUES (?, ?, ?)').run(
+      planId,
+      stamp,
+      now,
+    );
+  })();
+}
+
+/** Stamps Drive retention removed from Drive. */
+export function prunedFromDrive(db: Db, planId: number): Set<string> {
+  return new Set(
+    (db.prepare('SELECT stamp FROM drive_pruned WHERE plan_id = ?').pluck().all(planId) as string[]) ?? [],
+  );
 }
 
 /** The plan's Drive state, made on first use. */

@@ -1,0 +1,138 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emulatorEnv, fakeClock } from '../../../../test/drive-emulator/harness';
+import { startEmulator, type DriveEmulator } from '../../../../test/drive-emulator/server';
+import { makeRig } from '../../../../test/helpers/engine';
+import { tempDir } from '../../../../test/helpers/tmp';
+import { diffTrees } from '../../../../test/helpers/tree';
+import { latestGoodBackup } from '../../catalog/backups';
+import { restoreBackup } from '../../restore/restore';
+import { openDrive } from '../index';
+import { FileSecretStore } from '../secrets';
+import { pushPlan } from './push';
+import { openDriveRestore } from './restoreSource';
+import { pruneDrive, setDrivePolicy } from './retention';
+import { listDriveManifests, listPacks } from './store';
+
+let emu: DriveEmulator;
+beforeAll(async () => {
+  emu = await startEmulator({ dir: tempDir() });
+});
+afterAll(async () => {
+  await emu.stop();
+});
+
+const write = (root: string, rel: string, size: number) => {
+  fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+  fs.writeFileSync(path.join(root, rel), crypto.randomBytes(size));
+};
+
+describe('Drive retention', () => {
+  it('drops backups its policy no longer keeps, deletes dead packs, rewrites mostly-dead ones, and the kept backup still restores', async () => {
+    const rig = makeRig();
+    const secrets = new FileSecretStore(rig.dataDir);
+    const clock = fakeClock();
+    const { remote } = await openDrive({ secrets, env: emulatorEnv(emu, emu.issueRefreshToken()), clock });
+    const machine = 'retention';
+    const push = () =>
+      pushPlan({
+        db: rig.db,
+        plan: rig.plan,
+        remote,
+        secrets,
+        machine,
+        now: () => rig.clock.now,
+        actor: 'test',
+        clock,
+        packTargetBytes: 4 << 20,
+      });
+    for (let i = 0; i < 20; i++) write(rig.src, `keep/a${i}`, 1024);
+    for (let i = 0; i < 10; i++) write(rig.src, `gone/b${i}`, 20 * 1024);
+    write(rig.src, 'big.bin', 3 << 20);
+    const first = (await rig.backup()).backup.stamp;
+    await push();
+    const [mixed, big] = listPacks(rig.db, rig.plan.id, 'uploaded')
+      .sort((a, b) => a.members - b.members)
+      .reverse();
+    expect(big!.members).toBe(1);
+
+    rig.clock.now += 86_400_000;
+    fs.rmSync(path.join(rig.src, 'gone'), { recursive: true });
+    fs.rmSync(path.join(rig.src, 'big.bin'));
+    for (let i = 0; i < 5; i++) write(rig.src, `new/c${i}`, 2048);
+    await rig.backup();
+    await push();
+
+    setDrivePolicy(rig.db, rig.plan, machine, {
+      keepLast: 1,
+      keepDaily: 0,
+      keepWeekly: 0,
+      keepMonthly: 0,
+      keepYearly: 0,
+    });
+    const dry = await pruneDrive({
+      db: rig.db,
+      plan: rig.plan,
+      remote,
+      secrets,
+      machine,
+      workDir: tempDir(),
+      now: () => rig.clock.now,
+      actor: 'test',
+      dryRun: true,
+    });
+    expect(dry.pruned).toEqual([first]);
+    expect(listDriveManifests(rig.db, rig.plan.id)).toHaveLength(2);
+
+    const r = await pruneDrive({
+      db: rig.db,
+      plan: rig.plan,
+      remote,
+      secrets,
+      machine,
+      workDir: tempDir(),
+      now: () => rig.clock.now,
+      actor: 'test',
+    });
+    expect(r).toMatchObject({ pruned: [first], packsDeleted: 1, packsRewritten: 1 });
+    expect(r.freedBytes).toBeGreaterThan(3 << 20);
+    const onDrive = new Set(emu.files().map((f) => f.name));
+    expect(onDrive.has(big!.name)).toBe(false);
+    expect(onDrive.has(mixed!.name)).toBe(false);
+    expect([...onDrive].some((n) => n.startsWith(first))).toBe(false);
+
+    // The kept backup's pack map names only packs that are on Drive, and it restores from Drive alone.
+    const kept = listDriveManifests(rig.db, rig.plan.id)[0]!;
+    const map = zlib.gunzipSync(emu.readFile(kept.mapFileId)).toString().trim().split('\n');
+    for (const l of map) expect(onDrive.has(l.split('\t')[1]!)).toBe(true);
+    const backup = latestGoodBackup(rig.db, rig.plan.id)!;
+    const d = await openDriveRestore({
+      db: rig.db,
+      plan: rig.plan,
+      stamp: backup.stamp,
+      remote,
+      secrets,
+      workDir: tempDir(),
+    });
+    const to = tempDir();
+    const s = await restoreBackup({
+      db: rig.db,
+      plan: rig.plan,
+      backup,
+      to,
+      now: () => Date.now(),
+      actor: 'test',
+      ...d,
+    });
+    expect(s.failed).toBe(0);
+    expect(diffTrees(rig.src, path.join(to, 'src'))).toEqual([]);
+
+    // The pruned backup is still on the local disk, but no push sends it to Drive again.
+    const again = await push();
+    expect(again.packsUploaded).toBe(0);
+    expect(again.pushed).toEqual([]);
+  });
+});

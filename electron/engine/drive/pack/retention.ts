@@ -1,0 +1,199 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { logActivity } from '../../catalog/activity';
+import { listBackups } from '../../catalog/backups';
+import type { Db } from '../../catalog/db';
+import type { Plan, Retention } from '../../catalog/plans';
+import { applyRetention } from '../../retention/policy';
+import type { SecretStore } from '../secrets';
+import type { DriveRemote } from '../types';
+import { loadDriveKey } from './crypto';
+import { fetchPlain } from './fetch';
+import { planFolders } from './folders';
+import { machineFor } from './push';
+import { repack, rewriteMap } from './repack';
+import { deleteDriveManifest, findDrivePlan, listDriveManifests, listPacks } from './store';
+
+/** The plan's Drive retention: its own when set, else the local one (the default). */
+export function drivePolicy(db: Db, plan: Plan): Retention {
+  const s = findDrivePlan(db, plan.id) as unknown as Record<string, number | null> | undefined;
+  const own = (k: string, local: number) => (s && s[k] !== null && s[k] !== undefined ? s[k] : local);
+  return {
+    keepLast: own('keepLast', plan.keepLast),
+    keepDaily: own('keepDaily', plan.keepDaily),
+    keepWeekly: own('keepWeekly', plan.keepWeekly),
+    keepMonthly: own('keepMonthly', plan.keepMonthly),
+    keepYearly: own('keepYearly', plan.keepYearly),
+  };
+}
+
+/** Sets the plan's own Drive retention (null: the same as local). */
+export function setDrivePolicy(db: Db, plan: Plan, machine: string, r: Retention | null): void {
+  machineFor(db, plan.id, machine);
+  const v = (k: keyof Retention) => (r ? r[k] : null);
+  db.prepare(
+    `UPDATE drive_plans SET keep_last = ?, keep_daily = ?, keep_weekly = ?, keep_monthly = ?, keep_yearly = ?
+     WHERE plan_id = ?`,
+  ).run(v('keepLast'), v('keepDaily'), v('keepWeekly'), v('keepMonthly'), v('keepYearly'), plan.id);
+}
+
+/** Which backups on Drive the Drive policy keeps and why, newest first (pins come from the catalog). */
+export function previewDrivePrune(db: Db, plan: Plan, timeZone?: string) {
+  const on = listDriveManifests(db, plan.id);
+  const local = new Map(listBackups(db, { planId: plan.id }).map((b) => [b.stamp, b]));
+  const inputs = on.map((m, i) => ({
+    id: i,
+    startedAt: m.startedAt,
+    pinned: local.get(m.stamp)?.pinned ?? false,
+    note: local.get(m.stamp)?.note ?? null,
+  }));
+  return applyRetention(inputs, drivePolicy(db, plan), timeZone).map((d) => ({
+    stamp: on[d.id]!.stamp,
+    keep: d.keep,
+    reasons: d.reasons,
+  }));
+}
+
+export interface DrivePruneResult {
+  planName: string;
+  dryRun: boolean;
+  items: { stamp: string; keep: boolean; reasons: string[] }[];
+  pruned: string[];
+  packsDeleted: number;
+  packsRewritten: number;
+  /** Pack bytes removed from Drive (deleted and rewritten packs, less the new ones). */
+  freedBytes: number;
+}
+
+/**
+ * Applies the Drive retention: deletes the manifests and pack maps of backups the policy no longer keeps,
+ * deletes packs no kept backup needs, and rewrites packs that are mostly dead (less than `keepRatio` of
+ * their content still needed) into new ones. Pack maps that name a rewritten pack are written again, and
+ * an old pack is deleted only once nothing names it, so a prune stopped at any point loses nothing.
+ */
+export async function pruneDrive(o: {
+  db: Db;
+  plan: Plan;
+  remote: DriveRemote;
+  secrets: SecretStore;
+  machine: string;
+  workDir: string;
+  now: () => number;
+  actor: string;
+  dryRun?: boolean;
+  keepRatio?: number;
+  timeZone?: string;
+}): Promise<DrivePruneResult> {
+  const { db, plan } = o;
+  const items = previewDrivePrune(db, plan, o.timeZone);
+  const result: DrivePruneResult = {
+    planName: plan.name,
+    dryRun: o.dryRun === true,
+    items,
+    pruned: items.filter((i) => !i.keep).map((i) => i.stamp),
+    packsDeleted: 0,
+    packsRewritten: 0,
+    freedBytes: 0,
+  };
+  if (o.dryRun) return result;
+  const key = await loadDriveKey(o.secrets);
+  const folders = await planFolders(db, o.remote, plan, machineFor(db, plan.id, o.machine));
+  const doomed = new Set(result.pruned);
+  for (const m of listDriveManifests(db, plan.id).filter((x) => doomed.has(x.stamp))) {
+    await o.remote.delete(m.fileId);
+    await o.remote.delete(m.mapFileId);
+    deleteDriveManifest(db, plan.id, m.stamp, o.now());
+  }
+  // What the kept backups need, from their pack maps; maps naming a pack the catalog no longer has are stale.
+  fs.mkdirSync(o.workDir, { recursive: true });
+  db.exec(
+    'CREATE TEMP TABLE IF NOT EXISTS drive_live (sha256 TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM drive_live;',
+  );
+  const live = db.prepare('INSERT OR IGNORE INTO drive_live (sha256) VALUES (?)');
+  const kept = listDriveManifests(db, plan.id);
+  const mapsByPack = new Map<string, Set<string>>();
+  for (const m of kept) {
+    const file = path.join(o.workDir, `${m.stamp}.packs.tsv.gz`);
+    await fetchPlain(o.remote, { fileId: m.mapFileId, name: m.mapName, md5: m.mapMd5 }, file, key);
+    const lines = zlib.gunzipSync(fs.readFileSync(file)).toString('utf8').split('\n');
+    fs.rmSync(file, { force: true });
+    db.transaction(() => {
+      for (const l of lines) {
+        const [sha, pack] = l.split('\t');
+        if (!sha || !pack) continue;
+        live.run(sha);
+        let s = mapsByPack.get(pack);
+        if (!s) mapsByPack.set(pack, (s = new Set()));
+        s.add(m.stamp);
+      }
+    })();
+  }
+  const liveBytes = db.prepare(
+    `SELECT COALESCE(SUM(c.size), 0) AS bytes, COUNT(l.sha256) AS n FROM drive_pack_contents c
+     LEFT JOIN drive_live l ON l.sha256 = c.sha256 WHERE c.pack_id = ? AND l.sha256 IS NOT NULL`,
+  );
+  const stale = new Set<string>();
+  const known = new Set(listPacks(db, plan.id).map((p) => p.name));
+  for (const [pack, stamps] of mapsByPack) if (!known.has(pack)) for (const s of stamps) stale.add(s);
+  const mostlyDead = [];
+  for (const p of listPacks(db, plan.id, 'uploaded')) {
+    const l = liveBytes.get(p.id) as { bytes: number; n: number };
+    if (l.n === 0) {
+      await o.remote.delete(p.fileId!);
+      db.prepare('DELETE FROM drive_packs WHERE id = ?').run(p.id);
+      result.packsDeleted++;
+      result.freedBytes += p.size;
+    } else if (l.bytes < p.contentBytes * (o.keepRatio ?? 0.5)) mostlyDead.push(p);
+  }
+  if (mostlyDead.length) {
+    const r = await repack({
+      db,
+      plan,
+      remote: o.remote,
+      key,
+      folders,
+      workDir: o.workDir,
+      now: o.now,
+      packs: mostlyDead,
+    });
+    result.packsRewritten = mostlyDead.length;
+    result.freedBytes += r.freedBytes;
+    for (const p of mostlyDead) for (const s of mapsByPack.get(p.name) ?? []) stale.add(s);
+    for (const s of stale)
+      await rewriteMap({
+        db,
+        plan,
+        remote: o.remote,
+        key,
+        folders,
+        workDir: o.workDir,
+        now: o.now,
+        stamp: s,
+      });
+    for (const p of mostlyDead) await o.remote.delete(p.fileId!);
+  } else
+    for (const s of stale)
+      await rewriteMap({
+        db,
+        plan,
+        remote: o.remote,
+        key,
+        folders,
+        workDir: o.workDir,
+        now: o.now,
+        stamp: s,
+      });
+  db.exec('DELETE FROM drive_live');
+  logActivity(db, {
+    at: o.now(),
+    planId: plan.id,
+    kind: 'prune',
+    actor: o.actor,
+    message:
+      `Pruned Drive copy of ${plan.name}: ${result.pruned.length} backup(s), ${result.packsDeleted} pack(s) deleted, ` +
+      `${result.packsRewritten} rewritten, ${result.freedBytes} bytes freed`,
+    details: { pruned: result.pruned },
+  });
+  return result;
+}
