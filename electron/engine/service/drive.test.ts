@@ -9,6 +9,8 @@ import { collectMetrics, formatMetrics } from '../../cli/commands/metrics';
 import { openCatalog, type Db } from '../catalog/db';
 import { listDriveManifests } from '../drive/pack/store';
 import { DRIVE_TOKENS_KEY, FileSecretStore } from '../drive/secrets';
+import { logNotifier } from '../notify/log';
+import { CairnRuntime } from './runtime';
 import { CairnService } from './service';
 
 let emu: DriveEmulator;
@@ -104,6 +106,37 @@ describe('Drive through the service', () => {
       ok: true,
       value: { encrypted: true },
     });
+  });
+
+  it('pushes after each good backup when Drive is linked (the runtime)', async () => {
+    const root = tempDir();
+    db = openCatalog(path.join(root, 'data'));
+    const rt = new CairnRuntime({
+      db,
+      actor: 'test',
+      localNotifier: logNotifier(() => {}),
+      log: () => {},
+      watch: false,
+      drive: {
+        secrets: new FileSecretStore(path.join(root, 'data')),
+        env: emulatorEnv(emu, emu.issueRefreshToken()),
+      },
+    });
+    const events: CairnEvent[] = [];
+    rt.service.bus.on((e) => events.push(e));
+    try {
+      writeTree(path.join(root, 'src'), { 'a.txt': 'alpha' });
+      await rt.service.call('planCreate', {
+        name: 'home',
+        dest: path.join(root, 'dest'),
+        sources: [path.join(root, 'src')],
+      });
+      await rt.service.runs.request('home', { actor: 'test' }).done;
+      await until(() => events.some((e) => e.type === 'driveProgress' && e.data.phase === 'done'));
+      expect(listDriveManifests(db, 1)).toHaveLength(1);
+    } finally {
+      await rt.close();
+    }
   });
 
   it('says Drive is not available where the process has no way to it', async () => {

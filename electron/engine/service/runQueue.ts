@@ -47,6 +47,9 @@ export class RunQueue {
   private working = false;
   private readonly endListeners = new Set<(e: RunEnd) => void>();
 
+  /** Runs after each successful backup, before the next run starts (retention, Drive push). */
+  afterSuccess: ((plan: Plan, backup: BackupRecord, actor: string) => Promise<void>) | null = null;
+
   constructor(private readonly deps: { db: Db; now: () => number; bus: EventBus }) {}
 
   /** Queues a run of the plan unless one is queued or running; says which. */
@@ -154,6 +157,7 @@ export class RunQueue {
         signal: job.controller.signal,
         onProgress: (p) => this.progress(job, p),
       });
+      await this.afterSuccess?.(plan, out.backup, job.request.actor).catch(() => undefined);
       this.jobs.shift();
       this.finish(job, {
         outcome: out.backup.status === 'complete' ? 'complete' : 'warnings',

@@ -110,6 +110,24 @@ describe('CairnRuntime', () => {
     expect(listBackups(db, { planId: plan.id })[0]!.verifyResult).toBe('damaged: 1 changed');
   });
 
+  it('applies retention after each good backup when the plan asks for it', async () => {
+    const { db, rt, plan, lines } = setup({ 'a.txt': 'alpha' }, 0);
+    const stamps: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 1100));
+      stamps.push((await rt.service.runs.request('home', { actor: 'test' }).done).backup!.stamp);
+    }
+    // keep-daily keeps the newest backup of the day (and restic keeps the oldest while counts are left):
+    // the middle one goes, exactly as the preview says.
+    expect(listBackups(db, { planId: plan.id }).map((b) => b.stamp)).toEqual([stamps[2], stamps[0]]);
+    expect(lines).toContain(`Pruned 1 backup(s) of home: ${stamps[1]}.`);
+
+    await rt.service.call('retentionSet', { plan: 'home', autoPrune: false });
+    await new Promise((r) => setTimeout(r, 1100));
+    await rt.service.runs.request('home', { actor: 'test' }).done;
+    expect(listBackups(db, { planId: plan.id })).toHaveLength(3);
+  });
+
   it('tells the local channel and a webhook once when a backup starts failing', async () => {
     const got: string[] = [];
     const s = http.createServer((req, res) => {

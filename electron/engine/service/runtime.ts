@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import { listBackups } from '../catalog/backups';
 import type { Db } from '../catalog/db';
-import { findPlan, listPlans } from '../catalog/plans';
+import { findPlan, listPlans, type Plan } from '../catalog/plans';
 import { isCancelled } from '../health';
 import { ntfyNotifier, webhookNotifier } from '../notify/http';
 import { HealthMonitor } from '../notify/monitor';
 import type { Notifier } from '../notify/types';
 import { Scheduler } from '../schedule/scheduler';
-import { verifyBackups, verifyTargets } from '../verify/run';
 import { Watchers } from '../watch/watchers';
 import type { DriveAccess } from './context';
 import { kvGet, kvSet } from './kv';
+import { afterBackup, weeklyVerify } from './maintenance';
 import type { RunEnd } from './runQueue';
 import { CairnService } from './service';
 import { readSettings } from './settingsStore';
@@ -110,6 +110,7 @@ export class CairnRuntime {
         at: now(),
       });
     this.service.runs.onEnd((e) => void this.runEnded(e));
+    this.service.runs.afterSuccess = (plan, _backup, actor) => this.afterBackup(plan, actor);
     this.service.onChange(() => {
       this.scheduler.refresh();
       void this.syncWatchers();
@@ -184,24 +185,13 @@ export class CairnRuntime {
     await this.observe();
   }
 
-  /** The weekly verify of each plan's newest backup; damage shows in the status and is told. */
+  private afterBackup(plan: Plan, actor: string): Promise<void> {
+    return afterBackup({ service: this.service, db: this.o.db, log: this.o.log }, plan, actor);
+  }
+
   private async scheduledVerify(): Promise<void> {
-    const db = this.o.db;
-    const now = this.service.ctx.now;
-    kvSet(db, LAST_VERIFY, now());
-    try {
-      const targets = verifyTargets(db, {}).filter((t) => fs.existsSync(t.plan.dest));
-      if (targets.length === 0) return;
-      const sample = readSettings(db).verify.samplePercent;
-      const r = await verifyBackups(db, targets, {
-        sample: sample < 100 ? sample : undefined,
-        now,
-        actor: 'schedule',
-      });
-      for (const x of r.results) this.o.log(`Weekly verify of ${x.planName}/${x.stamp}: ${x.result}.`);
-    } catch (e) {
-      this.o.log(`The weekly verify did not finish: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    kvSet(this.o.db, LAST_VERIFY, this.service.ctx.now());
+    await weeklyVerify(this.o.db, this.service.ctx.now, this.o.log);
     await this.observe();
   }
 
