@@ -6,6 +6,7 @@ import { runBackup } from '../electron/engine/backup/run';
 import { listBackups, setPinned } from '../electron/engine/catalog/backups';
 import { updatePlan } from '../electron/engine/catalog/plans';
 import { restoreBackup } from '../electron/engine/restore/restore';
+import { markInUse } from '../electron/engine/retention/inUse';
 import { prunePlan, pruneAfterBackup } from '../electron/engine/retention/prune';
 import { verifyBackups, verifyTargets } from '../electron/engine/verify/run';
 import { cairn } from './helpers/cli';
@@ -125,5 +126,26 @@ describe('cairn prune', () => {
     expect(cairn(['unpin', `home/${stamps[0]}`], { dataDir: k.dataDir }).code).toBe(0);
     cairn(['prune'], { dataDir: k.dataDir });
     expect(stampsOnDisk(planLayout(k.dest, 'home'))).toEqual([stamps[3], stamps[4], stamps[5]]);
+  });
+});
+
+describe('a backup being read', () => {
+  it('is kept by prune while a restore or verify reads it, and pruned afterwards', async () => {
+    const k = planKit();
+    updatePlan(k.db, 'home', { keepLast: 1, keepDaily: 0, keepWeekly: 0, keepMonthly: 0 }, Date.now());
+    writeTree(k.source, { 'a.txt': 'a' });
+    const old = await k.backup();
+    await k.backup();
+    const layout = planLayout(k.dest, 'home');
+    const unmark = markInUse(layout, old.stamp);
+    fs.writeFileSync(path.join(layout.meta, 'in-use', `${old.stamp}.999999999.dead`), ''); // a killed reader's mark
+    const busy = prunePlan(k.db, k.plan(), { now: Date.now(), actor: 'test' });
+    expect(busy.pruned).toEqual([]);
+    expect(busy.items.find((i) => i.backup.stamp === old.stamp)!.reasons).toEqual([
+      'in use by a restore or verify; pruned later',
+    ]);
+    unmark();
+    expect(prunePlan(k.db, k.plan(), { now: Date.now(), actor: 'test' }).pruned).toEqual([old.stamp]);
+    expect(fs.readdirSync(path.join(layout.meta, 'in-use'))).toEqual([]);
   });
 });

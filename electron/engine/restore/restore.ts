@@ -8,6 +8,7 @@ import type { BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import { CairnError, describeError } from '../errors';
+import { markInUse } from '../retention/inUse';
 import { Applier, type Failure, type Locate, type RestoreCounts } from './apply';
 import { localContent, type ContentSource } from './content';
 import {
@@ -139,8 +140,17 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
 
   let before: BackupRecord | null = null;
   let cursor: Awaited<ReturnType<typeof savedCursor>> | null = null;
-  if (o.inPlace && !o.dryRun) before = await saveBeforeRestore(o.db, plan, backup, o.now, o.actor, o.signal);
-  const manifest = await ManifestReader.open(manifestFile);
+  // Marked before the "before restore" backup, whose retention must not prune the backup being restored.
+  const unmark = o.source || o.dryRun ? () => undefined : markInUse(layout, backup.stamp);
+  let manifest: ManifestReader;
+  try {
+    if (o.inPlace && !o.dryRun)
+      before = await saveBeforeRestore(o.db, plan, backup, o.now, o.actor, o.signal);
+    manifest = await ManifestReader.open(manifestFile);
+  } catch (e) {
+    unmark();
+    throw e;
+  }
   const progress = { last: 0 };
   const applier = new Applier({
     manifest,
@@ -187,6 +197,7 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
       for (const root of roots) syncFileSystem(root);
     }
   } finally {
+    unmark();
     manifest.close();
     cursor?.close();
     await source.close?.();

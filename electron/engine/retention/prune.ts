@@ -8,6 +8,7 @@ import { fsyncDir, planLayout, removeTree } from '../backup/layout';
 import { acquireLock } from '../backup/lock';
 import { writeBackupIndex } from '../backupIndex';
 import { CairnError, describeError } from '../errors';
+import { inUseStamps } from './inUse';
 import { applyRetention } from './policy';
 
 export interface PruneItem {
@@ -37,15 +38,16 @@ export interface PruneOptions {
   expect?: string[];
 }
 
-/** Which backups of a plan the retention rules keep and why, newest first; changes nothing. */
+/** Which backups of a plan the retention rules keep and why, newest first (one being read is kept for now). */
 export function previewPrune(db: Db, plan: Plan, timeZone?: string): PruneItem[] {
   const backups = listBackups(db, { planId: plan.id });
   const byId = new Map(backups.map((b) => [b.id, b]));
-  return applyRetention(backups, plan, timeZone).map((d) => ({
-    backup: byId.get(d.id)!,
-    keep: d.keep,
-    reasons: d.reasons,
-  }));
+  const busy = inUseStamps(planLayout(plan.dest, plan.name));
+  return applyRetention(backups, plan, timeZone).map((d) => {
+    const backup = byId.get(d.id)!;
+    if (d.keep || !busy.has(backup.stamp)) return { backup, keep: d.keep, reasons: d.reasons };
+    return { backup, keep: true, reasons: ['in use by a restore or verify; pruned later'] };
+  });
 }
 
 /**
