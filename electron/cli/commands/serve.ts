@@ -45,7 +45,7 @@ export function registerServe(program: Command, ctx: () => CliContext): void {
         actor: 'serve',
         localNotifier: logNotifier(log),
         log,
-        drive: { secrets: new FileSecretStore(c.dataDir) },
+        drive: { secrets: new FileSecretStore(c.dataDir), workDir: c.dataDir },
       });
       await runtime.start();
       let server;

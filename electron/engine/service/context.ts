@@ -21,6 +21,8 @@ export interface WatchInfo {
 export interface DriveAccess {
   secrets: SecretStore;
   env?: NodeJS.ProcessEnv;
+  /** Where a restore from Drive unpacks the packs it needs (the data directory; default the temp folder). */
+  workDir?: string;
   /** Opens the consent page (Electron's shell.openExternal); headless, the UI opens the returned URL. */
   openUrl?: (url: string) => unknown;
 }

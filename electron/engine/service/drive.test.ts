@@ -1,10 +1,11 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CairnEvent } from '../../../shared/cairnEvents';
 import { emulatorEnv } from '../../../test/drive-emulator/harness';
 import { startEmulator, type DriveEmulator } from '../../../test/drive-emulator/server';
 import { tempDir } from '../../../test/helpers/tmp';
-import { writeTree } from '../../../test/helpers/tree';
+import { diffTrees, writeTree } from '../../../test/helpers/tree';
 import { collectMetrics, formatMetrics } from '../../cli/commands/metrics';
 import { openCatalog, type Db } from '../catalog/db';
 import { listDriveManifests } from '../drive/pack/store';
@@ -76,6 +77,19 @@ describe('Drive through the service', () => {
     if (st.ok) expect(st.value.plans[0]!.lastPushAt).not.toBeNull();
     const list = await api.backupList({ plan: 'home' });
     expect(list.ok && list.value.backups.map((b) => b.onDrive)).toEqual([true]);
+    // The backup disk is gone: the same backup comes back from Drive, byte for byte.
+    fs.renameSync(path.join(root, 'dest'), path.join(root, 'dest.lost'));
+    const to = path.join(root, 'restored');
+    const stamp = list.ok ? list.value.backups[0]!.stamp : '';
+    const back = await api.restore({
+      plan: 'home',
+      stamp,
+      paths: [],
+      target: { mode: 'to', dir: to },
+      dryRun: false,
+    });
+    expect(back).toMatchObject({ ok: true, value: { written: 2, verified: 2, failed: [] } });
+    expect(diffTrees(path.join(root, 'src'), path.join(to, 'src'))).toEqual([]);
     const text = formatMetrics(collectMetrics(db!, Date.now()));
     expect(text).toMatch(/^cairn_drive_pending_bytes\{plan="home"\} 0$/m);
     expect(text).toMatch(/^cairn_drive_last_push_timestamp_seconds\{plan="home"\} \d+/m);

@@ -7,6 +7,7 @@ import { CairnError } from '../../errors';
 import type { HandlerGroup, ServiceContext } from '../context';
 import { unavailable } from '../errors';
 import { readSettings } from '../settingsStore';
+import { driveSourceFor } from '../driveRestore';
 import { backupOf } from './backups';
 
 function policies(p: Plan) {
@@ -51,8 +52,11 @@ export const trustHandlers: HandlerGroup<
     const { plan, backup } = backupOf(c.db, i.plan, i.stamp);
     const totalFiles = i.paths.length === 0 ? backup.files : null;
     const totalBytes = i.paths.length === 0 ? backup.bytes : null;
-    const s = await whileReading(c, [plan.name], () =>
-      restoreBackup({
+    const s = await whileReading(c, [plan.name], async () => {
+      const fromDrive = await driveSourceFor(c, plan, backup);
+      return restoreBackup({
+        source: fromDrive?.source,
+        manifestFile: fromDrive?.manifestFile,
         db: c.db,
         plan,
         backup,
@@ -72,8 +76,8 @@ export const trustHandlers: HandlerGroup<
             totalFiles,
             totalBytes,
           }),
-      }),
-    );
+      });
+    });
     return {
       dryRun: s.dryRun,
       files: s.written + s.overwritten + s.keptBoth + s.skipped,
