@@ -122,5 +122,11 @@ describe('cairn drive (CLI against the emulator in its own process)', () => {
       `drive push throughput (plain, 32 MiB random, CLI to the emulator on 127.0.0.1): ` +
         `${(p.bytesUploaded / MiB / (p.durationMs / 1000)).toFixed(1)} MiB/s in ${p.packsUploaded} packs`,
     );
+    const v = k.run(['verify', '--drive', '--sample', '100']);
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/home on Drive: intact — 2 pack\(s\), 1 backup\(s\), 2 pack\(s\) read back/);
+    const dry = k.run(['drive', 'prune', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/keep  \d{4}-\d\d-\d\d_\d{6}  latest/);
   });
 });

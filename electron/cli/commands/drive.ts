@@ -18,6 +18,7 @@ import { listDriveManifests } from '../../engine/drive/pack/store';
 import { CairnError } from '../../engine/errors';
 import { intOption, type CliContext } from '../context';
 import { formatBytes, formatCount, table } from '../format';
+import { registerDriveMaintenance } from './driveMaintain';
 import { cliRemote, cliSecrets } from './driveOpen';
 
 async function readLine(prompt: string): Promise<string> {
@@ -75,7 +76,7 @@ function pushText(results: PushResult[]): string {
     .join('\n');
 }
 
-/** `cairn drive connect | status | push | list | import | password | disconnect`. */
+/** `cairn drive connect | status | push | list | import | password | verify | prune | disconnect`. */
 export function registerDrive(program: Command, ctx: () => CliContext): void {
   const drive = program.command('drive').description('the off-site copy on Google Drive');
 
@@ -256,6 +257,8 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
           'From the next push on, packs and manifests are encrypted. Keep the password safe: without it the Drive copy cannot be read.',
       );
     });
+
+  registerDriveMaintenance(drive, ctx);
 
   drive
     .command('disconnect')

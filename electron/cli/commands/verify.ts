@@ -5,11 +5,13 @@ import { verifyBackups, verifyTargets, type VerifyRunResult } from '../../engine
 import { intOption, type CliContext } from '../context';
 import { formatBytes, formatCount, formatDuration } from '../format';
 import { progressLine } from '../progress';
+import { runDriveVerify } from './driveMaintain';
 
 interface VerifyOpts {
   all?: boolean;
   sample?: number;
   maxAgeHours?: number;
+  drive?: boolean;
 }
 
 function text(v: VerifyRunResult): string {
@@ -53,8 +55,10 @@ export function registerVerify(program: Command, ctx: () => CliContext): void {
       'also fail (exit 2) when the newest backup is older than this',
       intOption('--max-age-hours'),
     )
+    .option('--drive', 'check the Drive copy instead: every pack there with its checksum, a sample read back')
     .action(async (ref: string | undefined, o: VerifyOpts) => {
       const c = ctx();
+      if (o.drive) return runDriveVerify(c, ref, o.sample);
       const db = c.catalog();
       if (o.sample !== undefined && (o.sample < 1 || o.sample > 100))
         throw new CairnError('usage', '--sample takes a percent from 1 to 100.');

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { getPlan, listPlans } from '../../engine/catalog/plans';
+import { pruneDrive, type DrivePruneResult } from '../../engine/drive/pack/retention';
+import { driveSettings } from '../../engine/drive/pack/settings';
+import { verifyDrive, type DriveVerifyResult } from '../../engine/drive/pack/verify';
+import { CairnError } from '../../engine/errors';
+import { intOption, type CliContext } from '../context';
+import { formatBytes, formatCount } from '../format';
+import { cliRemote, cliSecrets } from './driveOpen';
+
+function verifyText(rs: DriveVerifyResult[]): string {
+  const lines: string[] = [];
+  for (const r of rs) {
+    lines.push(
+      `${r.planName} on Drive: ${r.problems.length ? 'PROBLEMS' : 'intact'} — ${formatCount(r.packs)} pack(s), ` +
+        `${formatCount(r.manifests)} backup(s), ${formatCount(r.sampled)} pack(s) read back (${formatBytes(r.sampledBytes)})` +
+        (r.duplicatesRemoved ? `, ${r.duplicatesRemoved} duplicate file(s) removed` : ''),
+    );
+    for (const p of r.problems.slice(0, 50))
+      lines.push(`  ${p.problem.toUpperCase()}: ${p.name}: ${p.detail}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * `cairn verify --drive` and `cairn drive verify`: checks the Drive copy of one plan or all; exit 0 intact,
+ * 1 problems found, 2 nothing on Drive to verify.
+ */
+export async function runDriveVerify(
+  c: CliContext,
+  planName: string | undefined,
+  samplePercent?: number,
+): Promise<void> {
+  const db = c.catalog();
+  const plans = planName ? [getPlan(db, planName)] : listPlans(db);
+  const remote = await cliRemote(c);
+  const rs: DriveVerifyResult[] = [];
+  for (const plan of plans) {
+    const workDir = fs.mkdtempSync(path.join(c.dataDir, 'drive-verify-'));
+    try {
+      rs.push(
+        await verifyDrive({
+          db,
+          plan,
+          remote,
+          secrets: cliSecrets(c),
+          machine: driveSettings(db).machine,
+          workDir,
+          samplePercent,
+          now: () => c.now(),
+          actor: 'cli',
+        }),
+      );
+    } finally {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
+  }
+  c.exitCode = rs.some((r) => r.problems.length) ? 1 : rs.every((r) => r.manifests === 0) ? 2 : 0;
+  c.out(rs, verifyText);
+}
+
+function pruneText(rs: DrivePruneResult[]): string {
+  return rs
+    .map((r) =>
+      [
+        `${r.planName} on Drive${r.dryRun ? ' (dry run)' : ''}: ${r.pruned.length} backup(s) ${r.dryRun ? 'would be' : ''} pruned` +
+          (r.dryRun
+            ? ''
+            : `, ${r.packsDeleted} pack(s) deleted, ${r.packsRewritten} rewritten, ${formatBytes(r.freedBytes)} freed`),
+        ...r.items.map((i) => `  ${i.keep ? 'keep ' : 'prune'} ${i.stamp}  ${i.reasons.join(', ')}`),
+      ].join('\n'),
+    )
+    .join('\n');
+}
+
+/** `cairn drive prune` and `cairn drive verify`. */
+export function registerDriveMaintenance(drive: Command, ctx: () => CliContext): void {
+  drive
+    .command('verify [plan]')
+    .description(
+      'check the Drive copy (same as cairn verify --drive); exit 0 intact, 1 problems, 2 nothing on Drive',
+    )
+    .option(
+      '--sample <percent>',
+      'packs to download and read back (default 5, at least one)',
+      intOption('--sample'),
+    )
+    .action(async (name: string | undefined, o: { sample?: number }) => {
+      if (o.sample !== undefined && (o.sample < 1 || o.sample > 100))
+        throw new CairnError('usage', '--sample takes a percent from 1 to 100.');
+      await runDriveVerify(ctx(), name, o.sample);
+    });
+
+  drive
+    .command('prune [plan]')
+    .description(
+      "apply the Drive retention (the plan's own, else the local one); --dry-run only says what it would do",
+    )
+    .option('--dry-run', 'say which backups would go, change nothing')
+    .action(async (name: string | undefined, o: { dryRun?: boolean }) => {
+      const c = ctx();
+      const db = c.catalog();
+      const plans = name ? [getPlan(db, name)] : listPlans(db);
+      const remote = await cliRemote(c);
+      const rs: DrivePruneResult[] = [];
+      for (const plan of plans) {
+        const workDir = fs.mkdtempSync(path.join(c.dataDir, 'drive-prune-'));
+        try {
+          rs.push(
+            await pruneDrive({
+              db,
+              plan,
+              remote,
+              secrets: cliSecrets(c),
+              machine: driveSettings(db).machine,
+              workDir,
+              now: () => c.now(),
+              actor: 'cli',
+              dryRun: o.dryRun,
+            }),
+          );
+        } finally {
+          fs.rmSync(workDir, { recursive: true, force: true });
+        }
+      }
+      c.out(rs, pruneText);
+    });
+}
