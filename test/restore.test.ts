@@ -150,5 +150,12 @@ describe('restore into an existing folder', () => {
     await expect(restoreBackup({ ...base, paths: [`${k.label}/nope`] })).rejects.toThrow(
       /has no "src\/nope"/,
     );
+    // Backups are never changed: no restoring into the plan's backup folder.
+    const inside = path.join(k.dest, 'home', b.stamp);
+    await expect(restoreBackup({ ...base, to: inside })).rejects.toThrow(/inside the backups of this plan/);
+    await expect(restoreBackup({ ...base, to: path.join(k.dest, 'home') })).rejects.toThrow(
+      /inside the backups/,
+    );
+    expect(fs.readdirSync(inside)).toEqual(['src']);
   });
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { realish } from '../backup/checks';
 import { planLayout, syncFileSystem } from '../backup/layout';
 import { ManifestReader } from '../backup/manifest';
 import { logActivity } from '../catalog/activity';
@@ -68,6 +69,17 @@ export interface RestoreSummary extends RestoreCounts {
   durationMs: number;
 }
 
+/** Backups are never changed by a restore: refuse a target inside the plan's backup folder. */
+function refuseInsideBackups(to: string, planRoot: string): void {
+  const rel = path.relative(realish(planRoot), realish(to));
+  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
+    throw new CairnError(
+      'usage',
+      `${to} is inside the backups of this plan (${planRoot}); restore to a folder outside it, as backups are never changed.`,
+    );
+  }
+}
+
 function checkTarget(to: string): string {
   if (!path.isAbsolute(to)) return checkTarget(path.resolve(to));
   try {
@@ -128,6 +140,7 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
   let target: string;
   let roots: string[];
   if (o.to) {
+    refuseInsideBackups(o.to, layout.root);
     target = o.dryRun && !fs.existsSync(o.to) ? path.resolve(o.to) : checkTarget(o.to);
     const tree = new SafeTree(target);
     locate = (p) => ({ tree, rel: p });
