@@ -8,6 +8,7 @@ import type { HealthState } from '../health';
 import { EventBus } from '../service/bus';
 import { ntfyNotifier, webhookNotifier } from './http';
 import { HealthMonitor } from './monitor';
+import { notificationFor } from './stateChange';
 import type { Notification } from './types';
 
 interface Received {
@@ -87,6 +88,18 @@ describe('notifications over HTTP', () => {
     const r = await receiver(500);
     await expect(ntfyNotifier(r.url).send(note)).rejects.toThrow(/answered 500; check the address/);
     await expect(webhookNotifier('http://127.0.0.1:1/x').send(note)).rejects.toThrow(/could not be reached/);
+  });
+});
+
+describe('notificationFor', () => {
+  it('tells on a first look only what is wrong now', () => {
+    const h = (state: HealthState) => ({ state, reasons: ['why'] });
+    expect(notificationFor('home', null, h('healthy'), 0)).toBeNull();
+    expect(notificationFor('home', null, h('attention'), 0)).toBeNull(); // a new plan has no backup yet
+    expect(notificationFor('home', null, h('failing'), 0)?.event).toBe('failing');
+    expect(notificationFor('home', null, h('waiting-disk'), 0)?.event).toBe('waiting-disk');
+    expect(notificationFor('home', 'attention', h('healthy'), 0)?.event).toBe('recovered');
+    expect(notificationFor('home', 'healthy', h('attention'), 0)?.event).toBe('attention');
   });
 });
 

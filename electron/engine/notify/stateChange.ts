@@ -3,8 +3,7 @@ import type { Notification } from './types';
 
 /**
  * What to tell when a plan's state is observed: something only when the state changed (healthy, attention,
- * failing, waiting for the disk, recovered), never the same warning again. A first look at a healthy plan
- * tells nothing.
+ * failing, waiting for the disk, recovered), never the same warning again.
  */
 export function notificationFor(
   planName: string,
@@ -13,6 +12,8 @@ export function notificationFor(
   at: number,
 ): Notification | null {
   if (previous === current.state) return null;
+  // A first look (a new plan, a first start) tells only what is wrong now, not "no backup yet".
+  if (previous === null && (current.state === 'healthy' || current.state === 'attention')) return null;
   const why = current.reasons.join(' ');
   switch (current.state) {
     case 'failing':
@@ -43,7 +44,6 @@ export function notificationFor(
         at,
       };
     case 'healthy':
-      if (previous === null) return null;
       return {
         planName,
         event: 'recovered',
