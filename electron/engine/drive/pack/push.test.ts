@@ -11,6 +11,7 @@ import { tempDir } from '../../../../test/helpers/tmp';
 import { openDrive } from '../index';
 import { FileSecretStore } from '../secrets';
 import { saveDriveKey } from './crypto';
+import { pushAfterBackup } from './afterBackup';
 import { pushPlan } from './push';
 import { listDriveManifests, listPacks } from './store';
 
@@ -81,6 +82,50 @@ describe('pushPlan', () => {
       `drive push: first ${first.bytesUploaded} bytes in ${first.packsUploaded} packs; after a 1% change ` +
         `${second.bytesUploaded} bytes (content ${changed}, manifest+map ${manifestBytes})`,
     );
+  });
+
+  it('keeps to the bandwidth limit', async () => {
+    const rig = makeRig();
+    const secrets = new FileSecretStore(rig.dataDir);
+    const clock = fakeClock();
+    const { remote } = await openDrive({
+      secrets,
+      env: emulatorEnv(emu, emu.issueRefreshToken()),
+      clock,
+      bandwidthBytesPerSecond: 512 * 1024,
+    });
+    fs.writeFileSync(path.join(rig.src, 'a.bin'), crypto.randomBytes(2 * 1024 * 1024));
+    await rig.backup();
+    const t0 = clock.elapsed();
+    const r = await pushPlan({
+      db: rig.db,
+      plan: rig.plan,
+      remote,
+      secrets,
+      machine: 'bw',
+      now: () => rig.clock.now,
+      actor: 'test',
+      clock,
+    });
+    expect(r.bytesUploaded).toBeGreaterThan(2 * 1024 * 1024);
+    // 2 MiB at 512 KiB/s: at least about 4 s of (virtual) waiting, less the quarter-second burst.
+    expect(clock.elapsed() - t0).toBeGreaterThanOrEqual(3500);
+  });
+
+  it('pushes after a backup only when Drive is connected, and never fails the backup', async () => {
+    const rig = makeRig();
+    const secrets = new FileSecretStore(rig.dataDir);
+    fs.writeFileSync(path.join(rig.src, 'a.txt'), 'after backup');
+    await rig.backup();
+    const base = { db: rig.db, plan: rig.plan, secrets, now: () => rig.clock.now, actor: 'test' };
+    expect(await pushAfterBackup({ ...base, env: {} })).toBeNull(); // no OAuth client: Drive not in use
+    const env = emulatorEnv(emu); // set up, but never connected
+    expect(await pushAfterBackup({ ...base, env })).toBeNull();
+    emu.revokeGrants();
+    const refused = await pushAfterBackup({ ...base, env: { ...env, CAIRN_DRIVE_REFRESH_TOKEN: 'revoked' } });
+    expect(refused).toBeNull();
+    const r = await pushAfterBackup({ ...base, env: emulatorEnv(emu, emu.issueRefreshToken()) });
+    expect(r?.pushed).toHaveLength(1);
   });
 
   it('with a password, packs are not tar files and the age CLI decrypts them', async () => {

@@ -1,0 +1,67 @@
+import type { Db } from '../../catalog/db';
+import type { Plan } from '../../catalog/plans';
+import { logActivity } from '../../catalog/activity';
+import { describeError } from '../../errors';
+import { driveConfig } from '../config';
+import { openDrive } from '../index';
+import { DRIVE_TOKENS_KEY, type SecretStore } from '../secrets';
+import { pushPlan, type PushProgress, type PushResult } from './push';
+import { driveSettings } from './settings';
+
+/**
+ * Pushes a plan to Drive right after its backup, when Drive is set up and connected and the autoPush
+ * setting is on (the default). Never throws: a failure is recorded in the plan's Drive status (which
+ * `cairn drive status` and the tray show) and in the activity log, and the backup stays a success.
+ * Returns null when nothing was tried.
+ */
+export async function pushAfterBackup(o: {
+  db: Db;
+  plan: Plan;
+  secrets: SecretStore;
+  env?: NodeJS.ProcessEnv;
+  now: () => number;
+  actor: string;
+  signal?: AbortSignal;
+  onProgress?: (p: PushProgress) => void;
+}): Promise<PushResult | null> {
+  const env = o.env ?? process.env;
+  const s = driveSettings(o.db);
+  if (!s.autoPush) return null;
+  try {
+    driveConfig(s, env);
+  } catch {
+    return null; // no OAuth client set up: Drive is not in use
+  }
+  if (!env.CAIRN_DRIVE_REFRESH_TOKEN && (await o.secrets.get(DRIVE_TOKENS_KEY)) === null) return null;
+  try {
+    const { remote } = await openDrive({
+      secrets: o.secrets,
+      settings: s,
+      env,
+      bandwidthBytesPerSecond: s.bandwidthBytesPerSecond,
+    });
+    return await pushPlan({
+      db: o.db,
+      plan: o.plan,
+      remote,
+      secrets: o.secrets,
+      machine: s.machine,
+      now: o.now,
+      actor: o.actor,
+      signal: o.signal,
+      onProgress: o.onProgress,
+      packTargetBytes: s.packTargetBytes ?? undefined,
+    });
+  } catch (e) {
+    // pushPlan has recorded its own failures; this covers opening Drive.
+    logActivity(o.db, {
+      at: o.now(),
+      planId: o.plan.id,
+      kind: 'upload',
+      level: 'warning',
+      actor: o.actor,
+      message: `The Drive push after the backup of ${o.plan.name} did not complete: ${describeError(e)}`,
+    });
+    return null;
+  }
+}
