@@ -14,6 +14,7 @@ import { afterBackup, weeklyVerify } from './maintenance';
 import type { RunEnd } from './runQueue';
 import { CairnService } from './service';
 import { readSettings } from './settingsStore';
+import { throttleByKey } from './throttle';
 import { collectStatus } from './statusView';
 
 export interface RuntimeOptions {
@@ -65,8 +66,9 @@ export class CairnRuntime {
     this.watchers = new Watchers({
       now,
       settings: () => settings().watch,
-      onCount: (planName, changedFiles) =>
+      onCount: throttleByKey<number>(500, (planName, changedFiles) =>
         this.service.bus.emit('changesCounted', { planName, changedFiles }),
+      ),
       onFailed: (planName, m) => {
         o.log(m);
         void this.observe();
