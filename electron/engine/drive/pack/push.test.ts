@@ -56,6 +56,13 @@ describe('pushPlan', () => {
     expect(first.packsUploaded).toBeGreaterThan(2);
     expect(first.bytesUploaded).toBeGreaterThanOrEqual(total);
 
+    // Two pushes of one plan at once: the second is refused, the first's status stays.
+    const both = await Promise.allSettled([push(), push()]);
+    expect(both.map((b) => b.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(String((both.find((b) => b.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(
+      /already running/,
+    );
+
     // A push with nothing new sends nothing.
     const idle = await push();
     expect(idle).toMatchObject({ pushed: [], packsUploaded: 0, bytesUploaded: 0, alreadyOnDrive: 1 });

@@ -13,6 +13,7 @@ import type { SecretStore } from '../secrets';
 import type { DriveRemote } from '../types';
 import { loadDriveKey, type DriveKey } from './crypto';
 import { planFolders, syncPlanFiles, type PlanFolders } from './folders';
+import { withDriveLock } from './lock';
 import { Packer } from './packer';
 import { pushManifest } from './pushManifest';
 import {
@@ -90,7 +91,7 @@ export async function pushPlan(o: PushOptions): Promise<PushResult> {
   const clock = o.clock ?? systemClock;
   for (;;) {
     try {
-      const r = await pushOnce(o);
+      const r = await withDriveLock(o.plan, o.now(), () => pushOnce(o));
       updateDrivePlan(o.db, o.plan.id, {
         lastPushAt: o.now(),
         lastPushBytes: r.bytesUploaded,
@@ -102,6 +103,7 @@ export async function pushPlan(o: PushOptions): Promise<PushResult> {
       if (r.pushed.length || r.packsUploaded || r.skipped.length || r.unreadable.length) logPush(o, r);
       return r;
     } catch (e) {
+      if (e instanceof CairnError && e.code === 'locked') throw e; // the running push owns the status
       const de = e instanceof DriveError ? e : null;
       const code = e instanceof CairnError ? e.code : 'internal';
       updateDrivePlan(o.db, o.plan.id, {

@@ -9,6 +9,7 @@ import { applyRetention } from '../../retention/policy';
 import type { SecretStore } from '../secrets';
 import type { DriveRemote } from '../types';
 import { loadDriveKey } from './crypto';
+import { withDriveLock } from './lock';
 import { fetchPlain } from './fetch';
 import { planFolders } from './folders';
 import { machineFor } from './push';
@@ -97,6 +98,14 @@ export async function pruneDrive(o: {
     freedBytes: 0,
   };
   if (o.dryRun) return result;
+  return withDriveLock(plan, o.now(), () => applyDrivePrune(o, result));
+}
+
+async function applyDrivePrune(
+  o: Parameters<typeof pruneDrive>[0],
+  result: DrivePruneResult,
+): Promise<DrivePruneResult> {
+  const { db, plan } = o;
   const key = await loadDriveKey(o.secrets);
   const folders = await planFolders(db, o.remote, plan, machineFor(db, plan.id, o.machine));
   const doomed = new Set(result.pruned);
