@@ -66,6 +66,8 @@ export class Scheduler {
         timezone,
         name: `cairn-${plan.name}`,
         noOverlap: true,
+        // A run missed during sleep is the catch-up tick's business, not a warning on the console.
+        suppressMissedWarning: true,
       });
       this.tasks.set(plan.id, task);
     }
