@@ -97,7 +97,8 @@ export class CopyPool {
       const w = new Worker(WORKER, { eval: true });
       const slot = { w, busy: new Map<number, Pending[]>() };
       w.on('message', (m: { id: number; results: CopyOutcome[] }) => {
-        const batch = slot.busy.get(m.id)!;
+        const batch = slot.busy.get(m.id);
+        if (!batch) return; // answered after close(), which already rejected it
         slot.busy.delete(m.id);
         this.inFlight -= batch.length;
         batch.forEach((p, k) => p.resolve(m.results[k]!));
