@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isMethodName } from '../../shared/contract';
 import type { CairnService } from '../engine/service/service';
 import { allowedHosts, checkHostAndOrigin, hasToken } from './guard';
 import { streamEvents } from './sse';
@@ -62,8 +63,6 @@ function readBody(req: http.IncomingMessage): Promise<string | null> {
   });
 }
 
-const HTTP_STATUS: Record<string, number> = { 'invalid-input': 400, 'not-found-method': 404 };
-
 /**
  * `cairn serve`'s HTTP face: `POST /api/<method>` (JSON in and out, bearer token), `GET /api/events`
  * (Server-Sent Events), the built UI at `/`. Host and Origin are checked on every request; no CORS.
@@ -103,6 +102,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       res.on('close', () => streams.delete(stop));
       return;
     }
+    if (!isMethodName(name)) return refuse(res, 404, 'not-found', `There is no method named "${name}".`);
     if (req.method !== 'POST')
       return refuse(res, 405, 'method', `Call ${name} with POST and a JSON body.`, { Allow: 'POST' });
     if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
@@ -122,10 +122,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       );
     }
     const result = await o.service.call(name, input);
-    if (!result.ok && result.error.code === 'not-found' && /no method/.test(result.error.message)) {
-      return json(res, 404, result);
-    }
-    json(res, result.ok ? 200 : (HTTP_STATUS[result.error.code] ?? 200), result);
+    // Schema violations are the caller's mistake (400); anything else is an answer, errors as values.
+    json(res, !result.ok && result.error.code === 'invalid-input' ? 400 : 200, result);
   }
 
   await new Promise<void>((resolve, reject) => {
