@@ -99,6 +99,9 @@ describe('cairn drive (CLI against the emulator in its own process)', () => {
     // Disaster drill: the data folder and the backup disk are gone.
     fs.rmSync(k.dataDir, { recursive: true });
     fs.rmSync(k.dest, { recursive: true });
+    const listed = k.run(['drive', 'list']); // read from Drive: works before the import
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/cli-\w+\s+home\s+\d{4}-\d\d-\d\d_\d{6}\s+\?/);
     const imp = k.run(['drive', 'import']);
     expect(imp.code, imp.stderr).toBe(0);
     expect(imp.stdout).toMatch(/home: 1 backup\(s\) imported from Drive/);

@@ -12,6 +12,7 @@ import {
 import { loadDriveKey, saveDriveKey } from '../../engine/drive/pack/crypto';
 import { importFromDrive, type DriveImportResult } from '../../engine/drive/pack/importDrive';
 import { pushPlan, type PushResult } from '../../engine/drive/pack/push';
+import { listDriveBackups } from '../../engine/drive/pack/remoteList';
 import { driveSettings } from '../../engine/drive/pack/settings';
 import { driveStatus, type DriveStatusView } from '../../engine/drive/pack/status';
 import { listDriveManifests } from '../../engine/drive/pack/store';
@@ -177,31 +178,34 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
 
   drive
     .command('list [plan]')
-    .description('backups on Drive, newest first')
-    .action((name: string | undefined) => {
+    .description(
+      'backups on Drive (read from Drive, so it works on a new machine before import), newest first',
+    )
+    .action(async (name: string | undefined) => {
       const c = ctx();
       const db = c.catalog();
-      const plans = name ? [getPlan(db, name)] : listPlans(db);
-      const rows = plans.flatMap((p) =>
-        listDriveManifests(db, p.id).map((m) => ({
-          plan: p.name,
-          stamp: m.stamp,
-          files: m.files,
-          bytes: m.bytes,
-          uploadedAt: m.uploadedAt,
-        })),
+      const found = (await listDriveBackups(await cliRemote(c))).filter((b) => !name || b.plan === name);
+      const known = new Map(
+        listPlans(db).flatMap((p) =>
+          listDriveManifests(db, p.id).map((m) => [`${p.name}/${m.stamp}`, m] as const),
+        ),
       );
+      const rows = found.map((b) => {
+        const m = known.get(`${b.plan}/${b.stamp}`);
+        return { ...b, files: m?.files ?? null, bytes: m?.bytes ?? null, inCatalog: m !== undefined };
+      });
       c.out(rows, (v) =>
         v.length === 0
           ? 'No backups on Drive yet; push with: cairn drive push'
           : table([
-              ['PLAN', 'BACKUP', 'FILES', 'SIZE', 'UPLOADED'],
+              ['MACHINE', 'PLAN', 'BACKUP', 'FILES', 'SIZE', 'ENCRYPTED'],
               ...v.map((r) => [
+                r.machine,
                 r.plan,
                 r.stamp,
-                formatCount(r.files),
-                formatBytes(r.bytes),
-                when(r.uploadedAt),
+                r.files === null ? '?' : formatCount(r.files),
+                r.bytes === null ? '? (cairn drive import)' : formatBytes(r.bytes),
+                r.encrypted ? 'yes' : 'no',
               ]),
             ]),
       );
