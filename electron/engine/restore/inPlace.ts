@@ -39,7 +39,8 @@ export function inPlaceLocator(
       );
     }
     if (!dryRun) fs.mkdirSync(now.path, { recursive: true });
-    trees.set(label, new SafeTree(now.path));
+    // The source folder is the user's choice even when reached through a symlink (backups follow it too).
+    trees.set(label, new SafeTree(fs.existsSync(now.path) ? fs.realpathSync(now.path) : now.path));
   }
   return (p) => {
     const tree = trees.get(labelOf(p));
