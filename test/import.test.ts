@@ -63,8 +63,8 @@ describe('cairn import', () => {
     expect(r.code).toBe(0);
     expect(diffTrees(middle, path.join(to, 'src'), { ignore: ['x.log'] })).toEqual([]);
 
-    // Importing again finds nothing new.
-    const again = cairnJson<ImportedPlan[]>(['import', k.dest], { dataDir: k.dataDir });
+    // Importing again (naming the plan's own folder this time) finds nothing new.
+    const again = cairnJson<ImportedPlan[]>(['import', path.join(k.dest, 'home')], { dataDir: k.dataDir });
     expect(again.value[0]!.imported).toEqual([]);
     expect(run(['list']).stdout).toBe(listBefore);
   });

@@ -96,9 +96,14 @@ export async function importDestination(
   now: () => number,
   actor: string,
 ): Promise<ImportedPlan[]> {
-  const dest = path.resolve(destArg);
+  let dest = path.resolve(destArg);
   const out: ImportedPlan[] = [];
-  const names = planFolders(dest);
+  let names: string[];
+  if (fs.existsSync(path.join(dest, '.cairn', 'manifests'))) {
+    // The user named one plan's folder rather than the destination holding it: import that plan.
+    names = [path.basename(dest)];
+    dest = path.dirname(dest);
+  } else names = planFolders(dest);
   if (names.length === 0)
     throw new CairnError(
       'not-found',
