@@ -10,6 +10,7 @@ import {
   startManualConnect,
 } from '../../engine/drive/index';
 import { loadDriveKey, saveDriveKey } from '../../engine/drive/pack/crypto';
+import { resealIdentity } from '../../engine/drive/pack/folders';
 import { importFromDrive, type DriveImportResult } from '../../engine/drive/pack/importDrive';
 import { pushPlan, type PushResult } from '../../engine/drive/pack/push';
 import { listDriveBackups } from '../../engine/drive/pack/remoteList';
@@ -242,19 +243,38 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
 
   drive
     .command('password')
-    .description('set the password that encrypts what goes to Drive (from CAIRN_DRIVE_PASSWORD or stdin)')
-    .action(async () => {
+    .description(
+      'set (or --change) the password that encrypts what goes to Drive (from CAIRN_DRIVE_PASSWORD or stdin)',
+    )
+    .option('--change', 'change the password: the key file on Drive is sealed again with the new one')
+    .action(async (o: { change?: boolean }) => {
       const c = ctx();
       const secrets = cliSecrets(c);
-      if (await loadDriveKey(secrets)) {
+      const old = await loadDriveKey(secrets);
+      if (old && !o.change)
         throw new CairnError(
           'conflict',
-          'A Drive password is already set; changing it is not supported yet.',
+          'A Drive password is already set; to change it: cairn drive password --change.',
         );
+      const pw = (
+        process.env.CAIRN_DRIVE_PASSWORD || (await readLine('Drive password (at least 12 characters): '))
+      ).trim();
+      if (old) {
+        const remote = await cliRemote(c); // reachable before anything changes
+        const key = await saveDriveKey(secrets, pw, old.identity);
+        try {
+          await resealIdentity(c.catalog(), remote, key, path.join(c.dataDir, 'drive-tmp'));
+        } catch (e) {
+          await saveDriveKey(secrets, old.password, old.identity);
+          throw e;
+        }
+        c.out(
+          { encrypted: true },
+          () => 'The Drive password is changed; the key file on Drive now opens with the new one.',
+        );
+        return;
       }
-      const pw =
-        process.env.CAIRN_DRIVE_PASSWORD || (await readLine('Drive password (at least 12 characters): '));
-      await saveDriveKey(secrets, pw.trim());
+      await saveDriveKey(secrets, pw);
       c.out(
         { encrypted: true },
         () =>

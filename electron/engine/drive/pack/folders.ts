@@ -119,3 +119,29 @@ export async function syncPlanFiles(
       await remote.delete(f.id);
   }
 }
+
+/**
+ * After a password change: writes keys/identity.age again, sealed with the new password, in every plan
+ * folder this catalog pushed to (the new copy first, then the old one goes). The packs stay as they are:
+ * they are encrypted to the key, not to the password.
+ */
+export async function resealIdentity(
+  db: Db,
+  remote: DriveRemote,
+  key: DriveKey,
+  tmpDir: string,
+): Promise<number> {
+  const rows = db
+    .prepare('SELECT p.name, d.machine FROM drive_plans d JOIN plans p ON p.id = d.plan_id')
+    .all() as {
+    name: string;
+    machine: string;
+  }[];
+  for (const r of rows) {
+    const keys = await remote.ensureFolder([...planPath(r.machine, r.name), 'keys']);
+    await replaceFile(remote, keys.id, IDENTITY_FILE, Buffer.from(await sealIdentity(key)), tmpDir, {
+      cairnKey: '1',
+    });
+  }
+  return rows.length;
+}

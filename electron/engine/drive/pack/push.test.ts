@@ -10,7 +10,8 @@ import { makeRig } from '../../../../test/helpers/engine';
 import { tempDir } from '../../../../test/helpers/tmp';
 import { openDrive } from '../index';
 import { FileSecretStore } from '../secrets';
-import { saveDriveKey } from './crypto';
+import { openIdentity, saveDriveKey } from './crypto';
+import { resealIdentity } from './folders';
 import { pushAfterBackup } from './afterBackup';
 import { pushPlan } from './push';
 import { listDriveManifests, listPacks } from './store';
@@ -136,7 +137,7 @@ describe('pushPlan', () => {
   });
 
   it('with a password, packs are not tar files and the age CLI decrypts them', async () => {
-    const { rig, push } = await setup({ password: 'correct horse battery' });
+    const { rig, push, remote, secrets } = await setup({ password: 'correct horse battery' });
     makeCorpus(rig.src, { small: 20 });
     await rig.backup();
     const r = await push();
@@ -160,5 +161,16 @@ describe('pushPlan', () => {
     const members = dec.stdout.trim().split('\n');
     expect(members.length).toBe(pack.members);
     for (const m of members) expect(m).toMatch(/^[0-9a-f]{64}$/);
+
+    // A password change seals the key file again; the packs stay, the old password no longer opens it.
+    const key = await saveDriveKey(secrets, 'a brand new password', identity);
+    expect(await resealIdentity(rig.db, remote, key, tempDir())).toBe(1);
+    const keyFiles = emu.files().filter((f) => f.name === 'identity.age');
+    expect(keyFiles).toHaveLength(1); // the old copy is gone
+    const sealed = emu.readFile(keyFiles[0]!.id);
+    expect(await openIdentity(sealed, 'a brand new password')).toBe(identity);
+    await expect(openIdentity(sealed, 'correct horse battery')).rejects.toThrow(
+      /does not open the Drive key/,
+    );
   });
 });
