@@ -103,7 +103,14 @@ export class Scheduler {
 
   /** A run failed because the backup disk was away: run again when it is back. */
   waitForDisk(planId: number): void {
-    this.waiting.add(planId);
+    const plan = this.d.plans().find((p) => p.id === planId);
+    if (plan) this.markWaiting(plan);
+  }
+
+  private markWaiting(plan: Plan): void {
+    if (!this.waiting.has(plan.id))
+      this.d.log(`Backup of ${plan.name} waits for its backup disk (${plan.dest}).`);
+    this.waiting.add(plan.id);
   }
 
   /** True while a plan's run is owed but its backup disk is away. */
@@ -148,9 +155,7 @@ export class Scheduler {
     const plan = this.d.plans().find((p) => p.id === planId);
     if (!plan || this.d.isRunning(plan)) return;
     if (!this.d.destPresent(plan)) {
-      if (!this.waiting.has(planId))
-        this.d.log(`Backup of ${plan.name} waits for its backup disk (${plan.dest}).`);
-      this.waiting.add(planId);
+      this.markWaiting(plan);
       return;
     }
     this.waiting.delete(planId);

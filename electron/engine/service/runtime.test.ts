@@ -110,6 +110,25 @@ describe('CairnRuntime', () => {
     expect(listBackups(db, { planId: plan.id })[0]!.verifyResult).toBe('damaged: 1 changed');
   });
 
+  it('after a restart, a run that failed for want of the disk runs when the disk is back', async () => {
+    const { db, rt, plan, dest } = setup({ 'a.txt': 'alpha' }, 0);
+    fs.renameSync(dest, dest + '.unplugged');
+    const before = new CairnRuntime({
+      db,
+      actor: 'test',
+      localNotifier: logNotifier(() => {}),
+      log: () => {},
+    });
+    const failed = await before.service.runs.request('home', { actor: 'test' }).done;
+    expect(failed.error?.code).toBe('dest-missing');
+    await before.close();
+    await rt.start(); // nothing is owed by the schedule (the plan is new): only the disk wait starts it
+    await new Promise((r) => setTimeout(r, 400));
+    expect(listBackups(db, { planId: plan.id })).toHaveLength(0);
+    fs.renameSync(dest + '.unplugged', dest);
+    await until(() => listBackups(db, { planId: plan.id }).length === 1);
+  });
+
   it('applies retention after each good backup when the plan asks for it', async () => {
     const { db, rt, plan, lines } = setup({ 'a.txt': 'alpha' }, 0);
     const stamps: string[] = [];

@@ -206,6 +206,12 @@ export class CairnRuntime {
   async observe(): Promise<void> {
     if (this.closed) return;
     const st = collectStatus(this.service.ctx);
+    // A plan waiting for its backup disk (a run failed for want of it, even before a restart) runs when
+    // the disk is back, whatever the schedule says.
+    for (const p of st.plans) {
+      const plan = p.state === 'waiting-disk' ? findPlan(this.o.db, p.planName) : undefined;
+      if (plan) this.scheduler.waitForDisk(plan.id);
+    }
     await this.monitor.observe(st.plans, st.generatedAt);
   }
 }
