@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { planLayout } from '../../backup/layout';
 import { ManifestReader } from '../../backup/manifest';
@@ -188,7 +189,13 @@ async function pushOnce(opts: PushOptions): Promise<PushResult> {
   const layout = planLayout(o.plan.dest, o.plan.name);
   const stagingDir = path.join(layout.meta, 'drive-staging');
   const folders = await planFolders(o.db, o.remote, o.plan, o.machine);
-  await syncPlanFiles(o.db, o.remote, o.plan, o.machine, folders, key, stagingDir);
+  // Small files are staged in the temp folder: the backup disk may be unplugged (or, after an import, absent).
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-drive-'));
+  try {
+    await syncPlanFiles(o.db, o.remote, o.plan, o.machine, folders, key, tmp);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
   const s: PushState = {
     o,
     folders,
