@@ -57,6 +57,14 @@ describe('cairn verify', () => {
     expect(log[0]!.level).toBe('error');
     expect(log[0]!.message).toContain('damaged');
     expect(cairn(['verify', `home/${b1.stamp}`], { dataDir: k.dataDir }).code).toBe(0);
+    const test = cairnJson<VerifyRunResult>(['verify', `home/${b1.stamp}`, '--restore-test'], {
+      dataDir: k.dataDir,
+    });
+    expect(test.code).toBe(0);
+    expect(test.value.results[0]!.result).toBe('intact; restore test passed (4 files)');
+    const badTest = cairn(['verify', `home/${b2.stamp}`, '--restore-test'], { dataDir: k.dataDir });
+    expect(badTest.code).toBe(1);
+    expect(badTest.stdout).toMatch(/NOT RESTORED: src\/flip\.bin: content does not match/);
 
     const sample = cairnJson<VerifyRunResult>(['verify', `home/${b2.stamp}`, '--sample', '10'], {
       dataDir: k.dataDir,

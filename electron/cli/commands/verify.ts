@@ -12,6 +12,7 @@ interface VerifyOpts {
   sample?: number;
   maxAgeHours?: number;
   drive?: boolean;
+  restoreTest?: boolean;
 }
 
 function text(v: VerifyRunResult): string {
@@ -24,6 +25,8 @@ function text(v: VerifyRunResult): string {
         (r.sharedFiles ? `, ${formatCount(r.sharedFiles)} hard-linked ones already read` : '') +
         `, ${formatDuration(r.durationMs)}`,
     );
+    for (const f of r.restoreTest?.failures.slice(0, 50) ?? [])
+      lines.push(`  NOT RESTORED: ${f.path}: ${f.message}`);
     for (const p of r.problems.slice(0, 50))
       lines.push(`  ${p.problem.toUpperCase()}: ${p.path || '(backup folder)'}: ${p.detail}`);
     const n = r.missing + r.changed + r.extra;
@@ -56,6 +59,10 @@ export function registerVerify(program: Command, ctx: () => CliContext): void {
       intOption('--max-age-hours'),
     )
     .option('--drive', 'check the Drive copy instead: every pack there with its checksum, a sample read back')
+    .option(
+      '--restore-test',
+      'also restore each backup (or the --sample of its files) into a temporary folder, checking every file',
+    )
     .action(async (ref: string | undefined, o: VerifyOpts) => {
       const c = ctx();
       if (o.drive) return runDriveVerify(c, ref, o.sample);
@@ -77,6 +84,7 @@ export function registerVerify(program: Command, ctx: () => CliContext): void {
           actor: 'cli',
           sample: o.sample,
           maxAgeHours: o.maxAgeHours,
+          restoreTest: o.restoreTest,
           onProgress: (r, p) =>
             line.update(
               { files: r.files, bytes: r.hashedBytes, currentPath: p, startedAt: started },

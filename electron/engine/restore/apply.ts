@@ -46,6 +46,8 @@ export interface ApplyOptions {
   dryRun: boolean;
   /** In place: may this existing path be replaced? Only what the "before restore" backup saved may be. */
   saved?: (entryPath: string) => Promise<boolean>;
+  /** Restores only the files this keeps (a sampled restore test). */
+  keepFile?: (e: ManifestEntry) => boolean;
   signal?: AbortSignal;
   onEntry?: (counts: RestoreCounts, path: string) => void;
 }
@@ -87,6 +89,7 @@ export class Applier {
       manifest.advance();
       const chosen = selection.includes(e.path);
       if (!chosen && !(e.kind === 'd' && selection.isAncestor(e.path))) continue;
+      if (e.kind === 'f' && this.o.keepFile && !this.o.keepFile(e)) continue;
       if ((++n & 255) === 0) {
         this.o.signal?.throwIfAborted();
         await new Promise((r) => setImmediate(r));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { realish } from '../backup/checks';
 import { planLayout, syncFileSystem } from '../backup/layout';
-import { ManifestReader } from '../backup/manifest';
+import { ManifestReader, type ManifestEntry } from '../backup/manifest';
 import { logActivity } from '../catalog/activity';
 import type { BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
@@ -46,6 +46,8 @@ export interface RestoreOptions {
   manifestFile?: string;
   signal?: AbortSignal;
   onProgress?: (p: RestoreProgress) => void;
+  /** Restores only the files this keeps (with --to only; a sampled restore test). */
+  keepFile?: (e: ManifestEntry) => boolean;
 }
 
 export interface RestoreProgress {
@@ -174,6 +176,7 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
     overwrite: o.inPlace === true || o.overwrite === true,
     dryRun: o.dryRun === true,
     saved: o.inPlace ? (p) => (cursor ? cursor.saved(p) : Promise.resolve(true)) : undefined,
+    keepFile: o.keepFile,
     signal: o.signal,
     onEntry: o.onProgress
       ? (c, p) => {

@@ -8,6 +8,7 @@ import {
 } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import { listPlans, type Plan } from '../catalog/plans';
+import { restoreTest, type RestoreTestResult } from './restoreTest';
 import { verifyBackupFolder, verifySummary, type BackupVerifyResult, type VerifyOptions } from './verify';
 
 export interface VerifyTarget {
@@ -15,8 +16,12 @@ export interface VerifyTarget {
   backup: BackupRecord;
 }
 
+type VerifiedBackup = BackupVerifyResult & { result: string; restoreTest?: RestoreTestResult };
+
+const isDamaged = (r: VerifiedBackup) => r.missing + r.changed + r.extra + (r.restoreTest?.failed ?? 0) > 0;
+
 export interface VerifyRunResult {
-  results: (BackupVerifyResult & { result: string })[];
+  results: VerifiedBackup[];
   /** Plans whose newest backup is older than the limit asked for. */
   stale: { planName: string; stamp: string | null; ageHours: number | null }[];
   /** 0 intact, 1 damage found, 2 nothing to verify or a backup too old (DESIGN.md section 9). */
@@ -45,18 +50,26 @@ export function verifyTargets(
 export async function verifyBackups(
   db: Db,
   targets: VerifyTarget[],
-  o: VerifyOptions & { now: () => number; actor: string; maxAgeHours?: number },
+  o: VerifyOptions & { now: () => number; actor: string; maxAgeHours?: number; restoreTest?: boolean },
 ): Promise<VerifyRunResult> {
   const seen = o.seen ?? new Map<string, string>();
   const results: VerifyRunResult['results'] = [];
   for (const t of targets) {
     const r = await verifyBackupFolder(t.plan.dest, t.plan.name, t.backup.stamp, { ...o, seen });
-    const result = verifySummary(r);
-    results.push({ ...r, result });
+    let result = verifySummary(r);
+    let test: RestoreTestResult | undefined;
+    if (o.restoreTest) {
+      test = await restoreTest(db, t.plan, t.backup, o);
+      result +=
+        test.failed > 0
+          ? `; restore test: ${test.failed} file(s) did not restore`
+          : `; restore test passed (${test.files} files)`;
+    }
+    results.push({ ...r, result, restoreTest: test });
     if (!getBackupById(db, t.backup.id)) continue; // pruned meanwhile
     const at = o.now();
     recordVerify(db, t.backup.id, at, result);
-    const damaged = r.missing + r.changed + r.extra > 0;
+    const damaged = isDamaged(results.at(-1)!);
     logActivity(db, {
       at,
       planId: t.plan.id,
@@ -78,7 +91,7 @@ export async function verifyBackups(
         stale.push({ planName: p.name, stamp: newest?.stamp ?? null, ageHours: age });
     }
   }
-  const damaged = results.some((r) => r.missing + r.changed + r.extra > 0);
+  const damaged = results.some(isDamaged);
   const exitCode = results.length === 0 || stale.length > 0 ? 2 : damaged ? 1 : 0;
   return { results, stale, exitCode };
 }
