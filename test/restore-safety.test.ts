@@ -216,3 +216,25 @@ describe('a restore killed with SIGKILL', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(Object.keys(files).sort()); // the killed run's temporary files are gone
   });
 });
+
+describe('a restore onto a full disk', () => {
+  const root = process.getuid?.() === 0 && process.platform === 'linux';
+  it.skipIf(!root)('stops with a plain sentence and leaves only whole files', async () => {
+    const k = planKit();
+    const files: Record<string, Buffer> = {};
+    for (let i = 0; i < 8; i++) files[`f${i}.bin`] = randomBytes(100_000);
+    writeTree(k.source, files);
+    const backup = await k.backup();
+    const small = tempDir('cairn-small-');
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=300k', 'tmpfs', small]).status).toBe(0);
+    try {
+      const run = restoreBackup({ db: k.db, plan: k.plan(), backup, to: small, now, actor: 'test' });
+      await expect(run).rejects.toThrow(/The disk being restored to is full \(at src\/f\d\.bin\)/);
+      const landed = fs.readdirSync(path.join(small, 'src'));
+      expect(landed.length).toBeGreaterThan(0);
+      for (const n of landed) expect(sha(fs.readFileSync(path.join(small, 'src', n)))).toBe(sha(files[n]!));
+    } finally {
+      spawnSync('umount', [small]);
+    }
+  });
+});

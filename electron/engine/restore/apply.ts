@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { ManifestEntry, ManifestReader } from '../backup/manifest';
-import { describeError, errnoCode } from '../errors';
+import { CairnError, describeError, errnoCode } from '../errors';
 import type { ContentSource } from './content';
 import { fixMeta, keepBothName, placeFile, placeSymlink, removeStaleTemps, sameContent } from './place';
 import { parentOf, SafeTree, UnsafePath } from './safePath';
@@ -105,7 +105,12 @@ export class Applier {
         else await this.symlink(loc.tree, loc.rel, e);
       } catch (err) {
         if (this.o.signal?.aborted) throw err;
-        if (errnoCode(err) === 'ENOSPC' || errnoCode(err) === 'EDQUOT') throw err;
+        if (errnoCode(err) === 'ENOSPC' || errnoCode(err) === 'EDQUOT') {
+          throw new CairnError(
+            'disk-full',
+            `The disk being restored to is full (at ${e.path}); free some space and restore again. What was restored so far is complete and checked.`,
+          );
+        }
         this.fail(e.path, err instanceof UnsafePath ? `not restored: ${err.message}` : describeError(err));
       }
       this.o.onEntry?.(this.counts, e.path);
