@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,7 +8,7 @@ import type { PushResult } from '../electron/engine/drive/pack/push';
 import { DRIVE_SETTING_KEYS, setDriveSetting } from '../electron/engine/drive/pack/settings';
 import type { DriveStatusView } from '../electron/engine/drive/pack/status';
 import { spawnEmulator, type SpawnedEmulator } from './drive-emulator/spawn';
-import { cairn, cairnJson, cairnSpawn } from './helpers/cli';
+import { CLI, cairn, cairnJson, cairnSpawn } from './helpers/cli';
 import { makeCorpus } from './helpers/driveKit';
 import { tempDir } from './helpers/tmp';
 import { diffTrees } from './helpers/tree';
@@ -110,6 +111,42 @@ describe('cairn drive (CLI against the emulator in its own process)', () => {
     const res = k.run(['restore', 'latest', '--to', to]);
     expect(res.code, res.stderr).toBe(0);
     expect(diffTrees(k.src, path.join(to, 'src'), { mode: true })).toEqual([]);
+  });
+
+  it('connect --no-browser takes the pasted address; status says the tokens are in a 0600 file; disconnect forgets them', async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const { CAIRN_DRIVE_REFRESH_TOKEN: _t, ...env } = emu.env;
+    const child = spawn(process.execPath, [CLI, 'drive', 'connect', '--no-browser'], {
+      env: { ...process.env, ...env, CAIRN_DATA_DIR: dataDir },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let err = '';
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c));
+    const url = await new Promise<string>((resolve) =>
+      child.stderr.on('data', (c: Buffer) => {
+        err += c;
+        const m = /^(http\S+)$/m.exec(err);
+        if (m) resolve(m[1]!);
+      }),
+    );
+    // The browser: the emulator's consent page answers with the redirect to 127.0.0.1 (which nobody serves).
+    const consent = await fetch(url, { redirect: 'manual' });
+    child.stdin.end(`${consent.headers.get('location')}\n`);
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code, err).toBe(0);
+    expect(out).toMatch(/Connected to Google Drive as \S+@/);
+    const secretsFile = path.join(dataDir, 'secrets.json');
+    expect(fs.statSync(secretsFile).mode & 0o777).toBe(0o600);
+    const st = cairnJson<DriveStatusView>(['drive', 'status'], { dataDir, env });
+    expect(st.value.connected).toBe(true);
+    expect(st.value.tokens).toContain(`in a file only you can read (${secretsFile}), not encrypted`);
+    expect(cairn(['drive', 'disconnect'], { dataDir, env }).code).toBe(0);
+    const after = cairn(['drive', 'status'], { dataDir, env });
+    expect(after.code).toBe(2);
+    expect(after.stdout).toMatch(
+      /not connected[\s\S]*Drive is not connected: run `cairn drive connect` first/,
+    );
   });
 
   it('measures upload throughput on loopback', async () => {
