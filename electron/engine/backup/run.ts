@@ -10,6 +10,8 @@ import {
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import { applyChanges, closeAllOpen } from '../catalog/versions';
+import { stageDatabases } from '../dbsource/stage';
+import type { SecretStore } from '../drive/secrets';
 import { CairnError, describeError, errnoCode } from '../errors';
 import { checkPlanFolders } from './checks';
 import { excludeMatcher } from './excludes';
@@ -47,6 +49,8 @@ export interface BackupRunOptions {
   pin?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: BackupProgress) => void;
+  /** Where database sources' passwords are (default: the file store in the catalog's folder). */
+  secrets?: SecretStore;
 }
 
 export interface BackupOutcome {
@@ -194,7 +198,19 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
         : undefined,
     });
     const matcher = excludeMatcher(plan.excludes);
-    await walker.run(plan.sources.map((s) => ({ ...s, matcher })));
+    // Database sources are dumped first into the partial area, then walked as sources (dbsource/stage.ts).
+    const dbs = await stageDatabases({
+      db,
+      plan,
+      dir: `${outRoot}-db`,
+      stamp,
+      now: o.now,
+      secrets: o.secrets,
+      signal: o.signal,
+    });
+    partialFiles.push(dbs.dir);
+    await walker.run([...plan.sources.map((s) => ({ ...s, matcher })), ...dbs.roots]);
+    for (const w of dbs.warnings) walker.warn(w.path, w.message);
     await manifest.finish();
     await changes.finish();
     base.reader?.close();
@@ -245,6 +261,7 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
       return rec;
     })();
     fs.rmSync(changesFile, { force: true });
+    removeTree(dbs.dir);
     return { backup, warnings: walker.warnings };
   } catch (e) {
     await walker?.settle();

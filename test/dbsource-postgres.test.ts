@@ -1,0 +1,180 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listBackups } from '../electron/engine/catalog/backups';
+import { listActivity } from '../electron/engine/catalog/activity';
+import { FileSecretStore } from '../electron/engine/drive/secrets';
+import { addDbSource, setDbPassword } from '../electron/engine/dbsource/ops';
+import { restoreDatabase } from '../electron/engine/dbsource/restore';
+import { testDatabaseRestores } from '../electron/engine/dbsource/restoreTest';
+import { dbSourceViews } from '../electron/engine/dbsource/store';
+import { makeRig, type Rig } from './helpers/engine';
+import { startPostgres, type PgCluster } from './helpers/postgres';
+
+let pg: PgCluster;
+let rig: Rig;
+let secrets: FileSecretStore;
+
+const CHECKSUM =
+  "SELECT count(*) || ' ' || coalesce(md5(string_agg(id || ':' || payload, ',' ORDER BY id)), '-') FROM items";
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  pg.sql('postgres', 'CREATE DATABASE shop');
+  pg.sql(
+    'shop',
+    `CREATE TABLE items (id bigserial PRIMARY KEY, payload text NOT NULL);
+     CREATE TABLE counter (n bigint NOT NULL);
+     INSERT INTO items (payload) SELECT md5(g::text) FROM generate_series(1, 20000) g;
+     INSERT INTO counter VALUES (20000);`,
+  );
+  rig = makeRig();
+  fs.writeFileSync(path.join(rig.src, 'notes.txt'), 'file sources still back up\n');
+  secrets = new FileSecretStore(rig.dataDir);
+});
+
+afterAll(() => pg?.stop());
+
+/** A writer process: psql committing one row and the counter together, over and over, until stopped. */
+function startWriter(): { stop(): Promise<void> } {
+  const p = pg.spawnPsql('shop');
+  let on = true;
+  const tx =
+    'BEGIN; INSERT INTO items (payload) VALUES (md5(random()::text)); UPDATE counter SET n = n + 1; COMMIT;\n';
+  const pump = () => {
+    while (on && p.stdin!.write(tx.repeat(20)));
+    if (on) p.stdin!.once('drain', pump);
+  };
+  pump();
+  return {
+    stop: () =>
+      new Promise((resolve) => {
+        on = false;
+        p.once('close', () => resolve());
+        p.stdin!.end();
+      }),
+  };
+}
+
+describe('PostgreSQL source', () => {
+  it('a wrong password is a clear warning, and the file sources are still backed up', async () => {
+    await addDbSource(
+      rig.db,
+      rig.plan,
+      { kind: 'postgres', location: pg.url('shop').replace('cairn@', 'cairn:wrong-one@') },
+      secrets,
+      rig.clock.now,
+      'test',
+    );
+    // The password left the URL for the secret store.
+    expect(JSON.stringify(rig.db.prepare('SELECT * FROM db_sources').all())).not.toContain('wrong-one');
+    const out = await rig.backup();
+    expect(out.backup.status).toBe('warnings');
+    const w = out.warnings.find((x) => x.path === 'shop');
+    expect(w?.message).toMatch(/refused the password of cairn/);
+    expect(w?.message).toMatch(/cairn dbsource password/);
+    expect(w?.message).not.toContain('wrong-one');
+    expect(fs.readFileSync(path.join(rig.backupDir(out.backup.stamp), 'src', 'notes.txt'), 'utf8')).toBe(
+      'file sources still back up\n',
+    );
+    expect(fs.existsSync(path.join(rig.backupDir(out.backup.stamp), 'shop'))).toBe(false);
+    expect(dbSourceViews(rig.db, rig.plan.id)[0]!.lastDump?.ok).toBe(false);
+  });
+
+  it('dumps a database under concurrent inserts consistently and restores it into a new database', async () => {
+    await setDbPassword(rig.db, rig.plan, 'shop', pg.password, secrets, rig.clock.now, 'test');
+    const writer = startWriter();
+    await new Promise((r) => setTimeout(r, 300));
+    const before = Number(pg.sql('shop', 'SELECT n FROM counter'));
+    const out = await rig.backup();
+    const after = Number(pg.sql('shop', 'SELECT n FROM counter'));
+    await writer.stop();
+    expect(out.warnings).toEqual([]);
+    expect(out.backup.status).toBe('complete');
+    expect(after).toBeGreaterThan(before); // the writer really wrote while the dump ran
+    const dump = path.join(rig.backupDir(out.backup.stamp), 'shop', 'shop.dump');
+    expect(fs.statSync(dump).size).toBeGreaterThan(1000);
+
+    const r = await restoreDatabase({
+      db: rig.db,
+      plan: rig.plan,
+      backup: out.backup,
+      label: 'shop',
+      toDatabase: 'shop_restored',
+      now: () => rig.clock.now,
+      actor: 'test',
+    });
+    expect(r.target).toBe('database shop_restored');
+    // One snapshot: every committed row and its counter update, no half of a transaction.
+    const n = Number(pg.sql('shop_restored', 'SELECT n FROM counter'));
+    expect(Number(pg.sql('shop_restored', 'SELECT count(*) FROM items'))).toBe(n);
+    expect(Number(pg.sql('shop_restored', 'SELECT max(id) FROM items'))).toBe(n);
+    expect(n).toBeGreaterThanOrEqual(before);
+    expect(n).toBeLessThanOrEqual(after);
+    // The restored rows are those of the source up to that point, byte for byte.
+    expect(pg.sql('shop_restored', CHECKSUM)).toBe(
+      pg.sql('shop', CHECKSUM.replace('FROM items', `FROM items WHERE id <= ${n}`)),
+    );
+  });
+
+  it('restores a quiet database with equal row counts and checksums; never over an existing one without force', async () => {
+    const out = await rig.backup();
+    await restoreDatabase({
+      db: rig.db,
+      plan: rig.plan,
+      backup: out.backup,
+      label: 'shop',
+      toDatabase: 'shop_copy',
+      now: () => rig.clock.now,
+      actor: 'test',
+    });
+    expect(pg.sql('shop_copy', CHECKSUM)).toBe(pg.sql('shop', CHECKSUM));
+    pg.sql('shop_copy', "INSERT INTO items (payload) VALUES ('only in the copy')");
+    const again = () =>
+      restoreDatabase({
+        db: rig.db,
+        plan: rig.plan,
+        backup: out.backup,
+        label: 'shop',
+        toDatabase: 'shop_copy',
+        now: () => rig.clock.now,
+        actor: 'test',
+      });
+    await expect(again()).rejects.toThrow(/already exists.*--force/);
+    expect(pg.sql('shop_copy', "SELECT count(*) FROM items WHERE payload = 'only in the copy'")).toBe('1');
+    const forced = await restoreDatabase({
+      db: rig.db,
+      plan: rig.plan,
+      backup: out.backup,
+      label: 'shop',
+      toDatabase: 'shop_copy',
+      force: true,
+      now: () => rig.clock.now,
+      actor: 'test',
+    });
+    expect(pg.sql('shop_copy', CHECKSUM)).toBe(pg.sql('shop', CHECKSUM));
+    expect(fs.statSync(forced.savedBefore!).size).toBeGreaterThan(0);
+  });
+
+  it('a test restore records success, and detects a damaged dump', async () => {
+    const good = await testDatabaseRestores(rig.db, { now: () => rig.clock.now, actor: 'test' });
+    expect(good.exitCode).toBe(0);
+    expect(good.results).toHaveLength(1);
+    expect(good.results[0]!.detail).toMatch(/restored into a scratch database \(2 table/);
+    expect(dbSourceViews(rig.db, rig.plan.id)[0]!.lastRestoreTest?.ok).toBe(true);
+    expect(
+      pg.sql('postgres', "SELECT count(*) FROM pg_database WHERE datname LIKE 'cairn_restore_test_%'"),
+    ).toBe('0');
+
+    const latest = listBackups(rig.db, { planId: rig.plan.id })[0]!;
+    const dump = path.join(rig.backupDir(latest.stamp), 'shop', 'shop.dump');
+    const fd = fs.openSync(dump, 'r+');
+    fs.writeSync(fd, Buffer.from('XXXX'), 0, 4, Math.floor(fs.fstatSync(fd).size / 2));
+    fs.closeSync(fd);
+    const bad = await testDatabaseRestores(rig.db, { now: () => rig.clock.now, actor: 'test' });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.results[0]!.detail).toMatch(/does not match its SHA-256/);
+    expect(dbSourceViews(rig.db, rig.plan.id)[0]!.lastRestoreTest?.ok).toBe(false);
+    expect(listActivity(rig.db, { kind: 'verify' })[0]!.message).toMatch(/FAILED/);
+  });
+});
