@@ -36,3 +36,6 @@ await build({
   define: { 'import.meta.url': '__cairn_import_meta_url' },
   banner: { js: 'const __cairn_import_meta_url = require("url").pathToFileURL(__filename).href;' },
 });
+// The UI (renderer/) with Vite into dist/renderer (vite.config.ts).
+const { build: viteBuild } = await import('vite');
+await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });

@@ -1,0 +1,100 @@
+// The window: navigation, the view for the address's #/view, and the first-run screen when there is no plan.
+import { useEffect } from 'react';
+import { useApp } from './store/store';
+import type { View } from './store/uiSlice';
+import { Activity } from './views/Activity';
+import { Browse } from './views/Browse';
+import { Drive } from './views/Drive';
+import { EmptyState } from './views/EmptyState';
+import { History } from './views/History';
+import { Overview } from './views/Overview';
+import { Retention } from './views/Retention';
+import { Settings } from './views/Settings';
+import { useTheme } from './useTheme';
+
+const NAV: [View, string][] = [
+  ['overview', 'Overview'],
+  ['history', 'History'],
+  ['restore', 'Browse and restore'],
+  ['retention', 'Retention'],
+  ['drive', 'Google Drive'],
+  ['settings', 'Settings'],
+  ['activity', 'Activity'],
+];
+
+function Body({ view }: { view: View }) {
+  switch (view) {
+    case 'overview':
+      return <Overview />;
+    case 'history':
+      return <History />;
+    case 'restore':
+      return <Browse />;
+    case 'retention':
+      return <Retention />;
+    case 'drive':
+      return <Drive />;
+    case 'settings':
+      return <Settings />;
+    case 'activity':
+      return <Activity />;
+  }
+}
+
+/** The whole UI. */
+export function App({ connected }: { connected: boolean }) {
+  const view = useApp((s) => s.view);
+  const plans = useApp((s) => s.plans);
+  const plansError = useApp((s) => s.plansError);
+  const connection = useApp((s) => s.connection);
+  useTheme();
+  useEffect(() => {
+    document.title = `Cairn: ${NAV.find(([v]) => v === view)?.[1] ?? ''}`;
+  }, [view]);
+
+  if (!connected) {
+    return (
+      <main className="page">
+        <h1>Cairn</h1>
+        <p role="alert">
+          This page needs the address Cairn printed when it started (it ends in #token=...). Open that address
+          again.
+        </p>
+      </main>
+    );
+  }
+  const empty = plans !== null && plans.length === 0;
+  return (
+    <div className="shell">
+      <nav className="nav" aria-label="Views">
+        <div className="brand">Cairn</div>
+        <ul>
+          {NAV.map(([v, label]) => (
+            <li key={v}>
+              <a href={`#/${v}`} aria-current={v === view ? 'page' : undefined}>
+                {label}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <p className={`conn conn-${connection}`} role="status">
+          {connection === 'live' ? 'Connected' : connection === 'down' ? 'Reconnecting…' : 'Connecting…'}
+        </p>
+      </nav>
+      <main className="page" id="main">
+        {plansError && (
+          <p role="alert" className="error">
+            {plansError}
+          </p>
+        )}
+        {plans === null && !plansError ? (
+          <p>Loading…</p>
+        ) : empty && view !== 'settings' && view !== 'activity' && view !== 'drive' ? (
+          <EmptyState />
+        ) : (
+          <Body view={view} />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,182 @@
+// Browse and restore: open a backup, walk its folders (virtualized, paged from the catalog), search a name
+// across every backup and see its versions, select files and folders, restore them with the dialog.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState } from 'react';
+import { loadBackups } from '../bridge';
+import { api } from '../client';
+import { PlanPicker } from '../components/PlanPicker';
+import { bytes, count, dateTime, stampText } from '../format';
+import { appStore, useApp } from '../store/store';
+import { useFolder } from '../useFolder';
+import { RestoreDialog } from './RestoreDialog';
+import { SearchPanel } from './SearchPanel';
+
+/** The Browse and restore view. */
+export function Browse() {
+  const selectedPlan = useApp((s) => s.selectedPlan);
+  const target = useApp((s) => s.browse);
+  const plan = target?.plan ?? selectedPlan;
+  const backups = useApp((s) => (plan ? s.backups[plan] : undefined));
+  const good = (backups ?? []).filter((b) => b.status !== 'failed');
+  const [stamp, setStamp] = useState<string | null>(target?.stamp ?? null);
+  const [path, setPath] = useState('');
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [restoring, setRestoring] = useState(false);
+  useEffect(() => {
+    if (plan && !backups) void loadBackups(appStore, api(), plan);
+  }, [plan, backups]);
+  useEffect(() => {
+    if (target) {
+      setStamp(target.stamp);
+      setPath('');
+    }
+  }, [target]);
+  const shownStamp = stamp ?? good[0]?.stamp ?? null;
+  const folder = useFolder(plan, shownStamp, path);
+  const parent = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const v = useVirtualizer({
+    count: folder.entries.length,
+    getScrollElement: () => parent.current,
+    estimateSize: () => 34,
+    overscan: 20,
+  });
+  const items = v.getVirtualItems();
+  const last = items[items.length - 1];
+  useEffect(() => {
+    if (last && last.index >= folder.entries.length - 50) folder.more();
+  }, [last, folder]);
+
+  const open = (p: string) => {
+    setPath(p);
+    parent.current?.scrollTo({ top: 0 });
+  };
+  const toggle = (p: string) =>
+    setSelected((s) => {
+      const n = new Set(s);
+      if (n.has(p)) n.delete(p);
+      else n.add(p);
+      return n;
+    });
+  const crumbs = path ? path.split('/') : [];
+  if (!plan) return <p>No plan yet.</p>;
+  return (
+    <>
+      <h1>Browse and restore</h1>
+      <div className="row">
+        <PlanPicker />
+        <label>
+          Backup
+          <select
+            value={shownStamp ?? ''}
+            onChange={(e) => {
+              setStamp(e.target.value);
+              setPath('');
+              setSelected(new Set());
+            }}
+          >
+            {good.map((b) => (
+              <option key={b.stamp} value={b.stamp}>
+                {dateTime(b.startedAt)} · {count(b.files)} files{b.pinned ? ' · pinned' : ''}
+                {b.note ? ` · ${b.note}` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <SearchPanel
+        plan={plan}
+        onPick={(st, p) => {
+          setStamp(st);
+          setPath(p.split('/').slice(0, -1).join('/'));
+          setSelected(new Set([p]));
+        }}
+      />
+      {!shownStamp ? (
+        <p className="muted">This plan has no backup to browse yet.</p>
+      ) : (
+        <>
+          <nav aria-label="Folder" className="row crumbs">
+            <button type="button" className="link" onClick={() => open('')}>
+              {stampText(shownStamp)}
+            </button>
+            {crumbs.map((c, i) => (
+              <span key={i}>
+                {' / '}
+                <button type="button" className="link" onClick={() => open(crumbs.slice(0, i + 1).join('/'))}>
+                  {c}
+                </button>
+              </span>
+            ))}
+          </nav>
+          {folder.error && (
+            <p role="alert" className="error">
+              {folder.error}
+            </p>
+          )}
+          <p className="muted" role="status">
+            {folder.total === null ? 'Loading…' : `${count(folder.total)} entries`}
+            {selected.size > 0 ? ` · ${selected.size} selected` : ''}
+          </p>
+          <div ref={parent} className="list" role="list" aria-label="Folder content" tabIndex={0}>
+            <div className="list-inner" style={{ height: v.getTotalSize() }}>
+              {items.map((it) => {
+                const e = folder.entries[it.index]!;
+                return (
+                  <div
+                    key={e.path}
+                    role="listitem"
+                    className="list-row entry-cols"
+                    style={{ top: it.start, height: it.size }}
+                  >
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${e.name}`}
+                      checked={selected.has(e.path)}
+                      onChange={() => toggle(e.path)}
+                    />
+                    {e.kind === 'dir' ? (
+                      <button type="button" className="link" onClick={() => open(e.path)}>
+                        {e.name}/
+                      </button>
+                    ) : (
+                      <span>
+                        {e.name}
+                        {e.kind === 'symlink' ? ` → ${e.target ?? ''}` : ''}
+                      </span>
+                    )}
+                    <span>{e.kind === 'file' ? bytes(e.size) : e.kind === 'dir' ? 'folder' : 'link'}</span>
+                    <span className="muted">{dateTime(e.mtimeMs)}</span>
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+          <div className="row">
+            <button
+              type="button"
+              className="primary"
+              disabled={selected.size === 0}
+              onClick={() => setRestoring(true)}
+            >
+              Restore {selected.size > 0 ? `${selected.size} selected` : 'selected'}…
+            </button>
+            {selected.size > 0 && (
+              <button type="button" onClick={() => setSelected(new Set())}>
+                Clear selection
+              </button>
+            )}
+          </div>
+          {restoring && (
+            <RestoreDialog
+              plan={plan}
+              stamp={shownStamp}
+              paths={[...selected]}
+              onClose={() => setRestoring(false)}
+            />
+          )}
+        </>
+      )}
+    </>
+  );
+}

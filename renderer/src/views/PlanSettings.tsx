@@ -1,0 +1,128 @@
+// One plan's settings: sources (picker in the app, path fields headless), excludes with a preview of what
+// they leave out and the size to back up, the schedule in words, the destination.
+import { useState } from 'react';
+import type { z } from 'zod';
+import type { SourcePreview } from '../../../shared/contract';
+import { loadSnapshot } from '../bridge';
+import { api } from '../client';
+import { FolderField } from '../components/FolderField';
+import { bytes, count, dateTime } from '../format';
+import type { PlanValue } from '../store/plansSlice';
+import { appStore } from '../store/store';
+import { useCall } from '../useCall';
+
+/** Edits `plan` (keyed by its name and update time); saving calls planUpdate and refreshes the snapshot. */
+export function PlanSettings({ plan }: { plan: PlanValue }) {
+  const [sources, setSources] = useState(plan.sources.map((s) => s.path));
+  const [excludes, setExcludes] = useState(plan.excludes.join('\n'));
+  const [schedule, setSchedule] = useState(plan.schedule);
+  const [dest, setDest] = useState(plan.dest);
+  const [preview, setPreview] = useState<z.output<typeof SourcePreview> | null>(null);
+  const [msg, setMsg] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const described = useCall(schedule ? `sched|${schedule}` : null, () =>
+    api().scheduleDescribe({ schedule, count: 3 }),
+  );
+  const excludeList = excludes
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const cleanSources = sources.map((s) => s.trim()).filter(Boolean);
+  const runPreview = async () => {
+    setBusy(true);
+    const r = await api().sourcePreview({
+      sources: cleanSources,
+      excludes: excludeList,
+      listLimit: 50,
+      timeLimitMs: 5000,
+    });
+    setBusy(false);
+    if (r.ok) setPreview(r.value);
+    else setMsg(r.error.message);
+  };
+  const save = async () => {
+    setMsg(null);
+    const r = await api().planUpdate({
+      plan: plan.name,
+      patch: { sources: cleanSources, excludes: excludeList, schedule, dest },
+    });
+    setMsg(r.ok ? 'Saved.' : r.error.message);
+    if (r.ok) await loadSnapshot(appStore, api());
+  };
+  return (
+    <section className="card" aria-labelledby="plan-title">
+      <h2 id="plan-title">Plan {plan.name}</h2>
+      <h3>Folders to back up</h3>
+      {sources.map((s, i) => (
+        <div key={i} className="row">
+          <FolderField
+            label={`Folder ${i + 1}`}
+            value={s}
+            purpose="source"
+            onChange={(v) => setSources((l) => l.map((x, j) => (j === i ? v : x)))}
+          />
+          {sources.length > 1 && (
+            <button type="button" onClick={() => setSources((l) => l.filter((_, j) => j !== i))}>
+              Remove folder {i + 1}
+            </button>
+          )}
+        </div>
+      ))}
+      <button type="button" onClick={() => setSources((l) => [...l, ''])}>
+        Add a folder
+      </button>
+      <div className="field">
+        <label htmlFor="excludes">Leave out (one pattern a line, like .gitignore)</label>
+        <textarea id="excludes" rows={5} value={excludes} onChange={(e) => setExcludes(e.target.value)} />
+      </div>
+      <button type="button" onClick={() => void runPreview()} disabled={busy || cleanSources.length === 0}>
+        {busy ? 'Measuring…' : 'Preview what is backed up'}
+      </button>
+      {preview && (
+        <div className="note" role="status">
+          <p>
+            {preview.complete ? '' : 'At least '}
+            {count(preview.files)} files, {bytes(preview.bytes)} to back up; {count(preview.excludedFiles)}{' '}
+            files ({bytes(preview.excludedBytes)}) left out.
+          </p>
+          <ul>
+            {preview.excluded.map((x) => (
+              <li key={x.path}>
+                <span className="path">{x.path}</span> {x.isDir ? `(folder, ${count(x.files)} files)` : ''}{' '}
+                {bytes(x.bytes)}
+                {x.pattern ? ` by ${x.pattern}` : ''}
+              </li>
+            ))}
+          </ul>
+          {preview.unreadable.map((u) => (
+            <p key={u.path} className="status-warnings">
+              {u.path}: {u.message}
+            </p>
+          ))}
+        </div>
+      )}
+      <div className="field">
+        <label htmlFor="schedule">Schedule (cron: minute hour day month weekday)</label>
+        <input
+          id="schedule"
+          value={schedule}
+          onChange={(e) => setSchedule(e.target.value)}
+          aria-describedby="schedule-text"
+        />
+        <small id="schedule-text" className={described.value?.valid === false ? 'status-failed' : 'muted'}>
+          {described.error ??
+            (described.value
+              ? `${described.value.text}${described.value.nextRuns.length ? `; next: ${described.value.nextRuns.map(dateTime).join(', ')}` : ''} (${described.value.timezone})`
+              : '')}
+        </small>
+      </div>
+      <FolderField label="Where the backups go" value={dest} onChange={setDest} purpose="destination" />
+      <div className="row">
+        <button type="button" className="primary" onClick={() => void save()}>
+          Save plan
+        </button>
+        {msg && <span role="status">{msg}</span>}
+      </div>
+    </section>
+  );
+}

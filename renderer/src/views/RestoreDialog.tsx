@@ -1,0 +1,242 @@
+// The restore dialog: where to (another folder, or the original place with its "before restore" safety
+// copy), the dry run's summary, confirm, progress, the outcome, and "Undo this restore".
+import { useEffect, useRef, useState } from 'react';
+import type { z } from 'zod';
+import type { RestoreInput, RestoreSummary } from '../../../shared/contract';
+import { api } from '../client';
+import { FolderField } from '../components/FolderField';
+import { ProgressBar } from '../components/ProgressBar';
+import { bytes, count, stampText } from '../format';
+import { appStore, useApp } from '../store/store';
+
+type Summary = z.output<typeof RestoreSummary>;
+type Step = 'choose' | 'checked' | 'running' | 'done';
+
+function SummaryText({ s }: { s: Summary }) {
+  return (
+    <ul data-testid="restore-summary">
+      <li>
+        {count(s.files)} files, {bytes(s.bytes)}
+      </li>
+      {s.dryRun ? (
+        <>
+          <li>{count(s.overwritten)} existing files would be replaced</li>
+          {s.keptBoth > 0 && <li>{count(s.keptBoth)} would be kept beside the existing file (both kept)</li>}
+          {s.skipped > 0 && <li>{count(s.skipped)} are already identical and would be skipped</li>}
+        </>
+      ) : (
+        <>
+          <li>
+            {count(s.written)} written, {count(s.overwritten)} replaced, {count(s.keptBoth)} kept beside,{' '}
+            {count(s.skipped)} already identical
+          </li>
+          <li>{count(s.verified)} checked against their SHA-256 as they were written</li>
+        </>
+      )}
+      {s.keptFolders.length > 0 && (
+        <li>{s.keptFolders.length} folders kept because they hold files no backup has</li>
+      )}
+      {s.failed.map((f) => (
+        <li key={f.path} className="status-failed">
+          {f.path}: {f.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Restores `paths` of plan/stamp (all when empty). */
+export function RestoreDialog(props: { plan: string; stamp: string; paths: string[]; onClose(): void }) {
+  const [mode, setMode] = useState<'to' | 'in-place'>('to');
+  const [dir, setDir] = useState('');
+  const [overwrite, setOverwrite] = useState(false);
+  const [step, setStep] = useState<Step>('choose');
+  const [summary, setSummary] = useState<Summary | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [undone, setUndone] = useState<Summary | null>(null);
+  const progress = useApp((s) => s.restoreProgress);
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    first.current?.focus();
+    const esc = (e: KeyboardEvent) => e.key === 'Escape' && step !== 'running' && props.onClose();
+    window.addEventListener('keydown', esc);
+    return () => window.removeEventListener('keydown', esc);
+  }, [props, step]);
+
+  const input = (dryRun: boolean): z.input<typeof RestoreInput> => ({
+    plan: props.plan,
+    stamp: props.stamp,
+    paths: props.paths,
+    target: mode === 'to' ? { mode: 'to', dir } : { mode: 'in-place' },
+    ...(mode === 'to' ? { overwrite } : {}),
+    dryRun,
+  });
+  const check = async () => {
+    setError(null);
+    const r = await api().restore(input(true));
+    if (!r.ok) return setError(r.error.message);
+    setSummary(r.value);
+    setStep('checked');
+  };
+  const run = async () => {
+    setError(null);
+    appStore.getState().applyRestoreProgress(null);
+    setStep('running');
+    const r = await api().restore(input(false));
+    if (!r.ok) {
+      setStep('checked');
+      return setError(r.error.message);
+    }
+    setSummary(r.value);
+    setStep('done');
+    appStore.getState().invalidateBackups();
+  };
+  const undo = async () => {
+    const safety = summary?.safetyBackup;
+    if (!safety) return;
+    setError(null);
+    const r = await api().restore({
+      plan: safety.planName,
+      stamp: safety.stamp,
+      paths: [],
+      target: { mode: 'in-place' },
+      dryRun: false,
+    });
+    if (!r.ok) return setError(r.error.message);
+    setUndone(r.value);
+    appStore.getState().invalidateBackups();
+  };
+  const what =
+    props.paths.length === 0
+      ? 'the whole backup'
+      : `${props.paths.length} selected item${props.paths.length === 1 ? '' : 's'}`;
+  return (
+    <div className="dialog-backdrop">
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="restore-title">
+        <h2 id="restore-title">
+          Restore {what} from {stampText(props.stamp)}
+        </h2>
+        {step === 'choose' || step === 'checked' ? (
+          <>
+            <fieldset disabled={step === 'checked'}>
+              <legend>Where to</legend>
+              <label>
+                <input
+                  ref={first}
+                  type="radio"
+                  name="mode"
+                  checked={mode === 'to'}
+                  onChange={() => setMode('to')}
+                />
+                Another folder
+              </label>
+              {mode === 'to' && (
+                <>
+                  <FolderField label="Restore into" value={dir} onChange={setDir} purpose="restore-target" />
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={overwrite}
+                      onChange={(e) => setOverwrite(e.target.checked)}
+                    />
+                    Replace files that differ (otherwise both are kept)
+                  </label>
+                </>
+              )}
+              <br />
+              <label>
+                <input
+                  type="radio"
+                  name="mode"
+                  checked={mode === 'in-place'}
+                  onChange={() => setMode('in-place')}
+                />
+                The original location
+              </label>
+              {mode === 'in-place' && (
+                <p className="note">
+                  Before it replaces anything, Cairn makes a pinned &quot;before restore&quot; backup of what
+                  is there now. If the restore was a mistake, &quot;Undo this restore&quot; puts those files
+                  back.
+                </p>
+              )}
+            </fieldset>
+            {summary && step === 'checked' && (
+              <>
+                <h3>What would happen</h3>
+                <SummaryText s={summary} />
+              </>
+            )}
+          </>
+        ) : step === 'running' ? (
+          <div role="status">
+            <p>Restoring…</p>
+            <ProgressBar
+              fraction={progress?.totalBytes ? progress.bytes / progress.totalBytes : null}
+              label="Restore progress"
+            />
+            {progress && (
+              <p className="muted">
+                {count(progress.files)}
+                {progress.totalFiles !== null ? ` of ${count(progress.totalFiles)}` : ''} files,{' '}
+                {bytes(progress.bytes)}
+              </p>
+            )}
+          </div>
+        ) : (
+          summary && (
+            <div role="status">
+              <p className={summary.failed.length ? 'status-failed' : 'status-complete'}>
+                {summary.failed.length ? 'The restore did not complete.' : 'Restored.'}
+              </p>
+              <SummaryText s={summary} />
+              {summary.safetyBackup && !undone && (
+                <p className="note">
+                  What was there before is kept in the backup {stampText(summary.safetyBackup.stamp)}.
+                </p>
+              )}
+              {undone && (
+                <p className="status-complete">Undone: the files are as they were before the restore.</p>
+              )}
+            </div>
+          )
+        )}
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <div className="row">
+          {step === 'choose' && (
+            <button
+              type="button"
+              className="primary"
+              onClick={() => void check()}
+              disabled={mode === 'to' && !dir}
+            >
+              Check what would happen
+            </button>
+          )}
+          {step === 'checked' && (
+            <>
+              <button type="button" className="primary" onClick={() => void run()}>
+                Restore now
+              </button>
+              <button type="button" onClick={() => setStep('choose')}>
+                Change
+              </button>
+            </>
+          )}
+          {step === 'done' && summary?.safetyBackup && !undone && (
+            <button type="button" onClick={() => void undo()}>
+              Undo this restore
+            </button>
+          )}
+          <button type="button" onClick={props.onClose} disabled={step === 'running'}>
+            {step === 'done' ? 'Close' : 'Cancel'}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,173 @@
+// End to end: Debian Chromium against a real `cairn serve` on a temp data dir and real temp folders, from
+// the empty state to a first backup, history, browse, restore (elsewhere, in place, undone), retention
+// preview, and a failing plan. Screenshots of each view land in test-results/screenshots/.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { tempDir } from '../helpers/tmp';
+import { serve, type Served } from '../serve-client';
+import { openBrowser, screenshot, type OpenBrowser } from './browser';
+
+const RENDERER = path.resolve(__dirname, '../../dist/renderer');
+const B_TXT = 'second file, version one\n'.repeat(40);
+
+let served: Served;
+let browser: OpenBrowser;
+let page: Page;
+let source: string;
+let dest: string;
+let base: string;
+
+function findFile(root: string, name: string): string | null {
+  for (const e of fs.readdirSync(root, { withFileTypes: true })) {
+    const p = path.join(root, e.name);
+    if (e.isDirectory()) {
+      const f = findFile(p, name);
+      if (f) return f;
+    } else if (e.name === name) return p;
+  }
+  return null;
+}
+
+async function go(view: string): Promise<void> {
+  await page.evaluate((v) => (window.location.hash = `#/${v}`), view);
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+}
+
+beforeAll(async () => {
+  const root = tempDir('cairn-e2e-');
+  source = path.join(root, 'Documents');
+  dest = path.join(root, 'backups');
+  fs.mkdirSync(path.join(source, 'sub', 'deep'), { recursive: true });
+  fs.writeFileSync(path.join(source, 'a.txt'), 'first file\n');
+  fs.writeFileSync(path.join(source, 'sub', 'b.txt'), B_TXT);
+  fs.writeFileSync(path.join(source, 'sub', 'deep', 'c.bin'), Buffer.alloc(70_000, 7));
+  served = await serve(path.join(root, 'data'), { CAIRN_RENDERER_DIR: RENDERER });
+  base = `http://127.0.0.1:${served.port}`;
+  browser = await openBrowser();
+  page = browser.page;
+  page.setDefaultTimeout(15_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  served?.proc.kill('SIGTERM');
+  await served?.exited;
+});
+
+describe('the UI against cairn serve', () => {
+  it('creates a plan from the empty state and makes the first backup', async () => {
+    await page.goto(`${base}/#token=${served.token}`);
+    await page.getByRole('heading', { name: 'Welcome to Cairn' }).waitFor();
+    await screenshot(page, '0-empty-state');
+    await page.getByLabel('Name of this backup plan').fill('docs');
+    await page.getByLabel('Folder to back up').fill(source);
+    await page.getByLabel('Where to keep the backups').fill(dest);
+    await page.getByRole('button', { name: 'Create plan' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByText('The backup finished.').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('plan-state').textContent()).toBe('Safe');
+    await expect.poll(() => page.getByText(/^today \d\d:\d\d, just now/).count()).toBeGreaterThan(0);
+    await screenshot(page, '1-overview');
+  });
+
+  it('shows the backup in history with its counts', async () => {
+    await go('history');
+    const row = page.getByTestId('backup-row');
+    await expect.poll(() => row.count()).toBe(1);
+    const text = (await row.first().textContent()) ?? '';
+    expect(text).toContain('3 files');
+    expect(text).toContain('complete');
+    await screenshot(page, '2-history');
+  });
+
+  it('browses into a folder and restores one file to another folder, byte for byte', async () => {
+    await page.getByTestId('backup-row').first().getByRole('button').click();
+    await page.getByRole('heading', { name: 'Browse and restore' }).waitFor();
+    await page.getByRole('button', { name: 'Documents/' }).click();
+    await page.getByRole('button', { name: 'sub/' }).click();
+    await page.getByRole('checkbox', { name: 'Select b.txt' }).check();
+    await screenshot(page, '3-browse');
+    await page.getByRole('button', { name: /Restore 1 selected/ }).click();
+    const dialog = page.getByRole('dialog');
+    const target = tempDir('cairn-e2e-restore-');
+    await dialog.getByLabel('Restore into').fill(target);
+    await dialog.getByRole('button', { name: 'Check what would happen' }).click();
+    await expect.poll(() => dialog.getByTestId('restore-summary').textContent()).toContain('1 files');
+    await screenshot(page, '4-restore-dialog');
+    await dialog.getByRole('button', { name: 'Restore now' }).click();
+    await dialog.getByText('Restored.').waitFor();
+    const restored = findFile(target, 'b.txt');
+    expect(restored).not.toBeNull();
+    expect(fs.readFileSync(restored!, 'utf8')).toBe(B_TXT);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('restores in place and undoes it', async () => {
+    const file = path.join(source, 'sub', 'b.txt');
+    fs.writeFileSync(file, 'edited by mistake\n');
+    await page.getByRole('button', { name: /Restore 1 selected/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('The original location').check();
+    await dialog.getByText(/"before restore" backup/).waitFor();
+    await dialog.getByRole('button', { name: 'Check what would happen' }).click();
+    await expect
+      .poll(() => dialog.getByTestId('restore-summary').textContent())
+      .toContain('1 existing files would be replaced');
+    await dialog.getByRole('button', { name: 'Restore now' }).click();
+    await dialog.getByText('Restored.').waitFor();
+    expect(fs.readFileSync(file, 'utf8')).toBe(B_TXT);
+    await dialog.getByRole('button', { name: 'Undo this restore' }).click();
+    await dialog.getByText(/^Undone/).waitFor();
+    expect(fs.readFileSync(file, 'utf8')).toBe('edited by mistake\n');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('previews a retention change before saving it', async () => {
+    await go('overview');
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    await page.getByText('The backup finished.').waitFor({ timeout: 30_000 });
+    await go('retention');
+    const summary = page.getByTestId('retention-summary');
+    await summary.waitFor();
+    const before = await summary.textContent();
+    const items = await page.getByTestId('timeline-item').count();
+    expect(items).toBeGreaterThanOrEqual(3);
+    for (const f of ['Daily', 'Weekly', 'Monthly', 'Yearly']) await page.getByLabel(f).first().fill('0');
+    await page.getByLabel('Last backups').first().fill('1');
+    await expect.poll(() => summary.textContent()).not.toBe(before);
+    expect(await summary.textContent()).toMatch(/to be pruned/);
+    expect(await page.getByText('pruned', { exact: true }).count()).toBeGreaterThan(0);
+    await screenshot(page, '5-retention');
+    await page.getByRole('button', { name: 'Save retention' }).click();
+    await page.getByText('Saved.').waitFor();
+  });
+
+  it('shows the Drive, Settings and Activity views', async () => {
+    await go('drive');
+    await page
+      .getByText(/Not connected|Connected as/)
+      .first()
+      .waitFor();
+    await screenshot(page, '6-drive');
+    await go('settings');
+    await page.getByRole('heading', { name: 'Plan docs' }).waitFor();
+    await page.getByRole('button', { name: 'Preview what is backed up' }).click();
+    await page.getByText(/3 files, .* to back up/).waitFor();
+    await screenshot(page, '7-settings');
+    await go('activity');
+    await expect.poll(() => page.getByTestId('activity-row').count()).toBeGreaterThan(0);
+    await screenshot(page, '8-activity');
+  });
+
+  it('shows a failing plan when its source folder is gone', async () => {
+    fs.rmSync(source, { recursive: true, force: true });
+    await go('overview');
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    await page.getByText(/The backup failed/).waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('plan-state').textContent()).toBe('Failing');
+    await screenshot(page, '9-failing');
+    expect(browser.problems).toEqual([]);
+  });
+});
