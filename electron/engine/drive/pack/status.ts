@@ -5,7 +5,7 @@ import { describeError } from '../../errors';
 import { DRIVE_TOKENS_KEY, type SecretStore } from '../secrets';
 import type { DriveRemote } from '../types';
 import { loadDriveKey } from './crypto';
-import { findDrivePlan, listDriveManifests } from './store';
+import { findDrivePlan, listDriveManifests, prunedFromDrive } from './store';
 
 /** What `cairn drive status` and the service's driveStatus show (shared/schemas/drive.ts DriveStatus, plus more). */
 export interface DriveStatusView {
@@ -27,6 +27,15 @@ export interface DriveStatusView {
   lastError: { code: string; message: string; at: number } | null;
   /** Where the Drive tokens are kept, in plain words (a file in headless mode). */
   tokens: string;
+}
+
+/** Bytes of a plan's backups not on Drive yet (their new content; no network), for metrics and the tray. */
+export function drivePendingBytes(db: Db, planId: number): number {
+  const on = new Set(listDriveManifests(db, planId).map((m) => m.stamp));
+  for (const s of prunedFromDrive(db, planId)) on.add(s);
+  return listBackups(db, { planId })
+    .filter((b) => !on.has(b.stamp))
+    .reduce((n, b) => n + b.newBytes, 0);
 }
 
 /**
@@ -62,12 +71,10 @@ export async function driveStatus(o: {
   for (const p of listPlans(o.db)) {
     const st = findDrivePlan(o.db, p.id);
     const on = listDriveManifests(o.db, p.id);
-    const stamps = new Set(on.map((m) => m.stamp));
-    const pending = listBackups(o.db, { planId: p.id }).filter((b) => !stamps.has(b.stamp));
     plans.push({
       planName: p.name,
       lastPushAt: st?.lastPushAt ?? null,
-      pendingBytes: pending.reduce((n, b) => n + b.newBytes, 0),
+      pendingBytes: drivePendingBytes(o.db, p.id),
       backupsOnDrive: on.length,
       resumesAt: st?.resumesAt ?? null,
     });
