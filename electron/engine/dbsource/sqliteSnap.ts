@@ -60,6 +60,13 @@ export async function snapshotSqlite(
   } finally {
     src.close();
   }
+  // A single self-contained file: rollback journal mode, so no -wal/-shm ever sits beside the snapshot.
+  const copy = new Database(tmp, { fileMustExist: true });
+  try {
+    copy.pragma('journal_mode = DELETE');
+  } finally {
+    copy.close();
+  }
   const bad = integrityProblems(tmp);
   if (bad) {
     fs.rmSync(tmp, { force: true });
