@@ -42,13 +42,18 @@ export async function driveRestoreFor(
   if (fs.existsSync(planLayout(plan.dest, plan.name).backupDir(backup.stamp))) return null;
   if (!listDriveManifests(c.catalog(), plan.id).some((m) => m.stamp === backup.stamp)) return null;
   const workDir = fs.mkdtempSync(path.join(c.dataDir, 'drive-restore-'));
-  return openDriveRestore({
-    db: c.catalog(),
-    plan,
-    stamp: backup.stamp,
-    remote: await cliRemote(c),
-    secrets: cliSecrets(c),
-    workDir,
-    signal,
-  });
+  try {
+    return await openDriveRestore({
+      db: c.catalog(),
+      plan,
+      stamp: backup.stamp,
+      remote: await cliRemote(c),
+      secrets: cliSecrets(c),
+      workDir,
+      signal,
+    });
+  } catch (e) {
+    fs.rmSync(workDir, { recursive: true, force: true });
+    throw e;
+  }
 }
