@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Db } from '../../catalog/db';
 import type { Plan } from '../../catalog/plans';
 import { logActivity } from '../../catalog/activity';
@@ -6,10 +9,12 @@ import { driveConfig } from '../config';
 import { openDrive } from '../index';
 import { DRIVE_TOKENS_KEY, type SecretStore } from '../secrets';
 import { pushPlan, type PushProgress, type PushResult } from './push';
+import { pruneDrive } from './retention';
 import { driveSettings } from './settings';
 
 /**
- * Pushes a plan to Drive right after its backup, when Drive is set up and connected and the autoPush
+ * Pushes a plan to Drive right after its backup (then applies the Drive retention when the plan prunes
+ * automatically), when Drive is set up and connected and the autoPush
  * setting is on (the default). Never throws: a failure is recorded in the plan's Drive status (which
  * `cairn drive status` and the tray show) and in the activity log, and the backup stays a success.
  * Returns null when nothing was tried.
@@ -40,7 +45,7 @@ export async function pushAfterBackup(o: {
       env,
       bandwidthBytesPerSecond: s.bandwidthBytesPerSecond,
     });
-    return await pushPlan({
+    const r = await pushPlan({
       db: o.db,
       plan: o.plan,
       remote,
@@ -52,6 +57,25 @@ export async function pushAfterBackup(o: {
       onProgress: o.onProgress,
       packTargetBytes: s.packTargetBytes ?? undefined,
     });
+    // Drive retention follows each push when the plan prunes automatically, as local retention does.
+    if (o.plan.autoPrune) {
+      const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-drive-prune-'));
+      try {
+        await pruneDrive({
+          db: o.db,
+          plan: o.plan,
+          remote,
+          secrets: o.secrets,
+          machine: s.machine,
+          workDir,
+          now: o.now,
+          actor: o.actor,
+        });
+      } finally {
+        fs.rmSync(workDir, { recursive: true, force: true });
+      }
+    }
+    return r;
   } catch (e) {
     // pushPlan has recorded its own failures; this covers opening Drive.
     logActivity(o.db, {
