@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,8 +9,10 @@ import { addDbSource, setDbPassword } from '../electron/engine/dbsource/ops';
 import { restoreDatabase } from '../electron/engine/dbsource/restore';
 import { testDatabaseRestores } from '../electron/engine/dbsource/restoreTest';
 import { dbSourceViews } from '../electron/engine/dbsource/store';
+import { CLI, cairn, cairnJson } from './helpers/cli';
 import { makeRig, type Rig } from './helpers/engine';
 import { startPostgres, type PgCluster } from './helpers/postgres';
+import { tempDir } from './helpers/tmp';
 
 let pg: PgCluster;
 let rig: Rig;
@@ -176,5 +179,75 @@ describe('PostgreSQL source', () => {
     expect(bad.results[0]!.detail).toMatch(/does not match its SHA-256/);
     expect(dbSourceViews(rig.db, rig.plan.id)[0]!.lastRestoreTest?.ok).toBe(false);
     expect(listActivity(rig.db, { kind: 'verify' })[0]!.message).toMatch(/FAILED/);
+  });
+});
+
+describe('cairn dbsource and verify --restore-test', () => {
+  it('adds a database with --password-stdin, backs it up, shows it, test-restores and restores it', () => {
+    const root = tempDir();
+    const dataDir = path.join(root, 'data');
+    const src = path.join(root, 'src');
+    fs.mkdirSync(src);
+    fs.writeFileSync(path.join(src, 'a.txt'), 'a');
+    const o = { dataDir };
+    expect(cairn(['plan', 'add', 'srv', '--source', src, '--dest', path.join(root, 'dest')], o).code).toBe(0);
+    const add = spawnSync(
+      process.execPath,
+      [CLI, 'dbsource', 'add', 'srv', '--postgres', pg.url('shop'), '--label', 'shopdb', '--password-stdin'],
+      { input: `${pg.password}\n`, encoding: 'utf8', env: { ...process.env, CAIRN_DATA_DIR: dataDir } },
+    );
+    expect(add.stderr).toBe('');
+    expect(add.status).toBe(0);
+    expect(fs.readFileSync(path.join(dataDir, 'catalog.sqlite')).includes(pg.password)).toBe(false);
+    expect((fs.statSync(path.join(dataDir, 'secrets.json')).mode & 0o777).toString(8)).toBe('600');
+
+    const b = cairn(['backup', 'srv'], o);
+    expect(b.stderr).toBe('');
+    expect(b.code).toBe(0);
+    expect(b.stdout).not.toContain(pg.password);
+    const show = cairnJson<{ databases: { label: string; lastGoodDump: { bytes: number } | null }[] }>(
+      ['plan', 'show', 'srv'],
+      o,
+    );
+    expect(show.value.databases[0]!.label).toBe('shopdb');
+    expect(show.value.databases[0]!.lastGoodDump!.bytes).toBeGreaterThan(1000);
+
+    const v = cairnJson<{ databases: { ok: boolean }[] }>(['verify', '--restore-test'], o);
+    expect(v.code).toBe(0);
+    expect(v.value.databases).toEqual([expect.objectContaining({ label: 'shopdb', ok: true })]);
+    const text = cairn(['plan', 'show', 'srv'], o).stdout;
+    expect(text).toMatch(/database +shopdb: postgres/);
+    expect(text).toMatch(/last test restore .*passed/);
+    const list = cairn(['dbsource', 'list'], o).stdout;
+    expect(list).toMatch(/srv +shopdb +postgres/);
+
+    const r = cairn(['dbsource', 'restore', 'srv/latest', 'shopdb', '--to-database', 'shop_cli'], o);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(pg.sql('shop_cli', CHECKSUM)).toBe(pg.sql('shop', CHECKSUM));
+    const again = cairn(['dbsource', 'restore', 'srv/latest', 'shopdb', '--to-database', 'shop_cli'], o);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already exists/);
+  });
+
+  it('a server that is down and a missing pg_dump are warnings (exit 1), and the files are backed up', () => {
+    const root = tempDir();
+    const o = { dataDir: path.join(root, 'data') };
+    const src = path.join(root, 'src');
+    fs.mkdirSync(src);
+    fs.writeFileSync(path.join(src, 'a.txt'), 'a');
+    cairn(['plan', 'add', 'p', '--source', src, '--dest', path.join(root, 'dest')], o);
+    const down = pg.url('shop').replace(`:${pg.port}/`, ':1/');
+    expect(cairn(['dbsource', 'add', 'p', '--postgres', down], o).code).toBe(0);
+    const b = cairn(['backup', 'p'], o);
+    expect(b.code).toBe(1);
+    expect(b.stdout).toMatch(
+      /shop: database not backed up: The PostgreSQL server at 127\.0\.0\.1:1 is not answering/,
+    );
+    const missing = cairn(['backup', 'p'], { ...o, env: { CAIRN_PG_BIN: path.join(root, 'nothing-here') } });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/pg_dump was not found; install the PostgreSQL client tools/);
+    const l = cairnJson<{ files: number }[]>(['list', 'p'], o);
+    expect(l.value).toHaveLength(2);
   });
 });

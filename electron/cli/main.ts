@@ -13,6 +13,7 @@ import { registerMetrics } from './commands/metrics';
 import { registerServe } from './commands/serve';
 import { registerStatus } from './commands/status';
 import { registerDrive } from './commands/drive';
+import { registerDbSource } from './commands/dbsource';
 import { CliContext, type GlobalOptions } from './context';
 
 /** Builds the `cairn` command tree (DESIGN.md section 9). */
@@ -40,6 +41,7 @@ export function buildProgram(): { program: Command; context: () => CliContext } 
   registerLog(program, context);
   registerServe(program, context);
   registerDrive(program, context);
+  registerDbSource(program, context);
   for (const c of program.commands) c.exitOverride();
   return { program, context };
 }

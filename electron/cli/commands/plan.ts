@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import type { Plan } from '../../engine/catalog/plans';
 import { findPlan, listPlans } from '../../engine/catalog/plans';
+import { dbSourceViews } from '../../engine/dbsource/store';
 import { CairnError } from '../../engine/errors';
 import { createPlan, editPlan, removePlan } from '../../engine/planOps';
 import { collect, intOption, type CliContext } from '../context';
 import { table } from '../format';
+import { dbSourceLines } from './dbsource';
 
 interface PlanOpts {
   dest?: string;
@@ -122,7 +124,8 @@ export function registerPlan(program: Command, ctx: () => CliContext): void {
       const c = ctx();
       const p = findPlan(c.catalog(), name);
       if (!p) throw notFound(name);
-      c.out(p, describePlan);
+      const dbs = dbSourceViews(c.catalog(), p.id);
+      c.out({ ...p, databases: dbs }, (v) => [describePlan(v), ...dbSourceLines(dbs)].join('\n'));
     });
 
   planOptions(plan.command('edit <name>').description('change a plan (only the options given change)'), true)

@@ -5,6 +5,7 @@ import { verifyBackups, verifyTargets, type VerifyRunResult } from '../../engine
 import { intOption, type CliContext } from '../context';
 import { formatBytes, formatCount, formatDuration } from '../format';
 import { progressLine } from '../progress';
+import { databaseRestoreTests, testText } from './dbsource';
 import { runDriveVerify } from './driveMaintain';
 
 interface VerifyOpts {
@@ -92,8 +93,12 @@ export function registerVerify(program: Command, ctx: () => CliContext): void {
             ),
         });
         line.done();
-        c.exitCode = v.exitCode;
-        c.out(v, text);
+        // Database sources: each dump restored into a scratch database or file (dbsource/restoreTest.ts).
+        const dbs = o.restoreTest ? await databaseRestoreTests(c, ref) : null;
+        c.exitCode = Math.max(v.exitCode, dbs?.exitCode === 1 ? 1 : 0);
+        c.out(dbs ? { ...v, databases: dbs.results } : v, (x) =>
+          [text(x), dbs?.results.length ? testText(dbs) : ''].filter(Boolean).join('\n'),
+        );
       } finally {
         line.done();
       }
