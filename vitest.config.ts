@@ -12,6 +12,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           pool: 'forks',
+          // Tests spawn the real `cairn` (dist/cli.mjs): build once before any test file runs.
+          globalSetup: ['test/globalSetup.ts'],
         },
       },
       {

@@ -1,6 +1,5 @@
 // Bundles the Node side (CLI, server, Electron main and preload) with esbuild; the renderer is built by Vite.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
 
 const common = {
   bundle: true,
@@ -11,7 +10,6 @@ const common = {
   logLevel: 'warning',
 };
 
-rmSync('dist/cli.mjs', { force: true });
 await build({
   ...common,
   entryPoints: { cli: 'electron/cli/main.ts', bench: 'test/bench/main.ts' },

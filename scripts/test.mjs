@@ -46,6 +46,8 @@ const vt = spawnSync(
   ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra],
   {
     stdio: 'inherit',
+    // The bundles were built above; test/globalSetup.ts builds only when vitest runs on its own.
+    env: { ...process.env, CAIRN_BUILT: '1' },
   },
 );
 let testsFailed = 0;

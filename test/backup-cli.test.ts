@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManifestReader } from '../electron/engine/backup/manifest';
 import { hashFile } from '../electron/engine/backup/copy';
 import { cairn, cairnJson, cairnSpawn } from './helpers/cli';
@@ -53,10 +53,6 @@ function readdirOrEmpty(p: string): string[] {
     return []; // the run may be recreating it
   }
 }
-
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build.mjs']);
-});
 
 describe('cairn CLI: plans and backups', () => {
   it('backs up to D/docs/<stamp>/<label>/ byte-identical to the source (diff -r), then links unchanged files', () => {

@@ -15,10 +15,6 @@ function chownTree(p: string): void {
   if (isRoot) execFileSync('chown', ['-R', `${NOBODY}:${NOBODY}`, p]);
 }
 
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build.mjs']);
-});
-
 describe('faults a user can meet', () => {
   it('skips an unreadable file and an unreadable folder with warnings (exit 1), keeping the rest', () => {
     const root = tempDir('cairn-perm-');
