@@ -31,7 +31,7 @@ function findFile(root: string, name: string): string | null {
 }
 
 async function go(view: string): Promise<void> {
-  await page.evaluate((v) => (window.location.hash = `#/${v}`), view);
+  await page.goto(`${base}/#/${view}`);
   await page.getByRole('heading', { level: 1 }).first().waitFor();
 }
 

@@ -1,0 +1,82 @@
+import { act, render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { appStore } from '../store/store';
+import { useFakeService } from '../testing/setup';
+import { sampleBackups, samplePlanStatus, sampleRun, sampleStatus } from '../testing/samples';
+import { Overview } from './Overview';
+
+const drive = {
+  connected: false,
+  configured: false,
+  account: null,
+  quota: null,
+  encrypted: false,
+  folderUrl: null,
+  plans: [],
+  lastError: null,
+};
+
+describe('Overview', () => {
+  it('says whether the plan is safe, when the last good backup was, and what changed since', async () => {
+    useFakeService({ backupList: () => ({ backups: sampleBackups(5), total: 5 }), driveStatus: () => drive });
+    appStore.getState().setStatus(sampleStatus());
+    render(<Overview />);
+    expect(screen.getByText('Safe')).toHaveProperty('className', 'state state-healthy');
+    expect(screen.getByText(/^today \d\d:\d\d, 3 hours ago$/)).toBeTruthy();
+    expect(screen.getByText('12 files')).toBeTruthy();
+    expect(await screen.findByText('not connected')).toBeTruthy();
+    expect(await screen.findByRole('img', { name: 'Backup size and new bytes per backup' })).toBeTruthy();
+  });
+
+  it('shows a failing plan in words with its reasons', () => {
+    useFakeService({ backupList: () => ({ backups: [], total: 0 }), driveStatus: () => drive });
+    appStore
+      .getState()
+      .setStatus(
+        sampleStatus([
+          samplePlanStatus({
+            state: 'failing',
+            reasons: ['The source folder /home/u/Documents is missing.'],
+          }),
+        ]),
+      );
+    render(<Overview />);
+    expect(screen.getByText('Failing').className).toContain('state-failing');
+    expect(screen.getByText('The source folder /home/u/Documents is missing.')).toBeTruthy();
+  });
+
+  it('starts a backup, shows its live figures and cancels it', async () => {
+    const f = useFakeService({
+      backupList: () => ({ backups: [], total: 0 }),
+      driveStatus: () => drive,
+      runNow: () => ({ run: sampleRun({ phase: 'queued', files: 0, bytes: 0 }), alreadyRunning: false }),
+      runCancel: () => ({ cancelled: true }),
+    });
+    appStore.getState().setStatus(sampleStatus());
+    render(<Overview />);
+    await userEvent.click(screen.getByRole('button', { name: 'Back up now' }));
+    expect(await screen.findByText('Waiting for the run before it…')).toBeTruthy();
+    act(() => appStore.getState().applyRunProgress(sampleRun()));
+    expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('50');
+    expect(
+      screen.getByText(/120 of about 240 files, 5.0 MB of about 10 MB, 2.0 MB\/s, about 3 s left/),
+    ).toBeTruthy();
+    expect(screen.getByText('Documents/report.odt')).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(f.calls.map((c) => c.method)).toContain('runCancel');
+    act(() =>
+      appStore
+        .getState()
+        .applyRunFinished({ runId: 'r1', planName: 'docs', outcome: 'cancelled', backup: null, error: null }),
+    );
+    await waitFor(() => expect(screen.getByText(/cancelled; nothing was left behind/)).toBeTruthy());
+  });
+
+  it('shows the service message when Drive status is unavailable', async () => {
+    useFakeService({ backupList: () => ({ backups: [], total: 0 }) });
+    appStore.getState().setStatus(sampleStatus());
+    render(<Overview />);
+    expect(await screen.findByText('driveStatus is not available here.')).toBeTruthy();
+  });
+});
