@@ -12,8 +12,11 @@ export interface OpenBrowser {
   close(): Promise<void>;
 }
 
-/** Launches Chromium with a fresh user-data-dir and one page. */
-export async function openBrowser(): Promise<OpenBrowser> {
+/**
+ * Launches Chromium with a fresh user-data-dir and one page. With `csp`, every page and asset (not the API)
+ * is served with that Content-Security-Policy instead of the server's, to hold the UI to the desktop app's.
+ */
+export async function openBrowser(csp?: string): Promise<OpenBrowser> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -32,6 +35,15 @@ export async function openBrowser(): Promise<OpenBrowser> {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];
+  if (csp) {
+    await page.route(
+      (u) => !u.pathname.startsWith('/api/'),
+      async (route) => {
+        const res = await route.fetch();
+        await route.fulfill({ response: res, headers: { ...res.headers(), 'content-security-policy': csp } });
+      },
+    );
+  }
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(m.text());
   });

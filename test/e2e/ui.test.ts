@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { tempDir } from '../helpers/tmp';
 import { serve, type Served } from '../serve-client';
+import { CONTENT_SECURITY_POLICY } from '../../electron/main/security';
 import { openBrowser, screenshot, type OpenBrowser } from './browser';
 
 const RENDERER = path.resolve(__dirname, '../../dist/renderer');
@@ -45,7 +46,8 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(source, 'sub', 'deep', 'c.bin'), Buffer.alloc(70_000, 7));
   served = await serve(path.join(root, 'data'), { CAIRN_RENDERER_DIR: RENDERER });
   base = `http://127.0.0.1:${served.port}`;
-  browser = await openBrowser();
+  // The desktop app's stricter policy (no inline styles at all): the UI must work under it too.
+  browser = await openBrowser(CONTENT_SECURITY_POLICY);
   page = browser.page;
   page.setDefaultTimeout(15_000);
 });
@@ -159,6 +161,10 @@ describe('the UI against cairn serve', () => {
     await go('activity');
     await expect.poll(() => page.getByTestId('activity-row').count()).toBeGreaterThan(0);
     await screenshot(page, '8-activity');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await go('overview');
+    await screenshot(page, '1-overview-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('shows a failing plan when its source folder is gone', async () => {
