@@ -121,6 +121,25 @@ describe('cairn CLI: plans and backups', () => {
     }
   });
 
+  it("applies the plan's retention after each backup, unless told not to", () => {
+    const { src, dest, dataDir } = setup();
+    writeTree(src, { 'a.txt': 'a' });
+    const opts = ['--keep-daily', '1', '--keep-weekly', '0', '--keep-monthly', '0'];
+    expect(cairn(['plan', 'add', 'r', '--source', src, '--dest', dest, ...opts], { dataDir }).code).toBe(0);
+    const stamps: string[] = [];
+    for (let i = 0; i < 3; i++) stamps.push(cairnJson<Backup>(['backup', 'r'], { dataDir }).value.stamp);
+    // One a day is kept: only the newest of today's three remains, on disk and in the catalog.
+    expect(cairnJson<Backup[]>(['list', 'r'], { dataDir }).value.map((b) => b.stamp)).toEqual([stamps[2]]);
+    expect(fs.readdirSync(path.join(dest, 'r')).filter((n) => !n.startsWith('.'))).toEqual([stamps[2]]);
+
+    expect(cairn(['plan', 'edit', 'r', '--no-auto-prune'], { dataDir }).stdout).toContain(
+      'pruned only by cairn prune',
+    );
+    const more = cairn(['backup', 'r'], { dataDir });
+    expect(more.stdout).not.toContain('pruned');
+    expect(cairnJson<Backup[]>(['list', 'r'], { dataDir }).value).toHaveLength(2);
+  });
+
   it('explains bad input in one sentence with exit 2', () => {
     const { src, dest, dataDir } = setup();
     const cases: [string[], RegExp][] = [

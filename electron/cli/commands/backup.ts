@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { getPlan, listPlans, type Plan } from '../../engine/catalog/plans';
 import { backupExitCode, runBackup, type BackupOutcome } from '../../engine/backup/run';
+import { FileSecretStore } from '../../engine/drive/secrets';
 import { CairnError } from '../../engine/errors';
 import type { CliContext } from '../context';
 import { formatBytes, formatCount, formatDuration } from '../format';
 import { progressLine } from '../progress';
+import { afterCliBackup } from './afterBackup';
 
 function summary(o: BackupOutcome): string {
   const b = o.backup;
@@ -63,8 +65,18 @@ export function registerBackup(program: Command, ctx: () => CliContext): void {
             });
             line.done();
             c.exitCode = Math.max(c.exitCode, backupExitCode(out.backup));
-            results.push({ ...out.backup, warningList: out.warnings });
-            if (!c.json) process.stdout.write(summary(out) + '\n');
+            const after = await afterCliBackup({
+              db,
+              plan,
+              secrets: new FileSecretStore(c.dataDir),
+              now: () => c.now(),
+            });
+            results.push({
+              ...out.backup,
+              warningList: out.warnings,
+              afterBackup: after.map((l) => l.trim()),
+            });
+            if (!c.json) process.stdout.write([summary(out), ...after].join('\n') + '\n');
           } catch (e) {
             line.done();
             if (plans.length === 1) throw e;

@@ -57,7 +57,9 @@ function planOptions(cmd: Command, edit: boolean): Command {
       '--stale-hours <n>',
       'warn when the last good backup is older than N hours (default 26)',
       intOption('--stale-hours'),
-    );
+    )
+    .option('--auto-prune', 'apply the retention after each backup (the default)')
+    .option('--no-auto-prune', 'keep every backup until you run cairn prune');
 }
 
 /** Plain text description of a plan. */
@@ -67,7 +69,7 @@ export function describePlan(p: Plan): string {
     `  backs up to  ${p.dest}/${p.name}/`,
     ...p.sources.map((s) => `  source       ${s.path}  (as ${s.label}/)`),
     `  schedule     ${p.schedule}`,
-    `  keeps        last ${p.keepLast}, daily ${p.keepDaily}, weekly ${p.keepWeekly}, monthly ${p.keepMonthly}, yearly ${p.keepYearly}; pinned backups always`,
+    `  keeps        last ${p.keepLast}, daily ${p.keepDaily}, weekly ${p.keepWeekly}, monthly ${p.keepMonthly}, yearly ${p.keepYearly}; pinned backups always${p.autoPrune ? '; pruned after each backup' : '; pruned only by cairn prune'}`,
     `  stale after  ${p.staleHours} hours`,
     `  leaves out   ${p.excludes.length ? p.excludes.join('  ') : '(nothing)'}`,
   ].join('\n');
@@ -95,6 +97,7 @@ export function registerPlan(program: Command, ctx: () => CliContext): void {
           keepMonthly: o.keepMonthly,
           keepYearly: o.keepYearly,
           staleHours: o.staleHours,
+          autoPrune: o.autoPrune,
         },
         c.now(),
         'cli',
@@ -147,6 +150,7 @@ export function registerPlan(program: Command, ctx: () => CliContext): void {
           keepMonthly: o.keepMonthly,
           keepYearly: o.keepYearly,
           staleHours: o.staleHours,
+          autoPrune: o.autoPrune,
         },
         c.now(),
         'cli',
