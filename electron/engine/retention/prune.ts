@@ -103,7 +103,11 @@ export function prunePlan(db: Db, plan: Plan, o: PruneOptions): PruneResult {
         `The backups of plan ${plan.name} changed since the preview; preview the prune again.`,
       );
   }
-  if (o.dryRun || doomed.length === 0) return result;
+  if (o.dryRun) return result;
+  if (doomed.length === 0) {
+    writeBackupIndex(db, plan); // run after each backup: keeps .cairn/backups.json up to date for import
+    return result;
+  }
 
   checkDest(plan.dest);
   const layout = planLayout(plan.dest, plan.name);
