@@ -6,6 +6,7 @@ import { listBackups } from '../electron/engine/catalog/backups';
 import { listActivity } from '../electron/engine/catalog/activity';
 import { FileSecretStore } from '../electron/engine/drive/secrets';
 import { addDbSource, setDbPassword } from '../electron/engine/dbsource/ops';
+import { listDump } from '../electron/engine/dbsource/pgAdmin';
 import { restoreDatabase } from '../electron/engine/dbsource/restore';
 import { testDatabaseRestores } from '../electron/engine/dbsource/restoreTest';
 import { dbSourceViews } from '../electron/engine/dbsource/store';
@@ -179,6 +180,49 @@ describe('PostgreSQL source', () => {
     expect(bad.results[0]!.detail).toMatch(/does not match its SHA-256/);
     expect(dbSourceViews(rig.db, rig.plan.id)[0]!.lastRestoreTest?.ok).toBe(false);
     expect(listActivity(rig.db, { kind: 'verify' })[0]!.message).toMatch(/FAILED/);
+  });
+});
+
+describe('PostgreSQL plain SQL format and damaged dumps', () => {
+  it('dumps as gzipped SQL, restores it equal, and pg_restore refuses a truncated custom dump', async () => {
+    const r2 = makeRig();
+    const store = new FileSecretStore(r2.dataDir);
+    await addDbSource(
+      r2.db,
+      r2.plan,
+      { kind: 'postgres', location: pg.url('shop'), format: 'sql.gz', password: pg.password },
+      store,
+      r2.clock.now,
+      'test',
+    );
+    const out = await r2.backup();
+    expect(out.warnings).toEqual([]);
+    const gz = path.join(r2.backupDir(out.backup.stamp), 'shop', 'shop.sql.gz');
+    expect(fs.readFileSync(gz).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    await restoreDatabase({
+      db: r2.db,
+      plan: r2.plan,
+      backup: out.backup,
+      label: 'shop',
+      toDatabase: 'shop_from_sql',
+      now: () => r2.clock.now,
+      actor: 'test',
+    });
+    expect(pg.sql('shop_from_sql', CHECKSUM)).toBe(pg.sql('shop', CHECKSUM));
+    const t = await testDatabaseRestores(r2.db, {
+      planId: r2.plan.id,
+      now: () => r2.clock.now,
+      actor: 'test',
+    });
+    expect(t.results.map((x) => x.ok)).toEqual([true]);
+
+    // Below the checksum: a dump cut short is refused by pg_restore itself.
+    const good = listBackups(rig.db, { planId: rig.plan.id }).find((b) => b.status !== 'failed')!;
+    const dump = path.join(rig.backupDir(good.stamp), 'shop', 'shop.dump');
+    const cut = path.join(tempDir(), 'cut.dump');
+    fs.writeFileSync(cut, fs.readFileSync(dump).subarray(0, 200));
+    const conn = { url: pg.url('shop'), password: pg.password };
+    await expect(listDump(conn, cut)).rejects.toThrow(/pg_restore cannot read/);
   });
 });
 
