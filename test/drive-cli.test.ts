@@ -34,6 +34,8 @@ function setup(password: string | null, packBytes: number) {
   expect(run(['plan', 'add', 'home', '--source', src, '--dest', dest]).code).toBe(0);
   const db = openCatalog(dataDir);
   setDriveSetting(db, DRIVE_SETTING_KEYS.packTarget, packBytes);
+  // These tests push by hand (cairn backup would otherwise push right after the backup).
+  setDriveSetting(db, DRIVE_SETTING_KEYS.autoPush, false);
   setDriveSetting(db, DRIVE_SETTING_KEYS.machine, `cli-${crypto.randomBytes(3).toString('hex')}`);
   db.close();
   if (password) expect(run(['drive', 'password']).code).toBe(0);
