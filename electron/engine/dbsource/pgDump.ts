@@ -5,6 +5,9 @@ import zlib from 'node:zlib';
 import { CairnError } from '../errors';
 import { databaseOf, pgProblem, runPgTool, serverOf, type PgConn } from './pgTools';
 
+/** A table locked exclusively for this long fails the dump (a warning) instead of hanging the backup. */
+const LOCK_WAIT = '--lock-wait-timeout=120000';
+
 export interface DumpResult {
   /** The dump's file name inside the source's folder. */
   file: string;
@@ -35,13 +38,18 @@ export async function dumpPostgres(
   const what = `dumping ${database}`;
   let r;
   if (format === 'custom') {
-    r = await runPgTool('pg_dump', ['--format=custom', `--file=${tmp}`, `--dbname=${conn.url}`], conn, {
-      signal,
-    });
+    r = await runPgTool(
+      'pg_dump',
+      ['--format=custom', LOCK_WAIT, `--file=${tmp}`, `--dbname=${conn.url}`],
+      conn,
+      {
+        signal,
+      },
+    );
   } else {
     const gz = zlib.createGzip({ level: 6 });
     const sink = pipeline(gz, fs.createWriteStream(tmp, { mode: 0o600 }));
-    r = await runPgTool('pg_dump', ['--format=plain', `--dbname=${conn.url}`], conn, {
+    r = await runPgTool('pg_dump', ['--format=plain', LOCK_WAIT, `--dbname=${conn.url}`], conn, {
       signal,
       stdout: gz,
     });

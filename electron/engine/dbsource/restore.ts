@@ -16,7 +16,7 @@ import { dumpPostgres } from './pgDump';
 import { splitPassword, withDatabase, type PgConn } from './pgTools';
 import { integrityProblems } from './sqliteSnap';
 import { defaultSecrets } from './stage';
-import { getDbSource, passwordKey } from './store';
+import { passwordKey } from './store';
 
 export interface DbRestoreOptions {
   db: Db;
@@ -81,8 +81,15 @@ async function restorePostgres(
   let conn: PgConn;
   if (o.url) conn = splitPassword(o.url);
   else {
-    const src = getDbSource(o.db, o.plan.id, o.label);
-    conn = { url: src.location, password: null };
+    const row = o.db
+      .prepare('SELECT location FROM db_sources WHERE plan_id = ? AND label = ?')
+      .get(o.plan.id, o.label) as { location: string } | undefined;
+    if (!row)
+      throw new CairnError(
+        'usage',
+        `Plan ${o.plan.name} no longer has the database source ${o.label}; say which server with --url postgresql://USER@HOST:PORT/postgres.`,
+      );
+    conn = { url: row.location, password: null };
   }
   if (conn.password === null) {
     const src = o.db
