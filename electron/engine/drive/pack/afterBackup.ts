@@ -28,6 +28,8 @@ export async function pushAfterBackup(o: {
   actor: string;
   signal?: AbortSignal;
   onProgress?: (p: PushProgress) => void;
+  /** Told when the push was tried and did not complete (to say so beside the backup's summary). */
+  onError?: (e: unknown) => void;
 }): Promise<PushResult | null> {
   const env = o.env ?? process.env;
   const s = driveSettings(o.db);
@@ -77,6 +79,7 @@ export async function pushAfterBackup(o: {
     }
     return r;
   } catch (e) {
+    o.onError?.(e);
     // pushPlan has recorded its own failures; this covers opening Drive.
     logActivity(o.db, {
       at: o.now(),

@@ -130,8 +130,14 @@ describe('pushPlan', () => {
     const env = emulatorEnv(emu); // set up, but never connected
     expect(await pushAfterBackup({ ...base, env })).toBeNull();
     emu.revokeGrants();
-    const refused = await pushAfterBackup({ ...base, env: { ...env, CAIRN_DRIVE_REFRESH_TOKEN: 'revoked' } });
+    const errors: unknown[] = [];
+    const refused = await pushAfterBackup({
+      ...base,
+      env: { ...env, CAIRN_DRIVE_REFRESH_TOKEN: 'revoked' },
+      onError: (e) => errors.push(e),
+    });
     expect(refused).toBeNull();
+    expect(String(errors[0])).toMatch(/Drive link expired/);
     const r = await pushAfterBackup({ ...base, env: emulatorEnv(emu, emu.issueRefreshToken()) });
     expect(r?.pushed).toHaveLength(1);
   });
