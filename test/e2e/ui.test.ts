@@ -126,7 +126,7 @@ describe('the UI against cairn serve', () => {
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
 
-  it('previews a retention change before saving it', async () => {
+  it('previews a retention change before saving it, then prunes what it showed', async () => {
     await go('overview');
     await page.getByRole('button', { name: 'Back up now' }).click();
     await page.getByText('The backup finished.').waitFor({ timeout: 30_000 });
@@ -144,6 +144,20 @@ describe('the UI against cairn serve', () => {
     await screenshot(page, '5-retention');
     await page.getByRole('button', { name: 'Save retention' }).click();
     await page.getByText('Saved.').waitFor();
+    const prunedStamp = (await page
+      .getByTestId('timeline-item')
+      .filter({ hasText: 'pruned' })
+      .first()
+      .locator('span')
+      .first()
+      .textContent())!.replace(/[-: ]/g, '');
+    const stampDirs = () =>
+      fs.readdirSync(path.join(dest, 'docs')).filter((d) => /^\d{4}-\d\d-\d\d_\d{6}$/.test(d));
+    expect(stampDirs().map((d) => d.replace(/[-_]/g, ''))).toContain(prunedStamp);
+    await page.getByRole('button', { name: 'Prune now…' }).click();
+    await page.getByRole('button', { name: /^Delete \d+ backups$/ }).click();
+    await page.getByText(/^Pruned \d+ backups/).waitFor();
+    expect(stampDirs().map((d) => d.replace(/[-_]/g, ''))).not.toContain(prunedStamp);
   });
 
   it('shows the Drive, Settings and Activity views', async () => {

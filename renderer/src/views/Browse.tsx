@@ -49,7 +49,7 @@ export function Browse() {
 
   const open = (p: string) => {
     setPath(p);
-    parent.current?.scrollTo({ top: 0 });
+    if (parent.current) parent.current.scrollTop = 0;
   };
   const toggle = (p: string) =>
     setSelected((s) => {

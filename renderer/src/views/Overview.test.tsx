@@ -31,16 +31,14 @@ describe('Overview', () => {
 
   it('shows a failing plan in words with its reasons', () => {
     useFakeService({ backupList: () => ({ backups: [], total: 0 }), driveStatus: () => drive });
-    appStore
-      .getState()
-      .setStatus(
-        sampleStatus([
-          samplePlanStatus({
-            state: 'failing',
-            reasons: ['The source folder /home/u/Documents is missing.'],
-          }),
-        ]),
-      );
+    appStore.getState().setStatus(
+      sampleStatus([
+        samplePlanStatus({
+          state: 'failing',
+          reasons: ['The source folder /home/u/Documents is missing.'],
+        }),
+      ]),
+    );
     render(<Overview />);
     expect(screen.getByText('Failing').className).toContain('state-failing');
     expect(screen.getByText('The source folder /home/u/Documents is missing.')).toBeTruthy();

@@ -9,7 +9,7 @@ import type {
 } from '../../../shared/contract';
 import { api } from '../client';
 import { PlanPicker } from '../components/PlanPicker';
-import { stampText } from '../format';
+import { bytes, stampText } from '../format';
 import { appStore, useApp } from '../store/store';
 import { useCall } from '../useCall';
 
@@ -130,6 +130,54 @@ function Timeline({
   );
 }
 
+/** Deletes what the saved policy prunes, exactly the backups the preview listed (the service refuses otherwise). */
+function PruneNow(props: {
+  plan: string;
+  target: 'local' | 'drive';
+  stamps: string[];
+  unsaved: boolean;
+  onDone(): void;
+}) {
+  const [confirming, setConfirming] = useState(false);
+  const [msg, setMsg] = useState<string | null>(null);
+  if (props.unsaved) return <p className="muted">Save the policy to prune with it.</p>;
+  if (props.stamps.length === 0) return msg ? <p role="status">{msg}</p> : null;
+  const prune = async () => {
+    const r = await api().prune({
+      plan: props.plan,
+      target: props.target,
+      dryRun: false,
+      expect: props.stamps,
+    });
+    setConfirming(false);
+    if (!r.ok) return setMsg(r.error.message);
+    setMsg(
+      `Pruned ${r.value.pruned.length} backups${r.value.freedBytes !== null ? `, ${bytes(r.value.freedBytes)} freed` : ''}.`,
+    );
+    appStore.getState().invalidateBackups();
+    props.onDone();
+  };
+  return (
+    <div className="row">
+      {confirming ? (
+        <>
+          <button type="button" className="danger" onClick={() => void prune()}>
+            Delete {props.stamps.length} backups
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            Keep them
+          </button>
+        </>
+      ) : (
+        <button type="button" onClick={() => setConfirming(true)}>
+          Prune now…
+        </button>
+      )}
+      {msg && <span role="status">{msg}</span>}
+    </div>
+  );
+}
+
 /** The Retention view: the saved policies, then the editor over them. */
 export function Retention() {
   const plan = useApp((s) => s.selectedPlan);
@@ -163,6 +211,7 @@ function RetentionEditor({
   const [autoPrune, setAutoPrune] = useState(initial.autoPrune);
   const [target, setTarget] = useState<'local' | 'drive'>('local');
   const [saved, setSaved] = useState<string | null>(null);
+  const [dirty, setDirty] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
   const policy = target === 'local' ? local : drive;
@@ -175,6 +224,7 @@ function RetentionEditor({
     const r = await api().retentionSet({ plan, local, ...(drive ? { drive } : {}), autoPrune });
     if (!r.ok) return setError(r.error.message);
     setSaved('Saved.');
+    setDirty(false);
   };
   return (
     <>
@@ -187,6 +237,8 @@ function RetentionEditor({
             onChange={(p) => {
               setLocal(p);
               setSaved(null);
+              setDirty(true);
+              setDirty(true);
             }}
           />
         </section>
@@ -200,6 +252,8 @@ function RetentionEditor({
             onChange={(p) => {
               setDrive(p);
               setSaved(null);
+              setDirty(true);
+              setDirty(true);
             }}
           />
         ) : (
@@ -213,6 +267,7 @@ function RetentionEditor({
           onChange={(e) => {
             setAutoPrune(e.target.checked);
             setSaved(null);
+            setDirty(true);
           }}
         />
         Prune automatically after each backup
@@ -247,6 +302,15 @@ function RetentionEditor({
         </p>
       )}
       {preview.value && <Timeline preview={preview.value} plan={plan} onPin={() => setTick((t) => t + 1)} />}
+      {preview.value && (
+        <PruneNow
+          plan={plan}
+          target={target}
+          stamps={preview.value.items.filter((i) => !i.keep).map((i) => i.stamp)}
+          unsaved={dirty}
+          onDone={() => setTick((t) => t + 1)}
+        />
+      )}
     </>
   );
 }
