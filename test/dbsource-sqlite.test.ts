@@ -9,6 +9,7 @@ import { restoreDatabase } from '../electron/engine/dbsource/restore';
 import { testDatabaseRestores } from '../electron/engine/dbsource/restoreTest';
 import { integrityProblems } from '../electron/engine/dbsource/sqliteSnap';
 import { dbSourceViews } from '../electron/engine/dbsource/store';
+import { restoreBackup } from '../electron/engine/restore/restore';
 import { makeRig, type Rig } from './helpers/engine';
 import { tempDir } from './helpers/tmp';
 
@@ -141,5 +142,22 @@ describe('SQLite source', () => {
     expect(bad.exitCode).toBe(1);
     expect(bad.results[0]!.detail).toMatch(/SHA-256/);
     expect(dbSourceViews(rig.db, rig.plan.id)[0]!.lastRestoreTest?.ok).toBe(false);
+  });
+
+  it('an in-place restore of the whole backup puts the folders back and leaves the database alone', async () => {
+    const b = (await rig.backup()).backup;
+    fs.writeFileSync(path.join(rig.src, 'a.txt'), 'changed\n');
+    const before = fs.readFileSync(appDb);
+    const s = await restoreBackup({
+      db: rig.db,
+      plan: rig.plan,
+      backup: b,
+      inPlace: true,
+      now: () => (rig.clock.now += 60_000),
+      actor: 'test',
+    });
+    expect(s.failures).toEqual([]);
+    expect(fs.readFileSync(path.join(rig.src, 'a.txt'), 'utf8')).toBe('a\n');
+    expect(fs.readFileSync(appDb).equals(before)).toBe(true);
   });
 });

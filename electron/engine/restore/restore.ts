@@ -169,7 +169,8 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
   const progress = { last: 0 };
   const applier = new Applier({
     manifest,
-    selection,
+    // In place, "everything" is every folder source: database dumps go back with cairn dbsource restore.
+    selection: o.inPlace && selection.paths.length === 0 ? new Selection([...labels]) : selection,
     locate,
     source,
     stamp: backup.stamp,
