@@ -12,11 +12,13 @@ type Level = z.output<typeof ActivityLevel>;
 const KINDS: Kind[] = ['backup', 'restore', 'prune', 'verify', 'upload', 'settings', 'plan', 'import'];
 
 function Warnings({ plan, backupId }: { plan: string; backupId: number }) {
-  const backups = useApp((s) => s.backups[plan]);
   const [list, setList] = useState<z.output<typeof PathWarning>[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const stamp = backups?.find((b) => b.id === backupId)?.stamp;
   const show = async () => {
+    // The log names the backup by id; the service finds backups by stamp.
+    const all = await api().backupList({ plan, includeFailed: true, limit: 10_000 });
+    if (!all.ok) return setError(all.error.message);
+    const stamp = all.value.backups.find((b) => b.id === backupId)?.stamp;
     if (!stamp) return setError('This backup is no longer kept.');
     const r = await api().backupGet({ plan, stamp });
     if (r.ok) setList(r.value.warnings);

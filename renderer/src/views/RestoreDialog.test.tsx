@@ -82,3 +82,17 @@ describe('RestoreDialog', () => {
     expect((await screen.findByRole('alert')).textContent).toBe('Choose a folder outside the backup folder.');
   });
 });
+
+describe('RestoreDialog keyboard', () => {
+  it('starts on the first choice and closes with Escape', async () => {
+    useFakeService({});
+    let closed = false;
+    render(
+      <RestoreDialog plan="docs" stamp="2026-11-23_021000" paths={[]} onClose={() => (closed = true)} />,
+    );
+    expect(document.activeElement).toBe(screen.getByLabelText('Another folder'));
+    expect(screen.getByRole('dialog', { name: /Restore the whole backup/ })).toBeTruthy();
+    await userEvent.keyboard('{Escape}');
+    expect(closed).toBe(true);
+  });
+});

@@ -56,11 +56,29 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
   const [undone, setUndone] = useState<Summary | null>(null);
   const progress = useApp((s) => s.restoreProgress);
   const first = useRef<HTMLInputElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => first.current?.focus(), []);
   useEffect(() => {
-    first.current?.focus();
-    const esc = (e: KeyboardEvent) => e.key === 'Escape' && step !== 'running' && props.onClose();
-    window.addEventListener('keydown', esc);
-    return () => window.removeEventListener('keydown', esc);
+    const keys = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && step !== 'running') props.onClose();
+      // Keep Tab inside the dialog while it is open.
+      if (e.key !== 'Tab' || !box.current) return;
+      const f = [...box.current.querySelectorAll<HTMLElement>('button, input, select, a[href]')].filter(
+        (el) => !(el as HTMLButtonElement).disabled,
+      );
+      const first = f[0];
+      const last = f[f.length - 1];
+      if (!first || !last) return;
+      if (e.shiftKey && document.activeElement === first) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && document.activeElement === last) {
+        e.preventDefault();
+        first.focus();
+      }
+    };
+    window.addEventListener('keydown', keys);
+    return () => window.removeEventListener('keydown', keys);
   }, [props, step]);
 
   const input = (dryRun: boolean): z.input<typeof RestoreInput> => ({
@@ -112,7 +130,7 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
       : `${props.paths.length} selected item${props.paths.length === 1 ? '' : 's'}`;
   return (
     <div className="dialog-backdrop">
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="restore-title">
+      <div ref={box} className="dialog" role="dialog" aria-modal="true" aria-labelledby="restore-title">
         <h2 id="restore-title">
           Restore {what} from {stampText(props.stamp)}
         </h2>
