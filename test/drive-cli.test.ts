@@ -63,6 +63,7 @@ describe('cairn drive (CLI against the emulator in its own process)', () => {
     for (let i = 0; i < 24; i++) fs.writeFileSync(path.join(k.src, `f${i}.bin`), crypto.randomBytes(MiB));
     makeCorpus(path.join(k.src, 'tree'), { small: 40 });
     expect(k.run(['backup', 'home']).code).toBe(0);
+    expect(k.run(['pin', 'latest', '--note', 'before the move']).code).toBe(0);
 
     const child = cairnSpawn(['drive', 'push', '--bwlimit', '3072'], k.o);
     let finished: Awaited<ReturnType<typeof packsOnDrive>> = [];
@@ -109,6 +110,9 @@ describe('cairn drive (CLI against the emulator in its own process)', () => {
     expect(imp.code, imp.stderr).toBe(0);
     expect(imp.stdout).toMatch(/home: 1 backup\(s\) imported from Drive/);
     expect(k.run(['drive', 'list']).stdout).toMatch(/home\s+\d{4}-\d\d-\d\d_\d{6}\s+70/);
+    // The pin and its note come back too (Drive retention never prunes a pinned backup).
+    const list = cairnJson<{ pinned: boolean; note: string | null }[]>(['list'], k.o).value;
+    expect(list[0]).toMatchObject({ pinned: true, note: 'before the move' });
     const to = path.join(k.root, 'new');
     const res = k.run(['restore', 'latest', '--to', to]);
     expect(res.code, res.stderr).toBe(0);

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { listBackups } from '../../catalog/backups';
 import type { Db } from '../../catalog/db';
 import type { Plan } from '../../catalog/plans';
 import type { DriveFile, DriveRemote } from '../types';
@@ -118,6 +119,49 @@ export async function syncPlanFiles(
     for (const f of await remote.listAll({ parentId: folders.root.id, name: planFileName(key === null) }))
       await remote.delete(f.id);
   }
+}
+
+/** backups.json[.age]: pins, notes and statuses of the plan's backups, for `cairn drive import`. */
+export function indexFileName(encrypted: boolean): string {
+  return `backups.json${encrypted ? '.age' : ''}`;
+}
+
+/**
+ * Keeps backups.json on Drive in step with the catalog (pins matter: retention never prunes a pinned
+ * backup, also after an import). Uploaded only when it changed, compared by a hash in appProperties.
+ */
+export async function syncBackupIndex(
+  db: Db,
+  remote: DriveRemote,
+  plan: Plan,
+  folders: PlanFolders,
+  key: DriveKey | null,
+  tmpDir: string,
+): Promise<void> {
+  const backups = listBackups(db, { planId: plan.id })
+    .reverse()
+    .map((b) => ({
+      stamp: b.stamp,
+      status: b.status,
+      pinned: b.pinned,
+      note: b.note,
+      warnings: b.warnings,
+      skipped: b.skipped,
+    }));
+  const json = Buffer.from(JSON.stringify({ version: 1, backups }, null, 1) + '\n');
+  const hash = crypto
+    .createHash('sha256')
+    .update(json)
+    .update(key ? 'age' : '')
+    .digest('hex')
+    .slice(0, 32);
+  const name = indexFileName(key !== null);
+  if ((await remote.listAll({ parentId: folders.root.id, name, appProperties: { cairnIndex: hash } })).length)
+    return;
+  const body = key ? await toBuffer(await encryptStream(Readable.from([json]), key)) : json;
+  await replaceFile(remote, folders.root.id, name, body, tmpDir, { cairnIndex: hash });
+  for (const f of await remote.listAll({ parentId: folders.root.id, name: indexFileName(key === null) }))
+    await remote.delete(f.id);
 }
 
 /**

@@ -4,7 +4,8 @@ import zlib from 'node:zlib';
 import { planLayout } from '../../backup/layout';
 import { diffManifests } from '../../backup/importBackup';
 import { logActivity } from '../../catalog/activity';
-import { insertBackup, listBackups } from '../../catalog/backups';
+import { findBackup, insertBackup, listBackups, restoreBackupMeta } from '../../catalog/backups';
+import type { BackupIndexEntry } from '../../backupIndex';
 import type { Db } from '../../catalog/db';
 import { findPlan, type Plan } from '../../catalog/plans';
 import { applyChanges, closeAllOpen, readLinesSync } from '../../catalog/versions';
@@ -13,6 +14,7 @@ import type { SecretStore } from '../secrets';
 import { FOLDER_MIME, type DriveFile, type DriveRemote } from '../types';
 import { loadDriveKey, openIdentity, saveDriveKey, type DriveKey } from './crypto';
 import { fetchPlain, needKey } from './fetch';
+import { indexFileName } from './folders';
 import { IDENTITY_FILE, parseManifestName, planFileName, ROOT_FOLDER } from './layout';
 import {
   drivePlan,
@@ -204,6 +206,7 @@ async function importPlan(o: DriveImportOptions, machine: string, pf: DriveFile)
     fs.rmSync(`${pfile}.gz`, { force: true });
     (st.recorded ? imported : notListed).push(stamp);
   }
+  await restoreMeta(o, plan, pf, dir, key, imported);
   logActivity(o.db, {
     at: o.now(),
     planId: plan.id,
@@ -262,4 +265,27 @@ async function recordBackup(db: Db, plan: Plan, stamp: string, manifest: string,
     fs.rmSync(tmp, { force: true });
   }
   return { ...base, recorded: true };
+}
+
+/** Puts back the pins, notes and statuses backups.json on Drive remembers, for the backups just imported. */
+async function restoreMeta(
+  o: DriveImportOptions,
+  plan: Plan,
+  pf: DriveFile,
+  dir: string,
+  key: DriveKey | null,
+  imported: string[],
+): Promise<void> {
+  const files = await o.remote.listAll({ parentId: pf.id });
+  const f =
+    files.find((x) => x.name === indexFileName(true)) ?? files.find((x) => x.name === indexFileName(false));
+  if (!f || imported.length === 0) return;
+  const local = path.join(dir, 'backups.json');
+  await fetchPlain(o.remote, { fileId: f.id, name: f.name, md5: f.md5Checksum }, local, key);
+  const idx = JSON.parse(fs.readFileSync(local, 'utf8')) as { backups?: BackupIndexEntry[] };
+  const wanted = new Set(imported);
+  for (const e of idx.backups ?? []) {
+    const b = wanted.has(e.stamp) ? findBackup(o.db, plan.id, e.stamp) : undefined;
+    if (b) restoreBackupMeta(o.db, b.id, e);
+  }
 }

@@ -12,8 +12,8 @@ import { DriveError } from '../errors';
 import { systemClock, type Clock } from '../pacing';
 import type { SecretStore } from '../secrets';
 import type { DriveRemote } from '../types';
-import { loadDriveKey } from './crypto';
-import { planFolders, syncPlanFiles } from './folders';
+import { loadDriveKey, type DriveKey } from './crypto';
+import { planFolders, syncBackupIndex, syncPlanFiles, type PlanFolders } from './folders';
 import { withDriveLock } from './lock';
 import { Packer } from './packer';
 import { pushManifest } from './pushManifest';
@@ -164,9 +164,20 @@ async function pushOnce(opts: PushOptions): Promise<PushResult> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-drive-'));
   try {
     await syncPlanFiles(o.db, o.remote, o.plan, o.machine, folders, key, tmp);
+    return await pushBackups(o, folders, key, stagingDir, tmp, t0);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+async function pushBackups(
+  o: PushOptions,
+  folders: PlanFolders,
+  key: DriveKey | null,
+  stagingDir: string,
+  tmp: string,
+  t0: number,
+): Promise<PushResult> {
   const s: PushState = {
     o,
     folders,
@@ -199,6 +210,7 @@ async function pushOnce(opts: PushOptions): Promise<PushResult> {
     await pushBackup(s, b);
   }
   cleanStaging(s);
+  await syncBackupIndex(o.db, o.remote, o.plan, folders, key, tmp);
   progress(s, null);
   s.result.durationMs = Date.now() - t0;
   return s.result;
