@@ -5,9 +5,10 @@ import type { Db } from '../../engine/catalog/db';
 import { getPlan, listPlans } from '../../engine/catalog/plans';
 import { FileSecretStore } from '../../engine/drive/secrets';
 import { addDbSource, removeDbSource, setDbPassword } from '../../engine/dbsource/ops';
+import { probeConnection } from '../../engine/dbsource/pgAdmin';
 import { restoreDatabase } from '../../engine/dbsource/restore';
 import { testDatabaseRestores, type DbTestRun } from '../../engine/dbsource/restoreTest';
-import { dbSourceViews, type DbFormat, type DbSourceView } from '../../engine/dbsource/store';
+import { dbSourceViews, passwordKey, type DbFormat, type DbSourceView } from '../../engine/dbsource/store';
 import { CairnError } from '../../engine/errors';
 import type { CliContext } from '../context';
 import { formatBytes, formatDuration, table } from '../format';
@@ -137,8 +138,15 @@ export function registerDbSource(program: Command, ctx: () => CliContext): void 
           c.now(),
           'cli',
         );
+        const secrets = new FileSecretStore(c.dataDir);
+        // Told now rather than at tonight's backup: the source is kept either way (the server may be down).
+        const problem =
+          s.kind === 'postgres'
+            ? await probeConnection({ url: s.location, password: await secrets.get(passwordKey(s)) })
+            : null;
+        if (problem) process.stderr.write(`warning: ${problem}\n`);
         c.out(
-          s,
+          { ...s, connection: problem ?? 'ok' },
           (v) =>
             `Added ${v.kind} database ${v.location} to plan ${planName} as ${v.label}/; it is dumped at each backup.`,
         );

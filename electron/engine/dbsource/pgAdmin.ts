@@ -87,3 +87,15 @@ export async function countTables(conn: PgConn): Promise<number> {
   if (r.code !== 0) throw new CairnError('io', pgProblem('psql', r, conn.url, 'counting tables'));
   return Number(r.stdout.trim());
 }
+
+/** Connects once (SELECT 1) to say at setup time what the next backup would find; null when it works. */
+export async function probeConnection(conn: PgConn): Promise<string | null> {
+  try {
+    const r = await runPgTool('psql', ['-X', '-q', '-A', '-t', `--dbname=${conn.url}`], conn, {
+      stdin: 'SELECT 1;\n',
+    });
+    return r.code === 0 ? null : pgProblem('psql', r, conn.url, 'checking the connection');
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
