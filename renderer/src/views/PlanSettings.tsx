@@ -20,6 +20,7 @@ export function PlanSettings({ plan }: { plan: PlanValue }) {
   const [preview, setPreview] = useState<z.output<typeof SourcePreview> | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [removing, setRemoving] = useState(false);
   const described = useCall(schedule ? `sched|${schedule}` : null, () =>
     api().scheduleDescribe({ schedule, count: 3 }),
   );
@@ -47,6 +48,12 @@ export function PlanSettings({ plan }: { plan: PlanValue }) {
       patch: { sources: cleanSources, excludes: excludeList, schedule, dest },
     });
     setMsg(r.ok ? 'Saved.' : r.error.message);
+    if (r.ok) await loadSnapshot(appStore, api());
+  };
+  const remove = async () => {
+    const r = await api().planRemove({ plan: plan.name });
+    setRemoving(false);
+    setMsg(r.ok ? `Removed; its backups stay in ${r.value.backupsKeptIn}.` : r.error.message);
     if (r.ok) await loadSnapshot(appStore, api());
   };
   return (
@@ -121,6 +128,21 @@ export function PlanSettings({ plan }: { plan: PlanValue }) {
         <button type="button" className="primary" onClick={() => void save()}>
           Save plan
         </button>
+        {removing ? (
+          <>
+            <button type="button" className="danger" onClick={() => void remove()}>
+              Remove plan {plan.name}
+            </button>
+            <button type="button" onClick={() => setRemoving(false)}>
+              Keep it
+            </button>
+            <span className="muted">Its backups stay on the disk; Cairn stops making new ones.</span>
+          </>
+        ) : (
+          <button type="button" onClick={() => setRemoving(true)}>
+            Remove plan…
+          </button>
+        )}
         {msg && <span role="status">{msg}</span>}
       </div>
     </section>
