@@ -100,3 +100,9 @@ describe('manifest format', () => {
     await expect(r.readAll()).rejects.toThrow(/incomplete/);
   });
 });
+
+describe('manifest reader on a missing file', () => {
+  it('rejects instead of crashing the process', async () => {
+    await expect(ManifestReader.open(path.join(tempDir(), 'nope.tsv.gz'))).rejects.toThrow(/ENOENT/);
+  });
+});

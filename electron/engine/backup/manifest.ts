@@ -224,7 +224,11 @@ export class ManifestReader {
   private current: ManifestEntry | null | undefined;
 
   private constructor(readonly file: string) {
-    const stream = fs.createReadStream(file).pipe(zlib.createGunzip());
+    const src = fs.createReadStream(file);
+    const gz = zlib.createGunzip();
+    // pipe() does not forward errors: a missing or unreadable file must reject the reader, not the process.
+    src.on('error', (e) => gz.destroy(e));
+    const stream = src.pipe(gz);
     this.it = stream[Symbol.asyncIterator]();
   }
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { writeBackupIndex } from '../backupIndex';
 import { logActivity } from '../catalog/activity';
 import {
   insertBackup,
@@ -262,6 +263,7 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     })();
     fs.rmSync(changesFile, { force: true });
     removeTree(dbs.dir);
+    writeBackupIndex(db, plan);
     return { backup, warnings: walker.warnings };
   } catch (e) {
     await walker?.settle();
