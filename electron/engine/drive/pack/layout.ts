@@ -5,6 +5,7 @@
  *   Cairn/<machine>/<plan>/manifests/<stamp>.packs.tsv.gz[.age]  "<sha256> TAB <pack file>" per content
  *   Cairn/<machine>/<plan>/keys/identity.age                  the age key, encrypted with the password
  *   Cairn/<machine>/<plan>/plan.json[.age]                    the plan's settings, for `cairn drive import`
+ *   Cairn/<machine>/<plan>/backups.json[.age]                 pins, notes and statuses of the backups
  *   Cairn/<machine>/<plan>/README.txt                         how to restore with sh, tar, gzip and age
  */
 export const ROOT_FOLDER = 'Cairn';

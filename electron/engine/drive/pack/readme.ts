@@ -1,5 +1,5 @@
 /** Bump when the README text changes, so the next push replaces the copy on Drive. */
-export const README_VERSION = 1;
+export const README_VERSION = 2;
 
 export const SCRIPT_BEGIN = '----- restore.sh begins -----';
 export const SCRIPT_END = '----- restore.sh ends -----';
@@ -84,7 +84,7 @@ What is here
 - packs/*.tar.gz: the contents, each stored once for all backups. Each member is named by its SHA-256.
 - With a password, every file ends in .age: decrypt with "age -d -i key.txt FILE", where key.txt
   comes from "age -d -o key.txt keys/identity.age" (this asks for the password).
-- plan.json: the plan's settings (sources, excludes, schedule, retention).
+- plan.json: the plan's settings (sources, excludes, schedule, retention); backups.json: pins and notes.
 
 To find one file: zcat manifests/STAMP.tsv.gz | grep 'name', take its SHA-256 (column 6), find its
 pack with zcat manifests/STAMP.packs.tsv.gz | grep SHA, and run: tar -xzf packs/PACK SHA
