@@ -109,7 +109,9 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
 
   drive
     .command('status')
-    .description('account, storage, last push, what waits to go up, and the last error')
+    .description(
+      'account, storage, last push, what waits to go up, and the last error; exit 0 fine, 1 the last push stopped, 2 not connected',
+    )
     .action(async () => {
       const c = ctx();
       const db = c.catalog();
