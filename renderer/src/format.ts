@@ -76,3 +76,8 @@ export function duration(seconds: number): string {
   if (m < 60) return `${m} min`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
+
+/** 1 -> "1 file", 3 -> "3 files" (any noun with a plain -s plural). */
+export function counted(n: number, noun: string): string {
+  return `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
+}

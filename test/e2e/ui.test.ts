@@ -96,7 +96,7 @@ describe('the UI against cairn serve', () => {
     const target = tempDir('cairn-e2e-restore-');
     await dialog.getByLabel('Restore into').fill(target);
     await dialog.getByRole('button', { name: 'Check what would happen' }).click();
-    await expect.poll(() => dialog.getByTestId('restore-summary').textContent()).toContain('1 files');
+    await expect.poll(() => dialog.getByTestId('restore-summary').textContent()).toContain('1 file,');
     await screenshot(page, '4-restore-dialog');
     await dialog.getByRole('button', { name: 'Restore now' }).click();
     await dialog.getByText('Restored.').waitFor();
@@ -116,7 +116,7 @@ describe('the UI against cairn serve', () => {
     await dialog.getByRole('button', { name: 'Check what would happen' }).click();
     await expect
       .poll(() => dialog.getByTestId('restore-summary').textContent())
-      .toContain('1 existing files would be replaced');
+      .toContain('1 existing file would be replaced');
     await dialog.getByRole('button', { name: 'Restore now' }).click();
     await dialog.getByText('Restored.').waitFor();
     expect(fs.readFileSync(file, 'utf8')).toBe(B_TXT);

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { loadBackups } from '../bridge';
 import { api } from '../client';
 import { PlanPicker } from '../components/PlanPicker';
-import { bytes, count, dateTime, stampText } from '../format';
+import { bytes, count, counted, dateTime, stampText } from '../format';
 import { appStore, useApp } from '../store/store';
 import { useFolder } from '../useFolder';
 import { RestoreDialog } from './RestoreDialog';
@@ -77,7 +77,8 @@ export function Browse() {
           >
             {good.map((b) => (
               <option key={b.stamp} value={b.stamp}>
-                {dateTime(b.startedAt)} · {count(b.files)} files{b.pinned ? ' · pinned' : ''}
+                {dateTime(b.startedAt)} · {counted(b.files, 'file')}
+                {b.pinned ? ' · pinned' : ''}
                 {b.note ? ` · ${b.note}` : ''}
               </option>
             ))}

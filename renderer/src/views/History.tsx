@@ -5,7 +5,7 @@ import { loadBackups } from '../bridge';
 import type { ListedBackup as ListedBackupRow } from '../store/backupsSlice';
 import { api } from '../client';
 import { PlanPicker } from '../components/PlanPicker';
-import { bytes, count, dateTime, stampText } from '../format';
+import { bytes, count, counted, dateTime, stampText } from '../format';
 import { appStore, useApp } from '../store/store';
 
 type StatusFilter = 'all' | 'complete' | 'warnings' | 'failed';
@@ -117,7 +117,7 @@ export function History() {
                 <span className={`status-${b.status}`} title={b.error ?? undefined}>
                   {b.status === 'warnings' ? `${b.warnings} warnings` : b.status}
                 </span>
-                <span>{count(b.files)} files</span>
+                <span>{counted(b.files, 'file')}</span>
                 <span>{bytes(b.bytes)}</span>
                 <span>{bytes(b.newBytes)}</span>
                 <span className="muted">{b.error ?? b.note ?? ''}</span>

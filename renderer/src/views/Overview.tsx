@@ -7,7 +7,7 @@ import { loadBackups } from '../bridge';
 import { api } from '../client';
 import { BackupChart } from '../components/BackupChart';
 import { ProgressBar } from '../components/ProgressBar';
-import { bytes, count, duration, when } from '../format';
+import { bytes, count, counted, duration, when } from '../format';
 import { appStore, useApp } from '../store/store';
 import { useCall, type CallState } from '../useCall';
 
@@ -133,7 +133,7 @@ function PlanCard({ p, drive, now }: { p: PlanStatusValue; drive: DriveCall; now
         <dd>
           {p.changedFiles === null
             ? (p.watch.message ?? 'not watched; counted at the next backup')
-            : `${count(p.changedFiles)} files`}
+            : counted(p.changedFiles, 'file')}
         </dd>
         <dt>Google Drive</dt>
         <dd>

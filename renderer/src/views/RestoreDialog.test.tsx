@@ -51,7 +51,7 @@ describe('RestoreDialog', () => {
     await userEvent.click(screen.getByLabelText('The original location'));
     expect(screen.getByText(/pinned "before restore" backup/)).toBeTruthy();
     await userEvent.click(screen.getByRole('button', { name: 'Check what would happen' }));
-    expect(await screen.findByText('1 existing files would be replaced')).toBeTruthy();
+    expect(await screen.findByText('1 existing file would be replaced')).toBeTruthy();
     await userEvent.click(screen.getByRole('button', { name: 'Restore now' }));
     expect(await screen.findByText('Restored.')).toBeTruthy();
     expect(screen.getByText(/kept in the backup 2026-11-23 15:01:02/)).toBeTruthy();

@@ -6,7 +6,7 @@ import type { RestoreInput, RestoreSummary } from '../../../shared/contract';
 import { api } from '../client';
 import { FolderField } from '../components/FolderField';
 import { ProgressBar } from '../components/ProgressBar';
-import { bytes, count, stampText } from '../format';
+import { bytes, count, counted, stampText } from '../format';
 import { appStore, useApp } from '../store/store';
 
 type Summary = z.output<typeof RestoreSummary>;
@@ -16,11 +16,11 @@ function SummaryText({ s }: { s: Summary }) {
   return (
     <ul data-testid="restore-summary">
       <li>
-        {count(s.files)} files, {bytes(s.bytes)}
+        {counted(s.files, 'file')}, {bytes(s.bytes)}
       </li>
       {s.dryRun ? (
         <>
-          <li>{count(s.overwritten)} existing files would be replaced</li>
+          <li>{counted(s.overwritten, 'existing file')} would be replaced</li>
           {s.keptBoth > 0 && <li>{count(s.keptBoth)} would be kept beside the existing file (both kept)</li>}
           {s.skipped > 0 && <li>{count(s.skipped)} are already identical and would be skipped</li>}
         </>
