@@ -79,6 +79,11 @@ export function api(): CairnApi {
   return current.api;
 }
 
+/** True once a connection is set (the page had a token, or runs in the app). */
+export function isConnected(): boolean {
+  return current !== null;
+}
+
 /** The native folder picker, or null under `cairn serve` (the UI shows a path field instead). */
 export function desktop(): CairnBridge['desktop'] | null {
   return current?.desktop ?? null;

@@ -1,6 +1,6 @@
 // Applies the theme setting: "system" follows the OS (prefers-color-scheme in CSS); light/dark override it.
 import { useEffect, useState } from 'react';
-import { api } from './client';
+import { api, isConnected } from './client';
 
 let listeners: ((t: string) => void)[] = [];
 
@@ -14,9 +14,10 @@ export function useTheme(): void {
   const [theme, setTheme] = useState('system');
   useEffect(() => {
     listeners.push(setTheme);
-    void api()
-      .settingsGet({})
-      .then((r) => r.ok && setTheme(r.value.theme));
+    if (isConnected())
+      void api()
+        .settingsGet({})
+        .then((r) => r.ok && setTheme(r.value.theme));
     return () => {
       listeners = listeners.filter((l) => l !== setTheme);
     };
