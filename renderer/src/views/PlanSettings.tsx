@@ -6,7 +6,7 @@ import type { SourcePreview } from '../../../shared/contract';
 import { loadSnapshot } from '../bridge';
 import { api } from '../client';
 import { FolderField } from '../components/FolderField';
-import { bytes, count, dateTime } from '../format';
+import { bytes, counted, dateTime } from '../format';
 import type { PlanValue } from '../store/plansSlice';
 import { appStore } from '../store/store';
 import { useCall } from '../useCall';
@@ -89,14 +89,14 @@ export function PlanSettings({ plan }: { plan: PlanValue }) {
         <div className="note" role="status">
           <p>
             {preview.complete ? '' : 'At least '}
-            {count(preview.files)} files, {bytes(preview.bytes)} to back up; {count(preview.excludedFiles)}{' '}
-            files ({bytes(preview.excludedBytes)}) left out.
+            {counted(preview.files, 'file')}, {bytes(preview.bytes)} to back up;{' '}
+            {counted(preview.excludedFiles, 'file')} ({bytes(preview.excludedBytes)}) left out.
           </p>
           <ul>
             {preview.excluded.map((x) => (
               <li key={x.path}>
-                <span className="path">{x.path}</span> {x.isDir ? `(folder, ${count(x.files)} files)` : ''}{' '}
-                {bytes(x.bytes)}
+                <span className="path">{x.path}</span>{' '}
+                {x.isDir ? `(folder, ${counted(x.files, 'file')})` : ''} {bytes(x.bytes)}
                 {x.pattern ? ` by ${x.pattern}` : ''}
               </li>
             ))}

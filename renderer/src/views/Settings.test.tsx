@@ -1,0 +1,73 @@
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { appStore } from '../store/store';
+import { useFakeService } from '../testing/setup';
+import { samplePlan } from '../testing/samples';
+import { Settings } from './Settings';
+
+describe('Settings', () => {
+  it('describes the schedule, previews what the excludes leave out, and saves the plan', async () => {
+    const f = useFakeService({
+      settingsGet: () => ({
+        ok: false,
+        error: { code: 'unavailable', message: 'settingsGet is not available here.' },
+      }),
+      scheduleDescribe: (i) =>
+        i.schedule === '0 2 * * *'
+          ? { valid: true, text: 'At 02:00 AM', timezone: 'UTC', nextRuns: [] }
+          : {
+              valid: false,
+              text: 'Use five fields: minute hour day month weekday.',
+              timezone: 'UTC',
+              nextRuns: [],
+            },
+      sourcePreview: (i) => ({
+        files: 10,
+        dirs: 2,
+        bytes: 4096,
+        excludedFiles: i.excludes.length ? 3 : 0,
+        excludedBytes: i.excludes.length ? 1024 : 0,
+        excluded: i.excludes.length
+          ? [
+              {
+                path: '/home/u/Documents/node_modules',
+                isDir: true,
+                files: 3,
+                bytes: 1024,
+                pattern: 'node_modules/',
+              },
+            ]
+          : [],
+        complete: true,
+        unreadable: [],
+        elapsedMs: 3,
+      }),
+      planUpdate: (i) => ({ ...samplePlan(), excludes: i.patch.excludes ?? [] }),
+      status: () => ({ overall: 'healthy', plans: [], timezone: 'UTC', generatedAt: 0 }),
+      runList: () => [],
+      planList: () => [samplePlan()],
+    });
+    appStore.getState().setPlans([samplePlan()]);
+    render(<Settings />);
+    expect(await screen.findByText('At 02:00 AM (UTC)')).toBeTruthy();
+    const schedule = screen.getByLabelText(/^Schedule/);
+    await userEvent.clear(schedule);
+    await userEvent.type(schedule, 'daily');
+    expect(await screen.findByText(/Use five fields/)).toBeTruthy();
+    await userEvent.clear(schedule);
+    await userEvent.type(schedule, '0 2 * * *');
+    await userEvent.type(screen.getByLabelText(/^Leave out/), 'node_modules/');
+    await userEvent.click(screen.getByRole('button', { name: 'Preview what is backed up' }));
+    expect(await screen.findByText(/10 files, 4.0 KB to back up; 3 files \(1.0 KB\) left out/)).toBeTruthy();
+    expect(screen.getByText('/home/u/Documents/node_modules')).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Save plan' }));
+    await waitFor(() =>
+      expect(f.calls.find((c) => c.method === 'planUpdate')?.input).toMatchObject({
+        plan: 'docs',
+        patch: { excludes: ['node_modules/'], schedule: '0 2 * * *' },
+      }),
+    );
+    expect(screen.getByText('settingsGet is not available here.')).toBeTruthy();
+  });
+});
