@@ -138,9 +138,11 @@ describe('the UI against cairn serve', () => {
     expect(items).toBeGreaterThanOrEqual(3);
     for (const f of ['Daily', 'Weekly', 'Monthly', 'Yearly']) await page.getByLabel(f).first().fill('0');
     await page.getByLabel('Last backups').first().fill('1');
-    await expect.poll(() => summary.textContent()).not.toBe(before);
-    expect(await summary.textContent()).toMatch(/to be pruned/);
-    expect(await page.getByText('pruned', { exact: true }).count()).toBeGreaterThan(0);
+    // Every keystroke previews again; the last policy (keep only the newest) prunes the older unpinned ones.
+    await page.getByText(/last 1 of 1/).waitFor();
+    await expect.poll(() => page.getByText('pruned', { exact: true }).count()).toBeGreaterThan(0);
+    expect(await summary.textContent()).not.toBe(before);
+    expect(await summary.textContent()).toMatch(/^\d+ kept, [1-9]\d* to be pruned$/);
     await screenshot(page, '5-retention');
     await page.getByRole('button', { name: 'Save retention' }).click();
     await page.getByText('Saved.').waitFor();

@@ -132,6 +132,7 @@ function Timeline({
 
 /** Deletes what the saved policy prunes, exactly the backups the preview listed (the service refuses otherwise). */
 function PruneNow(props: {
+  stale: boolean;
   plan: string;
   target: 'local' | 'drive';
   stamps: string[];
@@ -141,6 +142,7 @@ function PruneNow(props: {
   const [confirming, setConfirming] = useState(false);
   const [msg, setMsg] = useState<string | null>(null);
   if (props.unsaved) return <p className="muted">Save the policy to prune with it.</p>;
+  if (props.stale) return <p className="muted">Updating the preview…</p>;
   if (props.stamps.length === 0) return msg ? <p role="status">{msg}</p> : null;
   const prune = async () => {
     const r = await api().prune({
@@ -308,6 +310,7 @@ function RetentionEditor({
           target={target}
           stamps={preview.value.items.filter((i) => !i.keep).map((i) => i.stamp)}
           unsaved={dirty}
+          stale={preview.loading}
           onDone={() => setTick((t) => t + 1)}
         />
       )}
