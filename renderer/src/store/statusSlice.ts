@@ -36,7 +36,11 @@ export const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = (s
   setStatus: (status) => set({ status, statusError: null }),
   setStatusError: (statusError) => set({ statusError }),
   setRuns: (runs) => set({ runs: Object.fromEntries(runs.map((r) => [r.planName, r])) }),
-  applyRunProgress: (run) => set((s) => ({ runs: { ...s.runs, [run.planName]: run } })),
+  // A runNow answer can arrive after the run's own runFinished event: a finished run never comes back.
+  applyRunProgress: (run) =>
+    set((s) =>
+      s.finished[run.planName]?.runId === run.runId ? {} : { runs: { ...s.runs, [run.planName]: run } },
+    ),
   applyRunFinished: (e) =>
     set((s) => {
       const runs = { ...s.runs };

@@ -26,6 +26,11 @@ describe('the store slices', () => {
     });
     expect(s.getState().runs.docs).toBeUndefined();
     expect(s.getState().finished.docs?.error?.message).toBe('The disk is gone.');
+    // The answer of runNow arriving late does not bring the finished run back.
+    s.getState().applyRunProgress(sampleRun({ phase: 'queued' }));
+    expect(s.getState().runs.docs).toBeUndefined();
+    s.getState().applyRunProgress(sampleRun({ runId: 'r2' }));
+    expect(s.getState().runs.docs?.runId).toBe('r2');
   });
 
   it('patches the status snapshot with statusChanged and changesCounted, and ignores them before it', () => {
