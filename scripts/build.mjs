@@ -1,5 +1,6 @@
 // Bundles the Node side (CLI, server, Electron main and preload) with esbuild; the renderer is built by Vite.
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 
 const common = {
   bundle: true,
@@ -10,12 +11,17 @@ const common = {
   logLevel: 'warning',
 };
 
+// Chunks have hashed names: drop the old ones so dist/ holds only what this build made.
+rmSync('dist/chunks', { recursive: true, force: true });
 await build({
   ...common,
   entryPoints: { cli: 'electron/cli/main.ts', bench: 'test/bench/main.ts' },
   outdir: 'dist',
   format: 'esm',
   outExtension: { '.js': '.mjs' },
+  // Commands load their modules on demand (electron/cli/main.ts): shared code goes into chunks.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
 });
 // Electron main and the sandboxed preload (which may require only "electron"): CommonJS, self-contained.
 const electronSide = {

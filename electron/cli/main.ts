@@ -1,23 +1,42 @@
 import { Command, CommanderError } from 'commander';
 import { CairnError, describeError } from '../engine/errors';
-import { registerBackup } from './commands/backup';
-import { registerList } from './commands/list';
-import { registerPlan } from './commands/plan';
-import { registerRestore } from './commands/restore';
-import { registerVerify } from './commands/verify';
-import { registerPrune } from './commands/prune';
-import { registerPin } from './commands/pin';
-import { registerImport } from './commands/import';
-import { registerLog } from './commands/log';
-import { registerMetrics } from './commands/metrics';
-import { registerServe } from './commands/serve';
-import { registerStatus } from './commands/status';
-import { registerDrive } from './commands/drive';
-import { registerDbSource } from './commands/dbsource';
 import { CliContext, type GlobalOptions } from './context';
 
-/** Builds the `cairn` command tree (DESIGN.md section 9). */
-export function buildProgram(): { program: Command; context: () => CliContext } {
+type Register = (program: Command, context: () => CliContext) => void;
+
+// Each top-level command's module, loaded only when that command runs (or for the full --help), so that a
+// quick `cairn status` does not pay for loading the Drive client, tar and age.
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  plan: async () => (await import('./commands/plan')).registerPlan,
+  backup: async () => (await import('./commands/backup')).registerBackup,
+  list: async () => (await import('./commands/list')).registerList,
+  show: async () => (await import('./commands/list')).registerList,
+  restore: async () => (await import('./commands/restore')).registerRestore,
+  verify: async () => (await import('./commands/verify')).registerVerify,
+  prune: async () => (await import('./commands/prune')).registerPrune,
+  pin: async () => (await import('./commands/pin')).registerPin,
+  unpin: async () => (await import('./commands/pin')).registerPin,
+  import: async () => (await import('./commands/import')).registerImport,
+  status: async () => (await import('./commands/status')).registerStatus,
+  metrics: async () => (await import('./commands/metrics')).registerMetrics,
+  log: async () => (await import('./commands/log')).registerLog,
+  serve: async () => (await import('./commands/serve')).registerServe,
+  drive: async () => (await import('./commands/drive')).registerDrive,
+  dbsource: async () => (await import('./commands/dbsource')).registerDbSource,
+};
+
+/** The command word in argv (skipping global options), or null. */
+export function commandWord(argv: string[]): string | null {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--data-dir') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return null;
+}
+
+/** Builds the `cairn` command tree (DESIGN.md section 9): the command about to run, or all of them. */
+export async function buildProgram(argv: string[]): Promise<{ program: Command; context: () => CliContext }> {
   const program = new Command('cairn');
   let ctx: CliContext | null = null;
   const context = () => (ctx ??= new CliContext(program.opts<GlobalOptions>()));
@@ -28,27 +47,22 @@ export function buildProgram(): { program: Command; context: () => CliContext } 
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  registerPlan(program, context);
-  registerBackup(program, context);
-  registerList(program, context);
-  registerRestore(program, context);
-  registerVerify(program, context);
-  registerPrune(program, context);
-  registerPin(program, context);
-  registerImport(program, context);
-  registerStatus(program, context);
-  registerMetrics(program, context);
-  registerLog(program, context);
-  registerServe(program, context);
-  registerDrive(program, context);
-  registerDbSource(program, context);
+  const word = commandWord(argv);
+  const loaders = word && word in COMMANDS ? [COMMANDS[word]!] : Object.values(COMMANDS);
+  const registered = new Set<Register>();
+  for (const load of loaders) {
+    const register = await load();
+    if (registered.has(register)) continue;
+    registered.add(register);
+    register(program, context);
+  }
   for (const c of program.commands) c.exitOverride();
   return { program, context };
 }
 
 /** Runs the CLI and returns its exit code; errors are one plain sentence on stderr. */
 export async function main(argv: string[]): Promise<number> {
-  const { program, context } = buildProgram();
+  const { program, context } = await buildProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return context().exitCode;
