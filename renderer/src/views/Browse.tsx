@@ -11,26 +11,27 @@ import { useFolder } from '../useFolder';
 import { RestoreDialog } from './RestoreDialog';
 import { SearchPanel } from './SearchPanel';
 
-/** The Browse and restore view. */
+/** The Browse and restore view: the backup History opened, or the newest of the chosen plan. */
 export function Browse() {
   const selectedPlan = useApp((s) => s.selectedPlan);
   const target = useApp((s) => s.browse);
   const plan = target?.plan ?? selectedPlan;
-  const backups = useApp((s) => (plan ? s.backups[plan] : undefined));
+  if (!plan) return <p>No plan yet.</p>;
+  return (
+    <BrowsePlan key={`${plan}|${target?.stamp ?? ''}`} plan={plan} initialStamp={target?.stamp ?? null} />
+  );
+}
+
+function BrowsePlan({ plan, initialStamp }: { plan: string; initialStamp: string | null }) {
+  const backups = useApp((s) => s.backups[plan]);
   const good = (backups ?? []).filter((b) => b.status !== 'failed');
-  const [stamp, setStamp] = useState<string | null>(target?.stamp ?? null);
+  const [stamp, setStamp] = useState<string | null>(initialStamp);
   const [path, setPath] = useState('');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [restoring, setRestoring] = useState(false);
   useEffect(() => {
-    if (plan && !backups) void loadBackups(appStore, api(), plan);
+    if (!backups) void loadBackups(appStore, api(), plan);
   }, [plan, backups]);
-  useEffect(() => {
-    if (target) {
-      setStamp(target.stamp);
-      setPath('');
-    }
-  }, [target]);
   const shownStamp = stamp ?? good[0]?.stamp ?? null;
   const folder = useFolder(plan, shownStamp, path);
   const parent = useRef<HTMLDivElement>(null);
@@ -59,7 +60,6 @@ export function Browse() {
       return n;
     });
   const crumbs = path ? path.split('/') : [];
-  if (!plan) return <p>No plan yet.</p>;
   return (
     <>
       <h1>Browse and restore</h1>
