@@ -86,7 +86,7 @@ export function History() {
         <span>Size</span>
         <span>New</span>
         <span>Note</span>
-        <span>Pinned · verified · Drive</span>
+        <span>Pin, check, Drive</span>
       </div>
       <div ref={parent} className="list" role="list" aria-label="Backups" tabIndex={0}>
         <div className="list-inner" style={{ height: v.getTotalSize() }}>
@@ -122,8 +122,9 @@ export function History() {
                 <span>{bytes(b.newBytes)}</span>
                 <span className="muted">{b.error ?? b.note ?? ''}</span>
                 <span>
-                  {b.pinned ? 'pinned' : '—'} · {b.verifiedAt ? 'verified' : 'not verified'} ·{' '}
-                  {b.onDrive === null ? 'no Drive' : b.onDrive ? 'on Drive' : 'not on Drive'}
+                  {b.pinned ? 'pinned · ' : ''}
+                  {b.verifiedAt ? 'verified' : 'not verified'}
+                  {b.onDrive === null ? '' : b.onDrive ? ' · on Drive' : ' · not on Drive'}
                 </span>
               </div>
             );
