@@ -87,6 +87,11 @@ describe('the UI against cairn serve', () => {
   it('browses into a folder and restores one file to another folder, byte for byte', async () => {
     await page.getByTestId('backup-row').first().getByRole('button').click();
     await page.getByRole('heading', { name: 'Browse and restore' }).waitFor();
+    await page.getByLabel('Find a file in every backup').fill('b.txt');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByText('Documents/sub/b.txt', { exact: true }).waitFor();
+    expect(await page.getByText(/in 1 backup from/).count()).toBe(1);
+    await page.getByRole('button', { name: 'Close results' }).click();
     await page.getByRole('button', { name: 'Documents/' }).click();
     await page.getByRole('button', { name: 'sub/' }).click();
     await page.getByRole('checkbox', { name: 'Select b.txt' }).check();

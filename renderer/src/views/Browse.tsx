@@ -162,9 +162,13 @@ function BrowsePlan({ plan, initialStamp }: { plan: string; initialStamp: string
             >
               Restore {selected.size > 0 ? `${selected.size} selected` : 'selected'}…
             </button>
-            {selected.size > 0 && (
+            {selected.size > 0 ? (
               <button type="button" onClick={() => setSelected(new Set())}>
                 Clear selection
+              </button>
+            ) : (
+              <button type="button" onClick={() => setRestoring(true)}>
+                Restore the whole backup…
               </button>
             )}
           </div>

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { z } from 'zod';
 import type { SearchResults } from '../../../shared/contract';
 import { api } from '../client';
-import { bytes, count, dateTime, stampText } from '../format';
+import { bytes, count, counted, dateTime, stampText } from '../format';
 
 /** The search box and its results; picking a version opens it in the browser with it selected. */
 export function SearchPanel({ plan, onPick }: { plan: string; onPick(stamp: string, path: string): void }) {
@@ -51,7 +51,7 @@ export function SearchPanel({ plan, onPick }: { plan: string; onPick(stamp: stri
                 <ul>
                   {r.versions.map((v) => (
                     <li key={v.lastStamp + (v.sha256 ?? '')}>
-                      {bytes(v.size)}, changed {dateTime(v.mtimeMs)}, in {v.backups} backups from{' '}
+                      {bytes(v.size)}, changed {dateTime(v.mtimeMs)}, in {counted(v.backups, 'backup')} from{' '}
                       {stampText(v.firstStamp)} to {stampText(v.lastStamp)}{' '}
                       <button type="button" className="link" onClick={() => onPick(v.lastStamp, r.path)}>
                         Select this version
