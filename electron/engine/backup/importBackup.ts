@@ -100,29 +100,61 @@ export async function importBackup(
       tmp,
     );
     const st = fs.statSync(layout.backupDir(stamp));
-    return db.transaction(() => {
-      const rec = insertBackup(db, {
-        planId: plan.id,
-        stamp,
-        status: 'complete',
-        startedAt: header.startedAt || parseStamp(stamp),
-        finishedAt: Math.max(st.mtimeMs, header.startedAt || 0) || now,
-        files: counts.files,
-        dirs: counts.dirs,
-        symlinks: counts.symlinks,
-        bytes: counts.bytes,
-        newFiles: counts.newFiles,
-        newBytes: counts.newBytes,
-        linkedFiles: counts.files - counts.newFiles,
-        skipped: 0,
-        warnings: 0,
-        note: 'imported from the destination',
-      });
-      if (!usePrev && prev) closeAllOpen(db, plan.id, prev.id);
-      applyChanges(db, plan.id, rec.id, usePrev ? prev!.id : null, tmp);
-      return rec;
-    })();
+    return recordDiffedBackup(db, plan, {
+      stamp,
+      startedAt: header.startedAt || parseStamp(stamp),
+      finishedAt: Math.max(st.mtimeMs, header.startedAt || 0) || now,
+      counts,
+      note: 'imported from the destination',
+      prevId: prev?.id ?? null,
+      usePrev,
+      changesFile: tmp,
+    });
   } finally {
     fs.rmSync(tmp, { force: true });
   }
+}
+
+/**
+ * Records, in one transaction, a backup whose changes against the catalog's newest backup were written by
+ * diffManifests: the backup row, then the versions that end and begin with it (every open version ends
+ * when there was no previous manifest to compare with).
+ */
+export function recordDiffedBackup(
+  db: Db,
+  plan: Plan,
+  o: {
+    stamp: string;
+    startedAt: number;
+    finishedAt: number;
+    counts: Awaited<ReturnType<typeof diffManifests>>['counts'];
+    note: string;
+    prevId: number | null;
+    usePrev: boolean;
+    changesFile: string;
+  },
+): BackupRecord {
+  const { counts } = o;
+  return db.transaction(() => {
+    const rec = insertBackup(db, {
+      planId: plan.id,
+      stamp: o.stamp,
+      status: 'complete',
+      startedAt: o.startedAt,
+      finishedAt: o.finishedAt,
+      files: counts.files,
+      dirs: counts.dirs,
+      symlinks: counts.symlinks,
+      bytes: counts.bytes,
+      newFiles: counts.newFiles,
+      newBytes: counts.newBytes,
+      linkedFiles: counts.files - counts.newFiles,
+      skipped: 0,
+      warnings: 0,
+      note: o.note,
+    });
+    if (!o.usePrev && o.prevId !== null) closeAllOpen(db, plan.id, o.prevId);
+    applyChanges(db, plan.id, rec.id, o.usePrev ? o.prevId : null, o.changesFile);
+    return rec;
+  })();
 }

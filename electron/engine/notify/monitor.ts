@@ -1,7 +1,7 @@
 import type { Db } from '../catalog/db';
 import type { HealthState } from '../health';
 import type { EventBus } from '../service/bus';
-import { kvGet, kvSet } from '../service/kv';
+import { kvGet, kvSet } from '../catalog/kv';
 import { notificationFor } from './stateChange';
 import type { Notification, Notifier } from './types';
 

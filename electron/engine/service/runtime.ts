@@ -9,7 +9,7 @@ import type { Notifier } from '../notify/types';
 import { Scheduler } from '../schedule/scheduler';
 import { Watchers } from '../watch/watchers';
 import type { DriveAccess } from './context';
-import { kvGet, kvSet } from './kv';
+import { kvGet, kvSet } from '../catalog/kv';
 import { afterBackup, weeklyVerify } from './maintenance';
 import type { RunEnd } from './runQueue';
 import { CairnService } from './service';

@@ -5,7 +5,7 @@ import type { Db } from '../catalog/db';
 import { CairnError } from '../errors';
 import { checkSchedule } from '../planOps';
 import { isTimezone } from '../schedule/zoned';
-import { kvGet, kvSet } from './kv';
+import { kvGet, kvSet } from '../catalog/kv';
 
 export type SettingsValue = z.output<typeof Settings>;
 type Patch = z.output<typeof SettingsPatch>;

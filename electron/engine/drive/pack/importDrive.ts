@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { planLayout } from '../../backup/layout';
-import { diffManifests } from '../../backup/importBackup';
+import { diffManifests, recordDiffedBackup } from '../../backup/importBackup';
 import { logActivity } from '../../catalog/activity';
-import { findBackup, insertBackup, listBackups, restoreBackupMeta } from '../../catalog/backups';
+import { findBackup, listBackups, restoreBackupMeta } from '../../catalog/backups';
 import type { BackupIndexEntry } from '../../backupIndex';
 import type { Db } from '../../catalog/db';
 import { findPlan, type Plan } from '../../catalog/plans';
-import { applyChanges, closeAllOpen, readLinesSync } from '../../catalog/versions';
+import { readLinesSync } from '../../catalog/versions';
 import { CairnError } from '../../errors';
 import type { SecretStore } from '../secrets';
 import { FOLDER_MIME, type DriveFile, type DriveRemote } from '../types';
@@ -240,27 +240,16 @@ async function recordBackup(db: Db, plan: Plan, stamp: string, manifest: string,
     return { ...base, recorded: false };
   }
   try {
-    db.transaction(() => {
-      const rec = insertBackup(db, {
-        planId: plan.id,
-        stamp,
-        status: 'complete',
-        startedAt: header.startedAt,
-        finishedAt: header.startedAt || now,
-        files: counts.files,
-        dirs: counts.dirs,
-        symlinks: counts.symlinks,
-        bytes: counts.bytes,
-        newFiles: counts.newFiles,
-        newBytes: counts.newBytes,
-        linkedFiles: counts.files - counts.newFiles,
-        skipped: 0,
-        warnings: 0,
-        note: 'imported from Google Drive',
-      });
-      if (!usePrev && prev) closeAllOpen(db, plan.id, prev.id);
-      applyChanges(db, plan.id, rec.id, usePrev ? prev!.id : null, tmp);
-    })();
+    recordDiffedBackup(db, plan, {
+      stamp,
+      startedAt: header.startedAt,
+      finishedAt: header.startedAt || now,
+      counts,
+      note: 'imported from Google Drive',
+      prevId: prev?.id ?? null,
+      usePrev,
+      changesFile: tmp,
+    });
   } finally {
     fs.rmSync(tmp, { force: true });
   }

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Db } from '../../catalog/db';
+import { kvDelete, kvGet, kvSet } from '../../catalog/kv';
 import type { DriveSettings } from '../config';
 
 /** Catalog settings keys of the Drive copy (values are JSON, as in the service's settings store). */
@@ -19,23 +20,10 @@ export const DRIVE_SETTING_KEYS = {
   autoPush: 'drive.autoPush',
 } as const;
 
-function get<T>(db: Db, key: string): T | undefined {
-  const r = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
-  if (!r) return undefined;
-  try {
-    return JSON.parse(r.value) as T;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Stores one Drive setting (null removes it). */
 export function setDriveSetting(db: Db, key: string, value: unknown): void {
-  if (value === null || value === undefined) db.prepare('DELETE FROM settings WHERE key = ?').run(key);
-  else
-    db.prepare(
-      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-    ).run(key, JSON.stringify(value));
+  if (value === null || value === undefined) kvDelete(db, key);
+  else kvSet(db, key, value);
 }
 
 /** The Drive settings the catalog holds (the environment still wins, see driveConfig). */
@@ -47,15 +35,15 @@ export function driveSettings(db: Db): DriveSettings & {
 } {
   const k = DRIVE_SETTING_KEYS;
   return {
-    clientId: get<string>(db, k.clientId) ?? null,
-    clientSecret: get<string>(db, k.clientSecret) ?? null,
-    apiUrl: get<string>(db, k.apiUrl) ?? null,
-    tokenUrl: get<string>(db, k.tokenUrl) ?? null,
-    authUrl: get<string>(db, k.authUrl) ?? null,
-    bandwidthBytesPerSecond: get<number>(db, k.bandwidth) ?? null,
-    machine: get<string>(db, k.machine) ?? defaultMachine(),
-    autoPush: get<boolean>(db, k.autoPush) ?? true,
-    packTargetBytes: get<number>(db, k.packTarget) ?? null,
+    clientId: kvGet<string>(db, k.clientId) ?? null,
+    clientSecret: kvGet<string>(db, k.clientSecret) ?? null,
+    apiUrl: kvGet<string>(db, k.apiUrl) ?? null,
+    tokenUrl: kvGet<string>(db, k.tokenUrl) ?? null,
+    authUrl: kvGet<string>(db, k.authUrl) ?? null,
+    bandwidthBytesPerSecond: kvGet<number>(db, k.bandwidth) ?? null,
+    machine: kvGet<string>(db, k.machine) ?? defaultMachine(),
+    autoPush: kvGet<boolean>(db, k.autoPush) ?? true,
+    packTargetBytes: kvGet<number>(db, k.packTarget) ?? null,
   };
 }
 

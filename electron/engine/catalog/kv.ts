@@ -1,4 +1,4 @@
-import type { Db } from '../catalog/db';
+import type { Db } from './db';
 
 /** Reads a JSON value from the catalog's settings table. */
 export function kvGet<T>(db: Db, key: string): T | undefined {
@@ -9,6 +9,11 @@ export function kvGet<T>(db: Db, key: string): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Removes a value from the catalog's settings table. */
+export function kvDelete(db: Db, key: string): void {
+  db.prepare('DELETE FROM settings WHERE key = ?').run(key);
 }
 
 /** Writes a JSON value to the catalog's settings table. */
