@@ -54,7 +54,12 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
   const [summary, setSummary] = useState<Summary | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [undone, setUndone] = useState<Summary | null>(null);
-  const progress = useApp((s) => s.restoreProgress);
+  // Only this restore's figures (another window may restore at the same time).
+  const progress = useApp((s) =>
+    s.restoreProgress?.planName === props.plan && s.restoreProgress.stamp === props.stamp
+      ? s.restoreProgress
+      : null,
+  );
   const first = useRef<HTMLInputElement>(null);
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => first.current?.focus(), []);
