@@ -42,15 +42,19 @@ async function bench(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   const built = path.join(repo, 'dist', 'cli.mjs');
   if (!fs.existsSync(built)) throw new Error('Build first: node scripts/build.mjs');
-  // A snapshot of the built CLI beside it (same node_modules), so a rebuild during the run (npm test in the
-  // same checkout) neither removes it mid-run nor mixes two versions in one table. Started as bin/cairn.mjs
-  // starts it: one `node` process importing the bundle.
-  const cli = path.join(repo, 'dist', `bench-cli-${process.pid}.mjs`);
-  fs.copyFileSync(built, cli);
+  // A snapshot of the built CLI and its chunks inside dist/ (same node_modules), so a rebuild during the run
+  // (npm test in the same checkout) neither removes files mid-run nor mixes two versions in one table.
+  // Started as bin/cairn.mjs starts it: one `node` process importing the bundle.
+  const snap = path.join(repo, 'dist', `bench-snapshot-${process.pid}`);
+  fs.mkdirSync(snap);
+  for (const f of ['cli.mjs', 'bench.mjs', 'chunks'])
+    if (fs.existsSync(path.join(repo, 'dist', f)))
+      fs.cpSync(path.join(repo, 'dist', f), path.join(snap, f), { recursive: true });
+  const cli = path.join(snap, 'cli.mjs');
   fs.mkdirSync(args.dir, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(args.dir, 'cairn-bench-'));
   const cleanup = () => {
-    fs.rmSync(cli, { force: true });
+    fs.rmSync(snap, { recursive: true, force: true });
     if (args.keep) log(`kept ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true });
   };
@@ -85,7 +89,7 @@ async function bench(argv: string[]): Promise<number> {
     }
     const c = ctx.corpus;
     if (args.only.includes('backup')) await backupBench(ctx);
-    if (args.only.includes('hash')) await hashBench(ctx, script);
+    if (args.only.includes('hash')) await hashBench(ctx, path.join(snap, 'bench.mjs'));
     if (args.only.includes('restore')) await restoreBench(ctx);
     if (args.only.includes('catalog')) catalogBench(ctx);
     applyTargets(ctx.rows, c.files);
@@ -95,7 +99,7 @@ async function bench(argv: string[]): Promise<number> {
       needsCorpus
         ? `corpus: ${c.files.toLocaleString('en-US')} files (${(c.files - c.largeFiles.length).toLocaleString('en-US')} small of 0-${args.maxKib} KiB in ${c.dirs.toLocaleString('en-US')} folders, ${c.largeFiles.length} x ${args.largeMib} MiB random), ${(c.bytes / 1e6).toFixed(0)} MB`
         : 'corpus: none (catalog only)',
-      `method: median of ${args.runs} runs (catalog: of ${Math.max(5, args.runs)} in-process calls after one warm call); the page cache cannot be dropped, so one untimed pass warms it first and every timing is warm-cache; \`sync\` runs (untimed) before each timed run; Cairn is the real CLI (a snapshot of dist/cli.mjs taken at the start, run as bin/cairn.mjs runs it, startup included) and fsyncs its backup, the peers do not; MB/s and files/s are over the whole tree the operation covers.`,
+      `method: median of ${args.runs} runs (catalog: of ${Math.max(5, args.runs)} in-process calls after one warm call); the page cache cannot be dropped, so one untimed pass warms it first and every timing is warm-cache; \`sync\` runs (untimed) before each timed run; Cairn is the real CLI (a snapshot of dist/cli.mjs and its chunks taken at the start, run as bin/cairn.mjs runs it, startup included) and fsyncs its backup, the peers do not; MB/s and files/s are over the whole tree the operation covers.`,
     ];
     const out = [
       ...header,
