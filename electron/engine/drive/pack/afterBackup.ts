@@ -6,10 +6,8 @@ import type { Plan } from '../../catalog/plans';
 import { logActivity } from '../../catalog/activity';
 import { describeError } from '../../errors';
 import { driveConfig } from '../config';
-import { openDrive } from '../index';
 import { DRIVE_TOKENS_KEY, type SecretStore } from '../secrets';
-import { pushPlan, type PushProgress, type PushResult } from './push';
-import { pruneDrive } from './retention';
+import type { PushProgress, PushResult } from './push';
 import { driveSettings } from './settings';
 
 /**
@@ -41,6 +39,12 @@ export async function pushAfterBackup(o: {
   }
   if (!env.CAIRN_DRIVE_REFRESH_TOKEN && (await o.secrets.get(DRIVE_TOKENS_KEY)) === null) return null;
   try {
+    // Loaded only now: a backup with Drive not in use should not pay for loading the Drive client.
+    const [{ openDrive }, { pushPlan }, { pruneDrive }] = await Promise.all([
+      import('../index'),
+      import('./push'),
+      import('./retention'),
+    ]);
     const { remote } = await openDrive({
       secrets: o.secrets,
       settings: s,
