@@ -4,7 +4,8 @@ import { insertBackup, listBackups, type BackupRecord } from '../catalog/backups
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import { applyChanges, closeAllOpen } from '../catalog/versions';
-import { escapeField, formatEntry, LineSink, ManifestReader, comparePaths } from './manifest';
+import { LineSink } from './lineSink';
+import { comparePaths, escapeField, formatEntry, ManifestReader, sameVersion } from './manifest';
 import type { PlanLayout } from './layout';
 import { parseStamp } from './stamp';
 
@@ -33,13 +34,7 @@ export async function diffManifests(prevFile: string | null, curFile: string, ou
           if (c > 0) break;
           prev.advance();
           if (c === 0) {
-            same =
-              p.kind === e.kind &&
-              p.size === e.size &&
-              p.mtimeMs === e.mtimeMs &&
-              p.mode === e.mode &&
-              p.sha256 === e.sha256 &&
-              p.target === e.target;
+            same = sameVersion(p, e);
             if (!same) await out.add(`-${escapeField(p.path)}`);
             break;
           }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { once } from 'node:events';
 import zlib from 'node:zlib';
+import { LineSink } from './lineSink';
 
 /**
  * One line of a backup manifest. Paths are relative to the backup folder and start with the source label.
@@ -65,6 +65,18 @@ export function comparePaths(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** True when two entries are the same file version (what the catalog stores once). */
+export function sameVersion(a: ManifestEntry, b: ManifestEntry): boolean {
+  return (
+    a.kind === b.kind &&
+    a.size === b.size &&
+    a.mtimeMs === b.mtimeMs &&
+    a.mode === b.mode &&
+    a.sha256 === b.sha256 &&
+    a.target === b.target
+  );
+}
+
 /** Formats one entry as a manifest line (without the newline). */
 export function formatEntry(e: ManifestEntry): string {
   return [
@@ -112,67 +124,6 @@ function headerLines(h: ManifestHeader): string {
     ...h.sources.map((s) => `#source\t${escapeField(s.label)}\t${escapeField(s.path)}`),
   ];
   return lines.join('\n') + '\n';
-}
-
-/** Streams text lines to a file (gzipped or plain), batching and honouring back-pressure so memory stays flat. */
-export class LineSink {
-  private buf: string[] = [];
-  private bufLen = 0;
-  private readonly head: NodeJS.WritableStream;
-  private readonly out: fs.WriteStream;
-  private readonly done: Promise<void>;
-
-  constructor(
-    readonly file: string,
-    gzip: boolean,
-  ) {
-    this.out = fs.createWriteStream(file, { flags: 'wx' });
-    const gz = gzip ? zlib.createGzip({ level: 1 }) : null;
-    if (gz) gz.pipe(this.out);
-    this.head = gz ?? this.out;
-    this.done = new Promise((resolve, reject) => {
-      this.out.on('close', resolve);
-      this.out.on('error', reject);
-      gz?.on('error', reject);
-    });
-    this.done.catch(() => undefined);
-  }
-
-  /** Adds one line; await the result only when it is a promise (the stream wants a pause). */
-  add(line: string): Promise<void> | undefined {
-    this.buf.push(line);
-    this.bufLen += line.length + 1;
-    return this.bufLen >= 64 * 1024 ? this.flush() : undefined;
-  }
-
-  private flush(): Promise<void> | undefined {
-    if (this.buf.length === 0) return undefined;
-    const chunk = this.buf.join('\n') + '\n';
-    this.buf = [];
-    this.bufLen = 0;
-    if (this.head.write(chunk)) return undefined;
-    return Promise.race([once(this.head as NodeJS.EventEmitter, 'drain').then(() => undefined), this.done]);
-  }
-
-  /** Writes the last lines, closes the file and fsyncs it. */
-  async finish(last?: string): Promise<void> {
-    if (last !== undefined) this.buf.push(last);
-    await this.flush();
-    this.head.end();
-    await this.done;
-    const fd = fs.openSync(this.file, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
-
-  /** Stops writing (the run failed); the caller removes the file. */
-  abort(): void {
-    (this.head as fs.WriteStream).destroy();
-    this.out.destroy();
-  }
 }
 
 /** Streams a backup's manifest to its gzip file. */

@@ -16,20 +16,14 @@ import type { SecretStore } from '../drive/secrets';
 import { CairnError, describeError, errnoCode } from '../errors';
 import { checkPlanFolders } from './checks';
 import { excludeMatcher } from './excludes';
-import { importBackup } from './importBackup';
 import { acquireLock } from './lock';
-import {
-  fsyncDir,
-  manifestStamps,
-  planLayout,
-  removeTree,
-  stampsOnDisk,
-  syncFileSystem,
-  type PlanLayout,
-} from './layout';
-import { LineSink, ManifestReader, ManifestWriter } from './manifest';
+import { reconcile, writePlanFile } from './reconcile';
+import { fsyncDir, planLayout, removeTree, syncFileSystem, type PlanLayout } from './layout';
+import { LineSink } from './lineSink';
+import { ManifestReader, ManifestWriter } from './manifest';
 import { formatStamp } from './stamp';
-import { destError, Walker, type Warning, type WalkStats } from './walk';
+import { destError, type Warning, type WalkStats } from './fileCopier';
+import { Walker } from './walk';
 
 export interface BackupProgress extends WalkStats {
   planName: string;
@@ -69,30 +63,6 @@ function uniqueStamp(layout: PlanLayout, taken: Set<string>, ms: number): string
     const s = formatStamp(t);
     if (!taken.has(s) && !fs.existsSync(layout.backupDir(s))) return s;
   }
-}
-
-/** Brings the catalog and the destination into agreement after a crash: see DESIGN.md section 1. */
-export async function reconcile(db: Db, plan: Plan, layout: PlanLayout, now: number): Promise<string[]> {
-  const notes: string[] = [];
-  removeTree(layout.partial);
-  fs.mkdirSync(layout.partial, { recursive: true });
-  const known = new Set(listBackups(db, { planId: plan.id }).map((b) => b.stamp));
-  const folders = new Set(stampsOnDisk(layout));
-  for (const stamp of manifestStamps(layout)) {
-    if (known.has(stamp)) continue;
-    if (!folders.has(stamp)) {
-      // Published manifest, folder never renamed: the run died in between. The folder was in partial/.
-      fs.rmSync(layout.manifestFile(stamp), { force: true });
-      continue;
-    }
-    try {
-      await importBackup(db, plan, layout, stamp, now);
-      notes.push(`recorded backup ${stamp}, which finished before Cairn stopped`);
-    } catch (e) {
-      notes.push(`left backup folder ${stamp} out of the catalog: ${describeError(e)}`);
-    }
-  }
-  return notes;
 }
 
 /**
@@ -275,17 +245,6 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
   } finally {
     release?.();
   }
-}
-
-/**
- * Keeps the plan's settings beside its backups (.cairn/plan.json), so `cairn import` on a new machine gets
- * back the sources, excludes, schedule and retention, not only the backups.
- */
-export function writePlanFile(layout: PlanLayout, plan: Plan): void {
-  const { id: _id, createdAt: _c, updatedAt: _u, ...settings } = plan;
-  const tmp = `${layout.meta}/plan.json.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify({ version: 1, ...settings }, null, 2) + '\n');
-  fs.renameSync(tmp, `${layout.meta}/plan.json`);
 }
 
 function recordFailure(

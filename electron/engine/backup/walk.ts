@@ -1,36 +1,19 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { CairnError, describeError, errnoCode } from '../errors';
-import { copySqlite } from './copy';
-import { CopyPool, type CopyOutcome } from './copyPool';
 import type { ExcludeMatcher } from './excludes';
+import { EntryOutput, type PendingEntry } from './entryOutput';
+import { destError, DISK_FULL, FileCopier, inoOf, type Warning, type WalkStats } from './fileCopier';
+import type { LineSink } from './lineSink';
 import {
   comparePaths,
   escapeField,
-  formatEntry,
-  type LineSink,
   type ManifestEntry,
   type ManifestReader,
   type ManifestWriter,
 } from './manifest';
 
-export interface Warning {
-  path: string;
-  message: string;
-}
-
-export interface WalkStats {
-  files: number;
-  dirs: number;
-  symlinks: number;
-  bytes: number;
-  newFiles: number;
-  newBytes: number;
-  linkedFiles: number;
-  skipped: number;
-  warnings: number;
-  currentPath: string;
-}
+export type { Warning, WalkStats } from './fileCopier';
 
 export interface WalkSource {
   label: string;
@@ -54,17 +37,9 @@ export interface WalkOptions {
 }
 
 const MAX_WARNINGS_KEPT = 1000;
-const MAX_QUEUE = 4096;
 /** Copies waiting or running on the pool before the walk pauses. */
 const MAX_COPIES = 256;
-const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
 const LINK_FALLBACK = new Set(['ENOENT', 'EMLINK', 'EPERM', 'EXDEV', 'ENOTSUP', 'EOPNOTSUPP']);
-
-interface Slot {
-  entry: ManifestEntry | null;
-  prev: ManifestEntry | null;
-  wait?: Promise<void>;
-}
 
 interface DirFinish {
   out: string;
@@ -72,35 +47,6 @@ interface DirFinish {
   atimeMs: number;
   mtimeMs: number;
   pending: number;
-}
-
-function inoOf(st: fs.Stats): string {
-  return `${st.dev}:${st.ino}`;
-}
-
-function sameVersion(a: ManifestEntry, b: ManifestEntry): boolean {
-  return (
-    a.kind === b.kind &&
-    a.size === b.size &&
-    a.mtimeMs === b.mtimeMs &&
-    a.mode === b.mode &&
-    a.sha256 === b.sha256 &&
-    a.target === b.target
-  );
-}
-
-/** Turns a write failure on the destination into the plain sentence the user needs. */
-export function destError(e: unknown, what: string): unknown {
-  const code = errnoCode(e);
-  if (code && DISK_FULL.has(code)) {
-    return new CairnError(
-      'disk-full',
-      `The backup disk is full (while writing ${what}); free some space or prune old backups, then back up again. Earlier backups are untouched.`,
-    );
-  }
-  if (code === 'EROFS')
-    return new CairnError('dest-unwritable', `The backup disk is read-only (while writing ${what}).`);
-  return e;
 }
 
 /**
@@ -122,7 +68,7 @@ export class Walker {
     currentPath: '',
   };
   readonly warnings: Warning[] = [];
-  private queue: Slot[] = [];
+  private readonly out: EntryOutput;
   private inFlight = new Set<Promise<void>>();
   private deferredDirs: DirFinish[] = [];
   private dirStack: DirFinish[] = [];
@@ -130,11 +76,18 @@ export class Walker {
   private readonly sqliteCopied = new Set<string>();
   /** Copies under way by path, so a database's -wal file can wait for the database's own copy. */
   private readonly copying = new Map<string, Promise<void>>();
-  private pool: CopyPool | null = null;
+  private readonly copier: FileCopier;
   private tick = 0;
   private lastProgress = 0;
 
-  constructor(private readonly o: WalkOptions) {}
+  constructor(private readonly o: WalkOptions) {
+    this.out = new EntryOutput(o.manifest, o.changes);
+    this.copier = new FileCopier({
+      parallel: o.parallel,
+      stats: this.stats,
+      warn: (p, m) => this.warn(p, m),
+    });
+  }
 
   /** Walks every source (sorted by label) and waits for every copy; throws on a fatal error. */
   async run(sources: WalkSource[]): Promise<void> {
@@ -144,15 +97,15 @@ export class Walker {
       await this.enterDir(s.path, s.label, '', st, s.matcher);
     }
     await this.drainBase(null);
-    await this.flushQueue(true);
-    await this.pool?.close();
+    await this.out.flush(true);
+    await this.copier.close();
     for (const d of this.deferredDirs.reverse()) this.finishDir(d);
     this.emitProgress(true);
   }
 
   /** Waits for every copy still running (after a failure), so the caller can remove the partial folder. */
   async settle(): Promise<void> {
-    await this.pool?.close();
+    await this.copier.close();
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -181,7 +134,7 @@ export class Walker {
       flags: '',
     };
     this.stats.dirs++;
-    await this.push(entry, await this.match(rel));
+    await this.out.push(entry, await this.match(rel));
     const finish: DirFinish = { out, mode: entry.mode, atimeMs: st.atimeMs, mtimeMs: st.mtimeMs, pending: 0 };
     this.dirStack.push(finish);
     let names: string[];
@@ -291,7 +244,7 @@ export class Walker {
       try {
         fs.linkSync(`${this.o.baseRoot}/${rel}`, out);
         this.stats.linkedFiles++;
-        await this.push({ ...prev, path: rel }, prev);
+        await this.out.push({ ...prev, path: rel }, prev);
         return;
       } catch (e) {
         const code = errnoCode(e);
@@ -302,8 +255,8 @@ export class Walker {
     }
     const dir = this.dirStack.at(-1)!;
     dir.pending++;
-    const slot: Slot = { entry: null, prev };
-    const task = this.copyWithRetry(abs, rel, out, st).then((e) => {
+    const slot: PendingEntry = { entry: null, prev };
+    const task = this.copier.copy(abs, rel, out, st).then((e) => {
       slot.entry = e;
       if (e?.flags.includes('s')) this.sqliteCopied.add(rel);
       dir.pending--;
@@ -311,7 +264,7 @@ export class Walker {
     slot.wait = task;
     this.copying.set(rel, task);
     this.track(task.finally(() => this.copying.delete(rel)));
-    this.queue.push(slot);
+    this.out.queue(slot);
     while (this.inFlight.size >= MAX_COPIES) await Promise.race(this.inFlight);
   }
 
@@ -319,83 +272,6 @@ export class Walker {
     const t = task.finally(() => this.inFlight.delete(t));
     t.catch(() => undefined);
     this.inFlight.add(t);
-  }
-
-  private copyOnce(abs: string, out: string, st: fs.Stats, detectSqlite: boolean): Promise<CopyOutcome> {
-    this.pool ??= new CopyPool(this.o.parallel);
-    return this.pool.copy({
-      src: abs,
-      dst: out,
-      mode: st.mode & 0o7777,
-      size: st.size,
-      mtimeMs: st.mtimeMs,
-      detectSqlite,
-    });
-  }
-
-  private async copyWithRetry(
-    abs: string,
-    rel: string,
-    out: string,
-    st: fs.Stats,
-  ): Promise<ManifestEntry | null> {
-    let cur = st;
-    for (let attempt = 1; ; attempt++) {
-      let r = await this.copyOnce(abs, out, cur, true);
-      let sqlite = false;
-      if (r.kind === 'sqlite') {
-        try {
-          const c = await copySqlite(abs, out, cur);
-          sqlite = true;
-          r = { kind: 'copied', ...c, mtimeMs: cur.mtimeMs, ctimeMs: cur.ctimeMs, ino: inoOf(cur) };
-        } catch (se) {
-          fs.rmSync(out, { force: true });
-          this.warn(
-            rel,
-            `SQLite database could not be copied consistently (${describeError(se)}); copied as a plain file`,
-          );
-          r = await this.copyOnce(abs, out, cur, false);
-        }
-      }
-      if (r.kind === 'error') {
-        if (r.code && (DISK_FULL.has(r.code) || r.code === 'EROFS')) throw destError(r, rel);
-        fs.rmSync(out, { force: true });
-        this.stats.files--;
-        this.stats.bytes -= st.size;
-        if (r.code === 'ENOENT') return null; // deleted while we were getting to it
-        this.warn(rel, `could not be read (${r.code ?? r.message}); skipped`);
-        this.stats.skipped++;
-        return null;
-      }
-      if (r.kind !== 'copied') throw new Error('unexpected copy outcome');
-      if (r.changed && attempt < 3) {
-        fs.rmSync(out, { force: true });
-        try {
-          cur = fs.lstatSync(abs);
-        } catch {
-          this.stats.files--;
-          this.stats.bytes -= st.size;
-          return null;
-        }
-        continue;
-      }
-      if (r.changed) this.warn(rel, 'kept changing while it was read; the copy may be inconsistent');
-      this.stats.newFiles++;
-      this.stats.newBytes += r.size;
-      this.stats.bytes += r.size - st.size;
-      return {
-        kind: 'f',
-        path: rel,
-        size: r.size,
-        mtimeMs: r.mtimeMs,
-        mode: cur.mode & 0o7777,
-        sha256: r.sha256,
-        target: null,
-        ino: r.ino,
-        ctimeMs: r.changed ? null : r.ctimeMs,
-        flags: sqlite ? 's' : '',
-      };
-    }
   }
 
   private async symlink(abs: string, rel: string, st: fs.Stats): Promise<void> {
@@ -417,7 +293,7 @@ export class Walker {
       throw destError(e, rel);
     }
     this.stats.symlinks++;
-    await this.push(
+    await this.out.push(
       {
         kind: 'l',
         path: rel,
@@ -434,42 +310,11 @@ export class Walker {
     );
   }
 
-  /** Queues an entry; written in walk order as soon as everything before it is known. */
-  private async push(entry: ManifestEntry | null, prev: ManifestEntry | null): Promise<void> {
-    if (this.queue.length === 0) return this.write(entry, prev);
-    this.queue.push({ entry, prev });
-    if (this.queue.length >= MAX_QUEUE) await this.flushQueue(false, MAX_QUEUE / 2);
-  }
-
-  private async flushQueue(all: boolean, downTo = 0): Promise<void> {
-    while (this.queue.length > downTo) {
-      const head = this.queue[0]!;
-      if (head.wait) {
-        if (!all && downTo === 0) return;
-        await head.wait;
-        head.wait = undefined;
-      }
-      this.queue.shift();
-      await this.write(head.entry, head.prev);
-    }
-  }
-
-  private async write(entry: ManifestEntry | null, prev: ManifestEntry | null): Promise<void> {
-    if (entry === null) {
-      if (prev) await this.o.changes.add(`-${escapeField(prev.path)}`);
-      return;
-    }
-    await this.o.manifest.add(entry);
-    if (prev && sameVersion(prev, entry)) return;
-    if (prev) await this.o.changes.add(`-${escapeField(prev.path)}`);
-    await this.o.changes.add(`+${formatEntry(entry)}`);
-  }
-
   /** Lets copies, progress and cancellation in; flushes finished copies from the queue. */
   private async breathe(): Promise<void> {
     if (this.o.signal?.aborted)
       throw new CairnError('cancelled', 'The backup was cancelled; nothing was kept.');
-    if (this.queue.length) await this.flushQueue(false);
+    if (this.out.pending) await this.out.flush(false);
     this.emitProgress(false);
     await new Promise((r) => setImmediate(r));
   }

@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import { CairnError, describeError, errnoCode } from '../errors';
+import { copySqlite } from './copy';
+import { CopyPool, type CopyOutcome } from './copyPool';
+import type { ManifestEntry } from './manifest';
+
+export interface Warning {
+  path: string;
+  message: string;
+}
+
+export interface WalkStats {
+  files: number;
+  dirs: number;
+  symlinks: number;
+  bytes: number;
+  newFiles: number;
+  newBytes: number;
+  linkedFiles: number;
+  skipped: number;
+  warnings: number;
+  currentPath: string;
+}
+
+export const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
+
+/** A source file's identity, to spot changes without reading it. */
+export function inoOf(st: fs.Stats): string {
+  return `${st.dev}:${st.ino}`;
+}
+
+/** Turns a write failure on the destination into the plain sentence the user needs. */
+export function destError(e: unknown, what: string): unknown {
+  const code = errnoCode(e);
+  if (code && DISK_FULL.has(code)) {
+    return new CairnError(
+      'disk-full',
+      `The backup disk is full (while writing ${what}); free some space or prune old backups, then back up again. Earlier backups are untouched.`,
+    );
+  }
+  if (code === 'EROFS')
+    return new CairnError('dest-unwritable', `The backup disk is read-only (while writing ${what}).`);
+  return e;
+}
+
+/**
+ * Copies changed and new files for the walk on the copy pool, hashing in the same pass; a database is
+ * copied with SQLite's backup API, a file that changes while read is retried and then reported.
+ */
+export class FileCopier {
+  private pool: CopyPool | null = null;
+
+  constructor(
+    private readonly o: {
+      parallel?: number;
+      stats: WalkStats;
+      warn: (path: string, message: string) => void;
+    },
+  ) {}
+
+  private copyOnce(abs: string, out: string, st: fs.Stats, detectSqlite: boolean): Promise<CopyOutcome> {
+    this.pool ??= new CopyPool(this.o.parallel);
+    return this.pool.copy({
+      src: abs,
+      dst: out,
+      mode: st.mode & 0o7777,
+      size: st.size,
+      mtimeMs: st.mtimeMs,
+      detectSqlite,
+    });
+  }
+
+  /** Copies one file (retrying while it changes under us); null when it was skipped or is gone. */
+  async copy(abs: string, rel: string, out: string, st: fs.Stats): Promise<ManifestEntry | null> {
+    let cur = st;
+    for (let attempt = 1; ; attempt++) {
+      let r = await this.copyOnce(abs, out, cur, true);
+      let sqlite = false;
+      if (r.kind === 'sqlite') {
+        try {
+          const c = await copySqlite(abs, out, cur);
+          sqlite = true;
+          r = { kind: 'copied', ...c, mtimeMs: cur.mtimeMs, ctimeMs: cur.ctimeMs, ino: inoOf(cur) };
+        } catch (se) {
+          fs.rmSync(out, { force: true });
+          this.o.warn(
+            rel,
+            `SQLite database could not be copied consistently (${describeError(se)}); copied as a plain file`,
+          );
+          r = await this.copyOnce(abs, out, cur, false);
+        }
+      }
+      if (r.kind === 'error') {
+        if (r.code && (DISK_FULL.has(r.code) || r.code === 'EROFS')) throw destError(r, rel);
+        fs.rmSync(out, { force: true });
+        this.o.stats.files--;
+        this.o.stats.bytes -= st.size;
+        if (r.code === 'ENOENT') return null; // deleted while we were getting to it
+        this.o.warn(rel, `could not be read (${r.code ?? r.message}); skipped`);
+        this.o.stats.skipped++;
+        return null;
+      }
+      if (r.kind !== 'copied') throw new Error('unexpected copy outcome');
+      if (r.changed && attempt < 3) {
+        fs.rmSync(out, { force: true });
+        try {
+          cur = fs.lstatSync(abs);
+        } catch {
+          this.o.stats.files--;
+          this.o.stats.bytes -= st.size;
+          return null;
+        }
+        continue;
+      }
+      if (r.changed) this.o.warn(rel, 'kept changing while it was read; the copy may be inconsistent');
+      this.o.stats.newFiles++;
+      this.o.stats.newBytes += r.size;
+      this.o.stats.bytes += r.size - st.size;
+      return {
+        kind: 'f',
+        path: rel,
+        size: r.size,
+        mtimeMs: r.mtimeMs,
+        mode: cur.mode & 0o7777,
+        sha256: r.sha256,
+        target: null,
+        ino: r.ino,
+        ctimeMs: r.changed ? null : r.ctimeMs,
+        flags: sqlite ? 's' : '',
+      };
+    }
+  }
+
+  /** Stops the copy threads (a copy cut short leaves a partial file that the caller removes). */
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+}

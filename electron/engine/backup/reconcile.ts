@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import { listBackups } from '../catalog/backups';
+import type { Db } from '../catalog/db';
+import type { Plan } from '../catalog/plans';
+import { describeError } from '../errors';
+import { importBackup } from './importBackup';
+import { manifestStamps, removeTree, stampsOnDisk, type PlanLayout } from './layout';
+
+/** Brings the catalog and the destination into agreement after a crash: see DESIGN.md section 1. */
+export async function reconcile(db: Db, plan: Plan, layout: PlanLayout, now: number): Promise<string[]> {
+  const notes: string[] = [];
+  removeTree(layout.partial);
+  fs.mkdirSync(layout.partial, { recursive: true });
+  const known = new Set(listBackups(db, { planId: plan.id }).map((b) => b.stamp));
+  const folders = new Set(stampsOnDisk(layout));
+  for (const stamp of manifestStamps(layout)) {
+    if (known.has(stamp)) continue;
+    if (!folders.has(stamp)) {
+      // Published manifest, folder never renamed: the run died in between. The folder was in partial/.
+      fs.rmSync(layout.manifestFile(stamp), { force: true });
+      continue;
+    }
+    try {
+      await importBackup(db, plan, layout, stamp, now);
+      notes.push(`recorded backup ${stamp}, which finished before Cairn stopped`);
+    } catch (e) {
+      notes.push(`left backup folder ${stamp} out of the catalog: ${describeError(e)}`);
+    }
+  }
+  return notes;
+}
+
+/**
+ * Keeps the plan's settings beside its backups (.cairn/plan.json), so `cairn import` on a new machine gets
+ * back the sources, excludes, schedule and retention, not only the backups.
+ */
+export function writePlanFile(layout: PlanLayout, plan: Plan): void {
+  const { id: _id, createdAt: _c, updatedAt: _u, ...settings } = plan;
+  const tmp = `${layout.meta}/plan.json.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify({ version: 1, ...settings }, null, 2) + '\n');
+  fs.renameSync(tmp, `${layout.meta}/plan.json`);
+}
