@@ -12,6 +12,7 @@ import {
   SearchInput,
   SearchResults,
 } from './schemas/backups';
+import { DbSourceView } from './schemas/dbsources';
 import {
   DriveConnectInput,
   DriveConnectResult,
@@ -53,6 +54,7 @@ import {
 
 export * from './schemas/backups';
 export * from './schemas/common';
+export * from './schemas/dbsources';
 export * from './schemas/drive';
 export * from './schemas/plans';
 export * from './schemas/status';
@@ -87,6 +89,7 @@ export const methods = {
   planRemove: method(PlanOnly, z.object({ removed: PlanName, backupsKeptIn: z.string() })),
   sourcePreview: method(SourcePreviewInput, SourcePreview),
   scheduleDescribe: method(ScheduleDescribeInput, ScheduleDescription),
+  dbSourceList: method(PlanOnly, z.array(DbSourceView)),
 
   // Runs
   runNow: method(

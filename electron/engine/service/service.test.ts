@@ -1,10 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CairnEvent } from '../../../shared/cairnEvents';
 import { tempDir } from '../../../test/helpers/tmp';
 import { writeTree } from '../../../test/helpers/tree';
 import { openCatalog, type Db } from '../catalog/db';
+import { getPlan } from '../catalog/plans';
+import { addDbSource } from '../dbsource/ops';
+import { defaultSecrets } from '../dbsource/stage';
 import { CairnService } from './service';
 
 let db: Db | null = null;
@@ -177,6 +181,36 @@ describe('the service', () => {
     expect(value(await api.status({})).plans[0]!.state).toBe('waiting-disk');
     fs.renameSync(dest + '.unplugged', dest);
     expect(events.filter((e) => e.type === 'runFinished')).toHaveLength(3);
+  });
+
+  it("lists a plan's database sources with the size and time of their last dump", async () => {
+    const { root, src, dest, service, api } = setup();
+    value(await api.planCreate({ name: 'home', dest, sources: [src] }));
+    expect(value(await api.dbSourceList({ plan: 'home' }))).toEqual([]);
+    const file = path.join(root, 'app.sqlite');
+    const d = new Database(file);
+    d.exec(
+      "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('hello');",
+    );
+    d.close();
+    const plan = getPlan(db!, 'home');
+    await addDbSource(db!, plan, { kind: 'sqlite', location: file }, defaultSecrets(db!), Date.now(), 'test');
+    const before = value(await api.dbSourceList({ plan: 'home' }));
+    expect(before).toMatchObject([{ label: 'app', kind: 'sqlite', location: file, lastDump: null }]);
+
+    const done = await service.runs.request('home', { actor: 'test' }).done;
+    const stamp = done.backup!.stamp;
+    const [v] = value(await api.dbSourceList({ plan: 'home' }));
+    const copy = path.join(dest, 'home', stamp, 'app', 'app.sqlite');
+    expect(v!.lastDump).toMatchObject({ stamp, ok: true, file: 'app/app.sqlite', message: null });
+    expect(v!.lastDump!.bytes).toBe(fs.statSync(copy).size);
+    expect(v!.lastDump!.bytes).toBeGreaterThan(0);
+    expect(v!.lastGoodDump).toEqual(v!.lastDump);
+    expect(v!.lastRestoreTest).toBeNull();
+    expect(await api.dbSourceList({ plan: 'nope' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
   });
 
   it('previews what the excludes leave out, and keeps settings', async () => {

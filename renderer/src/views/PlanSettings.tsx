@@ -1,11 +1,12 @@
 // One plan's settings: sources (picker in the app, path fields headless), excludes with a preview of what
-// they leave out and the size to back up, the schedule in words, the destination.
+// they leave out and the size to back up, its databases, the schedule in words, the destination.
 import { useState } from 'react';
 import type { z } from 'zod';
 import type { SourcePreview } from '../../../shared/contract';
 import { loadSnapshot } from '../bridge';
 import { api } from '../client';
 import { FolderField } from '../components/FolderField';
+import { PlanDatabases } from './PlanDatabases';
 import { bytes, counted, dateTime } from '../format';
 import type { PlanValue } from '../store/plansSlice';
 import { appStore } from '../store/store';
@@ -108,6 +109,7 @@ export function PlanSettings({ plan }: { plan: PlanValue }) {
           ))}
         </div>
       )}
+      <PlanDatabases plan={plan.name} />
       <div className="field">
         <label htmlFor="schedule">Schedule (cron: minute hour day month weekday)</label>
         <input

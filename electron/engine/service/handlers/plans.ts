@@ -1,4 +1,5 @@
 import { getPlan, listPlans } from '../../catalog/plans';
+import { dbSourceViews } from '../../dbsource/store';
 import { createPlan, editPlan, removePlan } from '../../planOps';
 import { describeSchedule } from '../../schedule/describe';
 import { nextRuns } from '../../schedule/nextRun';
@@ -8,9 +9,16 @@ import type { HandlerGroup } from '../context';
 import { previewSources } from '../preview';
 import { readSettings } from '../settingsStore';
 
-/** Plans, sources and schedules. */
+/** Plans, sources (folders and databases) and schedules. */
 export const planHandlers: HandlerGroup<
-  'planList' | 'planGet' | 'planCreate' | 'planUpdate' | 'planRemove' | 'sourcePreview' | 'scheduleDescribe'
+  | 'planList'
+  | 'planGet'
+  | 'planCreate'
+  | 'planUpdate'
+  | 'planRemove'
+  | 'sourcePreview'
+  | 'scheduleDescribe'
+  | 'dbSourceList'
 > = {
   planList: (_i, c) => listPlans(c.db),
   planGet: (i, c) => getPlan(c.db, i.plan),
@@ -43,6 +51,7 @@ export const planHandlers: HandlerGroup<
       listLimit: i.listLimit ?? 200,
       timeLimitMs: i.timeLimitMs ?? 5000,
     }),
+  dbSourceList: (i, c) => dbSourceViews(c.db, getPlan(c.db, i.plan).id),
   scheduleDescribe: (i, c) => {
     const timezone = i.timezone ?? readSettings(c.db).timezone;
     if (!isTimezone(timezone)) {
