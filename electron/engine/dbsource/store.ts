@@ -76,7 +76,7 @@ export function getDbSource(db: Db, planId: number, label: string): DbSource {
     'not-found',
     known.length
       ? `This plan has no database source "${label}"; it has: ${known.join(', ')}.`
-      : `This plan has no database source "${label}"; add one with: cairn dbsource add PLAN LABEL --postgres URL (or --sqlite FILE).`,
+      : `This plan has no database source "${label}"; add one with: cairn dbsource add PLAN --postgres URL --label LABEL (or --sqlite FILE).`,
   );
 }
 
