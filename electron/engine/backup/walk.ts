@@ -70,6 +70,9 @@ export class Walker {
   readonly warnings: Warning[] = [];
   private readonly out: EntryOutput;
   private inFlight = new Set<Promise<void>>();
+  private slotWaiters: (() => void)[] = [];
+  /** The first copy that failed for good (disk full...): the walk stops at once. */
+  private failure: unknown = undefined;
   private deferredDirs: DirFinish[] = [];
   private dirStack: DirFinish[] = [];
   /** Databases copied with the backup API: their -wal/-shm/-journal files are already inside the copy. */
@@ -265,13 +268,29 @@ export class Walker {
     this.copying.set(rel, task);
     this.track(task.finally(() => this.copying.delete(rel)));
     this.out.queue(slot);
-    while (this.inFlight.size >= MAX_COPIES) await Promise.race(this.inFlight);
+    // A counter and a queue of waiters, not Promise.race over the copies in flight: each race would add a
+    // reaction to every pending copy, and a long copy would collect one per file walked meanwhile.
+    while (this.inFlight.size >= MAX_COPIES) {
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    }
+    if (this.failure) throw this.failure;
   }
 
   private track(task: Promise<void>): void {
-    const t = task.finally(() => this.inFlight.delete(t));
-    t.catch(() => undefined);
+    const t: Promise<void> = task.then(
+      () => this.untrack(t),
+      (e: unknown) => {
+        this.failure ??= e;
+        this.untrack(t);
+      },
+    );
     this.inFlight.add(t);
+  }
+
+  private untrack(t: Promise<void>): void {
+    this.inFlight.delete(t);
+    this.slotWaiters.shift()?.();
   }
 
   private async symlink(abs: string, rel: string, st: fs.Stats): Promise<void> {
