@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { getPlan, listPlans } from '../../engine/catalog/plans';
+import { getPlan, listPlans, type Plan } from '../../engine/catalog/plans';
+import type { SecretStore } from '../../engine/drive/secrets';
+import type { DriveRemote } from '../../engine/drive/types';
 import { pruneDrive, type DrivePruneResult } from '../../engine/drive/pack/retention';
 import { driveSettings } from '../../engine/drive/pack/settings';
 import { verifyDrive, type DriveVerifyResult } from '../../engine/drive/pack/verify';
@@ -24,6 +26,37 @@ function verifyText(rs: DriveVerifyResult[]): string {
   return lines.join('\n');
 }
 
+/** Runs a Drive task for one plan or all, each with the Drive remote and a scratch folder removed after. */
+async function eachPlanOnDrive<T>(
+  c: CliContext,
+  planName: string | undefined,
+  prefix: string,
+  task: (x: {
+    db: ReturnType<CliContext['catalog']>;
+    plan: Plan;
+    remote: DriveRemote;
+    secrets: SecretStore;
+    machine: string;
+    workDir: string;
+  }) => Promise<T>,
+): Promise<T[]> {
+  const db = c.catalog();
+  const plans = planName ? [getPlan(db, planName)] : listPlans(db);
+  const remote = await cliRemote(c);
+  const out: T[] = [];
+  for (const plan of plans) {
+    const workDir = fs.mkdtempSync(path.join(c.dataDir, prefix));
+    try {
+      out.push(
+        await task({ db, plan, remote, secrets: cliSecrets(c), machine: driveSettings(db).machine, workDir }),
+      );
+    } finally {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
+  }
+  return out;
+}
+
 /**
  * `cairn verify --drive` and `cairn drive verify`: checks the Drive copy of one plan or all; exit 0 intact,
  * 1 problems found, 2 nothing on Drive to verify.
@@ -33,30 +66,14 @@ export async function runDriveVerify(
   planName: string | undefined,
   samplePercent?: number,
 ): Promise<void> {
-  const db = c.catalog();
-  const plans = planName ? [getPlan(db, planName)] : listPlans(db);
-  const remote = await cliRemote(c);
-  const rs: DriveVerifyResult[] = [];
-  for (const plan of plans) {
-    const workDir = fs.mkdtempSync(path.join(c.dataDir, 'drive-verify-'));
-    try {
-      rs.push(
-        await verifyDrive({
-          db,
-          plan,
-          remote,
-          secrets: cliSecrets(c),
-          machine: driveSettings(db).machine,
-          workDir,
-          samplePercent,
-          now: () => c.now(),
-          actor: 'cli',
-        }),
-      );
-    } finally {
-      fs.rmSync(workDir, { recursive: true, force: true });
-    }
-  }
+  const rs = await eachPlanOnDrive(c, planName, 'drive-verify-', (x) =>
+    verifyDrive({
+      ...x,
+      samplePercent,
+      now: () => c.now(),
+      actor: 'cli',
+    }),
+  );
   c.exitCode = rs.some((r) => r.problems.length) ? 1 : rs.every((r) => r.manifests === 0) ? 2 : 0;
   c.out(rs, verifyText);
 }
@@ -101,30 +118,14 @@ export function registerDriveMaintenance(drive: Command, ctx: () => CliContext):
     .option('--dry-run', 'say which backups would go, change nothing')
     .action(async (name: string | undefined, o: { dryRun?: boolean }) => {
       const c = ctx();
-      const db = c.catalog();
-      const plans = name ? [getPlan(db, name)] : listPlans(db);
-      const remote = await cliRemote(c);
-      const rs: DrivePruneResult[] = [];
-      for (const plan of plans) {
-        const workDir = fs.mkdtempSync(path.join(c.dataDir, 'drive-prune-'));
-        try {
-          rs.push(
-            await pruneDrive({
-              db,
-              plan,
-              remote,
-              secrets: cliSecrets(c),
-              machine: driveSettings(db).machine,
-              workDir,
-              now: () => c.now(),
-              actor: 'cli',
-              dryRun: o.dryRun,
-            }),
-          );
-        } finally {
-          fs.rmSync(workDir, { recursive: true, force: true });
-        }
-      }
+      const rs = await eachPlanOnDrive(c, name, 'drive-prune-', (x) =>
+        pruneDrive({
+          ...x,
+          now: () => c.now(),
+          actor: 'cli',
+          dryRun: o.dryRun,
+        }),
+      );
       c.out(rs, pruneText);
     });
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { BackupCounts } from '../catalog/backups';
 import { CairnError, describeError, errnoCode } from '../errors';
 import { copySqlite } from './copy';
 import { CopyPool, type CopyOutcome } from './copyPool';
@@ -9,16 +10,8 @@ export interface Warning {
   message: string;
 }
 
-export interface WalkStats {
-  files: number;
-  dirs: number;
-  symlinks: number;
-  bytes: number;
-  newFiles: number;
-  newBytes: number;
-  linkedFiles: number;
-  skipped: number;
-  warnings: number;
+/** A run's counts so far (those a finished backup records), and the path being walked. */
+export interface WalkStats extends BackupCounts {
   currentPath: string;
 }
 

@@ -169,30 +169,11 @@ async function applyDrivePrune(
     result.packsRewritten = mostlyDead.length;
     result.freedBytes += r.freedBytes;
     for (const p of mostlyDead) for (const s of mapsByPack.get(p.name) ?? []) stale.add(s);
-    for (const s of stale)
-      await rewriteMap({
-        db,
-        plan,
-        remote: o.remote,
-        key,
-        folders,
-        workDir: o.workDir,
-        now: o.now,
-        stamp: s,
-      });
-    for (const p of mostlyDead) await o.remote.delete(p.fileId!);
-  } else
-    for (const s of stale)
-      await rewriteMap({
-        db,
-        plan,
-        remote: o.remote,
-        key,
-        folders,
-        workDir: o.workDir,
-        now: o.now,
-        stamp: s,
-      });
+  }
+  // Maps point at the new packs before the old ones go.
+  for (const s of stale)
+    await rewriteMap({ db, plan, remote: o.remote, key, folders, workDir: o.workDir, now: o.now, stamp: s });
+  for (const p of mostlyDead) await o.remote.delete(p.fileId!);
   db.exec('DELETE FROM drive_live');
   logActivity(db, {
     at: o.now(),
