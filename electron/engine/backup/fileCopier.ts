@@ -15,6 +15,27 @@ export interface WalkStats extends BackupCounts {
   currentPath: string;
 }
 
+/** A manifest entry for a folder or symlink from its lstat (files get theirs from the copy). */
+export function statEntry(
+  kind: 'd' | 'l',
+  rel: string,
+  st: fs.Stats,
+  extra: { size?: number; target?: string } = {},
+): ManifestEntry {
+  return {
+    kind,
+    path: rel,
+    size: extra.size ?? 0,
+    mtimeMs: st.mtimeMs,
+    mode: st.mode & 0o7777,
+    sha256: null,
+    target: extra.target ?? null,
+    ino: inoOf(st),
+    ctimeMs: st.ctimeMs,
+    flags: '',
+  };
+}
+
 export const DISK_FULL = new Set(['ENOSPC', 'EDQUOT']);
 
 /** A source file's identity, to spot changes without reading it. */
@@ -122,6 +143,26 @@ export class FileCopier {
         flags: sqlite ? 's' : '',
       };
     }
+  }
+
+  /** Recreates a symlink (never followed) with its mtime; its target, or null when it was skipped or is gone. */
+  symlink(abs: string, rel: string, out: string, st: fs.Stats): string | null {
+    let target: string;
+    try {
+      target = fs.readlinkSync(abs);
+    } catch (e) {
+      if (errnoCode(e) === 'ENOENT') return null;
+      this.o.warn(rel, `symlink could not be read (${errnoCode(e) ?? describeError(e)}); skipped`);
+      this.o.stats.skipped++;
+      return null;
+    }
+    try {
+      fs.symlinkSync(target, out);
+      fs.lutimesSync(out, st.atimeMs / 1000, st.mtimeMs / 1000);
+    } catch (e) {
+      throw destError(e, rel);
+    }
+    return target;
   }
 
   /** Stops the copy threads (a copy cut short leaves a partial file that the caller removes). */

@@ -3,7 +3,15 @@ import { performance } from 'node:perf_hooks';
 import { CairnError, describeError, errnoCode } from '../errors';
 import type { ExcludeMatcher } from './excludes';
 import { EntryOutput, type PendingEntry } from './entryOutput';
-import { destError, DISK_FULL, FileCopier, inoOf, type Warning, type WalkStats } from './fileCopier';
+import {
+  destError,
+  DISK_FULL,
+  FileCopier,
+  inoOf,
+  statEntry,
+  type Warning,
+  type WalkStats,
+} from './fileCopier';
 import type { LineSink } from './lineSink';
 import {
   comparePaths,
@@ -124,18 +132,7 @@ export class Walker {
     } catch (e) {
       throw destError(e, rel);
     }
-    const entry: ManifestEntry = {
-      kind: 'd',
-      path: rel,
-      size: 0,
-      mtimeMs: st.mtimeMs,
-      mode: st.mode & 0o7777,
-      sha256: null,
-      target: null,
-      ino: inoOf(st),
-      ctimeMs: st.ctimeMs,
-      flags: '',
-    };
+    const entry = statEntry('d', rel, st);
     this.stats.dirs++;
     await this.out.push(entry, await this.match(rel));
     const finish: DirFinish = { out, mode: entry.mode, atimeMs: st.atimeMs, mtimeMs: st.mtimeMs, pending: 0 };
@@ -295,38 +292,10 @@ export class Walker {
 
   private async symlink(abs: string, rel: string, st: fs.Stats): Promise<void> {
     const prev = await this.match(rel);
-    let target: string;
-    try {
-      target = fs.readlinkSync(abs);
-    } catch (e) {
-      if (errnoCode(e) === 'ENOENT') return;
-      this.warn(rel, `symlink could not be read (${errnoCode(e) ?? describeError(e)}); skipped`);
-      this.stats.skipped++;
-      return;
-    }
-    const out = `${this.o.outRoot}/${rel}`;
-    try {
-      fs.symlinkSync(target, out);
-      fs.lutimesSync(out, st.atimeMs / 1000, st.mtimeMs / 1000);
-    } catch (e) {
-      throw destError(e, rel);
-    }
+    const target = this.copier.symlink(abs, rel, `${this.o.outRoot}/${rel}`, st);
+    if (target === null) return;
     this.stats.symlinks++;
-    await this.out.push(
-      {
-        kind: 'l',
-        path: rel,
-        size: Buffer.byteLength(target),
-        mtimeMs: st.mtimeMs,
-        mode: st.mode & 0o7777,
-        sha256: null,
-        target,
-        ino: inoOf(st),
-        ctimeMs: st.ctimeMs,
-        flags: '',
-      },
-      prev,
-    );
+    await this.out.push(statEntry('l', rel, st, { size: Buffer.byteLength(target), target }), prev);
   }
 
   /** Lets copies, progress and cancellation in; flushes finished copies from the queue. */
