@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import type { BackupCounts } from '../catalog/backups';
 import { CairnError, describeError, errnoCode } from '../errors';
 import { copySqlite } from './copy';
-import { CopyPool, type CopyOutcome } from './copyPool';
+import { copyPool, type CopyJob, type CopyOutcome } from './copyPool';
+import type { LanePool } from './lanePool';
 import type { ManifestEntry } from './manifest';
 
 export interface Warning {
@@ -62,7 +63,7 @@ export function destError(e: unknown, what: string): unknown {
  * copied with SQLite's backup API, a file that changes while read is retried and then reported.
  */
 export class FileCopier {
-  private pool: CopyPool | null = null;
+  private pool: LanePool<CopyJob, CopyOutcome> | null = null;
 
   constructor(
     private readonly o: {
@@ -73,15 +74,18 @@ export class FileCopier {
   ) {}
 
   private copyOnce(abs: string, out: string, st: fs.Stats, detectSqlite: boolean): Promise<CopyOutcome> {
-    this.pool ??= new CopyPool(this.o.parallel);
-    return this.pool.copy({
-      src: abs,
-      dst: out,
-      mode: st.mode & 0o7777,
-      size: st.size,
-      mtimeMs: st.mtimeMs,
-      detectSqlite,
-    });
+    this.pool ??= copyPool(this.o.parallel);
+    return this.pool.run(
+      {
+        src: abs,
+        dst: out,
+        mode: st.mode & 0o7777,
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        detectSqlite,
+      },
+      out.slice(0, out.lastIndexOf('/')),
+    );
   }
 
   /** Copies one file (retrying while it changes under us); null when it was skipped or is gone. */

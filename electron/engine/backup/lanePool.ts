@@ -1,0 +1,143 @@
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+interface Pending<J, R> {
+  job: J;
+  lane: string;
+  resolve: (r: R) => void;
+  reject: (e: unknown) => void;
+}
+
+interface Slot<J, R> {
+  w: Worker;
+  queue: Pending<J, R>[];
+  busy: Map<number, Pending<J, R>[]>;
+  load: number;
+}
+
+/** Copy threads for this machine: two at least (file creation overlaps), four at most. */
+export function defaultThreads(): number {
+  return Math.min(4, Math.max(2, os.availableParallelism()));
+}
+
+/**
+ * Runs file jobs on a few worker threads. Every job names a lane (the folder it writes into): while a lane
+ * has jobs in flight they all go to the same thread, so no two threads create files in one folder at once
+ * (they would contend on the folder's lock in the kernel, which costs more than it gains), while different
+ * folders are written side by side. Jobs travel in batches (`batch` at most) to keep messaging cheap.
+ *
+ * `source` is the worker's code as a string (run with eval, so it works the same from the TypeScript
+ * sources under test and from the esbuild bundles): it must define `function work(job)` returning a
+ * structured-cloneable result; a job that throws rejects its promise with the message.
+ */
+export class LanePool<J, R> {
+  private readonly slots: Slot<J, R>[] = [];
+  private readonly lanes = new Map<string, { slot: Slot<J, R>; count: number }>();
+  private nextId = 1;
+  private scheduled = false;
+  private closed = false;
+  private count = 0;
+
+  constructor(
+    source: string,
+    size = defaultThreads(),
+    private readonly batch = 16,
+  ) {
+    const code = `${source}
+const { parentPort: __port } = require('node:worker_threads');
+__port.on('message', (m) => {
+  const results = m.jobs.map((j) => {
+    try { return { ok: true, value: work(j) }; } catch (e) { return { ok: false, message: String((e && e.message) || e) }; }
+  });
+  __port.postMessage({ id: m.id, results });
+});`;
+    for (let i = 0; i < size; i++) {
+      const slot: Slot<J, R> = { w: new Worker(code, { eval: true }), queue: [], busy: new Map(), load: 0 };
+      slot.w.on(
+        'message',
+        (m: { id: number; results: ({ ok: true; value: R } | { ok: false; message: string })[] }) => {
+          const batch = slot.busy.get(m.id);
+          if (!batch) return; // answered after close(), which already rejected it
+          slot.busy.delete(m.id);
+          batch.forEach((p, k) => {
+            this.done(slot, p);
+            const r = m.results[k]!;
+            if (r.ok) p.resolve(r.value);
+            else p.reject(new Error(r.message));
+          });
+          this.pump(slot, true);
+        },
+      );
+      slot.w.on('error', (e) => this.failAll(slot, e));
+      this.slots.push(slot);
+    }
+  }
+
+  /** Jobs submitted and not yet answered. */
+  get pending(): number {
+    return this.count;
+  }
+
+  /** Queues a job on its lane's thread (or the least loaded one when the lane is idle). */
+  run(job: J, lane: string): Promise<R> {
+    if (this.closed) return Promise.reject(new Error('worker pool closed'));
+    let l = this.lanes.get(lane);
+    if (!l) {
+      let slot = this.slots[0]!;
+      for (const s of this.slots) if (s.load < slot.load) slot = s;
+      l = { slot, count: 0 };
+      this.lanes.set(lane, l);
+    }
+    l.count++;
+    const slot = l.slot;
+    slot.load++;
+    this.count++;
+    return new Promise<R>((resolve, reject) => {
+      slot.queue.push({ job, lane, resolve, reject });
+      if (slot.queue.length >= this.batch) this.pump(slot, false);
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          for (const s of this.slots) this.pump(s, true);
+        });
+      }
+    });
+  }
+
+  private done(slot: Slot<J, R>, p: Pending<J, R>): void {
+    slot.load--;
+    this.count--;
+    const l = this.lanes.get(p.lane);
+    if (l && --l.count === 0) this.lanes.delete(p.lane);
+  }
+
+  private pump(slot: Slot<J, R>, flushPartial: boolean): void {
+    // One batch running and one waiting keeps a thread fed.
+    while (slot.queue.length > 0 && slot.busy.size < 2) {
+      if (slot.queue.length < this.batch && !flushPartial && slot.busy.size > 0) return;
+      const batch = slot.queue.splice(0, this.batch);
+      const id = this.nextId++;
+      slot.busy.set(id, batch);
+      slot.w.postMessage({ id, jobs: batch.map((p) => p.job) });
+    }
+  }
+
+  private failAll(slot: Slot<J, R>, e: unknown): void {
+    const all = [...slot.busy.values()].flat().concat(slot.queue);
+    slot.busy.clear();
+    slot.queue = [];
+    for (const p of all) {
+      this.done(slot, p);
+      p.reject(e);
+    }
+  }
+
+  /** Stops the threads; jobs not answered are rejected (a job cut short may leave a partial file). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const stop = new Error('worker pool closed');
+    for (const slot of this.slots) this.failAll(slot, stop);
+    await Promise.all(this.slots.map((s) => s.w.terminate()));
+  }
+}
