@@ -4,7 +4,7 @@ import path from 'node:path';
 
 export type TreeSpec = Record<
   string,
-  string | Buffer | { symlink: string } | { mode: number; content: string }
+  string | Buffer | { symlink: string } | { mode: number; content: string | Buffer }
 >;
 
 /** Writes files (and symlinks) under root; keys are "/"-separated relative paths. */

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isStamp } from './stamp';
@@ -69,6 +69,46 @@ export function syncFileSystem(dir: string): void {
   // Node has no syncfs(2); coreutils' `sync -f` calls it. fsync of every file would cost a syscall per file.
   const r = spawnSync('sync', process.platform === 'linux' ? ['-f', dir] : [], { stdio: 'ignore' });
   if (r.error || r.status !== 0) spawnSync('sync', [], { stdio: 'ignore' });
+}
+
+function syncInBackground(dir: string): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn('sync', process.platform === 'linux' ? ['-f', dir] : [], { stdio: 'ignore' });
+    child.on('error', () => resolve());
+    child.on('exit', () => resolve());
+  });
+}
+
+/**
+ * Flushes a file system in the background as data is written (a syncfs every `every` bytes, one at a time),
+ * so that the disk works while the run goes on and the final syncfs has little left to write.
+ */
+export class Flusher {
+  private written = 0;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly dir: string,
+    private readonly every = 64 << 20,
+  ) {}
+
+  wrote(bytes: number): void {
+    this.written += bytes;
+    if (this.written < this.every || this.running) return;
+    this.written = 0;
+    this.running = syncInBackground(this.dir).finally(() => (this.running = null));
+  }
+
+  /** Waits for the background flush running now, if any. */
+  async settle(): Promise<void> {
+    await this.running;
+  }
+
+  /** Everything written is on disk when this returns. */
+  async finish(): Promise<void> {
+    await this.settle();
+    syncFileSystem(this.dir);
+  }
 }
 
 /** fsyncs a folder so a rename inside it is durable. */

@@ -1,8 +1,18 @@
 import fs from 'node:fs';
 import type { ManifestEntry, ManifestReader } from '../backup/manifest';
 import { CairnError, describeError, errnoCode } from '../errors';
-import type { ContentSource } from './content';
-import { fixMeta, keepBothName, placeFile, placeSymlink, removeStaleTemps, sameContent } from './place';
+import type { LanePool } from '../backup/lanePool';
+import { unreadable, type ContentSource } from './content';
+import {
+  fixMeta,
+  keepBothName,
+  placeFile,
+  placeSymlink,
+  removeStaleTemps,
+  sameContent,
+  tempName,
+} from './place';
+import { placePool, type PlaceJob, type PlaceOutcome } from './placePool';
 import { parentOf, SafeTree, UnsafePath } from './safePath';
 import type { Selection } from './select';
 
@@ -50,9 +60,17 @@ export interface ApplyOptions {
   keepFile?: (e: ManifestEntry) => boolean;
   signal?: AbortSignal;
   onEntry?: (counts: RestoreCounts, path: string) => void;
+  /** Called as file content is handed over to be written, with the root of the tree it goes to. */
+  onWrite?: (root: string, bytes: number) => void;
+  /** Threads restoring files from a local backup folder (default: two to four). */
+  parallel?: number;
 }
 
 const MAX_FAILURES = 1000;
+/** Files handed to the restore threads and not yet answered, at most. */
+const MAX_IN_FLIGHT = 256;
+
+type Landed = 'written' | 'overwritten' | 'keptBoth';
 
 /** Writes a backup's entries (in manifest order: folders before what they hold) into their places. */
 export class Applier {
@@ -73,6 +91,13 @@ export class Applier {
   };
   readonly failures: Failure[] = [];
   private readonly dirMeta: { abs: string; entry: ManifestEntry }[] = [];
+  private pool: LanePool<PlaceJob, PlaceOutcome> | null = null;
+  /** Files on the restore threads: final path -> temporary name (removed if the restore is cut short). */
+  private readonly inFlight = new Map<string, string>();
+  private wake: (() => void) | null = null;
+  /** A failure that ends the restore (a full disk), seen on a restore thread. */
+  private fatal: unknown = null;
+  private stopping = false;
 
   constructor(private readonly o: ApplyOptions) {}
 
@@ -83,9 +108,20 @@ export class Applier {
 
   /** Streams the manifest and restores every chosen entry; failures are recorded per path. */
   async run(): Promise<void> {
+    try {
+      await this.walk();
+      await this.drain(0);
+      if (this.fatal) throw this.fatal;
+    } finally {
+      await this.stop();
+    }
+  }
+
+  private async walk(): Promise<void> {
     const { manifest, selection } = this.o;
     let n = 0;
     for (let e = await manifest.peek(); e; e = await manifest.peek()) {
+      if (this.fatal) throw this.fatal;
       manifest.advance();
       const chosen = selection.includes(e.path);
       if (!chosen && !(e.kind === 'd' && selection.isAncestor(e.path))) continue;
@@ -105,16 +141,97 @@ export class Applier {
         else await this.symlink(loc.tree, loc.rel, e);
       } catch (err) {
         if (this.o.signal?.aborted) throw err;
-        if (errnoCode(err) === 'ENOSPC' || errnoCode(err) === 'EDQUOT') {
-          throw new CairnError(
-            'disk-full',
-            `The disk being restored to is full (at ${e.path}); free some space and restore again. What was restored so far is complete and checked.`,
-          );
-        }
-        this.fail(e.path, err instanceof UnsafePath ? `not restored: ${err.message}` : describeError(err));
+        this.failed(e.path, err);
+        if (this.fatal) throw this.fatal;
       }
       this.o.onEntry?.(this.counts, e.path);
     }
+  }
+
+  /** Records a file that did not land; a full disk ends the restore. */
+  private failed(path: string, err: unknown): void {
+    const code = errnoCode(err);
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      this.fatal ??= new CairnError(
+        'disk-full',
+        `The disk being restored to is full (at ${path}); free some space and restore again. What was restored so far is complete and checked.`,
+      );
+      return;
+    }
+    this.fail(path, err instanceof UnsafePath ? `not restored: ${err.message}` : describeError(err));
+  }
+
+  /** Waits until at most `limit` files are on the restore threads. */
+  private async drain(limit: number): Promise<void> {
+    while (this.inFlight.size > limit) await new Promise<void>((r) => (this.wake = r));
+  }
+
+  /**
+   * Waits for a file being written at abs (a kept-both name can be the name of a later entry: "a" is
+   * kept beside as "a (restored …)", which the backup may hold too), so what is there is seen as it is.
+   */
+  private async settled(abs: string): Promise<void> {
+    if (this.inFlight.has(abs)) await this.drain(0);
+  }
+
+  /** Stops the restore threads; temporary files of restores cut short are removed. */
+  private async stop(): Promise<void> {
+    if (!this.pool) return;
+    const cutShort = [...this.inFlight.values()];
+    this.stopping = true;
+    await this.pool.close();
+    this.pool = null;
+    for (const tmp of cutShort) fs.rmSync(tmp, { force: true });
+    this.inFlight.clear();
+  }
+
+  private count(kind: Landed, size: number): void {
+    const c = this.counts;
+    c[kind]++;
+    c[`${kind}Bytes`] += size;
+    if (!this.o.dryRun) c.verified++;
+  }
+
+  /**
+   * Writes a version to finalAbs (through a temporary name, checked against the manifest) and counts it.
+   * Files of a local backup folder go to the restore threads; the walk goes on while they are written.
+   */
+  private async put(tree: SafeTree, rel: string, e: ManifestEntry, kind: Landed): Promise<void> {
+    if (this.o.dryRun) return this.count(kind, e.size);
+    const dirAbs = tree.abs(parentOf(rel));
+    const finalAbs = tree.abs(rel);
+    this.o.onWrite?.(tree.root, e.size);
+    const src = this.o.source.localPath?.(e);
+    if (src === undefined) {
+      await placeFile(dirAbs, finalAbs, e, this.o.source, this.o.signal);
+      return this.count(kind, e.size);
+    }
+    this.pool ??= placePool(this.o.parallel);
+    const job: PlaceJob = {
+      src,
+      tmp: tempName(dirAbs),
+      dst: finalAbs,
+      size: e.size,
+      sha256: e.sha256 ?? '',
+      mode: e.mode & 0o7777,
+      mtimeMs: e.mtimeMs,
+    };
+    this.inFlight.set(finalAbs, job.tmp);
+    const settle = (r: PlaceOutcome) => {
+      if (this.stopping) return; // cut short: not counted, its temporary file is removed by stop()
+      this.inFlight.delete(finalAbs);
+      this.wake?.();
+      this.wake = null;
+      if (r === 0) this.count(kind, e.size);
+      else if (r.kind === 'mismatch') this.fail(e.path, r.message);
+      else if (r.kind === 'source' && r.reason !== 'other')
+        this.failed(e.path, unreadable(e.path, r.reason === 'missing' ? 'ENOENT' : 'ELOOP'));
+      else this.failed(e.path, Object.assign(new Error(r.message), { code: 'code' in r ? r.code : null }));
+    };
+    this.pool
+      .run(job, dirAbs)
+      .then(settle, (err: unknown) => settle({ kind: 'error', code: null, message: describeError(err) }));
+    await this.drain(MAX_IN_FLIGHT - 1);
   }
 
   /** Gives restored folders their mode and mtime, deepest first (writing inside a folder changes its mtime). */
@@ -141,6 +258,7 @@ export class Applier {
   private async dir(tree: SafeTree, rel: string, e: ManifestEntry, chosen: boolean): Promise<void> {
     if (rel !== '' && !tree.checkParents(rel)) throw new Error('its parent folder could not be restored');
     const abs = tree.abs(rel);
+    await this.settled(abs);
     const parentFresh = rel !== '' && tree.made(parentOf(rel));
     let st: fs.Stats | null = null;
     if (!parentFresh) {
@@ -174,8 +292,9 @@ export class Applier {
   }
 
   /** The existing thing at rel (lstat), or null; nothing exists inside a folder made in this run. */
-  private existing(tree: SafeTree, rel: string): fs.Stats | null {
+  private async existing(tree: SafeTree, rel: string): Promise<fs.Stats | null> {
     if (!tree.checkParents(rel)) throw new Error('its folder could not be restored');
+    await this.settled(tree.abs(rel));
     if (tree.made(parentOf(rel))) return null;
     try {
       return fs.lstatSync(tree.abs(rel));
@@ -187,15 +306,8 @@ export class Applier {
 
   private async file(tree: SafeTree, rel: string, e: ManifestEntry): Promise<void> {
     const c = this.counts;
-    const st = this.existing(tree, rel);
-    const dirAbs = tree.abs(parentOf(rel));
-    if (!st) {
-      if (!this.o.dryRun) await placeFile(dirAbs, tree.abs(rel), e, this.o.source, this.o.signal);
-      c.written++;
-      c.writtenBytes += e.size;
-      if (!this.o.dryRun) c.verified++;
-      return;
-    }
+    const st = await this.existing(tree, rel);
+    if (!st) return this.put(tree, rel, e, 'written');
     if (st.isDirectory()) throw new Error('a folder with this name is in the way; nothing was replaced');
     if (sameContent(tree.abs(rel), st, e)) {
       if (!this.o.dryRun) fixMeta(tree.abs(rel), st, e);
@@ -204,17 +316,11 @@ export class Applier {
       c.verified++;
       return;
     }
-    if (await this.replaceable(e)) {
-      if (!this.o.dryRun) await placeFile(dirAbs, tree.abs(rel), e, this.o.source, this.o.signal);
-      c.overwritten++;
-      c.overwrittenBytes += e.size;
-      if (!this.o.dryRun) c.verified++;
-      return;
-    }
+    if (await this.replaceable(e)) return this.put(tree, rel, e, 'overwritten');
     const name = rel.slice(rel.lastIndexOf('/') + 1);
     for (let n = 1; ; n++) {
       const alt = `${parentOf(rel) ? parentOf(rel) + '/' : ''}${keepBothName(name, this.o.stamp, n)}`;
-      const ast = this.existing(tree, alt);
+      const ast = await this.existing(tree, alt);
       if (ast && ast.isFile() && sameContent(tree.abs(alt), ast, e)) {
         c.skipped++;
         c.skippedBytes += e.size;
@@ -222,16 +328,12 @@ export class Applier {
         return;
       }
       if (ast) continue;
-      if (!this.o.dryRun) await placeFile(dirAbs, tree.abs(alt), e, this.o.source, this.o.signal);
-      c.keptBoth++;
-      c.keptBothBytes += e.size;
-      if (!this.o.dryRun) c.verified++;
-      return;
+      return this.put(tree, alt, e, 'keptBoth');
     }
   }
 
   private async symlink(tree: SafeTree, rel: string, e: ManifestEntry): Promise<void> {
-    const st = this.existing(tree, rel);
+    const st = await this.existing(tree, rel);
     const dirAbs = tree.abs(parentOf(rel));
     let final = tree.abs(rel);
     if (st?.isSymbolicLink() && fs.readlinkSync(final) === e.target) return; // already there
@@ -240,7 +342,7 @@ export class Applier {
       const name = rel.slice(rel.lastIndexOf('/') + 1);
       for (let n = 1; ; n++) {
         const alt = `${parentOf(rel) ? parentOf(rel) + '/' : ''}${keepBothName(name, this.o.stamp, n)}`;
-        const ast = this.existing(tree, alt);
+        const ast = await this.existing(tree, alt);
         if (ast?.isSymbolicLink() && fs.readlinkSync(tree.abs(alt)) === e.target) return;
         if (ast) continue;
         final = tree.abs(alt);

@@ -12,6 +12,11 @@ export interface ContentSource {
   /** A short description for messages: "backup folder /media/usb/home/2026-11-23_020000". */
   readonly describe: string;
   read(entry: ManifestEntry, sink: (chunk: Uint8Array) => void, signal?: AbortSignal): void | Promise<void>;
+  /**
+   * A local source: where the version's file is, once every folder on the way is checked not to be a
+   * symlink (the file itself is then opened with O_NOFOLLOW). Such files are restored on worker threads.
+   */
+  localPath?(entry: ManifestEntry): string;
   close?(): void | Promise<void>;
 }
 
@@ -30,6 +35,10 @@ export function localContent(backupDir: string): ContentSource {
   const buf = Buffer.allocUnsafe(CHUNK);
   return {
     describe: `backup folder ${backupDir}`,
+    localPath(entry) {
+      if (!tree.checkParents(entry.path)) throw missing(entry.path);
+      return tree.abs(entry.path);
+    },
     read(entry, sink, signal) {
       if (!tree.checkParents(entry.path)) throw missing(entry.path);
       let fd: number;
@@ -38,8 +47,7 @@ export function localContent(backupDir: string): ContentSource {
         fd = fs.openSync(tree.abs(entry.path), fs.constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') throw missing(entry.path);
-        if (code === 'ELOOP') throw new UnsafePath(`"${entry.path}" is a symlink in the backup folder`);
+        if (code === 'ENOENT' || code === 'ELOOP') throw unreadable(entry.path, code);
         throw e;
       }
       // What is read is hashed and checked against the manifest, so the size the manifest gives is enough here.
@@ -79,6 +87,11 @@ async function readAsync(fd: number, sink: (c: Uint8Array) => void, signal?: Abo
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Why a version's file in the backup folder could not be opened, as the error a restore reports. */
+export function unreadable(p: string, code: 'ENOENT' | 'ELOOP'): Error {
+  return code === 'ELOOP' ? new UnsafePath(`"${p}" is a symlink in the backup folder`) : missing(p);
 }
 
 function missing(p: string): Error {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { realish } from '../backup/checks';
-import { planLayout, syncFileSystem } from '../backup/layout';
+import { Flusher, planLayout, syncFileSystem } from '../backup/layout';
 import { ManifestReader, type ManifestEntry } from '../backup/manifest';
 import { logActivity } from '../catalog/activity';
 import type { BackupRecord } from '../catalog/backups';
@@ -167,6 +167,7 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
     throw e;
   }
   const progress = { last: 0 };
+  const flushers = new Map<string, Flusher>();
   const applier = new Applier({
     manifest,
     // In place, "everything" is every folder source: database dumps go back with cairn dbsource restore.
@@ -179,6 +180,11 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
     saved: o.inPlace ? (p) => (cursor ? cursor.saved(p) : Promise.resolve(true)) : undefined,
     keepFile: o.keepFile,
     signal: o.signal,
+    onWrite: (root, bytes) => {
+      let f = flushers.get(root);
+      if (!f) flushers.set(root, (f = new Flusher(root)));
+      f.wrote(bytes);
+    },
     onEntry: o.onProgress
       ? (c, p) => {
           const t = performance.now();
@@ -209,6 +215,7 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
       wouldRemove = doomed.map((d) => d.path).slice(0, 1000);
     }
     await applier.run();
+    for (const f of flushers.values()) await f.settle();
     if (!o.dryRun) {
       applier.finishDirs();
       for (const root of roots) syncFileSystem(root);

@@ -1,0 +1,90 @@
+import { LanePool } from '../backup/lanePool';
+
+/** One file to restore from a local backup folder: read src, write tmp, check, then rename tmp to dst. */
+export interface PlaceJob {
+  src: string;
+  tmp: string;
+  dst: string;
+  size: number;
+  sha256: string;
+  mode: number;
+  mtimeMs: number;
+}
+
+export type PlaceOutcome =
+  /** Placed: written, checked and renamed to dst. */
+  | 0
+  /** The backup copy's content differs from the manifest: nothing was put in place. */
+  | { kind: 'mismatch'; message: string }
+  /** src could not be opened: `missing` (ENOENT) or `symlink` (ELOOP: a symlink planted in the backup). */
+  | { kind: 'source'; reason: 'missing' | 'symlink' | 'other'; message: string }
+  | { kind: 'error'; code: string | null; message: string };
+
+// The same steps as placeFile (place.ts), with synchronous calls on a worker thread: the source opened with
+// O_NOFOLLOW|O_NONBLOCK, the temporary name with O_EXCL|O_NOFOLLOW, the bytes hashed as they are written, size
+// and SHA-256 checked, mode and mtime set, then the rename; on any failure the temporary file is removed.
+const WORKER = String.raw`
+const fs = require('node:fs');
+const crypto = require('node:crypto');
+const C = fs.constants;
+const CHUNK = 1 << 20;
+const buf = Buffer.allocUnsafe(CHUNK);
+const CREATE = C.O_WRONLY | C.O_CREAT | C.O_EXCL | (C.O_NOFOLLOW || 0);
+const READ = C.O_RDONLY | (C.O_NOFOLLOW || 0) | (C.O_NONBLOCK || 0);
+const UMASK = process.umask();
+// One call for a file read in one go (most files); crypto.hash is in Node 20.12 and later.
+const sha256 = crypto.hash ? (b) => crypto.hash('sha256', b) : (b) => crypto.createHash('sha256').update(b).digest('hex');
+function work(j) {
+  let sfd = -1, dfd = -1, created = false, placed = false;
+  try {
+    try {
+      sfd = fs.openSync(j.src, READ);
+    } catch (e) {
+      const reason = e.code === 'ENOENT' ? 'missing' : e.code === 'ELOOP' ? 'symlink' : 'other';
+      return { kind: 'source', reason, message: String(e.message) };
+    }
+    // Made with the file's permissions where the umask keeps them (it is still under its temporary name),
+    // which saves an fchmod for most files; anything else is made private and set after the check.
+    const direct = (j.mode & ~UMASK & 0o777) === j.mode;
+    dfd = fs.openSync(j.tmp, CREATE, direct ? j.mode : 0o600);
+    created = true;
+    let hash = null, sha = '', total = 0;
+    // A short read is the end of the file; past the manifest's size there is no need to read on.
+    for (;;) {
+      const n = fs.readSync(sfd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      const chunk = buf.subarray(0, n);
+      if (total === 0 && n < CHUNK) sha = sha256(chunk);
+      else (hash ??= crypto.createHash('sha256')).update(chunk);
+      let off = 0;
+      while (off < n) off += fs.writeSync(dfd, buf, off, n - off);
+      total += n;
+      if (n < CHUNK || total > j.size) break;
+    }
+    if (hash) sha = hash.digest('hex');
+    else if (total === 0) sha = sha256(buf.subarray(0, 0));
+    if (total !== j.size)
+      return { kind: 'mismatch', message: 'content is ' + total + ' bytes, the manifest says ' + j.size + ': the backup copy is damaged' };
+    if (sha !== j.sha256)
+      return { kind: 'mismatch', message: 'content does not match its SHA-256 in the manifest: the backup copy is damaged' };
+    if (!direct) fs.fchmodSync(dfd, j.mode);
+    fs.futimesSync(dfd, j.mtimeMs / 1000, j.mtimeMs / 1000);
+    fs.closeSync(dfd);
+    dfd = -1;
+    fs.renameSync(j.tmp, j.dst);
+    placed = true;
+    return 0;
+  } catch (e) {
+    return { kind: 'error', code: (e && e.code) || null, message: String((e && e.message) || e) };
+  } finally {
+    if (sfd >= 0) fs.closeSync(sfd);
+    if (dfd >= 0) fs.closeSync(dfd);
+    if (created && !placed) { try { fs.unlinkSync(j.tmp); } catch {} }
+  }
+}
+`;
+
+/** Restore threads: files of one folder on one thread, folders side by side (see LanePool). */
+export function placePool(size?: number): LanePool<PlaceJob, PlaceOutcome> {
+  return new LanePool<PlaceJob, PlaceOutcome>(WORKER, size, 64);
+}

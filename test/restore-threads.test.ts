@@ -1,0 +1,138 @@
+// Restores run on worker threads (files of one folder on one thread): what that must not change.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LanePool } from '../electron/engine/backup/lanePool';
+import { parseStamp } from '../electron/engine/backup/stamp';
+import { restoreBackup } from '../electron/engine/restore/restore';
+import { planKit } from './helpers/restoreKit';
+import { tempDir } from './helpers/tmp';
+import { diffTrees, writeTree } from './helpers/tree';
+
+const now = () => Date.now();
+
+/** Every file name under a folder, at any depth. */
+function names(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((n) => path.basename(n));
+}
+
+describe('restore on worker threads', () => {
+  it('gives back every mode exactly, whatever the umask lets a new file have', async () => {
+    const k = planKit();
+    const modes = [0o644, 0o600, 0o666, 0o755, 0o777, 0o400, 0o444, 0o700, 0o4755, 0o2755, 0o1644, 0o000];
+    for (const m of modes)
+      writeTree(k.source, { [`m${m.toString(8)}.bin`]: { mode: m, content: randomBytes(100) } });
+    writeTree(k.source, { 'empty.txt': '' });
+    const b = await k.backup();
+    const old = process.umask(0o027);
+    try {
+      const to = path.join(tempDir(), 'out');
+      const s = await restoreBackup({ db: k.db, plan: k.plan(), backup: b, to, now, actor: 'test' });
+      expect(s.failures).toEqual([]);
+      expect(s.verified).toBe(modes.length + 1);
+      expect(diffTrees(k.source, path.join(to, k.label), { mode: true, mtime: true })).toEqual([]);
+    } finally {
+      process.umask(old);
+    }
+  });
+
+  it('writes the later file beside the kept copy when their names meet', async () => {
+    const k = planKit();
+    writeTree(k.source, { a: 'version of a' });
+    const first = await k.backup();
+    // The next backup's stamp is not known before it runs: name the file after a stamp chosen now and
+    // run the backup at that moment.
+    const stamp = '2031-05-06_070809';
+    const at = parseStamp(stamp);
+    writeTree(k.source, { [`a (restored ${stamp})`]: 'a file really named so' });
+    const b = await k.backup({ at });
+    expect([first.stamp === stamp, b.stamp]).toEqual([false, stamp]);
+    const to = path.join(tempDir(), 'out');
+    const dir = path.join(to, k.label);
+    writeTree(dir, { a: 'what the user has now' });
+    const s = await restoreBackup({ db: k.db, plan: k.plan(), backup: b, to, now, actor: 'test' });
+    expect(s.failures).toEqual([]);
+    expect(fs.readFileSync(path.join(dir, 'a'), 'utf8')).toBe('what the user has now');
+    expect(fs.readFileSync(path.join(dir, `a (restored ${stamp})`), 'utf8')).toBe('version of a');
+    expect(fs.readFileSync(path.join(dir, `a (restored ${stamp}) (restored ${stamp})`), 'utf8')).toBe(
+      'a file really named so',
+    );
+    expect([s.written, s.keptBoth]).toEqual([0, 2]);
+  });
+
+  it('stopped part-way, leaves no temporary file and only whole, correct files', async () => {
+    const k = planKit();
+    const spec: Record<string, Buffer> = {};
+    for (let d = 0; d < 20; d++) for (let i = 0; i < 150; i++) spec[`d${d}/f${i}`] = randomBytes(2000 + i);
+    writeTree(k.source, spec);
+    const b = await k.backup();
+    const to = path.join(tempDir(), 'out');
+    const ac = new AbortController();
+    let seen = 0;
+    const run = restoreBackup({
+      db: k.db,
+      plan: k.plan(),
+      backup: b,
+      to,
+      now,
+      actor: 'test',
+      signal: ac.signal,
+      keepFile: () => {
+        if (++seen === 1500) ac.abort(new Error('stopped by the test'));
+        return true;
+      },
+    });
+    await expect(run).rejects.toThrow('stopped by the test');
+    const dir = path.join(to, k.label);
+    const got = names(dir);
+    expect(got.filter((n) => n.startsWith('.cairn-restore-'))).toEqual([]);
+    const files = fs
+      .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((n) => fs.statSync(path.join(dir, n)).isFile());
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.length).toBeLessThan(3000);
+    for (const f of files) expect(fs.readFileSync(path.join(dir, f)).equals(spec[f]!)).toBe(true);
+  });
+});
+
+describe('LanePool', () => {
+  let pool: LanePool<{ n: number; fail?: boolean }, { n: number; thread: number }> | null = null;
+  afterEach(async () => {
+    await pool?.close();
+    pool = null;
+  });
+  const source = String.raw`
+const { threadId } = require('node:worker_threads');
+function work(j) {
+  if (j.fail) throw new Error('job ' + j.n + ' failed');
+  const until = Date.now() + 2;
+  while (Date.now() < until);
+  return { n: j.n, thread: threadId };
+}`;
+
+  it('runs a lane on one thread at a time, and other lanes beside it', async () => {
+    pool = new LanePool(source, 2, 4);
+    const jobs = (lane: string, from: number) =>
+      Array.from({ length: 40 }, (_, i) => pool!.run({ n: from + i }, lane));
+    const [a, b] = await Promise.all([Promise.all(jobs('a', 0)), Promise.all(jobs('b', 100))]);
+    expect(new Set(a.map((r) => r.thread)).size).toBe(1);
+    expect(new Set(b.map((r) => r.thread)).size).toBe(1);
+    expect(a[0]!.thread).not.toBe(b[0]!.thread);
+    expect(a.map((r) => r.n)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(pool.pending).toBe(0);
+  });
+
+  it('rejects a job that throws with its message, and the jobs still queued when closed', async () => {
+    pool = new LanePool(source, 1, 2);
+    await expect(pool.run({ n: 7, fail: true }, 'x')).rejects.toThrow('job 7 failed');
+    expect((await pool.run({ n: 8 }, 'x')).n).toBe(8);
+    const queued = Array.from({ length: 20 }, (_, i) => pool!.run({ n: i }, 'y'));
+    const closing = pool.close();
+    const settled = await Promise.allSettled(queued);
+    await closing;
+    expect(settled.some((r) => r.status === 'rejected')).toBe(true);
+    await expect(pool.run({ n: 1 }, 'z')).rejects.toThrow('closed');
+    pool = null;
+  });
+});
