@@ -27,6 +27,10 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
   const first: Record<string, Sample[]> = { cairn: [] };
   let state: CairnState | null = null;
   let rsyncBase = '';
+  // Earlier runs' copies are removed after the loop, not between runs: for minutes after many files are
+  // deleted, ext4 creates files several times slower (it passes over recently freed inodes), and that
+  // would fall on whichever tool happened to run next.
+  const stale: string[] = [];
   for (let i = 0; i < args.runs; i++) {
     ctx.log(`first backup, run ${i + 1} of ${args.runs}`);
     const dataDir = tmpPath(ctx, `data-first-${i}`);
@@ -35,7 +39,7 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
     const add = ['plan', 'add', 'bench', '--source', src, '--dest', dest, '--no-default-excludes'];
     await setup(cairnCmd(ctx, dataDir, ...add));
     first.cairn!.push(await timed(cairnCmd(ctx, dataDir, 'backup', 'bench')));
-    if (state) await remove(state.dataDir, state.dest);
+    if (state) stale.push(state.dataDir, state.dest);
     state = { dataDir, dest };
     if (!args.peers) continue;
     const cpDest = tmpPath(ctx, 'dest', `cp-first-${i}`);
@@ -47,9 +51,10 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
     const durable = ['sh', '-c', 'rsync -a "$1/" "$2/" && sync -f "$2"', 'sh', src, rsSync];
     await peer(first, 'rsync -a, then sync -f', durable);
     // Keep only the last run's rsync copy: it is the base of the incremental runs.
-    await remove(rsSync, cpDest, ...(rsyncBase ? [rsyncBase] : []));
+    stale.push(rsSync, cpDest, ...(rsyncBase ? [rsyncBase] : []));
     rsyncBase = rsDest;
   }
+  await remove(...stale);
   for (const [tool, s] of Object.entries(first))
     ctx.rows.push(row('backup', 'first backup', tool, s, size()));
 
@@ -69,8 +74,9 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
     ]);
     const cpal = tmpPath(ctx, 'dest', `cpal-${i}`);
     await peer(same, 'cp -al (floor)', ['cp', '-al', rsyncBase, cpal]);
-    await remove(rs, cpal);
+    stale.push(rs, cpal);
   }
+  await remove(...stale.splice(0));
   for (const [tool, s] of Object.entries(same))
     ctx.rows.push(row('backup', 'no-change backup', tool, s, size()));
 

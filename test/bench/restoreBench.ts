@@ -52,6 +52,8 @@ export async function restoreBench(ctx: BenchContext): Promise<void> {
   if (!stamp) throw new Error('restore: the small-files backup folder is missing');
   const backupDir = path.join(dest, 'small', stamp);
   const samples: Record<string, Sample[]> = { 'cairn restore': [], 'cp -a': [] };
+  // Removed after the last run, not between runs (see "stale" in backupBench.ts).
+  const stale: string[] = [];
   for (let i = 0; i < args.runs; i++) {
     ctx.log(`full restore, run ${i + 1} of ${args.runs}`);
     const to = tmpPath(ctx, 'dest', `restored-${i}`);
@@ -64,8 +66,9 @@ export async function restoreBench(ctx: BenchContext): Promise<void> {
     }
     const cp = tmpPath(ctx, 'dest', `cp-restored-${i}`);
     samples['cp -a']!.push(await timed({ argv: ['cp', '-a', backupDir, cp] }));
-    await remove(to, cp);
+    stale.push(to, cp);
   }
+  await remove(...stale);
   const size = { bytes: c.smallBytes, files: smallFiles };
   for (const [tool, s] of Object.entries(samples))
     ctx.rows.push(row('restore', 'full restore', tool, s, size));
