@@ -1,11 +1,13 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 
+/** Called once per job: with an error (the job threw, or the pool was closed) or the job's result. */
+export type Done<R> = (err: Error | null, result?: R) => void;
+
 interface Pending<J, R> {
   job: J;
   lane: string;
-  resolve: (r: R) => void;
-  reject: (e: unknown) => void;
+  done: Done<R>;
 }
 
 interface Slot<J, R> {
@@ -43,31 +45,30 @@ export class LanePool<J, R> {
     size = defaultThreads(),
     private readonly batch = 16,
   ) {
+    // Results go back as bare values (a thrown job as one small marker object): cheaper to pass along.
     const code = `${source}
 const { parentPort: __port } = require('node:worker_threads');
 __port.on('message', (m) => {
   const results = m.jobs.map((j) => {
-    try { return { ok: true, value: work(j) }; } catch (e) { return { ok: false, message: String((e && e.message) || e) }; }
+    try { return work(j); } catch (e) { return { __laneError: String((e && e.message) || e) }; }
   });
   __port.postMessage({ id: m.id, results });
 });`;
     for (let i = 0; i < size; i++) {
       const slot: Slot<J, R> = { w: new Worker(code, { eval: true }), queue: [], busy: new Map(), load: 0 };
-      slot.w.on(
-        'message',
-        (m: { id: number; results: ({ ok: true; value: R } | { ok: false; message: string })[] }) => {
-          const batch = slot.busy.get(m.id);
-          if (!batch) return; // answered after close(), which already rejected it
-          slot.busy.delete(m.id);
-          batch.forEach((p, k) => {
-            this.done(slot, p);
-            const r = m.results[k]!;
-            if (r.ok) p.resolve(r.value);
-            else p.reject(new Error(r.message));
-          });
-          this.pump(slot, true);
-        },
-      );
+      slot.w.on('message', (m: { id: number; results: (R | { __laneError: string })[] }) => {
+        const batch = slot.busy.get(m.id);
+        if (!batch) return; // answered after close(), which already rejected it
+        slot.busy.delete(m.id);
+        for (let k = 0; k < batch.length; k++) {
+          const p = batch[k]!;
+          this.release(slot, p);
+          const r = m.results[k]!;
+          if (typeof r === 'object' && r !== null && '__laneError' in r) p.done(new Error(r.__laneError));
+          else p.done(null, r as R);
+        }
+        this.pump(slot, true);
+      });
       slot.w.on('error', (e) => this.failAll(slot, e));
       this.slots.push(slot);
     }
@@ -80,7 +81,14 @@ __port.on('message', (m) => {
 
   /** Queues a job on its lane's thread (or the least loaded one when the lane is idle). */
   run(job: J, lane: string): Promise<R> {
-    if (this.closed) return Promise.reject(new Error('worker pool closed'));
+    return new Promise<R>((resolve, reject) =>
+      this.submit(job, lane, (err, r) => (err ? reject(err) : resolve(r!))),
+    );
+  }
+
+  /** As run(), with a callback: no promise per job, for callers that hand over many small jobs. */
+  submit(job: J, lane: string, done: Done<R>): void {
+    if (this.closed) return done(new Error('worker pool closed'));
     let l = this.lanes.get(lane);
     if (!l) {
       let slot = this.slots[0]!;
@@ -92,20 +100,18 @@ __port.on('message', (m) => {
     const slot = l.slot;
     slot.load++;
     this.count++;
-    return new Promise<R>((resolve, reject) => {
-      slot.queue.push({ job, lane, resolve, reject });
-      if (slot.queue.length >= this.batch) this.pump(slot, false);
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          for (const s of this.slots) this.pump(s, true);
-        });
-      }
-    });
+    slot.queue.push({ job, lane, done });
+    if (slot.queue.length >= this.batch) this.pump(slot, false);
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        for (const s of this.slots) this.pump(s, true);
+      });
+    }
   }
 
-  private done(slot: Slot<J, R>, p: Pending<J, R>): void {
+  private release(slot: Slot<J, R>, p: Pending<J, R>): void {
     slot.load--;
     this.count--;
     const l = this.lanes.get(p.lane);
@@ -127,9 +133,10 @@ __port.on('message', (m) => {
     const all = [...slot.busy.values()].flat().concat(slot.queue);
     slot.busy.clear();
     slot.queue = [];
+    const err = e instanceof Error ? e : new Error(String(e));
     for (const p of all) {
-      this.done(slot, p);
-      p.reject(e);
+      this.release(slot, p);
+      p.done(err);
     }
   }
 

@@ -95,11 +95,15 @@ export class Applier {
   /** Files on the restore threads: final path -> temporary name (removed if the restore is cut short). */
   private readonly inFlight = new Map<string, string>();
   private wake: (() => void) | null = null;
+  private wakeAt = 0;
   /** A failure that ends the restore (a full disk), seen on a restore thread. */
   private fatal: unknown = null;
   private stopping = false;
 
-  constructor(private readonly o: ApplyOptions) {}
+  constructor(private readonly o: ApplyOptions) {
+    // Threads started now start while the manifest is opened and the first folders are made.
+    if (!o.dryRun && o.source.localPath) this.pool = placePool(o.parallel);
+  }
 
   fail(path: string, message: string): void {
     this.counts.failed++;
@@ -113,14 +117,16 @@ export class Applier {
       await this.drain(0);
       if (this.fatal) throw this.fatal;
     } finally {
-      await this.stop();
+      await this.close();
     }
   }
 
   private async walk(): Promise<void> {
     const { manifest, selection } = this.o;
     let n = 0;
-    for (let e = await manifest.peek(); e; e = await manifest.peek()) {
+    for (;;) {
+      const e = manifest.peekSync() ?? (await manifest.peek());
+      if (!e) break;
       if (this.fatal) throw this.fatal;
       manifest.advance();
       const chosen = selection.includes(e.path);
@@ -137,8 +143,10 @@ export class Applier {
       }
       try {
         if (e.kind === 'd') await this.dir(loc.tree, loc.rel, e, chosen);
-        else if (e.kind === 'f') await this.file(loc.tree, loc.rel, e);
-        else await this.symlink(loc.tree, loc.rel, e);
+        else if (e.kind === 'f') {
+          if (!this.fresh(loc.tree, loc.rel, e)) await this.file(loc.tree, loc.rel, e);
+          if (this.inFlight.size >= MAX_IN_FLIGHT) await this.drain(MAX_IN_FLIGHT / 2);
+        } else await this.symlink(loc.tree, loc.rel, e);
       } catch (err) {
         if (this.o.signal?.aborted) throw err;
         this.failed(e.path, err);
@@ -163,6 +171,7 @@ export class Applier {
 
   /** Waits until at most `limit` files are on the restore threads. */
   private async drain(limit: number): Promise<void> {
+    this.wakeAt = limit;
     while (this.inFlight.size > limit) await new Promise<void>((r) => (this.wake = r));
   }
 
@@ -174,8 +183,8 @@ export class Applier {
     if (this.inFlight.has(abs)) await this.drain(0);
   }
 
-  /** Stops the restore threads; temporary files of restores cut short are removed. */
-  private async stop(): Promise<void> {
+  /** Stops the restore threads (run() does, when it ends); temporary files of restores cut short are removed. */
+  async close(): Promise<void> {
     if (!this.pool) return;
     const cutShort = [...this.inFlight.values()];
     this.stopping = true;
@@ -198,14 +207,32 @@ export class Applier {
    */
   private async put(tree: SafeTree, rel: string, e: ManifestEntry, kind: Landed): Promise<void> {
     if (this.o.dryRun) return this.count(kind, e.size);
+    const src = this.o.source.localPath?.(e);
+    if (src === undefined) {
+      this.o.onWrite?.(tree.root, e.size);
+      await placeFile(tree.abs(parentOf(rel)), tree.abs(rel), e, this.o.source, this.o.signal);
+      return this.count(kind, e.size);
+    }
+    this.hand(tree, rel, e, kind, src);
+  }
+
+  /**
+   * A file of a folder this restore made: nothing can be in its way, so it goes straight to a restore
+   * thread, without a promise or a look at the disk. False when it needs the careful path (file()).
+   */
+  private fresh(tree: SafeTree, rel: string, e: ManifestEntry): boolean {
+    if (this.o.dryRun || !this.o.source.localPath) return false;
+    const slash = rel.lastIndexOf('/');
+    if (slash < 0 || !tree.made(rel.slice(0, slash)) || this.inFlight.has(tree.abs(rel))) return false;
+    this.hand(tree, rel, e, 'written', this.o.source.localPath(e));
+    return true;
+  }
+
+  /** Hands a file to the restore threads; counted (or recorded as failed) when its answer comes. */
+  private hand(tree: SafeTree, rel: string, e: ManifestEntry, kind: Landed, src: string): void {
     const dirAbs = tree.abs(parentOf(rel));
     const finalAbs = tree.abs(rel);
     this.o.onWrite?.(tree.root, e.size);
-    const src = this.o.source.localPath?.(e);
-    if (src === undefined) {
-      await placeFile(dirAbs, finalAbs, e, this.o.source, this.o.signal);
-      return this.count(kind, e.size);
-    }
     this.pool ??= placePool(this.o.parallel);
     const job: PlaceJob = {
       src,
@@ -217,21 +244,20 @@ export class Applier {
       mtimeMs: e.mtimeMs,
     };
     this.inFlight.set(finalAbs, job.tmp);
-    const settle = (r: PlaceOutcome) => {
-      if (this.stopping) return; // cut short: not counted, its temporary file is removed by stop()
+    this.pool.submit(job, dirAbs, (err, r) => {
+      if (this.stopping) return; // cut short: not counted, its temporary file is removed by close()
       this.inFlight.delete(finalAbs);
-      this.wake?.();
-      this.wake = null;
-      if (r === 0) this.count(kind, e.size);
-      else if (r.kind === 'mismatch') this.fail(e.path, r.message);
-      else if (r.kind === 'source' && r.reason !== 'other')
-        this.failed(e.path, unreadable(e.path, r.reason === 'missing' ? 'ENOENT' : 'ELOOP'));
-      else this.failed(e.path, Object.assign(new Error(r.message), { code: 'code' in r ? r.code : null }));
-    };
-    this.pool
-      .run(job, dirAbs)
-      .then(settle, (err: unknown) => settle({ kind: 'error', code: null, message: describeError(err) }));
-    await this.drain(MAX_IN_FLIGHT - 1);
+      if (this.wake && this.inFlight.size <= this.wakeAt) {
+        this.wake();
+        this.wake = null;
+      }
+      if (err) this.failed(e.path, err);
+      else if (r === 0) this.count(kind, e.size);
+      else if (r!.kind === 'mismatch') this.fail(e.path, r!.message);
+      else if (r!.kind === 'source' && r!.reason !== 'other')
+        this.failed(e.path, unreadable(e.path, r!.reason === 'missing' ? 'ENOENT' : 'ELOOP'));
+      else this.failed(e.path, Object.assign(new Error(r!.message), { code: 'code' in r! ? r!.code : null }));
+    });
   }
 
   /** Gives restored folders their mode and mtime, deepest first (writing inside a folder changes its mtime). */

@@ -221,6 +221,7 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
       for (const root of roots) syncFileSystem(root);
     }
   } finally {
+    await applier.close();
     unmark();
     manifest.close();
     cursor?.close();
