@@ -49,7 +49,8 @@ describe('cairn status, metrics and log', () => {
     const dest = path.join(root, 'dest');
     writeTree(src, { 'a.txt': 'alpha', 'b/c.txt': 'gamma' });
 
-    expect(cairn(['status'], { dataDir }).code).toBe(0); // nothing to worry about yet
+    const empty = cairn(['status'], { dataDir }); // nothing is protected yet
+    expect([empty.code, empty.stdout]).toEqual([1, expect.stringMatching(/No plans yet/)]);
     expect(cairn(['plan', 'add', 'home', '--source', src, '--dest', dest], { dataDir }).code).toBe(0);
     const none = cairn(['status'], { dataDir });
     expect(none.code).toBe(1);

@@ -52,6 +52,7 @@ export function registerStatus(program: Command, ctx: () => CliContext): void {
       if (!r.ok) throw new CairnError('io', r.error.message);
       const s = r.value as StatusValue;
       c.out(s, statusText);
-      c.exitCode = statusExitCode(s.plans.map((p) => p.state));
+      // No plan: nothing is protected yet, which needs the user's attention as much as a stale backup.
+      c.exitCode = s.plans.length === 0 ? 1 : statusExitCode(s.plans.map((p) => p.state));
     });
 }
