@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,6 +68,42 @@ describe('cairn import', () => {
     const again = cairnJson<ImportedPlan[]>(['import', path.join(k.dest, 'home')], { dataDir: k.dataDir });
     expect(again.value[0]!.imported).toEqual([]);
     expect(run(['list']).stdout).toBe(listBefore);
+  });
+
+  it('brings back database sources (without passwords) and their dumps restore', () => {
+    const k = planKit();
+    k.db.close();
+    const run = (args: string[]) => cairn(args, { dataDir: k.dataDir });
+    writeTree(k.source, { 'a.txt': 'one' });
+    const appDb = path.join(tempDir('cairn-app-'), 'notes.sqlite');
+    const d = new Database(appDb);
+    d.exec("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('kept');");
+    d.close();
+    expect(run(['dbsource', 'add', 'home', '--sqlite', appDb, '--format', 'vacuum']).code).toBe(0);
+    // A PostgreSQL source whose server is not running: its dump fails (a warning), its settings still travel.
+    const pg = run(['dbsource', 'add', 'home', '--postgres', 'postgresql://me@127.0.0.1:9/shop']);
+    expect(pg.code).toBe(0);
+    const first = run(['backup', 'home']);
+    expect(first.code).toBe(1);
+    expect(first.stderr + first.stdout).toMatch(/shop/);
+    const before = cairnJson<unknown[]>(['dbsource', 'list', 'home'], { dataDir: k.dataDir }).value;
+    const stamp = cairnJson<{ stamp: string }[]>(['list'], { dataDir: k.dataDir }).value[0]!.stamp;
+
+    fs.rmSync(k.dataDir, { recursive: true });
+    const imp = cairnJson<ImportedPlan[]>(['import', k.dest], { dataDir: k.dataDir });
+    expect(imp.value[0]!.notes).toEqual([expect.stringMatching(/shop came back without their passwords/)]);
+    const pick = (v: unknown[]) =>
+      (v as { label: string; kind: string; location: string; format: string }[]).map(
+        ({ label, kind, location, format }) => ({ label, kind, location, format }),
+      );
+    const after = cairnJson<unknown[]>(['dbsource', 'list', 'home'], { dataDir: k.dataDir }).value;
+    expect(pick(after)).toEqual(pick(before));
+    const out = path.join(tempDir(), 'back.sqlite');
+    const r = run(['dbsource', 'restore', `home/${stamp}`, 'notes', '--to-file', out]);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const back = new Database(out, { readonly: true });
+    expect(back.prepare('SELECT t FROM notes').pluck().all()).toEqual(['kept']);
+    back.close();
   });
 
   it('says so when a folder holds no backups', () => {

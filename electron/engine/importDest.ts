@@ -10,6 +10,7 @@ import { logActivity } from './catalog/activity';
 import { listBackups, restoreBackupMeta } from './catalog/backups';
 import type { Db } from './catalog/db';
 import { checkPlanName, DEFAULT_RETENTION, findPlan, insertPlan, type Plan } from './catalog/plans';
+import { insertDbSource, listDbSources } from './dbsource/store';
 import { CairnError, describeError } from './errors';
 
 const PlanFile = z.object({
@@ -23,6 +24,16 @@ const PlanFile = z.object({
   staleHours: z.number().int().nonnegative().optional(),
   sources: z.array(z.object({ label: z.string(), path: z.string() })).min(1),
   excludes: z.array(z.string()).optional(),
+  databases: z
+    .array(
+      z.object({
+        label: z.string(),
+        kind: z.enum(['postgres', 'sqlite']),
+        location: z.string(),
+        format: z.enum(['custom', 'sql.gz', 'backup', 'vacuum']),
+      }),
+    )
+    .optional(),
 });
 
 export interface ImportedPlan {
@@ -31,6 +42,8 @@ export interface ImportedPlan {
   imported: string[];
   /** Backup folders left out, with why. */
   skipped: { stamp: string; reason: string }[];
+  /** What the user should know or do next. */
+  notes: string[];
 }
 
 /** Plan folders under a destination: those holding .cairn/manifests. */
@@ -66,11 +79,12 @@ function createImportedPlan(
   now: number,
 ): Plan {
   checkPlanName(name);
+  const { databases = [], ...settings } = s;
   const plan = insertPlan(
     db,
     {
       ...DEFAULT_RETENTION,
-      ...s,
+      ...settings,
       name,
       dest,
       sources: s.sources.map((x) => x.path),
@@ -82,6 +96,16 @@ function createImportedPlan(
   const relabel = db.prepare('UPDATE sources SET label = ? WHERE plan_id = ? AND position = ?');
   db.transaction(() => s.sources.forEach((_src, i) => relabel.run(`\0tmp${i}`, plan.id, i)))();
   db.transaction(() => s.sources.forEach((src, i) => relabel.run(src.label, plan.id, i)))();
+  // Database sources come back too (their passwords were never on the backup disk: see the import note).
+  db.transaction(() => {
+    for (const d of databases)
+      insertDbSource(
+        db,
+        { planId: plan.id, ...d },
+        now,
+        s.sources.map((x) => x.label),
+      );
+  })();
   return findPlan(db, name)!;
 }
 
@@ -118,6 +142,7 @@ export async function importDestination(
         created: false,
         imported: [],
         skipped: [{ stamp: '*', reason: `plan ${name} already exists with destination ${plan.dest}` }],
+        notes: [],
       });
       continue;
     }
@@ -129,12 +154,13 @@ export async function importDestination(
         created: false,
         imported: [],
         skipped: [{ stamp: '*', reason: describeError(e) }],
+        notes: [],
       });
       continue;
     }
     const layout = planLayout(dest, name);
     const release = acquireLock(layout.lock, now());
-    const result: ImportedPlan = { planName: name, created, imported: [], skipped: [] };
+    const result: ImportedPlan = { planName: name, created, imported: [], skipped: [], notes: [] };
     try {
       const known = new Set(listBackups(db, { planId: plan.id }).map((b) => b.stamp));
       const folders = new Set(stampsOnDisk(layout));
@@ -162,6 +188,12 @@ export async function importDestination(
     } finally {
       release();
     }
+    const postgres = listDbSources(db, plan.id).filter((d) => d.kind === 'postgres');
+    if (created && postgres.length)
+      result.notes.push(
+        `Database source(s) ${postgres.map((d) => d.label).join(', ')} came back without their passwords ` +
+          `(never kept on the backup disk); set them with: cairn dbsource password ${name} LABEL`,
+      );
     logActivity(db, {
       at: now(),
       planId: plan.id,

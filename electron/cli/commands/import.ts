@@ -9,6 +9,7 @@ function text(plans: ImportedPlan[]): string {
       `${p.planName}: ${p.imported.length} backup(s) imported${p.created ? ' (plan created from the destination)' : ''}.`,
     );
     for (const s of p.skipped) lines.push(`  left out ${s.stamp}: ${s.reason}`);
+    for (const n of p.notes) lines.push(`  ${n}`);
   }
   lines.push('See them with: cairn list');
   return lines.join('\n');

@@ -30,13 +30,21 @@ export async function reconcile(db: Db, plan: Plan, layout: PlanLayout, now: num
   return notes;
 }
 
+/** A database source as plan.json keeps it: where it is, never its password. */
+export interface PlanFileDatabase {
+  label: string;
+  kind: 'postgres' | 'sqlite';
+  location: string;
+  format: 'custom' | 'sql.gz' | 'backup' | 'vacuum';
+}
+
 /**
  * Keeps the plan's settings beside its backups (.cairn/plan.json), so `cairn import` on a new machine gets
  * back the sources, excludes, schedule and retention, not only the backups.
  */
-export function writePlanFile(layout: PlanLayout, plan: Plan): void {
+export function writePlanFile(layout: PlanLayout, plan: Plan, databases: PlanFileDatabase[] = []): void {
   const { id: _id, createdAt: _c, updatedAt: _u, ...settings } = plan;
   const tmp = `${layout.meta}/plan.json.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify({ version: 1, ...settings }, null, 2) + '\n');
+  fs.writeFileSync(tmp, JSON.stringify({ version: 1, ...settings, databases }, null, 2) + '\n');
   fs.renameSync(tmp, `${layout.meta}/plan.json`);
 }

@@ -12,6 +12,7 @@ import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import { applyChanges, closeAllOpen } from '../catalog/versions';
 import { stageDatabases } from '../dbsource/stage';
+import { listDbSources } from '../dbsource/store';
 import type { SecretStore } from '../drive/secrets';
 import { CairnError, describeError, errnoCode } from '../errors';
 import { checkPlanFolders } from './checks';
@@ -96,7 +97,16 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
       );
     }
     release = acquireLock(layout.lock, startedAt);
-    writePlanFile(layout, plan);
+    writePlanFile(
+      layout,
+      plan,
+      listDbSources(db, plan.id).map(({ label, kind, location, format }) => ({
+        label,
+        kind,
+        location,
+        format,
+      })),
+    );
     const notes = await reconcile(db, plan, layout, startedAt);
     for (const n of notes)
       logActivity(db, {
