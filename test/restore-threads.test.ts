@@ -45,12 +45,17 @@ describe('restore on worker threads', () => {
     // run the backup at that moment.
     const stamp = '2031-05-06_070809';
     const at = parseStamp(stamp);
-    writeTree(k.source, { [`a (restored ${stamp})`]: 'a file really named so' });
+    writeTree(k.source, {
+      [`a (restored ${stamp})`]: 'a file really named so',
+      // Sorted the other way round: "x (restored …).txt" comes before "x.txt" and is written first.
+      [`x (restored ${stamp}).txt`]: 'x, really named so',
+      'x.txt': 'version of x',
+    });
     const b = await k.backup({ at });
     expect([first.stamp === stamp, b.stamp]).toEqual([false, stamp]);
     const to = path.join(tempDir(), 'out');
     const dir = path.join(to, k.label);
-    writeTree(dir, { a: 'what the user has now' });
+    writeTree(dir, { a: 'what the user has now', 'x.txt': 'the x the user has now' });
     const s = await restoreBackup({ db: k.db, plan: k.plan(), backup: b, to, now, actor: 'test' });
     expect(s.failures).toEqual([]);
     expect(fs.readFileSync(path.join(dir, 'a'), 'utf8')).toBe('what the user has now');
@@ -58,7 +63,10 @@ describe('restore on worker threads', () => {
     expect(fs.readFileSync(path.join(dir, `a (restored ${stamp}) (restored ${stamp})`), 'utf8')).toBe(
       'a file really named so',
     );
-    expect([s.written, s.keptBoth]).toEqual([0, 2]);
+    expect(fs.readFileSync(path.join(dir, 'x.txt'), 'utf8')).toBe('the x the user has now');
+    expect(fs.readFileSync(path.join(dir, `x (restored ${stamp}).txt`), 'utf8')).toBe('x, really named so');
+    expect(fs.readFileSync(path.join(dir, `x (restored ${stamp} 2).txt`), 'utf8')).toBe('version of x');
+    expect([s.written, s.keptBoth]).toEqual([1, 3]);
   });
 
   it('stopped part-way, leaves no temporary file and only whole, correct files', async () => {

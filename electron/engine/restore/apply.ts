@@ -1,19 +1,13 @@
 import fs from 'node:fs';
 import type { ManifestEntry, ManifestReader } from '../backup/manifest';
 import { CairnError, describeError, errnoCode } from '../errors';
-import type { LanePool } from '../backup/lanePool';
 import { unreadable, type ContentSource } from './content';
-import {
-  fixMeta,
-  keepBothName,
-  placeFile,
-  placeSymlink,
-  removeStaleTemps,
-  sameContent,
-  tempName,
-} from './place';
-import { placePool, type PlaceJob, type PlaceOutcome } from './placePool';
+import { fixMeta, keepBothName, placeFile, placeSymlink, removeStaleTemps, sameContent } from './place';
+import type { PlaceFailure } from './placePool';
+import { Placer, type PlaceItem } from './placer';
 import { parentOf, SafeTree, UnsafePath } from './safePath';
+
+const basename = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
 import type { Selection } from './select';
 
 export interface RestoreCounts {
@@ -68,7 +62,7 @@ export interface ApplyOptions {
 
 const MAX_FAILURES = 1000;
 /** Files handed to the restore threads and not yet answered, at most. */
-const MAX_IN_FLIGHT = 256;
+const MAX_IN_FLIGHT = 1024;
 
 type Landed = 'written' | 'overwritten' | 'keptBoth';
 
@@ -91,18 +85,14 @@ export class Applier {
   };
   readonly failures: Failure[] = [];
   private readonly dirMeta: { abs: string; entry: ManifestEntry }[] = [];
-  private pool: LanePool<PlaceJob, PlaceOutcome> | null = null;
-  /** Files on the restore threads: final path -> temporary name (removed if the restore is cut short). */
-  private readonly inFlight = new Map<string, string>();
-  private wake: (() => void) | null = null;
-  private wakeAt = 0;
+  /** The restore threads, for a local backup folder (started now, while the manifest is opened). */
+  private readonly placer: Placer<Landed> | null;
   /** A failure that ends the restore (a full disk), seen on a restore thread. */
   private fatal: unknown = null;
-  private stopping = false;
 
   constructor(private readonly o: ApplyOptions) {
-    // Threads started now start while the manifest is opened and the first folders are made.
-    if (!o.dryRun && o.source.localPath) this.pool = placePool(o.parallel);
+    this.placer =
+      !o.dryRun && o.source.localPath ? new Placer<Landed>((i, f) => this.landed(i, f), o.parallel) : null;
   }
 
   fail(path: string, message: string): void {
@@ -114,7 +104,7 @@ export class Applier {
   async run(): Promise<void> {
     try {
       await this.walk();
-      await this.drain(0);
+      await this.placer?.drain(0);
       if (this.fatal) throw this.fatal;
     } finally {
       await this.close();
@@ -145,7 +135,7 @@ export class Applier {
         if (e.kind === 'd') await this.dir(loc.tree, loc.rel, e, chosen);
         else if (e.kind === 'f') {
           if (!this.fresh(loc.tree, loc.rel, e)) await this.file(loc.tree, loc.rel, e);
-          if (this.inFlight.size >= MAX_IN_FLIGHT) await this.drain(MAX_IN_FLIGHT / 2);
+          if (this.placer && this.placer.pending >= MAX_IN_FLIGHT) await this.placer.drain(MAX_IN_FLIGHT / 2);
         } else await this.symlink(loc.tree, loc.rel, e);
       } catch (err) {
         if (this.o.signal?.aborted) throw err;
@@ -169,29 +159,28 @@ export class Applier {
     this.fail(path, err instanceof UnsafePath ? `not restored: ${err.message}` : describeError(err));
   }
 
-  /** Waits until at most `limit` files are on the restore threads. */
-  private async drain(limit: number): Promise<void> {
-    this.wakeAt = limit;
-    while (this.inFlight.size > limit) await new Promise<void>((r) => (this.wake = r));
-  }
-
   /**
    * Waits for a file being written at abs (a kept-both name can be the name of a later entry: "a" is
    * kept beside as "a (restored …)", which the backup may hold too), so what is there is seen as it is.
    */
   private async settled(abs: string): Promise<void> {
-    if (this.inFlight.has(abs)) await this.drain(0);
+    if (this.placer?.writing(abs)) await this.placer.drain(0);
   }
 
   /** Stops the restore threads (run() does, when it ends); temporary files of restores cut short are removed. */
   async close(): Promise<void> {
-    if (!this.pool) return;
-    const cutShort = [...this.inFlight.values()];
-    this.stopping = true;
-    await this.pool.close();
-    this.pool = null;
-    for (const tmp of cutShort) fs.rmSync(tmp, { force: true });
-    this.inFlight.clear();
+    await this.placer?.close();
+  }
+
+  /** A file's answer from the restore threads. */
+  private landed(item: PlaceItem<Landed>, f: PlaceFailure | Error | null): void {
+    const e = item.entry;
+    if (f === null) this.count(item.kind, e.size);
+    else if (f instanceof Error) this.failed(e.path, f);
+    else if (f.kind === 'mismatch') this.fail(e.path, f.message);
+    else if (f.kind === 'source' && f.reason !== 'other')
+      this.failed(e.path, unreadable(e.path, f.reason === 'missing' ? 'ENOENT' : 'ELOOP'));
+    else this.failed(e.path, Object.assign(new Error(f.message), { code: 'code' in f ? f.code : null }));
   }
 
   private count(kind: Landed, size: number): void {
@@ -202,62 +191,45 @@ export class Applier {
   }
 
   /**
-   * Writes a version to finalAbs (through a temporary name, checked against the manifest) and counts it.
-   * Files of a local backup folder go to the restore threads; the walk goes on while they are written.
+   * Writes a version to rel (through a temporary name, checked against the manifest) and counts it. Files
+   * of a local backup folder go to the restore threads; the walk goes on while they are written.
    */
   private async put(tree: SafeTree, rel: string, e: ManifestEntry, kind: Landed): Promise<void> {
     if (this.o.dryRun) return this.count(kind, e.size);
-    const src = this.o.source.localPath?.(e);
-    if (src === undefined) {
-      this.o.onWrite?.(tree.root, e.size);
+    this.o.onWrite?.(tree.root, e.size);
+    if (!this.placer) {
       await placeFile(tree.abs(parentOf(rel)), tree.abs(rel), e, this.o.source, this.o.signal);
       return this.count(kind, e.size);
     }
-    this.hand(tree, rel, e, kind, src);
+    const src = this.o.source.localPath!(e);
+    const slash = src.lastIndexOf('/');
+    const dstDir = tree.abs(parentOf(rel));
+    this.placer.add(
+      src.slice(0, slash),
+      dstDir,
+      src.slice(slash + 1),
+      { entry: e, kind },
+      basename(rel),
+      true,
+    );
   }
 
   /**
-   * A file of a folder this restore made: nothing can be in its way, so it goes straight to a restore
-   * thread, without a promise or a look at the disk. False when it needs the careful path (file()).
+   * A file of a folder this restore made: nothing can be in its way, so it goes straight to the restore
+   * threads, without a promise or a look at the disk. False when it needs the careful path (file()).
    */
   private fresh(tree: SafeTree, rel: string, e: ManifestEntry): boolean {
-    if (this.o.dryRun || !this.o.source.localPath) return false;
+    if (!this.placer) return false;
     const slash = rel.lastIndexOf('/');
-    if (slash < 0 || !tree.made(rel.slice(0, slash)) || this.inFlight.has(tree.abs(rel))) return false;
-    this.hand(tree, rel, e, 'written', this.o.source.localPath(e));
-    return true;
-  }
-
-  /** Hands a file to the restore threads; counted (or recorded as failed) when its answer comes. */
-  private hand(tree: SafeTree, rel: string, e: ManifestEntry, kind: Landed, src: string): void {
-    const dirAbs = tree.abs(parentOf(rel));
-    const finalAbs = tree.abs(rel);
+    if (slash < 0 || !tree.made(rel.slice(0, slash))) return false;
+    const name = rel.slice(slash + 1);
+    if (name === '' || name === '.' || name === '..' || name.includes('\0')) return false; // file() refuses it
+    const src = this.o.source.localPath!(e);
+    const at = src.lastIndexOf('/');
+    if (src.slice(at + 1) !== name) return false;
     this.o.onWrite?.(tree.root, e.size);
-    this.pool ??= placePool(this.o.parallel);
-    const job: PlaceJob = {
-      src,
-      tmp: tempName(dirAbs),
-      dst: finalAbs,
-      size: e.size,
-      sha256: e.sha256 ?? '',
-      mode: e.mode & 0o7777,
-      mtimeMs: e.mtimeMs,
-    };
-    this.inFlight.set(finalAbs, job.tmp);
-    this.pool.submit(job, dirAbs, (err, r) => {
-      if (this.stopping) return; // cut short: not counted, its temporary file is removed by close()
-      this.inFlight.delete(finalAbs);
-      if (this.wake && this.inFlight.size <= this.wakeAt) {
-        this.wake();
-        this.wake = null;
-      }
-      if (err) this.failed(e.path, err);
-      else if (r === 0) this.count(kind, e.size);
-      else if (r!.kind === 'mismatch') this.fail(e.path, r!.message);
-      else if (r!.kind === 'source' && r!.reason !== 'other')
-        this.failed(e.path, unreadable(e.path, r!.reason === 'missing' ? 'ENOENT' : 'ELOOP'));
-      else this.failed(e.path, Object.assign(new Error(r!.message), { code: 'code' in r! ? r!.code : null }));
-    });
+    this.placer.add(src.slice(0, at), tree.abs(rel.slice(0, slash)), name, { entry: e, kind: 'written' });
+    return true;
   }
 
   /** Gives restored folders their mode and mtime, deepest first (writing inside a folder changes its mtime). */

@@ -15,6 +15,18 @@ export function tempName(dirAbs: string): string {
   return `${dirAbs}/.cairn-restore-${process.pid}-${++counter}.tmp`;
 }
 
+/** Reserves n temporary numbers (restore threads name files .cairn-restore-PID-N.tmp); the first is returned. */
+export function reserveTemps(n: number): number {
+  const first = counter + 1;
+  counter += n;
+  return first;
+}
+
+/** The temporary name a restore thread gives file number n in a folder. */
+export function threadTempName(dirAbs: string, n: number): string {
+  return `${dirAbs}/.cairn-restore-${process.pid}-${n}.tmp`;
+}
+
 const TEMP = /^\.cairn-restore-(\d+)-\d+\.tmp$/;
 
 function alive(pid: number): boolean {

@@ -1,24 +1,32 @@
 import { LanePool } from '../backup/lanePool';
 
-/** One file to restore from a local backup folder: read src, write tmp, check, then rename tmp to dst. */
-export interface PlaceJob {
-  src: string;
-  tmp: string;
-  dst: string;
-  size: number;
-  sha256: string;
-  mode: number;
-  mtimeMs: number;
+/**
+ * Files of one folder to restore from a local backup folder: each is read from srcDir/name, written to
+ * dstDir/.cairn-restore-PID-N.tmp (N = tmpBase + its index), checked, then renamed to dstDir/dstName.
+ */
+export interface PlaceChunk {
+  srcDir: string;
+  dstDir: string;
+  names: string[];
+  /** The names to give them, when not their own (a copy kept beside a different file). */
+  dstNames: string[] | null;
+  tmpBase: number;
+  sizes: number[];
+  shas: string[];
+  modes: number[];
+  mtimes: number[];
 }
 
-export type PlaceOutcome =
-  /** Placed: written, checked and renamed to dst. */
-  | 0
-  /** The backup copy's content differs from the manifest: nothing was put in place. */
+/** Why a file did not land (nothing was put under its name). */
+export type PlaceFailure =
+  /** The backup copy's content differs from the manifest. */
   | { kind: 'mismatch'; message: string }
   /** src could not be opened: `missing` (ENOENT) or `symlink` (ELOOP: a symlink planted in the backup). */
   | { kind: 'source'; reason: 'missing' | 'symlink' | 'other'; message: string }
   | { kind: 'error'; code: string | null; message: string };
+
+/** 0 when every file of the chunk landed; else the files that did not, by index. */
+export type PlaceOutcome = 0 | [number, PlaceFailure][];
 
 // The same steps as placeFile (place.ts), with synchronous calls on a worker thread: the source opened with
 // O_NOFOLLOW|O_NONBLOCK, the temporary name with O_EXCL|O_NOFOLLOW, the bytes hashed as they are written, size
@@ -32,9 +40,10 @@ const buf = Buffer.allocUnsafe(CHUNK);
 const CREATE = C.O_WRONLY | C.O_CREAT | C.O_EXCL | (C.O_NOFOLLOW || 0);
 const READ = C.O_RDONLY | (C.O_NOFOLLOW || 0) | (C.O_NONBLOCK || 0);
 const UMASK = process.umask();
+const PID = process.pid;
 // One call for a file read in one go (most files); crypto.hash is in Node 20.12 and later.
 const sha256 = crypto.hash ? (b) => crypto.hash('sha256', b) : (b) => crypto.createHash('sha256').update(b).digest('hex');
-function work(j) {
+function place(j) {
   let sfd = -1, dfd = -1, created = false, placed = false;
   try {
     try {
@@ -82,9 +91,23 @@ function work(j) {
     if (created && !placed) { try { fs.unlinkSync(j.tmp); } catch {} }
   }
 }
+function work(c) {
+  const failures = [];
+  const n = c.names.length;
+  for (let i = 0; i < n; i++) {
+    const r = place({
+      src: c.srcDir + '/' + c.names[i],
+      tmp: c.dstDir + '/.cairn-restore-' + PID + '-' + (c.tmpBase + i) + '.tmp',
+      dst: c.dstDir + '/' + (c.dstNames ? c.dstNames[i] : c.names[i]),
+      size: c.sizes[i], sha256: c.shas[i], mode: c.modes[i], mtimeMs: c.mtimes[i],
+    });
+    if (r !== 0) failures.push([i, r]);
+  }
+  return failures.length ? failures : 0;
+}
 `;
 
 /** Restore threads: files of one folder on one thread, folders side by side (see LanePool). */
-export function placePool(size?: number): LanePool<PlaceJob, PlaceOutcome> {
-  return new LanePool<PlaceJob, PlaceOutcome>(WORKER, size, 64);
+export function placePool(size?: number): LanePool<PlaceChunk, PlaceOutcome> {
+  return new LanePool<PlaceChunk, PlaceOutcome>(WORKER, size, 1);
 }

@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import type { ManifestEntry } from '../backup/manifest';
+import type { LanePool } from '../backup/lanePool';
+import { reserveTemps, threadTempName } from './place';
+import { placePool, type PlaceChunk, type PlaceFailure, type PlaceOutcome } from './placePool';
+
+/** A file handed to the restore threads, and what to count it as once it lands. */
+export interface PlaceItem<K> {
+  entry: ManifestEntry;
+  kind: K;
+}
+
+/** The answer for one file: null when it landed (written, checked, renamed), else why not. */
+export type PlaceReport<K> = (item: PlaceItem<K>, failure: PlaceFailure | Error | null) => void;
+
+interface Gathering<K> {
+  srcDir: string;
+  dstDir: string;
+  names: string[];
+  dstNames: string[] | null;
+  items: PlaceItem<K>[];
+  watched: string[];
+}
+
+/** Files per message to a thread: enough to make messaging cheap, few enough to keep both threads busy. */
+const CHUNK_FILES = 64;
+
+/**
+ * Hands files to restore from a local backup folder to the restore threads, gathered by folder: a folder's
+ * files go in chunks of up to 64, each chunk one message and one answer. Tracks what is in flight, so a
+ * restore can wait for it, and removes the temporary files of whatever a stopped restore left unfinished.
+ */
+export class Placer<K> {
+  private pool: LanePool<PlaceChunk, PlaceOutcome> | null;
+  private gathering: Gathering<K> | null = null;
+  /** Chunks sent and not answered: their folder and temporary numbers (for clean-up when stopped). */
+  private readonly sent = new Map<number, { dstDir: string; tmpBase: number; count: number }>();
+  private nextChunk = 1;
+  /** Files sent or gathered and not yet answered. */
+  pending = 0;
+  /** Files in flight whose path the walk may look at again (see add's `watch`). */
+  private readonly watched = new Set<string>();
+  private wake: (() => void) | null = null;
+  private wakeAt = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly report: PlaceReport<K>,
+    parallel?: number,
+  ) {
+    this.pool = placePool(parallel);
+  }
+
+  /**
+   * Adds a file: read from srcDir/name, written to dstDir/dstName (its own name unless given). Files of the
+   * same folder pair gather into one chunk, sent when full or when the next file is elsewhere. `watch`:
+   * writing(path) answers true until it lands (a file in a folder that existed, whose name a later entry's
+   * kept-beside name can meet).
+   */
+  add(srcDir: string, dstDir: string, name: string, item: PlaceItem<K>, dstName = name, watch = false): void {
+    let g = this.gathering;
+    if (!g || g.srcDir !== srcDir || g.dstDir !== dstDir) {
+      this.flush();
+      g = this.gathering = { srcDir, dstDir, names: [], dstNames: null, items: [], watched: [] };
+    }
+    if (dstName !== name) g.dstNames ??= g.names.slice();
+    if (watch) {
+      this.watched.add(`${dstDir}/${dstName}`);
+      g.watched.push(`${dstDir}/${dstName}`);
+    }
+    g.dstNames?.push(dstName);
+    g.names.push(name);
+    g.items.push(item);
+    this.pending++;
+    if (g.names.length >= CHUNK_FILES) this.flush();
+  }
+
+  /** True while a watched file is being written at this path. */
+  writing(abs: string): boolean {
+    return this.watched.has(abs);
+  }
+
+  /** Sends the files gathered so far. */
+  flush(): void {
+    const g = this.gathering;
+    this.gathering = null;
+    if (!g || g.items.length === 0) return;
+    if (!this.pool) throw new Error('the restore threads are stopped');
+    const count = g.items.length;
+    const tmpBase = reserveTemps(count);
+    const chunk: PlaceChunk = {
+      srcDir: g.srcDir,
+      dstDir: g.dstDir,
+      names: g.names,
+      dstNames: g.dstNames,
+      tmpBase,
+      sizes: g.items.map((i) => i.entry.size),
+      shas: g.items.map((i) => i.entry.sha256 ?? ''),
+      modes: g.items.map((i) => i.entry.mode & 0o7777),
+      mtimes: g.items.map((i) => i.entry.mtimeMs),
+    };
+    const id = this.nextChunk++;
+    this.sent.set(id, { dstDir: g.dstDir, tmpBase, count });
+    this.pool.submit(chunk, g.dstDir, (err, r) => {
+      if (this.stopped) return; // cut short: not counted; close() removes its temporary files
+      this.sent.delete(id);
+      const failed = new Map<number, PlaceFailure | Error>();
+      if (err) g.items.forEach((_, i) => failed.set(i, err));
+      else if (r) for (const [i, f] of r) failed.set(i, f);
+      g.items.forEach((item, i) => this.report(item, failed.get(i) ?? null));
+      for (const w of g.watched) this.watched.delete(w);
+      this.pending -= count;
+      if (this.wake && this.pending <= this.wakeAt) {
+        this.wake();
+        this.wake = null;
+      }
+    });
+  }
+
+  /** Sends what is gathered and waits until at most `limit` files are in flight. */
+  async drain(limit: number): Promise<void> {
+    this.flush();
+    this.wakeAt = limit;
+    while (this.pending > limit) await new Promise<void>((r) => (this.wake = r));
+  }
+
+  /** Stops the threads; the temporary files of chunks not answered are removed. */
+  async close(): Promise<void> {
+    if (!this.pool) return;
+    this.stopped = true;
+    const pool = this.pool;
+    this.pool = null;
+    await pool.close();
+    for (const c of this.sent.values())
+      for (let n = c.tmpBase; n < c.tmpBase + c.count; n++)
+        fs.rmSync(threadTempName(c.dstDir, n), { force: true });
+    this.sent.clear();
+  }
+}
