@@ -51,7 +51,11 @@ export async function restoreBench(ctx: BenchContext): Promise<void> {
   const stamp = fs.readdirSync(path.join(dest, 'small')).find((n) => /^\d{4}-\d\d-\d\d_\d{6}$/.test(n));
   if (!stamp) throw new Error('restore: the small-files backup folder is missing');
   const backupDir = path.join(dest, 'small', stamp);
-  const samples: Record<string, Sample[]> = { 'cairn restore': [], 'cp -a': [] };
+  const samples: Record<string, Sample[]> = {
+    'cairn restore': [],
+    'cp -a': [],
+    'cp -a, then sync -f': [],
+  };
   // Removed after the last run, not between runs (see "stale" in backupBench.ts).
   const stale: string[] = [];
   for (let i = 0; i < args.runs; i++) {
@@ -66,7 +70,11 @@ export async function restoreBench(ctx: BenchContext): Promise<void> {
     }
     const cp = tmpPath(ctx, 'dest', `cp-restored-${i}`);
     samples['cp -a']!.push(await timed({ argv: ['cp', '-a', backupDir, cp] }));
-    stale.push(to, cp);
+    // cp made durable the way Cairn's restore is (one syncfs at the end), for comparison.
+    const cpSync = tmpPath(ctx, 'dest', `cp-sync-restored-${i}`);
+    const durable = ['sh', '-c', 'cp -a "$1" "$2" && sync -f "$2"', 'sh', backupDir, cpSync];
+    samples['cp -a, then sync -f']!.push(await timed({ argv: durable }));
+    stale.push(to, cp, cpSync);
   }
   await remove(...stale);
   const size = { bytes: c.smallBytes, files: smallFiles };
