@@ -18,19 +18,24 @@ function names(dir: string): string[] {
 }
 
 describe('restore on worker threads', () => {
-  it('gives back every mode exactly, whatever the umask lets a new file have', async () => {
+  it('gives back every mode and every byte exactly, whatever the umask lets a new file have', async () => {
     const k = planKit();
     const modes = [0o644, 0o600, 0o666, 0o755, 0o777, 0o400, 0o444, 0o700, 0o4755, 0o2755, 0o1644, 0o000];
     for (const m of modes)
       writeTree(k.source, { [`m${m.toString(8)}.bin`]: { mode: m, content: randomBytes(100) } });
-    writeTree(k.source, { 'empty.txt': '' });
+    // Files read in several pieces: one not a whole number of MiB, one exactly 2 MiB.
+    writeTree(k.source, {
+      'empty.txt': '',
+      'big.bin': randomBytes(3.5 * 2 ** 20),
+      'two.bin': randomBytes(2 ** 21),
+    });
     const b = await k.backup();
     const old = process.umask(0o027);
     try {
       const to = path.join(tempDir(), 'out');
       const s = await restoreBackup({ db: k.db, plan: k.plan(), backup: b, to, now, actor: 'test' });
       expect(s.failures).toEqual([]);
-      expect(s.verified).toBe(modes.length + 1);
+      expect(s.verified).toBe(modes.length + 3);
       expect(diffTrees(k.source, path.join(to, k.label), { mode: true, mtime: true })).toEqual([]);
     } finally {
       process.umask(old);
