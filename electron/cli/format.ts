@@ -10,9 +10,10 @@ export function formatBytes(n: number): string {
   return i === 0 ? `${v} B` : `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
 }
 
-/** A number with thousands separators. */
+/** A number with thousands separators ("50,440"); whole numbers without Intl, whose first use costs ~10 ms. */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }
 
 /** A duration in words: "3 h 12 min", "45 s". */
