@@ -11,7 +11,7 @@ import { spawnEmulator, type SpawnedEmulator } from './drive-emulator/spawn';
 import { CLI, cairn, cairnJson, cairnSpawn } from './helpers/cli';
 import { makeCorpus } from './helpers/driveKit';
 import { tempDir } from './helpers/tmp';
-import { diffTrees } from './helpers/tree';
+import { diffTrees, writeTree } from './helpers/tree';
 
 const MiB = 1024 * 1024;
 let emu: SpawnedEmulator;
@@ -117,6 +117,35 @@ describe('cairn drive (CLI against the emulator in its own process)', () => {
     const res = k.run(['restore', 'latest', '--to', to]);
     expect(res.code, res.stderr).toBe(0);
     expect(diffTrees(k.src, path.join(to, 'src'), { mode: true })).toEqual([]);
+  });
+
+  it('restores by its stamp a backup pruned here but still kept on Drive', async () => {
+    const k = setup(null, 2 * MiB);
+    writeTree(k.src, { 'a.txt': 'first version', 'sub/b.txt': 'bee' });
+    expect(k.run(['backup', 'home']).code).toBe(0);
+    const old = path.join(k.root, 'old');
+    fs.cpSync(k.src, old, { recursive: true, preserveTimestamps: true });
+    await new Promise((r) => setTimeout(r, 1100)); // one stamp per second
+    writeTree(k.src, { 'a.txt': 'second version', 'c.txt': 'sea' });
+    expect(k.run(['backup', 'home']).code).toBe(0);
+    const pushed = k.run(['drive', 'push']);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const [newest, oldest] = cairnJson<{ stamp: string }[]>(['list'], k.o).value.map((b) => b.stamp);
+
+    // Locally only the newest is kept from now on; Drive keeps what it has until its own next prune.
+    const keepOne = ['--keep-last', '1', '--keep-daily', '0', '--keep-weekly', '0', '--keep-monthly', '0'];
+    expect(k.run(['plan', 'edit', 'home', ...keepOne]).code).toBe(0);
+    expect(k.run(['prune', 'home']).code).toBe(0);
+    expect(cairnJson<{ stamp: string }[]>(['list'], k.o).value.map((b) => b.stamp)).toEqual([newest]);
+    expect(fs.existsSync(path.join(k.dest, 'home', oldest!))).toBe(false);
+
+    const to = path.join(k.root, 'back');
+    const r = k.run(['restore', `home/${oldest}`, '--to', to]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(diffTrees(old, path.join(to, 'src'), { mode: true })).toEqual([]);
+    // A stamp neither here nor on Drive is still no backup.
+    const none = k.run(['restore', 'home/2001-01-01_000000', '--to', to]);
+    expect([none.code, none.stderr]).toEqual([2, expect.stringMatching(/has no backup 2001-01-01_000000/)]);
   });
 
   it('connect --no-browser takes the pasted address; status says the tokens are in a 0600 file; disconnect forgets them', async () => {

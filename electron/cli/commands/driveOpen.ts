@@ -36,7 +36,7 @@ export async function cliRemote(
 export async function driveRestoreFor(
   c: CliContext,
   plan: Plan,
-  backup: BackupRecord,
+  backup: Pick<BackupRecord, 'stamp'>,
   signal?: AbortSignal,
 ): Promise<DriveRestore | null> {
   if (fs.existsSync(planLayout(plan.dest, plan.name).backupDir(backup.stamp))) return null;

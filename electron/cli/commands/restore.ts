@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
 import fs from 'node:fs';
 import { planLayout } from '../../engine/backup/layout';
-import { resolveBackup } from '../../engine/catalog/backups';
+import { resolveBackup, type BackupRecord } from '../../engine/catalog/backups';
+import type { Db } from '../../engine/catalog/db';
+import { findPlan, type Plan } from '../../engine/catalog/plans';
+import { listDriveManifests } from '../../engine/drive/pack/store';
+import { CairnError } from '../../engine/errors';
 import { restoreBackup, type RestoreSummary } from '../../engine/restore/restore';
 import { collect, type CliContext } from '../context';
 import { formatBytes, formatCount, formatDuration } from '../format';
@@ -63,6 +67,26 @@ function summaryText(s: RestoreSummary): string {
   return lines.join('\n');
 }
 
+/**
+ * The backup a reference names; or, for PLAN/STAMP pruned here but still kept on Drive (Drive has its own
+ * retention), that stamp alone: it is then restored from Drive.
+ */
+function resolveOrDriveOnly(
+  db: Db,
+  ref: string,
+): { plan: Plan; backup: Pick<BackupRecord, 'stamp'> & { id: number | null } } {
+  try {
+    return resolveBackup(db, ref);
+  } catch (e) {
+    const slash = ref.indexOf('/');
+    if (!(e instanceof CairnError) || e.code !== 'not-found' || slash < 0) throw e;
+    const plan = findPlan(db, ref.slice(0, slash));
+    const stamp = ref.slice(slash + 1);
+    if (!plan || !listDriveManifests(db, plan.id).some((m) => m.stamp === stamp)) throw e;
+    return { plan, backup: { id: null, stamp } };
+  }
+}
+
 export function registerRestore(program: Command, ctx: () => CliContext): void {
   program
     .command('restore <backup>')
@@ -84,7 +108,7 @@ export function registerRestore(program: Command, ctx: () => CliContext): void {
     .action(async (ref: string, o: RestoreOpts) => {
       const c = ctx();
       const db = c.catalog();
-      const { plan, backup } = resolveBackup(db, ref);
+      const { plan, backup } = resolveOrDriveOnly(db, ref);
       const line = progressLine();
       const ac = new AbortController();
       const onSignal = () => ac.abort();

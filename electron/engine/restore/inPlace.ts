@@ -54,7 +54,7 @@ export function inPlaceLocator(
 export async function saveBeforeRestore(
   db: Db,
   plan: Plan,
-  backup: BackupRecord,
+  backup: Pick<BackupRecord, 'stamp'>,
   now: () => number,
   actor: string,
   signal?: AbortSignal,

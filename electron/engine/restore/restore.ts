@@ -28,7 +28,8 @@ import { Selection } from './select';
 export interface RestoreOptions {
   db: Db;
   plan: Plan;
-  backup: BackupRecord;
+  /** The backup: a catalog record, or only a stamp (id null) for one that is on Drive alone. */
+  backup: Pick<BackupRecord, 'stamp'> & { id: number | null };
   /** Files or folders to restore, as paths in the backup (starting with the source's name); all when empty. */
   paths?: string[];
   /** Restore into this folder (made if missing); paths keep their source's name as the first folder. */
