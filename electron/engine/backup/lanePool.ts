@@ -18,7 +18,7 @@ interface Slot<J, R> {
 }
 
 /** Copy threads for this machine: two at least (file creation overlaps), four at most. */
-export function defaultThreads(): number {
+function defaultThreads(): number {
   return Math.min(4, Math.max(2, os.availableParallelism()));
 }
 

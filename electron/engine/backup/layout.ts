@@ -64,16 +64,20 @@ function makeWritable(p: string): void {
   for (const n of fs.readdirSync(p)) makeWritable(path.join(p, n));
 }
 
+// Node has no syncfs(2); coreutils' `sync -f` calls it. fsync of every file would cost a syscall per file.
+function syncArgs(dir: string): string[] {
+  return process.platform === 'linux' ? ['-f', dir] : [];
+}
+
 /** Flushes the destination's file system to disk (syncfs), so a rename never publishes unwritten data. */
 export function syncFileSystem(dir: string): void {
-  // Node has no syncfs(2); coreutils' `sync -f` calls it. fsync of every file would cost a syscall per file.
-  const r = spawnSync('sync', process.platform === 'linux' ? ['-f', dir] : [], { stdio: 'ignore' });
+  const r = spawnSync('sync', syncArgs(dir), { stdio: 'ignore' });
   if (r.error || r.status !== 0) spawnSync('sync', [], { stdio: 'ignore' });
 }
 
 function syncInBackground(dir: string): Promise<void> {
   return new Promise((resolve) => {
-    const child = spawn('sync', process.platform === 'linux' ? ['-f', dir] : [], { stdio: 'ignore' });
+    const child = spawn('sync', syncArgs(dir), { stdio: 'ignore' });
     child.on('error', () => resolve());
     child.on('exit', () => resolve());
   });
@@ -99,15 +103,9 @@ export class Flusher {
     this.running = syncInBackground(this.dir).finally(() => (this.running = null));
   }
 
-  /** Waits for the background flush running now, if any. */
+  /** Waits for the background flush running now, if any (then syncFileSystem makes all of it durable). */
   async settle(): Promise<void> {
     await this.running;
-  }
-
-  /** Everything written is on disk when this returns. */
-  async finish(): Promise<void> {
-    await this.settle();
-    syncFileSystem(this.dir);
   }
 }
 

@@ -5,9 +5,7 @@ import { unreadable, type ContentSource } from './content';
 import { fixMeta, keepBothName, placeFile, placeSymlink, removeStaleTemps, sameContent } from './place';
 import type { PlaceFailure } from './placePool';
 import { Placer, type PlaceItem } from './placer';
-import { parentOf, SafeTree, UnsafePath } from './safePath';
-
-const basename = (rel: string) => rel.slice(rel.lastIndexOf('/') + 1);
+import { nameOf, parentOf, SafeTree, UnsafePath } from './safePath';
 import type { Selection } from './select';
 
 export interface RestoreCounts {
@@ -201,17 +199,8 @@ export class Applier {
       await placeFile(tree.abs(parentOf(rel)), tree.abs(rel), e, this.o.source, this.o.signal);
       return this.count(kind, e.size);
     }
-    const src = this.o.source.localPath!(e);
-    const slash = src.lastIndexOf('/');
     const dstDir = tree.abs(parentOf(rel));
-    this.placer.add(
-      src.slice(0, slash),
-      dstDir,
-      src.slice(slash + 1),
-      { entry: e, kind },
-      basename(rel),
-      true,
-    );
+    this.placer.add(this.o.source.localPath!(e), dstDir, nameOf(rel), { entry: e, kind }, true);
   }
 
   /**
@@ -225,10 +214,8 @@ export class Applier {
     const name = rel.slice(slash + 1);
     if (name === '' || name === '.' || name === '..' || name.includes('\0')) return false; // file() refuses it
     const src = this.o.source.localPath!(e);
-    const at = src.lastIndexOf('/');
-    if (src.slice(at + 1) !== name) return false;
     this.o.onWrite?.(tree.root, e.size);
-    this.placer.add(src.slice(0, at), tree.abs(rel.slice(0, slash)), name, { entry: e, kind: 'written' });
+    this.placer.add(src, tree.abs(rel.slice(0, slash)), name, { entry: e, kind: 'written' });
     return true;
   }
 
@@ -315,7 +302,7 @@ export class Applier {
       return;
     }
     if (await this.replaceable(e)) return this.put(tree, rel, e, 'overwritten');
-    const name = rel.slice(rel.lastIndexOf('/') + 1);
+    const name = nameOf(rel);
     for (let n = 1; ; n++) {
       const alt = `${parentOf(rel) ? parentOf(rel) + '/' : ''}${keepBothName(name, this.o.stamp, n)}`;
       const ast = await this.existing(tree, alt);
@@ -337,7 +324,7 @@ export class Applier {
     if (st?.isSymbolicLink() && fs.readlinkSync(final) === e.target) return; // already there
     if (st?.isDirectory()) throw new Error('a folder with this name is in the way; nothing was replaced');
     if (st && !(await this.replaceable(e))) {
-      const name = rel.slice(rel.lastIndexOf('/') + 1);
+      const name = nameOf(rel);
       for (let n = 1; ; n++) {
         const alt = `${parentOf(rel) ? parentOf(rel) + '/' : ''}${keepBothName(name, this.o.stamp, n)}`;
         const ast = await this.existing(tree, alt);

@@ -12,7 +12,7 @@ export class ContentMismatch extends Error {}
 
 /** A temporary name in the same folder, so the final rename is atomic and never crosses file systems. */
 export function tempName(dirAbs: string): string {
-  return `${dirAbs}/.cairn-restore-${process.pid}-${++counter}.tmp`;
+  return numberedTempName(dirAbs, ++counter);
 }
 
 /** Reserves n temporary numbers (restore threads name files .cairn-restore-PID-N.tmp); the first is returned. */
@@ -22,9 +22,14 @@ export function reserveTemps(n: number): number {
   return first;
 }
 
-/** The temporary name a restore thread gives file number n in a folder. */
-export function threadTempName(dirAbs: string, n: number): string {
-  return `${dirAbs}/.cairn-restore-${process.pid}-${n}.tmp`;
+/** Every temporary name of this process in a folder starts so; then comes its number and ".tmp". */
+export function tempPrefix(dirAbs: string): string {
+  return `${dirAbs}/.cairn-restore-${process.pid}-`;
+}
+
+/** Temporary file number n in a folder (numbers come from tempName or reserveTemps). */
+export function numberedTempName(dirAbs: string, n: number): string {
+  return `${tempPrefix(dirAbs)}${n}.tmp`;
 }
 
 const TEMP = /^\.cairn-restore-(\d+)-\d+\.tmp$/;

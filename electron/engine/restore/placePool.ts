@@ -2,7 +2,7 @@ import { LanePool } from '../backup/lanePool';
 
 /**
  * Files of one folder to restore from a local backup folder: each is read from srcDir/name, written to
- * dstDir/.cairn-restore-PID-N.tmp (N = tmpBase + its index), checked, then renamed to dstDir/dstName.
+ * `${tmpPrefix}${tmpBase + its index}.tmp` (see numberedTempName), checked, then renamed to dstDir/dstName.
  */
 export interface PlaceChunk {
   srcDir: string;
@@ -10,6 +10,7 @@ export interface PlaceChunk {
   names: string[];
   /** The names to give them, when not their own (a copy kept beside a different file). */
   dstNames: string[] | null;
+  tmpPrefix: string;
   tmpBase: number;
   sizes: number[];
   shas: string[];
@@ -40,7 +41,6 @@ const buf = Buffer.allocUnsafe(CHUNK);
 const CREATE = C.O_WRONLY | C.O_CREAT | C.O_EXCL | (C.O_NOFOLLOW || 0);
 const READ = C.O_RDONLY | (C.O_NOFOLLOW || 0) | (C.O_NONBLOCK || 0);
 const UMASK = process.umask();
-const PID = process.pid;
 // One call for a file read in one go (most files); crypto.hash is in Node 20.12 and later.
 const sha256 = crypto.hash ? (b) => crypto.hash('sha256', b) : (b) => crypto.createHash('sha256').update(b).digest('hex');
 function place(j) {
@@ -97,7 +97,7 @@ function work(c) {
   for (let i = 0; i < n; i++) {
     const r = place({
       src: c.srcDir + '/' + c.names[i],
-      tmp: c.dstDir + '/.cairn-restore-' + PID + '-' + (c.tmpBase + i) + '.tmp',
+      tmp: c.tmpPrefix + (c.tmpBase + i) + '.tmp',
       dst: c.dstDir + '/' + (c.dstNames ? c.dstNames[i] : c.names[i]),
       size: c.sizes[i], sha256: c.shas[i], mode: c.modes[i], mtimeMs: c.mtimes[i],
     });

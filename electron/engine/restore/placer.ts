@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { ManifestEntry } from '../backup/manifest';
 import type { LanePool } from '../backup/lanePool';
-import { reserveTemps, threadTempName } from './place';
+import { numberedTempName, reserveTemps, tempPrefix } from './place';
 import { placePool, type PlaceChunk, type PlaceFailure, type PlaceOutcome } from './placePool';
 
 /** A file handed to the restore threads, and what to count it as once it lands. */
@@ -52,12 +52,15 @@ export class Placer<K> {
   }
 
   /**
-   * Adds a file: read from srcDir/name, written to dstDir/dstName (its own name unless given). Files of the
-   * same folder pair gather into one chunk, sent when full or when the next file is elsewhere. `watch`:
+   * Adds a file: read from src (a path in the backup folder), written to dstDir/dstName. Files of the same
+   * folder pair gather into one chunk, sent when full or when the next file is elsewhere. `watch`:
    * writing(path) answers true until it lands (a file in a folder that existed, whose name a later entry's
    * kept-beside name can meet).
    */
-  add(srcDir: string, dstDir: string, name: string, item: PlaceItem<K>, dstName = name, watch = false): void {
+  add(src: string, dstDir: string, dstName: string, item: PlaceItem<K>, watch = false): void {
+    const slash = src.lastIndexOf('/');
+    const srcDir = src.slice(0, slash);
+    const name = src.slice(slash + 1);
     let g = this.gathering;
     if (!g || g.srcDir !== srcDir || g.dstDir !== dstDir) {
       this.flush();
@@ -93,6 +96,7 @@ export class Placer<K> {
       dstDir: g.dstDir,
       names: g.names,
       dstNames: g.dstNames,
+      tmpPrefix: tempPrefix(g.dstDir),
       tmpBase,
       sizes: g.items.map((i) => i.entry.size),
       shas: g.items.map((i) => i.entry.sha256 ?? ''),
@@ -133,7 +137,7 @@ export class Placer<K> {
     await pool.close();
     for (const c of this.sent.values())
       for (let n = c.tmpBase; n < c.tmpBase + c.count; n++)
-        fs.rmSync(threadTempName(c.dstDir, n), { force: true });
+        fs.rmSync(numberedTempName(c.dstDir, n), { force: true });
     this.sent.clear();
   }
 }

@@ -16,6 +16,11 @@ export function checkRelPath(rel: string): void {
   }
 }
 
+/** The last name of a "/"-separated path. */
+export function nameOf(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
 /** The parent folder of a relative path ('' at the top). */
 export function parentOf(rel: string): string {
   const i = rel.lastIndexOf('/');
