@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DbFormat, DbKind } from '../../shared/schemas/dbsources';
 import { importBackup } from './backup/importBackup';
 import { manifestStamps, planLayout, stampsOnDisk } from './backup/layout';
 import { acquireLock } from './backup/lock';
@@ -28,9 +29,9 @@ const PlanFile = z.object({
     .array(
       z.object({
         label: z.string(),
-        kind: z.enum(['postgres', 'sqlite']),
+        kind: DbKind,
         location: z.string(),
-        format: z.enum(['custom', 'sql.gz', 'backup', 'vacuum']),
+        format: DbFormat,
       }),
     )
     .optional(),

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { Count, Millis, Stamp } from './common';
 
+export const DbKind = z.enum(['postgres', 'sqlite']);
+/** custom: pg_dump -Fc; sql.gz: plain SQL, gzipped; backup: SQLite online backup API; vacuum: VACUUM INTO. */
+export const DbFormat = z.enum(['custom', 'sql.gz', 'backup', 'vacuum']);
+
 /** One dump (PostgreSQL) or snapshot (SQLite) attempt, made for the backup with this stamp. */
 export const DbDump = z.object({
   stamp: Stamp,
@@ -28,10 +32,10 @@ export const DbSourceView = z.object({
   id: z.number().int(),
   planId: z.number().int(),
   label: z.string(),
-  kind: z.enum(['postgres', 'sqlite']),
+  kind: DbKind,
   /** PostgreSQL: the connection URL without its password. SQLite: the database file's absolute path. */
   location: z.string(),
-  format: z.enum(['custom', 'sql.gz', 'backup', 'vacuum']),
+  format: DbFormat,
   createdAt: Millis,
   lastDump: DbDump.nullable(),
   /** The newest good dump in a kept backup: its size is the source's size. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { listBackups } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
+import type { DbSource } from '../dbsource/store';
 import { describeError } from '../errors';
 import { importBackup } from './importBackup';
 import { manifestStamps, removeTree, stampsOnDisk, type PlanLayout } from './layout';
@@ -30,20 +31,14 @@ export async function reconcile(db: Db, plan: Plan, layout: PlanLayout, now: num
   return notes;
 }
 
-/** A database source as plan.json keeps it: where it is, never its password. */
-export interface PlanFileDatabase {
-  label: string;
-  kind: 'postgres' | 'sqlite';
-  location: string;
-  format: 'custom' | 'sql.gz' | 'backup' | 'vacuum';
-}
-
 /**
  * Keeps the plan's settings beside its backups (.cairn/plan.json), so `cairn import` on a new machine gets
  * back the sources, excludes, schedule and retention, not only the backups.
  */
-export function writePlanFile(layout: PlanLayout, plan: Plan, databases: PlanFileDatabase[] = []): void {
+export function writePlanFile(layout: PlanLayout, plan: Plan, dbSources: DbSource[] = []): void {
   const { id: _id, createdAt: _c, updatedAt: _u, ...settings } = plan;
+  // A database source as plan.json keeps it: where it is, never its password (that is in the secret store).
+  const databases = dbSources.map(({ label, kind, location, format }) => ({ label, kind, location, format }));
   const tmp = `${layout.meta}/plan.json.tmp`;
   fs.writeFileSync(tmp, JSON.stringify({ version: 1, ...settings, databases }, null, 2) + '\n');
   fs.renameSync(tmp, `${layout.meta}/plan.json`);

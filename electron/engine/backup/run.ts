@@ -97,16 +97,7 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
       );
     }
     release = acquireLock(layout.lock, startedAt);
-    writePlanFile(
-      layout,
-      plan,
-      listDbSources(db, plan.id).map(({ label, kind, location, format }) => ({
-        label,
-        kind,
-        location,
-        format,
-      })),
-    );
+    writePlanFile(layout, plan, listDbSources(db, plan.id));
     const notes = await reconcile(db, plan, layout, startedAt);
     for (const n of notes)
       logActivity(db, {
