@@ -8,7 +8,8 @@ interface LockInfo {
   startedAt: number;
 }
 
-function alive(pid: number): boolean {
+/** True while a process with this pid runs on this machine (EPERM: it runs, as another user). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { alive } from '../backup/lock';
 import type { ManifestEntry } from '../backup/manifest';
 import type { ContentSource } from './content';
 
@@ -33,15 +34,6 @@ export function numberedTempName(dirAbs: string, n: number): string {
 }
 
 const TEMP = /^\.cairn-restore-(\d+)-\d+\.tmp$/;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes temporary files a killed restore left in a folder (their process is gone). */
 export function removeStaleTemps(dirAbs: string): void {

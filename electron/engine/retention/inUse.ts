@@ -1,15 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PlanLayout } from '../backup/layout';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { alive } from '../backup/lock';
 
 const dirOf = (layout: PlanLayout) => path.join(layout.meta, 'in-use');
 
