@@ -74,6 +74,119 @@ describe('restore on worker threads', () => {
     expect([s.written, s.keptBoth]).toEqual([1, 3]);
   });
 
+  it('restores every kind of name alike, whether a file goes as its manifest line or parsed', async () => {
+    const k = planKit();
+    const spec: Record<string, string | Buffer> = {};
+    // Names the line path takes, names it leaves to the general path (escaped, short, dotted), and a
+    // folder's files before and after its subfolder's.
+    const odd = [
+      'a',
+      'ab',
+      '.x',
+      '..y',
+      'z..',
+      '...',
+      'tab\there',
+      'back\\slash',
+      'new\nline',
+      'cr\rx',
+      'ünï cødé',
+    ];
+    for (const n of odd) {
+      spec[`top/${n}`] = `top ${n}`;
+      spec[`top/${n}.d/inner.txt`] = `inside ${n}`;
+    }
+    for (let i = 0; i < 300; i++) spec[`deep/m/f${i}.txt`] = randomBytes(i * 7);
+    Object.assign(spec, { 'deep/a.txt': 'before m', 'deep/m/n/o/p.txt': 'deepest', 'deep/z.txt': 'after m' });
+    writeTree(k.source, spec);
+    writeTree(k.source, { 'root file.txt': 'at the top' });
+    const b = await k.backup();
+    const to = path.join(tempDir(), 'out');
+    const s = await restoreBackup({ db: k.db, plan: k.plan(), backup: b, to, now, actor: 'test' });
+    expect(s.failures).toEqual([]);
+    const files = Object.keys(spec).length + 1;
+    const bytes = Object.values(spec).reduce((t, v) => t + Buffer.byteLength(v), 0) + 'at the top'.length;
+    expect([s.written, s.verified, s.writtenBytes]).toEqual([files, files, bytes]);
+    expect(diffTrees(k.source, path.join(to, k.label), { mode: true, mtime: true })).toEqual([]);
+  });
+
+  it('names the files of a folder that did not land, and restores the rest of it', async () => {
+    const k = planKit();
+    const spec: Record<string, Buffer> = {};
+    for (let i = 0; i < 200; i++) spec[`d/f${String(i).padStart(3, '0')}`] = randomBytes(1000 + i);
+    spec['e/inside.txt'] = Buffer.from('read through a symlink?');
+    writeTree(k.source, spec);
+    const b = await k.backup();
+    const inBackup = path.join(k.dest, 'home', b.stamp, k.label);
+    const outside = tempDir('cairn-outside-');
+    fs.writeFileSync(path.join(outside, 'inside.txt'), 'read through a symlink?');
+    fs.rmSync(path.join(inBackup, 'd/f010'));
+    fs.writeFileSync(path.join(inBackup, 'd/f020'), randomBytes(1020));
+    fs.rmSync(path.join(inBackup, 'd/f030'));
+    fs.symlinkSync(path.join(outside, 'inside.txt'), path.join(inBackup, 'd/f030'));
+    fs.rmSync(path.join(inBackup, 'e'), { recursive: true });
+    fs.symlinkSync(outside, path.join(inBackup, 'e'));
+    const to = path.join(tempDir(), 'out');
+    const s = await restoreBackup({ db: k.db, plan: k.plan(), backup: b, to, now, actor: 'test' });
+    const why = Object.fromEntries(s.failures.map((f) => [f.path, f.message]));
+    expect(Object.keys(why).sort()).toEqual(
+      ['d/f010', 'd/f020', 'd/f030', 'e/inside.txt'].map((p) => `${k.label}/${p}`),
+    );
+    expect(why[`${k.label}/d/f010`]).toMatch(/missing from the backup folder/);
+    expect(why[`${k.label}/d/f020`]).toMatch(/does not match its SHA-256/);
+    expect(why[`${k.label}/d/f030`]).toMatch(/symlink in the backup folder/);
+    expect(why[`${k.label}/e/inside.txt`]).toMatch(/symlink/);
+    expect([s.written, s.failed]).toEqual([197, 4]);
+    const dir = path.join(to, k.label);
+    expect(fs.readdirSync(path.join(dir, 'd')).length).toBe(197);
+    expect(fs.readdirSync(path.join(dir, 'e'))).toEqual([]);
+    for (const [rel, content] of Object.entries(spec))
+      if (fs.existsSync(path.join(dir, rel)))
+        expect(fs.readFileSync(path.join(dir, rel)).equals(content)).toBe(true);
+  });
+
+  it('stopped part-way in a folder it made, leaves no temporary file and only whole, correct files', async () => {
+    const k = planKit();
+    const spec: Record<string, Buffer> = {};
+    for (let d = 0; d < 20; d++) for (let i = 0; i < 300; i++) spec[`d${d}/f${i}`] = randomBytes(2000 + i);
+    writeTree(k.source, spec);
+    const b = await k.backup();
+    const to = path.join(tempDir(), 'out');
+    const dir = path.join(to, k.label);
+    const ac = new AbortController();
+    // Stopped once the first folder has files: the restore is then well under way, and far from done.
+    const poll = setInterval(() => {
+      let n: number;
+      try {
+        n = fs.readdirSync(path.join(dir, 'd0')).length;
+      } catch {
+        return;
+      }
+      if (n >= 10) ac.abort(new Error('stopped by the test'));
+    }, 1);
+    try {
+      const run = restoreBackup({
+        db: k.db,
+        plan: k.plan(),
+        backup: b,
+        to,
+        now,
+        actor: 'test',
+        signal: ac.signal,
+      });
+      await expect(run).rejects.toThrow('stopped by the test');
+    } finally {
+      clearInterval(poll);
+    }
+    expect(names(dir).filter((n) => n.startsWith('.cairn-restore-'))).toEqual([]);
+    const files = fs
+      .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((n) => fs.statSync(path.join(dir, n)).isFile());
+    expect(files.length).toBeGreaterThanOrEqual(10);
+    expect(files.length).toBeLessThan(6000);
+    for (const f of files) expect(fs.readFileSync(path.join(dir, f)).equals(spec[f]!)).toBe(true);
+  });
+
   it('stopped part-way, leaves no temporary file and only whole, correct files', async () => {
     const k = planKit();
     const spec: Record<string, Buffer> = {};

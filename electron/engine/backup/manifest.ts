@@ -248,21 +248,37 @@ export class ManifestReader {
     return this.pos < this.lines.length;
   }
 
-  /** The next entry without consuming it, synchronously if buffered; null at the end. */
-  peekSync(): ManifestEntry | null | undefined {
-    if (this.current !== undefined) return this.current;
+  /**
+   * The next entry's line, consumed and not parsed (see parseEntry): synchronously when it is buffered,
+   * undefined when it is not yet (await nextLine()), null at the end. Not to be mixed with peek().
+   */
+  nextLineSync(): string | null | undefined {
     while (this.pos < this.lines.length) {
       const line = this.lines[this.pos++]!;
-      if (line.startsWith('#')) {
+      if (line.charCodeAt(0) === 35 /* # */) {
         this.readMeta(line);
         continue;
       }
-      if (line === '') continue;
-      this.current = parseEntry(line);
-      return this.current;
+      if (line !== '') return line;
     }
-    if (this.ended) return (this.current = null);
-    return undefined;
+    return this.ended ? null : undefined;
+  }
+
+  /** The next entry's line, consumed and not parsed; null at the end. */
+  async nextLine(): Promise<string | null> {
+    for (;;) {
+      const line = this.nextLineSync();
+      if (line !== undefined) return line;
+      await this.fill();
+    }
+  }
+
+  /** The next entry without consuming it, synchronously if buffered; null at the end. */
+  peekSync(): ManifestEntry | null | undefined {
+    if (this.current !== undefined) return this.current;
+    const line = this.nextLineSync();
+    if (line === undefined) return undefined;
+    return (this.current = line === null ? null : parseEntry(line));
   }
 
   /** The next entry without consuming it; null at the end. */

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import type { ManifestEntry, ManifestReader } from '../backup/manifest';
+import { parseEntry, type ManifestEntry, type ManifestReader } from '../backup/manifest';
 import { CairnError, describeError, errnoCode } from '../errors';
 import { unreadable, type ContentSource } from './content';
 import { fixMeta, keepBothName, placeFile, placeSymlink, removeStaleTemps, sameContent } from './place';
 import type { PlaceFailure } from './placePool';
-import { Placer, type PlaceItem } from './placer';
+import { Placer, type LineFolder, type PlaceItem } from './placer';
 import { nameOf, parentOf, SafeTree, UnsafePath } from './safePath';
 import type { Selection } from './select';
 
@@ -64,6 +64,16 @@ const MAX_IN_FLIGHT = 1024;
 
 type Landed = 'written' | 'overwritten' | 'keptBoth';
 
+/** A folder this restore made, chosen whole: its files go to the restore threads as manifest lines. */
+interface FastFolder extends LineFolder {
+  /** Its path in the backup. */
+  path: string;
+  /** "f\t" + path + "/": how the manifest lines of its files start. */
+  prefix: string;
+  /** The root of the tree it is in (for onWrite). */
+  root: string;
+}
+
 /** Writes a backup's entries (in manifest order: folders before what they hold) into their places. */
 export class Applier {
   readonly counts: RestoreCounts = {
@@ -84,13 +94,23 @@ export class Applier {
   readonly failures: Failure[] = [];
   private readonly dirMeta: { abs: string; entry: ManifestEntry }[] = [];
   /** The restore threads, for a local backup folder (started now, while the manifest is opened). */
-  private readonly placer: Placer<Landed> | null;
+  private readonly placer: Placer<Landed, FastFolder> | null;
+  /** The fast folders on the way down to where the walk is (each inside the one before). */
+  private readonly fastFolders: FastFolder[] = [];
   /** A failure that ends the restore (a full disk), seen on a restore thread. */
   private fatal: unknown = null;
 
   constructor(private readonly o: ApplyOptions) {
     this.placer =
-      !o.dryRun && o.source.localPath ? new Placer<Landed>((i, f) => this.landed(i, f), o.parallel) : null;
+      !o.dryRun && o.source.localPath
+        ? new Placer<Landed, FastFolder>(
+            {
+              item: (i, f) => this.landed(i, f),
+              lines: (folder, lines, bytes, failures) => this.landedLines(folder, lines, bytes, failures),
+            },
+            o.parallel,
+          )
+        : null;
   }
 
   fail(path: string, message: string): void {
@@ -113,17 +133,21 @@ export class Applier {
     const { manifest, selection } = this.o;
     let n = 0;
     for (;;) {
-      const e = manifest.peekSync() ?? (await manifest.peek());
-      if (!e) break;
+      const line = manifest.nextLineSync() ?? (await manifest.nextLine());
+      if (line === null) break;
       if (this.fatal) throw this.fatal;
-      manifest.advance();
-      const chosen = selection.includes(e.path);
-      if (!chosen && !(e.kind === 'd' && selection.isAncestor(e.path))) continue;
-      if (e.kind === 'f' && this.o.keepFile && !this.o.keepFile(e)) continue;
       if ((++n & 255) === 0) {
         this.o.signal?.throwIfAborted();
         await new Promise((r) => setImmediate(r));
       }
+      if (this.fastFolders.length > 0 && this.fastLine(line)) {
+        if (this.placer!.pending >= MAX_IN_FLIGHT) await this.placer!.drain(MAX_IN_FLIGHT / 2);
+        continue;
+      }
+      const e = parseEntry(line);
+      const chosen = selection.includes(e.path);
+      if (!chosen && !(e.kind === 'd' && selection.isAncestor(e.path))) continue;
+      if (e.kind === 'f' && this.o.keepFile && !this.o.keepFile(e)) continue;
       const loc = this.o.locate(e.path);
       if (!loc) {
         this.fail(e.path, 'its source is not part of this restore');
@@ -142,6 +166,56 @@ export class Applier {
       }
       this.o.onEntry?.(this.counts, e.path);
     }
+  }
+
+  /**
+   * A file of a fast folder (see FastFolder), handed to the restore threads as its line, unparsed. False
+   * when the line needs the general path: another kind, a path with escapes, a name that could be "." or
+   * "..", or a folder that is not a fast one.
+   */
+  private fastLine(line: string): boolean {
+    if (line.charCodeAt(0) !== 102 /* f */ || line.charCodeAt(1) !== 9 /* tab */) return false;
+    const tab = line.indexOf('\t', 2);
+    if (tab < 0) return false;
+    const slash = line.lastIndexOf('/', tab);
+    const len = tab - slash - 1; // of the name
+    if (slash < 2 || len === 0) return false;
+    if (len <= 2 && line.charCodeAt(slash + 1) === 46 && (len === 1 || line.charCodeAt(slash + 2) === 46))
+      return false; // "." or ".."
+    const bs = line.indexOf('\\', 2);
+    if (bs >= 0 && bs < tab) return false;
+    const stack = this.fastFolders;
+    for (let k = stack.length - 1; k >= 0; k--) {
+      const f = stack[k]!;
+      if (f.prefix.length !== slash + 1 || !line.startsWith(f.prefix)) continue;
+      // The manifest is in walk order: the folders above k are done with (see enterFast).
+      stack.length = k + 1;
+      this.placer!.addLine(f, line);
+      this.o.onEntry?.(this.counts, f.path);
+      return true;
+    }
+    return false;
+  }
+
+  /** Makes a folder this restore made, and chose whole, a fast one (see fastLine). */
+  private enterFast(tree: SafeTree, rel: string, e: ManifestEntry): void {
+    if (!this.placer || this.o.keepFile || !this.o.source.localFolder) return;
+    if (/[\\\t\n\r]/.test(e.path)) return; // escaped in the manifest (see escapeField): the general path
+    const stack = this.fastFolders;
+    // Only the folders it is inside stay: the walk never comes back to the others.
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!.path;
+      if (e.path.startsWith(top) && e.path.charCodeAt(top.length) === 47) break;
+      stack.pop();
+    }
+    let srcDir: string | null;
+    try {
+      srcDir = this.o.source.localFolder(e.path);
+    } catch {
+      srcDir = null; // a symlink in the backup folder: its files take the general path, and fail there
+    }
+    if (srcDir === null) return;
+    stack.push({ path: e.path, prefix: `f\t${e.path}/`, srcDir, dstDir: tree.abs(rel), root: tree.root });
   }
 
   /** Records a file that did not land; a full disk ends the restore. */
@@ -172,13 +246,35 @@ export class Applier {
 
   /** A file's answer from the restore threads. */
   private landed(item: PlaceItem<Landed>, f: PlaceFailure | Error | null): void {
-    const e = item.entry;
-    if (f === null) this.count(item.kind, e.size);
-    else if (f instanceof Error) this.failed(e.path, f);
-    else if (f.kind === 'mismatch') this.fail(e.path, f.message);
+    if (f === null) this.count(item.kind, item.entry.size);
+    else this.notPlaced(item.entry.path, f);
+  }
+
+  /** The answer for a chunk of a fast folder's files. */
+  private landedLines(
+    folder: FastFolder,
+    lines: string[],
+    bytes: number,
+    failures: [number, PlaceFailure | Error][],
+  ): void {
+    const c = this.counts;
+    const landed = lines.length - failures.length;
+    c.written += landed;
+    c.writtenBytes += bytes;
+    c.verified += landed;
+    this.o.onWrite?.(folder.root, bytes);
+    for (const [i, f] of failures) {
+      const line = lines[i]!;
+      this.notPlaced(line.slice(2, line.indexOf('\t', 2)), f);
+    }
+  }
+
+  private notPlaced(path: string, f: PlaceFailure | Error): void {
+    if (f instanceof Error) this.failed(path, f);
+    else if (f.kind === 'mismatch') this.fail(path, f.message);
     else if (f.kind === 'source' && f.reason !== 'other')
-      this.failed(e.path, unreadable(e.path, f.reason === 'missing' ? 'ENOENT' : 'ELOOP'));
-    else this.failed(e.path, Object.assign(new Error(f.message), { code: 'code' in f ? f.code : null }));
+      this.failed(path, unreadable(path, f.reason === 'missing' ? 'ENOENT' : 'ELOOP'));
+    else this.failed(path, Object.assign(new Error(f.message), { code: 'code' in f ? f.code : null }));
   }
 
   private count(kind: Landed, size: number): void {
@@ -274,6 +370,7 @@ export class Applier {
     this.counts.dirs++;
     tree.trust(rel);
     tree.markMade(rel);
+    if (chosen && !this.o.dryRun) this.enterFast(tree, rel, e);
   }
 
   /** The existing thing at rel (lstat), or null; nothing exists inside a folder made in this run. */

@@ -17,6 +17,8 @@ export interface ContentSource {
    * symlink (the file itself is then opened with O_NOFOLLOW). Such files are restored on worker threads.
    */
   localPath?(entry: ManifestEntry): string;
+  /** A local source: where a folder of the backup is, checked as for localPath; null when it is missing. */
+  localFolder?(path: string): string | null;
   close?(): void | Promise<void>;
 }
 
@@ -38,6 +40,9 @@ export function localContent(backupDir: string): ContentSource {
     localPath(entry) {
       if (!tree.checkParents(entry.path)) throw missing(entry.path);
       return tree.abs(entry.path);
+    },
+    localFolder(path) {
+      return tree.checkFolder(path) ? tree.abs(path) : null;
     },
     read(entry, sink, signal) {
       if (!tree.checkParents(entry.path)) throw missing(entry.path);

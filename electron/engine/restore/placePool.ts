@@ -18,6 +18,19 @@ export interface PlaceChunk {
   mtimes: number[];
 }
 
+/**
+ * Files of one folder as their manifest lines (a folder this restore made, so each file keeps its name):
+ * the thread reads each line's name, size, mtime, mode and SHA-256 itself, which spares the main thread an
+ * object per file. Each goes as in PlaceChunk; the line's path has no escapes (the main thread checks).
+ */
+export interface LineChunk {
+  srcDir: string;
+  dstDir: string;
+  lines: string[];
+  tmpPrefix: string;
+  tmpBase: number;
+}
+
 /** Why a file did not land (nothing was put under its name). */
 export type PlaceFailure =
   /** The backup copy's content differs from the manifest. */
@@ -28,6 +41,9 @@ export type PlaceFailure =
 
 /** 0 when every file of the chunk landed; else the files that did not, by index. */
 export type PlaceOutcome = 0 | [number, PlaceFailure][];
+
+/** A LineChunk's answer: the bytes of the files that landed, and the files that did not, by index. */
+export type LinesOutcome = number | { bytes: number; failures: [number, PlaceFailure][] };
 
 // The same steps as placeFile (place.ts), with synchronous calls on a worker thread: the source opened with
 // O_NOFOLLOW|O_NONBLOCK, the temporary name with O_EXCL|O_NOFOLLOW, the bytes hashed as they are written, size
@@ -91,7 +107,28 @@ function place(j) {
     if (created && !placed) { try { fs.unlinkSync(j.tmp); } catch {} }
   }
 }
-function work(c) {
+function placeLines(c) {
+  const failures = [];
+  let bytes = 0;
+  for (let i = 0; i < c.lines.length; i++) {
+    // kind, path, size, mtime, mode (octal), sha256, ...: see formatEntry in manifest.ts.
+    const f = c.lines[i].split('\t');
+    const name = f[1].slice(f[1].lastIndexOf('/') + 1);
+    const size = Number(f[2]);
+    const r = f.length !== 10 || name.includes('\0')
+      ? { kind: 'error', code: null, message: 'not restored: its manifest line is malformed' }
+      : place({
+          src: c.srcDir + '/' + name,
+          tmp: c.tmpPrefix + (c.tmpBase + i) + '.tmp',
+          dst: c.dstDir + '/' + name,
+          size, sha256: f[5], mode: parseInt(f[4], 8) & 0o7777, mtimeMs: Number(f[3]),
+        });
+    if (r === 0) bytes += size;
+    else failures.push([i, r]);
+  }
+  return failures.length ? { bytes, failures } : bytes;
+}
+function placeNames(c) {
   const failures = [];
   const n = c.names.length;
   for (let i = 0; i < n; i++) {
@@ -105,9 +142,12 @@ function work(c) {
   }
   return failures.length ? failures : 0;
 }
+function work(c) {
+  return c.lines ? placeLines(c) : placeNames(c);
+}
 `;
 
 /** Restore threads: files of one folder on one thread, folders side by side (see LanePool). */
-export function placePool(size?: number): LanePool<PlaceChunk, PlaceOutcome> {
-  return new LanePool<PlaceChunk, PlaceOutcome>(WORKER, size, 1);
+export function placePool(size?: number): LanePool<PlaceChunk | LineChunk, PlaceOutcome | LinesOutcome> {
+  return new LanePool<PlaceChunk | LineChunk, PlaceOutcome | LinesOutcome>(WORKER, size, 1);
 }

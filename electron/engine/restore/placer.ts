@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import type { ManifestEntry } from '../backup/manifest';
 import type { LanePool } from '../backup/lanePool';
 import { numberedTempName, reserveTemps, tempPrefix } from './place';
-import { placePool, type PlaceChunk, type PlaceFailure, type PlaceOutcome } from './placePool';
+import {
+  placePool,
+  type LineChunk,
+  type LinesOutcome,
+  type PlaceChunk,
+  type PlaceFailure,
+  type PlaceOutcome,
+} from './placePool';
 
 /** A file handed to the restore threads, and what to count it as once it lands. */
 export interface PlaceItem<K> {
@@ -10,16 +17,32 @@ export interface PlaceItem<K> {
   kind: K;
 }
 
-/** The answer for one file: null when it landed (written, checked, renamed), else why not. */
-export type PlaceReport<K> = (item: PlaceItem<K>, failure: PlaceFailure | Error | null) => void;
+/** A folder whose files are handed over as manifest lines (see addLine). */
+export interface LineFolder {
+  /** The folder in the backup, checked to be a real folder. */
+  srcDir: string;
+  /** The folder this restore made for them. */
+  dstDir: string;
+}
 
-interface Gathering<K> {
+/** Where the restore threads' answers go. */
+export interface PlaceReports<K, F extends LineFolder> {
+  /** A file added with add(): null when it landed (written, checked, renamed), else why not. */
+  item(item: PlaceItem<K>, failure: PlaceFailure | Error | null): void;
+  /** Files added with addLine(), a chunk at a time: the bytes of those that landed, and the others by index. */
+  lines(folder: F, lines: string[], bytes: number, failures: [number, PlaceFailure | Error][]): void;
+}
+
+interface Gathering<K, F> {
   srcDir: string;
   dstDir: string;
   names: string[];
   dstNames: string[] | null;
   items: PlaceItem<K>[];
   watched: string[];
+  /** Files added with addLine (then names and items stay empty). */
+  folder: F | null;
+  lines: string[];
 }
 
 /** Files per message to a thread: enough to make messaging cheap, few enough to keep both threads busy. */
@@ -30,9 +53,9 @@ const CHUNK_FILES = 64;
  * files go in chunks of up to 64, each chunk one message and one answer. Tracks what is in flight, so a
  * restore can wait for it, and removes the temporary files of whatever a stopped restore left unfinished.
  */
-export class Placer<K> {
-  private pool: LanePool<PlaceChunk, PlaceOutcome> | null;
-  private gathering: Gathering<K> | null = null;
+export class Placer<K, F extends LineFolder = LineFolder> {
+  private pool: LanePool<PlaceChunk | LineChunk, PlaceOutcome | LinesOutcome> | null;
+  private gathering: Gathering<K, F> | null = null;
   /** Chunks sent and not answered: their folder and temporary numbers (for clean-up when stopped). */
   private readonly sent = new Map<number, { dstDir: string; tmpBase: number; count: number }>();
   private nextChunk = 1;
@@ -45,7 +68,7 @@ export class Placer<K> {
   private stopped = false;
 
   constructor(
-    private readonly report: PlaceReport<K>,
+    private readonly report: PlaceReports<K, F>,
     parallel?: number,
   ) {
     this.pool = placePool(parallel);
@@ -62,10 +85,7 @@ export class Placer<K> {
     const srcDir = src.slice(0, slash);
     const name = src.slice(slash + 1);
     let g = this.gathering;
-    if (!g || g.srcDir !== srcDir || g.dstDir !== dstDir) {
-      this.flush();
-      g = this.gathering = { srcDir, dstDir, names: [], dstNames: null, items: [], watched: [] };
-    }
+    if (!g || g.folder || g.srcDir !== srcDir || g.dstDir !== dstDir) g = this.gather(srcDir, dstDir, null);
     if (dstName !== name) g.dstNames ??= g.names.slice();
     if (watch) {
       this.watched.add(`${dstDir}/${dstName}`);
@@ -78,6 +98,32 @@ export class Placer<K> {
     if (g.names.length >= CHUNK_FILES) this.flush();
   }
 
+  /**
+   * Adds a file of a folder this restore made, as its manifest line (kind "f", a path without escapes whose
+   * last name is safe): it keeps its name. Lines of one folder gather into chunks as add() does.
+   */
+  addLine(folder: F, line: string): void {
+    let g = this.gathering;
+    if (!g || g.folder !== folder) g = this.gather(folder.srcDir, folder.dstDir, folder);
+    g.lines.push(line);
+    this.pending++;
+    if (g.lines.length >= CHUNK_FILES) this.flush();
+  }
+
+  private gather(srcDir: string, dstDir: string, folder: F | null): Gathering<K, F> {
+    this.flush();
+    return (this.gathering = {
+      srcDir,
+      dstDir,
+      names: [],
+      dstNames: null,
+      items: [],
+      watched: [],
+      folder,
+      lines: [],
+    });
+  }
+
   /** True while a watched file is being written at this path. */
   writing(abs: string): boolean {
     return this.watched.has(abs);
@@ -87,10 +133,39 @@ export class Placer<K> {
   flush(): void {
     const g = this.gathering;
     this.gathering = null;
-    if (!g || g.items.length === 0) return;
+    const count = g ? g.items.length + g.lines.length : 0;
+    if (!g || count === 0) return;
     if (!this.pool) throw new Error('the restore threads are stopped');
-    const count = g.items.length;
     const tmpBase = reserveTemps(count);
+    const id = this.nextChunk++;
+    this.sent.set(id, { dstDir: g.dstDir, tmpBase, count });
+    if (g.folder) {
+      const folder = g.folder;
+      const chunk: LineChunk = {
+        srcDir: g.srcDir,
+        dstDir: g.dstDir,
+        lines: g.lines,
+        tmpPrefix: tempPrefix(g.dstDir),
+        tmpBase,
+      };
+      this.pool.submit(chunk, g.dstDir, (err, r) => {
+        if (!this.answered(id, count)) return;
+        if (err)
+          this.report.lines(
+            folder,
+            g.lines,
+            0,
+            g.lines.map((_, i) => [i, err]),
+          );
+        else if (typeof r === 'number') this.report.lines(folder, g.lines, r, []);
+        else {
+          const o = r as Exclude<LinesOutcome, number>;
+          this.report.lines(folder, g.lines, o.bytes, o.failures);
+        }
+        this.woken();
+      });
+      return;
+    }
     const chunk: PlaceChunk = {
       srcDir: g.srcDir,
       dstDir: g.dstDir,
@@ -103,22 +178,31 @@ export class Placer<K> {
       modes: g.items.map((i) => i.entry.mode & 0o7777),
       mtimes: g.items.map((i) => i.entry.mtimeMs),
     };
-    const id = this.nextChunk++;
-    this.sent.set(id, { dstDir: g.dstDir, tmpBase, count });
     this.pool.submit(chunk, g.dstDir, (err, r) => {
-      if (this.stopped) return; // cut short: not counted; close() removes its temporary files
-      this.sent.delete(id);
+      if (!this.answered(id, count)) return;
       const failed = new Map<number, PlaceFailure | Error>();
       if (err) g.items.forEach((_, i) => failed.set(i, err));
-      else if (r) for (const [i, f] of r) failed.set(i, f);
-      g.items.forEach((item, i) => this.report(item, failed.get(i) ?? null));
+      else if (r) for (const [i, f] of r as Exclude<PlaceOutcome, 0>) failed.set(i, f);
+      g.items.forEach((item, i) => this.report.item(item, failed.get(i) ?? null));
       for (const w of g.watched) this.watched.delete(w);
-      this.pending -= count;
-      if (this.wake && this.pending <= this.wakeAt) {
-        this.wake();
-        this.wake = null;
-      }
+      this.woken();
     });
+  }
+
+  /** A chunk's answer came: false when the restore was cut short (not counted; close() removes its temporary files). */
+  private answered(id: number, count: number): boolean {
+    if (this.stopped) return false;
+    this.sent.delete(id);
+    this.pending -= count;
+    return true;
+  }
+
+  /** Wakes drain() once few enough files are in flight. */
+  private woken(): void {
+    if (this.wake && this.pending <= this.wakeAt) {
+      this.wake();
+      this.wake = null;
+    }
   }
 
   /** Sends what is gathered and waits until at most `limit` files are in flight. */

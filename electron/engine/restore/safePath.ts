@@ -82,9 +82,19 @@ export class SafeTree {
       return true;
     }
     checkRelPath(rel);
-    const parts = parent.split('/');
+    return this.checkFolders(parent);
+  }
+
+  /** As checkParents, for a folder: true when it and every folder above it are real folders. */
+  checkFolder(rel: string): boolean {
+    if (this.ok.has(rel)) return true;
+    checkRelPath(rel);
+    return this.checkFolders(rel);
+  }
+
+  private checkFolders(dir: string): boolean {
     let cur = '';
-    for (const part of parts) {
+    for (const part of dir.split('/')) {
       cur = cur ? `${cur}/${part}` : part;
       if (this.ok.has(cur)) continue;
       let st: fs.Stats;
