@@ -70,7 +70,7 @@ export async function restoreBench(ctx: BenchContext): Promise<void> {
     }
     const cp = tmpPath(ctx, 'dest', `cp-restored-${i}`);
     samples['cp -a']!.push(await timed({ argv: ['cp', '-a', backupDir, cp] }));
-    // cp made durable the way Cairn's restore is (one syncfs at the end), for comparison.
+    // cp made durable (one syncfs at the end), as an in-place restore is; a restore --to leaves that to the system, as cp does.
     const cpSync = tmpPath(ctx, 'dest', `cp-sync-restored-${i}`);
     const durable = ['sh', '-c', 'cp -a "$1" "$2" && sync -f "$2"', 'sh', backupDir, cpSync];
     samples['cp -a, then sync -f']!.push(await timed({ argv: durable }));

@@ -3,7 +3,7 @@ import { parseEntry, type ManifestEntry, type ManifestReader } from '../backup/m
 import { CairnError, describeError, errnoCode } from '../errors';
 import { unreadable, type ContentSource } from './content';
 import { fixMeta, keepBothName, placeFile, placeSymlink, removeStaleTemps, sameContent } from './place';
-import type { PlaceFailure } from './placePool';
+import { placePool, type PlaceFailure, type RestoreThreads } from './placePool';
 import { Placer, type LineFolder, type PlaceItem } from './placer';
 import { nameOf, parentOf, SafeTree, UnsafePath } from './safePath';
 import type { Selection } from './select';
@@ -54,8 +54,8 @@ export interface ApplyOptions {
   onEntry?: (counts: RestoreCounts, path: string) => void;
   /** Called as file content is handed over to be written, with the root of the tree it goes to. */
   onWrite?: (root: string, bytes: number) => void;
-  /** Threads restoring files from a local backup folder (default: two to four). */
-  parallel?: number;
+  /** Threads restoring files from a local backup folder, started by the caller (default: two to four, started here). */
+  threads?: RestoreThreads;
 }
 
 const MAX_FAILURES = 1000;
@@ -108,7 +108,7 @@ export class Applier {
               item: (i, f) => this.landed(i, f),
               lines: (folder, lines, bytes, failures) => this.landedLines(folder, lines, bytes, failures),
             },
-            o.parallel,
+            o.threads ?? placePool(),
           )
         : null;
   }

@@ -147,7 +147,9 @@ function work(c) {
 }
 `;
 
+export type RestoreThreads = LanePool<PlaceChunk | LineChunk, PlaceOutcome | LinesOutcome>;
+
 /** Restore threads: files of one folder on one thread, folders side by side (see LanePool). */
-export function placePool(size?: number): LanePool<PlaceChunk | LineChunk, PlaceOutcome | LinesOutcome> {
+export function placePool(size?: number): RestoreThreads {
   return new LanePool<PlaceChunk | LineChunk, PlaceOutcome | LinesOutcome>(WORKER, size, 1);
 }

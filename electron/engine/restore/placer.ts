@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import type { ManifestEntry } from '../backup/manifest';
-import type { LanePool } from '../backup/lanePool';
 import { numberedTempName, reserveTemps, tempPrefix } from './place';
 import {
-  placePool,
   type LineChunk,
   type LinesOutcome,
   type PlaceChunk,
   type PlaceFailure,
   type PlaceOutcome,
+  type RestoreThreads,
 } from './placePool';
 
 /** A file handed to the restore threads, and what to count it as once it lands. */
@@ -54,7 +53,7 @@ const CHUNK_FILES = 64;
  * restore can wait for it, and removes the temporary files of whatever a stopped restore left unfinished.
  */
 export class Placer<K, F extends LineFolder = LineFolder> {
-  private pool: LanePool<PlaceChunk | LineChunk, PlaceOutcome | LinesOutcome> | null;
+  private pool: RestoreThreads | null;
   private gathering: Gathering<K, F> | null = null;
   /** Chunks sent and not answered: their folder and temporary numbers (for clean-up when stopped). */
   private readonly sent = new Map<number, { dstDir: string; tmpBase: number; count: number }>();
@@ -69,9 +68,9 @@ export class Placer<K, F extends LineFolder = LineFolder> {
 
   constructor(
     private readonly report: PlaceReports<K, F>,
-    parallel?: number,
+    threads: RestoreThreads,
   ) {
-    this.pool = placePool(parallel);
+    this.pool = threads;
   }
 
   /**

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { realish } from '../backup/checks';
-import { Flusher, planLayout, syncFileSystem } from '../backup/layout';
+import { Flusher, planLayout, syncFileSystem, type PlanLayout } from '../backup/layout';
 import { ManifestReader, type ManifestEntry } from '../backup/manifest';
 import { logActivity } from '../catalog/activity';
 import type { BackupRecord } from '../catalog/backups';
@@ -12,6 +12,7 @@ import { CairnError, describeError } from '../errors';
 import { markInUse } from '../retention/inUse';
 import { Applier, type Failure, type Locate, type RestoreCounts } from './apply';
 import { localContent, type ContentSource } from './content';
+import { placePool, type RestoreThreads } from './placePool';
 import {
   applyDeletions,
   currentSources,
@@ -116,6 +117,29 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
       `The folder of backup ${name} is not there (${layout.backupDir(backup.stamp)}); is the backup disk plugged in?`,
     );
   }
+  // The restore threads start now, so they are ready when the manifest is; whatever stops the restore
+  // before they are handed over stops them too (closing them twice is harmless).
+  const threads = !o.dryRun && source.localPath ? placePool() : undefined;
+  try {
+    return await restoreFrom(o, { t0, startedAt, name, layout, manifestFile, source, threads });
+  } finally {
+    await threads?.close();
+  }
+}
+
+interface Prepared {
+  t0: number;
+  startedAt: number;
+  name: string;
+  layout: PlanLayout;
+  manifestFile: string;
+  source: ContentSource;
+  threads: RestoreThreads | undefined;
+}
+
+async function restoreFrom(o: RestoreOptions, p: Prepared): Promise<RestoreSummary> {
+  const { plan, backup } = o;
+  const { t0, startedAt, name, layout, manifestFile, source } = p;
   const selection = new Selection(o.paths);
   // Checked first: ManifestReader.open crashes the process on a missing file (an unhandled stream error).
   const first = await Promise.resolve()
@@ -168,6 +192,10 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
     throw e;
   }
   const progress = { last: 0 };
+  // In place, the restored files replace the ones in use: the restore ends once they are on disk (flushed
+  // in the background as it goes, then synced). With --to, writing them out is left to the system, as cp
+  // and rsync leave it (within half a minute; `sync` before unplugging a disk restored to).
+  const durable = o.inPlace === true && !o.dryRun;
   const flushers = new Map<string, Flusher>();
   const applier = new Applier({
     manifest,
@@ -181,7 +209,9 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
     saved: o.inPlace ? (p) => (cursor ? cursor.saved(p) : Promise.resolve(true)) : undefined,
     keepFile: o.keepFile,
     signal: o.signal,
+    threads: p.threads,
     onWrite: (root, bytes) => {
+      if (!durable) return;
       let f = flushers.get(root);
       if (!f) flushers.set(root, (f = new Flusher(root)));
       f.wrote(bytes);
@@ -217,10 +247,8 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreSummary> 
     }
     await applier.run();
     for (const f of flushers.values()) await f.settle();
-    if (!o.dryRun) {
-      applier.finishDirs();
-      for (const root of roots) syncFileSystem(root);
-    }
+    if (!o.dryRun) applier.finishDirs();
+    if (durable) for (const root of roots) syncFileSystem(root);
   } finally {
     await applier.close();
     unmark();
