@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import { comparePaths, ManifestReader, type ManifestEntry, type ManifestHeader } from '../backup/manifest';
 import { excludeMatcher } from '../backup/excludes';
-import { runBackup, type BackupRunOptions } from '../backup/run';
-import { writeBackupIndex } from '../backupIndex';
+import type { BackupRunOptions } from '../backup/run';
 import type { BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
@@ -71,6 +70,11 @@ export async function saveBeforeRestore(
     skipPrune: true,
   };
   try {
+    // Loaded here: a restore --to does not need the backup engine (and its schemas), which cost its start.
+    const [{ runBackup }, { writeBackupIndex }] = await Promise.all([
+      import('../backup/run'),
+      import('../backupIndex'),
+    ]);
     const saved = (await runBackup(opts)).backup;
     writeBackupIndex(db, plan);
     return saved;
