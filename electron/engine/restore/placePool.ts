@@ -149,7 +149,10 @@ function work(c) {
 
 export type RestoreThreads = LanePool<PlaceChunk | LineChunk, PlaceOutcome | LinesOutcome>;
 
-/** Restore threads: files of one folder on one thread, folders side by side (see LanePool). */
+/**
+ * Restore threads: files of one folder on one thread, folders side by side (see LanePool); up to four chunks
+ * of small folders travel in one message.
+ */
 export function placePool(size?: number): RestoreThreads {
-  return new LanePool<PlaceChunk | LineChunk, PlaceOutcome | LinesOutcome>(WORKER, size, 1);
+  return new LanePool<PlaceChunk | LineChunk, PlaceOutcome | LinesOutcome>(WORKER, size, 4);
 }

@@ -44,12 +44,15 @@ interface Gathering<K, F> {
   lines: string[];
 }
 
-/** Files per message to a thread: enough to make messaging cheap, few enough to keep both threads busy. */
-const CHUNK_FILES = 64;
+/**
+ * Files per chunk: most folders go whole. Every message wakes a thread, which costs more in a VM than the
+ * work it saves (256 against 64: 2% faster on this 2-core VM, measured on 50,000 small files).
+ */
+const CHUNK_FILES = 256;
 
 /**
  * Hands files to restore from a local backup folder to the restore threads, gathered by folder: a folder's
- * files go in chunks of up to 64, each chunk one message and one answer. Tracks what is in flight, so a
+ * files go in chunks of up to 256 (CHUNK_FILES), each chunk answered once. Tracks what is in flight, so a
  * restore can wait for it, and removes the temporary files of whatever a stopped restore left unfinished.
  */
 export class Placer<K, F extends LineFolder = LineFolder> {
