@@ -82,7 +82,8 @@ describe('cairn verify', () => {
     const k = planKit();
     expect(cairn(['verify'], { dataDir: k.dataDir }).code).toBe(2);
     writeTree(k.source, { 'a.txt': 'a' });
-    await k.backup();
+    // A minute ago: the kit's clock would put it up to a second ahead, and a fast CLI would see it as new.
+    await k.backup({ at: Date.now() - 60_000 });
     expect(cairn(['verify'], { dataDir: k.dataDir }).code).toBe(0);
     const old = cairn(['verify', '--max-age-hours', '0'], { dataDir: k.dataDir });
     expect(old.code).toBe(2);
