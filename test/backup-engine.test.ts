@@ -48,6 +48,16 @@ describe('local backup', () => {
     expect(top).toEqual(
       expect.arrayContaining(['a.txt', 'dir', 'empty-dir', 'link-rel', 'tab\tand\nnewline name']),
     );
+    // A folder's listing gives each entry whole, as the walk over the backup does.
+    const inSrc = [...iterateBackup(rig.db, rig.plan.id, backup.id)]
+      .filter((e) => e.path.startsWith('src/') && !e.path.slice(4).includes('/'))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    expect(listFolder(rig.db, rig.plan.id, backup.id, 'src')).toEqual(inSrc);
+    expect(inSrc.find((e) => e.name === 'a.txt')).toMatchObject({
+      kind: 'f',
+      path: 'src/a.txt',
+      lastBackup: null,
+    });
   });
 
   it('hard-links unchanged files and records only what changed', async () => {

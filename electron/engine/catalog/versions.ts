@@ -122,6 +122,20 @@ function toVersion(r: VersionRow): FileVersion {
 
 const IN_BACKUP = 'first_backup <= @b AND (last_backup IS NULL OR last_backup >= @b)';
 
+/** A folder's rows as listFolder reads them: arrays (cheaper than objects), without the parent it knows. */
+type FolderRow = [
+  id: number,
+  name: string,
+  kind: 'f' | 'd' | 'l',
+  size: number,
+  mtimeMs: number,
+  mode: number,
+  sha256: string | null,
+  target: string | null,
+  firstBackup: number,
+  lastBackup: number | null,
+];
+
 /** What one folder of a backup holds, from the catalog (no disk reads), by name. */
 export function listFolder(
   db: Db,
@@ -132,17 +146,32 @@ export function listFolder(
 ): FileVersion[] {
   const rows = db
     .prepare(
-      `SELECT * FROM file_versions WHERE plan_id = @p AND parent = @parent AND ${IN_BACKUP}
+      `SELECT id, name, kind, size, mtime_ms, mode, sha256, target, first_backup, last_backup
+       FROM file_versions WHERE plan_id = @p AND parent = @parent AND ${IN_BACKUP}
        ORDER BY name LIMIT @limit OFFSET @offset`,
     )
+    .raw(true)
     .all({
       p: planId,
       parent,
       b: backupId,
       limit: opts.limit ?? -1,
       offset: opts.offset ?? 0,
-    }) as VersionRow[];
-  return rows.map(toVersion);
+    }) as FolderRow[];
+  const prefix = parent ? `${parent}/` : '';
+  return rows.map((r) => ({
+    id: r[0],
+    path: prefix + r[1],
+    name: r[1],
+    kind: r[2],
+    size: r[3],
+    mtimeMs: r[4],
+    mode: r[5],
+    sha256: r[6],
+    target: r[7],
+    firstBackup: r[8],
+    lastBackup: r[9],
+  }));
 }
 
 /** Every entry of a backup under a path (or all), in no particular order, streamed. */
