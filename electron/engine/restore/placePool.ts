@@ -39,11 +39,8 @@ export type PlaceFailure =
   | { kind: 'source'; reason: 'missing' | 'symlink' | 'other'; message: string }
   | { kind: 'error'; code: string | null; message: string };
 
-/** 0 when every file of the chunk landed; else the files that did not, by index. */
-export type PlaceOutcome = 0 | [number, PlaceFailure][];
-
-/** A LineChunk's answer: the bytes of the files that landed, and the files that did not, by index. */
-export type LinesOutcome = number | { bytes: number; failures: [number, PlaceFailure][] };
+/** A chunk's answer: the bytes of the files that landed, alone when all did; else also the others, by index. */
+export type PlaceOutcome = number | { bytes: number; failures: [number, PlaceFailure][] };
 
 // The same steps as placeFile (place.ts), with synchronous calls on a worker thread: the source opened with
 // O_NOFOLLOW|O_NONBLOCK, the temporary name with O_EXCL|O_NOFOLLOW, the bytes hashed as they are written, size
@@ -107,52 +104,46 @@ function place(j) {
     if (created && !placed) { try { fs.unlinkSync(j.tmp); } catch {} }
   }
 }
-function placeLines(c) {
+const MALFORMED = { kind: 'error', code: null, message: 'not restored: its manifest line is malformed' };
+// File i of a chunk as place() takes it; null for a malformed manifest line.
+function fileOf(c, i) {
+  const tmp = c.tmpPrefix + (c.tmpBase + i) + '.tmp';
+  if (!c.lines) {
+    const name = c.names[i];
+    return {
+      src: c.srcDir + '/' + name, tmp, dst: c.dstDir + '/' + (c.dstNames ? c.dstNames[i] : name),
+      size: c.sizes[i], sha256: c.shas[i], mode: c.modes[i], mtimeMs: c.mtimes[i],
+    };
+  }
+  // kind, path, size, mtime, mode (octal), sha256, ...: see formatEntry in manifest.ts.
+  const f = c.lines[i].split('\t');
+  const name = f[1].slice(f[1].lastIndexOf('/') + 1);
+  if (f.length !== 10 || name.includes('\0')) return null;
+  return {
+    src: c.srcDir + '/' + name, tmp, dst: c.dstDir + '/' + name,
+    size: Number(f[2]), sha256: f[5], mode: parseInt(f[4], 8) & 0o7777, mtimeMs: Number(f[3]),
+  };
+}
+function work(c) {
   const failures = [];
   let bytes = 0;
-  for (let i = 0; i < c.lines.length; i++) {
-    // kind, path, size, mtime, mode (octal), sha256, ...: see formatEntry in manifest.ts.
-    const f = c.lines[i].split('\t');
-    const name = f[1].slice(f[1].lastIndexOf('/') + 1);
-    const size = Number(f[2]);
-    const r = f.length !== 10 || name.includes('\0')
-      ? { kind: 'error', code: null, message: 'not restored: its manifest line is malformed' }
-      : place({
-          src: c.srcDir + '/' + name,
-          tmp: c.tmpPrefix + (c.tmpBase + i) + '.tmp',
-          dst: c.dstDir + '/' + name,
-          size, sha256: f[5], mode: parseInt(f[4], 8) & 0o7777, mtimeMs: Number(f[3]),
-        });
-    if (r === 0) bytes += size;
+  const n = (c.lines || c.names).length;
+  for (let i = 0; i < n; i++) {
+    const j = fileOf(c, i);
+    const r = j ? place(j) : MALFORMED;
+    if (r === 0) bytes += j.size;
     else failures.push([i, r]);
   }
   return failures.length ? { bytes, failures } : bytes;
 }
-function placeNames(c) {
-  const failures = [];
-  const n = c.names.length;
-  for (let i = 0; i < n; i++) {
-    const r = place({
-      src: c.srcDir + '/' + c.names[i],
-      tmp: c.tmpPrefix + (c.tmpBase + i) + '.tmp',
-      dst: c.dstDir + '/' + (c.dstNames ? c.dstNames[i] : c.names[i]),
-      size: c.sizes[i], sha256: c.shas[i], mode: c.modes[i], mtimeMs: c.mtimes[i],
-    });
-    if (r !== 0) failures.push([i, r]);
-  }
-  return failures.length ? failures : 0;
-}
-function work(c) {
-  return c.lines ? placeLines(c) : placeNames(c);
-}
 `;
 
-export type RestoreThreads = LanePool<PlaceChunk | LineChunk, PlaceOutcome | LinesOutcome>;
+export type RestoreThreads = LanePool<PlaceChunk | LineChunk, PlaceOutcome>;
 
 /**
  * Restore threads: files of one folder on one thread, folders side by side (see LanePool); up to four chunks
  * of small folders travel in one message.
  */
 export function placePool(size?: number): RestoreThreads {
-  return new LanePool<PlaceChunk | LineChunk, PlaceOutcome | LinesOutcome>(WORKER, size, 4);
+  return new LanePool<PlaceChunk | LineChunk, PlaceOutcome>(WORKER, size, 4);
 }

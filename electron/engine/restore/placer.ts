@@ -1,14 +1,7 @@
 import fs from 'node:fs';
 import type { ManifestEntry } from '../backup/manifest';
 import { numberedTempName, reserveTemps, tempPrefix } from './place';
-import {
-  type LineChunk,
-  type LinesOutcome,
-  type PlaceChunk,
-  type PlaceFailure,
-  type PlaceOutcome,
-  type RestoreThreads,
-} from './placePool';
+import type { LineChunk, PlaceChunk, PlaceFailure, RestoreThreads } from './placePool';
 
 /** A file handed to the restore threads, and what to count it as once it lands. */
 export interface PlaceItem<K> {
@@ -141,70 +134,39 @@ export class Placer<K, F extends LineFolder = LineFolder> {
     const tmpBase = reserveTemps(count);
     const id = this.nextChunk++;
     this.sent.set(id, { dstDir: g.dstDir, tmpBase, count });
-    if (g.folder) {
-      const folder = g.folder;
-      const chunk: LineChunk = {
-        srcDir: g.srcDir,
-        dstDir: g.dstDir,
-        lines: g.lines,
-        tmpPrefix: tempPrefix(g.dstDir),
-        tmpBase,
-      };
-      this.pool.submit(chunk, g.dstDir, (err, r) => {
-        if (!this.answered(id, count)) return;
-        if (err)
-          this.report.lines(
-            folder,
-            g.lines,
-            0,
-            g.lines.map((_, i) => [i, err]),
-          );
-        else if (typeof r === 'number') this.report.lines(folder, g.lines, r, []);
-        else {
-          const o = r as Exclude<LinesOutcome, number>;
-          this.report.lines(folder, g.lines, o.bytes, o.failures);
-        }
-        this.woken();
-      });
-      return;
-    }
-    const chunk: PlaceChunk = {
-      srcDir: g.srcDir,
-      dstDir: g.dstDir,
-      names: g.names,
-      dstNames: g.dstNames,
-      tmpPrefix: tempPrefix(g.dstDir),
-      tmpBase,
-      sizes: g.items.map((i) => i.entry.size),
-      shas: g.items.map((i) => i.entry.sha256 ?? ''),
-      modes: g.items.map((i) => i.entry.mode & 0o7777),
-      mtimes: g.items.map((i) => i.entry.mtimeMs),
-    };
+    const common = { srcDir: g.srcDir, dstDir: g.dstDir, tmpPrefix: tempPrefix(g.dstDir), tmpBase };
+    const chunk: PlaceChunk | LineChunk = g.folder
+      ? { ...common, lines: g.lines }
+      : {
+          ...common,
+          names: g.names,
+          dstNames: g.dstNames,
+          sizes: g.items.map((i) => i.entry.size),
+          shas: g.items.map((i) => i.entry.sha256 ?? ''),
+          modes: g.items.map((i) => i.entry.mode & 0o7777),
+          mtimes: g.items.map((i) => i.entry.mtimeMs),
+        };
     this.pool.submit(chunk, g.dstDir, (err, r) => {
-      if (!this.answered(id, count)) return;
-      const failed = new Map<number, PlaceFailure | Error>();
-      if (err) g.items.forEach((_, i) => failed.set(i, err));
-      else if (r) for (const [i, f] of r as Exclude<PlaceOutcome, 0>) failed.set(i, f);
-      g.items.forEach((item, i) => this.report.item(item, failed.get(i) ?? null));
-      for (const w of g.watched) this.watched.delete(w);
-      this.woken();
+      if (this.stopped) return; // cut short: not counted; close() removes its temporary files
+      this.sent.delete(id);
+      this.pending -= count;
+      const failures: [number, PlaceFailure | Error][] = err
+        ? Array.from({ length: count }, (_, i) => [i, err])
+        : typeof r === 'number'
+          ? []
+          : r!.failures;
+      if (g.folder)
+        this.report.lines(g.folder, g.lines, typeof r === 'number' ? r : (r?.bytes ?? 0), failures);
+      else {
+        const failed = new Map(failures);
+        g.items.forEach((item, i) => this.report.item(item, failed.get(i) ?? null));
+        for (const w of g.watched) this.watched.delete(w);
+      }
+      if (this.wake && this.pending <= this.wakeAt) {
+        this.wake();
+        this.wake = null;
+      }
     });
-  }
-
-  /** A chunk's answer came: false when the restore was cut short (not counted; close() removes its temporary files). */
-  private answered(id: number, count: number): boolean {
-    if (this.stopped) return false;
-    this.sent.delete(id);
-    this.pending -= count;
-    return true;
-  }
-
-  /** Wakes drain() once few enough files are in flight. */
-  private woken(): void {
-    if (this.wake && this.pending <= this.wakeAt) {
-      this.wake();
-      this.wake = null;
-    }
   }
 
   /** Sends what is gathered and waits until at most `limit` files are in flight. */
