@@ -4,7 +4,8 @@ import { CairnError, describeError, errnoCode } from '../errors';
 import { unreadable, type ContentSource } from './content';
 import { fixMeta, keepBothName, placeFile, placeSymlink, removeStaleTemps, sameContent } from './place';
 import { placePool, type PlaceFailure, type RestoreThreads } from './placePool';
-import { Placer, type LineFolder, type PlaceItem } from './placer';
+import { FastFolders, linePath, type FastFolder } from './fastFolders';
+import { Placer, type PlaceItem } from './placer';
 import { nameOf, parentOf, SafeTree, UnsafePath } from './safePath';
 import type { Selection } from './select';
 
@@ -64,16 +65,6 @@ const MAX_IN_FLIGHT = 1024;
 
 type Landed = 'written' | 'overwritten' | 'keptBoth';
 
-/** A folder this restore made, chosen whole: its files go to the restore threads as manifest lines. */
-interface FastFolder extends LineFolder {
-  /** Its path in the backup. */
-  path: string;
-  /** "f\t" + path + "/": how the manifest lines of its files start. */
-  prefix: string;
-  /** The root of the tree it is in (for onWrite). */
-  root: string;
-}
-
 /** Writes a backup's entries (in manifest order: folders before what they hold) into their places. */
 export class Applier {
   readonly counts: RestoreCounts = {
@@ -95,8 +86,8 @@ export class Applier {
   private readonly dirMeta: { abs: string; entry: ManifestEntry }[] = [];
   /** The restore threads, for a local backup folder (started now, while the manifest is opened). */
   private readonly placer: Placer<Landed, FastFolder> | null;
-  /** The fast folders on the way down to where the walk is (each inside the one before). */
-  private readonly fastFolders: FastFolder[] = [];
+  /** Folders this restore made, whose files go to the threads as manifest lines (see FastFolders). */
+  private readonly fast = new FastFolders();
   /** A failure that ends the restore (a full disk), seen on a restore thread. */
   private fatal: unknown = null;
 
@@ -140,8 +131,11 @@ export class Applier {
         this.o.signal?.throwIfAborted();
         await new Promise((r) => setImmediate(r));
       }
-      if (this.fastFolders.length > 0 && this.fastLine(line)) {
-        if (this.placer!.pending >= MAX_IN_FLIGHT) await this.placer!.drain(MAX_IN_FLIGHT / 2);
+      const folder = this.fast.empty ? null : this.fast.folderOf(line);
+      if (folder) {
+        this.placer!.addLine(folder, line);
+        this.o.onEntry?.(this.counts, folder.path);
+        await this.inFlightBound();
         continue;
       }
       const e = parseEntry(line);
@@ -157,7 +151,7 @@ export class Applier {
         if (e.kind === 'd') await this.dir(loc.tree, loc.rel, e, chosen);
         else if (e.kind === 'f') {
           if (!this.fresh(loc.tree, loc.rel, e)) await this.file(loc.tree, loc.rel, e);
-          if (this.placer && this.placer.pending >= MAX_IN_FLIGHT) await this.placer.drain(MAX_IN_FLIGHT / 2);
+          await this.inFlightBound();
         } else await this.symlink(loc.tree, loc.rel, e);
       } catch (err) {
         if (this.o.signal?.aborted) throw err;
@@ -168,54 +162,21 @@ export class Applier {
     }
   }
 
-  /**
-   * A file of a fast folder (see FastFolder), handed to the restore threads as its line, unparsed. False
-   * when the line needs the general path: another kind, a path with escapes, a name that could be "." or
-   * "..", or a folder that is not a fast one.
-   */
-  private fastLine(line: string): boolean {
-    if (line.charCodeAt(0) !== 102 /* f */ || line.charCodeAt(1) !== 9 /* tab */) return false;
-    const tab = line.indexOf('\t', 2);
-    if (tab < 0) return false;
-    const slash = line.lastIndexOf('/', tab);
-    const len = tab - slash - 1; // of the name
-    if (slash < 2 || len === 0) return false;
-    if (len <= 2 && line.charCodeAt(slash + 1) === 46 && (len === 1 || line.charCodeAt(slash + 2) === 46))
-      return false; // "." or ".."
-    const bs = line.indexOf('\\', 2);
-    if (bs >= 0 && bs < tab) return false;
-    const stack = this.fastFolders;
-    for (let k = stack.length - 1; k >= 0; k--) {
-      const f = stack[k]!;
-      if (f.prefix.length !== slash + 1 || !line.startsWith(f.prefix)) continue;
-      // The manifest is in walk order: the folders above k are done with (see enterFast).
-      stack.length = k + 1;
-      this.placer!.addLine(f, line);
-      this.o.onEntry?.(this.counts, f.path);
-      return true;
-    }
-    return false;
+  /** Waits while too many files are with the restore threads. */
+  private async inFlightBound(): Promise<void> {
+    if (this.placer && this.placer.pending >= MAX_IN_FLIGHT) await this.placer.drain(MAX_IN_FLIGHT / 2);
   }
 
-  /** Makes a folder this restore made, and chose whole, a fast one (see fastLine). */
+  /** Makes a folder this restore made, and chose whole, a fast one (see FastFolders). */
   private enterFast(tree: SafeTree, rel: string, e: ManifestEntry): void {
-    if (!this.placer || this.o.keepFile || !this.o.source.localFolder) return;
-    if (/[\\\t\n\r]/.test(e.path)) return; // escaped in the manifest (see escapeField): the general path
-    const stack = this.fastFolders;
-    // Only the folders it is inside stay: the walk never comes back to the others.
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!.path;
-      if (e.path.startsWith(top) && e.path.charCodeAt(top.length) === 47) break;
-      stack.pop();
-    }
+    if (!this.placer || this.o.keepFile || !this.o.source.localFolder || !FastFolders.takes(e.path)) return;
     let srcDir: string | null;
     try {
       srcDir = this.o.source.localFolder(e.path);
     } catch {
       srcDir = null; // a symlink in the backup folder: its files take the general path, and fail there
     }
-    if (srcDir === null) return;
-    stack.push({ path: e.path, prefix: `f\t${e.path}/`, srcDir, dstDir: tree.abs(rel), root: tree.root });
+    if (srcDir !== null) this.fast.enter({ path: e.path, srcDir, dstDir: tree.abs(rel), root: tree.root });
   }
 
   /** Records a file that did not land; a full disk ends the restore. */
@@ -263,10 +224,7 @@ export class Applier {
     c.writtenBytes += bytes;
     c.verified += landed;
     this.o.onWrite?.(folder.root, bytes);
-    for (const [i, f] of failures) {
-      const line = lines[i]!;
-      this.notPlaced(line.slice(2, line.indexOf('\t', 2)), f);
-    }
+    for (const [i, f] of failures) this.notPlaced(linePath(lines[i]!), f);
   }
 
   private notPlaced(path: string, f: PlaceFailure | Error): void {
