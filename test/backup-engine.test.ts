@@ -53,9 +53,13 @@ describe('local backup', () => {
       .filter((e) => e.path.startsWith('src/') && !e.path.slice(4).includes('/'))
       .sort((a, b) => (a.name < b.name ? -1 : 1));
     expect(listFolder(rig.db, rig.plan.id, backup.id, 'src')).toEqual(inSrc);
+    const st = fs.statSync(path.join(rig.src, 'a.txt'));
     expect(inSrc.find((e) => e.name === 'a.txt')).toMatchObject({
       kind: 'f',
       path: 'src/a.txt',
+      size: st.size,
+      mode: st.mode & 0o7777,
+      firstBackup: backup.id,
       lastBackup: null,
     });
   });

@@ -90,40 +90,11 @@ export function closeAllOpen(db: Db, planId: number, lastBackupId: number): void
   );
 }
 
-interface VersionRow {
-  id: number;
-  parent: string;
-  name: string;
-  kind: 'f' | 'd' | 'l';
-  size: number;
-  mtime_ms: number;
-  mode: number;
-  sha256: string | null;
-  target: string | null;
-  first_backup: number;
-  last_backup: number | null;
-}
-
-function toVersion(r: VersionRow): FileVersion {
-  return {
-    id: r.id,
-    path: r.parent ? `${r.parent}/${r.name}` : r.name,
-    name: r.name,
-    kind: r.kind,
-    size: r.size,
-    mtimeMs: r.mtime_ms,
-    mode: r.mode,
-    sha256: r.sha256,
-    target: r.target,
-    firstBackup: r.first_backup,
-    lastBackup: r.last_backup,
-  };
-}
-
 const IN_BACKUP = 'first_backup <= @b AND (last_backup IS NULL OR last_backup >= @b)';
 
-/** A folder's rows as listFolder reads them: arrays (cheaper than objects), without the parent it knows. */
-type FolderRow = [
+/** The columns a FileVersion is read from, as arrays (cheaper than objects); the parent is read apart. */
+const COLUMNS = 'id, name, kind, size, mtime_ms, mode, sha256, target, first_backup, last_backup';
+type VersionRow = [
   id: number,
   name: string,
   kind: 'f' | 'd' | 'l',
@@ -134,7 +105,24 @@ type FolderRow = [
   target: string | null,
   firstBackup: number,
   lastBackup: number | null,
+  ...parent: string[], // iterateBackup reads the parent last
 ];
+
+function toVersion(r: VersionRow, parent: string): FileVersion {
+  return {
+    id: r[0],
+    path: parent ? `${parent}/${r[1]}` : r[1],
+    name: r[1],
+    kind: r[2],
+    size: r[3],
+    mtimeMs: r[4],
+    mode: r[5],
+    sha256: r[6],
+    target: r[7],
+    firstBackup: r[8],
+    lastBackup: r[9],
+  };
+}
 
 /** What one folder of a backup holds, from the catalog (no disk reads), by name. */
 export function listFolder(
@@ -146,8 +134,7 @@ export function listFolder(
 ): FileVersion[] {
   const rows = db
     .prepare(
-      `SELECT id, name, kind, size, mtime_ms, mode, sha256, target, first_backup, last_backup
-       FROM file_versions WHERE plan_id = @p AND parent = @parent AND ${IN_BACKUP}
+      `SELECT ${COLUMNS} FROM file_versions WHERE plan_id = @p AND parent = @parent AND ${IN_BACKUP}
        ORDER BY name LIMIT @limit OFFSET @offset`,
     )
     .raw(true)
@@ -157,33 +144,20 @@ export function listFolder(
       b: backupId,
       limit: opts.limit ?? -1,
       offset: opts.offset ?? 0,
-    }) as FolderRow[];
-  const prefix = parent ? `${parent}/` : '';
-  return rows.map((r) => ({
-    id: r[0],
-    path: prefix + r[1],
-    name: r[1],
-    kind: r[2],
-    size: r[3],
-    mtimeMs: r[4],
-    mode: r[5],
-    sha256: r[6],
-    target: r[7],
-    firstBackup: r[8],
-    lastBackup: r[9],
-  }));
+    }) as VersionRow[];
+  // The parent is the one asked for: not read again for every row.
+  return rows.map((r) => toVersion(r, parent));
 }
 
 /** Every entry of a backup under a path (or all), in no particular order, streamed. */
 export function* iterateBackup(db: Db, planId: number, backupId: number, under = ''): Generator<FileVersion> {
   const stmt = under
     ? db.prepare(
-        `SELECT * FROM file_versions WHERE plan_id = @p AND ${IN_BACKUP}
+        `SELECT ${COLUMNS}, parent FROM file_versions WHERE plan_id = @p AND ${IN_BACKUP}
          AND (parent = @u OR parent LIKE @like ESCAPE '\\' OR (parent || '/' || name) = @u)`,
       )
-    : db.prepare(`SELECT * FROM file_versions WHERE plan_id = @p AND ${IN_BACKUP}`);
+    : db.prepare(`SELECT ${COLUMNS}, parent FROM file_versions WHERE plan_id = @p AND ${IN_BACKUP}`);
   const like = under.replace(/[\\%_]/g, (c) => '\\' + c) + '/%';
-  for (const r of stmt.iterate({ p: planId, b: backupId, u: under, like }) as Iterable<VersionRow>) {
-    yield toVersion(r);
-  }
+  const rows = stmt.raw(true).iterate({ p: planId, b: backupId, u: under, like }) as Iterable<VersionRow>;
+  for (const r of rows) yield toVersion(r, r[10]!);
 }
