@@ -210,12 +210,13 @@ async function restoreFrom(o: RestoreOptions, p: Prepared): Promise<RestoreSumma
     keepFile: o.keepFile,
     signal: o.signal,
     threads: p.threads,
-    onWrite: (root, bytes) => {
-      if (!durable) return;
-      let f = flushers.get(root);
-      if (!f) flushers.set(root, (f = new Flusher(root)));
-      f.wrote(bytes);
-    },
+    onWrite: durable
+      ? (root, bytes) => {
+          let f = flushers.get(root);
+          if (!f) flushers.set(root, (f = new Flusher(root)));
+          f.wrote(bytes);
+        }
+      : undefined,
     onEntry: o.onProgress
       ? (c, p) => {
           const t = performance.now();
