@@ -19,10 +19,7 @@ export async function serve(
   env: NodeJS.ProcessEnv = {},
   args: string[] = [],
 ): Promise<Served> {
-  const proc = cairnSpawn(['serve', ...args], {
-    dataDir,
-    env: { CAIRN_RENDERER_DIR: path.join(dataDir, 'no-ui'), ...env },
-  });
+  const proc = cairnSpawn(['serve', ...args], { dataDir, env });
   let out = '';
   let err = '';
   proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { methodNames } from '../shared/contract';
 import { cairn, cairnJson } from './helpers/cli';
 import { tempDir } from './helpers/tmp';
-import { writeTree } from './helpers/tree';
 import { call, corpus, events, request, serve, type Served } from './serve-client';
 
 describe('cairn serve', () => {
@@ -129,38 +128,14 @@ describe('cairn serve', () => {
     expect(st.value.plans[0].watch.state).toBe('watching');
   });
 
-  it('serves a page saying the UI is not built, and the built UI when it is there', async () => {
+  it('serves the built UI from the package (dist/renderer) with its security headers', async () => {
     const page = await request(s.port, { path: '/' });
     expect(page.status).toBe(200);
-    expect(page.body).toMatch(/user interface is not built/);
+    expect(page.body).not.toMatch(/user interface is not built/);
+    const script = /<script[^>]+src="([^"]+)"/.exec(page.body)?.[1];
+    expect(script, page.body).toBeTruthy();
+    expect((await request(s.port, { path: script! })).status).toBe(200);
     expect(page.headers['content-security-policy']).toMatch(/default-src 'self'/);
-  });
-});
-
-describe('cairn serve with a built UI', () => {
-  it('serves index.html, assets, app routes, and nothing outside the folder', async () => {
-    const root = tempDir();
-    const ui = path.join(root, 'ui');
-    writeTree(ui, {
-      'index.html': '<!doctype html><title>Cairn UI</title>',
-      'assets/app.js': 'console.log(1)',
-    });
-    fs.writeFileSync(path.join(root, 'secret.txt'), 'do not serve');
-    const s = await serve(path.join(root, 'data'), { CAIRN_RENDERER_DIR: ui });
-    try {
-      expect((await request(s.port, { path: '/' })).body).toMatch(/Cairn UI/);
-      const js = await request(s.port, { path: '/assets/app.js' });
-      expect(js.headers['content-type']).toMatch(/javascript/);
-      expect((await request(s.port, { path: '/history' })).body).toMatch(/Cairn UI/);
-      expect((await request(s.port, { path: '/assets/missing.js' })).status).toBe(404);
-      for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt']) {
-        const r = await request(s.port, { path: p });
-        expect(r.body, p).not.toMatch(/do not serve/);
-      }
-    } finally {
-      s.proc.kill('SIGTERM');
-      await s.exited;
-    }
   });
 });
 

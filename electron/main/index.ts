@@ -2,7 +2,7 @@
 // they make are pure functions tested in Node (trayModel, security, ipcGuard, autostart, quitModel, ...).
 import { app, dialog } from 'electron';
 import path from 'node:path';
-import { defaultDataDir } from '../engine/paths';
+import { builtRendererDir, defaultDataDir } from '../engine/paths';
 import { registerAppScheme, serveRenderer } from './appProtocol';
 import { startedAtLogin } from './autostart';
 import { bindIpc } from './ipc';
@@ -34,7 +34,7 @@ app.on('window-all-closed', () => {});
 app.on('activate', () => app.isReady() && win.show());
 
 void app.whenReady().then(async () => {
-  serveRenderer(path.join(__dirname, '../renderer'));
+  serveRenderer(builtRendererDir(__filename));
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const notifier = desktopNotifier({ icon, open: (v) => win.show(v) });
   const host = await openShellHost(dataDir, { notifier, log });

@@ -10,7 +10,6 @@ import { serve, type Served } from '../serve-client';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/security';
 import { openBrowser, screenshot, type OpenBrowser } from './browser';
 
-const RENDERER = path.resolve(__dirname, '../../dist/renderer');
 const B_TXT = 'second file, version one\n'.repeat(40);
 
 let served: Served;
@@ -44,7 +43,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(source, 'a.txt'), 'first file\n');
   fs.writeFileSync(path.join(source, 'sub', 'b.txt'), B_TXT);
   fs.writeFileSync(path.join(source, 'sub', 'deep', 'c.bin'), Buffer.alloc(70_000, 7));
-  served = await serve(path.join(root, 'data'), { CAIRN_RENDERER_DIR: RENDERER });
+  served = await serve(path.join(root, 'data'));
   base = `http://127.0.0.1:${served.port}`;
   // The desktop app's stricter policy (no inline styles at all): the UI must work under it too.
   browser = await openBrowser(CONTENT_SECURITY_POLICY);

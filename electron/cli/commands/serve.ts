@@ -1,19 +1,14 @@
 import type { Command } from 'commander';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileSecretStore } from '../../engine/drive/secrets';
 import { CairnError } from '../../engine/errors';
+import { builtRendererDir } from '../../engine/paths';
 import { logNotifier } from '../../engine/notify/log';
 import { CairnRuntime } from '../../engine/service/runtime';
 import { isLoopback } from '../../server/guard';
 import { startServer } from '../../server/server';
 import { intOption, type CliContext } from '../context';
 
-/** The built UI beside the bundle (dist/renderer), or CAIRN_RENDERER_DIR. */
-function rendererDir(): string {
-  if (process.env.CAIRN_RENDERER_DIR) return path.resolve(process.env.CAIRN_RENDERER_DIR);
-  return path.join(path.dirname(fileURLToPath(import.meta.url)), 'renderer');
-}
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -54,7 +49,7 @@ export function registerServe(program: Command, ctx: () => CliContext): void {
           service: runtime.service,
           host: o.host,
           port: o.port ?? 0,
-          rendererDir: rendererDir(),
+          rendererDir: builtRendererDir(fileURLToPath(import.meta.url)),
         });
       } catch (e) {
         await runtime.close();
