@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listBackups } from '../electron/engine/catalog/backups';
 import { listActivity } from '../electron/engine/catalog/activity';
-import { FileSecretStore } from '../electron/engine/drive/secrets';
+import { FileSecretStore } from '../electron/engine/secrets/store';
 import { addDbSource, setDbPassword } from '../electron/engine/dbsource/ops';
 import { listDump } from '../electron/engine/dbsource/pgAdmin';
 import { restoreDatabase } from '../electron/engine/dbsource/restore';
@@ -107,6 +107,7 @@ describe('PostgreSQL source', () => {
       toDatabase: 'shop_restored',
       now: () => rig.clock.now,
       actor: 'test',
+      secrets,
     });
     expect(r.target).toBe('database shop_restored');
     // One snapshot: every committed row and its counter update, no half of a transaction.
@@ -131,6 +132,7 @@ describe('PostgreSQL source', () => {
       toDatabase: 'shop_copy',
       now: () => rig.clock.now,
       actor: 'test',
+      secrets,
     });
     expect(pg.sql('shop_copy', CHECKSUM)).toBe(pg.sql('shop', CHECKSUM));
     pg.sql('shop_copy', "INSERT INTO items (payload) VALUES ('only in the copy')");
@@ -143,6 +145,7 @@ describe('PostgreSQL source', () => {
         toDatabase: 'shop_copy',
         now: () => rig.clock.now,
         actor: 'test',
+        secrets,
       });
     await expect(again()).rejects.toThrow(/already exists.*--force/);
     expect(pg.sql('shop_copy', "SELECT count(*) FROM items WHERE payload = 'only in the copy'")).toBe('1');
@@ -155,13 +158,14 @@ describe('PostgreSQL source', () => {
       force: true,
       now: () => rig.clock.now,
       actor: 'test',
+      secrets,
     });
     expect(pg.sql('shop_copy', CHECKSUM)).toBe(pg.sql('shop', CHECKSUM));
     expect(fs.statSync(forced.savedBefore!).size).toBeGreaterThan(0);
   });
 
   it('a test restore records success, and detects a damaged dump', async () => {
-    const good = await testDatabaseRestores(rig.db, { now: () => rig.clock.now, actor: 'test' });
+    const good = await testDatabaseRestores(rig.db, { now: () => rig.clock.now, actor: 'test', secrets });
     expect(good.exitCode).toBe(0);
     expect(good.results).toHaveLength(1);
     expect(good.results[0]!.detail).toMatch(/restored into a scratch database \(2 table/);
@@ -175,7 +179,7 @@ describe('PostgreSQL source', () => {
     const fd = fs.openSync(dump, 'r+');
     fs.writeSync(fd, Buffer.from('XXXX'), 0, 4, Math.floor(fs.fstatSync(fd).size / 2));
     fs.closeSync(fd);
-    const bad = await testDatabaseRestores(rig.db, { now: () => rig.clock.now, actor: 'test' });
+    const bad = await testDatabaseRestores(rig.db, { now: () => rig.clock.now, actor: 'test', secrets });
     expect(bad.exitCode).toBe(1);
     expect(bad.results[0]!.detail).toMatch(/does not match its SHA-256/);
     expect(dbSourceViews(rig.db, rig.plan.id)[0]!.lastRestoreTest?.ok).toBe(false);
@@ -207,9 +211,11 @@ describe('PostgreSQL plain SQL format and damaged dumps', () => {
       toDatabase: 'shop_from_sql',
       now: () => r2.clock.now,
       actor: 'test',
+      secrets: store,
     });
     expect(pg.sql('shop_from_sql', CHECKSUM)).toBe(pg.sql('shop', CHECKSUM));
     const t = await testDatabaseRestores(r2.db, {
+      secrets: store,
       planId: r2.plan.id,
       now: () => r2.clock.now,
       actor: 'test',

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FileSecretStore } from '../electron/engine/drive/secrets';
+import { FileSecretStore } from '../electron/engine/secrets/store';
 import { addDbSource } from '../electron/engine/dbsource/ops';
 import { restoreDatabase } from '../electron/engine/dbsource/restore';
 import { testDatabaseRestores } from '../electron/engine/dbsource/restoreTest';
@@ -116,6 +116,7 @@ describe('SQLite source', () => {
       label: 'app',
       now: () => rig.clock.now,
       actor: 'test',
+      secrets: new FileSecretStore(rig.dataDir),
     };
     await restoreDatabase({ ...opts, toFile: to });
     expect(counts(to)).toEqual(want);
@@ -131,14 +132,22 @@ describe('SQLite source', () => {
   });
 
   it('a test restore passes integrity_check, and a damaged snapshot fails it', async () => {
-    const ok = await testDatabaseRestores(rig.db, { now: () => rig.clock.now, actor: 'test' });
+    const ok = await testDatabaseRestores(rig.db, {
+      now: () => rig.clock.now,
+      actor: 'test',
+      secrets: new FileSecretStore(rig.dataDir),
+    });
     expect(ok.exitCode).toBe(0);
     expect(ok.results[0]!.detail).toMatch(/integrity_check ok .*2 table/);
     const last = (await rig.backup()).backup;
     const snap = path.join(rig.backupDir(last.stamp), 'app', 'app.sqlite');
     fs.chmodSync(snap, 0o644);
     fs.truncateSync(snap, 4096);
-    const bad = await testDatabaseRestores(rig.db, { now: () => rig.clock.now, actor: 'test' });
+    const bad = await testDatabaseRestores(rig.db, {
+      now: () => rig.clock.now,
+      actor: 'test',
+      secrets: new FileSecretStore(rig.dataDir),
+    });
     expect(bad.exitCode).toBe(1);
     expect(bad.results[0]!.detail).toMatch(/SHA-256/);
     expect(dbSourceViews(rig.db, rig.plan.id)[0]!.lastRestoreTest?.ok).toBe(false);

@@ -6,7 +6,7 @@ import { saveDriveKey } from '../electron/engine/drive/pack/crypto';
 import { pushPlan } from '../electron/engine/drive/pack/push';
 import { scriptFromReadme } from '../electron/engine/drive/pack/readme';
 import { openDrive } from '../electron/engine/drive/index';
-import { FileSecretStore } from '../electron/engine/drive/secrets';
+import { FileSecretStore } from '../electron/engine/secrets/store';
 import { emulatorEnv, fakeClock } from './drive-emulator/harness';
 import { startEmulator, type DriveEmulator } from './drive-emulator/server';
 import { makeCorpus, mirrorDrive } from './helpers/driveKit';

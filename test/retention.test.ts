@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manifestStamps, planLayout, stampsOnDisk } from '../electron/engine/backup/layout';
+import { FileSecretStore } from '../electron/engine/secrets/store';
 import { runBackup } from '../electron/engine/backup/run';
 import { listBackups, setPinned } from '../electron/engine/catalog/backups';
 import { updatePlan } from '../electron/engine/catalog/plans';
@@ -33,7 +34,13 @@ describe('retention over 400 simulated days', () => {
         [`month-${day.slice(0, 7)}.txt`]: day,
         'fixed.txt': 'never changes',
       });
-      const { backup } = await runBackup({ db: k.db, plan: k.plan(), now: () => at, actor: 'schedule' });
+      const { backup } = await runBackup({
+        db: k.db,
+        plan: k.plan(),
+        now: () => at,
+        actor: 'schedule',
+        secrets: new FileSecretStore(k.dataDir),
+      });
       if (day === '2025-02-14') setPinned(k.db, backup.id, true, 'before upgrade');
       pruneAfterBackup(k.db, k.plan(), at);
     }

@@ -1,3 +1,4 @@
+import { FileSecretStore } from '../electron/engine/secrets/store';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalog, type Db } from '../electron/engine/catalog/db';
@@ -15,7 +16,7 @@ let base: string;
 
 beforeAll(async () => {
   db = openCatalog(path.join(tempDir(), 'data'));
-  service = new CairnService({ db, actor: 'test' });
+  service = new CairnService({ db, actor: 'test', secrets: new FileSecretStore(path.dirname(db.name)) });
   server = await startServer({ service, host: '127.0.0.1', port: 0, rendererDir: tempDir() });
   base = `http://127.0.0.1:${server.port}`;
 });

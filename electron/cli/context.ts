@@ -1,4 +1,6 @@
-import { openCatalog, type Db } from '../engine/catalog/db';
+import { openCore, type CairnCore } from '../engine/app/open';
+import type { Db } from '../engine/catalog/db';
+import type { SecretStore } from '../engine/secrets/store';
 import { CairnError } from '../engine/errors';
 import { defaultDataDir } from '../engine/paths';
 
@@ -9,7 +11,7 @@ export interface GlobalOptions {
 
 /** What every command gets: its data directory, catalog, clock and output. */
 export class CliContext {
-  private db: Db | null = null;
+  private opened: CairnCore | null = null;
   readonly dataDir: string;
   readonly json: boolean;
   exitCode = 0;
@@ -19,9 +21,19 @@ export class CliContext {
     this.json = opts.json === true;
   }
 
+  /** Cairn opened for the data folder by the one composition root (the CLI has no keychain). */
+  core(): CairnCore {
+    this.opened ??= openCore(this.dataDir, { keychain: null });
+    return this.opened;
+  }
+
   catalog(): Db {
-    this.db ??= openCatalog(this.dataDir);
-    return this.db;
+    return this.core().db;
+  }
+
+  /** The one secret store (a 0600 file: the command line has no keychain). */
+  secrets(): SecretStore {
+    return this.core().secrets;
   }
 
   now(): number {
@@ -38,8 +50,8 @@ export class CliContext {
   }
 
   close(): void {
-    this.db?.close();
-    this.db = null;
+    this.opened?.db.close();
+    this.opened = null;
   }
 }
 

@@ -23,7 +23,7 @@ beforeAll(async () => {
   if (!fs.existsSync(out)) throw new Error('dist/preload/index.cjs is not built; run `npm run build` first.');
   code = fs.readFileSync(out, 'utf8');
   const notifier = { name: 'desktop', send: async () => {} };
-  host = await openShellHost(path.join(tempDir(), 'data'), { notifier, log: () => {} });
+  host = (await openShellHost(path.join(tempDir(), 'data'), { notifier, log: () => {} })).host;
 });
 afterAll(async () => {
   await host?.close();

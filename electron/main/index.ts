@@ -1,6 +1,6 @@
 // Cairn's Electron main process: a composition root. Each concern lives in its own module; the decisions
 // they make are pure functions tested in Node (trayModel, security, ipcGuard, autostart, quitModel, ...).
-import { app, dialog } from 'electron';
+import { app, dialog, shell } from 'electron';
 import path from 'node:path';
 import { builtRendererDir, defaultDataDir } from '../engine/paths';
 import { registerAppScheme, serveRenderer } from './appProtocol';
@@ -11,7 +11,7 @@ import { syncLoginItem } from './loginSync';
 import { desktopNotifier } from './notifications';
 import { watchPower } from './power';
 import { quitPrompt } from './quitModel';
-import { openSecrets } from './secrets';
+import { safeStorageKeychain } from './secrets';
 import { driveOrNull, openShellHost, statusOrError } from './serviceHost';
 import { claimSingleInstance } from './singleInstance';
 import { createTray } from './tray';
@@ -37,8 +37,12 @@ void app.whenReady().then(async () => {
   serveRenderer(builtRendererDir(__filename));
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const notifier = desktopNotifier({ icon, open: (v) => win.show(v) });
-  const host = await openShellHost(dataDir, { notifier, log });
-  const secrets = openSecrets(dataDir);
+  const { host, secretsNote } = await openShellHost(dataDir, {
+    keychain: safeStorageKeychain(),
+    notifier,
+    log,
+    openUrl: (url) => shell.openExternal(url),
+  });
   const afterCall = await syncLoginItem(host, createLoginItem());
   const tray = createTray({
     resources,
@@ -54,7 +58,7 @@ void app.whenReady().then(async () => {
   host.onEvent(() => tray.refresh());
   bindIpc({ host, window: () => win.current(), afterCall });
   watchPower({ suspend: host.suspend, resume: host.resume, shutdown: () => void host.cancelAll() });
-  log(`Cairn keeps its data in ${dataDir}. ${secrets.choice.note}`);
+  log(`Cairn keeps its data in ${dataDir}. ${secretsNote}`);
 
   let closing = false;
   app.on('before-quit', (e) => {

@@ -29,7 +29,7 @@ function xdgItem(home: string): LoginItem & { file: string } {
 
 async function host(): Promise<ShellHost> {
   const notifier = { name: 'desktop', send: async () => {} };
-  const h = await openShellHost(path.join(tempDir(), 'data'), { notifier, log: () => {} });
+  const h = (await openShellHost(path.join(tempDir(), 'data'), { notifier, log: () => {} })).host;
   hosts.push(h);
   return h;
 }

@@ -143,6 +143,8 @@ beforeAll(async () => {
     fs.mkdirSync(path.dirname(path.join(outDir, f)), { recursive: true });
     fs.copyFileSync(built, path.join(outDir, f));
   }
+  // The app finds its UI from the package root (package.json), as in a checkout or app.asar.
+  fs.writeFileSync(path.join(work, 'package.json'), JSON.stringify({ name: 'cairn' }));
   fs.mkdirSync(path.join(outDir, 'renderer'));
   fs.writeFileSync(path.join(outDir, 'renderer', 'index.html'), '<!doctype html><title>Cairn</title>');
   const realRequire = createRequire(path.join(ROOT, 'package.json'));

@@ -1,22 +1,18 @@
-// Drive tokens: safeStorage (the OS keychain) when it really protects them, else the 0600 file.
+// The OS keychain as Electron's safeStorage offers it; the engine's choose.ts decides whether to use it.
 import { safeStorage } from 'electron';
-import path from 'node:path';
-import type { SecretStore } from '../engine/drive/secrets';
-import { chooseSecrets, secretStoreFor, type SecretsChoice } from './secretsPolicy';
+import type { Keychain } from '../engine/secrets/choose';
 
-/** The Drive secret store for the data directory; its description is what Drive status shows. */
-export function openSecrets(dataDir: string): { store: SecretStore; choice: SecretsChoice } {
-  const choice = chooseSecrets(
-    {
+/** safeStorage's facts and cipher, for openSecretStore. */
+export function safeStorageKeychain(): Keychain {
+  return {
+    facts: {
       platform: process.platform,
       encryptionAvailable: safeStorage.isEncryptionAvailable(),
       ...(process.platform === 'linux' ? { linuxBackend: safeStorage.getSelectedStorageBackend() } : {}),
     },
-    path.join(dataDir, 'secrets.json'),
-  );
-  const cipher = {
-    encrypt: (s: string) => safeStorage.encryptString(s),
-    decrypt: (b: Buffer) => safeStorage.decryptString(b),
+    cipher: {
+      encrypt: (s: string) => safeStorage.encryptString(s),
+      decrypt: (b: Buffer) => safeStorage.decryptString(b),
+    },
   };
-  return { store: secretStoreFor(choice, dataDir, cipher), choice };
 }

@@ -4,9 +4,7 @@ import type { z } from 'zod';
 import type { CairnEvent } from '../../shared/cairnEvents';
 import type { DriveStatus, Status } from '../../shared/contract';
 import type { Result } from '../../shared/result';
-import { openCatalog } from '../engine/catalog/db';
-import type { Notifier } from '../engine/notify/types';
-import { CairnRuntime } from '../engine/service/runtime';
+import { openCairn, type FaceAdapters } from '../engine/app/open';
 import { SchedulePause } from './schedulePause';
 
 export interface ShellHost {
@@ -27,16 +25,16 @@ export interface ShellHost {
 }
 
 /**
- * Opens the catalog in the data directory and starts the runtime the app shares with `cairn serve`:
- * service, scheduler, watchers and health monitor, telling through the given notifier.
+ * Opens Cairn for the data directory through the composition root `cairn serve` uses too (service,
+ * scheduler, watchers, health monitor, Drive), with the app's adapters: the keychain, desktop
+ * notifications, and the system browser for Drive's consent page.
  */
 export async function openShellHost(
   dataDir: string,
-  o: { notifier: Notifier; log: (line: string) => void },
-): Promise<ShellHost> {
-  const db = openCatalog(dataDir);
-  const runtime = new CairnRuntime({ db, actor: 'ui', localNotifier: o.notifier, log: o.log });
-  await runtime.start();
+  o: Omit<FaceAdapters, 'actor'>,
+): Promise<{ host: ShellHost; secretsNote: string }> {
+  const cairn = await openCairn(dataDir, { ...o, actor: 'ui' });
+  const { runtime } = cairn;
   const { service } = runtime;
   const runs = service.runs;
   const schedule = new SchedulePause(runtime.scheduler);
@@ -50,7 +48,7 @@ export async function openShellHost(
         }
       });
     });
-  return {
+  const host: ShellHost = {
     call: (m, i) => service.call(m, i),
     onEvent: (l) => service.bus.on(l),
     activeRuns: () => runs.list().map((r) => ({ planName: r.planName, phase: r.phase })),
@@ -65,10 +63,10 @@ export async function openShellHost(
     pause: { until: () => schedule.pausedUntil(), set: (t) => schedule.set(t) },
     close: async () => {
       schedule.close();
-      await runtime.close();
-      db.close();
+      await cairn.close();
     },
   };
+  return { host, secretsNote: cairn.secretsChoice.note };
 }
 
 /** The service's status, or why it could not be read (the tray shows that rather than "all well"). */

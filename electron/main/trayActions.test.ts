@@ -9,7 +9,7 @@ let host: ShellHost;
 const root = tempDir();
 beforeAll(async () => {
   const notifier = { name: 'desktop', send: async () => {} };
-  host = await openShellHost(path.join(root, 'data'), { notifier, log: () => {} });
+  host = (await openShellHost(path.join(root, 'data'), { notifier, log: () => {} })).host;
   for (const name of ['home', 'photos']) {
     // Enough files that a run cannot finish between "Back up now" and "Cancel".
     const files = Object.fromEntries(

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDrive } from '../../electron/engine/drive/index';
-import { FileSecretStore } from '../../electron/engine/drive/secrets';
+import { FileSecretStore } from '../../electron/engine/secrets/store';
 import { tempDir } from '../helpers/tmp';
 import { fakeClock, randomFile } from './harness';
 import { spawnEmulator, type SpawnedEmulator } from './spawn';

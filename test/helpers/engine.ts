@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openCatalog, type Db } from '../../electron/engine/catalog/db';
 import type { Plan } from '../../electron/engine/catalog/plans';
+import { FileSecretStore } from '../../electron/engine/secrets/store';
 import { runBackup, type BackupRunOptions } from '../../electron/engine/backup/run';
 import { createPlan } from '../../electron/engine/planOps';
 import { tempDir } from './tmp';
@@ -44,7 +45,14 @@ export function makeRig(o: { excludes?: string[]; defaultExcludes?: boolean } = 
     clock,
     backup: (extra = {}) => {
       clock.now += 60_000;
-      return runBackup({ db, plan, now: () => clock.now, actor: 'test', ...extra });
+      return runBackup({
+        db,
+        plan,
+        now: () => clock.now,
+        actor: 'test',
+        secrets: new FileSecretStore(dataDir),
+        ...extra,
+      });
     },
     backupDir: (stamp) => path.join(dest, 'docs', stamp),
   };

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { FileSecretStore } from '../../electron/engine/secrets/store';
 import { runBackup } from '../../electron/engine/backup/run';
 import { openCatalog, type Db } from '../../electron/engine/catalog/db';
 import { findPlan, type Plan } from '../../electron/engine/catalog/plans';
@@ -28,7 +29,8 @@ export function planKit(o: { name?: string; source?: string; defaultExcludes?: b
   const backup = async (opts: { note?: string; pin?: boolean; at?: number } = {}): Promise<BackupRecord> => {
     const { at: given, ...rest } = opts;
     const at = given ?? (clock = Math.max(clock + 1000, Date.now()));
-    return (await runBackup({ db, plan: plan(), now: () => at, actor: 'test', ...rest })).backup;
+    const secrets = new FileSecretStore(dataDir);
+    return (await runBackup({ db, plan: plan(), now: () => at, actor: 'test', secrets, ...rest })).backup;
   };
   return { root, source, dest, dataDir, db, plan, backup, label: path.basename(source) };
 }

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { getPlan, listPlans, type Plan } from '../../engine/catalog/plans';
 import { backupExitCode, runBackup, type BackupOutcome } from '../../engine/backup/run';
-import { FileSecretStore } from '../../engine/drive/secrets';
 import { CairnError } from '../../engine/errors';
 import type { CliContext } from '../context';
 import { formatBytes, formatCount, formatDuration } from '../format';
 import { progressLine } from '../progress';
-import { afterCliBackup } from './afterBackup';
+import { afterBackup, type AfterBackupReport } from '../../engine/app/afterBackup';
+import { describeError } from '../../engine/errors';
 
 function summary(o: BackupOutcome): string {
   const b = o.backup;
@@ -18,6 +18,26 @@ function summary(o: BackupOutcome): string {
   if (o.warnings.length > 20 || b.warnings > o.warnings.length)
     lines.push(`  ... ${b.warnings - Math.min(20, o.warnings.length)} more warning(s); see: cairn log`);
   return lines.join('\n');
+}
+
+/** Waits for the after-backup steps and says what each did, one indented line each. */
+async function afterBackupLines(r: AfterBackupReport): Promise<string[]> {
+  const lines: string[] = [];
+  if (r.pruned.length)
+    lines.push(`  pruned ${r.pruned.length} old backup(s) by the plan's retention: ${r.pruned.join(', ')}`);
+  if (r.pruneError) lines.push(`  ${r.pruneError}`);
+  try {
+    const p = await r.push;
+    if (p)
+      lines.push(
+        `  pushed to Google Drive: ${p.pushed.length} backup(s), ${formatBytes(p.bytesUploaded)} uploaded`,
+      );
+  } catch (e) {
+    lines.push(
+      `  the push to Google Drive did not finish: ${describeError(e)} (cairn drive push retries it)`,
+    );
+  }
+  return lines;
 }
 
 export function registerBackup(program: Command, ctx: () => CliContext): void {
@@ -54,6 +74,7 @@ export function registerBackup(program: Command, ctx: () => CliContext): void {
               actor: 'cli',
               note: o.note,
               pin: o.pin,
+              secrets: c.secrets(),
               signal: ac.signal,
               onProgress: (p) =>
                 line.update({
@@ -65,12 +86,9 @@ export function registerBackup(program: Command, ctx: () => CliContext): void {
             });
             line.done();
             c.exitCode = Math.max(c.exitCode, backupExitCode(out.backup));
-            const after = await afterCliBackup({
-              db,
-              plan,
-              secrets: new FileSecretStore(c.dataDir),
-              now: () => c.now(),
-            });
+            const after = await afterBackupLines(
+              afterBackup({ db, drive: c.core().drive, now: () => c.now(), actor: 'cli' }, plan),
+            );
             results.push({
               ...out.backup,
               warningList: out.warnings,

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import { resolveBackup } from '../../engine/catalog/backups';
 import type { Db } from '../../engine/catalog/db';
 import { getPlan, listPlans } from '../../engine/catalog/plans';
-import { FileSecretStore } from '../../engine/drive/secrets';
 import { addDbSource, removeDbSource, setDbPassword } from '../../engine/dbsource/ops';
 import { probeConnection } from '../../engine/dbsource/pgAdmin';
 import { restoreDatabase } from '../../engine/dbsource/restore';
@@ -84,7 +83,7 @@ export function databaseRestoreTests(c: CliContext, ref: string | undefined): Pr
   return testDatabaseRestores(db, {
     planId: target?.plan.id,
     backup: ref?.includes('/') ? target?.backup : undefined,
-    secrets: new FileSecretStore(c.dataDir),
+    secrets: c.secrets(),
     now: () => c.now(),
     actor: 'cli',
   });
@@ -134,11 +133,11 @@ export function registerDbSource(program: Command, ctx: () => CliContext): void 
             format: o.format as DbFormat | undefined,
             password: o.postgres ? readPassword(o.passwordStdin) : null,
           },
-          new FileSecretStore(c.dataDir),
+          c.secrets(),
           c.now(),
           'cli',
         );
-        const secrets = new FileSecretStore(c.dataDir);
+        const secrets = c.secrets();
         // Told now rather than at tonight's backup: the source is kept either way (the server may be down).
         const problem =
           s.kind === 'postgres'
@@ -175,15 +174,7 @@ export function registerDbSource(program: Command, ctx: () => CliContext): void 
           'usage',
           `Give the password with --password-stdin or $${PASSWORD_ENV}, or use --clear.`,
         );
-      await setDbPassword(
-        db,
-        getPlan(db, planName),
-        label,
-        pw,
-        new FileSecretStore(c.dataDir),
-        c.now(),
-        'cli',
-      );
+      await setDbPassword(db, getPlan(db, planName), label, pw, c.secrets(), c.now(), 'cli');
       c.out({ label, password: pw ? 'set' : 'cleared' }, (v) => `Password of ${v.label} ${v.password}.`);
     });
 
@@ -193,14 +184,7 @@ export function registerDbSource(program: Command, ctx: () => CliContext): void 
     .action(async (planName: string, label: string) => {
       const c = ctx();
       const db = c.catalog();
-      const s = await removeDbSource(
-        db,
-        getPlan(db, planName),
-        label,
-        new FileSecretStore(c.dataDir),
-        c.now(),
-        'cli',
-      );
+      const s = await removeDbSource(db, getPlan(db, planName), label, c.secrets(), c.now(), 'cli');
       c.out(
         { removed: s.label },
         (v) => `Removed database source ${v.removed}; its dumps stay in the backups.`,
@@ -232,7 +216,7 @@ export function registerDbSource(program: Command, ctx: () => CliContext): void 
           url: o.url,
           toFile: o.toFile,
           force: o.force,
-          secrets: new FileSecretStore(c.dataDir),
+          secrets: c.secrets(),
           now: () => c.now(),
           actor: 'cli',
         });

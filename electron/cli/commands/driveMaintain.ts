@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { getPlan, listPlans, type Plan } from '../../engine/catalog/plans';
-import type { SecretStore } from '../../engine/drive/secrets';
+import type { SecretStore } from '../../engine/secrets/store';
 import type { DriveRemote } from '../../engine/drive/types';
 import { pruneDrive, type DrivePruneResult } from '../../engine/drive/pack/retention';
 import { driveSettings } from '../../engine/drive/pack/settings';

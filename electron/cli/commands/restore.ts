@@ -120,7 +120,9 @@ export function registerRestore(program: Command, ctx: () => CliContext): void {
         const local = fs.existsSync(planLayout(plan.dest, plan.name).backupDir(backup.stamp));
         const fromDrive = local
           ? null
-          : await (await import('./driveOpen')).driveRestoreFor(c, plan, backup, ac.signal);
+          : await (
+              await import('../../engine/app/driveRestore')
+            ).openDriveSourceFor({ db, drive: c.core().drive, plan, backup, signal: ac.signal });
         const s = await restoreBackup({
           source: fromDrive?.source,
           manifestFile: fromDrive?.manifestFile,

@@ -1,14 +1,11 @@
 import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
-import { FileSecretStore } from '../../engine/drive/secrets';
+import { openCairn } from '../../engine/app/open';
 import { CairnError } from '../../engine/errors';
 import { builtRendererDir } from '../../engine/paths';
-import { logNotifier } from '../../engine/notify/log';
-import { CairnRuntime } from '../../engine/service/runtime';
 import { isLoopback } from '../../server/guard';
 import { startServer } from '../../server/server';
 import { intOption, type CliContext } from '../context';
-
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -34,15 +31,8 @@ export function registerServe(program: Command, ctx: () => CliContext): void {
           `WARNING: Cairn listens on ${o.host}: anyone on that network who gets the token can restore and delete backups. The traffic is not encrypted.`,
         );
       }
-      const db = c.catalog();
-      const runtime = new CairnRuntime({
-        db,
-        actor: 'serve',
-        localNotifier: logNotifier(log),
-        log,
-        drive: { secrets: new FileSecretStore(c.dataDir), workDir: c.dataDir },
-      });
-      await runtime.start();
+      const cairn = await openCairn(c.dataDir, { actor: 'serve', log });
+      const { runtime } = cairn;
       let server;
       try {
         server = await startServer({
@@ -52,7 +42,7 @@ export function registerServe(program: Command, ctx: () => CliContext): void {
           rendererDir: builtRendererDir(fileURLToPath(import.meta.url)),
         });
       } catch (e) {
-        await runtime.close();
+        await cairn.close();
         throw new CairnError(
           'usage',
           `Cairn cannot listen on ${o.host}:${o.port ?? 0} (${(e as Error).message}); choose another --port.`,
@@ -71,7 +61,7 @@ export function registerServe(program: Command, ctx: () => CliContext): void {
           }
           stopping = true;
           log(`${sig}: stopping (a running backup is cancelled and leaves nothing behind)...`);
-          void runtime
+          void cairn
             .close()
             .then(() => server.close())
             .finally(() => {

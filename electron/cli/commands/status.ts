@@ -47,7 +47,12 @@ export function registerStatus(program: Command, ctx: () => CliContext): void {
     )
     .action(async () => {
       const c = ctx();
-      const service = new CairnService({ db: c.catalog(), now: () => c.now(), actor: 'cli' });
+      const service = new CairnService({
+        db: c.catalog(),
+        secrets: c.secrets(),
+        now: () => c.now(),
+        actor: 'cli',
+      });
       const r = await service.call('status', {});
       if (!r.ok) throw new CairnError('io', r.error.message);
       const s = r.value as StatusValue;

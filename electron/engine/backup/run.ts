@@ -13,7 +13,7 @@ import type { Plan } from '../catalog/plans';
 import { applyChanges, closeAllOpen } from '../catalog/versions';
 import { stageDatabases } from '../dbsource/stage';
 import { listDbSources } from '../dbsource/store';
-import type { SecretStore } from '../drive/secrets';
+import type { SecretStore } from '../secrets/store';
 import { CairnError, describeError, errnoCode } from '../errors';
 import { checkPlanFolders } from './checks';
 import { excludeMatcher } from './excludes';
@@ -45,8 +45,11 @@ export interface BackupRunOptions {
   pin?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: BackupProgress) => void;
-  /** Where database sources' passwords are (default: the file store in the catalog's folder). */
-  secrets?: SecretStore;
+  /**
+   * Where database sources' passwords are (the runtime's one store). Null leaves the plan's databases out:
+   * only the "before restore" backup does that, which saves files an in-place restore would replace.
+   */
+  secrets: SecretStore | null;
 }
 
 export interface BackupOutcome {
@@ -171,15 +174,17 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     });
     const matcher = excludeMatcher(plan.excludes);
     // Database sources are dumped first into the partial area, then walked as sources (dbsource/stage.ts).
-    const dbs = await stageDatabases({
-      db,
-      plan,
-      dir: `${outRoot}-db`,
-      stamp,
-      now: o.now,
-      secrets: o.secrets,
-      signal: o.signal,
-    });
+    const dbs = o.secrets
+      ? await stageDatabases({
+          db,
+          plan,
+          dir: `${outRoot}-db`,
+          stamp,
+          now: o.now,
+          secrets: o.secrets,
+          signal: o.signal,
+        })
+      : { dir: `${outRoot}-db`, roots: [], warnings: [] };
     partialFiles.push(dbs.dir);
     await walker.run([...plan.sources.map((s) => ({ ...s, matcher })), ...dbs.roots]);
     for (const w of dbs.warnings) walker.warn(w.path, w.message);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { logActivity } from '../catalog/activity';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
-import type { SecretStore } from '../drive/secrets';
+import type { SecretStore } from '../secrets/store';
 import { CairnError } from '../errors';
 import { databaseOf, splitPassword } from './pgTools';
 import { checkSqliteSource } from './sqliteSnap';

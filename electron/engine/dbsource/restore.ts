@@ -7,7 +7,7 @@ import { logActivity } from '../catalog/activity';
 import type { BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
-import type { SecretStore } from '../drive/secrets';
+import type { SecretStore } from '../secrets/store';
 import { CairnError } from '../errors';
 import { saveBeforeRestore } from '../restore/inPlace';
 import { checkedDump } from './dumpIn';
@@ -15,7 +15,6 @@ import { createDatabase, databaseExists, dropDatabase, restoreDump } from './pgA
 import { dumpPostgres } from './pgDump';
 import { splitPassword, withDatabase, type PgConn } from './pgTools';
 import { integrityProblems } from './sqliteSnap';
-import { defaultSecrets } from './stage';
 import { passwordKey } from './store';
 
 export interface DbRestoreOptions {
@@ -30,7 +29,7 @@ export interface DbRestoreOptions {
   /** SQLite: the file to restore to (an existing one only with `force`, after a safety copy). */
   toFile?: string;
   force?: boolean;
-  secrets?: SecretStore;
+  secrets: SecretStore;
   now: () => number;
   actor: string;
   signal?: AbortSignal;
@@ -95,7 +94,7 @@ async function restorePostgres(
     const src = o.db
       .prepare('SELECT id FROM db_sources WHERE plan_id = ? AND label = ?')
       .get(o.plan.id, o.label) as { id: number } | undefined;
-    if (src) conn.password = await (o.secrets ?? defaultSecrets(o.db)).get(passwordKey(src));
+    if (src) conn.password = await o.secrets.get(passwordKey(src));
   }
   const target: PgConn = { ...conn, url: withDatabase(conn.url, name) };
   let savedBefore: string | null = null;

@@ -8,13 +8,12 @@ import { logActivity } from '../catalog/activity';
 import { latestGoodBackup, type BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import { listPlans, type Plan } from '../catalog/plans';
-import type { SecretStore } from '../drive/secrets';
+import type { SecretStore } from '../secrets/store';
 import { describeError } from '../errors';
 import { checkedDump, type DumpInBackup } from './dumpIn';
 import { countTables, createDatabase, dropDatabase, listDump, restoreDump } from './pgAdmin';
 import { withDatabase, type PgConn } from './pgTools';
 import { integrityProblems } from './sqliteSnap';
-import { defaultSecrets } from './stage';
 import { listDbSources, passwordKey, recordRestoreTest, type DbSource } from './store';
 
 export interface DbTestResult {
@@ -42,13 +41,13 @@ export async function testDatabaseRestores(
   o: {
     planId?: number;
     backup?: BackupRecord;
-    secrets?: SecretStore;
+    secrets: SecretStore;
     now: () => number;
     actor: string;
     tmpDir?: string;
   },
 ): Promise<DbTestRun> {
-  const secrets = o.secrets ?? defaultSecrets(db);
+  const secrets = o.secrets;
   const results: DbTestResult[] = [];
   for (const plan of listPlans(db).filter((p) => o.planId === undefined || p.id === o.planId)) {
     const sources = listDbSources(db, plan.id);

@@ -6,7 +6,7 @@ import { removeTree } from '../backup/layout';
 import type { Warning, WalkSource } from '../backup/walk';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
-import { FileSecretStore, type SecretStore } from '../drive/secrets';
+import type { SecretStore } from '../secrets/store';
 import { describeError } from '../errors';
 import { dumpPostgres } from './pgDump';
 import { snapshotSqlite } from './sqliteSnap';
@@ -21,7 +21,7 @@ export interface StageOptions {
   stamp: string;
   now: () => number;
   /** Where PostgreSQL passwords are (default: the 0600 file in the catalog's data directory). */
-  secrets?: SecretStore;
+  secrets: SecretStore;
   signal?: AbortSignal;
 }
 
@@ -31,11 +31,6 @@ export interface Staged {
   roots: WalkSource[];
   /** One per database that could not be dumped; the run keeps the file sources and is marked with warnings. */
   warnings: Warning[];
-}
-
-/** The secret store a backup uses when none is given: the headless one beside the catalog. */
-export function defaultSecrets(db: Db): SecretStore {
-  return new FileSecretStore(path.dirname(db.name));
 }
 
 /**
@@ -48,7 +43,7 @@ export async function stageDatabases(o: StageOptions): Promise<Staged> {
   const staged: Staged = { dir: o.dir, roots: [], warnings: [] };
   if (sources.length === 0) return staged;
   fs.mkdirSync(o.dir, { recursive: true, mode: 0o700 });
-  const secrets = o.secrets ?? defaultSecrets(o.db);
+  const secrets = o.secrets;
   const folderLabels = new Set(o.plan.sources.map((s) => s.label));
   const nothing = excludeMatcher([]);
   for (const s of sources) {

@@ -7,7 +7,7 @@ import { startEmulator, type DriveEmulator } from '../../../test/drive-emulator/
 import { tempDir } from '../../../test/helpers/tmp';
 import { DriveError } from './errors';
 import { openDrive, type OpenDriveOptions } from './index';
-import { FileSecretStore } from './secrets';
+import { FileSecretStore } from '../secrets/store';
 import type { DriveRemote } from './types';
 
 const MiB = 1024 * 1024;

@@ -3,7 +3,7 @@
 import { driveConfig, type DriveConfig, type DriveSettings } from './config';
 import { authorizedClient } from './oauth';
 import { createDriveRemote, type RemoteOptions } from './remote';
-import type { SecretStore } from './secrets';
+import type { SecretStore } from '../secrets/store';
 import type { DriveRemote } from './types';
 
 export * from './browser';
@@ -12,7 +12,6 @@ export * from './errors';
 export * from './oauth';
 export * from './pacing';
 export * from './remote';
-export * from './secrets';
 export * from './types';
 export type { RetryNotice } from './transport';
 

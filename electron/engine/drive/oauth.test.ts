@@ -9,7 +9,7 @@ import { driveConfig } from './config';
 import { DriveError } from './errors';
 import { openDrive } from './index';
 import { connectWithBrowser, startManualConnect } from './oauth';
-import { DRIVE_TOKENS_KEY, FileSecretStore } from './secrets';
+import { DRIVE_TOKENS_KEY, FileSecretStore } from '../secrets/store';
 
 let emu: DriveEmulator;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { CodeChallengeMethod, OAuth2Client, type Credentials } from 'google-auth
 import { CairnError } from '../errors';
 import { DRIVE_SCOPE, type DriveConfig } from './config';
 import { DriveError, errorDetails, notConnected, toDriveError } from './errors';
-import { DRIVE_TOKENS_KEY, type SecretStore } from './secrets';
+import { DRIVE_TOKENS_KEY, type SecretStore } from '../secrets/store';
 
 /** Builds the auth client for the configured endpoints (never Google's defaults when overridden). */
 export function createAuthClient(cfg: DriveConfig, redirectUri?: string): OAuth2Client {

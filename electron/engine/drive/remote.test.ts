@@ -7,7 +7,7 @@ import { emulatorEnv, fakeClock, randomFile } from '../../../test/drive-emulator
 import { startEmulator, type DriveEmulator } from '../../../test/drive-emulator/server';
 import { tempDir } from '../../../test/helpers/tmp';
 import { openDrive, type OpenDriveOptions } from './index';
-import { FileSecretStore } from './secrets';
+import { FileSecretStore } from '../secrets/store';
 import type { DriveRemote } from './types';
 
 const MiB = 1024 * 1024;

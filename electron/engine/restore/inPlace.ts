@@ -68,6 +68,8 @@ export async function saveBeforeRestore(
     pin: true,
     signal,
     skipPrune: true,
+    // Only files are put back in place: the plan's databases need no saving here.
+    secrets: null,
   };
   try {
     // Loaded here: a restore --to does not need the backup engine (and its schemas), which cost its start.

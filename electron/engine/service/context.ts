@@ -7,7 +7,7 @@ import type {
 } from '../../../shared/contract';
 import type { z } from 'zod';
 import type { Db } from '../catalog/db';
-import type { SecretStore } from '../drive/secrets';
+import type { SecretStore } from '../secrets/store';
 import type { EventBus } from './bus';
 import type { RunQueue } from './runQueue';
 
@@ -37,6 +37,8 @@ export interface ServiceContext {
   runs: RunQueue;
   watch: WatchInfo | null;
   notifyTest: (() => Promise<z.output<typeof NotifyTestResult>>) | null;
+  /** The one secret store of this process. */
+  secrets: SecretStore;
   /** Null where Drive cannot be reached from this process (the one-shot CLI uses `cairn drive`). */
   drive: DriveAccess | null;
   /** Called after a plan or a setting changed, so the scheduler and watcher follow. */

@@ -9,7 +9,7 @@ import { diffTrees, writeTree } from '../../../test/helpers/tree';
 import { collectMetrics, formatMetrics } from '../../cli/commands/metrics';
 import { openCatalog, type Db } from '../catalog/db';
 import { listDriveManifests } from '../drive/pack/store';
-import { DRIVE_TOKENS_KEY, FileSecretStore } from '../drive/secrets';
+import { DRIVE_TOKENS_KEY, FileSecretStore } from '../secrets/store';
 import { logNotifier } from '../notify/log';
 import { CairnRuntime } from './runtime';
 import { CairnService } from './service';
@@ -41,6 +41,7 @@ function setup(env: NodeJS.ProcessEnv) {
   const secrets = new FileSecretStore(path.join(root, 'data'));
   const opened: string[] = [];
   const service = new CairnService({
+    secrets,
     db,
     actor: 'test',
     drive: { secrets, env, openUrl: (u) => opened.push(u) },
@@ -125,14 +126,16 @@ describe('Drive through the service', () => {
   it('pushes after each good backup when Drive is linked (the runtime)', async () => {
     const root = tempDir();
     db = openCatalog(path.join(root, 'data'));
+    const secrets = new FileSecretStore(path.join(root, 'data'));
     const rt = new CairnRuntime({
       db,
+      secrets,
       actor: 'test',
       localNotifier: logNotifier(() => {}),
       log: () => {},
       watch: false,
       drive: {
-        secrets: new FileSecretStore(path.join(root, 'data')),
+        secrets,
         env: emulatorEnv(emu, emu.issueRefreshToken()),
       },
     });
@@ -155,7 +158,7 @@ describe('Drive through the service', () => {
 
   it('says Drive is not available where the process has no way to it', async () => {
     db = openCatalog(path.join(tempDir(), 'data'));
-    const api = new CairnService({ db }).api();
+    const api = new CairnService({ db, secrets: new FileSecretStore(path.dirname(db.name)) }).api();
     expect(await api.drivePush({})).toMatchObject({ ok: false, error: { code: 'unavailable' } });
   });
 });

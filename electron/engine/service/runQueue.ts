@@ -5,6 +5,7 @@ import type { Db } from '../catalog/db';
 import { findPlanById, getPlan, type Plan } from '../catalog/plans';
 import { runBackup, type BackupProgress } from '../backup/run';
 import { CairnError, describeError, errnoCode } from '../errors';
+import type { SecretStore } from '../secrets/store';
 import type { EventBus } from './bus';
 import { progressFigures } from './progress';
 
@@ -50,7 +51,7 @@ export class RunQueue {
   /** Runs after each successful backup, before the next run starts (retention, Drive push). */
   afterSuccess: ((plan: Plan, backup: BackupRecord, actor: string) => Promise<void>) | null = null;
 
-  constructor(private readonly deps: { db: Db; now: () => number; bus: EventBus }) {}
+  constructor(private readonly deps: { db: Db; now: () => number; bus: EventBus; secrets: SecretStore }) {}
 
   /** Queues a run of the plan unless one is queued or running; says which. */
   request(
@@ -154,6 +155,7 @@ export class RunQueue {
         actor: job.request.actor,
         note: job.request.note,
         pin: job.request.pin,
+        secrets: this.deps.secrets,
         signal: job.controller.signal,
         onProgress: (p) => this.progress(job, p),
       });

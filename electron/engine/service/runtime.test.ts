@@ -1,3 +1,4 @@
+import { FileSecretStore } from '../secrets/store';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,6 +54,7 @@ function setup(files: Record<string, string | Buffer> = { 'a.txt': 'alpha' }, cr
   const lines: string[] = [];
   rt = new CairnRuntime({
     db,
+    secrets: new FileSecretStore(path.dirname(db.name)),
     actor: 'test',
     localNotifier: logNotifier((l) => lines.push(l)),
     log: (l) => lines.push(l),
@@ -94,6 +96,7 @@ describe('CairnRuntime', () => {
     const { db, plan, dest, lines } = setup({ 'a.txt': 'alpha', 'b.txt': 'beta' }, 0);
     const first = new CairnRuntime({
       db,
+      secrets: new FileSecretStore(path.dirname(db.name)),
       actor: 'test',
       localNotifier: logNotifier(() => {}),
       log: () => {},
@@ -115,6 +118,7 @@ describe('CairnRuntime', () => {
     fs.renameSync(dest, dest + '.unplugged');
     const before = new CairnRuntime({
       db,
+      secrets: new FileSecretStore(path.dirname(db.name)),
       actor: 'test',
       localNotifier: logNotifier(() => {}),
       log: () => {},

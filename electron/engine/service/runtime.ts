@@ -8,9 +8,12 @@ import { HealthMonitor } from '../notify/monitor';
 import type { Notifier } from '../notify/types';
 import { Scheduler } from '../schedule/scheduler';
 import { Watchers } from '../watch/watchers';
+import type { SecretStore } from '../secrets/store';
 import type { DriveAccess } from './context';
 import { kvGet, kvSet } from '../catalog/kv';
-import { afterBackup, weeklyVerify } from './maintenance';
+import { afterBackup } from '../app/afterBackup';
+import { describeError } from '../errors';
+import { weeklyVerify } from './maintenance';
 import type { RunEnd } from './runQueue';
 import { CairnService } from './service';
 import { readSettings } from './settingsStore';
@@ -28,7 +31,9 @@ export interface RuntimeOptions {
   /** Start the watchers (off in tests that do not need them). */
   watch?: boolean;
   tickMs?: number;
-  /** Where Drive tokens live (a 0600 file headless, safeStorage in the app). */
+  /** The one secret store (Drive tokens, database passwords): the keychain in the app, a 0600 file else. */
+  secrets: SecretStore;
+  /** How this process reaches Google Drive. */
   drive?: DriveAccess;
 }
 
@@ -50,7 +55,7 @@ export class CairnRuntime {
   constructor(private readonly o: RuntimeOptions) {
     const db = o.db;
     const now = o.now ?? Date.now;
-    this.service = new CairnService({ db, now, actor: o.actor, drive: o.drive });
+    this.service = new CairnService({ db, now, actor: o.actor, secrets: o.secrets, drive: o.drive });
     const settings = () => readSettings(db);
     // A cancelled run (sleep, shutdown, the user) did not happen: it does not count as the last run.
     const lastStart = (planId: number) =>
@@ -187,8 +192,59 @@ export class CairnRuntime {
     await this.observe();
   }
 
-  private afterBackup(plan: Plan, actor: string): Promise<void> {
-    return afterBackup({ service: this.service, db: this.o.db, log: this.o.log }, plan, actor);
+  /** The after-backup steps (app/afterBackup.ts): prune now, then the Drive push runs on its own. */
+  private async afterBackup(plan: Plan, actor: string): Promise<void> {
+    const r = afterBackup(
+      {
+        db: this.o.db,
+        drive: this.o.drive ?? null,
+        now: this.service.ctx.now,
+        actor,
+        onDriveProgress: (p) =>
+          this.service.bus.emit('driveProgress', {
+            planName: plan.name,
+            phase: 'uploading',
+            filesDone: p.packsUploaded,
+            filesTotal: null,
+            bytesDone: p.bytesUploaded,
+            bytesTotal: null,
+            message: p.waitingUntil
+              ? `Waiting for Google's upload limit until ${new Date(p.waitingUntil).toLocaleTimeString()}.`
+              : null,
+          }),
+      },
+      plan,
+    );
+    if (r.pruned.length)
+      this.o.log(`Pruned ${r.pruned.length} backup(s) of ${plan.name}: ${r.pruned.join(', ')}.`);
+    if (r.pruneError) this.o.log(r.pruneError);
+    void r.push.then(
+      (p) => {
+        if (!p) return;
+        this.service.bus.emit('driveProgress', {
+          planName: plan.name,
+          phase: 'done',
+          filesDone: p.packsUploaded,
+          filesTotal: null,
+          bytesDone: p.bytesUploaded,
+          bytesTotal: null,
+          message: `${p.pushed.length} backup(s) pushed.`,
+        });
+        this.service.ctx.changed();
+      },
+      (e: unknown) => {
+        this.o.log(`The push of ${plan.name} to Google Drive did not finish: ${describeError(e)}`);
+        this.service.bus.emit('driveProgress', {
+          planName: plan.name,
+          phase: 'failed',
+          filesDone: 0,
+          filesTotal: null,
+          bytesDone: 0,
+          bytesTotal: null,
+          message: describeError(e),
+        });
+      },
+    );
   }
 
   private async scheduledVerify(): Promise<void> {

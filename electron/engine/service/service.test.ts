@@ -8,7 +8,7 @@ import { writeTree } from '../../../test/helpers/tree';
 import { openCatalog, type Db } from '../catalog/db';
 import { getPlan } from '../catalog/plans';
 import { addDbSource } from '../dbsource/ops';
-import { defaultSecrets } from '../dbsource/stage';
+import { FileSecretStore } from '../secrets/store';
 import { CairnService } from './service';
 
 let db: Db | null = null;
@@ -23,7 +23,11 @@ function setup(files: Record<string, string | Buffer> = { 'a.txt': 'alpha', 'doc
   const dest = path.join(root, 'dest');
   writeTree(src, files);
   db = openCatalog(path.join(root, 'data'));
-  const service = new CairnService({ db, actor: 'test' });
+  const service = new CairnService({
+    db,
+    actor: 'test',
+    secrets: new FileSecretStore(path.dirname(db.name)),
+  });
   const api = service.api();
   const events: CairnEvent[] = [];
   service.bus.on((e) => events.push(e));
@@ -194,7 +198,14 @@ describe('the service', () => {
     );
     d.close();
     const plan = getPlan(db!, 'home');
-    await addDbSource(db!, plan, { kind: 'sqlite', location: file }, defaultSecrets(db!), Date.now(), 'test');
+    await addDbSource(
+      db!,
+      plan,
+      { kind: 'sqlite', location: file },
+      new FileSecretStore(path.dirname(db!.name)),
+      Date.now(),
+      'test',
+    );
     const before = value(await api.dbSourceList({ plan: 'home' }));
     expect(before).toMatchObject([{ label: 'app', kind: 'sqlite', location: file, lastDump: null }]);
 

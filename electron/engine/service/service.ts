@@ -1,6 +1,7 @@
 import { isMethodName, methods, type CairnApi, type MethodName } from '../../../shared/contract';
 import { fail, ok, type Result } from '../../../shared/result';
 import type { Db } from '../catalog/db';
+import type { SecretStore } from '../secrets/store';
 import { EventBus } from './bus';
 import type { DriveAccess, Handlers, ServiceContext } from './context';
 import { toFailure } from './errors';
@@ -33,6 +34,8 @@ export interface ServiceOptions {
   db: Db;
   now?: () => number;
   actor?: string;
+  /** The one secret store (database passwords; Drive tokens through `drive` share it). */
+  secrets: SecretStore;
   drive?: DriveAccess;
 }
 
@@ -45,7 +48,7 @@ export class CairnService {
 
   constructor(o: ServiceOptions) {
     const now = o.now ?? Date.now;
-    this.runs = new RunQueue({ db: o.db, now, bus: this.bus });
+    this.runs = new RunQueue({ db: o.db, now, bus: this.bus, secrets: o.secrets });
     this.ctx = {
       db: o.db,
       now,
@@ -54,6 +57,7 @@ export class CairnService {
       runs: this.runs,
       watch: null,
       notifyTest: null,
+      secrets: o.secrets,
       drive: o.drive ?? null,
       changed: () => {
         for (const l of this.changeListeners) l();

@@ -1,3 +1,4 @@
+import { FileSecretStore } from '../secrets/store';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,7 +24,11 @@ async function setup() {
   const dest = path.join(root, 'dest');
   writeTree(src, { 'a.txt': 'alpha', 'sub/b.txt': 'beta', 'sub/link': { symlink: 'b.txt' } });
   db = openCatalog(path.join(root, 'data'));
-  const service = new CairnService({ db, actor: 'test' });
+  const service = new CairnService({
+    db,
+    actor: 'test',
+    secrets: new FileSecretStore(path.dirname(db.name)),
+  });
   const api = service.api();
   value(await api.planCreate({ name: 'home', dest, sources: [src] }));
   const first = await service.runs.request('home', { actor: 'test' }).done;

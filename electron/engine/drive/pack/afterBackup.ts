@@ -6,7 +6,7 @@ import type { Plan } from '../../catalog/plans';
 import { logActivity } from '../../catalog/activity';
 import { describeError } from '../../errors';
 import { driveConfig } from '../config';
-import { DRIVE_TOKENS_KEY, type SecretStore } from '../secrets';
+import { DRIVE_TOKENS_KEY, type SecretStore } from '../../secrets/store';
 import type { PushProgress, PushResult } from './push';
 import { driveSettings } from './settings';
 

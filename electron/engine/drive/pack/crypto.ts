@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { CairnError } from '../../errors';
-import type { SecretStore } from '../secrets';
+import type { SecretStore } from '../../secrets/store';
 
 /**
  * The Drive copy's encryption. With a password set, packs and manifests are encrypted with age to an

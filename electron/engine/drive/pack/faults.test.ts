@@ -12,7 +12,7 @@ import { latestGoodBackup } from '../../catalog/backups';
 import { restoreBackup } from '../../restore/restore';
 import { DriveError } from '../errors';
 import { openDrive } from '../index';
-import { FileSecretStore } from '../secrets';
+import { FileSecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
 import { pushPlan, type PushOptions } from './push';
 import { openDriveRestore } from './restoreSource';

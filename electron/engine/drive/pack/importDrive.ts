@@ -10,7 +10,7 @@ import type { Db } from '../../catalog/db';
 import { findPlan, type Plan } from '../../catalog/plans';
 import { readLinesSync } from '../../catalog/versions';
 import { CairnError } from '../../errors';
-import type { SecretStore } from '../secrets';
+import type { SecretStore } from '../../secrets/store';
 import { FOLDER_MIME, type DriveFile, type DriveRemote } from '../types';
 import { loadDriveKey, openIdentity, saveDriveKey, type DriveKey } from './crypto';
 import { fetchPlain, needKey } from './fetch';

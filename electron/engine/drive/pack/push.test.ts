@@ -9,7 +9,7 @@ import { makeCorpus } from '../../../../test/helpers/driveKit';
 import { makeRig } from '../../../../test/helpers/engine';
 import { tempDir } from '../../../../test/helpers/tmp';
 import { openDrive } from '../index';
-import { FileSecretStore } from '../secrets';
+import { FileSecretStore } from '../../secrets/store';
 import { openIdentity, saveDriveKey } from './crypto';
 import { resealIdentity } from './folders';
 import { pushAfterBackup } from './afterBackup';

@@ -10,7 +10,7 @@ import type { Plan } from '../../catalog/plans';
 import { CairnError, describeError } from '../../errors';
 import { DriveError } from '../errors';
 import { systemClock, type Clock } from '../pacing';
-import type { SecretStore } from '../secrets';
+import type { SecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
 import { loadDriveKey, type DriveKey } from './crypto';
 import { planFolders, syncBackupIndex, syncPlanFiles, type PlanFolders } from './folders';

@@ -9,7 +9,7 @@ import { tempDir } from '../../../../test/helpers/tmp';
 import { latestGoodBackup } from '../../catalog/backups';
 import { restoreBackup } from '../../restore/restore';
 import { openDrive } from '../index';
-import { FileSecretStore } from '../secrets';
+import { FileSecretStore } from '../../secrets/store';
 import { pushPlan } from './push';
 import { openDriveRestore } from './restoreSource';
 import { listPacks } from './store';

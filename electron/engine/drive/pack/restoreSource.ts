@@ -4,7 +4,7 @@ import type { Db } from '../../catalog/db';
 import type { Plan } from '../../catalog/plans';
 import { CairnError } from '../../errors';
 import { localContent, type ContentSource } from '../../restore/content';
-import type { SecretStore } from '../secrets';
+import type { SecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
 import { loadDriveKey } from './crypto';
 import { extractPack, fetchPlain } from './fetch';

@@ -11,7 +11,7 @@ import { diffTrees } from '../../../../test/helpers/tree';
 import { latestGoodBackup } from '../../catalog/backups';
 import { restoreBackup } from '../../restore/restore';
 import { openDrive } from '../index';
-import { FileSecretStore } from '../secrets';
+import { FileSecretStore } from '../../secrets/store';
 import { pushPlan } from './push';
 import { openDriveRestore } from './restoreSource';
 import { pruneDrive, setDrivePolicy } from './retention';

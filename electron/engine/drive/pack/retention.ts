@@ -6,7 +6,7 @@ import { listBackups } from '../../catalog/backups';
 import type { Db } from '../../catalog/db';
 import type { Plan, Retention } from '../../catalog/plans';
 import { applyRetention } from '../../retention/policy';
-import type { SecretStore } from '../secrets';
+import type { SecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
 import { loadDriveKey } from './crypto';
 import { withDriveLock } from './lock';

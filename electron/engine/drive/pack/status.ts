@@ -2,7 +2,7 @@ import type { Db } from '../../catalog/db';
 import { listBackups } from '../../catalog/backups';
 import { listPlans } from '../../catalog/plans';
 import { describeError } from '../../errors';
-import { DRIVE_TOKENS_KEY, type SecretStore } from '../secrets';
+import { DRIVE_TOKENS_KEY, type SecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
 import { loadDriveKey } from './crypto';
 import { findDrivePlan, listDriveManifests, prunedFromDrive } from './store';

@@ -7,7 +7,7 @@ import { makeCorpus } from '../../../../test/helpers/driveKit';
 import { makeRig } from '../../../../test/helpers/engine';
 import { tempDir } from '../../../../test/helpers/tmp';
 import { openDrive } from '../index';
-import { FileSecretStore } from '../secrets';
+import { FileSecretStore } from '../../secrets/store';
 import { pushPlan } from './push';
 import { listPacks } from './store';
 import { verifyDrive } from './verify';

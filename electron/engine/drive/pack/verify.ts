@@ -5,7 +5,7 @@ import { logActivity } from '../../catalog/activity';
 import type { Db } from '../../catalog/db';
 import type { Plan } from '../../catalog/plans';
 import { describeError } from '../../errors';
-import type { SecretStore } from '../secrets';
+import type { SecretStore } from '../../secrets/store';
 import type { DriveFile, DriveRemote } from '../types';
 import { loadDriveKey } from './crypto';
 import { extractPack } from './fetch';

@@ -12,7 +12,7 @@ import {
   setDriveSetting,
 } from '../../drive/pack/settings';
 import { driveStatus } from '../../drive/pack/status';
-import { DRIVE_TOKENS_KEY } from '../../drive/secrets';
+import { DRIVE_TOKENS_KEY } from '../../secrets/store';
 import { CairnError, describeError } from '../../errors';
 import type { HandlerGroup, ServiceContext } from '../context';
 import { unavailable } from '../errors';

@@ -7,7 +7,7 @@ import { CairnError } from '../../errors';
 import type { HandlerGroup, ServiceContext } from '../context';
 import { unavailable } from '../errors';
 import { readSettings } from '../settingsStore';
-import { driveSourceFor } from '../driveRestore';
+import { openDriveSourceFor } from '../../app/driveRestore';
 import { backupOf } from './backups';
 
 function policies(p: Plan) {
@@ -53,7 +53,7 @@ export const trustHandlers: HandlerGroup<
     const totalFiles = i.paths.length === 0 ? backup.files : null;
     const totalBytes = i.paths.length === 0 ? backup.bytes : null;
     const s = await whileReading(c, [plan.name], async () => {
-      const fromDrive = await driveSourceFor(c, plan, backup);
+      const fromDrive = await openDriveSourceFor({ db: c.db, drive: c.drive, plan, backup });
       return restoreBackup({
         source: fromDrive?.source,
         manifestFile: fromDrive?.manifestFile,

@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DRIVE_TOKENS_KEY, FileSecretStore } from '../engine/drive/secrets';
-import { tempDir } from '../../test/helpers/tmp';
-import { chooseSecrets, secretStoreFor, type Cipher } from './secretsPolicy';
+import { tempDir } from '../../../test/helpers/tmp';
+import { chooseSecrets, openSecretStore } from './choose';
+import { DRIVE_TOKENS_KEY, FileSecretStore, type Cipher } from './store';
 
 // safeStorage cannot run here; an AES-GCM cipher stands in for it behind the same two functions.
 function aes(key: Buffer): Cipher {
@@ -45,6 +45,15 @@ describe('secrets choice', () => {
     expect(chooseSecrets(basic, file).kind).toBe('file');
   });
 
+  it('without the app (the CLI, cairn serve) uses the 0600 file and says why', async () => {
+    const dir = tempDir();
+    const { store, choice } = openSecretStore(dir);
+    expect(choice.kind).toBe('file');
+    expect(store.description).toMatch(/only you can read .*secrets\.json.*no system keychain/);
+    await store.set('k', 'v');
+    expect(fs.statSync(path.join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
+  });
+
   it('falls back to the 0600 file and says where and why', () => {
     const c = chooseSecrets({ platform: 'linux', encryptionAvailable: false }, file);
     expect(c.kind).toBe('file');
@@ -56,11 +65,11 @@ describe('secrets choice', () => {
 describe('secret stores', () => {
   it('without a keyring, shares the 0600 file with headless Cairn and describes it for Drive status', async () => {
     const dir = tempDir();
-    const choice = chooseSecrets(
-      { platform: 'linux', encryptionAvailable: false },
-      path.join(dir, 'secrets.json'),
-    );
-    const store = secretStoreFor(choice, dir, aes(crypto.randomBytes(32)));
+    const { store, choice } = openSecretStore(dir, {
+      facts: { platform: 'linux', encryptionAvailable: false },
+      cipher: aes(crypto.randomBytes(32)),
+    });
+    expect(choice.kind).toBe('file');
     expect(store.description).toBe(choice.note);
     await store.set(DRIVE_TOKENS_KEY, '{"refresh_token":"1//abc"}');
     expect(fs.statSync(path.join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
@@ -71,16 +80,17 @@ describe('secret stores', () => {
 
   it('with a keyring, holds only ciphertext, survives a restart, and a changed key asks to reconnect', async () => {
     const dir = tempDir();
-    const choice = chooseSecrets({ platform: 'darwin', encryptionAvailable: true }, '');
+    const mac = { platform: 'darwin' as const, encryptionAvailable: true };
+    const open = (key: Buffer) => openSecretStore(dir, { facts: mac, cipher: aes(key) }).store;
     const key = crypto.randomBytes(32);
-    await secretStoreFor(choice, dir, aes(key)).set(DRIVE_TOKENS_KEY, 'refresh-token-XYZ');
+    await open(key).set(DRIVE_TOKENS_KEY, 'refresh-token-XYZ');
     const file = path.join(dir, 'secrets.bin');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(file).includes('refresh-token-XYZ')).toBe(false);
     expect(fs.existsSync(path.join(dir, 'secrets.json'))).toBe(false);
-    expect(await secretStoreFor(choice, dir, aes(key)).get(DRIVE_TOKENS_KEY)).toBe('refresh-token-XYZ');
+    expect(await open(key).get(DRIVE_TOKENS_KEY)).toBe('refresh-token-XYZ');
     await expect(
-      secretStoreFor(choice, dir, aes(crypto.randomBytes(32))).get(DRIVE_TOKENS_KEY),
+      open(crypto.randomBytes(32)).get(DRIVE_TOKENS_KEY),
     ).rejects.toThrow(/cannot be read .*reconnect Google Drive\.$/);
   });
 });

@@ -1,0 +1,53 @@
+// The one way a restore opens a backup from Drive (the service and `cairn restore` both use it).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { planLayout } from '../backup/layout';
+import type { BackupRecord } from '../catalog/backups';
+import type { Db } from '../catalog/db';
+import type { Plan } from '../catalog/plans';
+import { openDrive } from '../drive/index';
+import { openDriveRestore, type DriveRestore } from '../drive/pack/restoreSource';
+import { driveSettings } from '../drive/pack/settings';
+import { listDriveManifests } from '../drive/pack/store';
+import type { DriveAccess } from '../service/context';
+
+/**
+ * A backup whose folder is not on this machine (disk gone, new machine, pruned here but kept on Drive) is
+ * restored from Drive when Drive has it: only the packs the chosen paths need come down, into a work
+ * folder that is removed if opening fails. Null when the local folder is there or Drive lacks the backup.
+ */
+export async function openDriveSourceFor(o: {
+  db: Db;
+  drive: DriveAccess | null;
+  plan: Plan;
+  backup: Pick<BackupRecord, 'stamp'>;
+  signal?: AbortSignal;
+}): Promise<DriveRestore | null> {
+  const { db, drive, plan, backup } = o;
+  if (!drive) return null;
+  if (fs.existsSync(planLayout(plan.dest, plan.name).backupDir(backup.stamp))) return null;
+  if (!listDriveManifests(db, plan.id).some((m) => m.stamp === backup.stamp)) return null;
+  const workDir = fs.mkdtempSync(path.join(drive.workDir ?? os.tmpdir(), 'drive-restore-'));
+  try {
+    const s = driveSettings(db);
+    const { remote } = await openDrive({
+      secrets: drive.secrets,
+      settings: s,
+      env: drive.env ?? process.env,
+      bandwidthBytesPerSecond: s.bandwidthBytesPerSecond,
+    });
+    return await openDriveRestore({
+      db,
+      plan,
+      stamp: backup.stamp,
+      remote,
+      secrets: drive.secrets,
+      workDir,
+      signal: o.signal,
+    });
+  } catch (e) {
+    fs.rmSync(workDir, { recursive: true, force: true });
+    throw e;
+  }
+}
