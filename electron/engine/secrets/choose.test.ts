@@ -89,8 +89,8 @@ describe('secret stores', () => {
     expect(fs.readFileSync(file).includes('refresh-token-XYZ')).toBe(false);
     expect(fs.existsSync(path.join(dir, 'secrets.json'))).toBe(false);
     expect(await open(key).get(DRIVE_TOKENS_KEY)).toBe('refresh-token-XYZ');
-    await expect(
-      open(crypto.randomBytes(32)).get(DRIVE_TOKENS_KEY),
-    ).rejects.toThrow(/cannot be read .*reconnect Google Drive\.$/);
+    await expect(open(crypto.randomBytes(32)).get(DRIVE_TOKENS_KEY)).rejects.toThrow(
+      /cannot be read .*reconnect Google Drive\.$/,
+    );
   });
 });
