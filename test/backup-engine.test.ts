@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { listBackups, listWarnings } from '../electron/engine/catalog/backups';
 import { iterateBackup, listFolder } from '../electron/engine/catalog/versions';
 import { CairnError } from '../electron/engine/errors';
+import { JobCoordinator } from '../electron/engine/app/jobs';
+import { backupOp } from '../electron/engine/app/ops/backup';
+import { FileSecretStore } from '../electron/engine/secrets/store';
 import { makeRig } from './helpers/engine';
 import { diffTrees, writeTree } from './helpers/tree';
 
@@ -210,18 +213,42 @@ describe('local backup', () => {
     expect(ok.backup.files).toBe(3000);
   });
 
-  it('refuses a second run of the same plan while one holds the lock', async () => {
+  it('refuses a second run of the same plan while one runs, in this process and from another one', async () => {
     const rig = makeRig();
     const files: Record<string, string> = {};
     for (let i = 0; i < 2000; i++) files[`f${i}`] = 'x';
     writeTree(rig.src, files);
-    const first = rig.backup();
+    const ops = (jobs: JobCoordinator) => ({
+      db: rig.db,
+      jobs,
+      secrets: new FileSecretStore(rig.dataDir),
+      drive: null,
+      now: () => (rig.clock.now += 60_000),
+      actor: 'test',
+    });
+    const here = new JobCoordinator();
+    // A second coordinator stands for another Cairn process: it sees the first one's job on the disk.
+    const there = new JobCoordinator();
+    const first = backupOp(ops(here), rig.plan);
     await new Promise((r) => setTimeout(r, 5));
-    const second = rig.backup();
-    const results = await Promise.allSettled([first, second]);
+    const results = await Promise.allSettled([
+      first,
+      backupOp(ops(here), rig.plan),
+      backupOp(ops(there), rig.plan),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    expect(rejected.reason).toMatchObject({ code: 'locked' });
+    for (const r of results.slice(1)) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason).toMatchObject({
+        code: 'locked',
+        message: expect.stringMatching(
+          /^A backup of docs is running since .*; a backup waits for it to finish\.$/,
+        ),
+      });
+    }
+    expect(listBackups(rig.db, { planId: rig.plan.id })).toHaveLength(1);
+    // Once it is over, the next one is admitted.
+    expect((await backupOp(ops(there), rig.plan)).outcome.backup.status).toBe('complete');
   });
 
   it('copies a live SQLite database consistently while another connection writes to it', async () => {

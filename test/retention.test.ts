@@ -7,8 +7,9 @@ import { runBackup } from '../electron/engine/backup/run';
 import { listBackups, setPinned } from '../electron/engine/catalog/backups';
 import { updatePlan } from '../electron/engine/catalog/plans';
 import { restoreBackup } from '../electron/engine/restore/restore';
-import { markInUse } from '../electron/engine/retention/inUse';
-import { prunePlan, pruneAfterBackup } from '../electron/engine/retention/prune';
+import { JobCoordinator } from '../electron/engine/app/jobs';
+import { pruneOp } from '../electron/engine/app/ops/prune';
+import { prunePlan } from '../electron/engine/retention/prune';
 import { verifyBackups, verifyTargets } from '../electron/engine/verify/run';
 import { cairn } from './helpers/cli';
 import { planKit } from './helpers/restoreKit';
@@ -42,7 +43,7 @@ describe('retention over 400 simulated days', () => {
         secrets: new FileSecretStore(k.dataDir),
       });
       if (day === '2025-02-14') setPinned(k.db, backup.id, true, 'before upgrade');
-      pruneAfterBackup(k.db, k.plan(), at);
+      prunePlan(k.db, k.plan(), { now: at, actor: 'schedule' });
     }
     // Worked out by hand from the rules (see electron/engine/retention/policy.test.ts): 2026-02-04 is a Wednesday.
     const expected = [
@@ -148,15 +149,19 @@ describe('a backup being read', () => {
     const old = await k.backup();
     await k.backup();
     const layout = planLayout(k.dest, 'home');
-    const unmark = markInUse(layout, old.stamp);
-    fs.writeFileSync(path.join(layout.meta, 'in-use', `${old.stamp}.999999999.dead`), ''); // a killed reader's mark
-    const busy = prunePlan(k.db, k.plan(), { now: Date.now(), actor: 'test' });
+    // A restore in another process (its job's mark), and the mark of a reader that was killed.
+    const elsewhere = new JobCoordinator();
+    const reading = elsewhere.begin('restore', k.plan(), 'test', old.stamp);
+    const dead = { ...reading.info, id: 'dead', pid: 999_999_999, stamp: '2000-01-01_000000' };
+    fs.writeFileSync(path.join(layout.meta, 'jobs', 'dead.json'), JSON.stringify(dead));
+    const ops = { db: k.db, jobs: new JobCoordinator(), now: () => Date.now(), actor: 'test' };
+    const busy = pruneOp(ops, k.plan());
     expect(busy.pruned).toEqual([]);
     expect(busy.items.find((i) => i.backup.stamp === old.stamp)!.reasons).toEqual([
       'in use by a restore or verify; pruned later',
     ]);
-    unmark();
-    expect(prunePlan(k.db, k.plan(), { now: Date.now(), actor: 'test' }).pruned).toEqual([old.stamp]);
-    expect(fs.readdirSync(path.join(layout.meta, 'in-use'))).toEqual([]);
+    reading.end();
+    expect(pruneOp(ops, k.plan()).pruned).toEqual([old.stamp]);
+    expect(fs.readdirSync(path.join(layout.meta, 'jobs')).filter((n) => n.endsWith('.json'))).toEqual([]);
   });
 });

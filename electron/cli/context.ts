@@ -1,4 +1,5 @@
 import { openCore, type CairnCore } from '../engine/app/open';
+import type { OpsDeps } from '../engine/app/ops/deps';
 import type { Db } from '../engine/catalog/db';
 import type { SecretStore } from '../engine/secrets/store';
 import { CairnError } from '../engine/errors';
@@ -29,6 +30,12 @@ export class CliContext {
 
   catalog(): Db {
     return this.core().db;
+  }
+
+  /** What operations need (app/ops/), acting as "cli". */
+  ops(): OpsDeps {
+    const core = this.core();
+    return { ...core, drive: core.drive, now: () => this.now(), actor: 'cli' };
   }
 
   /** The one secret store (a 0600 file: the command line has no keychain). */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DbFormat, DbKind } from '../../shared/schemas/dbsources';
 import { importBackup } from './backup/importBackup';
 import { manifestStamps, planLayout, stampsOnDisk } from './backup/layout';
-import { acquireLock } from './backup/lock';
+import type { Admit } from './backup/lock';
 import { ManifestReader } from './backup/manifest';
 import { readBackupIndex, writeBackupIndex } from './backupIndex';
 import { logActivity } from './catalog/activity';
@@ -120,6 +120,7 @@ export async function importDestination(
   destArg: string,
   now: () => number,
   actor: string,
+  admit?: Admit,
 ): Promise<ImportedPlan[]> {
   let dest = path.resolve(destArg);
   const out: ImportedPlan[] = [];
@@ -160,7 +161,8 @@ export async function importDestination(
       continue;
     }
     const layout = planLayout(dest, name);
-    const release = acquireLock(layout.lock, now());
+    // Imported as an admitted job (app/jobs.ts): nothing else runs on the plan meanwhile.
+    const release = admit?.('import', { dest, name }) ?? (() => undefined);
     const result: ImportedPlan = { planName: name, created, imported: [], skipped: [], notes: [] };
     try {
       const known = new Set(listBackups(db, { planId: plan.id }).map((b) => b.stamp));

@@ -185,6 +185,7 @@ describe('trayInputFrom', () => {
     changedFiles: 0,
     watch: { state: 'watching' as const, message: null },
     run: null,
+    jobs: [],
   };
   const status = { overall: 'healthy' as const, plans: [planStatus], timezone: 'UTC', generatedAt: NOW };
   const drive = {

@@ -65,6 +65,16 @@ export const PlanStatus = z.object({
   changedFiles: Count.nullable(),
   watch: WatchState,
   run: RunProgress.nullable(),
+  /** Every job running on the plan now, in this process or another Cairn process (app, serve, cli). */
+  jobs: z.array(
+    z.object({
+      kind: z.enum(['backup', 'restore', 'verify', 'test-restore', 'prune', 'push', 'drive-prune', 'import']),
+      actor: z.string(),
+      startedAt: Millis,
+      /** Run by another Cairn process (or machine), not the one answering. */
+      elsewhere: z.boolean(),
+    }),
+  ),
 });
 
 export const Status = z.object({

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { getPlan, listPlans, type Plan } from '../../engine/catalog/plans';
-import { backupExitCode, runBackup, type BackupOutcome } from '../../engine/backup/run';
+import { backupExitCode, type BackupOutcome } from '../../engine/backup/run';
 import { CairnError } from '../../engine/errors';
 import type { CliContext } from '../context';
 import { formatBytes, formatCount, formatDuration } from '../format';
 import { progressLine } from '../progress';
-import { afterBackup, type AfterBackupReport } from '../../engine/app/afterBackup';
+import type { AfterBackupReport } from '../../engine/app/afterBackup';
+import { backupOp } from '../../engine/app/ops/backup';
 import { describeError } from '../../engine/errors';
 
 function summary(o: BackupOutcome): string {
@@ -67,14 +68,9 @@ export function registerBackup(program: Command, ctx: () => CliContext): void {
         for (const plan of plans) {
           const line = progressLine();
           try {
-            const out = await runBackup({
-              db,
-              plan,
-              now: () => c.now(),
-              actor: 'cli',
+            const { outcome: out, after: report } = await backupOp(c.ops(), plan, {
               note: o.note,
               pin: o.pin,
-              secrets: c.secrets(),
               signal: ac.signal,
               onProgress: (p) =>
                 line.update({
@@ -86,9 +82,7 @@ export function registerBackup(program: Command, ctx: () => CliContext): void {
             });
             line.done();
             c.exitCode = Math.max(c.exitCode, backupExitCode(out.backup));
-            const after = await afterBackupLines(
-              afterBackup({ db, drive: c.core().drive, now: () => c.now(), actor: 'cli' }, plan),
-            );
+            const after = await afterBackupLines(report);
             results.push({
               ...out.backup,
               warningList: out.warnings,

@@ -162,6 +162,7 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
               now: () => c.now(),
               actor: 'cli',
               signal: ac.signal,
+              admit: c.ops().jobs.admitFor('cli'),
               onProgress: (p) => {
                 if (p.waitingUntil)
                   process.stderr.write(

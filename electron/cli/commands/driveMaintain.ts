@@ -124,6 +124,7 @@ export function registerDriveMaintenance(drive: Command, ctx: () => CliContext):
           now: () => c.now(),
           actor: 'cli',
           dryRun: o.dryRun,
+          admit: c.ops().jobs.admitFor('cli'),
         }),
       );
       c.out(rs, pruneText);

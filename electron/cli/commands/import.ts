@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { importDestination, type ImportedPlan } from '../../engine/importDest';
+import { importOp } from '../../engine/app/ops/import';
+import type { ImportedPlan } from '../../engine/importDest';
 import type { CliContext } from '../context';
 
 function text(plans: ImportedPlan[]): string {
@@ -23,7 +24,7 @@ export function registerImport(program: Command, ctx: () => CliContext): void {
     )
     .action(async (dest: string) => {
       const c = ctx();
-      const plans = await importDestination(c.catalog(), dest, () => c.now(), 'cli');
+      const plans = await importOp(c.ops(), dest);
       if (plans.some((p) => p.skipped.length > 0)) c.exitCode = 1;
       c.out(plans, text);
     });

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { getPlan, listPlans } from '../../engine/catalog/plans';
 import { CairnError } from '../../engine/errors';
-import { prunePlan, type PruneResult } from '../../engine/retention/prune';
+import { pruneOp } from '../../engine/app/ops/prune';
+import type { PruneResult } from '../../engine/retention/prune';
 import type { CliContext } from '../context';
 import { formatBytes, table } from '../format';
 
@@ -43,9 +44,7 @@ export function registerPrune(program: Command, ctx: () => CliContext): void {
           'usage',
           'There are no plans yet; create one with: cairn plan add NAME --source DIR --dest DIR.',
         );
-      const results = plans.map((plan) =>
-        prunePlan(db, plan, { now: c.now(), actor: 'cli', dryRun: o.dryRun }),
-      );
+      const results = plans.map((plan) => pruneOp(c.ops(), plan, { dryRun: o.dryRun }));
       c.out(name ? results[0]! : results, () => text(results));
     });
 }

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import fs from 'node:fs';
-import { planLayout } from '../../engine/backup/layout';
+import { restoreOp } from '../../engine/app/ops/restore';
 import { resolveBackup, type BackupRecord } from '../../engine/catalog/backups';
 import type { Db } from '../../engine/catalog/db';
 import { findPlan, type Plan } from '../../engine/catalog/plans';
 import { listDriveManifests } from '../../engine/drive/pack/store';
 import { CairnError } from '../../engine/errors';
-import { restoreBackup, type RestoreSummary } from '../../engine/restore/restore';
+import type { RestoreSummary } from '../../engine/restore/restore';
 import { collect, type CliContext } from '../context';
 import { formatBytes, formatCount, formatDuration } from '../format';
 import { progressLine } from '../progress';
@@ -115,18 +114,8 @@ export function registerRestore(program: Command, ctx: () => CliContext): void {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        // A backup whose folder is not on this machine comes from Drive, when Drive has it (the Drive
-        // client is loaded only then: it costs a tenth of a second to start).
-        const local = fs.existsSync(planLayout(plan.dest, plan.name).backupDir(backup.stamp));
-        const fromDrive = local
-          ? null
-          : await (
-              await import('../../engine/app/driveRestore')
-            ).openDriveSourceFor({ db, drive: c.core().drive, plan, backup, signal: ac.signal });
-        const s = await restoreBackup({
-          source: fromDrive?.source,
-          manifestFile: fromDrive?.manifestFile,
-          db,
+        // A backup whose folder is not on this machine comes from Drive, when Drive has it.
+        const s = await restoreOp(c.ops(), {
           plan,
           backup,
           paths: o.path,
@@ -134,8 +123,6 @@ export function registerRestore(program: Command, ctx: () => CliContext): void {
           inPlace: o.inPlace,
           overwrite: o.overwrite,
           dryRun: o.dryRun,
-          now: () => c.now(),
-          actor: 'cli',
           signal: ac.signal,
           onProgress: (p) => line.update(p, 'restored'),
         });

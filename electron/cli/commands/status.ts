@@ -16,6 +16,17 @@ const WORDS = {
   'waiting-disk': 'WAITING FOR DISK',
 };
 
+const JOB_WORDS: Record<StatusValue['plans'][number]['jobs'][number]['kind'], string> = {
+  backup: 'a backup',
+  restore: 'a restore',
+  verify: 'a verify',
+  'test-restore': 'a test restore',
+  prune: 'a prune',
+  push: 'a Drive push',
+  'drive-prune': 'a Drive prune',
+  import: 'an import',
+};
+
 function when(ms: number, now: number): string {
   const d = new Date(ms);
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -35,7 +46,13 @@ export function statusText(s: StatusValue): string {
     p.nextRun ? `next ${when(p.nextRun, s.generatedAt)}` : `schedule "${p.schedule}" not understood`,
   ]);
   const lines = table([['PLAN', 'STATE', 'LAST GOOD BACKUP', 'NEXT RUN'], ...rows]).split('\n');
-  const notes = s.plans.flatMap((p) => p.reasons.map((r) => `  ${p.planName}: ${r}`));
+  const notes = s.plans.flatMap((p) => [
+    ...p.jobs.map(
+      (j) =>
+        `  ${p.planName}: ${JOB_WORDS[j.kind]} running since ${when(j.startedAt, s.generatedAt)} (${j.actor})`,
+    ),
+    ...p.reasons.map((r) => `  ${p.planName}: ${r}`),
+  ]);
   return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
@@ -47,12 +64,8 @@ export function registerStatus(program: Command, ctx: () => CliContext): void {
     )
     .action(async () => {
       const c = ctx();
-      const service = new CairnService({
-        db: c.catalog(),
-        secrets: c.secrets(),
-        now: () => c.now(),
-        actor: 'cli',
-      });
+      const core = c.core();
+      const service = new CairnService({ ...core, now: () => c.now(), actor: 'cli' });
       const r = await service.call('status', {});
       if (!r.ok) throw new CairnError('io', r.error.message);
       const s = r.value as StatusValue;

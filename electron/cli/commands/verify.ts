@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { resolveBackup } from '../../engine/catalog/backups';
 import { CairnError } from '../../engine/errors';
-import { verifyBackups, verifyTargets, type VerifyRunResult } from '../../engine/verify/run';
+import { verifyOp } from '../../engine/app/ops/verify';
+import { verifyTargets, type VerifyRunResult } from '../../engine/verify/run';
 import { intOption, type CliContext } from '../context';
 import { formatBytes, formatCount, formatDuration } from '../format';
 import { progressLine } from '../progress';
@@ -80,9 +81,7 @@ export function registerVerify(program: Command, ctx: () => CliContext): void {
       const line = progressLine();
       const started = Date.now();
       try {
-        const v = await verifyBackups(db, targets, {
-          now: () => c.now(),
-          actor: 'cli',
+        const v = await verifyOp(c.ops(), targets, {
           sample: o.sample,
           maxAgeHours: o.maxAgeHours,
           restoreTest: o.restoreTest,

@@ -7,12 +7,13 @@ import type { Plan } from '../catalog/plans';
 import { pushAfterBackup } from '../drive/pack/afterBackup';
 import type { PushProgress, PushResult } from '../drive/pack/push';
 import { describeError } from '../errors';
-import { prunePlan } from '../retention/prune';
 import type { DriveAccess } from '../service/context';
-import { readSettings } from '../service/settingsStore';
+import type { JobCoordinator } from './jobs';
+import { pruneOp } from './ops/prune';
 
 export interface AfterBackupDeps {
   db: Db;
+  jobs: JobCoordinator;
   /** How this process reaches Drive; null where it cannot (nothing is pushed then). */
   drive: DriveAccess | null;
   now: () => number;
@@ -40,8 +41,7 @@ export function afterBackup(d: AfterBackupDeps, plan: Plan): AfterBackupReport {
   let pruneError: string | null = null;
   if (plan.autoPrune) {
     try {
-      const timeZone = readSettings(d.db).timezone;
-      pruned = prunePlan(d.db, plan, { now: d.now(), actor: d.actor, timeZone }).pruned;
+      pruned = pruneOp(d, plan).pruned;
     } catch (e) {
       pruneError = `Automatic prune of ${plan.name} did not run: ${describeError(e)}`;
       logActivity(d.db, {
@@ -64,6 +64,7 @@ export function afterBackup(d: AfterBackupDeps, plan: Plan): AfterBackupReport {
         now: d.now,
         actor: d.actor,
         signal: d.signal,
+        admit: d.jobs.admitFor(d.actor),
         onProgress: d.onDriveProgress,
         onError: (e) => (pushError = e),
       }).then((r) => {

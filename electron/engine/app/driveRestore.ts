@@ -6,7 +6,6 @@ import { planLayout } from '../backup/layout';
 import type { BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
-import { openDrive } from '../drive/index';
 import { openDriveRestore, type DriveRestore } from '../drive/pack/restoreSource';
 import { driveSettings } from '../drive/pack/settings';
 import { listDriveManifests } from '../drive/pack/store';
@@ -31,6 +30,8 @@ export async function openDriveSourceFor(o: {
   const workDir = fs.mkdtempSync(path.join(drive.workDir ?? os.tmpdir(), 'drive-restore-'));
   try {
     const s = driveSettings(db);
+    // Loaded only now: a restore from the local disk does not pay for starting the Drive client.
+    const { openDrive } = await import('../drive/index');
     const { remote } = await openDrive({
       secrets: drive.secrets,
       settings: s,

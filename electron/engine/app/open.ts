@@ -9,6 +9,7 @@ import { openSecretStore, type Keychain, type SecretsChoice } from '../secrets/c
 import type { SecretStore } from '../secrets/store';
 import type { DriveAccess } from '../service/context';
 import { CairnRuntime } from '../service/runtime';
+import { JobCoordinator } from './jobs';
 
 /** What a face brings: who it is and the parts that differ between the app and headless Cairn. */
 export interface FaceAdapters {
@@ -35,10 +36,15 @@ export interface CairnCore {
   secrets: SecretStore;
   secretsChoice: SecretsChoice;
   drive: DriveAccess;
+  /** The one job coordinator of this process (what runs on each plan; jobs.ts). */
+  jobs: JobCoordinator;
 }
 
 /** Opens the catalog and the secret store of a data folder (the CLI's one-shot commands stop here). */
-export function openCore(dataDir: string, a: Pick<FaceAdapters, 'keychain' | 'openUrl' | 'env'>): CairnCore {
+export function openCore(
+  dataDir: string,
+  a: Pick<FaceAdapters, 'keychain' | 'openUrl' | 'env' | 'now'>,
+): CairnCore {
   const db = openCatalog(dataDir);
   const { store, choice } = openSecretStore(dataDir, a.keychain ?? null);
   return {
@@ -48,6 +54,7 @@ export function openCore(dataDir: string, a: Pick<FaceAdapters, 'keychain' | 'op
     secretsChoice: choice,
     // A restore from Drive unpacks the packs it needs in the data folder (same disk as the catalog).
     drive: { secrets: store, env: a.env, workDir: dataDir, openUrl: a.openUrl },
+    jobs: new JobCoordinator(a.now),
   };
 }
 
@@ -65,6 +72,7 @@ export async function openCairn(dataDir: string, a: FaceAdapters): Promise<Cairn
     db: core.db,
     secrets: core.secrets,
     drive: core.drive,
+    jobs: core.jobs,
     actor: a.actor,
     localNotifier: a.notifier ?? logNotifier(a.log),
     log: a.log,

@@ -63,3 +63,34 @@ export function acquireLock(file: string, now: number): () => void {
   }
   throw new CairnError('locked', `Could not take the lock ${file}; try again.`);
 }
+
+/** The kinds of job on a plan; app/jobs.ts decides which may run together. */
+export type JobKind =
+  'backup' | 'restore' | 'verify' | 'test-restore' | 'prune' | 'push' | 'drive-prune' | 'import';
+
+/**
+ * Admits a job on a plan or throws CairnError "locked" naming what runs; returns the function that ends
+ * the job. The app's job coordinator gives it to engine functions that work plan by plan (verify, import,
+ * Drive push and prune), so the engine decides nothing about what may run at once.
+ */
+export type Admit = (
+  kind: JobKind,
+  plan: { dest: string; name: string },
+  stamp?: string | null,
+) => () => void;
+
+/** Runs `f` as an admitted job when an Admit is given (else as is: a direct engine call in tests). */
+export async function asJob<T>(
+  admit: Admit | undefined,
+  kind: JobKind,
+  plan: { dest: string; name: string },
+  f: () => Promise<T>,
+  stamp: string | null = null,
+): Promise<T> {
+  const end = admit?.(kind, plan, stamp);
+  try {
+    return await f();
+  } finally {
+    end?.();
+  }
+}

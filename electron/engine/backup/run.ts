@@ -17,7 +17,6 @@ import type { SecretStore } from '../secrets/store';
 import { CairnError, describeError, errnoCode } from '../errors';
 import { checkPlanFolders } from './checks';
 import { excludeMatcher } from './excludes';
-import { acquireLock } from './lock';
 import { reconcile, writePlanFile } from './reconcile';
 import { fsyncDir, planLayout, removeTree, syncFileSystem, type PlanLayout } from './layout';
 import { LineSink } from './lineSink';
@@ -71,7 +70,8 @@ function uniqueStamp(layout: PlanLayout, taken: Set<string>, ms: number): string
 
 /**
  * Makes one backup of a plan: a complete, dated folder under the destination that becomes visible only by
- * an atomic rename once everything is written and synced, then recorded in the catalog.
+ * an atomic rename once everything is written and synced, then recorded in the catalog. The caller runs it
+ * as an admitted "backup" job (app/jobs.ts): no other backup or prune of the plan runs meanwhile.
  */
 export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
   const { db, plan } = o;
@@ -79,7 +79,6 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
   const layout = planLayout(plan.dest, plan.name);
   let stamp = formatStamp(startedAt);
   let walker: Walker | null = null;
-  let release: (() => void) | null = null;
   const partialFiles: string[] = [];
   const sinks: { abort(): void }[] = [];
   const base: { reader: ManifestReader | null } = { reader: null };
@@ -99,7 +98,6 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
         layout.meta,
       );
     }
-    release = acquireLock(layout.lock, startedAt);
     writePlanFile(layout, plan, listDbSources(db, plan.id));
     const notes = await reconcile(db, plan, layout, startedAt);
     for (const n of notes)
@@ -245,11 +243,9 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     await walker?.settle();
     for (const s of sinks) s.abort();
     base.reader?.close();
-    if (release) for (const f of partialFiles) removeTree(f);
-    if (!(e instanceof CairnError && e.code === 'locked')) recordFailure(o, stamp, startedAt, walker, e);
+    for (const f of partialFiles) removeTree(f);
+    recordFailure(o, stamp, startedAt, walker, e);
     throw e;
-  } finally {
-    release?.();
   }
 }
 

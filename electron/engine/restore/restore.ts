@@ -9,7 +9,6 @@ import type { BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import { CairnError, describeError } from '../errors';
-import { markInUse } from '../retention/inUse';
 import { Applier, type Failure, type Locate, type RestoreCounts } from './apply';
 import { localContent, type ContentSource } from './content';
 import { placePool, type RestoreThreads } from './placePool';
@@ -180,17 +179,10 @@ async function restoreFrom(o: RestoreOptions, p: Prepared): Promise<RestoreSumma
 
   let before: BackupRecord | null = null;
   let cursor: Awaited<ReturnType<typeof savedCursor>> | null = null;
-  // Marked before the "before restore" backup, whose retention must not prune the backup being restored.
-  const unmark = o.source || o.dryRun ? () => undefined : markInUse(layout, backup.stamp);
-  let manifest: ManifestReader;
-  try {
-    if (o.inPlace && !o.dryRun)
-      before = await saveBeforeRestore(o.db, plan, backup, o.now, o.actor, o.signal);
-    manifest = await ManifestReader.open(manifestFile);
-  } catch (e) {
-    unmark();
-    throw e;
-  }
+  // The caller runs the restore as an admitted job (app/jobs.ts): a prune meanwhile keeps this backup, and
+  // in place, no other backup runs beside the "before restore" one.
+  if (o.inPlace && !o.dryRun) before = await saveBeforeRestore(o.db, plan, backup, o.now, o.actor, o.signal);
+  const manifest = await ManifestReader.open(manifestFile);
   const progress = { last: 0 };
   // In place, the restored files replace the ones in use: the restore ends once they are on disk (flushed
   // in the background as it goes, then synced). With --to, writing them out is left to the system, as cp
@@ -252,7 +244,6 @@ async function restoreFrom(o: RestoreOptions, p: Prepared): Promise<RestoreSumma
     if (durable) for (const root of roots) syncFileSystem(root);
   } finally {
     await applier.close();
-    unmark();
     manifest.close();
     cursor?.close();
     await source.close?.();

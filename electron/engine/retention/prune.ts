@@ -5,10 +5,8 @@ import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import { checkDest } from '../backup/checks';
 import { fsyncDir, planLayout, removeTree } from '../backup/layout';
-import { acquireLock } from '../backup/lock';
 import { writeBackupIndex } from '../backupIndex';
-import { CairnError, describeError } from '../errors';
-import { inUseStamps } from './inUse';
+import { CairnError } from '../errors';
 import { applyRetention } from './policy';
 
 export interface PruneItem {
@@ -32,17 +30,21 @@ export interface PruneOptions {
   actor: string;
   dryRun?: boolean;
   timeZone?: string;
-  /** The caller already holds the plan's run lock (pruning right after a backup). */
-  lockHeld?: boolean;
+  /** Backups a restore or verify reads now (app/jobs.ts readingStamps): kept until they are done. */
+  reading?: ReadonlySet<string>;
   /** Stamps a preview showed as pruned: refuse if the rules now prune anything else. */
   expect?: string[];
 }
 
 /** Which backups of a plan the retention rules keep and why, newest first (one being read is kept for now). */
-export function previewPrune(db: Db, plan: Plan, timeZone?: string): PruneItem[] {
+export function previewPrune(
+  db: Db,
+  plan: Plan,
+  timeZone?: string,
+  busy: ReadonlySet<string> = new Set(),
+): PruneItem[] {
   const backups = listBackups(db, { planId: plan.id });
   const byId = new Map(backups.map((b) => [b.id, b]));
-  const busy = inUseStamps(planLayout(plan.dest, plan.name));
   return applyRetention(backups, plan, timeZone).map((d) => {
     const backup = byId.get(d.id)!;
     if (d.keep || !busy.has(backup.stamp)) return { backup, keep: d.keep, reasons: d.reasons };
@@ -86,7 +88,7 @@ export function deleteDeadVersions(db: Db, planId: number, remaining: number[], 
  * Hard links shared with kept backups stay with them.
  */
 export function prunePlan(db: Db, plan: Plan, o: PruneOptions): PruneResult {
-  const items = previewPrune(db, plan, o.timeZone);
+  const items = previewPrune(db, plan, o.timeZone, o.reading);
   const doomed = items.filter((i) => !i.keep).map((i) => i.backup);
   const result: PruneResult = {
     planName: plan.name,
@@ -111,63 +113,37 @@ export function prunePlan(db: Db, plan: Plan, o: PruneOptions): PruneResult {
 
   checkDest(plan.dest);
   const layout = planLayout(plan.dest, plan.name);
-  const release = o.lockHeld ? null : acquireLock(layout.lock, o.now);
-  try {
-    fs.mkdirSync(layout.partial, { recursive: true });
-    const trash: string[] = [];
-    for (const b of doomed) {
-      const t = `${layout.partial}/pruned-${b.stamp}`;
-      removeTree(t);
-      try {
-        fs.renameSync(layout.backupDir(b.stamp), t);
-        trash.push(t);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; // already gone: forget it all the same
-      }
+  fs.mkdirSync(layout.partial, { recursive: true });
+  const trash: string[] = [];
+  for (const b of doomed) {
+    const t = `${layout.partial}/pruned-${b.stamp}`;
+    removeTree(t);
+    try {
+      fs.renameSync(layout.backupDir(b.stamp), t);
+      trash.push(t);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; // already gone: forget it all the same
     }
-    fsyncDir(layout.root);
-    const doomedIds = new Set(doomed.map((b) => b.id));
-    const remaining = items.filter((i) => !doomedIds.has(i.backup.id)).map((i) => i.backup.id);
-    db.transaction(() => {
-      deleteDeadVersions(db, plan.id, remaining, [...doomedIds]);
-      const del = db.prepare('DELETE FROM backups WHERE id = ?');
-      for (const id of doomedIds) del.run(id);
-      logActivity(db, {
-        at: o.now,
-        planId: plan.id,
-        kind: 'prune',
-        actor: o.actor,
-        message: `Pruned ${doomed.length} backup(s) of ${plan.name}: ${result.pruned.join(', ')}`,
-        details: { pruned: result.pruned, kept: items.filter((i) => i.keep).map((i) => i.backup.stamp) },
-      });
-    })();
-    writeBackupIndex(db, plan);
-    for (const b of doomed) fs.rmSync(layout.manifestFile(b.stamp), { force: true });
-    fsyncDir(layout.manifests);
-    for (const t of trash) removeTree(t);
-    return result;
-  } finally {
-    release?.();
   }
-}
-
-/**
- * Retention after a successful backup when the plan asks for it (plan.autoPrune). The caller holds the
- * plan's run lock. A failure here never fails the backup: it is logged and returned as null.
- */
-export function pruneAfterBackup(db: Db, plan: Plan, now: number, actor = 'schedule'): PruneResult | null {
-  if (!plan.autoPrune) return null;
-  try {
-    return prunePlan(db, plan, { now, actor, lockHeld: true });
-  } catch (e) {
+  fsyncDir(layout.root);
+  const doomedIds = new Set(doomed.map((b) => b.id));
+  const remaining = items.filter((i) => !doomedIds.has(i.backup.id)).map((i) => i.backup.id);
+  db.transaction(() => {
+    deleteDeadVersions(db, plan.id, remaining, [...doomedIds]);
+    const del = db.prepare('DELETE FROM backups WHERE id = ?');
+    for (const id of doomedIds) del.run(id);
     logActivity(db, {
-      at: now,
+      at: o.now,
       planId: plan.id,
       kind: 'prune',
-      level: 'warning',
-      actor,
-      message: `Automatic prune of ${plan.name} did not run: ${describeError(e)}`,
+      actor: o.actor,
+      message: `Pruned ${doomed.length} backup(s) of ${plan.name}: ${result.pruned.join(', ')}`,
+      details: { pruned: result.pruned, kept: items.filter((i) => i.keep).map((i) => i.backup.stamp) },
     });
-    return null;
-  }
+  })();
+  writeBackupIndex(db, plan);
+  for (const b of doomed) fs.rmSync(layout.manifestFile(b.stamp), { force: true });
+  fsyncDir(layout.manifests);
+  for (const t of trash) removeTree(t);
+  return result;
 }

@@ -6,6 +6,7 @@ import type {
   WatchState,
 } from '../../../shared/contract';
 import type { z } from 'zod';
+import type { JobCoordinator } from '../app/jobs';
 import type { Db } from '../catalog/db';
 import type { SecretStore } from '../secrets/store';
 import type { EventBus } from './bus';
@@ -39,6 +40,8 @@ export interface ServiceContext {
   notifyTest: (() => Promise<z.output<typeof NotifyTestResult>>) | null;
   /** The one secret store of this process. */
   secrets: SecretStore;
+  /** The one job coordinator of this process: what runs on each plan (app/jobs.ts). */
+  jobs: JobCoordinator;
   /** Null where Drive cannot be reached from this process (the one-shot CLI uses `cairn drive`). */
   drive: DriveAccess | null;
   /** Called after a plan or a setting changed, so the scheduler and watcher follow. */

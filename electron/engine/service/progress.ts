@@ -1,4 +1,5 @@
 import type { BackupProgress } from '../backup/run';
+import type { PushProgress } from '../drive/pack/push';
 
 /** A run's figures for the UI: rate over the run so far, and a fraction and ETA from the previous backup. */
 export function progressFigures(p: BackupProgress | null, now: number) {
@@ -47,5 +48,20 @@ export function progressFigures(p: BackupProgress | null, now: number) {
     expectedBytes: p.expectedBytes,
     fraction,
     etaSeconds,
+  };
+}
+
+/** A Drive push's progress as the driveProgress event says it. */
+export function drivePushProgress(planName: string, p: PushProgress) {
+  return {
+    planName,
+    phase: 'uploading' as const,
+    filesDone: p.packsUploaded,
+    filesTotal: null,
+    bytesDone: p.bytesUploaded,
+    bytesTotal: null,
+    message: p.waitingUntil
+      ? `Waiting for Google's upload limit until ${new Date(p.waitingUntil).toLocaleTimeString()}.`
+      : null,
   };
 }

@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import type { RunProgress } from '../../../shared/contract';
 import type { BackupRecord } from '../catalog/backups';
-import type { Db } from '../catalog/db';
 import { findPlanById, getPlan, type Plan } from '../catalog/plans';
-import { runBackup, type BackupProgress } from '../backup/run';
+import type { AfterBackupReport } from '../app/afterBackup';
+import { backupOp } from '../app/ops/backup';
+import type { OpsDeps } from '../app/ops/deps';
+import type { BackupProgress } from '../backup/run';
+import { drivePushProgress } from './progress';
 import { CairnError, describeError, errnoCode } from '../errors';
-import type { SecretStore } from '../secrets/store';
 import type { EventBus } from './bus';
 import { progressFigures } from './progress';
 
@@ -48,10 +50,13 @@ export class RunQueue {
   private working = false;
   private readonly endListeners = new Set<(e: RunEnd) => void>();
 
-  /** Runs after each successful backup, before the next run starts (retention, Drive push). */
-  afterSuccess: ((plan: Plan, backup: BackupRecord, actor: string) => Promise<void>) | null = null;
+  /**
+   * Told after each successful backup, once its retention has run and its Drive push has started (the
+   * runtime logs them and follows the push).
+   */
+  afterBackup: ((plan: Plan, report: AfterBackupReport) => void) | null = null;
 
-  constructor(private readonly deps: { db: Db; now: () => number; bus: EventBus; secrets: SecretStore }) {}
+  constructor(private readonly deps: Omit<OpsDeps, 'actor'> & { bus: EventBus }) {}
 
   /** Queues a run of the plan unless one is queued or running; says which. */
   request(
@@ -148,18 +153,18 @@ export class RunQueue {
     job.state.startedAt = this.deps.now();
     this.deps.bus.emit('runProgress', { ...job.state });
     try {
-      const out = await runBackup({
-        db: this.deps.db,
-        plan,
-        now: this.deps.now,
-        actor: job.request.actor,
+      const { outcome: out, after } = await backupOp({ ...this.deps, actor: job.request.actor }, plan, {
         note: job.request.note,
         pin: job.request.pin,
-        secrets: this.deps.secrets,
         signal: job.controller.signal,
         onProgress: (p) => this.progress(job, p),
+        onDriveProgress: (p) => this.deps.bus.emit('driveProgress', drivePushProgress(plan.name, p)),
       });
-      await this.afterSuccess?.(plan, out.backup, job.request.actor).catch(() => undefined);
+      try {
+        this.afterBackup?.(plan, after);
+      } catch {
+        // telling about the after-steps cannot undo the backup
+      }
       this.jobs.shift();
       this.finish(job, {
         outcome: out.backup.status === 'complete' ? 'complete' : 'warnings',

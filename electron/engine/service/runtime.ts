@@ -11,7 +11,8 @@ import { Watchers } from '../watch/watchers';
 import type { SecretStore } from '../secrets/store';
 import type { DriveAccess } from './context';
 import { kvGet, kvSet } from '../catalog/kv';
-import { afterBackup } from '../app/afterBackup';
+import type { AfterBackupReport } from '../app/afterBackup';
+import type { JobCoordinator } from '../app/jobs';
 import { describeError } from '../errors';
 import { weeklyVerify } from './maintenance';
 import type { RunEnd } from './runQueue';
@@ -35,6 +36,8 @@ export interface RuntimeOptions {
   secrets: SecretStore;
   /** How this process reaches Google Drive. */
   drive?: DriveAccess;
+  /** The process's one job coordinator (a new one when not given). */
+  jobs?: JobCoordinator;
 }
 
 const LAST_VERIFY = 'service.lastScheduledVerify';
@@ -55,7 +58,14 @@ export class CairnRuntime {
   constructor(private readonly o: RuntimeOptions) {
     const db = o.db;
     const now = o.now ?? Date.now;
-    this.service = new CairnService({ db, now, actor: o.actor, secrets: o.secrets, drive: o.drive });
+    this.service = new CairnService({
+      db,
+      now,
+      actor: o.actor,
+      secrets: o.secrets,
+      drive: o.drive,
+      jobs: o.jobs,
+    });
     const settings = () => readSettings(db);
     // A cancelled run (sleep, shutdown, the user) did not happen: it does not count as the last run.
     const lastStart = (planId: number) =>
@@ -117,7 +127,7 @@ export class CairnRuntime {
         at: now(),
       });
     this.service.runs.onEnd((e) => void this.runEnded(e));
-    this.service.runs.afterSuccess = (plan, _backup, actor) => this.afterBackup(plan, actor);
+    this.service.runs.afterBackup = (plan, report) => this.afterBackup(plan, report);
     this.service.onChange(() => {
       this.scheduler.refresh();
       void this.syncWatchers();
@@ -192,57 +202,30 @@ export class CairnRuntime {
     await this.observe();
   }
 
-  /** The after-backup steps (app/afterBackup.ts): prune now, then the Drive push runs on its own. */
-  private async afterBackup(plan: Plan, actor: string): Promise<void> {
-    const r = afterBackup(
-      {
-        db: this.o.db,
-        drive: this.o.drive ?? null,
-        now: this.service.ctx.now,
-        actor,
-        onDriveProgress: (p) =>
-          this.service.bus.emit('driveProgress', {
-            planName: plan.name,
-            phase: 'uploading',
-            filesDone: p.packsUploaded,
-            filesTotal: null,
-            bytesDone: p.bytesUploaded,
-            bytesTotal: null,
-            message: p.waitingUntil
-              ? `Waiting for Google's upload limit until ${new Date(p.waitingUntil).toLocaleTimeString()}.`
-              : null,
-          }),
-      },
-      plan,
-    );
+  /** After a good backup (app/afterBackup.ts ran its retention): log it, and follow the Drive push. */
+  private afterBackup(plan: Plan, r: AfterBackupReport): void {
     if (r.pruned.length)
       this.o.log(`Pruned ${r.pruned.length} backup(s) of ${plan.name}: ${r.pruned.join(', ')}.`);
     if (r.pruneError) this.o.log(r.pruneError);
+    const told = (phase: 'done' | 'failed', bytes: number, files: number, message: string) =>
+      this.service.bus.emit('driveProgress', {
+        planName: plan.name,
+        phase,
+        filesDone: files,
+        filesTotal: null,
+        bytesDone: bytes,
+        bytesTotal: null,
+        message,
+      });
     void r.push.then(
       (p) => {
         if (!p) return;
-        this.service.bus.emit('driveProgress', {
-          planName: plan.name,
-          phase: 'done',
-          filesDone: p.packsUploaded,
-          filesTotal: null,
-          bytesDone: p.bytesUploaded,
-          bytesTotal: null,
-          message: `${p.pushed.length} backup(s) pushed.`,
-        });
+        told('done', p.bytesUploaded, p.packsUploaded, `${p.pushed.length} backup(s) pushed.`);
         this.service.ctx.changed();
       },
       (e: unknown) => {
         this.o.log(`The push of ${plan.name} to Google Drive did not finish: ${describeError(e)}`);
-        this.service.bus.emit('driveProgress', {
-          planName: plan.name,
-          phase: 'failed',
-          filesDone: 0,
-          filesTotal: null,
-          bytesDone: 0,
-          bytesTotal: null,
-          message: describeError(e),
-        });
+        told('failed', 0, 0, describeError(e));
       },
     );
   }

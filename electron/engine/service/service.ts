@@ -2,6 +2,7 @@ import { isMethodName, methods, type CairnApi, type MethodName } from '../../../
 import { fail, ok, type Result } from '../../../shared/result';
 import type { Db } from '../catalog/db';
 import type { SecretStore } from '../secrets/store';
+import { JobCoordinator } from '../app/jobs';
 import { EventBus } from './bus';
 import type { DriveAccess, Handlers, ServiceContext } from './context';
 import { toFailure } from './errors';
@@ -37,6 +38,8 @@ export interface ServiceOptions {
   /** The one secret store (database passwords; Drive tokens through `drive` share it). */
   secrets: SecretStore;
   drive?: DriveAccess;
+  /** The process's one job coordinator (a new one when not given). */
+  jobs?: JobCoordinator;
 }
 
 /** The contract implemented over the engine: every transport (IPC, HTTP, tests) calls `call`. */
@@ -48,7 +51,15 @@ export class CairnService {
 
   constructor(o: ServiceOptions) {
     const now = o.now ?? Date.now;
-    this.runs = new RunQueue({ db: o.db, now, bus: this.bus, secrets: o.secrets });
+    const jobs = o.jobs ?? new JobCoordinator(now);
+    this.runs = new RunQueue({
+      db: o.db,
+      now,
+      bus: this.bus,
+      secrets: o.secrets,
+      jobs,
+      drive: o.drive ?? null,
+    });
     this.ctx = {
       db: o.db,
       now,
@@ -58,6 +69,7 @@ export class CairnService {
       watch: null,
       notifyTest: null,
       secrets: o.secrets,
+      jobs,
       drive: o.drive ?? null,
       changed: () => {
         for (const l of this.changeListeners) l();

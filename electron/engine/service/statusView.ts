@@ -1,5 +1,6 @@
 import type { Status } from '../../../shared/contract';
 import type { z } from 'zod';
+import { hostname } from 'node:os';
 import { listPlans } from '../catalog/plans';
 import { planHealth, severity, type HealthState } from '../health';
 import type { ServiceContext } from './context';
@@ -7,7 +8,7 @@ import { readSettings } from './settingsStore';
 
 /** The status of every plan as the UI shows it: health, last and next run, changes, watcher, live run. */
 export function collectStatus(
-  c: Pick<ServiceContext, 'db' | 'now' | 'runs' | 'watch'>,
+  c: Pick<ServiceContext, 'db' | 'now' | 'runs' | 'watch' | 'jobs'>,
 ): z.output<typeof Status> {
   const now = c.now();
   const { timezone } = readSettings(c.db);
@@ -43,6 +44,12 @@ export function collectStatus(
       changedFiles: c.watch?.changedFiles(plan.name) ?? null,
       watch,
       run: c.runs.of(plan.name),
+      jobs: c.jobs.onPlan(plan).map((j) => ({
+        kind: j.kind,
+        actor: j.actor,
+        startedAt: j.startedAt,
+        elsewhere: j.pid !== process.pid || j.host !== hostname(),
+      })),
     };
   });
   const worst = plans.reduce<HealthState>(

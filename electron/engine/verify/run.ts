@@ -1,3 +1,4 @@
+import type { Admit } from '../backup/lock';
 import { logActivity } from '../catalog/activity';
 import {
   getBackupById,
@@ -50,20 +51,35 @@ export function verifyTargets(
 export async function verifyBackups(
   db: Db,
   targets: VerifyTarget[],
-  o: VerifyOptions & { now: () => number; actor: string; maxAgeHours?: number; restoreTest?: boolean },
+  o: VerifyOptions & {
+    now: () => number;
+    actor: string;
+    maxAgeHours?: number;
+    restoreTest?: boolean;
+    /** The job coordinator's admission (app/jobs.ts); each backup is verified as a "verify" job. */
+    admit?: Admit;
+  },
 ): Promise<VerifyRunResult> {
   const seen = o.seen ?? new Map<string, string>();
   const results: VerifyRunResult['results'] = [];
   for (const t of targets) {
-    const r = await verifyBackupFolder(t.plan.dest, t.plan.name, t.backup.stamp, { ...o, seen });
-    let result = verifySummary(r);
+    // Each backup is read as an admitted "verify" job: a prune meanwhile keeps it.
+    const end = o.admit?.('verify', t.plan, t.backup.stamp);
+    let r: Awaited<ReturnType<typeof verifyBackupFolder>>;
+    let result: string;
     let test: RestoreTestResult | undefined;
-    if (o.restoreTest) {
-      test = await restoreTest(db, t.plan, t.backup, o);
-      result +=
-        test.failed > 0
-          ? `; restore test: ${test.failed} file(s) did not restore`
-          : `; restore test passed (${test.files} files)`;
+    try {
+      r = await verifyBackupFolder(t.plan.dest, t.plan.name, t.backup.stamp, { ...o, seen });
+      result = verifySummary(r);
+      if (o.restoreTest) {
+        test = await restoreTest(db, t.plan, t.backup, o);
+        result +=
+          test.failed > 0
+            ? `; restore test: ${test.failed} file(s) did not restore`
+            : `; restore test passed (${test.files} files)`;
+      }
+    } finally {
+      end?.();
     }
     results.push({ ...r, result, restoreTest: test });
     if (!getBackupById(db, t.backup.id)) continue; // pruned meanwhile

@@ -4,7 +4,6 @@ import { performance } from 'node:perf_hooks';
 import { planLayout } from '../backup/layout';
 import { comparePaths, ManifestReader, type ManifestEntry } from '../backup/manifest';
 import { errnoCode, describeError } from '../errors';
-import { markInUse } from '../retention/inUse';
 import { walkSorted, type DiskItem } from './diskWalk';
 
 export interface VerifyProblem {
@@ -116,7 +115,6 @@ export async function verifyBackupFolder(
     report('', 'missing', `the backup folder ${root} is not there`);
     return { ...r, durationMs: performance.now() - t0 };
   }
-  const unmark = markInUse(layout, stamp);
   const disk = walkSorted(root, (rel, e) =>
     report(rel, 'changed', `cannot be read (${errnoCode(e) ?? describeError(e)})`),
   );
@@ -176,7 +174,6 @@ export async function verifyBackupFolder(
       report(d.rel, 'extra', `a ${kindOf(d.st)} the manifest does not list`);
     if (!manifest.footer) report('', 'changed', 'the manifest has no end line: it is incomplete');
   } finally {
-    unmark();
     manifest.close();
   }
   r.durationMs = performance.now() - t0;

@@ -47,6 +47,7 @@ export function samplePlanStatus(
     changedFiles: 12,
     watch: { state: 'watching', message: null },
     run: null,
+    jobs: [],
     ...over,
   };
 }

@@ -7,6 +7,7 @@ import { logActivity } from '../../catalog/activity';
 import { describeError } from '../../errors';
 import { driveConfig } from '../config';
 import { DRIVE_TOKENS_KEY, type SecretStore } from '../../secrets/store';
+import type { Admit } from '../../backup/lock';
 import type { PushProgress, PushResult } from './push';
 import { driveSettings } from './settings';
 
@@ -25,6 +26,8 @@ export async function pushAfterBackup(o: {
   now: () => number;
   actor: string;
   signal?: AbortSignal;
+  /** The job coordinator's admission (app/jobs.ts): push and Drive prune run as admitted jobs. */
+  admit?: Admit;
   onProgress?: (p: PushProgress) => void;
   /** Told when the push was tried and did not complete (to say so beside the backup's summary). */
   onError?: (e: unknown) => void;
@@ -60,6 +63,7 @@ export async function pushAfterBackup(o: {
       now: o.now,
       actor: o.actor,
       signal: o.signal,
+      admit: o.admit,
       onProgress: o.onProgress,
       packTargetBytes: s.packTargetBytes ?? undefined,
     });
@@ -76,6 +80,7 @@ export async function pushAfterBackup(o: {
           workDir,
           now: o.now,
           actor: o.actor,
+          admit: o.admit,
         });
       } finally {
         fs.rmSync(workDir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+import { JobCoordinator } from '../../app/jobs';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -57,11 +58,13 @@ describe('pushPlan', () => {
     expect(first.packsUploaded).toBeGreaterThan(2);
     expect(first.bytesUploaded).toBeGreaterThanOrEqual(total);
 
-    // Two pushes of one plan at once: the second is refused, the first's status stays.
-    const both = await Promise.allSettled([push(), push()]);
+    // Two pushes of one plan at once (admitted by the job coordinator): the second is refused, the
+    // first's status stays.
+    const admit = new JobCoordinator().admitFor('test');
+    const both = await Promise.allSettled([push({ admit }), push({ admit })]);
     expect(both.map((b) => b.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(String((both.find((b) => b.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(
-      /already running/,
+      /A Drive push of .* is running/,
     );
 
     // A push with nothing new sends nothing.

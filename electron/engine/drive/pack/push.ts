@@ -14,7 +14,7 @@ import type { SecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
 import { loadDriveKey, type DriveKey } from './crypto';
 import { planFolders, syncBackupIndex, syncPlanFiles, type PlanFolders } from './folders';
-import { withDriveLock } from './lock';
+import { asJob, type Admit } from '../../backup/lock';
 import { Packer } from './packer';
 import { pushManifest } from './pushManifest';
 import { cleanStaging, progress, resumeStaged, uploadPack, type PushState } from './pushState';
@@ -45,6 +45,8 @@ export interface PushOptions {
   /** Sleeps while Google's upload limit lasts (tests inject a fake). */
   clock?: Clock;
   signal?: AbortSignal;
+  /** The job coordinator's admission (app/jobs.ts): each attempt runs as a "push" job. */
+  admit?: Admit;
   onProgress?: (p: PushProgress) => void;
   /** Content bytes per pack (default 32 MiB). */
   packTargetBytes?: number;
@@ -84,7 +86,7 @@ export async function pushPlan(o: PushOptions): Promise<PushResult> {
   const clock = o.clock ?? systemClock;
   for (;;) {
     try {
-      const r = await withDriveLock(o.plan, o.now(), () => pushOnce(o));
+      const r = await asJob(o.admit, 'push', o.plan, () => pushOnce(o));
       updateDrivePlan(o.db, o.plan.id, {
         lastPushAt: o.now(),
         lastPushBytes: r.bytesUploaded,

@@ -9,7 +9,7 @@ import { applyRetention } from '../../retention/policy';
 import type { SecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
 import { loadDriveKey } from './crypto';
-import { withDriveLock } from './lock';
+import { asJob, type Admit } from '../../backup/lock';
 import { fetchPlain } from './fetch';
 import { planFolders } from './folders';
 import { machineFor } from './push';
@@ -85,6 +85,8 @@ export async function pruneDrive(o: {
   dryRun?: boolean;
   keepRatio?: number;
   timeZone?: string;
+  /** The job coordinator's admission (app/jobs.ts): the prune runs as a "drive-prune" job. */
+  admit?: Admit;
 }): Promise<DrivePruneResult> {
   const { db, plan } = o;
   const items = previewDrivePrune(db, plan, o.timeZone);
@@ -98,7 +100,7 @@ export async function pruneDrive(o: {
     freedBytes: 0,
   };
   if (o.dryRun) return result;
-  return withDriveLock(plan, o.now(), () => applyDrivePrune(o, result));
+  return asJob(o.admit, 'drive-prune', plan, () => applyDrivePrune(o, result));
 }
 
 async function applyDrivePrune(

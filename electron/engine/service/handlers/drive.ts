@@ -14,6 +14,7 @@ import {
 import { driveStatus } from '../../drive/pack/status';
 import { DRIVE_TOKENS_KEY } from '../../secrets/store';
 import { CairnError, describeError } from '../../errors';
+import type { JobTicket } from '../../app/jobs';
 import type { HandlerGroup, ServiceContext } from '../context';
 import { unavailable } from '../errors';
 
@@ -26,11 +27,8 @@ function config(c: ServiceContext): DriveConfig {
   return driveConfig(driveSettings(c.db), access(c).env ?? process.env);
 }
 
-const pushing = new WeakSet<ServiceContext>();
-
 /** Pushes the plans one after another in the background, telling progress on the bus. */
-async function pushInBackground(c: ServiceContext, plans: Plan[]): Promise<void> {
-  pushing.add(c);
+async function pushInBackground(c: ServiceContext, plans: Plan[], tickets: JobTicket[]): Promise<void> {
   const d = access(c);
   try {
     const s = driveSettings(c.db);
@@ -92,7 +90,7 @@ async function pushInBackground(c: ServiceContext, plans: Plan[]): Promise<void>
         message: describeError(e),
       });
   } finally {
-    pushing.delete(c);
+    for (const t of tickets) t.end();
   }
 }
 
@@ -193,8 +191,18 @@ export const driveHandlers: HandlerGroup<
     access(c);
     config(c); // says plainly when the OAuth client is not set up
     const plans = i.plan ? [getPlan(c.db, i.plan)] : listPlans(c.db);
-    if (pushing.has(c)) return { started: false, plans: plans.map((p) => p.name) };
-    void pushInBackground(c, plans);
+    // Admitted as "push" jobs now, so a push already under way (asked here, or after a backup) is not
+    // started twice; the background push ends each job when its plan is done.
+    const tickets: JobTicket[] = [];
+    try {
+      for (const p of plans) tickets.push(c.jobs.begin('push', p, c.actor));
+    } catch (e) {
+      for (const t of tickets) t.end();
+      if (e instanceof CairnError && e.code === 'locked')
+        return { started: false, plans: plans.map((p) => p.name) };
+      throw e;
+    }
+    void pushInBackground(c, plans, tickets);
     return { started: true, plans: plans.map((p) => p.name) };
   },
   driveSetPassword: async (i, c) => {

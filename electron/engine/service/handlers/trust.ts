@@ -1,13 +1,16 @@
 import { getPlan, type Plan } from '../../catalog/plans';
 import { editPlan } from '../../planOps';
-import { restoreBackup } from '../../restore/restore';
-import { previewPrune, prunePlan } from '../../retention/prune';
-import { verifyBackups, verifyTargets } from '../../verify/run';
+import { previewPrune } from '../../retention/prune';
+import { verifyTargets } from '../../verify/run';
 import { CairnError } from '../../errors';
 import type { HandlerGroup, ServiceContext } from '../context';
 import { unavailable } from '../errors';
 import { readSettings } from '../settingsStore';
-import { openDriveSourceFor } from '../../app/driveRestore';
+import { readingStamps } from '../../app/jobs';
+import type { OpsDeps } from '../../app/ops/deps';
+import { pruneOp } from '../../app/ops/prune';
+import { restoreOp } from '../../app/ops/restore';
+import { verifyOp } from '../../app/ops/verify';
 import { backupOf } from './backups';
 
 function policies(p: Plan) {
@@ -20,22 +23,9 @@ function policies(p: Plan) {
   };
 }
 
-/** Restores and verifies under way per plan (per service): prune waits for them, as it waits for backups. */
-const reading = new WeakMap<ServiceContext, Map<string, number>>();
-
-async function whileReading<T>(c: ServiceContext, plans: string[], f: () => Promise<T>): Promise<T> {
-  let m = reading.get(c);
-  if (!m) reading.set(c, (m = new Map()));
-  for (const p of plans) m.set(p, (m.get(p) ?? 0) + 1);
-  try {
-    return await f();
-  } finally {
-    for (const p of plans) m.set(p, (m.get(p) ?? 1) - 1);
-  }
-}
-
-function isReading(c: ServiceContext, plan: string): boolean {
-  return (reading.get(c)?.get(plan) ?? 0) > 0;
+/** What operations need, acting as the service's caller. */
+function ops(c: ServiceContext): OpsDeps {
+  return { db: c.db, jobs: c.jobs, secrets: c.secrets, drive: c.drive, now: c.now, actor: c.actor };
 }
 
 function splitRef(ref: string | null): { planName: string; stamp: string } | null {
@@ -52,31 +42,23 @@ export const trustHandlers: HandlerGroup<
     const { plan, backup } = backupOf(c.db, i.plan, i.stamp);
     const totalFiles = i.paths.length === 0 ? backup.files : null;
     const totalBytes = i.paths.length === 0 ? backup.bytes : null;
-    const s = await whileReading(c, [plan.name], async () => {
-      const fromDrive = await openDriveSourceFor({ db: c.db, drive: c.drive, plan, backup });
-      return restoreBackup({
-        source: fromDrive?.source,
-        manifestFile: fromDrive?.manifestFile,
-        db: c.db,
-        plan,
-        backup,
-        paths: i.paths,
-        to: i.target.mode === 'to' ? i.target.dir : undefined,
-        inPlace: i.target.mode === 'in-place',
-        overwrite: i.overwrite,
-        dryRun: i.dryRun,
-        now: c.now,
-        actor: c.actor,
-        onProgress: (p) =>
-          c.bus.emit('restoreProgress', {
-            planName: plan.name,
-            stamp: backup.stamp,
-            files: p.files,
-            bytes: p.bytes,
-            totalFiles,
-            totalBytes,
-          }),
-      });
+    const s = await restoreOp(ops(c), {
+      plan,
+      backup,
+      paths: i.paths,
+      to: i.target.mode === 'to' ? i.target.dir : undefined,
+      inPlace: i.target.mode === 'in-place',
+      overwrite: i.overwrite,
+      dryRun: i.dryRun,
+      onProgress: (p) =>
+        c.bus.emit('restoreProgress', {
+          planName: plan.name,
+          stamp: backup.stamp,
+          files: p.files,
+          bytes: p.bytes,
+          totalFiles,
+          totalBytes,
+        }),
     });
     return {
       dryRun: s.dryRun,
@@ -103,9 +85,7 @@ export const trustHandlers: HandlerGroup<
       targets = verifyTargets(c.db, { one: backupOf(c.db, i.plan, stamp) });
     } else targets = verifyTargets(c.db, { all: stamp === 'all', planId });
     if (targets.length === 0) throw new CairnError('not-found', 'There is no backup to verify yet.');
-    const r = await whileReading(c, [...new Set(targets.map((t) => t.plan.name))], () =>
-      verifyBackups(c.db, targets, { sample: i.samplePercent, now: c.now, actor: c.actor }),
-    );
+    const r = await verifyOp(ops(c), targets, { sample: i.samplePercent });
     const at = c.now();
     return {
       results: r.results.map((x) => {
@@ -135,7 +115,12 @@ export const trustHandlers: HandlerGroup<
   retentionPreview: (i, c) => {
     if (i.target === 'drive') throw unavailable('The retention preview for Google Drive');
     const plan = getPlan(c.db, i.plan);
-    const items = previewPrune(c.db, { ...plan, ...(i.policy ?? {}) }, readSettings(c.db).timezone);
+    const items = previewPrune(
+      c.db,
+      { ...plan, ...(i.policy ?? {}) },
+      readSettings(c.db).timezone,
+      readingStamps(plan, c.jobs.onPlan(plan)),
+    );
     return {
       planName: plan.name,
       target: 'local' as const,
@@ -150,19 +135,7 @@ export const trustHandlers: HandlerGroup<
   prune: (i, c) => {
     if (i.target === 'drive') throw unavailable('Pruning Google Drive');
     const plan = getPlan(c.db, i.plan);
-    if (!i.dryRun && (c.runs.of(plan.name) || isReading(c, plan.name))) {
-      throw new CairnError(
-        'locked',
-        `A backup, restore or verify of ${plan.name} is running; prune when it has finished.`,
-      );
-    }
-    const r = prunePlan(c.db, plan, {
-      now: c.now(),
-      actor: c.actor,
-      dryRun: i.dryRun,
-      timeZone: readSettings(c.db).timezone,
-      expect: i.expect,
-    });
+    const r = pruneOp(ops(c), plan, { dryRun: i.dryRun, expect: i.expect });
     return {
       planName: r.planName,
       dryRun: r.dryRun,

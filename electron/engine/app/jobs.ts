@@ -1,0 +1,275 @@
+// The one job coordinator: every operation on a plan (backup, restore, verify, prune, Drive push and
+// prune, import, test restore) is a job of a kind, admitted by one rule for what may run together. It
+// decides within this process and across processes (the app, `cairn serve` and `cairn` commands share a
+// destination): each running job leaves a mark in the plan's .cairn/jobs/ folder, which the others read.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { planLayout } from '../backup/layout';
+import { acquireLock, alive, type Admit, type JobKind } from '../backup/lock';
+
+export type { JobKind };
+import type { Plan } from '../catalog/plans';
+import { CairnError } from '../errors';
+
+const ALL: readonly JobKind[] = [
+  'backup',
+  'restore',
+  'verify',
+  'test-restore',
+  'prune',
+  'push',
+  'drive-prune',
+  'import',
+];
+
+/**
+ * What may not run together on one plan (the relation is made symmetric below). A restore or verify may
+ * run beside a backup and beside a prune, which keeps the backups they read (readingStamps).
+ */
+const CONFLICTS: [JobKind, readonly JobKind[]][] = [
+  ['backup', ['backup', 'prune']],
+  ['prune', ['prune', 'push']],
+  ['push', ['push', 'drive-prune']],
+  ['drive-prune', ['drive-prune']],
+  ['import', ALL],
+];
+
+const conflictTable = new Map<JobKind, Set<JobKind>>(ALL.map((k) => [k, new Set<JobKind>()]));
+for (const [a, bs] of CONFLICTS)
+  for (const b of bs) {
+    conflictTable.get(a)!.add(b);
+    conflictTable.get(b)!.add(a);
+  }
+
+/** True when two jobs of these kinds may not run on one plan at the same time. */
+export function conflicts(a: JobKind, b: JobKind): boolean {
+  return conflictTable.get(a)!.has(b);
+}
+
+const WHAT: Record<JobKind, string> = {
+  backup: 'a backup',
+  restore: 'a restore',
+  verify: 'a verify',
+  'test-restore': 'a test restore',
+  prune: 'a prune',
+  push: 'a Drive push',
+  'drive-prune': 'a Drive prune',
+  import: 'an import',
+};
+
+/** A job running now, in this process or another one on this machine. */
+export interface JobInfo {
+  id: string;
+  kind: JobKind;
+  planName: string;
+  /** The backup the job reads (restore, verify), if one. */
+  stamp: string | null;
+  actor: string;
+  startedAt: number;
+  pid: number;
+  host: string;
+}
+
+/** A job admitted to run; end() when it is over (idempotent). */
+export interface JobTicket {
+  info: JobInfo;
+  end(): void;
+}
+
+const jobsDir = (plan: Pick<Plan, 'dest' | 'name'>) =>
+  path.join(planLayout(plan.dest, plan.name).meta, 'jobs');
+
+/** The marks of live jobs in the plan's jobs folder; marks of processes that are gone are removed. */
+function marksOnDisk(dir: string): JobInfo[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  const out: JobInfo[] = [];
+  for (const n of names) {
+    let info: JobInfo | null;
+    try {
+      info = JSON.parse(fs.readFileSync(path.join(dir, n), 'utf8')) as JobInfo;
+    } catch {
+      info = null; // half-written by a process killed while writing it: no job behind it
+    }
+    const gone = !info || (info.host === os.hostname() && !alive(info.pid));
+    if (gone) removeQuietly(path.join(dir, n));
+    else out.push(info!);
+  }
+  return out;
+}
+
+const NOT_WRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT']);
+
+/** Makes the jobs folder if it can be written; false on a read-only or full destination. */
+function writableFolder(dir: string): boolean {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch (e) {
+    if (NOT_WRITABLE.has((e as NodeJS.ErrnoException).code ?? '')) return false;
+    throw e;
+  }
+}
+
+/** Removes a file, ignoring a destination that cannot be written. */
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // read-only or gone: the mark stays, and is skipped while its process is gone
+  }
+}
+
+function refusal(plan: string, kind: JobKind, other: JobInfo): CairnError {
+  const where =
+    other.host !== os.hostname()
+      ? ` on ${other.host}`
+      : other.pid !== process.pid
+        ? ` in another Cairn process (${other.pid})`
+        : '';
+  return new CairnError(
+    'locked',
+    `${WHAT[other.kind][0]!.toUpperCase()}${WHAT[other.kind].slice(1)} of ${plan} is running${where} since ${new Date(other.startedAt).toLocaleTimeString()}; ${WHAT[kind]} waits for it to finish.`,
+  );
+}
+
+let counter = 0;
+
+/**
+ * Admits jobs by the conflict rule, in this process and, through each plan's .cairn/jobs/ folder, across
+ * processes. What is running is one list (list()) that the UI, the tray and `cairn status` read.
+ */
+export class JobCoordinator {
+  private readonly running = new Map<string, JobInfo>();
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /**
+   * Admits a job of `kind` on the plan, or throws CairnError "locked" naming what runs. The mark goes to
+   * the plan's jobs folder when the destination is there (never creating the destination itself).
+   */
+  begin(
+    kind: JobKind,
+    plan: Pick<Plan, 'dest' | 'name'>,
+    actor: string,
+    stamp: string | null = null,
+  ): JobTicket {
+    const info: JobInfo = {
+      id: `${process.pid}-${Date.now().toString(36)}-${++counter}`,
+      kind,
+      planName: plan.name,
+      stamp,
+      actor,
+      startedAt: this.now(),
+      pid: process.pid,
+      host: os.hostname(),
+    };
+    for (const j of this.running.values())
+      if (j.planName === plan.name && conflicts(kind, j.kind)) throw refusal(plan.name, kind, j);
+    let mark: string | null = null;
+    const dir = jobsDir(plan);
+    if (fs.existsSync(plan.dest) && writableFolder(dir)) {
+      // The check and the mark happen under a short lock, so two processes cannot both be admitted.
+      const release = acquireLock(path.join(dir, 'admit.lock'), info.startedAt);
+      try {
+        for (const j of marksOnDisk(dir)) if (conflicts(kind, j.kind)) throw refusal(plan.name, kind, j);
+        mark = path.join(dir, `${info.id}.json`);
+        try {
+          fs.writeFileSync(mark, JSON.stringify(info));
+        } catch (e) {
+          removeQuietly(mark);
+          mark = null;
+          if (!NOT_WRITABLE.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
+        }
+      } finally {
+        release();
+      }
+    } else {
+      // A destination that is read-only (a restore from a write-protected disk) or not there: what other
+      // processes left is still heeded; this job is known in this process only.
+      for (const j of marksOnDisk(dir)) if (conflicts(kind, j.kind)) throw refusal(plan.name, kind, j);
+    }
+    this.running.set(info.id, info);
+    this.changed();
+    let ended = false;
+    return {
+      info,
+      end: () => {
+        if (ended) return;
+        ended = true;
+        this.running.delete(info.id);
+        if (mark) fs.rmSync(mark, { force: true });
+        this.changed();
+      },
+    };
+  }
+
+  /** begin() as the engine's Admit: what engine functions that work plan by plan are given. */
+  admitFor(actor: string): Admit {
+    return (kind, plan, stamp) => this.begin(kind, plan, actor, stamp ?? null).end;
+  }
+
+  /** Runs `f` as a job (see begin); the job ends however `f` ends. */
+  async run<T>(
+    kind: JobKind,
+    plan: Pick<Plan, 'dest' | 'name'>,
+    actor: string,
+    f: (job: JobInfo) => Promise<T> | T,
+    stamp: string | null = null,
+  ): Promise<T> {
+    const t = this.begin(kind, plan, actor, stamp);
+    try {
+      return await f(t.info);
+    } finally {
+      t.end();
+    }
+  }
+
+  /** Jobs running in this process, oldest first. */
+  list(): JobInfo[] {
+    return [...this.running.values()];
+  }
+
+  /** Jobs running on the plan in any process on this machine (and others that share the destination). */
+  onPlan(plan: Pick<Plan, 'dest' | 'name'>): JobInfo[] {
+    const here = this.list().filter((j) => j.planName === plan.name);
+    const ids = new Set(here.map((j) => j.id));
+    return [...here, ...marksOnDisk(jobsDir(plan)).filter((j) => !ids.has(j.id))];
+  }
+
+  /** Calls back when a job starts or ends. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch {
+        // a listener's failure does not stop the job
+      }
+    }
+  }
+}
+
+/** Stamps of the plan's backups that a restore or verify reads now, in any process: prune keeps them. */
+export function readingStamps(plan: Pick<Plan, 'dest' | 'name'>, jobs: JobInfo[]): Set<string> {
+  const out = new Set<string>();
+  for (const j of jobs)
+    if (
+      j.planName === plan.name &&
+      j.stamp &&
+      (j.kind === 'restore' || j.kind === 'verify' || j.kind === 'test-restore')
+    )
+      out.add(j.stamp);
+  return out;
+}

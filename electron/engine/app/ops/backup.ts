@@ -1,0 +1,44 @@
+import { runBackup, type BackupOutcome, type BackupProgress } from '../../backup/run';
+import type { Plan } from '../../catalog/plans';
+import type { PushProgress } from '../../drive/pack/push';
+import { afterBackup, type AfterBackupReport } from '../afterBackup';
+import type { OpsDeps } from './deps';
+
+/** A backup and its after-steps (retention, Drive push; see afterBackup.ts). */
+export async function backupOp(
+  d: OpsDeps,
+  plan: Plan,
+  o: {
+    note?: string;
+    pin?: boolean;
+    signal?: AbortSignal;
+    onProgress?: (p: BackupProgress) => void;
+    onDriveProgress?: (p: PushProgress) => void;
+  } = {},
+): Promise<{ outcome: BackupOutcome; after: AfterBackupReport }> {
+  const outcome = await d.jobs.run('backup', plan, d.actor, () =>
+    runBackup({
+      db: d.db,
+      plan,
+      now: d.now,
+      actor: d.actor,
+      note: o.note,
+      pin: o.pin,
+      secrets: d.secrets,
+      signal: o.signal,
+      onProgress: o.onProgress,
+    }),
+  );
+  const after = afterBackup(
+    {
+      db: d.db,
+      drive: d.drive,
+      jobs: d.jobs,
+      now: d.now,
+      actor: d.actor,
+      onDriveProgress: o.onDriveProgress,
+    },
+    plan,
+  );
+  return { outcome, after };
+}

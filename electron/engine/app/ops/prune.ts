@@ -1,0 +1,29 @@
+import type { Plan } from '../../catalog/plans';
+import { prunePlan, type PruneResult } from '../../retention/prune';
+import { readSettings } from '../../service/settingsStore';
+import { readingStamps } from '../jobs';
+import type { OpsDeps } from './deps';
+
+/** Applies the plan's retention as a "prune" job; backups a restore or verify reads now are kept. */
+export function pruneOp(
+  d: Pick<OpsDeps, 'db' | 'jobs' | 'now' | 'actor'>,
+  plan: Plan,
+  o: { dryRun?: boolean; expect?: string[] } = {},
+): PruneResult {
+  const run = () =>
+    prunePlan(d.db, plan, {
+      now: d.now(),
+      actor: d.actor,
+      dryRun: o.dryRun,
+      expect: o.expect,
+      timeZone: readSettings(d.db).timezone,
+      reading: readingStamps(plan, d.jobs.onPlan(plan)),
+    });
+  if (o.dryRun) return run();
+  const job = d.jobs.begin('prune', plan, d.actor);
+  try {
+    return run();
+  } finally {
+    job.end();
+  }
+}
