@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { planLayout } from './backup/layout';
+import { planLayout } from './format/layout';
 import { listBackups, type BackupStatus } from './catalog/backups';
 import type { Db } from './catalog/db';
 import type { Plan } from './catalog/plans';

@@ -13,7 +13,7 @@ import {
   type PlanPatch,
 } from './catalog/plans';
 import { checkOverlap, checkSources } from './backup/checks';
-import { checkExcludes, DEFAULT_EXCLUDES } from './backup/excludes';
+import { checkExcludes, DEFAULT_EXCLUDES } from './format/excludes';
 import { CairnError, errnoCode } from './errors';
 
 /** Checks a cron expression (five fields, or six with seconds). */

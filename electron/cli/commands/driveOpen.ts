@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { planLayout } from '../../engine/backup/layout';
+import { planLayout } from '../../engine/format/layout';
 import type { BackupRecord } from '../../engine/catalog/backups';
 import type { Plan } from '../../engine/catalog/plans';
 import { FileSecretStore, openDrive, type DriveRemote } from '../../engine/drive/index';

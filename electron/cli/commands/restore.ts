@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import fs from 'node:fs';
-import { planLayout } from '../../engine/backup/layout';
+import { planLayout } from '../../engine/format/layout';
 import { resolveBackup, type BackupRecord } from '../../engine/catalog/backups';
 import type { Db } from '../../engine/catalog/db';
 import { findPlan, type Plan } from '../../engine/catalog/plans';

@@ -16,13 +16,13 @@ import { listDbSources } from '../dbsource/store';
 import type { SecretStore } from '../drive/secrets';
 import { CairnError, describeError, errnoCode } from '../errors';
 import { checkPlanFolders } from './checks';
-import { excludeMatcher } from './excludes';
+import { excludeMatcher } from '../format/excludes';
 import { acquireLock } from './lock';
 import { reconcile, writePlanFile } from './reconcile';
-import { fsyncDir, planLayout, removeTree, syncFileSystem, type PlanLayout } from './layout';
-import { LineSink } from './lineSink';
-import { ManifestReader, ManifestWriter } from './manifest';
-import { formatStamp } from './stamp';
+import { fsyncDir, planLayout, removeTree, syncFileSystem, type PlanLayout } from '../format/layout';
+import { LineSink } from '../format/lineSink';
+import { ManifestReader, ManifestWriter } from '../format/manifest';
+import { formatStamp } from '../format/stamp';
 import { destError, type Warning, type WalkStats } from './fileCopier';
 import { Walker } from './walk';
 

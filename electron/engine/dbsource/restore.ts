@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { planLayout } from '../backup/layout';
-import { formatStamp } from '../backup/stamp';
+import { planLayout } from '../format/layout';
+import { formatStamp } from '../format/stamp';
 import { logActivity } from '../catalog/activity';
 import type { BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';

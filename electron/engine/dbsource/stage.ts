@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { excludeMatcher } from '../backup/excludes';
-import { removeTree } from '../backup/layout';
+import { excludeMatcher } from '../format/excludes';
+import { removeTree } from '../format/layout';
 import type { Warning, WalkSource } from '../backup/walk';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PlanLayout } from '../backup/layout';
+import type { PlanLayout } from '../format/layout';
 import { alive } from '../backup/lock';
 
 const dirOf = (layout: PlanLayout) => path.join(layout.meta, 'in-use');

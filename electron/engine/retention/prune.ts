@@ -4,7 +4,7 @@ import { listBackups, type BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import { checkDest } from '../backup/checks';
-import { fsyncDir, planLayout, removeTree } from '../backup/layout';
+import { fsyncDir, planLayout, removeTree } from '../format/layout';
 import { acquireLock } from '../backup/lock';
 import { writeBackupIndex } from '../backupIndex';
 import { CairnError, describeError } from '../errors';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { planLayout } from '../backup/layout';
+import { planLayout } from '../format/layout';
 import type { BackupRecord } from '../catalog/backups';
 import type { Plan } from '../catalog/plans';
 import { openDrive } from '../drive/index';

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { planLayout } from '../backup/layout';
-import { comparePaths, ManifestReader, type ManifestEntry } from '../backup/manifest';
+import { planLayout } from '../format/layout';
+import { comparePaths, ManifestReader, type ManifestEntry } from '../format/manifest';
 import { errnoCode, describeError } from '../errors';
 import { markInUse } from '../retention/inUse';
-import { walkSorted, type DiskItem } from './diskWalk';
+import { walkSorted, type DiskItem } from '../format/diskWalk';
 
 export interface VerifyProblem {
   path: string;

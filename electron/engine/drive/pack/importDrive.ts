@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { planLayout } from '../../backup/layout';
+import { planLayout } from '../../format/layout';
 import { diffManifests, recordDiffedBackup } from '../../backup/importBackup';
 import { logActivity } from '../../catalog/activity';
 import { findBackup, listBackups, restoreBackupMeta } from '../../catalog/backups';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { acquireLock } from '../../backup/lock';
-import { planLayout } from '../../backup/layout';
+import { planLayout } from '../../format/layout';
 import type { Plan } from '../../catalog/plans';
 import { CairnError } from '../../errors';
 

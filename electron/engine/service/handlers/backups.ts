@@ -5,7 +5,7 @@ import type { Db } from '../../catalog/db';
 import { getPlan } from '../../catalog/plans';
 import { findDrivePlan, listDriveManifests } from '../../drive/pack/store';
 import { listFolder } from '../../catalog/versions';
-import { planLayout } from '../../backup/layout';
+import { planLayout } from '../../format/layout';
 import type { HandlerGroup } from '../context';
 import { countFolder, searchVersions } from '../queries';
 
