@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { importDestination, type ImportedPlan } from '../../engine/importDest';
+import { importDestination, type ImportedPlan } from '../../engine/backup/importDest';
 import type { CliContext } from '../context';
 
 function text(plans: ImportedPlan[]): string {

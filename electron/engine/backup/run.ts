@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { writeBackupIndex } from '../backupIndex';
+import { writeBackupIndex } from '../catalog/backupIndex';
 import { logActivity } from '../catalog/activity';
 import {
   insertBackup,

@@ -1,5 +1,5 @@
 import type { Db } from '../catalog/db';
-import type { HealthState } from '../health';
+import type { HealthState } from '../health/health';
 import type { EventBus } from '../service/bus';
 import { kvGet, kvSet } from '../catalog/kv';
 import { notificationFor } from './stateChange';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/tmp';
 import { openCatalog, type Db } from '../catalog/db';
-import type { HealthState } from '../health';
+import type { HealthState } from '../health/health';
 import { EventBus } from '../service/bus';
 import { ntfyNotifier, webhookNotifier } from './http';
 import { HealthMonitor } from './monitor';

@@ -73,7 +73,7 @@ export async function saveBeforeRestore(
     // Loaded here: a restore --to does not need the backup engine (and its schemas), which cost its start.
     const [{ runBackup }, { writeBackupIndex }] = await Promise.all([
       import('../backup/run'),
-      import('../backupIndex'),
+      import('../catalog/backupIndex'),
     ]);
     const saved = (await runBackup(opts)).backup;
     writeBackupIndex(db, plan);

@@ -6,7 +6,7 @@ import type { Plan } from '../catalog/plans';
 import { checkDest } from '../backup/checks';
 import { fsyncDir, planLayout, removeTree } from '../format/layout';
 import { acquireLock } from '../backup/lock';
-import { writeBackupIndex } from '../backupIndex';
+import { writeBackupIndex } from '../catalog/backupIndex';
 import { CairnError, describeError } from '../errors';
 import { inUseStamps } from './inUse';
 import { applyRetention } from './policy';

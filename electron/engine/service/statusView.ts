@@ -1,7 +1,7 @@
 import type { Status } from '../../../shared/contract';
 import type { z } from 'zod';
 import { listPlans } from '../catalog/plans';
-import { planHealth, severity, type HealthState } from '../health';
+import { planHealth, severity, type HealthState } from '../health/health';
 import type { ServiceContext } from './context';
 import { readSettings } from './settingsStore';
 

@@ -1,4 +1,4 @@
-import { writeBackupIndex } from '../../backupIndex';
+import { writeBackupIndex } from '../../catalog/backupIndex';
 import { logActivity } from '../../catalog/activity';
 import { listBackups, listWarnings, resolveBackup, setPinned } from '../../catalog/backups';
 import type { Db } from '../../catalog/db';

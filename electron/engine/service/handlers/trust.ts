@@ -1,5 +1,5 @@
 import { getPlan, type Plan } from '../../catalog/plans';
-import { editPlan } from '../../planOps';
+import { editPlan } from '../../plans/planOps';
 import { restoreBackup } from '../../restore/restore';
 import { previewPrune, prunePlan } from '../../retention/prune';
 import { verifyBackups, verifyTargets } from '../../verify/run';
