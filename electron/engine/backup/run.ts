@@ -181,7 +181,11 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
       signal: o.signal,
     });
     partialFiles.push(dbs.dir);
-    await walker.run([...plan.sources.map((s) => ({ ...s, matcher })), ...dbs.roots]);
+    const whole = excludeMatcher([]); // a database dump is backed up whole: the plan's excludes are for files
+    await walker.run([
+      ...plan.sources.map((s) => ({ ...s, matcher })),
+      ...dbs.roots.map((s) => ({ ...s, matcher: whole })),
+    ]);
     for (const w of dbs.warnings) walker.warn(w.path, w.message);
     await manifest.finish();
     await changes.finish();
