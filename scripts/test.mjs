@@ -1,5 +1,5 @@
-// `npm test`: build, typecheck (Node and web), lint with zero warnings, then every test (unit, integration,
-// end to end) with vitest. Ends with one plain line "N passed, N failed" that CI reads.
+// `npm test`: build, typecheck (Node and web), lint with zero warnings, the layer check, then every test
+// (unit, integration, end to end) with vitest. Ends with one plain line "N passed, N failed" that CI reads.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,9 @@ if (extra.length === 0) {
   step('typecheck (node)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']);
   step('typecheck (web)', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']);
   step('lint', bin('eslint'), ['--max-warnings', '0', '.']);
+  step('layers (no upward import, no cycle; .dependency-cruiser.mjs)', process.execPath, [
+    'scripts/layers.mjs',
+  ]);
   step('format (prettier --check; fix with npm run format)', bin('prettier'), [
     '--check',
     '--log-level',

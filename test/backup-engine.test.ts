@@ -163,7 +163,7 @@ describe('local backup', () => {
 
   it('refuses a destination inside a source, a source inside the destination, and a missing source', async () => {
     const rig = makeRig();
-    const { createPlan } = await import('../electron/engine/planOps');
+    const { createPlan } = await import('../electron/engine/plans/planOps');
     const inside = () =>
       createPlan(rig.db, { name: 'bad', sources: [rig.src], dest: path.join(rig.src, 'bk') }, 0, 'test');
     expect(inside).toThrow(CairnError);

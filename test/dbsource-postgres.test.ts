@@ -7,7 +7,7 @@ import { listActivity } from '../electron/engine/catalog/activity';
 import { FileSecretStore } from '../electron/engine/secrets/store';
 import { addDbSource, setDbPassword } from '../electron/engine/dbsource/ops';
 import { listDump } from '../electron/engine/dbsource/pgAdmin';
-import { restoreDatabase } from '../electron/engine/dbsource/restore';
+import { restoreDatabase } from '../electron/engine/restore/database';
 import { testDatabaseRestores } from '../electron/engine/dbsource/restoreTest';
 import { dbSourceViews } from '../electron/engine/dbsource/store';
 import { CLI, cairn, cairnJson } from './helpers/cli';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FileSecretStore } from '../electron/engine/secrets/store';
 import { addDbSource } from '../electron/engine/dbsource/ops';
-import { restoreDatabase } from '../electron/engine/dbsource/restore';
+import { restoreDatabase } from '../electron/engine/restore/database';
 import { testDatabaseRestores } from '../electron/engine/dbsource/restoreTest';
 import { integrityProblems } from '../electron/engine/dbsource/sqliteSnap';
 import { dbSourceViews } from '../electron/engine/dbsource/store';

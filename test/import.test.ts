@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../electron/engine/catalog/plans';
 import { updatePlan } from '../electron/engine/catalog/plans';
-import type { ImportedPlan } from '../electron/engine/importDest';
+import type { ImportedPlan } from '../electron/engine/backup/importDest';
 import { cairn, cairnJson } from './helpers/cli';
 import { planKit } from './helpers/restoreKit';
 import { tempDir } from './helpers/tmp';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LanePool } from '../electron/engine/backup/lanePool';
-import { parseStamp } from '../electron/engine/backup/stamp';
+import { parseStamp } from '../electron/engine/format/stamp';
 import { restoreBackup } from '../electron/engine/restore/restore';
 import { planKit } from './helpers/restoreKit';
 import { tempDir } from './helpers/tmp';

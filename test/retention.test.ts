@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { manifestStamps, planLayout, stampsOnDisk } from '../electron/engine/backup/layout';
+import { manifestStamps, planLayout, stampsOnDisk } from '../electron/engine/format/layout';
 import { FileSecretStore } from '../electron/engine/secrets/store';
 import { runBackup } from '../electron/engine/backup/run';
 import { listBackups, setPinned } from '../electron/engine/catalog/backups';

@@ -1,6 +1,6 @@
 // Hashing throughput over the large files: sha256sum against Cairn's own read-and-hash path (copy.ts).
 import fs from 'node:fs';
-import { hashFile } from '../../electron/engine/backup/copy';
+import { hashFile } from '../../electron/engine/format/hash';
 import { cairnCmd, remove, setup, timed, tmpPath, type BenchContext } from './context';
 import type { Sample } from './measure';
 import { row } from './results';

@@ -4,7 +4,7 @@ import { openCatalog, type Db } from '../../electron/engine/catalog/db';
 import type { Plan } from '../../electron/engine/catalog/plans';
 import { FileSecretStore } from '../../electron/engine/secrets/store';
 import { runBackup, type BackupRunOptions } from '../../electron/engine/backup/run';
-import { createPlan } from '../../electron/engine/planOps';
+import { createPlan } from '../../electron/engine/plans/planOps';
 import { tempDir } from './tmp';
 
 export interface Rig {

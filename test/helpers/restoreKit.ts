@@ -6,7 +6,7 @@ import { runBackup } from '../../electron/engine/backup/run';
 import { openCatalog, type Db } from '../../electron/engine/catalog/db';
 import { findPlan, type Plan } from '../../electron/engine/catalog/plans';
 import type { BackupRecord } from '../../electron/engine/catalog/backups';
-import { createPlan } from '../../electron/engine/planOps';
+import { createPlan } from '../../electron/engine/plans/planOps';
 import { tempDir } from './tmp';
 
 /** A catalog, a plan over one source folder and a destination, in fresh temp folders (for restore, verify, prune tests). */

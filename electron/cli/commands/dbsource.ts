@@ -5,7 +5,7 @@ import type { Db } from '../../engine/catalog/db';
 import { getPlan, listPlans } from '../../engine/catalog/plans';
 import { addDbSource, removeDbSource, setDbPassword } from '../../engine/dbsource/ops';
 import { probeConnection } from '../../engine/dbsource/pgAdmin';
-import { restoreDatabase } from '../../engine/dbsource/restore';
+import { restoreDatabase } from '../../engine/restore/database';
 import { testDatabaseRestores, type DbTestRun } from '../../engine/dbsource/restoreTest';
 import { dbSourceViews, passwordKey, type DbFormat, type DbSourceView } from '../../engine/dbsource/store';
 import { CairnError } from '../../engine/errors';

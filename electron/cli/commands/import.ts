@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { importOp } from '../../engine/app/ops/import';
-import type { ImportedPlan } from '../../engine/importDest';
+import type { ImportedPlan } from '../../engine/backup/importDest';
 import type { CliContext } from '../context';
 
 function text(plans: ImportedPlan[]): string {

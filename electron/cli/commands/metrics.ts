@@ -5,7 +5,7 @@ import type { Db } from '../../engine/catalog/db';
 import { latestGoodBackup, latestRun, listBackups } from '../../engine/catalog/backups';
 import { listPlans } from '../../engine/catalog/plans';
 import { findDrivePlan, listDriveManifests } from '../../engine/drive/pack/store';
-import { planHealth, severity } from '../../engine/health';
+import { planHealth, severity } from '../../engine/health/health';
 import { readSettings } from '../../engine/service/settingsStore';
 import { CairnError, errnoCode } from '../../engine/errors';
 import type { CliContext } from '../context';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { writeBackupIndex } from '../../engine/backupIndex';
+import { writeBackupIndex } from '../../engine/catalog/backupIndex';
 import { logActivity } from '../../engine/catalog/activity';
 import { resolveBackup, setPinned } from '../../engine/catalog/backups';
 import type { CliContext } from '../context';

@@ -3,7 +3,7 @@ import type { Plan } from '../../engine/catalog/plans';
 import { findPlan, listPlans } from '../../engine/catalog/plans';
 import { dbSourceViews } from '../../engine/dbsource/store';
 import { CairnError } from '../../engine/errors';
-import { createPlan, editPlan, removePlan } from '../../engine/planOps';
+import { createPlan, editPlan, removePlan } from '../../engine/plans/planOps';
 import { collect, intOption, type CliContext } from '../context';
 import { table } from '../format';
 import { dbSourceLines } from './dbsource';

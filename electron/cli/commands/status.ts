@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Status } from '../../../shared/contract';
 import type { z } from 'zod';
-import { statusExitCode } from '../../engine/health';
+import { statusExitCode } from '../../engine/health/health';
 import { CairnService } from '../../engine/service/service';
 import { CairnError } from '../../engine/errors';
 import type { CliContext } from '../context';

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { planLayout } from '../backup/layout';
+import { planLayout } from '../format/layout';
 import type { BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { planLayout } from '../backup/layout';
+import { planLayout } from '../format/layout';
 import { acquireLock, alive, type Admit, type JobKind } from '../backup/lock';
 
 export type { JobKind };

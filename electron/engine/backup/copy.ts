@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { hashFile } from '../format/hash';
+import { isSqliteHeader } from '../format/sqliteFile';
 
 /** Files up to this size are copied synchronously inside the walk; larger ones in bounded parallel tasks. */
 export const SYNC_COPY_MAX = 1 << 20;
 const CHUNK = 1 << 20;
-const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 const shared = Buffer.allocUnsafe(CHUNK);
 
@@ -14,25 +15,6 @@ export interface CopyResult {
   size: number;
   /** The source's size or mtime differed after the read: the copy may mix old and new content. */
   changed: boolean;
-}
-
-/** True when a file's first bytes are a SQLite database header. */
-export function isSqliteHeader(buf: Buffer, n: number): boolean {
-  return n >= 100 && buf.subarray(0, 16).equals(SQLITE_MAGIC);
-}
-
-/** Reads a file's first bytes to tell whether it is a SQLite database (false when it cannot be read). */
-export function isSqliteFile(file: string): boolean {
-  let fd = -1;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | O_NOFOLLOW);
-    const head = Buffer.alloc(100);
-    return isSqliteHeader(head, fs.readSync(fd, head, 0, 100, 0));
-  } catch {
-    return false;
-  } finally {
-    if (fd >= 0) fs.closeSync(fd);
-  }
 }
 
 /** Signals that the source turned out to be a SQLite database, to be copied with the backup API instead. */
@@ -113,20 +95,6 @@ export async function copyFileAsync(
     await sh.close();
     await dh?.close();
   }
-}
-
-/** SHA-256 and size of a file, read once. */
-export async function hashFile(
-  file: string,
-  signal?: AbortSignal,
-): Promise<{ sha256: string; size: number }> {
-  const h = createHash('sha256');
-  let size = 0;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: CHUNK, signal })) {
-    h.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { sha256: h.digest('hex'), size };
 }
 
 /**

@@ -4,7 +4,7 @@ import { CairnError, describeError, errnoCode } from '../errors';
 import { copySqlite } from './copy';
 import { copyPool, type CopyJob, type CopyOutcome } from './copyPool';
 import type { LanePool } from './lanePool';
-import type { ManifestEntry } from './manifest';
+import type { ManifestEntry } from '../format/manifest';
 
 export interface Warning {
   path: string;

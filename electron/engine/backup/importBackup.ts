@@ -4,10 +4,10 @@ import { insertBackup, listBackups, type BackupRecord } from '../catalog/backups
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import { applyChanges, closeAllOpen } from '../catalog/versions';
-import { LineSink } from './lineSink';
-import { comparePaths, escapeField, formatEntry, ManifestReader, sameVersion } from './manifest';
-import type { PlanLayout } from './layout';
-import { parseStamp } from './stamp';
+import { LineSink } from '../format/lineSink';
+import { comparePaths, escapeField, formatEntry, ManifestReader, sameVersion } from '../format/manifest';
+import type { PlanLayout } from '../format/layout';
+import { parseStamp } from '../format/stamp';
 
 /**
  * Writes the changes between two manifests ("-path" for versions that end, "+entry" for new ones) by

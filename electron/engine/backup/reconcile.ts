@@ -5,7 +5,7 @@ import type { Plan } from '../catalog/plans';
 import type { DbSource } from '../dbsource/store';
 import { describeError } from '../errors';
 import { importBackup } from './importBackup';
-import { manifestStamps, removeTree, stampsOnDisk, type PlanLayout } from './layout';
+import { manifestStamps, removeTree, stampsOnDisk, type PlanLayout } from '../format/layout';
 
 /** Brings the catalog and the destination into agreement after a crash: see DESIGN.md section 1. */
 export async function reconcile(db: Db, plan: Plan, layout: PlanLayout, now: number): Promise<string[]> {

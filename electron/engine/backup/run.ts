@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { writeBackupIndex } from '../backupIndex';
+import { writeBackupIndex } from '../catalog/backupIndex';
 import { logActivity } from '../catalog/activity';
 import {
   insertBackup,
@@ -16,12 +16,12 @@ import { listDbSources } from '../dbsource/store';
 import type { SecretStore } from '../secrets/store';
 import { CairnError, describeError, errnoCode } from '../errors';
 import { checkPlanFolders } from './checks';
-import { excludeMatcher } from './excludes';
+import { excludeMatcher } from '../format/excludes';
 import { reconcile, writePlanFile } from './reconcile';
-import { fsyncDir, planLayout, removeTree, syncFileSystem, type PlanLayout } from './layout';
-import { LineSink } from './lineSink';
-import { ManifestReader, ManifestWriter } from './manifest';
-import { formatStamp } from './stamp';
+import { fsyncDir, planLayout, removeTree, syncFileSystem, type PlanLayout } from '../format/layout';
+import { LineSink } from '../format/lineSink';
+import { ManifestReader, ManifestWriter } from '../format/manifest';
+import { formatStamp } from '../format/stamp';
 import { destError, type Warning, type WalkStats } from './fileCopier';
 import { Walker } from './walk';
 
@@ -184,7 +184,11 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
         })
       : { dir: `${outRoot}-db`, roots: [], warnings: [] };
     partialFiles.push(dbs.dir);
-    await walker.run([...plan.sources.map((s) => ({ ...s, matcher })), ...dbs.roots]);
+    const whole = excludeMatcher([]); // a database dump is backed up whole: the plan's excludes are for files
+    await walker.run([
+      ...plan.sources.map((s) => ({ ...s, matcher })),
+      ...dbs.roots.map((s) => ({ ...s, matcher: whole })),
+    ]);
     for (const w of dbs.warnings) walker.warn(w.path, w.message);
     await manifest.finish();
     await changes.finish();

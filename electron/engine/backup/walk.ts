@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { CairnError, describeError, errnoCode } from '../errors';
-import type { ExcludeMatcher } from './excludes';
-import { EntryOutput, type PendingEntry } from './entryOutput';
+import type { ExcludeMatcher } from '../format/excludes';
+import { EntryOutput, type PendingEntry } from '../format/entryOutput';
 import {
   destError,
   DISK_FULL,
@@ -12,14 +12,14 @@ import {
   type Warning,
   type WalkStats,
 } from './fileCopier';
-import type { LineSink } from './lineSink';
+import type { LineSink } from '../format/lineSink';
 import {
   comparePaths,
   escapeField,
   type ManifestEntry,
   type ManifestReader,
   type ManifestWriter,
-} from './manifest';
+} from '../format/manifest';
 
 export type { Warning, WalkStats } from './fileCopier';
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { parseEntry, unescapeField, type ManifestEntry } from '../backup/manifest';
+import { parseEntry, unescapeField, type ManifestEntry } from '../format/manifest';
 import type { Db } from './db';
 
 export interface FileVersion {

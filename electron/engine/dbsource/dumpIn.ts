@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { hashFile } from '../backup/copy';
-import { planLayout } from '../backup/layout';
-import { ManifestReader } from '../backup/manifest';
+import { hashFile } from '../format/hash';
+import { planLayout } from '../format/layout';
+import { ManifestReader } from '../format/manifest';
 import type { BackupRecord } from '../catalog/backups';
 import type { Plan } from '../catalog/plans';
 import { CairnError, describeError } from '../errors';

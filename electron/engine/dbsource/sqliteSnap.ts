@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { isSqliteFile } from '../backup/copy';
+import { isSqliteFile } from '../format/sqliteFile';
 import { CairnError, describeError, errnoCode } from '../errors';
 
 /** Runs PRAGMA integrity_check on a database file; returns null when it says "ok", else its findings. */

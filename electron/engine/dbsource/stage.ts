@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { excludeMatcher } from '../backup/excludes';
-import { removeTree } from '../backup/layout';
-import type { Warning, WalkSource } from '../backup/walk';
 import type { Db } from '../catalog/db';
-import type { Plan } from '../catalog/plans';
+import type { Plan, Source } from '../catalog/plans';
 import type { SecretStore } from '../secrets/store';
 import { describeError } from '../errors';
+import { removeTree } from '../format/layout';
 import { dumpPostgres } from './pgDump';
 import { snapshotSqlite } from './sqliteSnap';
 import { listDbSources, passwordKey, recordDump, type DbSource } from './store';
@@ -27,10 +25,10 @@ export interface StageOptions {
 
 export interface Staged {
   dir: string;
-  /** One walk root per database dumped: `<dir>/<label>`, walked as the source `<label>`. */
-  roots: WalkSource[];
+  /** One folder per database dumped, `<dir>/<label>`, backed up (whole) as the source `<label>`. */
+  roots: Source[];
   /** One per database that could not be dumped; the run keeps the file sources and is marked with warnings. */
-  warnings: Warning[];
+  warnings: { path: string; message: string }[];
 }
 
 /**
@@ -45,7 +43,6 @@ export async function stageDatabases(o: StageOptions): Promise<Staged> {
   fs.mkdirSync(o.dir, { recursive: true, mode: 0o700 });
   const secrets = o.secrets;
   const folderLabels = new Set(o.plan.sources.map((s) => s.label));
-  const nothing = excludeMatcher([]);
   for (const s of sources) {
     o.signal?.throwIfAborted();
     if (folderLabels.has(s.label)) {
@@ -70,7 +67,7 @@ export async function stageDatabases(o: StageOptions): Promise<Staged> {
         durationMs: performance.now() - t0,
         message: null,
       });
-      staged.roots.push({ label: s.label, path: out, matcher: nothing });
+      staged.roots.push({ label: s.label, path: out });
     } catch (e) {
       if (o.signal?.aborted) throw e;
       removeTree(out);

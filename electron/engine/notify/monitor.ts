@@ -1,15 +1,20 @@
+import type { EventData } from '../../../shared/cairnEvents';
 import type { Db } from '../catalog/db';
-import type { HealthState } from '../health';
-import type { EventBus } from '../service/bus';
+import type { HealthState } from '../health/health';
 import { kvGet, kvSet } from '../catalog/kv';
 import { notificationFor } from './stateChange';
 import type { Notification, Notifier } from './types';
 
 const KEY = 'service.notifiedStates';
 
+/** Where a change of state is announced: the service's event bus is one (the monitor needs no more of it). */
+export interface StatusEvents {
+  emit(type: 'statusChanged', data: EventData<'statusChanged'>): void;
+}
+
 export interface MonitorDeps {
   db: Db;
-  bus: EventBus;
+  bus: StatusEvents;
   /** The channels to use now (settings may have changed). */
   notifiers: () => Notifier[];
   /** A channel failed: log it, never throw. */

@@ -4,10 +4,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/tmp';
 import { openCatalog, type Db } from '../catalog/db';
-import type { HealthState } from '../health';
-import { EventBus } from '../service/bus';
+import type { HealthState } from '../health/health';
 import { ntfyNotifier, webhookNotifier } from './http';
-import { HealthMonitor } from './monitor';
+import { HealthMonitor, type StatusEvents } from './monitor';
 import { notificationFor } from './stateChange';
 import type { Notification } from './types';
 
@@ -107,9 +106,8 @@ describe('HealthMonitor', () => {
   it('tells once per change of state, survives a restart without repeating, and emits statusChanged', async () => {
     const r = await receiver();
     db = openCatalog(path.join(tempDir(), 'data'));
-    const bus = new EventBus();
     const changes: string[] = [];
-    bus.on((e) => e.type === 'statusChanged' && changes.push(`${e.data.previous}->${e.data.state}`));
+    const bus: StatusEvents = { emit: (_type, d) => void changes.push(`${d.previous}->${d.state}`) };
     const errors: string[] = [];
     const make = () =>
       new HealthMonitor({

@@ -1,4 +1,4 @@
-import type { Health, HealthState } from '../health';
+import type { Health, HealthState } from '../health/health';
 import type { Notification } from './types';
 
 /**

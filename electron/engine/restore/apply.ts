@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { parseEntry, type ManifestEntry, type ManifestReader } from '../backup/manifest';
+import { parseEntry, type ManifestEntry, type ManifestReader } from '../format/manifest';
 import { CairnError, describeError, errnoCode } from '../errors';
 import { unreadable, type ContentSource } from './content';
 import { fixMeta, keepBothName, placeFile, placeSymlink, removeStaleTemps, sameContent } from './place';

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { ManifestEntry } from '../backup/manifest';
+import type { ManifestEntry } from '../format/manifest';
 import { SafeTree, UnsafePath } from './safePath';
 
 /**

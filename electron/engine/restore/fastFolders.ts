@@ -1,4 +1,4 @@
-import { escapeField } from '../backup/manifest';
+import { escapeField } from '../format/manifest';
 import type { LineFolder } from './placer';
 
 /** A folder this restore made, chosen whole: its files go to the restore threads as manifest lines. */

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
-import { comparePaths, ManifestReader, type ManifestEntry, type ManifestHeader } from '../backup/manifest';
-import { excludeMatcher } from '../backup/excludes';
+import { comparePaths, ManifestReader, type ManifestEntry, type ManifestHeader } from '../format/manifest';
+import { excludeMatcher } from '../format/excludes';
 import type { BackupRunOptions } from '../backup/run';
 import type { BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import { CairnError, describeError, errnoCode } from '../errors';
 import type { Applier, Locate } from './apply';
-import { walkSorted } from '../verify/diskWalk';
+import { walkSorted } from '../format/diskWalk';
 import { SafeTree } from './safePath';
 import type { Selection } from './select';
 
@@ -75,7 +75,7 @@ export async function saveBeforeRestore(
     // Loaded here: a restore --to does not need the backup engine (and its schemas), which cost its start.
     const [{ runBackup }, { writeBackupIndex }] = await Promise.all([
       import('../backup/run'),
-      import('../backupIndex'),
+      import('../catalog/backupIndex'),
     ]);
     const saved = (await runBackup(opts)).backup;
     writeBackupIndex(db, plan);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/tmp';
-import type { ManifestEntry } from '../backup/manifest';
+import type { ManifestEntry } from '../format/manifest';
 import type { ContentSource } from './content';
 import { ContentMismatch, keepBothName, placeFile, placeSymlink } from './place';
 

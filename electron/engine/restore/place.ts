@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { alive } from '../backup/lock';
-import type { ManifestEntry } from '../backup/manifest';
+import type { ManifestEntry } from '../format/manifest';
 import type { ContentSource } from './content';
 
 const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;

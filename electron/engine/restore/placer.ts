@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { ManifestEntry } from '../backup/manifest';
+import type { ManifestEntry } from '../format/manifest';
 import { numberedTempName, reserveTemps, tempPrefix } from './place';
 import type { LineChunk, PlaceChunk, PlaceFailure, RestoreThreads } from './placePool';
 

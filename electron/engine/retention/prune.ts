@@ -4,8 +4,8 @@ import { listBackups, type BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import { checkDest } from '../backup/checks';
-import { fsyncDir, planLayout, removeTree } from '../backup/layout';
-import { writeBackupIndex } from '../backupIndex';
+import { fsyncDir, planLayout, removeTree } from '../format/layout';
+import { writeBackupIndex } from '../catalog/backupIndex';
 import { CairnError } from '../errors';
 import { applyRetention } from './policy';
 

@@ -1,5 +1,5 @@
 import cronstrue from 'cronstrue';
-import { checkSchedule } from '../planOps';
+import { checkSchedule } from '../plans/planOps';
 
 /** The schedule in words for the UI ("At 02:00"), or why it cannot be read. */
 export function describeSchedule(expr: string): { valid: boolean; text: string } {

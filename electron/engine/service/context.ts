@@ -1,22 +1,11 @@
-import type {
-  MethodName,
-  MethodOutput,
-  NotifyTestResult,
-  ParsedInput,
-  WatchState,
-} from '../../../shared/contract';
+import type { MethodName, MethodOutput, NotifyTestResult, ParsedInput } from '../../../shared/contract';
 import type { z } from 'zod';
 import type { JobCoordinator } from '../app/jobs';
 import type { Db } from '../catalog/db';
 import type { SecretStore } from '../secrets/store';
 import type { EventBus } from './bus';
+import type { WatchInfo } from '../watch/watchers';
 import type { RunQueue } from './runQueue';
-
-/** What the watcher tells the status (null when no watcher runs in this process). */
-export interface WatchInfo {
-  state(planName: string): z.output<typeof WatchState>;
-  changedFiles(planName: string): number | null;
-}
 
 /** How this process reaches Google Drive: where tokens live, and how a consent page is opened. */
 export interface DriveAccess {

@@ -9,7 +9,7 @@ import { writeTree } from '../../../test/helpers/tree';
 import { listBackups } from '../catalog/backups';
 import { openCatalog, type Db } from '../catalog/db';
 import { logNotifier } from '../notify/log';
-import { createPlan } from '../planOps';
+import { createPlan } from '../plans/planOps';
 import { CairnRuntime } from './runtime';
 import { writeSettings } from './settingsStore';
 

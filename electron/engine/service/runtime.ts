@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { listBackups } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import { findPlan, listPlans, type Plan } from '../catalog/plans';
-import { isCancelled } from '../health';
+import { isCancelled } from '../health/health';
 import { ntfyNotifier, webhookNotifier } from '../notify/http';
 import { HealthMonitor } from '../notify/monitor';
 import type { Notifier } from '../notify/types';

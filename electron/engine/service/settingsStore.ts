@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { logActivity } from '../catalog/activity';
 import type { Db } from '../catalog/db';
 import { CairnError } from '../errors';
-import { checkSchedule } from '../planOps';
+import { checkSchedule } from '../plans/planOps';
 import { isTimezone } from '../schedule/zoned';
 import { kvGet, kvSet } from '../catalog/kv';
 

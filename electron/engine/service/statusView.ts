@@ -2,7 +2,7 @@ import type { Status } from '../../../shared/contract';
 import type { z } from 'zod';
 import { hostname } from 'node:os';
 import { listPlans } from '../catalog/plans';
-import { planHealth, severity, type HealthState } from '../health';
+import { planHealth, severity, type HealthState } from '../health/health';
 import type { ServiceContext } from './context';
 import { readSettings } from './settingsStore';
 

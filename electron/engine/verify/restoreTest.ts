@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { removeTree } from '../backup/layout';
+import { removeTree } from '../format/layout';
 import type { BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';

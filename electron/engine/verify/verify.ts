@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { planLayout } from '../backup/layout';
-import { comparePaths, ManifestReader, type ManifestEntry } from '../backup/manifest';
+import { planLayout } from '../format/layout';
+import { comparePaths, ManifestReader, type ManifestEntry } from '../format/manifest';
 import { errnoCode, describeError } from '../errors';
-import { walkSorted, type DiskItem } from './diskWalk';
+import { walkSorted, type DiskItem } from '../format/diskWalk';
 
 export interface VerifyProblem {
   path: string;

@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'chokidar';
 import path from 'node:path';
 import type { Plan } from '../catalog/plans';
-import { excludeMatcher } from '../backup/excludes';
+import { excludeMatcher } from '../format/excludes';
 import { errnoCode } from '../errors';
 import { ChangeSet } from './changes';
 

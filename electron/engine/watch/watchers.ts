@@ -1,6 +1,13 @@
+import type { z } from 'zod';
+import type { WatchState } from '../../../shared/contract';
 import type { Plan } from '../catalog/plans';
-import type { WatchInfo } from '../service/context';
 import { PlanWatcher } from './planWatcher';
+
+/** What the watchers tell the status (the service has none where no watcher runs in its process). */
+export interface WatchInfo {
+  state(planName: string): z.output<typeof WatchState>;
+  changedFiles(planName: string): number | null;
+}
 
 export interface WatchSettings {
   enabled: boolean;

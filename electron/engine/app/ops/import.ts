@@ -1,4 +1,4 @@
-import { importDestination } from '../../importDest';
+import { importDestination } from '../../backup/importDest';
 import type { OpsDeps } from './deps';
 
 /** Rebuilds the catalog from a backup disk, each plan as an "import" job. */

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { planLayout } from '../../backup/layout';
+import { planLayout } from '../../format/layout';
 import { diffManifests, recordDiffedBackup } from '../../backup/importBackup';
 import { logActivity } from '../../catalog/activity';
 import { findBackup, listBackups, restoreBackupMeta } from '../../catalog/backups';
-import type { BackupIndexEntry } from '../../backupIndex';
+import type { BackupIndexEntry } from '../../catalog/backupIndex';
 import type { Db } from '../../catalog/db';
 import { findPlan, type Plan } from '../../catalog/plans';
 import { readLinesSync } from '../../catalog/versions';

@@ -1,4 +1,4 @@
-import { ManifestReader } from '../../backup/manifest';
+import { ManifestReader } from '../../format/manifest';
 import type { Db } from '../../catalog/db';
 import { DEFAULT_RETENTION, findPlan, insertPlan, type Plan } from '../../catalog/plans';
 import { CairnError } from '../../errors';

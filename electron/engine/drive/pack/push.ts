@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { planLayout } from '../../backup/layout';
-import { ManifestReader } from '../../backup/manifest';
+import { planLayout } from '../../format/layout';
+import { ManifestReader } from '../../format/manifest';
 import { logActivity } from '../../catalog/activity';
 import { listBackups, type BackupRecord } from '../../catalog/backups';
 import type { Db } from '../../catalog/db';

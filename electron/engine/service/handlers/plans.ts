@@ -1,6 +1,6 @@
 import { getPlan, listPlans } from '../../catalog/plans';
 import { dbSourceViews } from '../../dbsource/store';
-import { createPlan, editPlan, removePlan } from '../../planOps';
+import { createPlan, editPlan, removePlan } from '../../plans/planOps';
 import { describeSchedule } from '../../schedule/describe';
 import { nextRuns } from '../../schedule/nextRun';
 import { isTimezone } from '../../schedule/zoned';

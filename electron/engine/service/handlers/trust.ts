@@ -1,5 +1,5 @@
 import { getPlan, type Plan } from '../../catalog/plans';
-import { editPlan } from '../../planOps';
+import { editPlan } from '../../plans/planOps';
 import { previewPrune } from '../../retention/prune';
 import { verifyTargets } from '../../verify/run';
 import { CairnError } from '../../errors';

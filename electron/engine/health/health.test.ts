@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BackupRecord } from './catalog/backups';
+import type { BackupRecord } from '../catalog/backups';
 import { assessHealth, statusExitCode } from './health';
 
 const H = 3600_000;

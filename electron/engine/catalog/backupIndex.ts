@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { planLayout } from './backup/layout';
-import { listBackups, type BackupStatus } from './catalog/backups';
-import type { Db } from './catalog/db';
-import type { Plan } from './catalog/plans';
+import { planLayout } from '../format/layout';
+import { listBackups, type BackupStatus } from './backups';
+import type { Db } from './db';
+import type { Plan } from './plans';
 
 /**
  * What the catalog knows about a plan's backups beyond their manifests (pins, notes, warnings), kept beside

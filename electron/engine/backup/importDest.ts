@@ -1,18 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { DbFormat, DbKind } from '../../shared/schemas/dbsources';
-import { importBackup } from './backup/importBackup';
-import { manifestStamps, planLayout, stampsOnDisk } from './backup/layout';
-import type { Admit } from './backup/lock';
-import { ManifestReader } from './backup/manifest';
-import { readBackupIndex, writeBackupIndex } from './backupIndex';
-import { logActivity } from './catalog/activity';
-import { listBackups, restoreBackupMeta } from './catalog/backups';
-import type { Db } from './catalog/db';
-import { checkPlanName, DEFAULT_RETENTION, findPlan, insertPlan, type Plan } from './catalog/plans';
-import { insertDbSource, listDbSources } from './dbsource/store';
-import { CairnError, describeError } from './errors';
+import { DbFormat, DbKind } from '../../../shared/schemas/dbsources';
+import { importBackup } from './importBackup';
+import { manifestStamps, planLayout, stampsOnDisk } from '../format/layout';
+import type { Admit } from './lock';
+import { ManifestReader } from '../format/manifest';
+import { readBackupIndex, writeBackupIndex } from '../catalog/backupIndex';
+import { logActivity } from '../catalog/activity';
+import { listBackups, restoreBackupMeta } from '../catalog/backups';
+import type { Db } from '../catalog/db';
+import { checkPlanName, DEFAULT_RETENTION, findPlan, insertPlan, type Plan } from '../catalog/plans';
+import { insertDbSource, listDbSources } from '../dbsource/store';
+import { CairnError, describeError } from '../errors';
 
 const PlanFile = z.object({
   schedule: z.string().optional(),

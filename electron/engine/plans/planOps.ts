@@ -1,8 +1,8 @@
 import cron from 'node-cron';
 import fs from 'node:fs';
 import path from 'node:path';
-import { logActivity } from './catalog/activity';
-import type { Db } from './catalog/db';
+import { logActivity } from '../catalog/activity';
+import type { Db } from '../catalog/db';
 import {
   deletePlan,
   getPlan,
@@ -11,10 +11,10 @@ import {
   type Plan,
   type PlanInput,
   type PlanPatch,
-} from './catalog/plans';
-import { checkOverlap, checkSources } from './backup/checks';
-import { checkExcludes, DEFAULT_EXCLUDES } from './backup/excludes';
-import { CairnError, errnoCode } from './errors';
+} from '../catalog/plans';
+import { checkOverlap, checkSources } from '../backup/checks';
+import { checkExcludes, DEFAULT_EXCLUDES } from '../format/excludes';
+import { CairnError, errnoCode } from '../errors';
 
 /** Checks a cron expression (five fields, or six with seconds). */
 export function checkSchedule(expr: string): void {

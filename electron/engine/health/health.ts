@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import { latestGoodBackup, listBackups, type BackupRecord } from './catalog/backups';
-import type { Db } from './catalog/db';
-import type { Plan } from './catalog/plans';
-import { describeSchedule } from './schedule/describe';
-import { nextRun } from './schedule/nextRun';
+import { latestGoodBackup, listBackups, type BackupRecord } from '../catalog/backups';
+import type { Db } from '../catalog/db';
+import type { Plan } from '../catalog/plans';
+import { describeSchedule } from '../schedule/describe';
+import { nextRun } from '../schedule/nextRun';
 
 export type HealthState = 'healthy' | 'attention' | 'failing' | 'waiting-disk';
 

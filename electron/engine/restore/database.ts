@@ -1,21 +1,21 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { planLayout } from '../backup/layout';
-import { formatStamp } from '../backup/stamp';
 import { logActivity } from '../catalog/activity';
 import type { BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
+import { checkedDump } from '../dbsource/dumpIn';
+import { createDatabase, databaseExists, dropDatabase, restoreDump } from '../dbsource/pgAdmin';
+import { dumpPostgres } from '../dbsource/pgDump';
+import { splitPassword, withDatabase, type PgConn } from '../dbsource/pgTools';
+import { integrityProblems } from '../dbsource/sqliteSnap';
+import { passwordKey } from '../dbsource/store';
 import type { SecretStore } from '../secrets/store';
 import { CairnError } from '../errors';
-import { saveBeforeRestore } from '../restore/inPlace';
-import { checkedDump } from './dumpIn';
-import { createDatabase, databaseExists, dropDatabase, restoreDump } from './pgAdmin';
-import { dumpPostgres } from './pgDump';
-import { splitPassword, withDatabase, type PgConn } from './pgTools';
-import { integrityProblems } from './sqliteSnap';
-import { passwordKey } from './store';
+import { planLayout } from '../format/layout';
+import { formatStamp } from '../format/stamp';
+import { saveBeforeRestore } from './inPlace';
 
 export interface DbRestoreOptions {
   db: Db;

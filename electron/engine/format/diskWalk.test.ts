@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/tmp';
-import { comparePaths } from '../backup/manifest';
+import { comparePaths } from './manifest';
 import { walkSorted } from './diskWalk';
 
 describe('walkSorted', () => {
