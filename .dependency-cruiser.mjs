@@ -12,15 +12,7 @@ export const LAYERS = [
   ['contract', ['shared']],
   // What a backup folder is on disk: manifest, layout, stamps, line sinks, the sorted disk walk, excludes.
   ['format', ['electron/engine/format', 'electron/engine/errors.ts', 'electron/engine/paths.ts']],
-  [
-    'catalog',
-    [
-      'electron/engine/catalog',
-      'electron/engine/secrets',
-      // The secret store, on its way to secrets/ on another branch: counted where it is going.
-      'electron/engine/drive/secrets.ts',
-    ],
-  ],
+  ['catalog', ['electron/engine/catalog', 'electron/engine/secrets']],
   // The features: each may use another, as long as no two folders end up importing each other.
   [
     'feature',
@@ -38,7 +30,6 @@ export const LAYERS = [
     'application',
     [
       'electron/engine/app',
-      'electron/engine/service',
       'electron/engine/schedule',
       'electron/engine/watch',
       'electron/engine/notify',

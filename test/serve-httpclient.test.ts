@@ -2,7 +2,7 @@ import { FileSecretStore } from '../electron/engine/secrets/store';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalog, type Db } from '../electron/engine/catalog/db';
-import { CairnService } from '../electron/engine/service/service';
+import { CairnService } from '../electron/engine/app/service/service';
 import { startServer, type RunningServer } from '../electron/server/server';
 import type { CairnEvent } from '../shared/cairnEvents';
 import { createHttpApi, eventStreamUrl, parseEvent } from '../shared/httpClient';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isMethodName } from '../../shared/contract';
-import type { CairnService } from '../engine/service/service';
+import type { CairnService } from '../engine/app/service/service';
 import { allowedHosts, checkHostAndOrigin, hasToken } from './guard';
 import { streamEvents } from './sse';
 import { serveStatic } from './static';

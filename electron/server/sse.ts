@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { EventBus } from '../engine/service/bus';
+import type { EventBus } from '../engine/app/service/bus';
 
 const HEARTBEAT_MS = 15_000;
 const MAX_BUFFER = 4 << 20;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ActivityKind, ActivityLevel } from '../../../shared/contract';
 import { getPlan } from '../../engine/catalog/plans';
 import { CairnError } from '../../engine/errors';
-import { activityPage } from '../../engine/service/queries';
+import { activityPage } from '../../engine/app/service/queries';
 import { intOption, type CliContext } from '../context';
 
 /** "24h", "7d", "30m" ago, or a date ("2026-11-20", ISO time), as ms since the epoch. */

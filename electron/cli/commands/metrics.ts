@@ -6,7 +6,7 @@ import { latestGoodBackup, latestRun, listBackups } from '../../engine/catalog/b
 import { listPlans } from '../../engine/catalog/plans';
 import { findDrivePlan, listDriveManifests } from '../../engine/drive/pack/store';
 import { planHealth, severity } from '../../engine/health/health';
-import { readSettings } from '../../engine/service/settingsStore';
+import { readSettings } from '../../engine/app/service/settingsStore';
 import { CairnError, errnoCode } from '../../engine/errors';
 import type { CliContext } from '../context';
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Status } from '../../../shared/contract';
 import type { z } from 'zod';
 import { statusExitCode } from '../../engine/health/health';
-import { CairnService } from '../../engine/service/service';
+import { CairnService } from '../../engine/app/service/service';
 import { CairnError } from '../../engine/errors';
 import type { CliContext } from '../context';
 import { formatDuration, table } from '../format';

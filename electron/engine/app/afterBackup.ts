@@ -7,7 +7,7 @@ import type { Plan } from '../catalog/plans';
 import { pushAfterBackup } from '../drive/pack/afterBackup';
 import type { PushProgress, PushResult } from '../drive/pack/push';
 import { describeError } from '../errors';
-import type { DriveAccess } from '../service/context';
+import type { DriveAccess } from './service/context';
 import type { JobCoordinator } from './jobs';
 import { pruneOp } from './ops/prune';
 

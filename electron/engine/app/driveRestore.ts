@@ -9,7 +9,7 @@ import type { Plan } from '../catalog/plans';
 import { openDriveRestore, type DriveRestore } from '../drive/pack/restoreSource';
 import { driveSettings } from '../drive/pack/settings';
 import { listDriveManifests } from '../drive/pack/store';
-import type { DriveAccess } from '../service/context';
+import type { DriveAccess } from './service/context';
 
 /**
  * A backup whose folder is not on this machine (disk gone, new machine, pruned here but kept on Drive) is

@@ -7,8 +7,8 @@ import { logNotifier } from '../notify/log';
 import type { Notifier } from '../notify/types';
 import { openSecretStore, type Keychain, type SecretsChoice } from '../secrets/choose';
 import type { SecretStore } from '../secrets/store';
-import type { DriveAccess } from '../service/context';
-import { CairnRuntime } from '../service/runtime';
+import type { DriveAccess } from './service/context';
+import { CairnRuntime } from './service/runtime';
 import { JobCoordinator } from './jobs';
 
 /** What a face brings: who it is and the parts that differ between the app and headless Cairn. */

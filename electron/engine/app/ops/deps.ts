@@ -2,7 +2,7 @@
 // service's handlers and the `cairn` commands call: the app, `cairn serve` and the CLI do the same thing.
 import type { Db } from '../../catalog/db';
 import type { SecretStore } from '../../secrets/store';
-import type { DriveAccess } from '../../service/context';
+import type { DriveAccess } from '../service/context';
 import type { JobCoordinator } from '../jobs';
 
 /** The catalog, the job coordinator, the secrets, Drive access, the clock, and who acts. */

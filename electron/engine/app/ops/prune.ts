@@ -1,6 +1,6 @@
 import type { Plan } from '../../catalog/plans';
 import { prunePlan, type PruneResult } from '../../retention/prune';
-import { readSettings } from '../../service/settingsStore';
+import { readSettings } from '../service/settingsStore';
 import { readingStamps } from '../jobs';
 import type { OpsDeps } from './deps';
 

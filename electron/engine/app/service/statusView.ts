@@ -1,8 +1,8 @@
-import type { Status } from '../../../shared/contract';
+import type { Status } from '../../../../shared/contract';
 import type { z } from 'zod';
 import { hostname } from 'node:os';
-import { listPlans } from '../catalog/plans';
-import { planHealth, severity, type HealthState } from '../health/health';
+import { listPlans } from '../../catalog/plans';
+import { planHealth, severity, type HealthState } from '../../health/health';
 import type { ServiceContext } from './context';
 import { readSettings } from './settingsStore';
 

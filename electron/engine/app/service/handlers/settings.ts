@@ -1,4 +1,4 @@
-import { getPlan } from '../../catalog/plans';
+import { getPlan } from '../../../catalog/plans';
 import type { HandlerGroup } from '../context';
 import { unavailable } from '../errors';
 import { activityPage } from '../queries';

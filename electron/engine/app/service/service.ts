@@ -1,8 +1,8 @@
-import { isMethodName, methods, type CairnApi, type MethodName } from '../../../shared/contract';
-import { fail, ok, type Result } from '../../../shared/result';
-import type { Db } from '../catalog/db';
-import type { SecretStore } from '../secrets/store';
-import { JobCoordinator } from '../app/jobs';
+import { isMethodName, methods, type CairnApi, type MethodName } from '../../../../shared/contract';
+import { fail, ok, type Result } from '../../../../shared/result';
+import type { Db } from '../../catalog/db';
+import type { SecretStore } from '../../secrets/store';
+import { JobCoordinator } from '../jobs';
 import { EventBus } from './bus';
 import type { DriveAccess, Handlers, ServiceContext } from './context';
 import { toFailure } from './errors';

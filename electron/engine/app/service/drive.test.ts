@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CairnEvent } from '../../../shared/cairnEvents';
-import { emulatorEnv } from '../../../test/drive-emulator/harness';
-import { startEmulator, type DriveEmulator } from '../../../test/drive-emulator/server';
-import { tempDir } from '../../../test/helpers/tmp';
-import { diffTrees, writeTree } from '../../../test/helpers/tree';
-import { collectMetrics, formatMetrics } from '../../cli/commands/metrics';
-import { openCatalog, type Db } from '../catalog/db';
-import { listDriveManifests } from '../drive/pack/store';
-import { DRIVE_TOKENS_KEY, FileSecretStore } from '../secrets/store';
-import { logNotifier } from '../notify/log';
+import type { CairnEvent } from '../../../../shared/cairnEvents';
+import { emulatorEnv } from '../../../../test/drive-emulator/harness';
+import { startEmulator, type DriveEmulator } from '../../../../test/drive-emulator/server';
+import { tempDir } from '../../../../test/helpers/tmp';
+import { diffTrees, writeTree } from '../../../../test/helpers/tree';
+import { collectMetrics, formatMetrics } from '../../../cli/commands/metrics';
+import { openCatalog, type Db } from '../../catalog/db';
+import { listDriveManifests } from '../../drive/pack/store';
+import { DRIVE_TOKENS_KEY, FileSecretStore } from '../../secrets/store';
+import { logNotifier } from '../../notify/log';
 import { CairnRuntime } from './runtime';
 import { CairnService } from './service';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import type { Db } from '../catalog/db';
-import { describeError } from '../errors';
-import { verifyBackups, verifyTargets } from '../verify/run';
+import type { Db } from '../../catalog/db';
+import { describeError } from '../../errors';
+import { verifyBackups, verifyTargets } from '../../verify/run';
 import { readSettings } from './settingsStore';
 
 /** The weekly verify of each plan's newest backup (on disks that are there); results go to the catalog. */

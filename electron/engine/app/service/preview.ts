@@ -2,7 +2,7 @@ import ignore from 'ignore';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { errnoCode } from '../errors';
+import { errnoCode } from '../../errors';
 
 export interface PreviewOptions {
   sources: string[];

@@ -1,15 +1,15 @@
-import { FileSecretStore } from '../secrets/store';
+import { FileSecretStore } from '../../secrets/store';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/helpers/tmp';
-import { writeTree } from '../../../test/helpers/tree';
-import { listBackups } from '../catalog/backups';
-import { openCatalog, type Db } from '../catalog/db';
-import { logNotifier } from '../notify/log';
-import { createPlan } from '../plans/planOps';
+import { tempDir } from '../../../../test/helpers/tmp';
+import { writeTree } from '../../../../test/helpers/tree';
+import { listBackups } from '../../catalog/backups';
+import { openCatalog, type Db } from '../../catalog/db';
+import { logNotifier } from '../../notify/log';
+import { createPlan } from '../../plans/planOps';
 import { CairnRuntime } from './runtime';
 import { writeSettings } from './settingsStore';
 

@@ -1,20 +1,20 @@
-import { logActivity } from '../../catalog/activity';
-import { getPlan, listPlans, type Plan } from '../../catalog/plans';
-import { driveConfig, type DriveConfig } from '../../drive/config';
-import { openDrive } from '../../drive/index';
-import { connectWithBrowser, forgetTokens } from '../../drive/oauth';
-import { saveDriveKey } from '../../drive/pack/crypto';
-import { machineFor, pushPlan } from '../../drive/pack/push';
+import { logActivity } from '../../../catalog/activity';
+import { getPlan, listPlans, type Plan } from '../../../catalog/plans';
+import { driveConfig, type DriveConfig } from '../../../drive/config';
+import { openDrive } from '../../../drive/index';
+import { connectWithBrowser, forgetTokens } from '../../../drive/oauth';
+import { saveDriveKey } from '../../../drive/pack/crypto';
+import { machineFor, pushPlan } from '../../../drive/pack/push';
 import {
   defaultMachine,
   driveSettings,
   DRIVE_SETTING_KEYS,
   setDriveSetting,
-} from '../../drive/pack/settings';
-import { driveStatus } from '../../drive/pack/status';
-import { DRIVE_TOKENS_KEY } from '../../secrets/store';
-import { CairnError, describeError } from '../../errors';
-import type { JobTicket } from '../../app/jobs';
+} from '../../../drive/pack/settings';
+import { driveStatus } from '../../../drive/pack/status';
+import { DRIVE_TOKENS_KEY } from '../../../secrets/store';
+import { CairnError, describeError } from '../../../errors';
+import type { JobTicket } from '../../jobs';
 import type { HandlerGroup, ServiceContext } from '../context';
 import { unavailable } from '../errors';
 

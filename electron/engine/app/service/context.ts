@@ -1,10 +1,10 @@
-import type { MethodName, MethodOutput, NotifyTestResult, ParsedInput } from '../../../shared/contract';
+import type { MethodName, MethodOutput, NotifyTestResult, ParsedInput } from '../../../../shared/contract';
 import type { z } from 'zod';
-import type { JobCoordinator } from '../app/jobs';
-import type { Db } from '../catalog/db';
-import type { SecretStore } from '../secrets/store';
+import type { JobCoordinator } from '../jobs';
+import type { Db } from '../../catalog/db';
+import type { SecretStore } from '../../secrets/store';
 import type { EventBus } from './bus';
-import type { WatchInfo } from '../watch/watchers';
+import type { WatchInfo } from '../../watch/watchers';
 import type { RunQueue } from './runQueue';
 
 /** How this process reaches Google Drive: where tokens live, and how a consent page is opened. */

@@ -1,10 +1,10 @@
-import { getPlan, listPlans } from '../../catalog/plans';
-import { dbSourceViews } from '../../dbsource/store';
-import { createPlan, editPlan, removePlan } from '../../plans/planOps';
-import { describeSchedule } from '../../schedule/describe';
-import { nextRuns } from '../../schedule/nextRun';
-import { isTimezone } from '../../schedule/zoned';
-import { CairnError } from '../../errors';
+import { getPlan, listPlans } from '../../../catalog/plans';
+import { dbSourceViews } from '../../../dbsource/store';
+import { createPlan, editPlan, removePlan } from '../../../plans/planOps';
+import { describeSchedule } from '../../../schedule/describe';
+import { nextRuns } from '../../../schedule/nextRun';
+import { isTimezone } from '../../../schedule/zoned';
+import { CairnError } from '../../../errors';
 import type { HandlerGroup } from '../context';
 import { previewSources } from '../preview';
 import { readSettings } from '../settingsStore';

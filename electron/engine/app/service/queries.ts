@@ -1,7 +1,10 @@
 import type { z } from 'zod';
-import type { ActivityKind as ContractKind, ActivityLevel as ContractLevel } from '../../../shared/contract';
-import type { ActivityKind, ActivityLevel } from '../catalog/activity';
-import type { Db } from '../catalog/db';
+import type {
+  ActivityKind as ContractKind,
+  ActivityLevel as ContractLevel,
+} from '../../../../shared/contract';
+import type { ActivityKind, ActivityLevel } from '../../catalog/activity';
+import type { Db } from '../../catalog/db';
 
 const IN_BACKUP = 'first_backup <= @b AND (last_backup IS NULL OR last_backup >= @b)';
 

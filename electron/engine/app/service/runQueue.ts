@@ -1,13 +1,13 @@
 import type { z } from 'zod';
-import type { RunProgress } from '../../../shared/contract';
-import type { BackupRecord } from '../catalog/backups';
-import { findPlanById, getPlan, type Plan } from '../catalog/plans';
-import type { AfterBackupReport } from '../app/afterBackup';
-import { backupOp } from '../app/ops/backup';
-import type { OpsDeps } from '../app/ops/deps';
-import type { BackupProgress } from '../backup/run';
+import type { RunProgress } from '../../../../shared/contract';
+import type { BackupRecord } from '../../catalog/backups';
+import { findPlanById, getPlan, type Plan } from '../../catalog/plans';
+import type { AfterBackupReport } from '../afterBackup';
+import { backupOp } from '../ops/backup';
+import type { OpsDeps } from '../ops/deps';
+import type { BackupProgress } from '../../backup/run';
 import { drivePushProgress } from './progress';
-import { CairnError, describeError, errnoCode } from '../errors';
+import { CairnError, describeError, errnoCode } from '../../errors';
 import type { EventBus } from './bus';
 import { progressFigures } from './progress';
 

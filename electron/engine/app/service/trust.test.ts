@@ -1,10 +1,10 @@
-import { FileSecretStore } from '../secrets/store';
+import { FileSecretStore } from '../../secrets/store';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/helpers/tmp';
-import { diffTrees, writeTree } from '../../../test/helpers/tree';
-import { openCatalog, type Db } from '../catalog/db';
+import { tempDir } from '../../../../test/helpers/tmp';
+import { diffTrees, writeTree } from '../../../../test/helpers/tree';
+import { openCatalog, type Db } from '../../catalog/db';
 import { CairnService } from './service';
 
 let db: Db | null = null;

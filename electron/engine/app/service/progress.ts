@@ -1,5 +1,5 @@
-import type { BackupProgress } from '../backup/run';
-import type { PushProgress } from '../drive/pack/push';
+import type { BackupProgress } from '../../backup/run';
+import type { PushProgress } from '../../drive/pack/push';
 
 /** A run's figures for the UI: rate over the run so far, and a fraction and ETA from the previous backup. */
 export function progressFigures(p: BackupProgress | null, now: number) {

@@ -1,16 +1,16 @@
-import { getPlan, type Plan } from '../../catalog/plans';
-import { editPlan } from '../../plans/planOps';
-import { previewPrune } from '../../retention/prune';
-import { verifyTargets } from '../../verify/run';
-import { CairnError } from '../../errors';
+import { getPlan, type Plan } from '../../../catalog/plans';
+import { editPlan } from '../../../plans/planOps';
+import { previewPrune } from '../../../retention/prune';
+import { verifyTargets } from '../../../verify/run';
+import { CairnError } from '../../../errors';
 import type { HandlerGroup, ServiceContext } from '../context';
 import { unavailable } from '../errors';
 import { readSettings } from '../settingsStore';
-import { readingStamps } from '../../app/jobs';
-import type { OpsDeps } from '../../app/ops/deps';
-import { pruneOp } from '../../app/ops/prune';
-import { restoreOp } from '../../app/ops/restore';
-import { verifyOp } from '../../app/ops/verify';
+import { readingStamps } from '../../jobs';
+import type { OpsDeps } from '../../ops/deps';
+import { pruneOp } from '../../ops/prune';
+import { restoreOp } from '../../ops/restore';
+import { verifyOp } from '../../ops/verify';
 import { backupOf } from './backups';
 
 function policies(p: Plan) {

@@ -1,11 +1,11 @@
-import { writeBackupIndex } from '../../catalog/backupIndex';
-import { logActivity } from '../../catalog/activity';
-import { listBackups, listWarnings, resolveBackup, setPinned } from '../../catalog/backups';
-import type { Db } from '../../catalog/db';
-import { getPlan } from '../../catalog/plans';
-import { findDrivePlan, listDriveManifests } from '../../drive/pack/store';
-import { listFolder } from '../../catalog/versions';
-import { planLayout } from '../../format/layout';
+import { writeBackupIndex } from '../../../catalog/backupIndex';
+import { logActivity } from '../../../catalog/activity';
+import { listBackups, listWarnings, resolveBackup, setPinned } from '../../../catalog/backups';
+import type { Db } from '../../../catalog/db';
+import { getPlan } from '../../../catalog/plans';
+import { findDrivePlan, listDriveManifests } from '../../../drive/pack/store';
+import { listFolder } from '../../../catalog/versions';
+import { planLayout } from '../../../format/layout';
 import type { HandlerGroup } from '../context';
 import { countFolder, searchVersions } from '../queries';
 

@@ -1,4 +1,4 @@
-import type { CairnEvent, EventData, EventName } from '../../../shared/cairnEvents';
+import type { CairnEvent, EventData, EventName } from '../../../../shared/cairnEvents';
 
 export type EventListener = (e: CairnEvent) => void;
 

@@ -1,11 +1,11 @@
-import { Settings, type SettingsPatch } from '../../../shared/contract';
+import { Settings, type SettingsPatch } from '../../../../shared/contract';
 import type { z } from 'zod';
-import { logActivity } from '../catalog/activity';
-import type { Db } from '../catalog/db';
-import { CairnError } from '../errors';
-import { checkSchedule } from '../plans/planOps';
-import { isTimezone } from '../schedule/zoned';
-import { kvGet, kvSet } from '../catalog/kv';
+import { logActivity } from '../../catalog/activity';
+import type { Db } from '../../catalog/db';
+import { CairnError } from '../../errors';
+import { checkSchedule } from '../../plans/planOps';
+import { isTimezone } from '../../schedule/zoned';
+import { kvGet, kvSet } from '../../catalog/kv';
 
 export type SettingsValue = z.output<typeof Settings>;
 type Patch = z.output<typeof SettingsPatch>;

@@ -1,5 +1,5 @@
-import { fail, type Result } from '../../../shared/result';
-import { CairnError, describeError } from '../errors';
+import { fail, type Result } from '../../../../shared/result';
+import { CairnError, describeError } from '../../errors';
 
 /** A contract failure the engine has no CairnError code for ('unavailable', 'invalid-input'). */
 export class ServiceError extends Error {
