@@ -55,22 +55,32 @@ export function afterBackup(d: AfterBackupDeps, plan: Plan): AfterBackupReport {
     }
   }
   let pushError: unknown = null;
-  const push = d.drive
-    ? pushAfterBackup({
-        db: d.db,
-        plan,
-        secrets: d.drive.secrets,
-        env: d.drive.env,
-        now: d.now,
-        actor: d.actor,
-        signal: d.signal,
-        admit: d.jobs.admitFor(d.actor),
-        onProgress: d.onDriveProgress,
-        onError: (e) => (pushError = e),
-      }).then((r) => {
-        if (pushError) throw pushError;
-        return r;
-      })
+  const drive = d.drive;
+  // A push already under way (the previous backup's) is waited for: this one then sends what is new.
+  const push = drive
+    ? d.jobs
+        .whenFree('push', plan, { signal: d.signal })
+        .then(() =>
+          pushAfterBackup({
+            db: d.db,
+            plan,
+            secrets: drive.secrets,
+            env: drive.env,
+            now: d.now,
+            actor: d.actor,
+            signal: d.signal,
+            admit: d.jobs.admitFor(d.actor),
+            onProgress: d.onDriveProgress,
+            onError: (e) => (pushError = e),
+          }),
+        )
+        .then((r) => {
+          if (pushError) throw pushError;
+          return r;
+        })
     : Promise.resolve(null);
+  // Nobody need wait for the push (the service alone does not): its failure is in the activity log and
+  // Drive status, never an unhandled rejection.
+  push.catch(() => undefined);
   return { pruned, pruneError, push };
 }

@@ -97,6 +97,23 @@ describe('the job coordinator', () => {
     );
   });
 
+  it('waits until a conflicting job is over (a push after a push), here or in another process', async () => {
+    const p = plan();
+    const here = new JobCoordinator();
+    const first = here.begin('push', p, 'serve');
+    let free = false;
+    const waiting = here.whenFree('push', p).then(() => (free = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(free).toBe(false);
+    first.end();
+    await waiting;
+    const elsewhere = new JobCoordinator().begin('push', p, 'cli');
+    const t = here.whenFree('push', p, { pollMs: 10 }).then(() => (free = false));
+    setTimeout(() => elsewhere.end(), 30);
+    await t;
+    expect(free).toBe(false);
+  });
+
   it('never creates a destination that is not there (an unplugged disk)', () => {
     const p = { dest: path.join(tempDir(), 'usb-not-mounted'), name: 'home' };
     const jobs = new JobCoordinator();

@@ -244,6 +244,36 @@ export class JobCoordinator {
     return [...here, ...marksOnDisk(jobsDir(plan)).filter((j) => !ids.has(j.id))];
   }
 
+  /**
+   * Resolves once no job that conflicts with `kind` runs on the plan (in any process), or when `signal`
+   * aborts or `maxMs` passes; the caller then begins its job (which may still be refused, and says so).
+   */
+  async whenFree(
+    kind: JobKind,
+    plan: Pick<Plan, 'dest' | 'name'>,
+    o: { signal?: AbortSignal; maxMs?: number; pollMs?: number } = {},
+  ): Promise<void> {
+    const until = Date.now() + (o.maxMs ?? 12 * 3_600_000);
+    while (
+      !o.signal?.aborted &&
+      Date.now() < until &&
+      this.onPlan(plan).some((j) => conflicts(kind, j.kind))
+    ) {
+      // A job here ends with a change; one in another process is seen at the next look.
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, o.pollMs ?? 2_000);
+        const off = this.onChange(done);
+        o.signal?.addEventListener('abort', done, { once: true });
+        function done() {
+          clearTimeout(t);
+          off();
+          o.signal?.removeEventListener('abort', done);
+          resolve();
+        }
+      });
+    }
+  }
+
   /** Calls back when a job starts or ends. */
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
