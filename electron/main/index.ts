@@ -1,8 +1,9 @@
 // Cairn's Electron main process: a composition root. Each concern lives in its own module; the decisions
 // they make are pure functions tested in Node (trayModel, security, ipcGuard, autostart, quitModel, ...).
-import { app, dialog, shell } from 'electron';
+import { app, dialog, Menu, shell } from 'electron';
 import path from 'node:path';
 import { builtRendererDir, defaultDataDir } from '../engine/paths';
+import { appMenuTemplate } from './appMenu';
 import { registerAppScheme, serveRenderer } from './appProtocol';
 import { startedAtLogin } from './autostart';
 import { bindIpc } from './ipc';
@@ -26,7 +27,11 @@ app.setAppUserModelId('app.cairn.desktop');
 const paths = { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() };
 const resources = resourcesDir(paths);
 const icon = appIconFile(resources);
-const win = createMainWindow({ preload: path.join(__dirname, '../preload/index.cjs'), icon });
+const win = createMainWindow({
+  preload: path.join(__dirname, '../preload/index.cjs'),
+  icon,
+  devTools: !app.isPackaged,
+});
 
 if (!claimSingleInstance(() => void app.whenReady().then(() => win.show()))) app.exit(0);
 // Closing the window keeps Cairn in the tray; only Quit ends it. The macOS Dock icon brings it back.
@@ -34,6 +39,9 @@ app.on('window-all-closed', () => {});
 app.on('activate', () => app.isReady() && win.show());
 
 void app.whenReady().then(async () => {
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(appMenuTemplate({ isPackaged: app.isPackaged, platform: process.platform })),
+  );
   serveRenderer(builtRendererDir(__filename));
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const notifier = desktopNotifier({ icon, open: (v) => win.show(v) });
