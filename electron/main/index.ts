@@ -33,12 +33,23 @@ const win = createMainWindow({
   devTools: !app.isPackaged,
 });
 
-if (!claimSingleInstance(() => void app.whenReady().then(() => win.show()))) app.exit(0);
-// Closing the window keeps Cairn in the tray; only Quit ends it. The macOS Dock icon brings it back.
-app.on('window-all-closed', () => {});
-app.on('activate', () => app.isReady() && win.show());
+// A second Cairn only brings the first one's window forward and ends before opening anything.
+if (claimSingleInstance(() => void app.whenReady().then(() => win.show()))) {
+  // Closing the window keeps Cairn in the tray; only Quit ends it. The macOS Dock icon brings it back.
+  app.on('window-all-closed', () => {});
+  app.on('activate', () => app.isReady() && win.show());
+  void app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => {
+      // Without this, a start that fails (a damaged catalog, an unwritable data folder) leaves a process
+      // with no window and no tray, saying nothing.
+      dialog.showErrorBox('Cairn could not start', e instanceof Error ? e.message : String(e));
+      app.exit(1);
+    });
+} else app.exit(0);
 
-void app.whenReady().then(async () => {
+async function start(): Promise<void> {
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(appMenuTemplate({ isPackaged: app.isPackaged, platform: process.platform })),
   );
@@ -70,8 +81,9 @@ void app.whenReady().then(async () => {
 
   let closing = false;
   app.on('before-quit', (e) => {
-    if (closing) return;
+    // Once the answer is given, the service is closed first; the exit comes after that, never before.
     e.preventDefault();
+    if (closing) return;
     const prompt = quitPrompt(host.activeRuns());
     const answer = prompt
       ? prompt.answers[dialog.showMessageBoxSync({ type: 'question', ...prompt })]
@@ -89,4 +101,4 @@ void app.whenReady().then(async () => {
   });
   const wasOpenedAtLogin = app.getLoginItemSettings().wasOpenedAtLogin;
   if (!startedAtLogin(process.argv, process.platform, wasOpenedAtLogin)) win.show();
-});
+}

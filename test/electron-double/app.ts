@@ -39,9 +39,12 @@ export class AppDouble extends EventEmitter {
     this.exited = new Promise((r) => (this.markExited = r));
   }
 
-  /** Electron is up: the main script has run to its end and now gets 'ready'. */
+  /**
+   * Electron is up: the main script has run to its end and now gets 'ready'. Also after an early app.exit,
+   * so a main script that goes on after exiting shows it here.
+   */
   becomeReady(): void {
-    if (this.ready || this.exitCode !== null) return;
+    if (this.ready) return;
     this.ready = true;
     this.emit('ready');
     this.markReady();

@@ -86,6 +86,10 @@ export function launchApp(o: LaunchOptions = {}) {
     if (!w) throw new Error('Cairn has opened no window.');
     return w;
   };
+  const exit = async (): Promise<number> => {
+    await until(() => double.app.exitCode !== null, 'Cairn to exit');
+    return double.app.exitCode!;
+  };
   return {
     ...double,
     double,
@@ -107,11 +111,12 @@ export function launchApp(o: LaunchOptions = {}) {
           double.ipcMain.handled().length > 0 && double.trays.length === 1 && double.trays[0]!.tooltip !== '',
         'Cairn to start',
       ),
-    /** Quits as the tray's Quit does and waits (bounded) for the app to exit; returns the exit code. */
-    async quit(): Promise<number> {
+    /** Waits (bounded) for the app to exit; returns the exit code. */
+    exit,
+    /** Quits as the tray's Quit does, unless it has exited already, and waits for the exit. */
+    quit(): Promise<number> {
       if (double.app.exitCode === null) double.app.quit();
-      await until(() => double.app.exitCode !== null, 'Cairn to exit');
-      return double.app.exitCode!;
+      return exit();
     },
   };
 }
