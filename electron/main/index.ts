@@ -1,8 +1,9 @@
 // Cairn's Electron main process: a composition root. Each concern lives in its own module; the decisions
 // they make are pure functions tested in Node (trayModel, security, ipcGuard, autostart, quitModel, ...).
-import { app, dialog, shell } from 'electron';
+import { app, dialog, Menu, shell } from 'electron';
 import path from 'node:path';
 import { builtRendererDir, defaultDataDir } from '../engine/paths';
+import { appMenuTemplate } from './appMenu';
 import { registerAppScheme, serveRenderer } from './appProtocol';
 import { startedAtLogin } from './autostart';
 import { bindIpc } from './ipc';
@@ -26,14 +27,32 @@ app.setAppUserModelId('app.cairn.desktop');
 const paths = { isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() };
 const resources = resourcesDir(paths);
 const icon = appIconFile(resources);
-const win = createMainWindow({ preload: path.join(__dirname, '../preload/index.cjs'), icon });
+const win = createMainWindow({
+  preload: path.join(__dirname, '../preload/index.cjs'),
+  icon,
+  devTools: !app.isPackaged,
+});
 
-if (!claimSingleInstance(() => void app.whenReady().then(() => win.show()))) app.exit(0);
-// Closing the window keeps Cairn in the tray; only Quit ends it. The macOS Dock icon brings it back.
-app.on('window-all-closed', () => {});
-app.on('activate', () => app.isReady() && win.show());
+// A second Cairn only brings the first one's window forward and ends before opening anything.
+if (claimSingleInstance(() => void app.whenReady().then(() => win.show()))) {
+  // Closing the window keeps Cairn in the tray; only Quit ends it. The macOS Dock icon brings it back.
+  app.on('window-all-closed', () => {});
+  app.on('activate', () => app.isReady() && win.show());
+  void app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => {
+      // Without this, a start that fails (a damaged catalog, an unwritable data folder) leaves a process
+      // with no window and no tray, saying nothing.
+      dialog.showErrorBox('Cairn could not start', e instanceof Error ? e.message : String(e));
+      app.exit(1);
+    });
+} else app.exit(0);
 
-void app.whenReady().then(async () => {
+async function start(): Promise<void> {
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(appMenuTemplate({ isPackaged: app.isPackaged, platform: process.platform })),
+  );
   serveRenderer(builtRendererDir(__filename));
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const notifier = desktopNotifier({ icon, open: (v) => win.show(v) });
@@ -62,8 +81,9 @@ void app.whenReady().then(async () => {
 
   let closing = false;
   app.on('before-quit', (e) => {
-    if (closing) return;
+    // Once the answer is given, the service is closed first; the exit comes after that, never before.
     e.preventDefault();
+    if (closing) return;
     const prompt = quitPrompt(host.activeRuns());
     const answer = prompt
       ? prompt.answers[dialog.showMessageBoxSync({ type: 'question', ...prompt })]
@@ -81,4 +101,4 @@ void app.whenReady().then(async () => {
   });
   const wasOpenedAtLogin = app.getLoginItemSettings().wasOpenedAtLogin;
   if (!startedAtLogin(process.argv, process.platform, wasOpenedAtLogin)) win.show();
-});
+}

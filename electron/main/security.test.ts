@@ -28,6 +28,11 @@ describe('window options', () => {
     });
     expect(o.show).toBe(false);
   });
+
+  it('allow developer tools only when asked (development)', () => {
+    expect(windowOptions('/p').webPreferences!.devTools).toBe(true);
+    expect(windowOptions('/p', undefined, false).webPreferences!.devTools).toBe(false);
+  });
 });
 
 describe('Content-Security-Policy', () => {

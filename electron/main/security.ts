@@ -33,8 +33,15 @@ export const APP_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
 };
 
-/** The main window's options: isolated, sandboxed, no Node in the page, web security on. */
-export function windowOptions(preloadPath: string, iconPath?: string): BrowserWindowConstructorOptions {
+/**
+ * The main window's options: isolated, sandboxed, no Node in the page, web security on; developer tools
+ * only in development (the packaged app's page cannot open them by any shortcut).
+ */
+export function windowOptions(
+  preloadPath: string,
+  iconPath?: string,
+  devTools = true,
+): BrowserWindowConstructorOptions {
   return {
     width: 1100,
     height: 760,
@@ -56,6 +63,7 @@ export function windowOptions(preloadPath: string, iconPath?: string): BrowserWi
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      devTools,
     },
   };
 }

@@ -15,12 +15,12 @@ export interface MainWindow {
 }
 
 /** Creates the window manager; nothing is shown until show() (a login start stays in the tray). */
-export function createMainWindow(o: { preload: string; icon?: string }): MainWindow {
+export function createMainWindow(o: { preload: string; icon?: string; devTools: boolean }): MainWindow {
   let win: BrowserWindow | null = null;
   let quitting = false;
 
   function create(view: DesktopViewName): BrowserWindow {
-    const w = new BrowserWindow(windowOptions(o.preload, o.icon));
+    const w = new BrowserWindow(windowOptions(o.preload, o.icon, o.devTools));
     const wc = w.webContents;
     wc.setWindowOpenHandler(({ url }) => {
       if (allowExternal(url)) void shell.openExternal(url);
