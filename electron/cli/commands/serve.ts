@@ -9,7 +9,6 @@ import { isLoopback } from '../../server/guard';
 import { startServer } from '../../server/server';
 import { intOption, type CliContext } from '../context';
 
-
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} ${line}\n`);
 }
