@@ -1,4 +1,4 @@
-// Bundles the Node side (CLI, server, Electron main and preload) with esbuild; the renderer is built by Vite.
+// Bundles the Node side (CLI, server, Electron main and preload, worker threads) with esbuild; the renderer is built by Vite.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 
@@ -48,6 +48,14 @@ await build({
   entryPoints: { 'main/index': 'electron/main/index.ts' },
   define: { 'import.meta.url': '__cairn_import_meta_url' },
   banner: { js: 'const __cairn_import_meta_url = require("url").pathToFileURL(__filename).href;' },
+});
+// The worker threads' entries (see workerFile in lanePool.ts): CommonJS, self-contained, run from both bundles.
+await build({
+  ...electronSide,
+  entryPoints: {
+    'workers/copy': 'electron/engine/backup/copyWorker.ts',
+    'workers/place': 'electron/engine/restore/placeWorker.ts',
+  },
 });
 // The UI (renderer/) with Vite into dist/renderer (vite.config.ts).
 const { build: viteBuild } = await import('vite');

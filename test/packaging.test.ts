@@ -47,6 +47,8 @@ beforeAll(() => {
   const needed = [
     'dist/main/index.cjs',
     'dist/preload/index.cjs',
+    'dist/workers/copy.cjs',
+    'dist/workers/place.cjs',
     ...(HAS_UI ? ['dist/renderer/index.html'] : []),
   ];
   for (const built of needed)
@@ -117,6 +119,15 @@ describe('the Linux package (electron-builder --linux dir)', () => {
     expect(extractFile(asar, 'dist/main/index.cjs').equals(fs.readFileSync(path.join(ROOT, pkg.main)))).toBe(
       true,
     );
+  });
+
+  it("holds the worker threads' entries where the main bundle looks for them (dist/workers)", () => {
+    const asar = path.join(appDir, 'resources', 'app.asar');
+    for (const w of ['copy', 'place']) {
+      const f = `dist/workers/${w}.cjs`;
+      expect(has(f), f).toBe(true);
+      expect(extractFile(asar, f).equals(fs.readFileSync(path.join(ROOT, f))), f).toBe(true);
+    }
   });
 
   it('unpacks better-sqlite3 from the asar, with the two modules it loads itself', () => {

@@ -1,6 +1,7 @@
 // Restores run on worker threads (files of one folder on one thread): what that must not change.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LanePool } from '../electron/engine/backup/lanePool';
@@ -206,14 +207,21 @@ describe('LanePool', () => {
     await pool?.close();
     pool = null;
   });
-  const source = String.raw`
+  // A worker for the test that calls the real serveLanes, loaded from its TypeScript source through tsx.
+  const source = path.join(tempDir('cairn-lanes-'), 'worker.cjs');
+  fs.writeFileSync(
+    source,
+    String.raw`
+require(${JSON.stringify(createRequire(__filename).resolve('tsx/cjs/api'))}).register();
 const { threadId } = require('node:worker_threads');
-function work(j) {
+const { serveLanes } = require(${JSON.stringify(path.resolve(__dirname, '../electron/engine/backup/laneWorker.ts'))});
+serveLanes((j) => {
   if (j.fail) throw new Error('job ' + j.n + ' failed');
   const until = Date.now() + 2;
   while (Date.now() < until);
   return { n: j.n, thread: threadId };
-}`;
+});`,
+  );
 
   it('runs a lane on one thread at a time, and other lanes beside it', async () => {
     pool = new LanePool(source, 2, 4);

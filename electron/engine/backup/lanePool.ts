@@ -1,5 +1,10 @@
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { packageRoot } from '../paths';
+import type { LaneAnswer, LaneBatch } from './laneWorker';
 
 /** Called once per job: with an error (the job threw, or the pool was closed) or the job's result. */
 export type Done<R> = (err: Error | null, result?: R) => void;
@@ -23,14 +28,27 @@ function defaultThreads(): number {
 }
 
 /**
+ * The bundled worker entry `name` (scripts/build.mjs): dist/workers/<name>.cjs under Cairn's package folder,
+ * found from this module's file as the CLI's chunks, the Electron main bundle and app.asar all place it.
+ */
+export function workerFile(name: string): string {
+  // From the TypeScript sources (vitest) too: Node cannot run a .ts worker, so it runs the one built in dist/
+  // (test/globalSetup.ts builds before the tests).
+  const root = packageRoot(fileURLToPath(import.meta.url));
+  const file = root && path.join(root, 'dist', 'workers', `${name}.cjs`);
+  if (!file || !fs.existsSync(file))
+    throw new Error(`Cairn's ${name} worker is not built; run: npm run build`);
+  return file;
+}
+
+/**
  * Runs file jobs on a few worker threads. Every job names a lane (the folder it writes into): while a lane
  * has jobs in flight they all go to the same thread, so no two threads create files in one folder at once
  * (they would contend on the folder's lock in the kernel, which costs more than it gains), while different
  * folders are written side by side. Jobs travel in batches (`batch` at most) to keep messaging cheap.
  *
- * `source` is the worker's code as a string (run with eval, so it works the same from the TypeScript
- * sources under test and from the esbuild bundles): it must define `function work(job)` returning a
- * structured-cloneable result; a job that throws rejects its promise with the message.
+ * `file` is the worker's script (see workerFile): it calls serveLanes (laneWorker.ts) with a function that
+ * returns a structured-cloneable result for a job; a job that throws rejects its promise with the message.
  */
 export class LanePool<J, R> {
   private readonly slots: Slot<J, R>[] = [];
@@ -41,22 +59,13 @@ export class LanePool<J, R> {
   private count = 0;
 
   constructor(
-    source: string,
+    file: string,
     size = defaultThreads(),
     private readonly batch = 16,
   ) {
-    // Results go back as bare values (a thrown job as one small marker object): cheaper to pass along.
-    const code = `${source}
-const { parentPort: __port } = require('node:worker_threads');
-__port.on('message', (m) => {
-  const results = m.jobs.map((j) => {
-    try { return work(j); } catch (e) { return { __laneError: String((e && e.message) || e) }; }
-  });
-  __port.postMessage({ id: m.id, results });
-});`;
     for (let i = 0; i < size; i++) {
-      const slot: Slot<J, R> = { w: new Worker(code, { eval: true }), queue: [], busy: new Map(), load: 0 };
-      slot.w.on('message', (m: { id: number; results: (R | { __laneError: string })[] }) => {
+      const slot: Slot<J, R> = { w: new Worker(file), queue: [], busy: new Map(), load: 0 };
+      slot.w.on('message', (m: LaneAnswer<R>) => {
         const batch = slot.busy.get(m.id);
         if (!batch) return; // answered after close(), which already rejected it
         slot.busy.delete(m.id);
@@ -125,7 +134,8 @@ __port.on('message', (m) => {
       const batch = slot.queue.splice(0, this.batch);
       const id = this.nextId++;
       slot.busy.set(id, batch);
-      slot.w.postMessage({ id, jobs: batch.map((p) => p.job) });
+      const message: LaneBatch<J> = { id, jobs: batch.map((p) => p.job) };
+      slot.w.postMessage(message);
     }
   }
 

@@ -1,0 +1,67 @@
+// A copy thread (see copyPool.ts): copies with synchronous calls and its own buffer, reading, hashing and
+// writing in one pass, then sets the source's mode and mtime on the copy. Bundled to dist/workers/copy.cjs.
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  futimesSync,
+  openSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
+import type { CopyJob, CopyOutcome } from './copyPool';
+import { serveLanes } from './laneWorker';
+
+const CHUNK = 1 << 20;
+const buf = Buffer.allocUnsafe(CHUNK);
+const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+const NOFOLLOW = constants.O_NOFOLLOW || 0;
+
+function work(j: CopyJob): CopyOutcome {
+  let sfd = -1,
+    dfd = -1;
+  try {
+    sfd = openSync(j.src, constants.O_RDONLY | NOFOLLOW);
+    const hash = createHash('sha256');
+    let total = 0,
+      first = true;
+    // Read no more than the size the walk saw: a file that keeps growing (a busy log) would otherwise be
+    // chased for ever. If it changed, the caller retries and then reports it.
+    for (;;) {
+      const n = readSync(sfd, buf, 0, Math.min(CHUNK, Math.max(j.size - total, first ? 100 : 0)), null);
+      if (first) {
+        first = false;
+        if (j.detectSqlite && n >= 100 && buf.subarray(0, 16).equals(MAGIC)) return { kind: 'sqlite' };
+        dfd = openSync(j.dst, 'wx', 0o600);
+      }
+      if (n === 0) break;
+      hash.update(buf.subarray(0, n));
+      let off = 0;
+      while (off < n) off += writeSync(dfd, buf, off, n - off);
+      total += n;
+    }
+    const after = fstatSync(sfd);
+    fchmodSync(dfd, j.mode);
+    futimesSync(dfd, after.atimeMs / 1000, after.mtimeMs / 1000);
+    const changed = after.size !== j.size || after.mtimeMs !== j.mtimeMs || total !== j.size;
+    return {
+      kind: 'copied',
+      sha256: hash.digest('hex'),
+      size: total,
+      changed,
+      mtimeMs: after.mtimeMs,
+      ctimeMs: after.ctimeMs,
+      ino: after.dev + ':' + after.ino,
+    };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException | null;
+    return { kind: 'error', code: err?.code || null, message: String(err?.message || e) };
+  } finally {
+    if (sfd >= 0) closeSync(sfd);
+    if (dfd >= 0) closeSync(dfd);
+  }
+}
+
+serveLanes(work);
