@@ -21,6 +21,7 @@ export default defineConfig({
           name: 'web',
           environment: 'jsdom',
           include: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx'],
+          setupFiles: ['renderer/src/testing/clock.ts'],
           testTimeout: 30_000,
         },
       },
