@@ -16,6 +16,7 @@ import { safeStorageKeychain } from './secrets';
 import { driveOrNull, openShellHost, statusOrError } from './serviceHost';
 import { claimSingleInstance } from './singleInstance';
 import { createTray } from './tray';
+import { trayRedrawsNow } from './trayModel';
 import { runTrayAction } from './trayActions';
 import { appIconFile, resourcesDir } from './trayIcons';
 import { createMainWindow } from './window';
@@ -72,9 +73,12 @@ async function start(): Promise<void> {
       canPause: host.pause !== null,
     },
     onAction: (a) =>
-      void runTrayAction(a, { host, show: (v) => win.show(v), quit: () => app.quit() }).then(tray.refresh),
+      void runTrayAction(a, { host, show: (v) => win.show(v), quit: () => app.quit() }).then(() =>
+        tray.refresh(true),
+      ),
   });
-  host.onEvent(() => tray.refresh());
+  const phases = new Map<string, string>();
+  host.onEvent((e) => tray.refresh(trayRedrawsNow(e, phases)));
   bindIpc({ host, window: () => win.current(), afterCall });
   watchPower({ suspend: host.suspend, resume: host.resume, shutdown: () => void host.cancelAll() });
   log(`Cairn keeps its data in ${dataDir}. ${secretsNote}`);

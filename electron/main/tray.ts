@@ -16,8 +16,8 @@ export interface TraySource {
 }
 
 export interface CairnTray {
-  /** Redraws from a fresh status (coalesced: many events make one refresh). */
-  refresh(): void;
+  /** Redraws from a fresh status: now when `now` (a run started or ended), else coalesced (progress). */
+  refresh(now?: boolean): void;
   destroy(): void;
 }
 
@@ -55,7 +55,8 @@ export function createTray(o: {
     tray.setContextMenu(Menu.buildFromTemplate(items));
   }
 
-  function refresh(): void {
+  function refresh(now = false): void {
+    if (now) return void redraw().catch(() => {});
     if (pending) return;
     pending = true;
     // Progress events come several times a second; one redraw per half second is plenty.

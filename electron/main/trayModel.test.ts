@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ago, clockTime, startOfTomorrow } from './timeText';
 import { trayInputFrom } from './trayInput';
-import { trayMenu, trayView, type TrayInput, type TrayPlan } from './trayModel';
+import type { CairnEvent } from '../../shared/cairnEvents';
+import { trayMenu, trayRedrawsNow, trayView, type TrayInput, type TrayPlan } from './trayModel';
 
 const NOW = new Date(2026, 10, 23, 14, 0, 0).getTime();
 const H = 3600_000;
@@ -246,5 +247,23 @@ describe('trayInputFrom', () => {
     expect(t.runs).toEqual([
       { planName: 'home', files: 5, bytes: 50, expectedFiles: 10, expectedBytes: 100, etaMs: 2000 },
     ]);
+  });
+});
+
+describe('when the tray redraws at once', () => {
+  it('on a run starting, changing phase or ending; progress within a phase waits for the batch', () => {
+    const phases = new Map<string, string>();
+    const progress = (phase: 'queued' | 'running', files = 0) =>
+      ({ type: 'runProgress', data: { planName: 'home', phase, files } }) as unknown as CairnEvent;
+    expect(trayRedrawsNow(progress('queued'), phases)).toBe(true);
+    expect(trayRedrawsNow(progress('running'), phases)).toBe(true);
+    expect(trayRedrawsNow(progress('running', 10), phases)).toBe(false);
+    const end = {
+      type: 'runFinished',
+      data: { runId: 'r', planName: 'home', outcome: 'complete', backup: null, error: null },
+    };
+    expect(trayRedrawsNow(end as CairnEvent, phases)).toBe(true);
+    expect(trayRedrawsNow(progress('running'), phases)).toBe(true);
+    expect(trayRedrawsNow({ type: 'planChanged', data: {} } as unknown as CairnEvent, phases)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 // The tray's icon, tooltip and menu as pure functions of the service's status, so they are tested in Node
 // and the Electron glue only draws what these return.
+import type { CairnEvent } from '../../shared/cairnEvents';
 import { ago, bytesText, clockTime, remaining } from './timeText';
 
 /** What the service knows of one plan, reduced to what the tray shows. */
@@ -186,4 +187,19 @@ export function trayMenu(s: TrayInput, now: number): MenuEntry[] {
     { kind: 'action', action: 'quit', label: 'Quit Cairn', enabled: true },
   );
   return entries;
+}
+
+/**
+ * Whether an event changes what the tray shows at once (a run starts, changes phase or ends), so it is
+ * redrawn now rather than with the next half-second batch of progress redraws. Remembers run phases.
+ */
+export function trayRedrawsNow(e: CairnEvent, phases: Map<string, string>): boolean {
+  if (e.type === 'runFinished') {
+    phases.delete(e.data.planName);
+    return true;
+  }
+  if (e.type !== 'runProgress') return false;
+  const changed = phases.get(e.data.planName) !== e.data.phase;
+  phases.set(e.data.planName, e.data.phase);
+  return changed;
 }

@@ -40,7 +40,8 @@ export interface LaunchOptions extends Partial<Omit<ElectronDoubleOptions, 'appP
 /** Lays out a package folder holding the built bundles beside a small stand-in UI; returns its root. */
 function packageFolder(): string {
   const work = tempDir('cairn-app-');
-  for (const f of ['main/index.cjs', 'preload/index.cjs']) {
+  // The copy and restore threads run dist/workers/*.cjs, found from the package root like the UI.
+  for (const f of ['main/index.cjs', 'preload/index.cjs', 'workers/copy.cjs', 'workers/place.cjs']) {
     const built = path.join(ROOT, 'dist', f);
     if (!fs.existsSync(built)) throw new Error(`dist/${f} is not built; run \`npm run build\` first.`);
     fs.mkdirSync(path.dirname(path.join(work, 'dist', f)), { recursive: true });

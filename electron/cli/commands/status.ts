@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Status } from '../../../shared/contract';
 import type { z } from 'zod';
+import { JOB_WORDS } from '../../engine/app/jobs';
 import { statusExitCode } from '../../engine/health/health';
 import { CairnService } from '../../engine/app/service/service';
 import { CairnError } from '../../engine/errors';
@@ -14,17 +15,6 @@ const WORDS = {
   attention: 'ATTENTION',
   failing: 'FAILING',
   'waiting-disk': 'WAITING FOR DISK',
-};
-
-const JOB_WORDS: Record<StatusValue['plans'][number]['jobs'][number]['kind'], string> = {
-  backup: 'a backup',
-  restore: 'a restore',
-  verify: 'a verify',
-  'test-restore': 'a test restore',
-  prune: 'a prune',
-  push: 'a Drive push',
-  'drive-prune': 'a Drive prune',
-  import: 'an import',
 };
 
 function when(ms: number, now: number): string {

@@ -3,19 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/tmp';
-import type { JobKind } from '../backup/lock';
-import { conflicts, JobCoordinator, readingStamps } from './jobs';
-
-const KINDS: JobKind[] = [
-  'backup',
-  'restore',
-  'verify',
-  'test-restore',
-  'prune',
-  'push',
-  'drive-prune',
-  'import',
-];
+import { conflicts, JOB_KINDS, JobCoordinator, readingStamps } from './jobs';
 
 function plan() {
   const dest = tempDir();
@@ -24,14 +12,15 @@ function plan() {
 
 describe('the job coordinator', () => {
   it('has one symmetric rule: what conflicts with what', () => {
-    for (const a of KINDS) for (const b of KINDS) expect(conflicts(a, b), `${a}/${b}`).toBe(conflicts(b, a));
+    for (const a of JOB_KINDS)
+      for (const b of JOB_KINDS) expect(conflicts(a, b), `${a}/${b}`).toBe(conflicts(b, a));
     expect(conflicts('backup', 'backup')).toBe(true);
     expect(conflicts('backup', 'prune')).toBe(true);
     expect(conflicts('backup', 'restore')).toBe(false);
     expect(conflicts('prune', 'verify')).toBe(false); // prune keeps what a verify reads
     expect(conflicts('push', 'push')).toBe(true);
     expect(conflicts('push', 'backup')).toBe(false);
-    for (const k of KINDS) expect(conflicts('import', k)).toBe(true);
+    for (const k of JOB_KINDS) expect(conflicts('import', k)).toBe(true);
   });
 
   it('lists what runs, refuses a conflicting job with a sentence, admits it once the first ends', () => {

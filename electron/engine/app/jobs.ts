@@ -12,7 +12,8 @@ export type { JobKind };
 import type { Plan } from '../catalog/plans';
 import { CairnError } from '../errors';
 
-const ALL: readonly JobKind[] = [
+/** Every kind of job. */
+export const JOB_KINDS: readonly JobKind[] = [
   'backup',
   'restore',
   'verify',
@@ -32,10 +33,10 @@ const CONFLICTS: [JobKind, readonly JobKind[]][] = [
   ['prune', ['prune', 'push']],
   ['push', ['push', 'drive-prune']],
   ['drive-prune', ['drive-prune']],
-  ['import', ALL],
+  ['import', JOB_KINDS],
 ];
 
-const conflictTable = new Map<JobKind, Set<JobKind>>(ALL.map((k) => [k, new Set<JobKind>()]));
+const conflictTable = new Map<JobKind, Set<JobKind>>(JOB_KINDS.map((k) => [k, new Set<JobKind>()]));
 for (const [a, bs] of CONFLICTS)
   for (const b of bs) {
     conflictTable.get(a)!.add(b);
@@ -47,7 +48,8 @@ export function conflicts(a: JobKind, b: JobKind): boolean {
   return conflictTable.get(a)!.has(b);
 }
 
-const WHAT: Record<JobKind, string> = {
+/** A job of each kind in words: "a backup", "a Drive push". */
+export const JOB_WORDS: Record<JobKind, string> = {
   backup: 'a backup',
   restore: 'a restore',
   verify: 'a verify',
@@ -135,7 +137,7 @@ function refusal(plan: string, kind: JobKind, other: JobInfo): CairnError {
         : '';
   return new CairnError(
     'locked',
-    `${WHAT[other.kind][0]!.toUpperCase()}${WHAT[other.kind].slice(1)} of ${plan} is running${where} since ${new Date(other.startedAt).toLocaleTimeString()}; ${WHAT[kind]} waits for it to finish.`,
+    `${JOB_WORDS[other.kind][0]!.toUpperCase()}${JOB_WORDS[other.kind].slice(1)} of ${plan} is running${where} since ${new Date(other.startedAt).toLocaleTimeString()}; ${JOB_WORDS[kind]} waits for it to finish.`,
   );
 }
 

@@ -12,7 +12,7 @@ import {
   writeSync,
 } from 'node:fs';
 import type { CopyJob, CopyOutcome } from './copyPool';
-import { serveLanes } from './laneWorker';
+import { ioFailure, serveLanes } from './laneWorker';
 
 const CHUNK = 1 << 20;
 const buf = Buffer.allocUnsafe(CHUNK);
@@ -56,8 +56,7 @@ function work(j: CopyJob): CopyOutcome {
       ino: after.dev + ':' + after.ino,
     };
   } catch (e) {
-    const err = e as NodeJS.ErrnoException | null;
-    return { kind: 'error', code: err?.code || null, message: String(err?.message || e) };
+    return ioFailure(e);
   } finally {
     if (sfd >= 0) closeSync(sfd);
     if (dfd >= 0) closeSync(dfd);

@@ -38,3 +38,9 @@ export function serveLanes<J, R>(work: (job: J) => R): void {
     port.postMessage(answer);
   });
 }
+
+/** What a job that failed on an I/O error answers: the errno code and the message. */
+export function ioFailure(e: unknown): { kind: 'error'; code: string | null; message: string } {
+  const err = e as NodeJS.ErrnoException | null;
+  return { kind: 'error', code: err?.code || null, message: String(err?.message || e) };
+}

@@ -14,7 +14,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { serveLanes } from '../backup/laneWorker';
+import { ioFailure, serveLanes } from '../backup/laneWorker';
 import type { LineChunk, PlaceChunk, PlaceFailure, PlaceOutcome } from './placePool';
 
 /** One file to place. */
@@ -93,8 +93,7 @@ function place(j: PlaceFile): 0 | PlaceFailure {
     placed = true;
     return 0;
   } catch (e) {
-    const err = e as NodeJS.ErrnoException | null;
-    return { kind: 'error', code: err?.code || null, message: String(err?.message || e) };
+    return ioFailure(e);
   } finally {
     if (sfd >= 0) closeSync(sfd);
     if (dfd >= 0) closeSync(dfd);

@@ -51,17 +51,26 @@ export function progressFigures(p: BackupProgress | null, now: number) {
   };
 }
 
-/** A Drive push's progress as the driveProgress event says it. */
+/** The driveProgress event of a plan's push: a phase, what went up so far, and a sentence. */
+export function driveEvent(
+  planName: string,
+  phase: 'uploading' | 'done' | 'failed',
+  bytes: number,
+  files: number,
+  message: string | null,
+) {
+  return { planName, phase, filesDone: files, filesTotal: null, bytesDone: bytes, bytesTotal: null, message };
+}
+
+/** A Drive push's progress as the driveProgress event says it (with the wait for Google's daily limit). */
 export function drivePushProgress(planName: string, p: PushProgress) {
-  return {
+  return driveEvent(
     planName,
-    phase: 'uploading' as const,
-    filesDone: p.packsUploaded,
-    filesTotal: null,
-    bytesDone: p.bytesUploaded,
-    bytesTotal: null,
-    message: p.waitingUntil
+    'uploading',
+    p.bytesUploaded,
+    p.packsUploaded,
+    p.waitingUntil
       ? `Waiting for Google's upload limit until ${new Date(p.waitingUntil).toLocaleTimeString()}.`
       : null,
-  };
+  );
 }

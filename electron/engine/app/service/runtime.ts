@@ -18,6 +18,7 @@ import { weeklyVerify } from './maintenance';
 import type { RunEnd } from './runQueue';
 import { CairnService } from './service';
 import { readSettings } from './settingsStore';
+import { driveEvent } from './progress';
 import { throttleByKey } from './throttle';
 import { collectStatus } from './statusView';
 
@@ -208,15 +209,7 @@ export class CairnRuntime {
       this.o.log(`Pruned ${r.pruned.length} backup(s) of ${plan.name}: ${r.pruned.join(', ')}.`);
     if (r.pruneError) this.o.log(r.pruneError);
     const told = (phase: 'done' | 'failed', bytes: number, files: number, message: string) =>
-      this.service.bus.emit('driveProgress', {
-        planName: plan.name,
-        phase,
-        filesDone: files,
-        filesTotal: null,
-        bytesDone: bytes,
-        bytesTotal: null,
-        message,
-      });
+      this.service.bus.emit('driveProgress', driveEvent(plan.name, phase, bytes, files, message));
     void r.push.then(
       (p) => {
         if (!p) return;

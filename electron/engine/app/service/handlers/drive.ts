@@ -16,6 +16,7 @@ import { DRIVE_TOKENS_KEY } from '../../../secrets/store';
 import { CairnError, describeError } from '../../../errors';
 import type { JobTicket } from '../../jobs';
 import type { HandlerGroup, ServiceContext } from '../context';
+import { driveEvent, drivePushProgress } from '../progress';
 import { unavailable } from '../errors';
 
 function access(c: ServiceContext) {
@@ -44,16 +45,7 @@ async function pushInBackground(c: ServiceContext, plans: Plan[], tickets: JobTi
         bytes: number,
         files: number,
         message: string | null,
-      ) =>
-        c.bus.emit('driveProgress', {
-          planName: plan.name,
-          phase,
-          filesDone: files,
-          filesTotal: null,
-          bytesDone: bytes,
-          bytesTotal: null,
-          message,
-        });
+      ) => c.bus.emit('driveProgress', driveEvent(plan.name, phase, bytes, files, message));
       try {
         const r = await pushPlan({
           db: c.db,
@@ -63,15 +55,7 @@ async function pushInBackground(c: ServiceContext, plans: Plan[], tickets: JobTi
           machine: machineFor(c.db, plan.id, s.machine ?? defaultMachine()),
           now: c.now,
           actor: c.actor,
-          onProgress: (p) =>
-            progress(
-              'uploading',
-              p.bytesUploaded,
-              p.packsUploaded,
-              p.waitingUntil
-                ? `Waiting for Google's upload limit until ${new Date(p.waitingUntil).toLocaleTimeString()}.`
-                : null,
-            ),
+          onProgress: (p) => c.bus.emit('driveProgress', drivePushProgress(plan.name, p)),
         });
         progress('done', r.bytesUploaded, r.packsUploaded, `${r.pushed.length} backup(s) pushed.`);
       } catch (e) {
