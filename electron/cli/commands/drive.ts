@@ -12,7 +12,8 @@ import {
 import { loadDriveKey, saveDriveKey } from '../../engine/drive/pack/crypto';
 import { resealIdentity } from '../../engine/drive/pack/folders';
 import { importFromDrive, type DriveImportResult } from '../../engine/drive/pack/importDrive';
-import { pushPlan, type PushResult } from '../../engine/drive/pack/push';
+import type { PushResult } from '../../engine/drive/pack/push';
+import { pushOp } from '../../engine/app/ops/push';
 import { listDriveBackups } from '../../engine/drive/pack/remoteList';
 import { driveSettings } from '../../engine/drive/pack/settings';
 import { driveStatus, type DriveStatusView } from '../../engine/drive/pack/status';
@@ -141,41 +142,30 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
       const c = ctx();
       const db = c.catalog();
       const plans = name ? [getPlan(db, name)] : listPlans(db);
-      const remote = await cliRemote(c, {
-        bandwidthBytesPerSecond: o.bwlimit ? o.bwlimit * 1024 : undefined,
-      });
       const ac = new AbortController();
       const stop = () => ac.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const results: PushResult[] = [];
+      let pushes;
       try {
-        for (const plan of plans) {
-          results.push(
-            await pushPlan({
-              db,
-              plan,
-              remote,
-              secrets: cliSecrets(c),
-              machine: driveSettings(db).machine,
-              packTargetBytes: driveSettings(db).packTargetBytes ?? undefined,
-              now: () => c.now(),
-              actor: 'cli',
-              signal: ac.signal,
-              admit: c.ops().jobs.admitFor('cli'),
-              onProgress: (p) => {
-                if (p.waitingUntil)
-                  process.stderr.write(
-                    `Waiting for Google's upload limit, resumes about ${new Date(p.waitingUntil).toLocaleTimeString()}.\n`,
-                  );
-              },
-            }),
-          );
-        }
+        pushes = await pushOp(c.ops(), plans, {
+          signal: ac.signal,
+          bandwidthBytesPerSecond: o.bwlimit ? o.bwlimit * 1024 : undefined,
+          onProgress: (_plan, p) => {
+            if (p.waitingUntil)
+              process.stderr.write(
+                `Waiting for Google's upload limit, resumes about ${new Date(p.waitingUntil).toLocaleTimeString()}.\n`,
+              );
+          },
+        });
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }
+      // A plan whose push stopped stops the command with its reason (exit 2), as one push did before.
+      const stopped = pushes.find((x) => x.error);
+      if (stopped) throw stopped.error;
+      const results = pushes.map((x) => x.result!);
       if (results.some((r) => r.skipped.length || r.unreadable.length)) c.exitCode = 1;
       c.out(results, pushText);
     });

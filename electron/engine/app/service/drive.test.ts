@@ -6,7 +6,7 @@ import { emulatorEnv } from '../../../../test/drive-emulator/harness';
 import { startEmulator, type DriveEmulator } from '../../../../test/drive-emulator/server';
 import { tempDir } from '../../../../test/helpers/tmp';
 import { diffTrees, writeTree } from '../../../../test/helpers/tree';
-import { collectMetrics, formatMetrics } from '../../../cli/commands/metrics';
+import { collectMetrics, formatMetrics } from '../ops/metrics';
 import { openCatalog, type Db } from '../../catalog/db';
 import { listDriveManifests } from '../../drive/pack/store';
 import { DRIVE_TOKENS_KEY, FileSecretStore } from '../../secrets/store';

@@ -4,17 +4,12 @@ import { driveConfig, type DriveConfig } from '../../../drive/config';
 import { openDrive } from '../../../drive/index';
 import { connectWithBrowser, forgetTokens } from '../../../drive/oauth';
 import { saveDriveKey } from '../../../drive/pack/crypto';
-import { machineFor, pushPlan } from '../../../drive/pack/push';
-import {
-  defaultMachine,
-  driveSettings,
-  DRIVE_SETTING_KEYS,
-  setDriveSetting,
-} from '../../../drive/pack/settings';
+import { driveSettings, DRIVE_SETTING_KEYS, setDriveSetting } from '../../../drive/pack/settings';
 import { driveStatus } from '../../../drive/pack/status';
 import { DRIVE_TOKENS_KEY } from '../../../secrets/store';
 import { CairnError, describeError } from '../../../errors';
 import type { JobTicket } from '../../jobs';
+import { pushOp } from '../../ops/push';
 import type { HandlerGroup, ServiceContext } from '../context';
 import { driveEvent, drivePushProgress } from '../progress';
 import { unavailable } from '../errors';
@@ -28,51 +23,23 @@ function config(c: ServiceContext): DriveConfig {
   return driveConfig(driveSettings(c.db), access(c).env ?? process.env);
 }
 
-/** Pushes the plans one after another in the background, telling progress on the bus. */
+/** Pushes the plans (admitted already) in the background with pushOp, telling progress on the bus. */
 async function pushInBackground(c: ServiceContext, plans: Plan[], tickets: JobTicket[]): Promise<void> {
-  const d = access(c);
+  const ops = { db: c.db, jobs: c.jobs, secrets: c.secrets, drive: access(c), now: c.now, actor: c.actor };
+  const told = (plan: string, phase: 'done' | 'failed', bytes: number, files: number, message: string) =>
+    c.bus.emit('driveProgress', driveEvent(plan, phase, bytes, files, message));
   try {
-    const s = driveSettings(c.db);
-    const { remote } = await openDrive({
-      secrets: d.secrets,
-      settings: s,
-      env: d.env ?? process.env,
-      bandwidthBytesPerSecond: s.bandwidthBytesPerSecond,
+    const pushes = await pushOp(ops, plans, {
+      admitted: true,
+      onProgress: (plan, p) => c.bus.emit('driveProgress', drivePushProgress(plan.name, p)),
     });
-    for (const plan of plans) {
-      const progress = (
-        phase: 'uploading' | 'done' | 'failed',
-        bytes: number,
-        files: number,
-        message: string | null,
-      ) => c.bus.emit('driveProgress', driveEvent(plan.name, phase, bytes, files, message));
-      try {
-        const r = await pushPlan({
-          db: c.db,
-          plan,
-          remote,
-          secrets: d.secrets,
-          machine: machineFor(c.db, plan.id, s.machine ?? defaultMachine()),
-          now: c.now,
-          actor: c.actor,
-          onProgress: (p) => c.bus.emit('driveProgress', drivePushProgress(plan.name, p)),
-        });
-        progress('done', r.bytesUploaded, r.packsUploaded, `${r.pushed.length} backup(s) pushed.`);
-      } catch (e) {
-        progress('failed', 0, 0, describeError(e));
-      }
+    for (const { plan, result: r, error } of pushes) {
+      if (r)
+        told(plan.name, 'done', r.bytesUploaded, r.packsUploaded, `${r.pushed.length} backup(s) pushed.`);
+      else told(plan.name, 'failed', 0, 0, describeError(error));
     }
   } catch (e) {
-    for (const plan of plans)
-      c.bus.emit('driveProgress', {
-        planName: plan.name,
-        phase: 'failed',
-        filesDone: 0,
-        filesTotal: null,
-        bytesDone: 0,
-        bytesTotal: null,
-        message: describeError(e),
-      });
+    for (const plan of plans) told(plan.name, 'failed', 0, 0, describeError(e));
   } finally {
     for (const t of tickets) t.end();
   }

@@ -1,0 +1,134 @@
+// The metrics every face reports (cairn metrics, and a node_exporter textfile): from the catalog alone.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../../catalog/db';
+import { latestGoodBackup, latestRun, listBackups } from '../../catalog/backups';
+import { listPlans } from '../../catalog/plans';
+import { findDrivePlan, listDriveManifests } from '../../drive/pack/store';
+import { planHealth, severity } from '../../health/health';
+import { readSettings } from '../service/settingsStore';
+import { CairnError, errnoCode } from '../../errors';
+
+interface Metric {
+  name: string;
+  help: string;
+  samples: { labels: Record<string, string>; value: number }[];
+}
+
+function escapeLabel(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/** Prometheus text exposition format (version 0.0.4), gauges only. */
+export function formatMetrics(metrics: Metric[]): string {
+  const out: string[] = [];
+  for (const m of metrics) {
+    out.push(`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} gauge`);
+    for (const s of m.samples) {
+      const labels = Object.entries(s.labels)
+        .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+        .join(',');
+      out.push(`${m.name}${labels ? `{${labels}}` : ''} ${Number.isFinite(s.value) ? s.value : 'NaN'}`);
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Every plan's figures for node_exporter or a scrape: last success, duration, size, files, status. */
+export function collectMetrics(db: Db, now: number): Metric[] {
+  const tz = readSettings(db).timezone;
+  const m = (name: string, help: string): Metric => ({ name, help, samples: [] });
+  const status = m(
+    'cairn_plan_status',
+    'Plan health: 0 healthy, 1 attention, 2 waiting for the backup disk, 3 failing.',
+  );
+  const state = m('cairn_plan_state', 'Plan health as one series per state: 1 for the current state.');
+  const lastOk = m(
+    'cairn_last_success_timestamp_seconds',
+    'When the newest good backup finished (Unix time).',
+  );
+  const duration = m('cairn_last_backup_duration_seconds', 'How long the newest good backup took.');
+  const size = m('cairn_last_backup_size_bytes', 'Bytes in the newest good backup.');
+  const files = m('cairn_last_backup_files', 'Files in the newest good backup.');
+  const newBytes = m(
+    'cairn_last_backup_new_bytes',
+    'Bytes new or changed in the newest good backup (copied, not linked).',
+  );
+  const warnings = m('cairn_last_backup_warnings', 'Warnings (skipped files) of the newest good backup.');
+  const lastRun = m(
+    'cairn_last_run_timestamp_seconds',
+    'When the newest run of any outcome finished (Unix time).',
+  );
+  const lastFailed = m('cairn_last_run_failed', '1 when the newest run failed.');
+  const count = m('cairn_backups', 'Backups kept.');
+  const next = m('cairn_next_run_timestamp_seconds', 'When the next scheduled backup starts (Unix time).');
+  const drive = m(
+    'cairn_drive_pending_bytes',
+    'New bytes of backups not on Google Drive yet (plans that use Drive).',
+  );
+  const drivePush = m(
+    'cairn_drive_last_push_timestamp_seconds',
+    'When the last push to Google Drive finished (Unix time).',
+  );
+  const states = ['healthy', 'attention', 'waiting-disk', 'failing'] as const;
+  for (const plan of listPlans(db)) {
+    const l = { plan: plan.name };
+    const h = planHealth(db, plan, now, tz);
+    status.samples.push({ labels: l, value: severity(h.state) });
+    for (const s of states) state.samples.push({ labels: { ...l, state: s }, value: h.state === s ? 1 : 0 });
+    const good = latestGoodBackup(db, plan.id);
+    if (good) {
+      lastOk.samples.push({ labels: l, value: good.finishedAt / 1000 });
+      duration.samples.push({ labels: l, value: (good.finishedAt - good.startedAt) / 1000 });
+      size.samples.push({ labels: l, value: good.bytes });
+      files.samples.push({ labels: l, value: good.files });
+      newBytes.samples.push({ labels: l, value: good.newBytes });
+      warnings.samples.push({ labels: l, value: good.warnings });
+    }
+    const run = latestRun(db, plan.id);
+    if (run) {
+      lastRun.samples.push({ labels: l, value: run.finishedAt / 1000 });
+      lastFailed.samples.push({ labels: l, value: run.status === 'failed' ? 1 : 0 });
+    }
+    count.samples.push({ labels: l, value: listBackups(db, { planId: plan.id }).length });
+    if (h.nextRun !== null) next.samples.push({ labels: l, value: h.nextRun / 1000 });
+    const onDrive = findDrivePlan(db, plan.id);
+    if (onDrive) {
+      const there = new Set(listDriveManifests(db, plan.id).map((x) => x.stamp));
+      const pending = listBackups(db, { planId: plan.id }).filter((b) => !there.has(b.stamp));
+      drive.samples.push({ labels: l, value: pending.reduce((n, b) => n + b.newBytes, 0) });
+      if (onDrive.lastPushAt) drivePush.samples.push({ labels: l, value: onDrive.lastPushAt / 1000 });
+    }
+  }
+  return [
+    status,
+    state,
+    lastOk,
+    duration,
+    size,
+    files,
+    newBytes,
+    warnings,
+    lastRun,
+    lastFailed,
+    count,
+    next,
+    drive,
+    drivePush,
+  ];
+}
+
+/** Writes a file so a reader never sees half of it: a temporary file in the same folder, then a rename. */
+export function writeAtomic(file: string, text: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(tmp, text, { mode: 0o644 });
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw new CairnError(
+      'io',
+      `Cannot write ${file} (${errnoCode(e) ?? String(e)}); check the folder exists and is writable.`,
+    );
+  }
+}
