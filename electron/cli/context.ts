@@ -1,4 +1,4 @@
-import { openCore, type CairnCore } from '../engine/app/open';
+import { openCore, type CairnCore } from '../engine/app/core';
 import type { OpsDeps } from '../engine/app/ops/deps';
 import type { Db } from '../engine/catalog/db';
 import type { SecretStore } from '../engine/secrets/store';

@@ -6,7 +6,7 @@ import { planLayout } from '../format/layout';
 import type { BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
-import { openDriveRestore, type DriveRestore } from '../drive/pack/restoreSource';
+import type { DriveRestore } from '../drive/pack/restoreSource';
 import { driveSettings } from '../drive/pack/settings';
 import { listDriveManifests } from '../drive/pack/store';
 import type { DriveAccess } from './service/context';
@@ -30,8 +30,11 @@ export async function openDriveSourceFor(o: {
   const workDir = fs.mkdtempSync(path.join(drive.workDir ?? os.tmpdir(), 'drive-restore-'));
   try {
     const s = driveSettings(db);
-    // Loaded only now: a restore from the local disk does not pay for starting the Drive client.
-    const { openDrive } = await import('../drive/index');
+    // Loaded only now: a restore from the local disk does not pay for the Drive client, tar and age.
+    const [{ openDrive }, { openDriveRestore }] = await Promise.all([
+      import('../drive/index'),
+      import('../drive/pack/restoreSource'),
+    ]);
     const { remote } = await openDrive({
       secrets: drive.secrets,
       settings: s,
