@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/tmp';
-import { conflicts, JOB_KINDS, JobCoordinator, readingStamps } from './jobs';
+import { conflicts, JOB_KINDS, JobCoordinator } from './jobs';
 
 function plan() {
   const dest = tempDir();
@@ -42,7 +42,7 @@ describe('the job coordinator', () => {
     backup.end();
     backup.end(); // idempotent
     const prune = jobs.begin('prune', p, 'ui');
-    expect(readingStamps(p, jobs.onPlan(p))).toEqual(new Set(['2026-12-01_020000']));
+    expect(jobs.readingStamps(p)).toEqual(new Set(['2026-12-01_020000']));
     prune.end();
     restore.end();
     expect(jobs.list()).toEqual([]);

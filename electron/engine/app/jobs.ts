@@ -6,27 +6,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { planLayout } from '../format/layout';
-import { acquireLock, alive, type Admit, type JobKind } from '../backup/lock';
-
-export type { JobKind };
+import { acquireLock, alive, JOB_KINDS, type Admit, type JobKind } from '../backup/lock';
 import type { Plan } from '../catalog/plans';
 import { CairnError } from '../errors';
 
-/** Every kind of job. */
-export const JOB_KINDS: readonly JobKind[] = [
-  'backup',
-  'restore',
-  'verify',
-  'test-restore',
-  'prune',
-  'push',
-  'drive-prune',
-  'import',
-];
+export { JOB_KINDS, type JobKind };
 
 /**
  * What may not run together on one plan (the relation is made symmetric below). A restore or verify may
- * run beside a backup and beside a prune, which keeps the backups they read (readingStamps).
+ * run beside a backup and beside a prune, which keeps the backups they read
+ * (JobCoordinator.readingStamps).
  */
 const CONFLICTS: [JobKind, readonly JobKind[]][] = [
   ['backup', ['backup', 'prune']],
@@ -128,6 +117,11 @@ function removeQuietly(file: string): void {
   }
 }
 
+/** Throws CairnError "locked" naming the first of `running` that a job of `kind` may not run beside. */
+function refuseConflicts(plan: string, kind: JobKind, running: Iterable<JobInfo>): void {
+  for (const j of running) if (j.planName === plan && conflicts(kind, j.kind)) throw refusal(plan, kind, j);
+}
+
 function refusal(plan: string, kind: JobKind, other: JobInfo): CairnError {
   const where =
     other.host !== os.hostname()
@@ -173,15 +167,14 @@ export class JobCoordinator {
       pid: process.pid,
       host: os.hostname(),
     };
-    for (const j of this.running.values())
-      if (j.planName === plan.name && conflicts(kind, j.kind)) throw refusal(plan.name, kind, j);
+    refuseConflicts(plan.name, kind, this.running.values());
     let mark: string | null = null;
     const dir = jobsDir(plan);
     if (fs.existsSync(plan.dest) && writableFolder(dir)) {
       // The check and the mark happen under a short lock, so two processes cannot both be admitted.
       const release = acquireLock(path.join(dir, 'admit.lock'), info.startedAt);
       try {
-        for (const j of marksOnDisk(dir)) if (conflicts(kind, j.kind)) throw refusal(plan.name, kind, j);
+        refuseConflicts(plan.name, kind, marksOnDisk(dir));
         mark = path.join(dir, `${info.id}.json`);
         try {
           fs.writeFileSync(mark, JSON.stringify(info));
@@ -196,7 +189,7 @@ export class JobCoordinator {
     } else {
       // A destination that is read-only (a restore from a write-protected disk) or not there: what other
       // processes left is still heeded; this job is known in this process only.
-      for (const j of marksOnDisk(dir)) if (conflicts(kind, j.kind)) throw refusal(plan.name, kind, j);
+      refuseConflicts(plan.name, kind, marksOnDisk(dir));
     }
     this.running.set(info.id, info);
     this.changed();
@@ -246,6 +239,12 @@ export class JobCoordinator {
     return [...here, ...marksOnDisk(jobsDir(plan)).filter((j) => !ids.has(j.id))];
   }
 
+  /** Stamps of the plan's backups that a restore or verify reads now, in any process: prune keeps them. */
+  readingStamps(plan: Pick<Plan, 'dest' | 'name'>): Set<string> {
+    const reads = (j: JobInfo) => j.kind === 'restore' || j.kind === 'verify' || j.kind === 'test-restore';
+    return new Set(this.onPlan(plan).flatMap((j) => (reads(j) && j.stamp ? [j.stamp] : [])));
+  }
+
   /**
    * Resolves once no job that conflicts with `kind` runs on the plan (in any process), or when `signal`
    * aborts or `maxMs` passes; the caller then begins its job (which may still be refused, and says so).
@@ -291,17 +290,4 @@ export class JobCoordinator {
       }
     }
   }
-}
-
-/** Stamps of the plan's backups that a restore or verify reads now, in any process: prune keeps them. */
-export function readingStamps(plan: Pick<Plan, 'dest' | 'name'>, jobs: JobInfo[]): Set<string> {
-  const out = new Set<string>();
-  for (const j of jobs)
-    if (
-      j.planName === plan.name &&
-      j.stamp &&
-      (j.kind === 'restore' || j.kind === 'verify' || j.kind === 'test-restore')
-    )
-      out.add(j.stamp);
-  return out;
 }

@@ -65,8 +65,18 @@ export function acquireLock(file: string, now: number): () => void {
 }
 
 /** The kinds of job on a plan; app/jobs.ts decides which may run together. */
-export type JobKind =
-  'backup' | 'restore' | 'verify' | 'test-restore' | 'prune' | 'push' | 'drive-prune' | 'import';
+export const JOB_KINDS = [
+  'backup',
+  'restore',
+  'verify',
+  'test-restore',
+  'prune',
+  'push',
+  'drive-prune',
+  'import',
+] as const;
+
+export type JobKind = (typeof JOB_KINDS)[number];
 
 /**
  * Admits a job on a plan or throws CairnError "locked" naming what runs; returns the function that ends

@@ -30,7 +30,7 @@ export interface PruneOptions {
   actor: string;
   dryRun?: boolean;
   timeZone?: string;
-  /** Backups a restore or verify reads now (app/jobs.ts readingStamps): kept until they are done. */
+  /** Backups a restore or verify reads now (JobCoordinator.readingStamps): kept until they are done. */
   reading?: ReadonlySet<string>;
   /** Stamps a preview showed as pruned: refuse if the rules now prune anything else. */
   expect?: string[];

@@ -1,7 +1,6 @@
 import type { Plan } from '../../catalog/plans';
 import { prunePlan, type PruneResult } from '../../retention/prune';
 import { readSettings } from '../service/settingsStore';
-import { readingStamps } from '../jobs';
 import type { OpsDeps } from './deps';
 
 /** Applies the plan's retention as a "prune" job; backups a restore or verify reads now are kept. */
@@ -17,7 +16,7 @@ export function pruneOp(
       dryRun: o.dryRun,
       expect: o.expect,
       timeZone: readSettings(d.db).timezone,
-      reading: readingStamps(plan, d.jobs.onPlan(plan)),
+      reading: d.jobs.readingStamps(plan),
     });
   if (o.dryRun) return run();
   const job = d.jobs.begin('prune', plan, d.actor);

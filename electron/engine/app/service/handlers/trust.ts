@@ -3,11 +3,9 @@ import { editPlan } from '../../../plans/planOps';
 import { previewPrune } from '../../../retention/prune';
 import { verifyTargets } from '../../../verify/run';
 import { CairnError } from '../../../errors';
-import type { HandlerGroup, ServiceContext } from '../context';
+import type { HandlerGroup } from '../context';
 import { unavailable } from '../errors';
 import { readSettings } from '../settingsStore';
-import { readingStamps } from '../../jobs';
-import type { OpsDeps } from '../../ops/deps';
 import { pruneOp } from '../../ops/prune';
 import { restoreOp } from '../../ops/restore';
 import { verifyOp } from '../../ops/verify';
@@ -21,11 +19,6 @@ function policies(p: Plan) {
     drive: null,
     autoPrune: p.autoPrune,
   };
-}
-
-/** What operations need, acting as the service's caller. */
-function ops(c: ServiceContext): OpsDeps {
-  return { db: c.db, jobs: c.jobs, secrets: c.secrets, drive: c.drive, now: c.now, actor: c.actor };
 }
 
 function splitRef(ref: string | null): { planName: string; stamp: string } | null {
@@ -42,7 +35,7 @@ export const trustHandlers: HandlerGroup<
     const { plan, backup } = backupOf(c.db, i.plan, i.stamp);
     const totalFiles = i.paths.length === 0 ? backup.files : null;
     const totalBytes = i.paths.length === 0 ? backup.bytes : null;
-    const s = await restoreOp(ops(c), {
+    const s = await restoreOp(c, {
       plan,
       backup,
       paths: i.paths,
@@ -85,7 +78,7 @@ export const trustHandlers: HandlerGroup<
       targets = verifyTargets(c.db, { one: backupOf(c.db, i.plan, stamp) });
     } else targets = verifyTargets(c.db, { all: stamp === 'all', planId });
     if (targets.length === 0) throw new CairnError('not-found', 'There is no backup to verify yet.');
-    const r = await verifyOp(ops(c), targets, { sample: i.samplePercent });
+    const r = await verifyOp(c, targets, { sample: i.samplePercent });
     const at = c.now();
     return {
       results: r.results.map((x) => {
@@ -119,7 +112,7 @@ export const trustHandlers: HandlerGroup<
       c.db,
       { ...plan, ...(i.policy ?? {}) },
       readSettings(c.db).timezone,
-      readingStamps(plan, c.jobs.onPlan(plan)),
+      c.jobs.readingStamps(plan),
     );
     return {
       planName: plan.name,
@@ -135,7 +128,7 @@ export const trustHandlers: HandlerGroup<
   prune: (i, c) => {
     if (i.target === 'drive') throw unavailable('Pruning Google Drive');
     const plan = getPlan(c.db, i.plan);
-    const r = pruneOp(ops(c), plan, { dryRun: i.dryRun, expect: i.expect });
+    const r = pruneOp(c, plan, { dryRun: i.dryRun, expect: i.expect });
     return {
       planName: r.planName,
       dryRun: r.dryRun,
