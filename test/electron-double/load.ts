@@ -1,6 +1,7 @@
 // Starts the built Cairn app (dist/main/index.cjs, which loads dist/preload/index.cjs into its window) in
 // this Node process against the electron double, from a temporary package folder of its own, the way
 // Electron would: the main script runs, then 'ready'.
+import { runCommonJs } from './cjs';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -70,16 +71,7 @@ export function launchApp(o: LaunchOptions = {}) {
   const file = path.join(work, 'dist', 'main', 'index.cjs');
   const realRequire = createRequire(path.join(ROOT, 'package.json'));
   const req = (n: string) => (n === 'electron' ? double.electron : realRequire(n));
-  const mod = { exports: {} };
-  const main = new Function(
-    'require',
-    'module',
-    'exports',
-    '__dirname',
-    '__filename',
-    fs.readFileSync(file, 'utf8'),
-  );
-  main(req, mod, mod.exports, path.dirname(file), file);
+  runCommonJs(file, req);
   double.app.becomeReady();
 
   const window = (): BrowserWindowDouble => {

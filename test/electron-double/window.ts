@@ -1,8 +1,7 @@
 // BrowserWindow and its webContents. Loading a URL runs the window's preload bundle as the sandboxed
 // renderer would (its require knows only "electron"), so `world` holds what it exposed through contextBridge.
+import { runCommonJs } from './cjs';
 import { EventEmitter } from 'node:events';
-import fs from 'node:fs';
-import path from 'node:path';
 import { deliver, ipcRendererFor, type IpcMainDouble } from './ipc';
 
 type Fn = (...a: unknown[]) => unknown;
@@ -53,16 +52,7 @@ function runPreload(file: string, wc: WebContentsDouble, ipcMain: IpcMainDouble)
     if (name === 'electron') return electron;
     throw new Error(`A sandboxed preload cannot require "${name}".`);
   };
-  const mod = { exports: {} };
-  const run = new Function(
-    'require',
-    'module',
-    'exports',
-    '__dirname',
-    '__filename',
-    fs.readFileSync(file, 'utf8'),
-  );
-  run(req, mod, mod.exports, path.dirname(file), file);
+  runCommonJs(file, req);
 }
 
 export interface WindowOptions {
