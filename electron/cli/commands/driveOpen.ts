@@ -1,6 +1,6 @@
-import { openDrive, type DriveRemote } from '../../engine/drive/index';
+import type { DriveRemote } from '../../engine/drive/index';
+import { openDriveRemote } from '../../engine/drive/pack/openRemote';
 import type { SecretStore } from '../../engine/secrets/store';
-import { driveSettings } from '../../engine/drive/pack/settings';
 import type { CliContext } from '../context';
 
 /** The one secret store (a 0600 file: the command line has no keychain). */
@@ -13,11 +13,5 @@ export async function cliRemote(
   c: CliContext,
   o: { bandwidthBytesPerSecond?: number | null } = {},
 ): Promise<DriveRemote> {
-  const s = driveSettings(c.catalog());
-  const { remote } = await openDrive({
-    secrets: cliSecrets(c),
-    settings: s,
-    bandwidthBytesPerSecond: o.bandwidthBytesPerSecond ?? s.bandwidthBytesPerSecond,
-  });
-  return remote;
+  return openDriveRemote(c.catalog(), c.core().drive, o);
 }

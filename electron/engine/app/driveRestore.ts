@@ -7,7 +7,7 @@ import type { BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import type { DriveRestore } from '../drive/pack/restoreSource';
-import { driveSettings } from '../drive/pack/settings';
+import { openDriveRemote } from '../drive/pack/openRemote';
 import { listDriveManifests } from '../drive/pack/store';
 import type { DriveAccess } from './service/context';
 
@@ -29,18 +29,9 @@ export async function openDriveSourceFor(o: {
   if (!listDriveManifests(db, plan.id).some((m) => m.stamp === backup.stamp)) return null;
   const workDir = fs.mkdtempSync(path.join(drive.workDir ?? os.tmpdir(), 'drive-restore-'));
   try {
-    const s = driveSettings(db);
     // Loaded only now: a restore from the local disk does not pay for the Drive client, tar and age.
-    const [{ openDrive }, { openDriveRestore }] = await Promise.all([
-      import('../drive/index'),
-      import('../drive/pack/restoreSource'),
-    ]);
-    const { remote } = await openDrive({
-      secrets: drive.secrets,
-      settings: s,
-      env: drive.env ?? process.env,
-      bandwidthBytesPerSecond: s.bandwidthBytesPerSecond,
-    });
+    const { openDriveRestore } = await import('../drive/pack/restoreSource');
+    const remote = await openDriveRemote(db, drive);
     return await openDriveRestore({
       db,
       plan,

@@ -1,5 +1,6 @@
 import type { Plan } from '../../catalog/plans';
 import type { PushProgress, PushResult } from '../../drive/pack/push';
+import { openDriveRemote } from '../../drive/pack/openRemote';
 import { driveSettings } from '../../drive/pack/settings';
 import { CairnError } from '../../errors';
 import type { OpsDeps } from './deps';
@@ -31,17 +32,9 @@ export async function pushOp(
   const drive = d.drive;
   if (!drive) throw new CairnError('usage', 'Google Drive cannot be reached from here.');
   const s = driveSettings(d.db);
-  // Loaded only now: the Drive client costs a tenth of a second to start.
-  const [{ openDrive }, { pushPlan }] = await Promise.all([
-    import('../../drive/index'),
-    import('../../drive/pack/push'),
-  ]);
-  const { remote } = await openDrive({
-    secrets: drive.secrets,
-    settings: s,
-    env: drive.env ?? process.env,
-    bandwidthBytesPerSecond: o.bandwidthBytesPerSecond ?? s.bandwidthBytesPerSecond,
-  });
+  // Loaded only now, with the Drive client: a command that does not push should not pay for them.
+  const { pushPlan } = await import('../../drive/pack/push');
+  const remote = await openDriveRemote(d.db, drive, o);
   const out: PlanPush[] = [];
   for (const plan of plans) {
     try {

@@ -9,6 +9,7 @@ import { driveConfig } from '../config';
 import { DRIVE_TOKENS_KEY, type SecretStore } from '../../secrets/store';
 import type { Admit } from '../../backup/lock';
 import type { PushProgress, PushResult } from './push';
+import { openDriveRemote } from './openRemote';
 import { driveSettings } from './settings';
 
 /**
@@ -43,17 +44,8 @@ export async function pushAfterBackup(o: {
   if (!env.CAIRN_DRIVE_REFRESH_TOKEN && (await o.secrets.get(DRIVE_TOKENS_KEY)) === null) return null;
   try {
     // Loaded only now: a backup with Drive not in use should not pay for loading the Drive client.
-    const [{ openDrive }, { pushPlan }, { pruneDrive }] = await Promise.all([
-      import('../index'),
-      import('./push'),
-      import('./retention'),
-    ]);
-    const { remote } = await openDrive({
-      secrets: o.secrets,
-      settings: s,
-      env,
-      bandwidthBytesPerSecond: s.bandwidthBytesPerSecond,
-    });
+    const [{ pushPlan }, { pruneDrive }] = await Promise.all([import('./push'), import('./retention')]);
+    const remote = await openDriveRemote(o.db, { secrets: o.secrets, env });
     const r = await pushPlan({
       db: o.db,
       plan: o.plan,

@@ -1,0 +1,25 @@
+import type { Db } from '../../catalog/db';
+import type { SecretStore } from '../../secrets/store';
+import type { DriveRemote } from '../types';
+import { driveSettings } from './settings';
+
+/**
+ * Opens the Drive client with the catalog's Drive settings (OAuth client, upload limit unless one is
+ * given), the stored tokens and the environment. The client is loaded only now: it costs a tenth of a
+ * second to start, which a command that does not reach Drive should not pay.
+ */
+export async function openDriveRemote(
+  db: Db,
+  access: { secrets: SecretStore; env?: NodeJS.ProcessEnv },
+  o: { bandwidthBytesPerSecond?: number | null } = {},
+): Promise<DriveRemote> {
+  const s = driveSettings(db);
+  const { openDrive } = await import('../index');
+  const { remote } = await openDrive({
+    secrets: access.secrets,
+    settings: s,
+    env: access.env ?? process.env,
+    bandwidthBytesPerSecond: o.bandwidthBytesPerSecond ?? s.bandwidthBytesPerSecond,
+  });
+  return remote;
+}
