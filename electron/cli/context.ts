@@ -35,7 +35,7 @@ export class CliContext {
   /** What operations need (app/ops/), acting as "cli". */
   ops(): OpsDeps {
     const core = this.core();
-    return { ...core, drive: core.drive, now: () => this.now(), actor: 'cli' };
+    return { ...core, now: () => this.now(), actor: 'cli' };
   }
 
   /** The one secret store (a 0600 file: the command line has no keychain). */

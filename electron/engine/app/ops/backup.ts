@@ -29,16 +29,6 @@ export async function backupOp(
       onProgress: o.onProgress,
     }),
   );
-  const after = afterBackup(
-    {
-      db: d.db,
-      drive: d.drive,
-      jobs: d.jobs,
-      now: d.now,
-      actor: d.actor,
-      onDriveProgress: o.onDriveProgress,
-    },
-    plan,
-  );
+  const after = afterBackup({ ...d, onDriveProgress: o.onDriveProgress }, plan);
   return { outcome, after };
 }

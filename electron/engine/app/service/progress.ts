@@ -1,5 +1,6 @@
 import type { BackupProgress } from '../../backup/run';
-import type { PushProgress } from '../../drive/pack/push';
+import type { PushProgress, PushResult } from '../../drive/pack/push';
+import { describeError } from '../../errors';
 
 /** A run's figures for the UI: rate over the run so far, and a fraction and ETA from the previous backup. */
 export function progressFigures(p: BackupProgress | null, now: number) {
@@ -73,4 +74,11 @@ export function drivePushProgress(planName: string, p: PushProgress) {
       ? `Waiting for Google's upload limit until ${new Date(p.waitingUntil).toLocaleTimeString()}.`
       : null,
   );
+}
+
+/** The driveProgress event that ends a plan's push: what went up, or why it stopped. */
+export function drivePushEnd(planName: string, r: PushResult | null, error: unknown) {
+  return r
+    ? driveEvent(planName, 'done', r.bytesUploaded, r.packsUploaded, `${r.pushed.length} backup(s) pushed.`)
+    : driveEvent(planName, 'failed', 0, 0, describeError(error));
 }

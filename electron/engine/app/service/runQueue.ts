@@ -6,10 +6,9 @@ import type { AfterBackupReport } from '../afterBackup';
 import { backupOp } from '../ops/backup';
 import type { OpsDeps } from '../ops/deps';
 import type { BackupProgress } from '../../backup/run';
-import { drivePushProgress } from './progress';
 import { CairnError, describeError, errnoCode } from '../../errors';
 import type { EventBus } from './bus';
-import { progressFigures } from './progress';
+import { drivePushProgress, progressFigures } from './progress';
 
 export type RunState = z.output<typeof RunProgress>;
 

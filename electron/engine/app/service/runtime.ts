@@ -18,7 +18,8 @@ import { weeklyVerify } from './maintenance';
 import type { RunEnd } from './runQueue';
 import { CairnService } from './service';
 import { readSettings } from './settingsStore';
-import { driveEvent } from './progress';
+import type { PushResult } from '../../drive/pack/push';
+import { drivePushEnd } from './progress';
 import { throttleByKey } from './throttle';
 import { collectStatus } from './statusView';
 
@@ -208,17 +209,17 @@ export class CairnRuntime {
     if (r.pruned.length)
       this.o.log(`Pruned ${r.pruned.length} backup(s) of ${plan.name}: ${r.pruned.join(', ')}.`);
     if (r.pruneError) this.o.log(r.pruneError);
-    const told = (phase: 'done' | 'failed', bytes: number, files: number, message: string) =>
-      this.service.bus.emit('driveProgress', driveEvent(plan.name, phase, bytes, files, message));
+    const told = (p: PushResult | null, e: unknown) =>
+      this.service.bus.emit('driveProgress', drivePushEnd(plan.name, p, e));
     void r.push.then(
       (p) => {
         if (!p) return;
-        told('done', p.bytesUploaded, p.packsUploaded, `${p.pushed.length} backup(s) pushed.`);
+        told(p, null);
         this.service.ctx.changed();
       },
       (e: unknown) => {
         this.o.log(`The push of ${plan.name} to Google Drive did not finish: ${describeError(e)}`);
-        told('failed', 0, 0, describeError(e));
+        told(null, e);
       },
     );
   }

@@ -1,9 +1,9 @@
 import { logActivity } from '../../../catalog/activity';
 import { getPlan, listPlans, type Plan } from '../../../catalog/plans';
 import { driveConfig, type DriveConfig } from '../../../drive/config';
-import { openDrive } from '../../../drive/index';
 import { connectWithBrowser, forgetTokens } from '../../../drive/oauth';
 import { saveDriveKey } from '../../../drive/pack/crypto';
+import { openDriveRemote } from '../../../drive/pack/openRemote';
 import { driveSettings, DRIVE_SETTING_KEYS, setDriveSetting } from '../../../drive/pack/settings';
 import { driveStatus } from '../../../drive/pack/status';
 import { DRIVE_TOKENS_KEY } from '../../../secrets/store';
@@ -11,7 +11,7 @@ import { CairnError, describeError } from '../../../errors';
 import type { JobTicket } from '../../jobs';
 import { pushOp } from '../../ops/push';
 import type { HandlerGroup, ServiceContext } from '../context';
-import { driveEvent, drivePushProgress } from '../progress';
+import { drivePushEnd, drivePushProgress } from '../progress';
 import { unavailable } from '../errors';
 
 function access(c: ServiceContext) {
@@ -25,21 +25,14 @@ function config(c: ServiceContext): DriveConfig {
 
 /** Pushes the plans (admitted already) in the background with pushOp, telling progress on the bus. */
 async function pushInBackground(c: ServiceContext, plans: Plan[], tickets: JobTicket[]): Promise<void> {
-  const ops = { db: c.db, jobs: c.jobs, secrets: c.secrets, drive: access(c), now: c.now, actor: c.actor };
-  const told = (plan: string, phase: 'done' | 'failed', bytes: number, files: number, message: string) =>
-    c.bus.emit('driveProgress', driveEvent(plan, phase, bytes, files, message));
   try {
-    const pushes = await pushOp(ops, plans, {
+    const pushes = await pushOp(c, plans, {
       admitted: true,
       onProgress: (plan, p) => c.bus.emit('driveProgress', drivePushProgress(plan.name, p)),
     });
-    for (const { plan, result: r, error } of pushes) {
-      if (r)
-        told(plan.name, 'done', r.bytesUploaded, r.packsUploaded, `${r.pushed.length} backup(s) pushed.`);
-      else told(plan.name, 'failed', 0, 0, describeError(error));
-    }
+    for (const x of pushes) c.bus.emit('driveProgress', drivePushEnd(x.plan.name, x.result, x.error));
   } catch (e) {
-    for (const plan of plans) told(plan.name, 'failed', 0, 0, describeError(e));
+    for (const plan of plans) c.bus.emit('driveProgress', drivePushEnd(plan.name, null, e));
   } finally {
     for (const t of tickets) t.end();
   }
@@ -57,7 +50,7 @@ export const driveHandlers: HandlerGroup<
     let openError: unknown = null;
     try {
       driveConfig(driveSettings(c.db), env);
-      remote = (await openDrive({ secrets: d.secrets, settings: driveSettings(c.db), env })).remote;
+      remote = await openDriveRemote(c.db, d);
     } catch (e) {
       openError = e;
       configured = !(e instanceof CairnError && e.code === 'usage');
@@ -85,11 +78,7 @@ export const driveHandlers: HandlerGroup<
     if (i.clientSecret) setDriveSetting(c.db, DRIVE_SETTING_KEYS.clientSecret, i.clientSecret);
     const cfg = config(c);
     if (cfg.envRefreshToken || (await d.secrets.get(DRIVE_TOKENS_KEY))) {
-      const { remote } = await openDrive({
-        secrets: d.secrets,
-        settings: driveSettings(c.db),
-        env: d.env ?? process.env,
-      });
+      const remote = await openDriveRemote(c.db, d);
       const about = await remote.about();
       return { state: 'connected' as const, account: about.emailAddress || about.displayName || null };
     }
