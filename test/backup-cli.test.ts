@@ -124,7 +124,7 @@ describe('cairn CLI: plans and backups', () => {
   it("applies the plan's retention after each backup, unless told not to", () => {
     const { src, dest, dataDir } = setup();
     writeTree(src, { 'a.txt': 'a' });
-    const opts = ['--keep-daily', '1', '--keep-weekly', '0', '--keep-monthly', '0'];
+    const opts = ['--keep-daily', '1', '--keep-weekly', '0', '--keep-monthly', '0', '--keep-within', '0'];
     expect(cairn(['plan', 'add', 'r', '--source', src, '--dest', dest, ...opts], { dataDir }).code).toBe(0);
     const stamps: string[] = [];
     for (let i = 0; i < 3; i++) stamps.push(cairnJson<Backup>(['backup', 'r'], { dataDir }).value.stamp);

@@ -134,6 +134,7 @@ describe('cairn drive (CLI against the emulator in its own process)', () => {
 
     // Locally only the newest is kept from now on; Drive keeps what it has until its own next prune.
     const keepOne = ['--keep-last', '1', '--keep-daily', '0', '--keep-weekly', '0', '--keep-monthly', '0'];
+    keepOne.push('--keep-within', '0');
     expect(k.run(['plan', 'edit', 'home', ...keepOne]).code).toBe(0);
     expect(k.run(['prune', 'home']).code).toBe(0);
     expect(cairnJson<{ stamp: string }[]>(['list'], k.o).value.map((b) => b.stamp)).toEqual([newest]);

@@ -33,8 +33,13 @@ function face(name: string) {
   const o = { dataDir, env: emu.env };
   const add = ['plan', 'add', 'home', '--source', src, '--dest', path.join(root, 'dest')];
   expect(
-    cairn([...add, '--keep-last', '2', '--keep-daily', '0', '--keep-weekly', '0', '--keep-monthly', '0'], o)
-      .code,
+    cairn(
+      [...add, '--keep-last', '2', '--keep-daily', '0', '--keep-weekly', '0', '--keep-monthly', '0'].concat([
+        '--keep-within',
+        '0',
+      ]),
+      o,
+    ).code,
   ).toBe(0);
   const db = openCatalog(dataDir);
   setDriveSetting(db, DRIVE_SETTING_KEYS.machine, `${name}-${crypto.randomBytes(3).toString('hex')}`);

@@ -11,7 +11,7 @@ import { JobCoordinator } from '../electron/engine/app/jobs';
 import { pruneOp } from '../electron/engine/app/ops/prune';
 import { prunePlan } from '../electron/engine/retention/prune';
 import { verifyBackups, verifyTargets } from '../electron/engine/verify/run';
-import { cairn } from './helpers/cli';
+import { cairn, cairnJson } from './helpers/cli';
 import { planKit } from './helpers/restoreKit';
 import { tempDir } from './helpers/tmp';
 import { writeTree } from './helpers/tree';
@@ -107,7 +107,7 @@ describe('retention over 400 simulated days', () => {
 describe('cairn prune', () => {
   it('previews each backup with its rule, then deletes exactly what it showed', async () => {
     const k = planKit();
-    updatePlan(k.db, 'home', { keepDaily: 3, keepWeekly: 0, keepMonthly: 0 }, Date.now());
+    updatePlan(k.db, 'home', { keepDaily: 3, keepWeekly: 0, keepMonthly: 0, keepWithinHours: 0 }, Date.now());
     const t0 = Date.now() - 6 * DAY;
     const stamps: string[] = [];
     for (let i = 0; i < 6; i++) {
@@ -120,8 +120,10 @@ describe('cairn prune', () => {
     const dry = cairn(['prune', '--dry-run'], { dataDir: k.dataDir });
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('prune would remove 2 of 6 backup(s)');
-    expect(dry.stdout).toMatch(new RegExp(`home/${stamps[5]}\\s+keep\\s+latest, daily 1 of 3`));
-    expect(dry.stdout).toMatch(new RegExp(`home/${stamps[3]}\\s+keep\\s+daily 3 of 3`));
+    expect(dry.stdout).toMatch(
+      new RegExp(`home/${stamps[5]}\\s+keep\\s+newest backup, last of its day \\(day 1 of 3\\)`),
+    );
+    expect(dry.stdout).toMatch(new RegExp(`home/${stamps[3]}\\s+keep\\s+last of its day \\(day 3 of 3\\)`));
     expect(dry.stdout).toMatch(new RegExp(`home/${stamps[2]}\\s+prune`));
     expect(dry.stdout).toMatch(new RegExp(`home/${stamps[0]}\\s+keep\\s+pinned: before upgrade`));
     expect(stampsOnDisk(planLayout(k.dest, 'home'))).toHaveLength(6);
@@ -144,7 +146,12 @@ describe('cairn prune', () => {
 describe('a backup being read', () => {
   it('is kept by prune while a restore or verify reads it, and pruned afterwards', async () => {
     const k = planKit();
-    updatePlan(k.db, 'home', { keepLast: 1, keepDaily: 0, keepWeekly: 0, keepMonthly: 0 }, Date.now());
+    updatePlan(
+      k.db,
+      'home',
+      { keepLast: 1, keepDaily: 0, keepWeekly: 0, keepMonthly: 0, keepWithinHours: 0 },
+      Date.now(),
+    );
     writeTree(k.source, { 'a.txt': 'a' });
     const old = await k.backup();
     await k.backup();
@@ -163,5 +170,63 @@ describe('a backup being read', () => {
     reading.end();
     expect(pruneOp(ops, k.plan()).pruned).toEqual([old.stamp]);
     expect(fs.readdirSync(path.join(layout.meta, 'jobs')).filter((n) => n.endsWith('.json'))).toEqual([]);
+  });
+});
+
+describe('backups made by hand with a note (issue 15, item 11)', () => {
+  function noteKit(planOptions: string[]) {
+    const root = tempDir('cairn-noted-');
+    const o = { dataDir: path.join(root, 'data') };
+    const src = path.join(root, 'S');
+    const dest = path.join(root, 'D');
+    writeTree(src, { 'a.txt': 'a' });
+    expect(cairn(['plan', 'add', 'home', '--source', src, '--dest', dest, ...planOptions], o).code).toBe(0);
+    /** Runs `cairn backup` (with --note when one is given), seconds after the one before; its stamp. */
+    const backup = (n: number, note?: string): string => {
+      writeTree(src, { 'a.txt': `version ${n}` });
+      const r = cairnJson<{ stamp: string }>(['backup', 'home', ...(note ? ['--note', note] : [])], o);
+      expect(r.code).toBe(0);
+      return r.value.stamp;
+    };
+    const listed = () => cairnJson<{ stamp: string }[]>(['list', 'home'], o).value.map((b) => b.stamp);
+    const onDisk = () => stampsOnDisk(planLayout(dest, 'home'));
+    return { o, backup, listed, onDisk };
+  }
+
+  /** The day a noted backup is kept through: 30 local days after its stamp's date (TZ is UTC here). */
+  const through = (stamp: string) => {
+    const [y, m, d] = stamp.slice(0, 10).split('-').map(Number);
+    return new Date(Date.UTC(y!, m! - 1, d! + 30)).toISOString().slice(0, 10);
+  };
+
+  it('keeps all three of three `cairn backup --note` runs seconds apart (the default policy)', () => {
+    const k = noteKit([]);
+    const stamps = [1, 2, 3].map((n) => k.backup(n, 'before the OS upgrade'));
+    expect(k.listed()).toEqual([...stamps].reverse());
+    expect(k.onDisk()).toEqual(stamps);
+    const dry = cairn(['prune', '--dry-run'], k.o);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('prune would remove 0 of 3 backup(s)');
+    expect(dry.stdout).toContain(
+      `home/${stamps[1]}  keep  made in the last 24 hours, made by hand with a note, kept 30 days (through ${through(stamps[1]!)}): before the OS upgrade`,
+    );
+  });
+
+  it('keeps a noted backup by its note alone when keep-within is off; one without a note goes', () => {
+    const k = noteKit(['--keep-within', '0']);
+    const stamps = [k.backup(1), k.backup(2, 'before the OS upgrade'), k.backup(3), k.backup(4, 'after it')];
+    // The newest, the noted ones, and the oldest (the daily rule has room); the plain one between goes.
+    expect(k.listed()).toEqual([stamps[3], stamps[1], stamps[0]]);
+    expect(k.onDisk()).toEqual([stamps[0], stamps[1], stamps[3]]);
+    const items = cairnJson<{ items: { backup: { stamp: string }; reasons: string[] }[] }>(
+      ['prune', 'home', '--dry-run'],
+      k.o,
+    ).value.items;
+    expect(items.find((i) => i.backup.stamp === stamps[1])!.reasons).toEqual([
+      `made by hand with a note, kept 30 days (through ${through(stamps[1]!)}): before the OS upgrade`,
+    ]);
+    expect(cairn(['plan', 'show', 'home'], k.o).stdout).toContain(
+      'keeps        last 0, daily 7, weekly 4, monthly 12, yearly 0; made by hand with a note 30 days; pinned backups always',
+    );
   });
 });

@@ -7,6 +7,10 @@ export const Retention = z.object({
   keepWeekly: Count,
   keepMonthly: Count,
   keepYearly: Count,
+  /** Every backup of the last N hours is kept (restic's --keep-within); 0 turns it off. */
+  keepWithinHours: Count,
+  /** A backup made by hand with a note is kept N days; 0 turns it off. */
+  keepNotedDays: Count,
 });
 
 export const Source = z.object({ label: z.string(), path: z.string() });
@@ -36,7 +40,10 @@ const PlanSettings = z.strictObject({
   ...Retention.shape,
 });
 
-/** A new plan; absent settings take the defaults (daily at 02:00, 7 daily, 4 weekly, 12 monthly). */
+/**
+ * A new plan; absent settings take the defaults (daily at 02:00; every backup of the last 24 hours, 7 daily,
+ * 4 weekly, 12 monthly; a backup made by hand with a note 30 days).
+ */
 export const PlanCreateInput = PlanSettings.partial().extend({
   name: PlanName,
   dest: z.string().min(1),

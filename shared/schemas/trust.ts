@@ -76,8 +76,9 @@ export const RetentionPolicies = z.object({
 
 export const RetentionSetInput = z.strictObject({
   plan: PlanName,
-  local: Retention.optional(),
-  drive: Retention.optional(),
+  /** Only the rules given change. */
+  local: Retention.partial().optional(),
+  drive: Retention.partial().optional(),
   autoPrune: z.boolean().optional(),
 });
 
@@ -85,7 +86,8 @@ export const RetentionSetInput = z.strictObject({
 export const RetentionPreviewInput = z.strictObject({
   plan: PlanName,
   target: RetentionTarget.optional(),
-  policy: Retention.optional(),
+  /** Rules to preview instead of the saved ones (those not given stay as saved). */
+  policy: Retention.partial().optional(),
 });
 
 export const RetentionPreview = z.object({
@@ -96,7 +98,10 @@ export const RetentionPreview = z.object({
       stamp: Stamp,
       startedAt: Millis,
       keep: z.boolean(),
-      /** "daily 3 of 7", "monthly 2 of 12", "pinned: before upgrade"; empty when pruned. */
+      /**
+       * Plain words: "made in the last 24 hours", "last of its day (day 3 of 7)", "pinned: before upgrade",
+       * "made by hand with a note, kept 30 days (through 2026-01-31): before the OS upgrade"; empty when pruned.
+       */
       reasons: z.array(z.string()),
     }),
   ),

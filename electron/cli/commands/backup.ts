@@ -71,6 +71,7 @@ export function registerBackup(program: Command, ctx: () => CliContext): void {
             const { outcome: out, after: report } = await backupOp(c.ops(), plan, {
               note: o.note,
               pin: o.pin,
+              manual: true,
               signal: ac.signal,
               onProgress: (p) =>
                 line.update({

@@ -19,6 +19,8 @@ interface PlanOpts {
   keepWeekly?: number;
   keepMonthly?: number;
   keepYearly?: number;
+  keepWithin?: number;
+  keepNoted?: number;
   staleHours?: number;
   autoPrune?: boolean;
   name?: string;
@@ -54,12 +56,37 @@ function planOptions(cmd: Command, edit: boolean): Command {
     )
     .option('--keep-yearly <n>', 'keep one backup a year for N years (default 0)', intOption('--keep-yearly'))
     .option(
+      '--keep-within <duration>',
+      'keep every backup made in the last DURATION, in hours or days: 24h, 2d (default 24h; 0 turns it off)',
+      hoursOption,
+    )
+    .option(
+      '--keep-noted <days>',
+      'keep a backup made by hand with a note (cairn backup --note) for N days (default 30; 0 turns it off)',
+      intOption('--keep-noted'),
+    )
+    .option(
       '--stale-hours <n>',
       'warn when the last good backup is older than N hours (default 26)',
       intOption('--stale-hours'),
     )
     .option('--auto-prune', 'apply the retention after each backup (the default)')
     .option('--no-auto-prune', 'keep every backup until you run cairn prune');
+}
+
+/** "24h", "2d", "36h": a number of hours or days (a bare number is hours). */
+function hoursOption(v: string): number {
+  const m = /^(\d+)\s*([hd]?)$/.exec(v.trim());
+  if (!m) throw new CairnError('usage', `--keep-within takes hours or days, like 24h or 2d (got "${v}").`);
+  return Number(m[1]) * (m[2] === 'd' ? 24 : 1);
+}
+
+/** What a plan keeps, in words. */
+function keepsText(p: Plan): string {
+  const within = p.keepWithinHours > 0 ? `every backup of the last ${p.keepWithinHours}h; ` : '';
+  const noted = p.keepNotedDays > 0 ? `; made by hand with a note ${p.keepNotedDays} days` : '';
+  const when = p.autoPrune ? '; pruned after each backup' : '; pruned only by cairn prune';
+  return `${within}last ${p.keepLast}, daily ${p.keepDaily}, weekly ${p.keepWeekly}, monthly ${p.keepMonthly}, yearly ${p.keepYearly}${noted}; pinned backups always${when}`;
 }
 
 /** Plain text description of a plan. */
@@ -69,7 +96,7 @@ export function describePlan(p: Plan): string {
     `  backs up to  ${p.dest}/${p.name}/`,
     ...p.sources.map((s) => `  source       ${s.path}  (as ${s.label}/)`),
     `  schedule     ${p.schedule}`,
-    `  keeps        last ${p.keepLast}, daily ${p.keepDaily}, weekly ${p.keepWeekly}, monthly ${p.keepMonthly}, yearly ${p.keepYearly}; pinned backups always${p.autoPrune ? '; pruned after each backup' : '; pruned only by cairn prune'}`,
+    `  keeps        ${keepsText(p)}`,
     `  stale after  ${p.staleHours} hours`,
     `  leaves out   ${p.excludes.length ? p.excludes.join('  ') : '(nothing)'}`,
   ].join('\n');
@@ -96,6 +123,8 @@ export function registerPlan(program: Command, ctx: () => CliContext): void {
           keepWeekly: o.keepWeekly,
           keepMonthly: o.keepMonthly,
           keepYearly: o.keepYearly,
+          keepWithinHours: o.keepWithin,
+          keepNotedDays: o.keepNoted,
           staleHours: o.staleHours,
           autoPrune: o.autoPrune,
         },
@@ -149,6 +178,8 @@ export function registerPlan(program: Command, ctx: () => CliContext): void {
           keepWeekly: o.keepWeekly,
           keepMonthly: o.keepMonthly,
           keepYearly: o.keepYearly,
+          keepWithinHours: o.keepWithin,
+          keepNotedDays: o.keepNoted,
           staleHours: o.staleHours,
           autoPrune: o.autoPrune,
         },

@@ -42,6 +42,8 @@ export interface BackupRunOptions {
   actor: string;
   note?: string;
   pin?: boolean;
+  /** A person asked for this backup (cairn backup, "Back up now"): with a note, retention keeps it longer. */
+  manual?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: BackupProgress) => void;
   /**
@@ -221,6 +223,7 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
         warnings: s.warnings,
         note: o.note ?? null,
         pinned: o.pin ?? false,
+        manual: o.manual ?? false,
       });
       if (prev && !baseRoot) closeAllOpen(db, plan.id, prev.id);
       applyChanges(db, plan.id, rec.id, prev ? prev.id : null, changesFile);

@@ -17,6 +17,8 @@ const IndexSchema = z.object({
       status: z.enum(['complete', 'warnings', 'failed']),
       pinned: z.boolean(),
       note: z.string().nullable(),
+      /** Absent in indexes written before Cairn knew backups made by hand. */
+      manual: z.boolean().optional(),
       warnings: z.number().int().nonnegative(),
       skipped: z.number().int().nonnegative(),
     }),
@@ -38,6 +40,7 @@ export function writeBackupIndex(db: Db, plan: Plan): void {
       status: b.status as BackupStatus,
       pinned: b.pinned,
       note: b.note,
+      manual: b.manual,
       warnings: b.warnings,
       skipped: b.skipped,
     }));

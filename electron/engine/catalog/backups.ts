@@ -26,6 +26,8 @@ export interface BackupRecord extends BackupCounts {
   finishedAt: number;
   note: string | null;
   pinned: boolean;
+  /** A person asked for it (cairn backup, "Back up now"), not the schedule, a restore or an import. */
+  manual: boolean;
   error: string | null;
   verifiedAt: number | null;
   verifyResult: string | null;
@@ -39,6 +41,7 @@ export interface NewBackup extends BackupCounts {
   finishedAt: number;
   note?: string | null;
   pinned?: boolean;
+  manual?: boolean;
   error?: string | null;
 }
 
@@ -61,6 +64,7 @@ interface BackupRow {
   warnings: number;
   note: string | null;
   pinned: number;
+  manual: number;
   error: string | null;
   verified_at: number | null;
   verify_result: string | null;
@@ -88,6 +92,7 @@ function toRecord(r: BackupRow): BackupRecord {
     warnings: r.warnings,
     note: r.note,
     pinned: r.pinned === 1,
+    manual: r.manual === 1,
     error: r.error,
     verifiedAt: r.verified_at,
     verifyResult: r.verify_result,
@@ -99,8 +104,8 @@ export function insertBackup(db: Db, b: NewBackup): BackupRecord {
   const info = db
     .prepare(
       `INSERT INTO backups (plan_id, stamp, status, started_at, finished_at, files, dirs, symlinks, bytes,
-         new_files, new_bytes, linked_files, skipped, warnings, note, pinned, error)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         new_files, new_bytes, linked_files, skipped, warnings, note, pinned, manual, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       b.planId,
@@ -119,6 +124,7 @@ export function insertBackup(db: Db, b: NewBackup): BackupRecord {
       b.warnings,
       b.note ?? null,
       b.pinned ? 1 : 0,
+      b.manual ? 1 : 0,
       b.error ?? null,
     );
   return getBackupById(db, Number(info.lastInsertRowid))!;
@@ -244,9 +250,24 @@ export function recordVerify(db: Db, id: number, at: number, result: string): vo
 export function restoreBackupMeta(
   db: Db,
   id: number,
-  m: { status: BackupStatus; pinned: boolean; note: string | null; warnings: number; skipped: number },
+  m: {
+    status: BackupStatus;
+    pinned: boolean;
+    note: string | null;
+    manual?: boolean;
+    warnings: number;
+    skipped: number;
+  },
 ): void {
   db.prepare(
-    'UPDATE backups SET status = ?, pinned = ?, note = ?, warnings = ?, skipped = ? WHERE id = ?',
-  ).run(m.status === 'failed' ? 'complete' : m.status, m.pinned ? 1 : 0, m.note, m.warnings, m.skipped, id);
+    'UPDATE backups SET status = ?, pinned = ?, note = ?, manual = ?, warnings = ?, skipped = ? WHERE id = ?',
+  ).run(
+    m.status === 'failed' ? 'complete' : m.status,
+    m.pinned ? 1 : 0,
+    m.note,
+    m.manual ? 1 : 0,
+    m.warnings,
+    m.skipped,
+    id,
+  );
 }

@@ -8,6 +8,10 @@ export interface Retention {
   keepWeekly: number;
   keepMonthly: number;
   keepYearly: number;
+  /** Every backup of the last N hours is kept (restic's --keep-within); 0 turns it off. */
+  keepWithinHours: number;
+  /** A backup made by hand with a note is kept N days; 0 turns it off. */
+  keepNotedDays: number;
 }
 
 export interface Source {
@@ -46,6 +50,8 @@ export const DEFAULT_RETENTION: Retention = {
   keepWeekly: 4,
   keepMonthly: 12,
   keepYearly: 0,
+  keepWithinHours: 24,
+  keepNotedDays: 30,
 };
 
 export const DEFAULT_SCHEDULE = '0 2 * * *';
@@ -84,6 +90,8 @@ interface PlanRow {
   keep_weekly: number;
   keep_monthly: number;
   keep_yearly: number;
+  keep_within_hours: number;
+  keep_noted_days: number;
   auto_prune: number;
   stale_hours: number;
   created_at: number;
@@ -109,6 +117,8 @@ function toPlan(db: Db, r: PlanRow): Plan {
     keepWeekly: r.keep_weekly,
     keepMonthly: r.keep_monthly,
     keepYearly: r.keep_yearly,
+    keepWithinHours: r.keep_within_hours,
+    keepNotedDays: r.keep_noted_days,
     autoPrune: r.auto_prune === 1,
     staleHours: r.stale_hours,
     sources,
@@ -175,8 +185,8 @@ export function insertPlan(db: Db, input: PlanInput, now: number): Plan {
     const info = db
       .prepare(
         `INSERT INTO plans (name, dest, schedule, keep_last, keep_daily, keep_weekly, keep_monthly, keep_yearly,
-           auto_prune, stale_hours, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           keep_within_hours, keep_noted_days, auto_prune, stale_hours, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         input.name,
@@ -187,6 +197,8 @@ export function insertPlan(db: Db, input: PlanInput, now: number): Plan {
         r.keepWeekly,
         r.keepMonthly,
         r.keepYearly,
+        r.keepWithinHours,
+        r.keepNotedDays,
         input.autoPrune === false ? 0 : 1,
         input.staleHours ?? 26,
         now,
@@ -210,7 +222,7 @@ export function updatePlan(db: Db, name: string, patch: PlanPatch, now: number):
   db.transaction(() => {
     db.prepare(
       `UPDATE plans SET name = ?, dest = ?, schedule = ?, keep_last = ?, keep_daily = ?, keep_weekly = ?,
-         keep_monthly = ?, keep_yearly = ?, auto_prune = ?, stale_hours = ?, updated_at = ? WHERE id = ?`,
+         keep_monthly = ?, keep_yearly = ?, keep_within_hours = ?, keep_noted_days = ?, auto_prune = ?, stale_hours = ?, updated_at = ? WHERE id = ?`,
     ).run(
       m.name,
       m.dest,
@@ -220,6 +232,8 @@ export function updatePlan(db: Db, name: string, patch: PlanPatch, now: number):
       m.keepWeekly,
       m.keepMonthly,
       m.keepYearly,
+      m.keepWithinHours,
+      m.keepNotedDays,
       m.autoPrune ? 1 : 0,
       m.staleHours,
       now,

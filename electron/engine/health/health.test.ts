@@ -30,6 +30,7 @@ function run(
     warnings: status === 'warnings' ? 2 : 0,
     note: null,
     pinned: false,
+    manual: false,
     error: status === 'failed' ? 'The source folder /home/a does not exist.' : null,
     verifiedAt: null,
     verifyResult: null,

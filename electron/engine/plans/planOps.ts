@@ -33,6 +33,8 @@ function checkRetention(p: Partial<PlanInput>): void {
     'keepWeekly',
     'keepMonthly',
     'keepYearly',
+    'keepWithinHours',
+    'keepNotedDays',
     'staleHours',
   ] as const) {
     const v = p[k];

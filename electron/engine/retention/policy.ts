@@ -6,12 +6,14 @@ export interface RetentionInput {
   startedAt: number;
   pinned: boolean;
   note: string | null;
+  /** Made because a person asked (cairn backup, "Back up now"), not by the schedule or a restore. */
+  manual?: boolean;
 }
 
 export interface RetentionDecision {
   id: number;
   keep: boolean;
-  /** Why it is kept ("latest", "daily 3 of 7", "pinned: before upgrade"); empty when pruned. */
+  /** Why it is kept, in plain words ("last of its day (day 3 of 7)", "pinned: before upgrade"); empty when pruned. */
   reasons: string[];
 }
 
@@ -61,16 +63,96 @@ export function isoWeek(year: number, month: number, day: number): number {
   return y * 100 + week;
 }
 
+const HOUR = 3_600_000;
+
+/** "24 hours", "1 hour". */
+function hoursText(n: number): string {
+  return n === 1 ? 'hour' : `${n} hours`;
+}
+
+/** Local calendar days from one instant's date to another's (daylight saving changes do not shift it). */
+function daysBetween(from: LocalTime, to: LocalTime): number {
+  return Math.round(
+    (Date.UTC(to.year, to.month - 1, to.day) - Date.UTC(from.year, from.month - 1, from.day)) / 86_400_000,
+  );
+}
+
+/** The local date `days` after `t`, as YYYY-MM-DD. */
+function dateAfter(t: LocalTime, days: number): string {
+  return new Date(Date.UTC(t.year, t.month - 1, t.day + days)).toISOString().slice(0, 10);
+}
+
 /**
- * Applies keep-last/daily/weekly/monthly/yearly with restic's meaning (`restic forget`): walking from the
- * newest backup, each rule keeps a backup whose day/ISO week/month/year differs from the last one it kept,
- * until its count runs out; a rule with counts left also keeps the oldest backup. Pinned backups are always
- * kept (and, like restic's --keep-tag, still count towards the rules), and so is the newest backup, which
- * the next run hard-links from. No rules at all keeps everything.
+ * The rules of time: every backup of the last N hours (restic's --keep-within, a real duration counted
+ * back from now), and a backup made by hand with a note until the end of the Nth local day after it was made.
+ */
+function timeReasons(
+  b: RetentionInput,
+  t: LocalTime,
+  p: Retention,
+  now: number,
+  nowLocal: LocalTime,
+): string[] {
+  const out: string[] = [];
+  if (p.keepWithinHours > 0 && b.startedAt > now - p.keepWithinHours * HOUR)
+    out.push(`made in the last ${hoursText(p.keepWithinHours)}`);
+  if (b.manual && b.note && p.keepNotedDays > 0 && daysBetween(t, nowLocal) <= p.keepNotedDays) {
+    const days = p.keepNotedDays === 1 ? '1 day' : `${p.keepNotedDays} days`;
+    const kept = `made by hand with a note, kept ${days} (through ${dateAfter(t, p.keepNotedDays)})`;
+    out.push(b.pinned ? kept : `${kept}: ${b.note}`); // a pin already says the note
+  }
+  return out;
+}
+
+const SLOT: Record<string, string> = { daily: 'day', weekly: 'week', monthly: 'month', yearly: 'year' };
+
+/** "last of its day (day 3 of 7)", "one of the 3 newest backups". */
+function countReason(k: Bucket): string {
+  if (k.name === 'last') return `one of the ${k.max} newest backups`;
+  const slot = SLOT[k.name]!;
+  return `last of its ${slot} (${slot} ${k.max - k.left} of ${k.max})`;
+}
+
+/** "daily", "daily and monthly", "daily, weekly and monthly". */
+function andList(xs: string[]): string {
+  return xs.length < 2 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`;
+}
+
+/** Walks the count rules over one backup (newest first): the reasons they keep it for. */
+function countReasons(buckets: Bucket[], t: LocalTime, nr: number, oldest: boolean): string[] {
+  const out: string[] = [];
+  const room: string[] = [];
+  for (const k of buckets) {
+    if (k.left <= 0) continue;
+    const v = k.key(t, nr);
+    const sameSlot = v === k.last;
+    if (sameSlot && !oldest) continue;
+    k.last = v;
+    k.left--;
+    if (sameSlot) room.push(k.name);
+    else out.push(countReason(k));
+  }
+  if (room.length)
+    out.push(
+      `oldest backup, kept while the ${andList(room)} rule${room.length > 1 ? 's have' : ' has'} room`,
+    );
+  return out;
+}
+
+/**
+ * Applies the plan's retention to its backups, newest first, and says in plain words why each kept one is
+ * kept. The count rules keep-last/daily/weekly/monthly/yearly have restic's meaning (`restic forget`):
+ * walking from the newest backup, each keeps a backup whose day/ISO week/month/year differs from the last
+ * one it kept, until its count runs out; a rule with counts left also keeps the oldest backup. Besides
+ * them, every backup of the last `keepWithinHours` hours is kept (like Time Machine's hourly backups), and
+ * a backup made by hand with a note for `keepNotedDays` days. Pinned backups are always kept (and, like
+ * restic's --keep-tag, still count towards the rules), and so is the newest backup, which the next run
+ * hard-links from. No count rules and no keep-within keeps everything.
  */
 export function applyRetention(
   backups: RetentionInput[],
   policy: Retention,
+  now: number,
   timeZone?: string,
 ): RetentionDecision[] {
   const list = [...backups].sort((a, b) => b.startedAt - a.startedAt || b.id - a.id);
@@ -82,23 +164,16 @@ export function applyRetention(
     { name: 'yearly', max: policy.keepYearly, key: (t) => t.year },
   ];
   const buckets: Bucket[] = rules.filter((b) => b.max > 0).map((b) => ({ ...b, left: b.max, last: null }));
+  const nowLocal = localTime(now, timeZone);
   return list.map((b, nr) => {
     const reasons: string[] = [];
-    if (nr === 0) reasons.push('latest');
+    if (nr === 0) reasons.push('newest backup');
     if (b.pinned) reasons.push(b.note ? `pinned: ${b.note}` : 'pinned');
-    if (buckets.length === 0) reasons.push('no retention rules');
+    if (buckets.length === 0 && policy.keepWithinHours <= 0)
+      reasons.push('no retention rules: every backup is kept');
     const t = localTime(b.startedAt, timeZone);
-    const oldest = nr === list.length - 1;
-    for (const k of buckets) {
-      if (k.left <= 0) continue;
-      const v = k.key(t, nr);
-      const sameSlot = v === k.last;
-      if (sameSlot && !oldest) continue;
-      k.last = v;
-      k.left--;
-      const why = `${k.name} ${k.max - k.left} of ${k.max}`;
-      reasons.push(sameSlot ? `oldest, ${why}` : why);
-    }
+    reasons.push(...timeReasons(b, t, policy, now, nowLocal));
+    reasons.push(...countReasons(buckets, t, nr, nr === list.length - 1));
     return { id: b.id, keep: reasons.length > 0, reasons };
   });
 }

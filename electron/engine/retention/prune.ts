@@ -36,16 +36,20 @@ export interface PruneOptions {
   expect?: string[];
 }
 
-/** Which backups of a plan the retention rules keep and why, newest first (one being read is kept for now). */
+/**
+ * Which backups of a plan the retention rules keep at `now` and why, newest first (one being read is kept
+ * for now).
+ */
 export function previewPrune(
   db: Db,
   plan: Plan,
+  now: number,
   timeZone?: string,
   busy: ReadonlySet<string> = new Set(),
 ): PruneItem[] {
   const backups = listBackups(db, { planId: plan.id });
   const byId = new Map(backups.map((b) => [b.id, b]));
-  return applyRetention(backups, plan, timeZone).map((d) => {
+  return applyRetention(backups, plan, now, timeZone).map((d) => {
     const backup = byId.get(d.id)!;
     if (d.keep || !busy.has(backup.stamp)) return { backup, keep: d.keep, reasons: d.reasons };
     return { backup, keep: true, reasons: ['in use by a restore or verify; pruned later'] };
@@ -88,7 +92,7 @@ export function deleteDeadVersions(db: Db, planId: number, remaining: number[], 
  * Hard links shared with kept backups stay with them.
  */
 export function prunePlan(db: Db, plan: Plan, o: PruneOptions): PruneResult {
-  const items = previewPrune(db, plan, o.timeZone, o.reading);
+  const items = previewPrune(db, plan, o.now, o.timeZone, o.reading);
   const doomed = items.filter((i) => !i.keep).map((i) => i.backup);
   const result: PruneResult = {
     planName: plan.name,

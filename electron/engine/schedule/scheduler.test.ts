@@ -23,6 +23,8 @@ function plan(id: number, name: string, schedule = '0 2 * * *'): Plan {
     keepWeekly: 4,
     keepMonthly: 12,
     keepYearly: 0,
+    keepWithinHours: 24,
+    keepNotedDays: 30,
   };
 }
 

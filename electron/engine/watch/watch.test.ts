@@ -44,6 +44,8 @@ function planOf(src: string): Plan {
     keepWeekly: 4,
     keepMonthly: 12,
     keepYearly: 0,
+    keepWithinHours: 24,
+    keepNotedDays: 30,
   };
 }
 

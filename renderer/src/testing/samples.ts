@@ -22,6 +22,8 @@ export function samplePlan(name = 'docs'): z.output<typeof Plan> {
     keepWeekly: 4,
     keepMonthly: 12,
     keepYearly: 0,
+    keepWithinHours: 24,
+    keepNotedDays: 30,
   };
 }
 

@@ -25,11 +25,13 @@ function RunPanel({ plan }: { plan: string }) {
   const run = useApp((s) => s.runs[plan] ?? null);
   const finished = useApp((s) => s.finished[plan] ?? null);
   const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState('');
   const start = async () => {
     setError(null);
-    const r = await api().runNow({ plan });
-    if (!r.ok) setError(r.error.message);
-    else appStore.getState().applyRunProgress(r.value.run);
+    const r = await api().runNow({ plan, ...(note.trim() ? { note: note.trim() } : {}) });
+    if (!r.ok) return setError(r.error.message);
+    setNote('');
+    appStore.getState().applyRunProgress(r.value.run);
   };
   const cancel = async () => {
     const r = await api().runCancel({ plan });
@@ -61,9 +63,18 @@ function RunPanel({ plan }: { plan: string }) {
           </button>
         </div>
       ) : (
-        <button type="button" className="primary big" onClick={() => void start()}>
-          Back up now
-        </button>
+        <div className="row">
+          <button type="button" className="primary big" onClick={() => void start()}>
+            Back up now
+          </button>
+          {/* A backup made by hand with a note is kept at least as long as the plan's retention says. */}
+          <input
+            aria-label={`Note for a backup of ${plan} now`}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            placeholder="optional note, e.g. before the OS upgrade"
+          />
+        </div>
       )}
       {!run && finished && (
         <p

@@ -7,26 +7,37 @@ import { samplePlan } from '../testing/samples';
 import { Retention } from './Retention';
 
 const STAMPS = ['2026-11-23_021000', '2026-11-22_021000', '2026-11-21_021000', '2026-11-20_021000'];
-const policy = { keepLast: 0, keepDaily: 7, keepWeekly: 0, keepMonthly: 0, keepYearly: 0 };
+const policy = {
+  keepLast: 0,
+  keepDaily: 7,
+  keepWeekly: 0,
+  keepMonthly: 0,
+  keepYearly: 0,
+  keepWithinHours: 24,
+  keepNotedDays: 30,
+};
 
 describe('Retention', () => {
   it('previews the unsaved policy, then saves it', async () => {
     const f = useFakeService({
       retentionGet: () => ({ planName: 'docs', local: policy, drive: null, autoPrune: false }),
       // Keeps as many of the newest as the policy's daily rule says, like the engine would for daily backups.
-      retentionPreview: (i) => ({
-        planName: 'docs',
-        target: 'local',
-        items: STAMPS.map((stamp, n) => ({
-          stamp,
-          startedAt: 0,
-          keep: n < i.policy!.keepDaily,
-          reasons: n < i.policy!.keepDaily ? [`daily ${n + 1} of ${i.policy!.keepDaily}`] : [],
-        })),
-      }),
+      retentionPreview: (i) => {
+        const days = i.policy?.keepDaily ?? 7;
+        return {
+          planName: 'docs',
+          target: 'local',
+          items: STAMPS.map((stamp, n) => ({
+            stamp,
+            startedAt: 0,
+            keep: n < days,
+            reasons: n < days ? [`last of its day (day ${n + 1} of ${days})`] : [],
+          })),
+        };
+      },
       retentionSet: (i) => ({
         planName: 'docs',
-        local: i.local!,
+        local: { ...policy, ...i.local },
         drive: null,
         autoPrune: i.autoPrune ?? false,
       }),
@@ -40,12 +51,17 @@ describe('Retention', () => {
     await waitFor(() =>
       expect(screen.getByTestId('retention-summary').textContent).toBe('2 kept, 2 to be pruned'),
     );
-    expect(screen.getByText('daily 2 of 2')).toBeTruthy();
+    expect(screen.getByText('last of its day (day 2 of 2)')).toBeTruthy();
+    const within = screen.getByLabelText('Every backup of the last (hours)');
+    expect((within as HTMLInputElement).value).toBe('24');
+    await userEvent.clear(within);
+    await userEvent.type(within, '0');
+    expect((screen.getByLabelText('Made by hand with a note (days)') as HTMLInputElement).value).toBe('30');
     expect(screen.getByText('Google Drive is not set up for this plan.')).toBeTruthy();
     await userEvent.click(screen.getByRole('button', { name: 'Save retention' }));
     expect(await screen.findByText('Saved.')).toBeTruthy();
     expect(f.calls.find((c) => c.method === 'retentionSet')?.input).toMatchObject({
-      local: { keepDaily: 2 },
+      local: { keepDaily: 2, keepWithinHours: 0, keepNotedDays: 30 },
     });
   });
 });

@@ -10,18 +10,33 @@ import { useCall } from '../useCall';
 import { PruneNow, Timeline } from './RetentionTimeline';
 
 type Policy = z.output<typeof RetentionSchema>;
-const RULES: [keyof Policy, string][] = [
+const COUNT_RULES: [keyof Policy, string][] = [
   ['keepLast', 'Last backups'],
   ['keepDaily', 'Daily'],
   ['keepWeekly', 'Weekly'],
   ['keepMonthly', 'Monthly'],
   ['keepYearly', 'Yearly'],
 ];
+/** The rules of time, set once per plan (Google Drive follows them too). */
+const TIME_RULES: [keyof Policy, string][] = [
+  ['keepWithinHours', 'Every backup of the last (hours)'],
+  ['keepNotedDays', 'Made by hand with a note (days)'],
+];
 
-function PolicyFields({ id, p, onChange }: { id: string; p: Policy; onChange(p: Policy): void }) {
+function PolicyFields({
+  id,
+  p,
+  rules = COUNT_RULES,
+  onChange,
+}: {
+  id: string;
+  p: Policy;
+  rules?: [keyof Policy, string][];
+  onChange(p: Policy): void;
+}) {
   return (
     <div className="row">
-      {RULES.map(([k, label]) => (
+      {rules.map(([k, label]) => (
         <div key={k} className="field">
           <label htmlFor={`${id}-${k}`}>{label}</label>
           <input
@@ -77,6 +92,11 @@ function RetentionEditor({
   const preview = useCall(policy ? `${plan}|${target}|${JSON.stringify(policy)}|${tick}` : null, () =>
     api().retentionPreview({ plan, target, policy: policy! }),
   );
+  const editLocal = (p: Policy) => {
+    setLocal(p);
+    setSaved(null);
+    setDirty(true);
+  };
   const save = async () => {
     if (!local) return;
     setError(null);
@@ -90,16 +110,12 @@ function RetentionEditor({
       {local && (
         <section aria-labelledby="local-policy">
           <h2 id="local-policy">Backups kept on the backup disk</h2>
-          <PolicyFields
-            id="local"
-            p={local}
-            onChange={(p) => {
-              setLocal(p);
-              setSaved(null);
-              setDirty(true);
-              setDirty(true);
-            }}
-          />
+          <PolicyFields id="local" p={local} onChange={editLocal} />
+          <PolicyFields id="local" p={local} rules={TIME_RULES} onChange={editLocal} />
+          <p className="muted">
+            A backup you start yourself with a note (Back up now with a note, or cairn backup --note) is kept
+            that many days; pinned backups are kept until you unpin them. 0 turns a rule off.
+          </p>
         </section>
       )}
       <section aria-labelledby="drive-policy">
@@ -111,7 +127,6 @@ function RetentionEditor({
             onChange={(p) => {
               setDrive(p);
               setSaved(null);
-              setDirty(true);
               setDirty(true);
             }}
           />

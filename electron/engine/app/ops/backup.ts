@@ -11,6 +11,7 @@ export async function backupOp(
   o: {
     note?: string;
     pin?: boolean;
+    manual?: boolean;
     signal?: AbortSignal;
     onProgress?: (p: BackupProgress) => void;
     onDriveProgress?: (p: PushProgress) => void;
@@ -24,6 +25,7 @@ export async function backupOp(
       actor: d.actor,
       note: o.note,
       pin: o.pin,
+      manual: o.manual,
       secrets: d.secrets,
       signal: o.signal,
       onProgress: o.onProgress,

@@ -16,6 +16,8 @@ export interface RunRequest {
   actor: string;
   note?: string;
   pin?: boolean;
+  /** A person asked ("Back up now"), not the schedule or the watcher. */
+  manual?: boolean;
 }
 
 export interface RunEnd {
@@ -155,6 +157,7 @@ export class RunQueue {
       const { outcome: out, after } = await backupOp({ ...this.deps, actor: job.request.actor }, plan, {
         note: job.request.note,
         pin: job.request.pin,
+        manual: job.request.manual,
         signal: job.controller.signal,
         onProgress: (p) => this.progress(job, p),
         onDriveProgress: (p) => this.deps.bus.emit('driveProgress', drivePushProgress(plan.name, p)),

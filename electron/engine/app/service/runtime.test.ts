@@ -135,12 +135,14 @@ describe('CairnRuntime', () => {
 
   it('applies retention after each good backup when the plan asks for it', async () => {
     const { db, rt, plan, lines } = setup({ 'a.txt': 'alpha' }, 0);
+    await rt.service.call('retentionSet', { plan: 'home', local: { keepWithinHours: 0 } });
     const stamps: string[] = [];
     for (let i = 0; i < 3; i++) {
       if (i) await new Promise((r) => setTimeout(r, 1100));
       stamps.push((await rt.service.runs.request('home', { actor: 'test' }).done).backup!.stamp);
     }
-    // keep-daily keeps the newest backup of the day (and restic keeps the oldest while counts are left):
+    // With keep-within off, keep-daily keeps the newest backup of the day (and restic keeps the oldest while
+    // counts are left):
     // the middle one goes, exactly as the preview says.
     expect(listBackups(db, { planId: plan.id }).map((b) => b.stamp)).toEqual([stamps[2], stamps[0]]);
     expect(lines).toContain(`Pruned 1 backup(s) of home: ${stamps[1]}.`);

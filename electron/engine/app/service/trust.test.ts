@@ -93,7 +93,14 @@ describe('restore, verify and retention through the contract', () => {
     const { api, service, stamp } = await setup();
     await new Promise((r) => setTimeout(r, 1100));
     const second = (await service.runs.request('home', { actor: 'test' }).done).backup!.stamp;
-    const keepOne = { keepLast: 1, keepDaily: 0, keepWeekly: 0, keepMonthly: 0, keepYearly: 0 };
+    const keepOne = {
+      keepLast: 1,
+      keepDaily: 0,
+      keepWeekly: 0,
+      keepMonthly: 0,
+      keepYearly: 0,
+      keepWithinHours: 0,
+    };
     const pv = value(await api.retentionPreview({ plan: 'home', policy: keepOne }));
     expect(pv.items.map((x) => [x.stamp, x.keep])).toEqual([
       [second, true],

@@ -145,6 +145,7 @@ export async function syncBackupIndex(
       status: b.status,
       pinned: b.pinned,
       note: b.note,
+      manual: b.manual,
       warnings: b.warnings,
       skipped: b.skipped,
     }));

@@ -16,7 +16,10 @@ import { machineFor } from './push';
 import { repack, rewriteMap } from './repack';
 import { deleteDriveManifest, findDrivePlan, listDriveManifests, listPacks } from './store';
 
-/** The plan's Drive retention: its own when set, else the local one (the default). */
+/**
+ * The plan's Drive retention: its own count rules when set, else the local ones (the default); keep-within
+ * and the days a noted backup made by hand is kept are always the plan's.
+ */
 export function drivePolicy(db: Db, plan: Plan): Retention {
   const s = findDrivePlan(db, plan.id) as unknown as Record<string, number | null> | undefined;
   const own = (k: string, local: number) => (s && s[k] !== null && s[k] !== undefined ? s[k] : local);
@@ -26,21 +29,28 @@ export function drivePolicy(db: Db, plan: Plan): Retention {
     keepWeekly: own('keepWeekly', plan.keepWeekly),
     keepMonthly: own('keepMonthly', plan.keepMonthly),
     keepYearly: own('keepYearly', plan.keepYearly),
+    keepWithinHours: plan.keepWithinHours,
+    keepNotedDays: plan.keepNotedDays,
   };
 }
 
-/** Sets the plan's own Drive retention (null: the same as local). */
-export function setDrivePolicy(db: Db, plan: Plan, machine: string, r: Retention | null): void {
+/** Sets the plan's own Drive count rules (null: the same as local). */
+export function setDrivePolicy(
+  db: Db,
+  plan: Plan,
+  machine: string,
+  r: Omit<Retention, 'keepWithinHours' | 'keepNotedDays'> | null,
+): void {
   machineFor(db, plan.id, machine);
-  const v = (k: keyof Retention) => (r ? r[k] : null);
+  const v = (k: keyof NonNullable<typeof r>) => (r ? r[k] : null);
   db.prepare(
     `UPDATE drive_plans SET keep_last = ?, keep_daily = ?, keep_weekly = ?, keep_monthly = ?, keep_yearly = ?
      WHERE plan_id = ?`,
   ).run(v('keepLast'), v('keepDaily'), v('keepWeekly'), v('keepMonthly'), v('keepYearly'), plan.id);
 }
 
-/** Which backups on Drive the Drive policy keeps and why, newest first (pins come from the catalog). */
-export function previewDrivePrune(db: Db, plan: Plan, timeZone?: string) {
+/** Which backups on Drive the Drive policy keeps at `now` and why, newest first (pins and notes from the catalog). */
+export function previewDrivePrune(db: Db, plan: Plan, now: number, timeZone?: string) {
   const on = listDriveManifests(db, plan.id);
   const local = new Map(listBackups(db, { planId: plan.id }).map((b) => [b.stamp, b]));
   const inputs = on.map((m, i) => ({
@@ -48,8 +58,9 @@ export function previewDrivePrune(db: Db, plan: Plan, timeZone?: string) {
     startedAt: m.startedAt,
     pinned: local.get(m.stamp)?.pinned ?? false,
     note: local.get(m.stamp)?.note ?? null,
+    manual: local.get(m.stamp)?.manual ?? false,
   }));
-  return applyRetention(inputs, drivePolicy(db, plan), timeZone).map((d) => ({
+  return applyRetention(inputs, drivePolicy(db, plan), now, timeZone).map((d) => ({
     stamp: on[d.id]!.stamp,
     keep: d.keep,
     reasons: d.reasons,
@@ -89,7 +100,7 @@ export async function pruneDrive(o: {
   admit?: Admit;
 }): Promise<DrivePruneResult> {
   const { db, plan } = o;
-  const items = previewDrivePrune(db, plan, o.timeZone);
+  const items = previewDrivePrune(db, plan, o.now(), o.timeZone);
   const result: DrivePruneResult = {
     planName: plan.name,
     dryRun: o.dryRun === true,

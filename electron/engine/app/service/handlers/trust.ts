@@ -12,10 +12,10 @@ import { verifyOp } from '../../ops/verify';
 import { backupOf } from './backups';
 
 function policies(p: Plan) {
-  const { keepLast, keepDaily, keepWeekly, keepMonthly, keepYearly } = p;
+  const { keepLast, keepDaily, keepWeekly, keepMonthly, keepYearly, keepWithinHours, keepNotedDays } = p;
   return {
     planName: p.name,
-    local: { keepLast, keepDaily, keepWeekly, keepMonthly, keepYearly },
+    local: { keepLast, keepDaily, keepWeekly, keepMonthly, keepYearly, keepWithinHours, keepNotedDays },
     drive: null,
     autoPrune: p.autoPrune,
   };
@@ -111,6 +111,7 @@ export const trustHandlers: HandlerGroup<
     const items = previewPrune(
       c.db,
       { ...plan, ...(i.policy ?? {}) },
+      c.now(),
       readSettings(c.db).timezone,
       c.jobs.readingStamps(plan),
     );
