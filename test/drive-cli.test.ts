@@ -203,6 +203,6 @@ describe('cairn drive (CLI against the emulator in its own process)', () => {
     expect(v.stdout).toMatch(/home on Drive: intact — 2 pack\(s\), 1 backup\(s\), 2 pack\(s\) read back/);
     const dry = k.run(['drive', 'prune', '--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toMatch(/keep {2}\d{4}-\d\d-\d\d_\d{6} {2}latest/);
+    expect(dry.stdout).toMatch(/keep {2}\d{4}-\d\d-\d\d_\d{6} {2}newest backup/);
   });
 });

@@ -121,7 +121,7 @@ describe('cairn prune', () => {
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('prune would remove 2 of 6 backup(s)');
     expect(dry.stdout).toMatch(
-      new RegExp(`home/${stamps[5]}\\s+keep\\s+newest backup, last of its day \\(day 1 of 3\\)`),
+      new RegExp(`home/${stamps[5]}\\s+keep\\s+newest backup; last of its day \\(day 1 of 3\\)`),
     );
     expect(dry.stdout).toMatch(new RegExp(`home/${stamps[3]}\\s+keep\\s+last of its day \\(day 3 of 3\\)`));
     expect(dry.stdout).toMatch(new RegExp(`home/${stamps[2]}\\s+prune`));
@@ -208,7 +208,7 @@ describe('backups made by hand with a note (issue 15, item 11)', () => {
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('prune would remove 0 of 3 backup(s)');
     expect(dry.stdout).toContain(
-      `home/${stamps[1]}  keep  made in the last 24 hours, made by hand with a note, kept 30 days (through ${through(stamps[1]!)}): before the OS upgrade`,
+      `home/${stamps[1]}  keep  made in the last 24 hours; made by hand with a note, kept 30 days (through ${through(stamps[1]!)}): before the OS upgrade`,
     );
   });
 

@@ -142,8 +142,9 @@ describe('the UI against cairn serve', () => {
     expect(items).toBeGreaterThanOrEqual(3);
     for (const f of ['Daily', 'Weekly', 'Monthly', 'Yearly']) await page.getByLabel(f).first().fill('0');
     await page.getByLabel('Last backups').first().fill('1');
+    await page.getByLabel('Every backup of the last (hours)').fill('0');
     // Every keystroke previews again; the last policy (keep only the newest) prunes the older unpinned ones.
-    await page.getByText(/last 1 of 1/).waitFor();
+    await page.getByText(/the last backup \(keep-last 1\)/).waitFor();
     await expect.poll(() => page.getByText('pruned', { exact: true }).count()).toBeGreaterThan(0);
     expect(await summary.textContent()).not.toBe(before);
     expect(await summary.textContent()).toMatch(/^\d+ kept, [1-9]\d* to be pruned$/);

@@ -86,7 +86,7 @@ function pruneText(rs: DrivePruneResult[]): string {
           (r.dryRun
             ? ''
             : `, ${r.packsDeleted} pack(s) deleted, ${r.packsRewritten} rewritten, ${formatBytes(r.freedBytes)} freed`),
-        ...r.items.map((i) => `  ${i.keep ? 'keep ' : 'prune'} ${i.stamp}  ${i.reasons.join(', ')}`),
+        ...r.items.map((i) => `  ${i.keep ? 'keep ' : 'prune'} ${i.stamp}  ${i.reasons.join('; ')}`),
       ].join('\n'),
     )
     .join('\n');

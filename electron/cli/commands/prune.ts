@@ -20,7 +20,7 @@ function text(results: PruneResult[]): string {
         r.items.map((i) => [
           `  ${r.planName}/${i.backup.stamp}`,
           i.keep ? 'keep' : r.dryRun ? 'prune' : 'pruned',
-          i.reasons.join(', '),
+          i.reasons.join('; '),
         ]),
       ),
     );

@@ -123,7 +123,7 @@ describe('retention (restic forget semantics)', () => {
       '2026-02-03',
       '2026-02-04',
     ]);
-    expect(k.get('2026-02-03')).toEqual(['one of the 3 newest backups']);
+    expect(k.get('2026-02-03')).toEqual(['one of the last 3 backups']);
     expect(k.get('2025-12-31')).toEqual(['last of its year (year 2 of 5)']);
     expect(k.get('2025-01-01')).toEqual(['oldest backup, kept while the yearly rule has room']);
   });

@@ -106,9 +106,10 @@ function timeReasons(
 
 const SLOT: Record<string, string> = { daily: 'day', weekly: 'week', monthly: 'month', yearly: 'year' };
 
-/** "last of its day (day 3 of 7)", "one of the 3 newest backups". */
+/** "last of its day (day 3 of 7)", "one of the last 3 backups". */
 function countReason(k: Bucket): string {
-  if (k.name === 'last') return `one of the ${k.max} newest backups`;
+  if (k.name === 'last')
+    return k.max === 1 ? 'the last backup (keep-last 1)' : `one of the last ${k.max} backups`;
   const slot = SLOT[k.name]!;
   return `last of its ${slot} (${slot} ${k.max - k.left} of ${k.max})`;
 }

@@ -79,7 +79,7 @@ export function Timeline({
           <li key={i.stamp} data-testid="timeline-item">
             <span>{stampText(i.stamp)}</span>
             <span className={i.keep ? 'keep' : 'prune'}>{i.keep ? 'kept' : 'pruned'}</span>
-            <span className="muted">{i.reasons.join(', ')}</span>
+            <span className="muted">{i.reasons.join('; ')}</span>
             {preview.target === 'local' ? (
               <PinButton
                 plan={plan}
