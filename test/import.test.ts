@@ -13,7 +13,12 @@ import { diffTrees, writeTree } from './helpers/tree';
 describe('cairn import', () => {
   it('gives back the same list after the data folder is lost; verify and restore work as before', async () => {
     const k = planKit();
-    updatePlan(k.db, 'home', { keepDaily: 5, excludes: ['*.log'] }, Date.now());
+    updatePlan(
+      k.db,
+      'home',
+      { keepDaily: 5, keepWithinHours: 6, keepNotedDays: 45, excludes: ['*.log'] },
+      Date.now(),
+    );
     k.db.close();
     const run = (args: string[]) => cairn(args, { dataDir: k.dataDir });
     writeTree(k.source, {
@@ -46,6 +51,14 @@ describe('cairn import', () => {
     expect(imp.value).toEqual([expect.objectContaining({ planName: 'home', created: true, skipped: [] })]);
     expect(imp.value[0]!.imported).toEqual([...all].reverse());
     expect(run(['list']).stdout).toBe(listBefore);
+    // The backup made by hand with a note is still one: retention keeps it for its note.
+    const reasons = cairnJson<{ items: { backup: { note: string | null }; reasons: string[] }[] }>(
+      ['prune', 'home', '--dry-run'],
+      { dataDir: k.dataDir },
+    ).value.items.find((i) => i.backup.note === 'first one')!.reasons;
+    expect(reasons.join('; ')).toMatch(
+      /made by hand with a note, kept 45 days \(through [\d-]+\): first one/,
+    );
     const planAfter = cairnJson<Plan>(['plan', 'show', 'home'], { dataDir: k.dataDir }).value;
     for (const key of [
       'dest',
@@ -53,6 +66,8 @@ describe('cairn import', () => {
       'keepDaily',
       'keepWeekly',
       'keepMonthly',
+      'keepWithinHours',
+      'keepNotedDays',
       'sources',
       'excludes',
     ] as const)

@@ -21,6 +21,8 @@ const PlanFile = z.object({
   keepWeekly: z.number().int().nonnegative().optional(),
   keepMonthly: z.number().int().nonnegative().optional(),
   keepYearly: z.number().int().nonnegative().optional(),
+  keepWithinHours: z.number().int().nonnegative().optional(),
+  keepNotedDays: z.number().int().nonnegative().optional(),
   autoPrune: z.boolean().optional(),
   staleHours: z.number().int().nonnegative().optional(),
   sources: z.array(z.object({ label: z.string(), path: z.string() })).min(1),

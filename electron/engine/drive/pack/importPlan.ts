@@ -11,6 +11,8 @@ interface PlanJson {
   keepWeekly?: number;
   keepMonthly?: number;
   keepYearly?: number;
+  keepWithinHours?: number;
+  keepNotedDays?: number;
   autoPrune?: boolean;
   staleHours?: number;
   sources?: { label: string; path: string }[];
@@ -38,6 +40,8 @@ export function planFromSettings(db: Db, name: string, s: PlanJson, now: number)
       keepWeekly: num(s.keepWeekly, DEFAULT_RETENTION.keepWeekly),
       keepMonthly: num(s.keepMonthly, DEFAULT_RETENTION.keepMonthly),
       keepYearly: num(s.keepYearly, DEFAULT_RETENTION.keepYearly),
+      keepWithinHours: num(s.keepWithinHours, DEFAULT_RETENTION.keepWithinHours),
+      keepNotedDays: num(s.keepNotedDays, DEFAULT_RETENTION.keepNotedDays),
       autoPrune: s.autoPrune,
       staleHours: typeof s.staleHours === 'number' ? s.staleHours : undefined,
     },
