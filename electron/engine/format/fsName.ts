@@ -100,5 +100,8 @@ export function displayName(s: string): string {
   const SPECIAL = /[\u0000-\u001f\u007f]|[\uDC80-\uDCFF]/gu;
   // eslint-disable-next-line no-control-regex
   if (!/[\u0000-\u001f\u007f\uDC80-\uDCFF]/.test(s)) return s;
-  return s.replace(SPECIAL, (c) => SHOWN[c] ?? `\\x${(c.charCodeAt(0) & 0xff).toString(16).padStart(2, '0')}`);
+  return s.replace(
+    SPECIAL,
+    (c) => SHOWN[c] ?? `\\x${(c.charCodeAt(0) & 0xff).toString(16).padStart(2, '0')}`,
+  );
 }

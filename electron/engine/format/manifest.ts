@@ -48,7 +48,10 @@ const UNESC: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
  */
 export function escapeField(s: string): string {
   return /[\\\t\n\r\uDC80-\uDCFF]/.test(s)
-    ? s.replace(/[\\\t\n\r]|[\uDC80-\uDCFF]/gu, (c) => ESC[c] ?? `\\x${(c.charCodeAt(0) & 0xff).toString(16)}`)
+    ? s.replace(
+        /[\\\t\n\r]|[\uDC80-\uDCFF]/gu,
+        (c) => ESC[c] ?? `\\x${(c.charCodeAt(0) & 0xff).toString(16)}`,
+      )
     : s;
 }
 
