@@ -27,7 +27,7 @@ export function writeOddNames(root: string, count = 500): number {
   const pairs = dir(join(r, 'pairs'));
   const odd = dir(join(r, 'odd'));
   const long = dir(join(r, 'long'));
-  let deep = join(r, 'deep');
+  let deep: Buffer = join(r, 'deep');
   fs.mkdirSync(deep);
   made++;
   for (let i = 1; i < 100; i++) deep = dir(join(deep, i % 10 === 0 ? B([0x64, 0x80 + i]) : `l${i}`));

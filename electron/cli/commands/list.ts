@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { listBackups, listWarnings, resolveBackup, type BackupRecord } from '../../engine/catalog/backups';
 import { getPlan } from '../../engine/catalog/plans';
 import { listFolder } from '../../engine/catalog/versions';
+import { displayName } from '../../engine/format/fsName';
 import type { CliContext } from '../context';
 import { formatBytes, formatCount, table } from '../format';
 
@@ -60,7 +61,9 @@ export function registerList(program: Command, ctx: () => CliContext): void {
           e.kind === 'd' ? 'dir' : e.kind === 'l' ? 'link' : 'file',
           e.kind === 'f' ? formatBytes(e.size) : '',
           new Date(e.mtimeMs).toISOString().slice(0, 19).replace('T', ' '),
-          e.kind === 'l' ? `${e.name} -> ${e.target}` : e.kind === 'd' ? `${e.name}/` : e.name,
+          e.kind === 'l'
+            ? `${displayName(e.name)} -> ${displayName(e.target ?? '')}`
+            : `${displayName(e.name)}${e.kind === 'd' ? '/' : ''}`,
         ]);
         const tail = v.warnings.map((w) => `  warning: ${w.path}: ${w.message}`);
         return [
