@@ -7,6 +7,7 @@ import { spawnEmulator, type SpawnedEmulator } from './drive-emulator/spawn';
 import { diffByteTrees, readByteTree, writeOddNames } from './helpers/byteTree';
 import { cairn, cairnJson } from './helpers/cli';
 import { tempDir } from './helpers/tmp';
+import { call, serve } from './serve-client';
 
 let emu: SpawnedEmulator;
 beforeAll(async () => {
@@ -15,6 +16,40 @@ beforeAll(async () => {
 afterAll(async () => {
   await emu.stop();
 });
+
+interface Entry {
+  name: string;
+  display: string;
+  path: string;
+  displayTarget: string | null;
+}
+
+/** Browse and search through `cairn serve`: display names escaped, real names round-trip through JSON. */
+async function browseOverHttp(dataDir: string) {
+  const s = await serve(dataDir);
+  try {
+    const list = async (p: string) => {
+      const r = JSON.parse((await call(s, 'folderList', { plan: 'home', stamp: 'latest', path: p })).body);
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+      return r.value.entries as Entry[];
+    };
+    const top = await list('src');
+    const raw = top.find((e) => e.display === 'raw\\xff')!;
+    expect(raw).toMatchObject({ name: 'raw\udcff', path: 'src/raw\udcff' });
+    expect(top.find((e) => e.name === 'link-to-raw')?.displayTarget).toBe('t\\xe0rget');
+    // The path as the API gave it opens the folder (lone surrogates survive JSON both ways).
+    const inRaw = await list(raw.path);
+    expect(inRaw.map((e) => e.display)).toContain('x0\\x80');
+    expect((await list('src/odd')).map((e) => e.display)).toContain('tab\\there 9');
+    const found = JSON.parse((await call(s, 'search', { query: 'x0' })).body);
+    expect(found.value.results.map((r: { displayPath: string }) => r.displayPath)).toContain(
+      'src/raw\\xff/x0\\x80',
+    );
+  } finally {
+    s.proc.kill('SIGTERM');
+    await s.exited;
+  }
+}
 
 describe('names that are bytes (not valid UTF-8, NFC/NFD pairs, control characters, 255 bytes, 100 deep)', () => {
   it('back up, verify, restore and come back from Drive byte-exact by name', async () => {
@@ -65,6 +100,7 @@ describe('names that are bytes (not valid UTF-8, NFC/NFD pairs, control characte
     const shown = run(['show', 'latest', '--path', 'src']);
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toContain('raw\\xff/');
+    await browseOverHttp(dataDir);
 
     // Drive: push, lose everything here, import from Drive and restore.
     const pushed = run(['drive', 'push']);

@@ -6,6 +6,7 @@ import type {
 import type { ActivityKind, ActivityLevel } from '../../catalog/activity';
 import type { Db } from '../../catalog/db';
 import { dbText, fromDb } from '../../catalog/versions';
+import { displayName } from '../../format/fsName';
 
 const IN_BACKUP = 'first_backup <= @b AND (last_backup IS NULL OR last_backup >= @b)';
 
@@ -35,6 +36,7 @@ interface HitRow {
 export interface SearchHit {
   planName: string;
   path: string;
+  displayPath: string;
   versions: {
     kind: 'file' | 'dir' | 'symlink';
     size: number;
@@ -104,7 +106,7 @@ export function searchVersions(
         truncated = true;
         break;
       }
-      hit = { planName: r.plan_name, path, versions: [] };
+      hit = { planName: r.plan_name, path, displayPath: displayName(path), versions: [] };
       byKey.set(key, hit);
       hits.push(hit);
     }
