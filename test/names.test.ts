@@ -1,11 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalog } from '../electron/engine/catalog/db';
+import { scriptFromReadme } from '../electron/engine/drive/pack/readme';
 import { DRIVE_SETTING_KEYS, setDriveSetting } from '../electron/engine/drive/pack/settings';
 import { spawnEmulator, type SpawnedEmulator } from './drive-emulator/spawn';
 import { diffByteTrees, readByteTree, writeOddNames } from './helpers/byteTree';
 import { cairn, cairnJson } from './helpers/cli';
+import { mirrorDrive } from './helpers/driveKit';
 import { tempDir } from './helpers/tmp';
 import { call, serve } from './serve-client';
 
@@ -105,6 +108,22 @@ describe('names that are bytes (not valid UTF-8, NFC/NFD pairs, control characte
     // Drive: push, lose everything here, import from Drive and restore.
     const pushed = run(['drive', 'push']);
     expect(pushed.code, pushed.stderr).toBe(0);
+    // The standard-tools recipe (README.txt on Drive) brings the names back too.
+    const drive = path.join(root, 'drive');
+    mirrorDrive((await emu.state()).files, emu.dir, drive);
+    const planDir = path.join(drive, 'Cairn', 'names', 'home');
+    fs.writeFileSync(
+      path.join(drive, 'restore.sh'),
+      scriptFromReadme(fs.readFileSync(path.join(planDir, 'README.txt'), 'utf8')),
+    );
+    const byRecipe = path.join(root, 'by-recipe');
+    const sh = spawnSync('/bin/sh', ['restore.sh', planDir, stamp2!, byRecipe], {
+      cwd: drive,
+      env: { PATH: process.env.PATH, LANG: 'C' },
+      encoding: 'utf8',
+    });
+    expect(sh.status, sh.stderr).toBe(0);
+    expect(diffByteTrees(src, path.join(byRecipe, 'src'))).toEqual([]);
     fs.rmSync(dataDir, { recursive: true });
     fs.rmSync(dest, { recursive: true });
     const imp = run(['drive', 'import']);
