@@ -104,6 +104,14 @@ describe('names that are bytes (not valid UTF-8, NFC/NFD pairs, control characte
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toContain('raw\\xff/');
     await browseOverHttp(dataDir);
+    // A path typed as it is shown (\xff) restores that folder.
+    const typed = run(['show', 'latest', '--path', 'src/raw\\xff']);
+    expect(typed.stdout).toContain('x0\\x80');
+    const part = path.join(root, 'part');
+    const one = run(['restore', 'latest', '--path', 'src/raw\\xff', '--to', part]);
+    expect(one.code, one.stderr).toBe(0);
+    const rawDir = (under: string) => Buffer.concat([Buffer.from(`${under}/raw`), Buffer.of(0xff)]);
+    expect(diffByteTrees(rawDir(src), rawDir(path.join(part, 'src')))).toEqual([]);
 
     // Drive: push, lose everything here, import from Drive and restore.
     const pushed = run(['drive', 'push']);

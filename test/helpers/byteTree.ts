@@ -76,7 +76,7 @@ export interface ByteEntry {
 }
 
 /** Every entry under root by its relative path's bytes (hex), read with Buffer names. */
-export function readByteTree(root: string): Map<string, ByteEntry> {
+export function readByteTree(root: string | Buffer): Map<string, ByteEntry> {
   const out = new Map<string, ByteEntry>();
   const walk = (abs: Buffer, rel: Buffer) => {
     for (const name of fs.readdirSync(abs, { encoding: 'buffer' })) {
@@ -99,7 +99,7 @@ export function readByteTree(root: string): Map<string, ByteEntry> {
 }
 
 /** The differences between two trees read by bytes, with each path shown as hex. */
-export function diffByteTrees(a: string, b: string): string[] {
+export function diffByteTrees(a: string | Buffer, b: string | Buffer): string[] {
   const ta = readByteTree(a);
   const tb = readByteTree(b);
   const diffs: string[] = [];

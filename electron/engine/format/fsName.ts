@@ -89,6 +89,16 @@ export function readLink(p: string): string {
   return decodeName(fs.readlinkSync(fsPath(p), { encoding: 'buffer' }));
 }
 
+/**
+ * A path typed on the command line, where raw bytes cannot be passed: \x80 to \xff (as displayName shows
+ * them) stand for those bytes. Other text, backslashes included, is taken as it is.
+ */
+export function parseTyped(s: string): string {
+  return s.includes('\\x')
+    ? s.replace(/\\x([89a-f][0-9a-f])/gi, (_, h: string) => String.fromCharCode(0xdc00 + parseInt(h, 16)))
+    : s;
+}
+
 const SHOWN: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /**
