@@ -31,6 +31,8 @@ const TOOLS = [
   'chmod',
   'touch',
   'ln',
+  'env',
+  'printf',
 ];
 
 function toolDir(): string {

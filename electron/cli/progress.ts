@@ -1,3 +1,4 @@
+import { displayName } from '../engine/format/fsName';
 import { formatBytes, formatCount } from './format';
 
 export interface ProgressFigures {
@@ -17,7 +18,7 @@ export function progressLine(stream: NodeJS.WriteStream = process.stderr) {
       const secs = Math.max(0.001, (Date.now() - p.startedAt) / 1000);
       const head = `${formatCount(p.files)} files ${verb}, ${formatBytes(p.bytes)}, ${formatBytes(p.bytes / secs)}/s`;
       const width = (stream.columns ?? 80) - 1;
-      let line = p.currentPath ? `${head}  ${p.currentPath}` : head;
+      let line = p.currentPath ? `${head}  ${displayName(p.currentPath)}` : head;
       if (line.length > width) line = line.slice(0, Math.max(0, width - 1)) + '…';
       stream.write(`\r\x1b[2K${line}`);
       shown = true;

@@ -54,7 +54,10 @@ export const EntryKind = z.enum(['file', 'dir', 'symlink']);
 
 /** One entry of a folder of a backup, from the catalog. */
 export const Entry = z.object({
+  /** The name's bytes that are not UTF-8 are lone surrogates U+DC80..U+DCFF (pass it back as it is). */
   name: z.string(),
+  /** The name for people: such bytes as \xHH, tab, newline and other control characters escaped. */
+  display: z.string(),
   /** Relative to the backup's root, starting with the source label, "/"-separated. */
   path: z.string(),
   kind: EntryKind,
@@ -63,6 +66,7 @@ export const Entry = z.object({
   mode: Count,
   sha256: z.string().nullable(),
   target: z.string().nullable(),
+  displayTarget: z.string().nullable(),
 });
 
 /** One page of a folder ('' is the top: the source labels), sorted by name. */
@@ -101,7 +105,15 @@ export const FileVersion = z.object({
 });
 
 export const SearchResults = z.object({
-  results: z.array(z.object({ planName: PlanName, path: z.string(), versions: z.array(FileVersion) })),
+  results: z.array(
+    z.object({
+      planName: PlanName,
+      path: z.string(),
+      /** The path for people (see Entry.display). */
+      displayPath: z.string(),
+      versions: z.array(FileVersion),
+    }),
+  ),
   /** True when more paths matched than `limit`. */
   truncated: z.boolean(),
   elapsedMs: Count,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { listBackups, listWarnings, resolveBackup, type BackupRecord } from '../../engine/catalog/backups';
 import { getPlan } from '../../engine/catalog/plans';
 import { listFolder } from '../../engine/catalog/versions';
+import { displayName, parseTyped } from '../../engine/format/fsName';
 import type { CliContext } from '../context';
 import { formatBytes, formatCount, table } from '../format';
 
@@ -40,12 +41,15 @@ export function registerList(program: Command, ctx: () => CliContext): void {
   program
     .command('show <backup>')
     .description('what a backup holds (BACKUP is PLAN/STAMP, a stamp, or latest)')
-    .option('--path <subdir>', 'list this folder of the backup (relative, starting with the source label)')
+    .option(
+      '--path <subdir>',
+      'list this folder of the backup (relative, starting with the source label; \\xff for a byte that is not UTF-8)',
+    )
     .action((ref: string, o: { path?: string }) => {
       const c = ctx();
       const db = c.catalog();
       const { plan, backup } = resolveBackup(db, ref);
-      const folder = (o.path ?? '').replace(/^\/+|\/+$/g, '');
+      const folder = parseTyped(o.path ?? '').replace(/^\/+|\/+$/g, '');
       const entries = listFolder(db, plan.id, backup.id, folder);
       const warnings = listWarnings(db, backup.id);
       c.out({ backup, folder, entries, warnings }, (v) => {
@@ -60,7 +64,9 @@ export function registerList(program: Command, ctx: () => CliContext): void {
           e.kind === 'd' ? 'dir' : e.kind === 'l' ? 'link' : 'file',
           e.kind === 'f' ? formatBytes(e.size) : '',
           new Date(e.mtimeMs).toISOString().slice(0, 19).replace('T', ' '),
-          e.kind === 'l' ? `${e.name} -> ${e.target}` : e.kind === 'd' ? `${e.name}/` : e.name,
+          e.kind === 'l'
+            ? `${displayName(e.name)} -> ${displayName(e.target ?? '')}`
+            : `${displayName(e.name)}${e.kind === 'd' ? '/' : ''}`,
         ]);
         const tail = v.warnings.map((w) => `  warning: ${w.path}: ${w.message}`);
         return [

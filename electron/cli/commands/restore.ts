@@ -7,6 +7,7 @@ import { listDriveManifests } from '../../engine/drive/pack/store';
 import { CairnError } from '../../engine/errors';
 import type { RestoreSummary } from '../../engine/restore/restore';
 import { collect, type CliContext } from '../context';
+import { displayName, parseTyped } from '../../engine/format/fsName';
 import { formatBytes, formatCount, formatDuration } from '../format';
 import { progressLine } from '../progress';
 
@@ -36,7 +37,7 @@ function summaryText(s: RestoreSummary): string {
       lines.push(
         `  remove      ${formatCount(s.deleted)} path(s) the backup does not have (saved first in a pinned backup):`,
       );
-      for (const p of s.wouldRemove.slice(0, 20)) lines.push(`                ${p}`);
+      for (const p of s.wouldRemove.slice(0, 20)) lines.push(`                ${displayName(p)}`);
       if (s.deleted > 20)
         lines.push(`                ... and ${formatCount(s.deleted - 20)} more (see --json)`);
     }
@@ -57,9 +58,9 @@ function summaryText(s: RestoreSummary): string {
         `  What was there before is saved in ${s.beforeRestore}; to undo: cairn restore ${s.beforeRestore} --in-place`,
       );
     for (const k of s.keptFolders.slice(0, 20))
-      lines.push(`  kept folder ${k}: it holds files no backup has (excluded)`);
+      lines.push(`  kept folder ${displayName(k)}: it holds files no backup has (excluded)`);
   }
-  for (const f of s.failures.slice(0, 50)) lines.push(`  NOT RESTORED: ${f.path}: ${f.message}`);
+  for (const f of s.failures.slice(0, 50)) lines.push(`  NOT RESTORED: ${displayName(f.path)}: ${f.message}`);
   if (s.failed > 50)
     lines.push(`  ... and ${formatCount(s.failed - 50)} more; see --json for the first 1,000`);
   if (s.failed) lines.push(`${formatCount(s.failed)} path(s) did not land.`);
@@ -94,7 +95,7 @@ export function registerRestore(program: Command, ctx: () => CliContext): void {
     )
     .option(
       '--path <path>',
-      'a file or folder in the backup, starting with the source name (repeat)',
+      'a file or folder in the backup, starting with the source name (repeat; \\xff for a byte that is not UTF-8)',
       collect,
     )
     .option(
@@ -118,7 +119,7 @@ export function registerRestore(program: Command, ctx: () => CliContext): void {
         const s = await restoreOp(c.ops(), {
           plan,
           backup,
-          paths: o.path,
+          paths: o.path?.map(parseTyped),
           to: o.to,
           inPlace: o.inPlace,
           overwrite: o.overwrite,

@@ -11,6 +11,7 @@ import {
   readSync,
   writeSync,
 } from 'node:fs';
+import { fsPath } from '../format/fsName';
 import type { CopyJob, CopyOutcome } from './copyPool';
 import { ioFailure, serveLanes } from './laneWorker';
 
@@ -23,7 +24,7 @@ function work(j: CopyJob): CopyOutcome {
   let sfd = -1,
     dfd = -1;
   try {
-    sfd = openSync(j.src, constants.O_RDONLY | NOFOLLOW);
+    sfd = openSync(fsPath(j.src), constants.O_RDONLY | NOFOLLOW);
     const hash = createHash('sha256');
     let total = 0,
       first = true;
@@ -34,7 +35,7 @@ function work(j: CopyJob): CopyOutcome {
       if (first) {
         first = false;
         if (j.detectSqlite && n >= 100 && buf.subarray(0, 16).equals(MAGIC)) return { kind: 'sqlite' };
-        dfd = openSync(j.dst, 'wx', 0o600);
+        dfd = openSync(fsPath(j.dst), 'wx', 0o600);
       }
       if (n === 0) break;
       hash.update(buf.subarray(0, n));

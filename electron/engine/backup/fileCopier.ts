@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { BackupCounts } from '../catalog/backups';
 import { CairnError, describeError, errnoCode } from '../errors';
+import { fsPath, hasRawBytes, readLink } from '../format/fsName';
 import { copySqlite } from './copy';
 import { copyPool, type CopyJob, type CopyOutcome } from './copyPool';
 import type { LanePool } from './lanePool';
@@ -92,7 +93,8 @@ export class FileCopier {
   async copy(abs: string, rel: string, out: string, st: fs.Stats): Promise<ManifestEntry | null> {
     let cur = st;
     for (let attempt = 1; ; attempt++) {
-      let r = await this.copyOnce(abs, out, cur, true);
+      // SQLite opens a database by a text path: one whose name is not UTF-8 is copied as a plain file.
+      let r = await this.copyOnce(abs, out, cur, !hasRawBytes(abs));
       let sqlite = false;
       if (r.kind === 'sqlite') {
         try {
@@ -100,7 +102,7 @@ export class FileCopier {
           sqlite = true;
           r = { kind: 'copied', ...c, mtimeMs: cur.mtimeMs, ctimeMs: cur.ctimeMs, ino: inoOf(cur) };
         } catch (se) {
-          fs.rmSync(out, { force: true });
+          fs.rmSync(fsPath(out), { force: true });
           this.o.warn(
             rel,
             `SQLite database could not be copied consistently (${describeError(se)}); copied as a plain file`,
@@ -110,7 +112,7 @@ export class FileCopier {
       }
       if (r.kind === 'error') {
         if (r.code && (DISK_FULL.has(r.code) || r.code === 'EROFS')) throw destError(r, rel);
-        fs.rmSync(out, { force: true });
+        fs.rmSync(fsPath(out), { force: true });
         this.o.stats.files--;
         this.o.stats.bytes -= st.size;
         if (r.code === 'ENOENT') return null; // deleted while we were getting to it
@@ -120,9 +122,9 @@ export class FileCopier {
       }
       if (r.kind !== 'copied') throw new Error('unexpected copy outcome');
       if (r.changed && attempt < 3) {
-        fs.rmSync(out, { force: true });
+        fs.rmSync(fsPath(out), { force: true });
         try {
-          cur = fs.lstatSync(abs);
+          cur = fs.lstatSync(fsPath(abs));
         } catch {
           this.o.stats.files--;
           this.o.stats.bytes -= st.size;
@@ -153,7 +155,7 @@ export class FileCopier {
   symlink(abs: string, rel: string, out: string, st: fs.Stats): string | null {
     let target: string;
     try {
-      target = fs.readlinkSync(abs);
+      target = readLink(abs);
     } catch (e) {
       if (errnoCode(e) === 'ENOENT') return null;
       this.o.warn(rel, `symlink could not be read (${errnoCode(e) ?? describeError(e)}); skipped`);
@@ -161,8 +163,8 @@ export class FileCopier {
       return null;
     }
     try {
-      fs.symlinkSync(target, out);
-      fs.lutimesSync(out, st.atimeMs / 1000, st.mtimeMs / 1000);
+      fs.symlinkSync(fsPath(target), fsPath(out));
+      fs.lutimesSync(fsPath(out), st.atimeMs / 1000, st.mtimeMs / 1000);
     } catch (e) {
       throw destError(e, rel);
     }

@@ -12,6 +12,7 @@ import {
   type Warning,
   type WalkStats,
 } from './fileCopier';
+import { displayName, encodeName, fsPath, readNames } from '../format/fsName';
 import type { LineSink } from '../format/lineSink';
 import {
   comparePaths,
@@ -122,13 +123,13 @@ export class Walker {
 
   warn(path: string, message: string): void {
     this.stats.warnings++;
-    if (this.warnings.length < MAX_WARNINGS_KEPT) this.warnings.push({ path, message });
+    if (this.warnings.length < MAX_WARNINGS_KEPT) this.warnings.push({ path: displayName(path), message });
   }
 
   private async enterDir(abs: string, rel: string, srcRel: string, st: fs.Stats, m: ExcludeMatcher) {
     const out = `${this.o.outRoot}/${rel}`;
     try {
-      fs.mkdirSync(out, { mode: 0o700 });
+      fs.mkdirSync(fsPath(out), { mode: 0o700 });
     } catch (e) {
       throw destError(e, rel);
     }
@@ -139,7 +140,7 @@ export class Walker {
     this.dirStack.push(finish);
     let names: string[];
     try {
-      names = fs.readdirSync(abs);
+      names = readNames(abs);
     } catch (e) {
       this.warn(rel, `folder could not be read (${errnoCode(e) ?? describeError(e)}); backed up empty`);
       names = [];
@@ -152,15 +153,10 @@ export class Walker {
       const childSrcRel = srcRel ? `${srcRel}/${name}` : name;
       let cst: fs.Stats;
       try {
-        cst = fs.lstatSync(childAbs);
+        cst = fs.lstatSync(fsPath(childAbs));
       } catch (e) {
-        if (errnoCode(e) === 'ENOENT' && !name.includes('\uFFFD')) continue; // deleted since the listing
-        this.warn(
-          childRel,
-          name.includes('\uFFFD')
-            ? 'file name is not valid UTF-8; skipped'
-            : `could not be read (${errnoCode(e) ?? describeError(e)}); skipped`,
-        );
+        if (errnoCode(e) === 'ENOENT') continue; // deleted since the listing
+        this.warn(childRel, `could not be read (${errnoCode(e) ?? describeError(e)}); skipped`);
         this.stats.skipped++;
         continue;
       }
@@ -183,8 +179,9 @@ export class Walker {
 
   private finishDir(d: DirFinish): void {
     try {
-      fs.chmodSync(d.out, d.mode | 0o700);
-      fs.utimesSync(d.out, d.atimeMs / 1000, d.mtimeMs / 1000);
+      const p = fsPath(d.out);
+      fs.chmodSync(p, d.mode | 0o700);
+      fs.utimesSync(p, d.atimeMs / 1000, d.mtimeMs / 1000);
     } catch (e) {
       throw destError(e, d.out);
     }
@@ -242,7 +239,7 @@ export class Walker {
       prev.mode === mode
     ) {
       try {
-        fs.linkSync(`${this.o.baseRoot}/${rel}`, out);
+        fs.linkSync(fsPath(`${this.o.baseRoot}/${rel}`), fsPath(out));
         this.stats.linkedFiles++;
         await this.out.push({ ...prev, path: rel }, prev);
         return;
@@ -295,7 +292,7 @@ export class Walker {
     const target = this.copier.symlink(abs, rel, `${this.o.outRoot}/${rel}`, st);
     if (target === null) return;
     this.stats.symlinks++;
-    await this.out.push(statEntry('l', rel, st, { size: Buffer.byteLength(target), target }), prev);
+    await this.out.push(statEntry('l', rel, st, { size: encodeName(target).length, target }), prev);
   }
 
   /** Lets copies, progress and cancellation in; flushes finished copies from the queue. */

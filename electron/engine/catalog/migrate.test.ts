@@ -39,6 +39,24 @@ describe('catalog migrations', () => {
     db.close();
   });
 
+  it('0005 escapes names in file versions as manifests do (so bytes that are not UTF-8 fit)', () => {
+    const db = new Database(path.join(tempDir(), 'c.sqlite'));
+    migrate(db, 4);
+    db.prepare(`INSERT INTO plans (name, dest, created_at, updated_at) VALUES ('p', '/d', 0, 0)`).run();
+    const ins = db.prepare(
+      `INSERT INTO file_versions (plan_id, parent, name, kind, size, mtime_ms, mode, target, first_backup)
+       VALUES (1, ?, ?, 'l', 0, 0, 0, ?, 1)`,
+    );
+    ins.run('src/back\\slash', 'tab\there\nnew\r', 'to\\it');
+    ins.run('src', 'plain', null);
+    expect(migrate(db, 5)).toBe(5);
+    expect(db.prepare('SELECT parent, name, target FROM file_versions ORDER BY id').raw().all()).toEqual([
+      ['src/back\\\\slash', 'tab\\there\\nnew\\r', 'to\\\\it'],
+      ['src', 'plain', null],
+    ]);
+    db.close();
+  });
+
   it('opens in WAL mode with foreign keys on', () => {
     const db = openCatalog(tempDir());
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

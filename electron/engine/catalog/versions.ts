@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { parseEntry, unescapeField, type ManifestEntry } from '../format/manifest';
+import { escapeField, parseEntry, unescapeField, type ManifestEntry } from '../format/manifest';
 import type { Db } from './db';
 
 export interface FileVersion {
@@ -20,6 +20,18 @@ export interface FileVersion {
 export function splitPath(p: string): { parent: string; name: string } {
   const i = p.lastIndexOf('/');
   return i < 0 ? { parent: '', name: p } : { parent: p.slice(0, i), name: p.slice(i + 1) };
+}
+
+/**
+ * The catalog keeps parents and names in the manifest's escaped form (escapeField): SQLite text is UTF-8
+ * and would turn a name's bytes that are not UTF-8 into U+FFFD. `dbText` goes in, `fromDb` comes out.
+ */
+export const dbText = escapeField;
+export const fromDb = unescapeField;
+
+function dbSplit(p: string): { parent: string; name: string } {
+  const { parent, name } = splitPath(p);
+  return { parent: dbText(parent), name: dbText(name) };
 }
 
 /** Reads a text file line by line synchronously, in chunks (for use inside a SQLite transaction). */
@@ -52,11 +64,12 @@ export function versionWriter(db: Db, planId: number) {
   );
   return {
     open(e: ManifestEntry, backupId: number): void {
-      const { parent, name } = splitPath(e.path);
-      ins.run(planId, parent, name, e.kind, e.size, e.mtimeMs, e.mode, e.sha256, e.target, backupId);
+      const { parent, name } = dbSplit(e.path);
+      const target = e.target === null ? null : dbText(e.target);
+      ins.run(planId, parent, name, e.kind, e.size, e.mtimeMs, e.mode, e.sha256, target, backupId);
     },
     close(path: string, lastBackupId: number): void {
-      const { parent, name } = splitPath(path);
+      const { parent, name } = dbSplit(path);
       close.run(lastBackupId, planId, parent, name);
     },
   };
@@ -109,16 +122,17 @@ type VersionRow = [
 ];
 
 function toVersion(r: VersionRow, parent: string): FileVersion {
+  const name = fromDb(r[1]);
   return {
     id: r[0],
-    path: parent ? `${parent}/${r[1]}` : r[1],
-    name: r[1],
+    path: parent ? `${parent}/${name}` : name,
+    name,
     kind: r[2],
     size: r[3],
     mtimeMs: r[4],
     mode: r[5],
     sha256: r[6],
-    target: r[7],
+    target: r[7] === null ? null : fromDb(r[7]),
     firstBackup: r[8],
     lastBackup: r[9],
   };
@@ -140,7 +154,7 @@ export function listFolder(
     .raw(true)
     .all({
       p: planId,
-      parent,
+      parent: dbText(parent),
       b: backupId,
       limit: opts.limit ?? -1,
       offset: opts.offset ?? 0,
@@ -157,7 +171,8 @@ export function* iterateBackup(db: Db, planId: number, backupId: number, under =
          AND (parent = @u OR parent LIKE @like ESCAPE '\\' OR (parent || '/' || name) = @u)`,
       )
     : db.prepare(`SELECT ${COLUMNS}, parent FROM file_versions WHERE plan_id = @p AND ${IN_BACKUP}`);
-  const like = under.replace(/[\\%_]/g, (c) => '\\' + c) + '/%';
-  const rows = stmt.raw(true).iterate({ p: planId, b: backupId, u: under, like }) as Iterable<VersionRow>;
-  for (const r of rows) yield toVersion(r, r[10]!);
+  const u = dbText(under);
+  const like = u.replace(/[\\%_]/g, (c) => '\\' + c) + '/%';
+  const rows = stmt.raw(true).iterate({ p: planId, b: backupId, u, like }) as Iterable<VersionRow>;
+  for (const r of rows) yield toVersion(r, fromDb(r[10]!));
 }

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
+import { fsPath, readNames } from './fsName';
 
 export interface DiskItem {
   /** Path relative to the walked folder, "/"-separated, like a manifest path. */
   rel: string;
+  /** The path in Cairn's string form (see fsName.ts): give fs calls fsPath(abs). */
   abs: string;
   st: fs.Stats;
 }
@@ -22,7 +24,7 @@ export function* walkSorted(
   const open = (rel: string) => {
     let names: string[] = [];
     try {
-      names = fs.readdirSync(rel ? `${root}/${rel}` : root).sort();
+      names = readNames(rel ? `${root}/${rel}` : root).sort();
     } catch (e) {
       onError(rel, e);
     }
@@ -40,7 +42,7 @@ export function* walkSorted(
     const abs = `${root}/${rel}`;
     let st: fs.Stats;
     try {
-      st = fs.lstatSync(abs);
+      st = fs.lstatSync(fsPath(abs));
     } catch (e) {
       onError(rel, e);
       continue;

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fsPath, readNames } from './fsName';
 import { isStamp } from './stamp';
 
 /** Where a plan's backups live on the destination (DESIGN.md section 3). */
@@ -55,13 +56,13 @@ export function removeTree(p: string): void {
 function makeWritable(p: string): void {
   let st: fs.Stats;
   try {
-    st = fs.lstatSync(p);
+    st = fs.lstatSync(fsPath(p));
   } catch {
     return;
   }
   if (!st.isDirectory()) return;
-  fs.chmodSync(p, (st.mode & 0o7777) | 0o700);
-  for (const n of fs.readdirSync(p)) makeWritable(path.join(p, n));
+  fs.chmodSync(fsPath(p), (st.mode & 0o7777) | 0o700);
+  for (const n of readNames(p)) makeWritable(path.join(p, n));
 }
 
 // Node has no syncfs(2); coreutils' `sync -f` calls it. fsync of every file would cost a syscall per file.

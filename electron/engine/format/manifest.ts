@@ -41,14 +41,27 @@ export const MANIFEST_VERSION = 1;
 const ESC: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 const UNESC: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
 
-/** Escapes a path for one manifest field (backslash, tab, newline, carriage return). */
+/**
+ * Escapes a path for one manifest field (backslash, tab, newline, carriage return, and as \xHH each byte of
+ * a name that is not valid UTF-8, held as a lone surrogate: see fsName.ts). The catalog stores paths in this
+ * form too, as SQLite text cannot hold those bytes.
+ */
 export function escapeField(s: string): string {
-  return /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESC[c]!) : s;
+  return /[\\\t\n\r\uDC80-\uDCFF]/.test(s)
+    ? s.replace(
+        /[\\\t\n\r]|[\uDC80-\uDCFF]/gu,
+        (c) => ESC[c] ?? `\\x${(c.charCodeAt(0) & 0xff).toString(16)}`,
+      )
+    : s;
 }
 
 /** Reverses escapeField. */
 export function unescapeField(s: string): string {
-  return s.includes('\\') ? s.replace(/\\(.)/g, (_, c: string) => UNESC[c] ?? c) : s;
+  return s.includes('\\')
+    ? s.replace(/\\(x[0-9a-f]{2}|.)/g, (_, c: string) =>
+        c.length === 3 ? String.fromCharCode(0xdc00 + parseInt(c.slice(1), 16)) : (UNESC[c] ?? c),
+      )
+    : s;
 }
 
 /** Orders paths as the walk visits them: component by component, so "a/b" sorts before "a.txt". */

@@ -8,6 +8,7 @@ import { FastFolders, linePath, type FastFolder } from './fastFolders';
 import { Placer, type PlaceItem } from './placer';
 import { nameOf, parentOf, SafeTree, UnsafePath } from './safePath';
 import type { Selection } from './select';
+import { fsPath, readLink } from '../format/fsName';
 
 export interface RestoreCounts {
   /** Files written where nothing was. */
@@ -278,8 +279,8 @@ export class Applier {
     for (let i = this.dirMeta.length - 1; i >= 0; i--) {
       const { abs, entry } = this.dirMeta[i]!;
       try {
-        fs.chmodSync(abs, entry.mode & 0o7777);
-        fs.utimesSync(abs, entry.mtimeMs / 1000, entry.mtimeMs / 1000);
+        fs.chmodSync(fsPath(abs), entry.mode & 0o7777);
+        fs.utimesSync(fsPath(abs), entry.mtimeMs / 1000, entry.mtimeMs / 1000);
       } catch (err) {
         this.fail(
           entry.path,
@@ -302,7 +303,7 @@ export class Applier {
     let st: fs.Stats | null = null;
     if (!parentFresh) {
       try {
-        st = fs.lstatSync(abs);
+        st = fs.lstatSync(fsPath(abs));
       } catch (err) {
         if (errnoCode(err) !== 'ENOENT') throw err;
       }
@@ -318,11 +319,11 @@ export class Applier {
         throw new Error(
           `a ${st.isSymbolicLink() ? 'symlink' : 'file'} with this name is in the way; restore with --overwrite or to an empty folder`,
         );
-      if (!this.o.dryRun) fs.unlinkSync(abs);
+      if (!this.o.dryRun) fs.unlinkSync(fsPath(abs));
     }
     // Make the folder before trusting it: if something else is there, mkdir fails and nothing goes inside.
     if (!this.o.dryRun) {
-      fs.mkdirSync(abs, { mode: 0o700 });
+      fs.mkdirSync(fsPath(abs), { mode: 0o700 });
       this.dirMeta.push({ abs, entry: e });
     }
     this.counts.dirs++;
@@ -337,7 +338,7 @@ export class Applier {
     await this.settled(tree.abs(rel));
     if (tree.made(parentOf(rel))) return null;
     try {
-      return fs.lstatSync(tree.abs(rel));
+      return fs.lstatSync(fsPath(tree.abs(rel)));
     } catch (err) {
       if (errnoCode(err) === 'ENOENT') return null;
       throw err;
@@ -376,14 +377,14 @@ export class Applier {
     const st = await this.existing(tree, rel);
     const dirAbs = tree.abs(parentOf(rel));
     let final = tree.abs(rel);
-    if (st?.isSymbolicLink() && fs.readlinkSync(final) === e.target) return; // already there
+    if (st?.isSymbolicLink() && readLink(final) === e.target) return; // already there
     if (st?.isDirectory()) throw new Error('a folder with this name is in the way; nothing was replaced');
     if (st && !(await this.replaceable(e))) {
       const name = nameOf(rel);
       for (let n = 1; ; n++) {
         const alt = `${parentOf(rel) ? parentOf(rel) + '/' : ''}${keepBothName(name, this.o.stamp, n)}`;
         const ast = await this.existing(tree, alt);
-        if (ast?.isSymbolicLink() && fs.readlinkSync(tree.abs(alt)) === e.target) return;
+        if (ast?.isSymbolicLink() && readLink(tree.abs(alt)) === e.target) return;
         if (ast) continue;
         final = tree.abs(alt);
         break;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { ManifestEntry } from '../format/manifest';
 import { SafeTree, UnsafePath } from './safePath';
+import { fsPath } from '../format/fsName';
 
 /**
  * Where a restore gets a file version's bytes from: the local backup folder, or (added by the Drive
@@ -49,7 +50,7 @@ export function localContent(backupDir: string): ContentSource {
       let fd: number;
       try {
         // O_NONBLOCK: a pipe planted in the backup folder cannot stall the restore (it reads as empty).
-        fd = fs.openSync(tree.abs(entry.path), fs.constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+        fd = fs.openSync(fsPath(tree.abs(entry.path)), fs.constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ELOOP') throw unreadable(entry.path, code);

@@ -10,6 +10,7 @@ import type { Applier, Locate } from './apply';
 import { walkSorted } from '../format/diskWalk';
 import { SafeTree } from './safePath';
 import type { Selection } from './select';
+import { fsPath } from '../format/fsName';
 
 /** The label of a manifest path (its first component). */
 export function labelOf(p: string): string {
@@ -37,9 +38,12 @@ export function inPlaceLocator(
         `The source "${label}" of this backup ${was ? `(${was.path}) ` : ''}is no longer in plan ${plan.name} at the same place; restore it with --to DIR instead.`,
       );
     }
-    if (!dryRun) fs.mkdirSync(now.path, { recursive: true });
+    if (!dryRun) fs.mkdirSync(fsPath(now.path), { recursive: true });
     // The source folder is the user's choice even when reached through a symlink (backups follow it too).
-    trees.set(label, new SafeTree(fs.existsSync(now.path) ? fs.realpathSync(now.path) : now.path));
+    trees.set(
+      label,
+      new SafeTree(fs.existsSync(fsPath(now.path)) ? fs.realpathSync(fsPath(now.path)) : now.path),
+    );
   }
   return (p) => {
     const tree = trees.get(labelOf(p));
@@ -157,7 +161,7 @@ export function currentSources(plan: Plan, labels: Set<string>): PathStream {
   const srcs = plan.sources.filter((s) => labels.has(s.label)).sort((a, b) => comparePaths(a.label, b.label));
   function* all(): Generator<Pick<ManifestEntry, 'path' | 'kind'>> {
     for (const s of srcs) {
-      if (!fs.existsSync(s.path)) continue;
+      if (!fs.existsSync(fsPath(s.path))) continue;
       yield { path: s.label, kind: 'd' };
       const skip = (rel: string, st: fs.Stats) =>
         matcher.excluded(rel, st.isDirectory()) || !(st.isDirectory() || st.isFile() || st.isSymbolicLink());
@@ -190,11 +194,11 @@ export function applyDeletions(
     try {
       if (!loc.tree.checkParents(loc.rel)) continue;
       const abs = loc.tree.abs(loc.rel);
-      const st = fs.lstatSync(abs);
+      const st = fs.lstatSync(fsPath(abs));
       if (st.isDirectory()) {
-        fs.rmdirSync(abs);
+        fs.rmdirSync(fsPath(abs));
         loc.tree.forget(loc.rel);
-      } else fs.unlinkSync(abs);
+      } else fs.unlinkSync(fsPath(abs));
       applier.counts.deleted++;
     } catch (err) {
       const code = errnoCode(err);

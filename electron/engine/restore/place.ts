@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { alive } from '../backup/lock';
 import type { ManifestEntry } from '../format/manifest';
 import type { ContentSource } from './content';
+import { fsPath } from '../format/fsName';
 
 const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 const CREATE = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW;
@@ -39,14 +40,14 @@ const TEMP = /^\.cairn-restore-(\d+)-\d+\.tmp$/;
 export function removeStaleTemps(dirAbs: string): void {
   let names: string[];
   try {
-    names = fs.readdirSync(dirAbs);
+    names = fs.readdirSync(fsPath(dirAbs));
   } catch {
     return;
   }
   for (const n of names) {
     const m = TEMP.exec(n);
     if (m && Number(m[1]) !== process.pid && !alive(Number(m[1])))
-      fs.rmSync(`${dirAbs}/${n}`, { force: true });
+      fs.rmSync(fsPath(`${dirAbs}/${n}`), { force: true });
   }
 }
 
@@ -63,7 +64,7 @@ export async function placeFile(
   signal?: AbortSignal,
 ): Promise<number> {
   const tmp = tempName(dirAbs);
-  let fd = fs.openSync(tmp, CREATE, 0o600);
+  let fd = fs.openSync(fsPath(tmp), CREATE, 0o600);
   let placed = false;
   try {
     const hash = createHash('sha256');
@@ -89,25 +90,25 @@ export async function placeFile(
     fs.futimesSync(fd, t, t);
     fs.closeSync(fd);
     fd = -1;
-    fs.renameSync(tmp, finalAbs);
+    fs.renameSync(fsPath(tmp), fsPath(finalAbs));
     placed = true;
     return size;
   } finally {
     if (fd >= 0) fs.closeSync(fd);
-    if (!placed) fs.rmSync(tmp, { force: true });
+    if (!placed) fs.rmSync(fsPath(tmp), { force: true });
   }
 }
 
 /** Makes a symlink (never followed) under a temporary name and renames it over `finalAbs`. */
 export function placeSymlink(dirAbs: string, finalAbs: string, entry: ManifestEntry): void {
   const tmp = tempName(dirAbs);
-  fs.symlinkSync(entry.target ?? '', tmp);
+  fs.symlinkSync(fsPath(entry.target ?? ''), fsPath(tmp));
   try {
     const t = entry.mtimeMs / 1000;
-    fs.lutimesSync(tmp, t, t);
-    fs.renameSync(tmp, finalAbs);
+    fs.lutimesSync(fsPath(tmp), t, t);
+    fs.renameSync(fsPath(tmp), fsPath(finalAbs));
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    fs.rmSync(fsPath(tmp), { force: true });
     throw e;
   }
 }
@@ -115,7 +116,7 @@ export function placeSymlink(dirAbs: string, finalAbs: string, entry: ManifestEn
 /** True when an existing regular file already holds this version's content (read once, not followed). */
 export function sameContent(abs: string, st: fs.Stats, entry: ManifestEntry): boolean {
   if (!st.isFile() || st.size !== entry.size) return false;
-  const fd = fs.openSync(abs, fs.constants.O_RDONLY | O_NOFOLLOW);
+  const fd = fs.openSync(fsPath(abs), fs.constants.O_RDONLY | O_NOFOLLOW);
   try {
     const hash = createHash('sha256');
     const buf = Buffer.allocUnsafe(1 << 20);
@@ -132,9 +133,9 @@ export function sameContent(abs: string, st: fs.Stats, entry: ManifestEntry): bo
 
 /** Gives an existing file or folder the version's mode and mtime when they differ. */
 export function fixMeta(abs: string, st: fs.Stats, entry: ManifestEntry): void {
-  if ((st.mode & 0o7777) !== (entry.mode & 0o7777)) fs.chmodSync(abs, entry.mode & 0o7777);
+  if ((st.mode & 0o7777) !== (entry.mode & 0o7777)) fs.chmodSync(fsPath(abs), entry.mode & 0o7777);
   if (Math.abs(st.mtimeMs - entry.mtimeMs) > 0.001)
-    fs.utimesSync(abs, entry.mtimeMs / 1000, entry.mtimeMs / 1000);
+    fs.utimesSync(fsPath(abs), entry.mtimeMs / 1000, entry.mtimeMs / 1000);
 }
 
 /** "report.pdf" -> "report (restored 2026-11-23_020000).pdf": the name a kept-both restored copy gets. */

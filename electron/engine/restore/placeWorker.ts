@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { ioFailure, serveLanes } from '../backup/laneWorker';
 import type { LineChunk, PlaceChunk, PlaceFailure, PlaceOutcome } from './placePool';
+import { fsPath } from '../format/fsName';
 
 /** One file to place. */
 interface PlaceFile {
@@ -46,7 +47,7 @@ function place(j: PlaceFile): 0 | PlaceFailure {
     placed = false;
   try {
     try {
-      sfd = openSync(j.src, READ);
+      sfd = openSync(fsPath(j.src), READ);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       const reason = err.code === 'ENOENT' ? 'missing' : err.code === 'ELOOP' ? 'symlink' : 'other';
@@ -55,7 +56,7 @@ function place(j: PlaceFile): 0 | PlaceFailure {
     // Made with the file's permissions where the umask keeps them (it is still under its temporary name),
     // which saves an fchmod for most files; anything else is made private and set after the check.
     const direct = (j.mode & ~UMASK & 0o777) === j.mode;
-    dfd = openSync(j.tmp, CREATE, direct ? j.mode : 0o600);
+    dfd = openSync(fsPath(j.tmp), CREATE, direct ? j.mode : 0o600);
     created = true;
     let hash: Hash | null = null,
       sha = '',
@@ -89,7 +90,7 @@ function place(j: PlaceFile): 0 | PlaceFailure {
     futimesSync(dfd, j.mtimeMs / 1000, j.mtimeMs / 1000);
     closeSync(dfd);
     dfd = -1;
-    renameSync(j.tmp, j.dst);
+    renameSync(fsPath(j.tmp), fsPath(j.dst));
     placed = true;
     return 0;
   } catch (e) {
@@ -99,7 +100,7 @@ function place(j: PlaceFile): 0 | PlaceFailure {
     if (dfd >= 0) closeSync(dfd);
     if (created && !placed) {
       try {
-        unlinkSync(j.tmp);
+        unlinkSync(fsPath(j.tmp));
       } catch {}
     }
   }

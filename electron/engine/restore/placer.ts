@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { ManifestEntry } from '../format/manifest';
 import { numberedTempName, reserveTemps, tempPrefix } from './place';
 import type { LineChunk, PlaceChunk, PlaceFailure, RestoreThreads } from './placePool';
+import { fsPath } from '../format/fsName';
 
 /** A file handed to the restore threads, and what to count it as once it lands. */
 export interface PlaceItem<K> {
@@ -185,7 +186,7 @@ export class Placer<K, F extends LineFolder = LineFolder> {
     await pool.close();
     for (const c of this.sent.values())
       for (let n = c.tmpBase; n < c.tmpBase + c.count; n++)
-        fs.rmSync(numberedTempName(c.dstDir, n), { force: true });
+        fs.rmSync(fsPath(numberedTempName(c.dstDir, n)), { force: true });
     this.sent.clear();
   }
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { errnoCode } from '../errors';
+import { fsPath } from '../format/fsName';
 
 /** Why a path cannot be used safely; the restore reports it for the entry and goes on. */
 export class UnsafePath extends Error {}
@@ -99,7 +100,7 @@ export class SafeTree {
       if (this.ok.has(cur)) continue;
       let st: fs.Stats;
       try {
-        st = fs.lstatSync(this.abs(cur));
+        st = fs.lstatSync(fsPath(this.abs(cur)));
       } catch (e) {
         if (errnoCode(e) === 'ENOENT') return false;
         throw e;

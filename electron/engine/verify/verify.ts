@@ -5,6 +5,7 @@ import { planLayout } from '../format/layout';
 import { comparePaths, ManifestReader, type ManifestEntry } from '../format/manifest';
 import { errnoCode, describeError } from '../errors';
 import { walkSorted, type DiskItem } from '../format/diskWalk';
+import { displayName, fsPath, readLink } from '../format/fsName';
 
 export interface VerifyProblem {
   path: string;
@@ -45,7 +46,7 @@ const MAX_PROBLEMS = 1000;
 const buf = Buffer.allocUnsafe(1 << 20);
 
 function hashFile(abs: string): { sha256: string; size: number } {
-  const fd = fs.openSync(abs, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+  const fd = fs.openSync(fsPath(abs), fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
   try {
     const h = createHash('sha256');
     let size = 0;
@@ -98,7 +99,7 @@ export async function verifyBackupFolder(
   };
   const report = (path: string, problem: VerifyProblem['problem'], detail: string) => {
     r[problem]++;
-    if (r.problems.length < MAX_PROBLEMS) r.problems.push({ path, problem, detail });
+    if (r.problems.length < MAX_PROBLEMS) r.problems.push({ path: displayName(path), problem, detail });
   };
   const root = layout.backupDir(stamp);
   let manifest: ManifestReader;
@@ -124,9 +125,13 @@ export async function verifyBackupFolder(
     if (kindOf(item.st) !== want)
       return report(m.path, 'changed', `is a ${kindOf(item.st)}, the manifest says ${want}`);
     if (m.kind === 'l') {
-      const target = fs.readlinkSync(item.abs);
+      const target = readLink(item.abs);
       if (target !== m.target)
-        report(m.path, 'changed', `symlink points to "${target}", the manifest says "${m.target}"`);
+        report(
+          m.path,
+          'changed',
+          `symlink points to "${displayName(target)}", the manifest says "${displayName(m.target ?? '')}"`,
+        );
       return;
     }
     if (m.kind !== 'f') return;

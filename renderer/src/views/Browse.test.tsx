@@ -22,6 +22,7 @@ describe('Browse', () => {
             entries: [
               {
                 name: 'Documents',
+                display: 'Documents',
                 path: 'Documents',
                 kind: 'dir',
                 size: 0,
@@ -29,6 +30,7 @@ describe('Browse', () => {
                 mode: 0o755,
                 sha256: null,
                 target: null,
+                displayTarget: null,
               },
             ],
             total: 1,
@@ -42,6 +44,7 @@ describe('Browse', () => {
           path: i.path,
           entries: Array.from({ length: n }, (_, k) => ({
             name: name(offset + k),
+            display: name(offset + k),
             path: `${i.path}/${name(offset + k)}`,
             kind: 'file' as const,
             size: 100,
@@ -49,6 +52,7 @@ describe('Browse', () => {
             mode: 0o644,
             sha256: 'a'.repeat(64),
             target: null,
+            displayTarget: null,
           })),
           total: TOTAL,
           offset,
@@ -83,6 +87,7 @@ describe('Browse', () => {
           {
             planName: 'docs',
             path: 'Documents/report.odt',
+            displayPath: 'Documents/report.odt',
             versions: [
               {
                 kind: 'file',

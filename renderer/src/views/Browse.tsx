@@ -132,18 +132,18 @@ function BrowsePlan({ plan, initialStamp }: { plan: string; initialStamp: string
                   >
                     <input
                       type="checkbox"
-                      aria-label={`Select ${e.name}`}
+                      aria-label={`Select ${e.display}`}
                       checked={selected.has(e.path)}
                       onChange={() => toggle(e.path)}
                     />
                     {e.kind === 'dir' ? (
                       <button type="button" className="link" onClick={() => open(e.path)}>
-                        {e.name}/
+                        {e.display}/
                       </button>
                     ) : (
                       <span>
-                        {e.name}
-                        {e.kind === 'symlink' ? ` → ${e.target ?? ''}` : ''}
+                        {e.display}
+                        {e.kind === 'symlink' ? ` → ${e.displayTarget ?? ''}` : ''}
                       </span>
                     )}
                     <span>{e.kind === 'file' ? bytes(e.size) : e.kind === 'dir' ? 'folder' : 'link'}</span>

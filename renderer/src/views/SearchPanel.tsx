@@ -47,7 +47,7 @@ export function SearchPanel({ plan, onPick }: { plan: string; onPick(stamp: stri
           <ul>
             {res.results.map((r) => (
               <li key={r.path}>
-                <span className="path">{r.path}</span>
+                <span className="path">{r.displayPath}</span>
                 <ul>
                   {r.versions.map((v) => (
                     <li key={v.lastStamp + (v.sha256 ?? '')}>

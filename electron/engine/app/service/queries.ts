@@ -5,6 +5,8 @@ import type {
 } from '../../../../shared/contract';
 import type { ActivityKind, ActivityLevel } from '../../catalog/activity';
 import type { Db } from '../../catalog/db';
+import { dbText, fromDb } from '../../catalog/versions';
+import { displayName } from '../../format/fsName';
 
 const IN_BACKUP = 'first_backup <= @b AND (last_backup IS NULL OR last_backup >= @b)';
 
@@ -14,7 +16,7 @@ export function countFolder(db: Db, planId: number, backupId: number, parent: st
     .prepare(
       `SELECT COUNT(*) AS n FROM file_versions WHERE plan_id = @p AND parent = @parent AND ${IN_BACKUP}`,
     )
-    .get({ p: planId, parent, b: backupId }) as { n: number };
+    .get({ p: planId, parent: dbText(parent), b: backupId }) as { n: number };
   return r.n;
 }
 
@@ -34,6 +36,7 @@ interface HitRow {
 export interface SearchHit {
   planName: string;
   path: string;
+  displayPath: string;
   versions: {
     kind: 'file' | 'dir' | 'symlink';
     size: number;
@@ -74,7 +77,7 @@ export function searchVersions(
   query: string,
   opts: { planId?: number; limit: number },
 ): { hits: SearchHit[]; truncated: boolean } {
-  const like = '%' + query.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+  const like = '%' + dbText(query).replace(/[\\%_]/g, (c) => '\\' + c) + '%';
   const column = query.includes('/') ? `(fv.parent || '/' || fv.name)` : 'fv.name';
   const rows = db
     .prepare(
@@ -95,7 +98,7 @@ export function searchVersions(
     const from = lowerBound(list, r.first_backup);
     const to = r.last_backup === null ? list.length : lowerBound(list, r.last_backup + 1);
     if (to <= from) continue; // every backup holding this version was pruned
-    const path = r.parent ? `${r.parent}/${r.name}` : r.name;
+    const path = fromDb(r.parent ? `${r.parent}/${r.name}` : r.name);
     const key = `${r.plan_id}\0${path}`;
     let hit = byKey.get(key);
     if (!hit) {
@@ -103,7 +106,7 @@ export function searchVersions(
         truncated = true;
         break;
       }
-      hit = { planName: r.plan_name, path, versions: [] };
+      hit = { planName: r.plan_name, path, displayPath: displayName(path), versions: [] };
       byKey.set(key, hit);
       hits.push(hit);
     }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fsPath, hasRawBytes } from '../../format/fsName';
 import { LineSink } from '../../format/lineSink';
 import type { ManifestReader } from '../../format/manifest';
 import type { Db } from '../../catalog/db';
@@ -44,6 +45,7 @@ export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
   fs.mkdirSync(o.stagingDir, { recursive: true });
   fs.rmSync(mapTmp, { force: true });
   const map = new LineSink(mapTmp, true);
+  const linkDir = path.join(o.stagingDir, `${o.stamp}.named`);
   let whole = true;
   let files = 0;
   let bytes = 0;
@@ -65,7 +67,7 @@ export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
           whole = false;
           continue;
         }
-        pack = await o.packer.add({ sha256: e.sha256, size: e.size, abs });
+        pack = await o.packer.add({ sha256: e.sha256, size: e.size, abs: tarPath(abs, e.sha256, linkDir) });
         o.onContent(e.size);
       }
       await map.add(`${e.sha256}\t${pack}`);
@@ -79,6 +81,7 @@ export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
     throw err;
   } finally {
     o.reader.close();
+    fs.rmSync(linkDir, { recursive: true, force: true });
   }
   if (!whole) {
     fs.rmSync(mapTmp, { force: true });
@@ -106,6 +109,23 @@ export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
     fs.rmSync(mapTmp, { force: true });
   }
   return true;
+}
+
+/**
+ * node-tar opens members by text path: a content whose name is not UTF-8 goes in through a hard link named
+ * by its SHA-256 beside the staged packs (a copy when the link fails). Packs name members by SHA-256 anyway.
+ */
+function tarPath(abs: string, sha256: string, dir: string): string {
+  if (!hasRawBytes(abs)) return abs;
+  fs.mkdirSync(dir, { recursive: true });
+  const link = path.join(dir, sha256);
+  fs.rmSync(link, { force: true });
+  try {
+    fs.linkSync(fsPath(abs), link);
+  } catch {
+    fs.copyFileSync(fsPath(abs), link);
+  }
+  return link;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Bump when the README text changes, so the next push replaces the copy on Drive. */
-export const README_VERSION = 2;
+export const README_VERSION = 3;
 
 export const SCRIPT_BEGIN = '----- restore.sh begins -----';
 export const SCRIPT_END = '----- restore.sh ends -----';
@@ -36,9 +36,16 @@ dec "$map" | gzip -dc | cut -f2 | sort -u > "$work/packs"
 while IFS= read -r pack; do
   dec "$src/packs/$pack" | tar -xzf - -C "$work/content"
 done < "$work/packs"
-# Manifest fields are escaped: backslash, tab, newline, CR as \\ \t \n \r (printf %b undoes it).
+# Manifest fields are escaped: backslash, tab, newline, CR as \\ \t \n \r, a byte of a name that is not
+# UTF-8 as \xHH. printf %b undoes it (coreutils' printf for \xHH: dash's built-in one does not know it).
 # (Sets $u; a command substitution would drop a trailing newline of the name.)
-unesc() { u=$(printf '%bx' "$1"); u=\${u%x}; }
+unesc() {
+  case $1 in
+    *\\x*) u=$(env printf '%bx' "$1") ;;
+    *) u=$(printf '%bx' "$1") ;;
+  esac
+  u=\${u%x}
+}
 # 2. Walk the manifest: kind, path, size, mtime_ms, mode_octal, sha256, symlink_target, ...
 dec "$m" | gzip -dc | grep -v '^#' > "$work/manifest"
 : > "$work/dirs"
@@ -79,7 +86,8 @@ What is here
 ------------
 - manifests/STAMP.tsv.gz: one line per file, folder and symlink of the backup, tab-separated:
   kind (f, d, l), path, size, mtime in ms, mode in octal, SHA-256, symlink target, and three
-  columns Cairn uses itself. Paths escape backslash, tab, newline and CR as \\\\ \\t \\n \\r.
+  columns Cairn uses itself. Paths escape backslash, tab, newline and CR as \\\\ \\t \\n \\r,
+  and each byte of a name that is not UTF-8 as \\xHH (printf %b undoes all of it).
 - manifests/STAMP.packs.tsv.gz: "SHA-256 <TAB> pack file" for every content of that backup.
 - packs/*.tar.gz: the contents, each stored once for all backups. Each member is named by its SHA-256.
 - With a password, every file ends in .age: decrypt with "age -d -i key.txt FILE", where key.txt

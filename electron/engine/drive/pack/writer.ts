@@ -4,6 +4,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import * as tar from 'tar';
+import { fsPath } from '../../format/fsName';
 import { encryptStream, type DriveKey } from './crypto';
 
 /** One content to put in a pack: its SHA-256 (the member's name) and a local file holding it. */
@@ -26,7 +27,7 @@ const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 export async function hashFile(abs: string): Promise<string | null> {
   let fh: fs.promises.FileHandle;
   try {
-    fh = await fs.promises.open(abs, fs.constants.O_RDONLY | O_NOFOLLOW);
+    fh = await fs.promises.open(fsPath(abs), fs.constants.O_RDONLY | O_NOFOLLOW);
   } catch {
     return null;
   }

@@ -5,6 +5,7 @@ import type { Db } from '../../../catalog/db';
 import { getPlan } from '../../../catalog/plans';
 import { findDrivePlan, listDriveManifests } from '../../../drive/pack/store';
 import { listFolder } from '../../../catalog/versions';
+import { displayName } from '../../../format/fsName';
 import { planLayout } from '../../../format/layout';
 import type { HandlerGroup } from '../context';
 import { countFolder, searchVersions } from '../queries';
@@ -56,6 +57,7 @@ export const backupHandlers: HandlerGroup<
     const total = countFolder(c.db, plan.id, backup.id, folder);
     const entries = listFolder(c.db, plan.id, backup.id, folder, { offset, limit }).map((v) => ({
       name: v.name,
+      display: displayName(v.name),
       path: v.path,
       kind: KIND[v.kind],
       size: v.size,
@@ -63,6 +65,7 @@ export const backupHandlers: HandlerGroup<
       mode: v.mode,
       sha256: v.sha256,
       target: v.target,
+      displayTarget: v.target === null ? null : displayName(v.target),
     }));
     const next = offset + entries.length;
     return { path: folder, entries, total, offset, nextOffset: next < total ? next : null };
