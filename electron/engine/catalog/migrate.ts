@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { migration0001 } from './migrations/0001-init';
 import { migration0002 } from './migrations/0002-drive';
 import { migration0003 } from './migrations/0003-dbsources';
+import { migration0004 } from './migrations/0004-restores';
 
 export interface Migration {
   version: number;
@@ -10,7 +11,7 @@ export interface Migration {
 }
 
 /** Every migration, in order; a new one is a new numbered file appended here. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
 
 /** Applies each migration newer than `PRAGMA user_version`, each in its own transaction. */
 export function migrate(db: Database.Database, upTo = migrations.at(-1)?.version ?? 0): number {
