@@ -93,7 +93,7 @@ function undoable(db: Db, plan: Plan, safetyStamp: string): RestoreRecord {
   if (r.undoneAt !== null) {
     throw new CairnError(
       'conflict',
-      `The restore of ${plan.name}/${r.stamp} (saved first in ${ref}) was already undone at ${formatStamp(r.undoneAt).replace('_', ' ')}; nothing was changed.`,
+      `The restore of ${plan.name}/${r.stamp} (saved first in ${ref}) was already undone at ${formatStamp(r.undoneAt).replace(/_(\d\d)(\d\d)/, ' $1:$2:')}; nothing was changed.`,
     );
   }
   return r;

@@ -80,7 +80,9 @@ describe('RestoreDialog', () => {
     expect(screen.getByRole('button', { name: 'Close' })).toHaveProperty('disabled', true);
     await userEvent.click(busy);
     finishUndo();
-    expect(await screen.findByText(/^Undone, except 1 path/)).toBeTruthy();
+    expect(
+      await screen.findByText(/^Partly undone: 1 path put back as before the restore, 1 left as it is/),
+    ).toBeTruthy();
     expect(screen.getByText('Documents/sub/b.txt: changed since the restore')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Restore undone' })).toHaveProperty('disabled', true);
     expect(undos).toEqual([{ plan: 'docs', safetyStamp: '2026-11-23_150102' }]);

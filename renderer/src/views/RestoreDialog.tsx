@@ -59,7 +59,7 @@ function UndoneText({ u }: { u: Undone }) {
       <p className={clean ? 'status-complete' : 'status-warnings'}>
         {clean
           ? `Undone: the ${counted(u.reverted, 'path')} this restore changed are as they were before it.`
-          : `Undone, except ${counted(u.kept.length + u.failed.length, 'path')}: ${count(u.reverted)} put back as they were before the restore.`}
+          : `Partly undone: ${counted(u.reverted, 'path')} put back as before the restore, ${count(u.kept.length + u.failed.length)} left as ${u.kept.length + u.failed.length === 1 ? 'it is' : 'they are'}.`}
       </p>
       {u.kept.length > 0 && (
         <>
