@@ -9,6 +9,7 @@ import { undoOp } from '../electron/engine/app/ops/undo';
 import { findBackup } from '../electron/engine/catalog/backups';
 import { restoreBackup } from '../electron/engine/restore/restore';
 import { undoRestore } from '../electron/engine/restore/undo';
+import { cairn } from './helpers/cli';
 import { planKit } from './helpers/restoreKit';
 import { writeTree } from './helpers/tree';
 
@@ -76,6 +77,22 @@ describe('undo of an in-place restore', () => {
     expect(u.failures).toEqual([]);
   });
 
+  it('puts back a symlink and a file where the restore put another link and a folder', async () => {
+    const x = await kitWithBackup({ 'c.txt': 'charlie', link: { symlink: 'c.txt' }, 'dir/y.txt': 'yankee' });
+    fs.rmSync(path.join(x.k.source, 'link'));
+    fs.symlinkSync('elsewhere', path.join(x.k.source, 'link'));
+    fs.rmSync(path.join(x.k.source, 'dir'), { recursive: true });
+    x.write('dir', 'now a file');
+    const s = await x.restore();
+    expect(fs.readlinkSync(path.join(x.k.source, 'link'))).toBe('c.txt');
+    expect(x.read('dir/y.txt')).toBe('yankee');
+
+    const u = await x.undo(s.beforeRestore!);
+    expect(u).toMatchObject({ kept: [], failures: [] });
+    expect(fs.readlinkSync(path.join(x.k.source, 'link'))).toBe('elsewhere');
+    expect(x.read('dir')).toBe('now a file');
+  });
+
   it('refuses a second undo, while the first runs and after it; the safety backup is no longer pinned', async () => {
     const x = await kitWithBackup({ 'a.txt': 'alpha' });
     x.write('a.txt', 'alpha 2');
@@ -106,5 +123,27 @@ describe('undo of an in-place restore', () => {
     expect(x.safety(s.beforeRestore!).pinned).toBe(true);
     pruneOp(d(x.at() + 14 * DAY + 1000), x.k.plan(), { dryRun: true });
     expect(x.safety(s.beforeRestore!).pinned).toBe(false);
+  });
+
+  it('cairn undo: the result on stdout, kept paths on stderr (exit 1), a second undo refused (exit 2)', async () => {
+    const x = await kitWithBackup({ 'a.txt': 'alpha', 'b.txt': 'bravo' });
+    x.write('a.txt', 'alpha 2');
+    x.write('b.txt', 'bravo 2');
+    x.k.db.close(); // the CLI opens the catalog itself
+    const o = { dataDir: x.k.dataDir };
+    const r = cairn(['restore', `home/${x.b1.stamp}`, '--in-place'], o);
+    expect(r.code).toBe(0);
+    const ref = /to undo: cairn undo (home\/\S+)/.exec(r.stdout)![1]!;
+    x.write('b.txt', 'bravo 3, after the restore');
+    const u = cairn(['undo', ref], o);
+    expect(u.code).toBe(1);
+    expect(u.stdout).toMatch(/^Undid the restore of home\/\S+: 1 path\(s\) put back/);
+    expect(u.stdout).toContain(`${ref} is no longer pinned`);
+    expect(u.stderr).toBe('KEPT: src/b.txt: changed since the restore; left as it is\n');
+    expect([x.read('a.txt'), x.read('b.txt')]).toEqual(['alpha 2', 'bravo 3, after the restore']);
+    const again = cairn(['undo', ref], o);
+    expect(again.code).toBe(2);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toMatch(/was already undone at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d; nothing was changed/);
   });
 });
