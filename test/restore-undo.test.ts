@@ -58,6 +58,7 @@ describe('undo of an in-place restore', () => {
     fs.rmSync(path.join(x.k.source, 'd.txt'));
     fs.rmSync(path.join(x.k.source, 'sub'), { recursive: true });
     x.write('new.txt', 'made after the backup');
+    writeTree(x.k.source, { 'extra/deep/one.txt': 'one, made after the backup' });
     const s = await x.restore();
     expect(s.failures).toEqual([]);
     expect(fs.existsSync(path.join(x.k.source, 'new.txt'))).toBe(false);
@@ -71,26 +72,37 @@ describe('undo of an in-place restore', () => {
     ]);
     expect(x.read('a.txt')).toBe('alpha 3, work done after the restore');
     expect(x.read('d.txt')).toBe('delta, edited after the restore');
-    // c.txt and sub/ were made by the restore and are unchanged: gone again; new.txt is back.
-    expect(fs.readdirSync(x.k.source).sort()).toEqual(['a.txt', 'd.txt', 'new.txt']);
+    // c.txt and sub/ were made by the restore and are unchanged: gone again; what it removed is back.
+    expect(fs.readdirSync(x.k.source).sort()).toEqual(['a.txt', 'd.txt', 'extra', 'new.txt']);
     expect(x.read('new.txt')).toBe('made after the backup');
+    expect(x.read('extra/deep/one.txt')).toBe('one, made after the backup');
     expect(u.failures).toEqual([]);
   });
 
-  it('puts back a symlink and a file where the restore put another link and a folder', async () => {
-    const x = await kitWithBackup({ 'c.txt': 'charlie', link: { symlink: 'c.txt' }, 'dir/y.txt': 'yankee' });
+  it('puts back a symlink, a file and a folder where the restore put another link, a folder and a file', async () => {
+    const x = await kitWithBackup({
+      'c.txt': 'charlie',
+      link: { symlink: 'c.txt' },
+      'dir/y.txt': 'yankee',
+      was: 'a file in the backup',
+    });
     fs.rmSync(path.join(x.k.source, 'link'));
     fs.symlinkSync('elsewhere', path.join(x.k.source, 'link'));
     fs.rmSync(path.join(x.k.source, 'dir'), { recursive: true });
     x.write('dir', 'now a file');
+    fs.rmSync(path.join(x.k.source, 'was'));
+    writeTree(x.k.source, { 'was/inside.txt': 'a folder now' });
     const s = await x.restore();
+    expect(s.failures).toEqual([]);
     expect(fs.readlinkSync(path.join(x.k.source, 'link'))).toBe('c.txt');
     expect(x.read('dir/y.txt')).toBe('yankee');
+    expect(x.read('was')).toBe('a file in the backup');
 
     const u = await x.undo(s.beforeRestore!);
     expect(u).toMatchObject({ kept: [], failures: [] });
     expect(fs.readlinkSync(path.join(x.k.source, 'link'))).toBe('elsewhere');
     expect(x.read('dir')).toBe('now a file');
+    expect(x.read('was/inside.txt')).toBe('a folder now');
   });
 
   it('refuses a second undo, while the first runs and after it; the safety backup is no longer pinned', async () => {

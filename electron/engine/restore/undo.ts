@@ -24,7 +24,7 @@ import type { Failure, Locate } from './apply';
 import { localContent, type ContentSource } from './content';
 import { inPlaceLocator, labelOf } from './inPlace';
 import { placeFile, placeSymlink, sameContent } from './place';
-import { parentOf } from './safePath';
+import { parentOf, SafeTree, UnsafePath } from './safePath';
 
 export interface UndoOptions {
   db: Db;
@@ -80,6 +80,19 @@ function lstatOrNull(abs: string): fs.Stats | null {
   }
 }
 
+/**
+ * True when the folders above a path are there, real folders: otherwise nothing is at the path (a folder the
+ * restore removed or replaced by a file is put back before its content, which putBack checks again).
+ */
+function parentsThere(loc: { tree: SafeTree; rel: string }): boolean {
+  try {
+    return loc.tree.checkParents(loc.rel);
+  } catch (e) {
+    if (e instanceof UnsafePath) return false;
+    throw e;
+  }
+}
+
 /** The restore that made this safety backup, refused when there is none or it was undone already. */
 function undoable(db: Db, plan: Plan, safetyStamp: string): RestoreRecord {
   const ref = `${plan.name}/${safetyStamp}`;
@@ -120,10 +133,8 @@ class Undoer {
   clear(c: RestoreChange): boolean {
     const loc = this.locate(c.path);
     if (!loc || loc.rel === '') return false;
-    if (!loc.tree.checkParents(loc.rel))
-      return this.keep(c.path, c.after ? 'removed since the restore' : null);
     const abs = loc.tree.abs(loc.rel);
-    const st = lstatOrNull(abs);
+    const st = parentsThere(loc) ? lstatOrNull(abs) : null;
     if (!holds(abs, st, c.after, c.path)) {
       if (holds(abs, st, c.before, c.path)) this.alreadyBefore++;
       else this.keep(c.path, st ? 'changed since the restore' : 'removed since the restore');
@@ -146,8 +157,8 @@ class Undoer {
     return c.before !== null;
   }
 
-  private keep(path: string, reason: string | null): false {
-    if (reason) this.kept.push({ path, reason });
+  private keep(path: string, reason: string): false {
+    this.kept.push({ path, reason });
     return false;
   }
 
