@@ -44,6 +44,8 @@ import {
   PruneReport,
   RestoreInput,
   RestoreSummary,
+  RestoreUndoInput,
+  RestoreUndoReport,
   RetentionPolicies,
   RetentionPreview,
   RetentionPreviewInput,
@@ -109,6 +111,7 @@ export const methods = {
 
   // Restore, verify, retention
   restore: method(RestoreInput, RestoreSummary),
+  restoreUndo: method(RestoreUndoInput, RestoreUndoReport),
   verify: method(VerifyInput, VerifyReport),
   retentionGet: method(PlanOnly, RetentionPolicies),
   retentionSet: method(RetentionSetInput, RetentionPolicies),

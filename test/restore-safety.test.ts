@@ -62,7 +62,7 @@ describe('in-place restore', () => {
       (b) => `home/${b.stamp}` === s.beforeRestore,
     )!;
     expect(saved.pinned).toBe(true);
-    expect(saved.note).toBe(`before restore of home/${b1.stamp}`);
+    expect(saved.note).toMatch(new RegExp(`^before restore of home/${b1.stamp} on \\d{4}-\\d{2}-\\d{2}$`));
     // The source is as it was at b1, except what no backup ever held (excluded files) and their folder.
     expect(
       diffTrees(expected1, k.source, { mode: true, mtime: true, ignore: ['cache.tmp', 'newdir'] }),

@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   list: async () => (await import('./commands/list')).registerList,
   show: async () => (await import('./commands/list')).registerList,
   restore: async () => (await import('./commands/restore')).registerRestore,
+  undo: async () => (await import('./commands/undo')).registerUndo,
   verify: async () => (await import('./commands/verify')).registerVerify,
   prune: async () => (await import('./commands/prune')).registerPrune,
   pin: async () => (await import('./commands/pin')).registerPin,

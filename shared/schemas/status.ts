@@ -68,7 +68,17 @@ export const PlanStatus = z.object({
   /** Every job running on the plan now, in this process or another Cairn process (app, serve, cli). */
   jobs: z.array(
     z.object({
-      kind: z.enum(['backup', 'restore', 'verify', 'test-restore', 'prune', 'push', 'drive-prune', 'import']),
+      kind: z.enum([
+        'backup',
+        'restore',
+        'verify',
+        'test-restore',
+        'prune',
+        'push',
+        'drive-prune',
+        'import',
+        'undo',
+      ]),
       actor: z.string(),
       startedAt: Millis,
       /** Run by another Cairn process (or machine), not the one answering. */

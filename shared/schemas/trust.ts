@@ -34,11 +34,32 @@ export const RestoreSummary = z.object({
   keptFolders: z.array(z.string()),
   /** Files that did not land, by path: the restore is not a success when this is not empty. */
   failed: z.array(z.object({ path: z.string(), message: z.string() })),
-  /** The pinned "before restore" backup an in-place restore made: restoring it undoes the restore. */
-  safetyBackup: z.object({ planName: PlanName, stamp: Stamp }).nullable(),
+  /**
+   * The pinned "before restore" backup an in-place restore made (restoreUndo with it undoes the restore),
+   * and when its pin goes back to retention unless the restore is undone sooner.
+   */
+  safetyBackup: z.object({ planName: PlanName, stamp: Stamp, pinnedUntil: Millis }).nullable(),
   /** What would be done per path (dry run), the first ones; null when the engine gives only counts. */
   items: z.array(z.object({ path: z.string(), action: RestoreAction, bytes: Count })).nullable(),
   itemsTruncated: z.boolean(),
+});
+
+/** Undo the in-place restore that made this "before restore" backup. */
+export const RestoreUndoInput = z.strictObject({ plan: PlanName, safetyStamp: Stamp });
+
+export const RestoreUndoReport = z.object({
+  /** The backup that was restored, and the "before restore" backup the content came back from. */
+  restored: z.string(),
+  safetyBackup: z.object({ planName: PlanName, stamp: Stamp }),
+  /** Paths put back as they were before the restore (or removed, where the restore made them). */
+  reverted: Count,
+  /** Paths already as they were before the restore. */
+  alreadyBefore: Count,
+  /** Paths changed since the restore: kept as they are, never replaced by an undo. */
+  kept: z.array(z.object({ path: z.string(), reason: z.string() })),
+  failed: z.array(z.object({ path: z.string(), message: z.string() })),
+  /** The safety backup's pin went back to retention. */
+  released: z.boolean(),
 });
 
 export const VerifyInput = z.strictObject({
@@ -122,3 +143,9 @@ export const PruneReport = z.object({
   kept: z.array(Stamp),
   freedBytes: Count.nullable(),
 });
+
+/**
+ * Days the "before restore" backup of an in-place restore stays pinned; it is handed back to retention
+ * then, or as soon as its restore is undone.
+ */
+export const SAFETY_PIN_DAYS = 14;

@@ -6,6 +6,7 @@ import { findPlan, type Plan } from '../../engine/catalog/plans';
 import { listDriveManifests } from '../../engine/drive/pack/store';
 import { CairnError } from '../../engine/errors';
 import type { RestoreSummary } from '../../engine/restore/restore';
+import { SAFETY_PIN_DAYS } from '../../../shared/schemas/trust';
 import { collect, type CliContext } from '../context';
 import { displayName, parseTyped } from '../../engine/format/fsName';
 import { formatBytes, formatCount, formatDuration } from '../format';
@@ -55,7 +56,7 @@ function summaryText(s: RestoreSummary): string {
     );
     if (s.beforeRestore)
       lines.push(
-        `  What was there before is saved in ${s.beforeRestore}; to undo: cairn restore ${s.beforeRestore} --in-place`,
+        `  What was there before is saved in ${s.beforeRestore} (pinned for ${SAFETY_PIN_DAYS} days); to undo: cairn undo ${s.beforeRestore}`,
       );
     for (const k of s.keptFolders.slice(0, 20))
       lines.push(`  kept folder ${displayName(k)}: it holds files no backup has (excluded)`);

@@ -23,6 +23,8 @@ const CONFLICTS: [JobKind, readonly JobKind[]][] = [
   ['push', ['push', 'drive-prune']],
   ['drive-prune', ['drive-prune']],
   ['import', JOB_KINDS],
+  // An undo writes to the sources: not beside a backup reading them, nor beside another undo.
+  ['undo', ['undo', 'backup']],
 ];
 
 const conflictTable = new Map<JobKind, Set<JobKind>>(JOB_KINDS.map((k) => [k, new Set<JobKind>()]));
@@ -47,6 +49,7 @@ export const JOB_WORDS: Record<JobKind, string> = {
   push: 'a Drive push',
   'drive-prune': 'a Drive prune',
   import: 'an import',
+  undo: 'an undo of a restore',
 };
 
 /** A job running now, in this process or another one on this machine. */
@@ -241,7 +244,8 @@ export class JobCoordinator {
 
   /** Stamps of the plan's backups that a restore or verify reads now, in any process: prune keeps them. */
   readingStamps(plan: Pick<Plan, 'dest' | 'name'>): Set<string> {
-    const reads = (j: JobInfo) => j.kind === 'restore' || j.kind === 'verify' || j.kind === 'test-restore';
+    const reads = (j: JobInfo) =>
+      j.kind === 'restore' || j.kind === 'verify' || j.kind === 'test-restore' || j.kind === 'undo';
     return new Set(this.onPlan(plan).flatMap((j) => (reads(j) && j.stamp ? [j.stamp] : [])));
   }
 

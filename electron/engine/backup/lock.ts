@@ -74,6 +74,7 @@ export const JOB_KINDS = [
   'push',
   'drive-prune',
   'import',
+  'undo',
 ] as const;
 
 export type JobKind = (typeof JOB_KINDS)[number];

@@ -4,6 +4,7 @@ import { migration0002 } from './migrations/0002-drive';
 import { migration0003 } from './migrations/0003-dbsources';
 import { migration0004 } from './migrations/0004-retention';
 import { migration0005 } from './migrations/0005-escaped-names';
+import { migration0006 } from './migrations/0006-restores';
 
 export interface Migration {
   version: number;
@@ -18,6 +19,7 @@ export const migrations: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
 ];
 
 /** Applies each migration newer than `PRAGMA user_version`, each in its own transaction. */

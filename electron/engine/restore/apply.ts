@@ -54,6 +54,8 @@ export interface ApplyOptions {
   keepFile?: (e: ManifestEntry) => boolean;
   signal?: AbortSignal;
   onEntry?: (counts: RestoreCounts, path: string) => void;
+  /** Called when an entry is written beside something in its way, with the path (in the backup's terms) it gets. */
+  onBeside?: (e: ManifestEntry, path: string) => void;
   /** Called as file content is handed over to be written, with the root of the tree it goes to. */
   onWrite?: (root: string, bytes: number) => void;
   /** Threads restoring files from a local backup folder, started by the caller (default: two to four, started here). */
@@ -369,6 +371,7 @@ export class Applier {
         return;
       }
       if (ast) continue;
+      this.o.onBeside?.(e, `${parentOf(e.path)}/${nameOf(alt)}`);
       return this.put(tree, alt, e, 'keptBoth');
     }
   }
@@ -386,6 +389,7 @@ export class Applier {
         const ast = await this.existing(tree, alt);
         if (ast?.isSymbolicLink() && readLink(tree.abs(alt)) === e.target) return;
         if (ast) continue;
+        this.o.onBeside?.(e, `${parentOf(e.path)}/${nameOf(alt)}`);
         final = tree.abs(alt);
         break;
       }

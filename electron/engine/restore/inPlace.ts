@@ -8,6 +8,7 @@ import type { Plan } from '../catalog/plans';
 import { CairnError, describeError, errnoCode } from '../errors';
 import type { Applier, Locate } from './apply';
 import { walkSorted } from '../format/diskWalk';
+import { formatStamp } from '../format/stamp';
 import { SafeTree } from './safePath';
 import type { Selection } from './select';
 import { fsPath } from '../format/fsName';
@@ -68,7 +69,8 @@ export async function saveBeforeRestore(
     plan,
     now,
     actor,
-    note: `before restore of ${plan.name}/${backup.stamp}`,
+    // What it is for, so that it is recognised in every list of backups.
+    note: `before restore of ${plan.name}/${backup.stamp} on ${formatStamp(now()).slice(0, 10)}`,
     pin: true,
     signal,
     skipPrune: true,

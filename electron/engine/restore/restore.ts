@@ -7,6 +7,7 @@ import { ManifestReader, type ManifestEntry } from '../format/manifest';
 import { logActivity } from '../catalog/activity';
 import type { BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
+import type { RestoreChange } from '../catalog/restores';
 import type { Plan } from '../catalog/plans';
 import { CairnError, describeError } from '../errors';
 import { Applier, type Failure, type Locate, type RestoreCounts } from './apply';
@@ -22,6 +23,7 @@ import {
   saveBeforeRestore,
   savedCursor,
 } from './inPlace';
+import { recordInPlace, stateOf } from './record';
 import { SafeTree } from './safePath';
 import { Selection } from './select';
 
@@ -189,10 +191,12 @@ async function restoreFrom(o: RestoreOptions, p: Prepared): Promise<RestoreSumma
   // and rsync leave it (within half a minute; `sync` before unplugging a disk restored to).
   const durable = o.inPlace === true && !o.dryRun;
   const flushers = new Map<string, Flusher>();
+  // In place, "everything" is every folder source: database dumps go back with cairn dbsource restore.
+  const chosen = o.inPlace && selection.paths.length === 0 ? new Selection([...labels]) : selection;
+  const beside = new Map<string, RestoreChange>();
   const applier = new Applier({
     manifest,
-    // In place, "everything" is every folder source: database dumps go back with cairn dbsource restore.
-    selection: o.inPlace && selection.paths.length === 0 ? new Selection([...labels]) : selection,
+    selection: chosen,
     locate,
     source,
     stamp: backup.stamp,
@@ -202,6 +206,7 @@ async function restoreFrom(o: RestoreOptions, p: Prepared): Promise<RestoreSumma
     keepFile: o.keepFile,
     signal: o.signal,
     threads: p.threads,
+    onBeside: (e, at) => beside.set(e.path, { path: at, before: null, after: stateOf(e) }),
     onWrite: durable
       ? (root, bytes) => {
           let f = flushers.get(root);
@@ -226,8 +231,9 @@ async function restoreFrom(o: RestoreOptions, p: Prepared): Promise<RestoreSumma
   });
   let keptFolders: string[] = [];
   let wouldRemove: string[] = [];
+  let unrecorded: unknown = null;
+  const scope = deletionScope(new Selection(o.paths), labels);
   try {
-    const scope = deletionScope(new Selection(o.paths), labels);
     if (before) {
       const savedFile = layout.manifestFile(before.stamp);
       const doomed = await deletionsFor(await ManifestReader.open(savedFile), manifestFile, scope);
@@ -244,9 +250,31 @@ async function restoreFrom(o: RestoreOptions, p: Prepared): Promise<RestoreSumma
     if (durable) for (const root of roots) syncFileSystem(root);
   } finally {
     await applier.close();
+    // Recorded however the restore ended (cut short too): an undo then finds the paths it did not reach
+    // as they were, and leaves them.
+    if (before) {
+      const record = {
+        before,
+        chosen,
+        scope,
+        beside,
+        keptFolders,
+        savedFile: layout.manifestFile(before.stamp),
+      };
+      unrecorded = await recordRestore(o, manifestFile, applier, record).then(
+        () => null,
+        (e: unknown) => e,
+      );
+    }
     manifest.close();
     cursor?.close();
     await source.close?.();
+  }
+  if (unrecorded) {
+    throw new CairnError(
+      'io',
+      `Restored ${name}, but what it changed could not be recorded (${describeError(unrecorded)}), so it cannot be undone; what was there before is in ${plan.name}/${before!.stamp}.`,
+    );
   }
   const summary: RestoreSummary = {
     ...applier.counts,
@@ -263,6 +291,36 @@ async function restoreFrom(o: RestoreOptions, p: Prepared): Promise<RestoreSumma
   return summary;
 }
 
+/** Keeps in the catalog what an in-place restore changed (see record.ts). */
+function recordRestore(
+  o: RestoreOptions,
+  restoredFile: string,
+  applier: Applier,
+  r: {
+    before: BackupRecord;
+    chosen: Selection;
+    scope: (p: string) => boolean;
+    beside: Map<string, RestoreChange>;
+    keptFolders: string[];
+    savedFile: string;
+  },
+): Promise<number> {
+  return recordInPlace({
+    db: o.db,
+    planId: o.plan.id,
+    stamp: o.backup.stamp,
+    restoredFile,
+    safety: r.before,
+    savedFile: r.savedFile,
+    chosen: r.chosen,
+    removable: r.scope,
+    unchanged: new Set([...applier.failures.map((f) => f.path), ...r.keptFolders]),
+    beside: r.beside,
+    at: o.now(),
+    actor: o.actor,
+  });
+}
+
 function logRestore(o: RestoreOptions, s: RestoreSummary): void {
   const files = s.written + s.overwritten + s.keptBoth;
   logActivity(o.db, {
@@ -276,7 +334,9 @@ function logRestore(o: RestoreOptions, s: RestoreSummary): void {
       `Restored ${s.backup} to ${s.target}: ${files} file(s) written and verified, ${s.skipped} already there` +
       (s.deleted ? `, ${s.deleted} removed` : '') +
       (s.failed ? `; ${s.failed} did not land` : '') +
-      (s.beforeRestore ? `; undo by restoring ${s.beforeRestore} in place` : ''),
+      (s.beforeRestore
+        ? `; what was there before is in ${s.beforeRestore} (undo: cairn undo ${s.beforeRestore})`
+        : ''),
     details: { failures: s.failures.slice(0, 20), beforeRestore: s.beforeRestore, paths: o.paths ?? [] },
   });
 }

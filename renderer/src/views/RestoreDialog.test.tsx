@@ -18,16 +18,33 @@ function summary(o: { dryRun: boolean; overwritten?: number; safety?: string }) 
     verified: o.dryRun ? 0 : 2,
     keptFolders: [],
     failed: [],
-    safetyBackup: o.safety ? { planName: 'docs', stamp: o.safety } : null,
+    safetyBackup: o.safety
+      ? { planName: 'docs', stamp: o.safety, pinnedUntil: new Date(2026, 11, 7, 15, 1).getTime() }
+      : null,
     items: null,
     itemsTruncated: false,
   };
 }
 
 describe('RestoreDialog', () => {
-  it('restores in place after a dry run, explains the safety copy, and undoes it', async () => {
+  it('restores in place after a dry run, explains the safety copy, and undoes it once, naming kept files', async () => {
     const inputs: z.input<typeof RestoreInput>[] = [];
+    const undos: unknown[] = [];
+    let finishUndo: () => void = () => {};
     useFakeService({
+      restoreUndo: async (i) => {
+        undos.push(i);
+        await new Promise<void>((r) => (finishUndo = r));
+        return {
+          restored: 'docs/2026-11-23_021000',
+          safetyBackup: { planName: 'docs', stamp: '2026-11-23_150102' },
+          reverted: 1,
+          alreadyBefore: 0,
+          kept: [{ path: 'Documents/sub/b.txt', reason: 'changed since the restore' }],
+          failed: [],
+          released: true,
+        };
+      },
       restore: (i) => {
         inputs.push(i);
         return summary({
@@ -54,13 +71,24 @@ describe('RestoreDialog', () => {
     expect(await screen.findByText('1 existing file would be replaced')).toBeTruthy();
     await userEvent.click(screen.getByRole('button', { name: 'Restore now' }));
     expect(await screen.findByText('Restored.')).toBeTruthy();
-    expect(screen.getByText(/kept in the backup 2026-11-23 15:01:02/)).toBeTruthy();
+    expect(
+      screen.getByText(/kept in the backup 2026-11-23 15:01:02, pinned until 2026-12-07 15:01 \(14 days\)/),
+    ).toBeTruthy();
     await userEvent.click(screen.getByRole('button', { name: 'Undo this restore' }));
-    expect(await screen.findByText(/^Undone/)).toBeTruthy();
+    const busy = screen.getByRole('button', { name: 'Undoing…' });
+    expect(busy).toHaveProperty('disabled', true);
+    expect(screen.getByRole('button', { name: 'Close' })).toHaveProperty('disabled', true);
+    await userEvent.click(busy);
+    finishUndo();
+    expect(
+      await screen.findByText(/^Partly undone: 1 path put back as before the restore, 1 left as it is/),
+    ).toBeTruthy();
+    expect(screen.getByText('Documents/sub/b.txt: changed since the restore')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Restore undone' })).toHaveProperty('disabled', true);
+    expect(undos).toEqual([{ plan: 'docs', safetyStamp: '2026-11-23_150102' }]);
     expect(inputs.map((i) => [i.stamp, i.target.mode, i.dryRun])).toEqual([
       ['2026-11-23_021000', 'in-place', true],
       ['2026-11-23_021000', 'in-place', false],
-      ['2026-11-23_150102', 'in-place', false],
     ]);
     expect(inputs[0]!.paths).toEqual(['Documents/a.txt', 'Documents/sub']);
   });

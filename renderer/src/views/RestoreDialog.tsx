@@ -2,14 +2,20 @@
 // copy), the dry run's summary, confirm, progress, the outcome, and "Undo this restore".
 import { useEffect, useRef, useState } from 'react';
 import type { z } from 'zod';
-import type { RestoreInput, RestoreSummary } from '../../../shared/contract';
+import {
+  SAFETY_PIN_DAYS,
+  type RestoreInput,
+  type RestoreSummary,
+  type RestoreUndoReport,
+} from '../../../shared/contract';
 import { api } from '../client';
 import { FolderField } from '../components/FolderField';
 import { ProgressBar } from '../components/ProgressBar';
-import { bytes, count, counted, stampText } from '../format';
+import { bytes, count, counted, dateTime, stampText } from '../format';
 import { appStore, useApp } from '../store/store';
 
 type Summary = z.output<typeof RestoreSummary>;
+type Undone = z.output<typeof RestoreUndoReport>;
 type Step = 'choose' | 'checked' | 'running' | 'done';
 
 function SummaryText({ s }: { s: Summary }) {
@@ -45,6 +51,42 @@ function SummaryText({ s }: { s: Summary }) {
   );
 }
 
+/** What an undo did: everything the restore changed is as before, or these paths were kept as they are now. */
+function UndoneText({ u }: { u: Undone }) {
+  const clean = u.kept.length === 0 && u.failed.length === 0;
+  return (
+    <div data-testid="undo-result">
+      <p className={clean ? 'status-complete' : 'status-warnings'}>
+        {clean
+          ? `Undone: the ${counted(u.reverted, 'path')} this restore changed are as they were before it.`
+          : `Partly undone: ${counted(u.reverted, 'path')} put back as before the restore, ${count(u.kept.length + u.failed.length)} left as ${u.kept.length + u.failed.length === 1 ? 'it is' : 'they are'}.`}
+      </p>
+      {u.kept.length > 0 && (
+        <>
+          <p>Kept as they are now (changed since the restore, so the undo left them):</p>
+          <ul>
+            {u.kept.map((k) => (
+              <li key={k.path}>
+                {k.path}: {k.reason}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {u.failed.map((f) => (
+        <p key={f.path} className="status-failed">
+          {f.path}: {f.message}
+        </p>
+      ))}
+      {u.released && (
+        <p className="note">
+          The &quot;before restore&quot; backup is no longer pinned: the retention rules decide about it.
+        </p>
+      )}
+    </div>
+  );
+}
+
 /** Restores `paths` of plan/stamp (all when empty). */
 export function RestoreDialog(props: { plan: string; stamp: string; paths: string[]; onClose(): void }) {
   const [mode, setMode] = useState<'to' | 'in-place'>('to');
@@ -53,7 +95,8 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
   const [step, setStep] = useState<Step>('choose');
   const [summary, setSummary] = useState<Summary | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [undone, setUndone] = useState<Summary | null>(null);
+  const [undone, setUndone] = useState<Undone | null>(null);
+  const [undoing, setUndoing] = useState(false);
   // Only this restore's figures (another window may restore at the same time).
   const progress = useApp((s) =>
     s.restoreProgress?.planName === props.plan && s.restoreProgress.stamp === props.stamp
@@ -65,7 +108,7 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
   useEffect(() => first.current?.focus(), []);
   useEffect(() => {
     const keys = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && step !== 'running') props.onClose();
+      if (e.key === 'Escape' && step !== 'running' && !undoing) props.onClose();
       // Keep Tab inside the dialog while it is open.
       if (e.key !== 'Tab' || !box.current) return;
       const f = [...box.current.querySelectorAll<HTMLElement>('button, input, select, a[href]')].filter(
@@ -84,7 +127,7 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
     };
     window.addEventListener('keydown', keys);
     return () => window.removeEventListener('keydown', keys);
-  }, [props, step]);
+  }, [props, step, undoing]);
 
   const input = (dryRun: boolean): z.input<typeof RestoreInput> => ({
     plan: props.plan,
@@ -114,17 +157,14 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
     setStep('done');
     appStore.getState().invalidateBackups();
   };
+  // One undo at a time: the button is disabled from the click on (and the service refuses a second one).
   const undo = async () => {
     const safety = summary?.safetyBackup;
-    if (!safety) return;
+    if (!safety || undoing) return;
     setError(null);
-    const r = await api().restore({
-      plan: safety.planName,
-      stamp: safety.stamp,
-      paths: [],
-      target: { mode: 'in-place' },
-      dryRun: false,
-    });
+    setUndoing(true);
+    const r = await api().restoreUndo({ plan: safety.planName, safetyStamp: safety.stamp });
+    setUndoing(false);
     if (!r.ok) return setError(r.error.message);
     setUndone(r.value);
     appStore.getState().invalidateBackups();
@@ -179,8 +219,9 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
               {mode === 'in-place' && (
                 <p className="note">
                   Before it replaces anything, Cairn makes a pinned &quot;before restore&quot; backup of what
-                  is there now. If the restore was a mistake, &quot;Undo this restore&quot; puts those files
-                  back.
+                  is there now. If the restore was a mistake, &quot;Undo this restore&quot; puts back the
+                  files it changed, except those changed again since. The backup stays pinned for{' '}
+                  {SAFETY_PIN_DAYS} days.
                 </p>
               )}
             </fieldset>
@@ -215,12 +256,18 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
               <SummaryText s={summary} />
               {summary.safetyBackup && !undone && (
                 <p className="note">
-                  What was there before is kept in the backup {stampText(summary.safetyBackup.stamp)}.
+                  What was there before is kept in the backup {stampText(summary.safetyBackup.stamp)}, pinned
+                  until {dateTime(summary.safetyBackup.pinnedUntil)} ({SAFETY_PIN_DAYS} days) or until you
+                  undo this restore; then the retention rules decide about it. An undo puts back only the
+                  files this restore changed, and keeps any you change meanwhile.
                 </p>
               )}
-              {undone && (
-                <p className="status-complete">Undone: the files are as they were before the restore.</p>
+              {undoing && (
+                <p role="status" aria-busy="true">
+                  Undoing the restore…
+                </p>
               )}
+              {undone && <UndoneText u={undone} />}
             </div>
           )
         )}
@@ -250,12 +297,17 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
               </button>
             </>
           )}
-          {step === 'done' && summary?.safetyBackup && !undone && (
-            <button type="button" onClick={() => void undo()}>
-              Undo this restore
+          {step === 'done' && summary?.safetyBackup && (
+            <button
+              type="button"
+              data-testid="undo-restore"
+              onClick={() => void undo()}
+              disabled={undoing || undone !== null}
+            >
+              {undoing ? 'Undoing…' : undone ? 'Restore undone' : 'Undo this restore'}
             </button>
           )}
-          <button type="button" onClick={props.onClose} disabled={step === 'running'}>
+          <button type="button" onClick={props.onClose} disabled={step === 'running' || undoing}>
             {step === 'done' ? 'Close' : 'Cancel'}
           </button>
         </div>

@@ -1,14 +1,20 @@
 import type { Plan } from '../../catalog/plans';
+import { writeBackupIndex } from '../../catalog/backupIndex';
+import { releaseSafetyPins } from '../../catalog/restores';
 import { prunePlan, type PruneResult } from '../../retention/prune';
 import { readSettings } from '../service/settingsStore';
 import type { OpsDeps } from './deps';
 
-/** Applies the plan's retention as a "prune" job; backups a restore or verify reads now are kept. */
+/**
+ * Applies the plan's retention as a "prune" job; backups a restore or verify reads now are kept. The pins
+ * of "before restore" backups whose restore is undone or old enough go back to retention first.
+ */
 export function pruneOp(
   d: Pick<OpsDeps, 'db' | 'jobs' | 'now' | 'actor'>,
   plan: Plan,
   o: { dryRun?: boolean; expect?: string[] } = {},
 ): PruneResult {
+  if (releaseSafetyPins(d.db, plan.id, d.now()).length) writeBackupIndex(d.db, plan);
   const run = () =>
     prunePlan(d.db, plan, {
       now: d.now(),

@@ -62,19 +62,18 @@ describe('restore, verify and retention through the contract', () => {
     );
     expect(fs.readFileSync(path.join(src, 'a.txt'), 'utf8')).toBe('alpha');
     expect(back.safetyBackup).not.toBeNull();
-    const undo = value(
-      await api.restore({
-        plan: 'home',
-        stamp: back.safetyBackup!.stamp,
-        paths: ['docs/a.txt'],
-        target: { mode: 'in-place' },
-        dryRun: false,
-      }),
-    );
-    expect(undo.failed).toEqual([]);
-    expect(fs.readFileSync(path.join(src, 'a.txt'), 'utf8')).toBe('edited by mistake');
     const list = value(await api.backupList({ plan: 'home' }));
     expect(list.backups.find((b) => b.stamp === back.safetyBackup!.stamp)!.pinned).toBe(true);
+    const undoInput = { plan: 'home', safetyStamp: back.safetyBackup!.stamp };
+    const undo = value(await api.restoreUndo(undoInput));
+    expect(undo).toMatchObject({ reverted: 1, kept: [], failed: [], released: true });
+    expect(fs.readFileSync(path.join(src, 'a.txt'), 'utf8')).toBe('edited by mistake');
+    expect(await api.restoreUndo(undoInput)).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: expect.stringMatching(/already undone/) },
+    });
+    const after = value(await api.backupList({ plan: 'home' }));
+    expect(after.backups.find((b) => b.stamp === back.safetyBackup!.stamp)!.pinned).toBe(false);
     await service.runs.cancelAll();
   });
 

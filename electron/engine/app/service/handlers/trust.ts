@@ -8,6 +8,8 @@ import { unavailable } from '../errors';
 import { readSettings } from '../settingsStore';
 import { pruneOp } from '../../ops/prune';
 import { restoreOp } from '../../ops/restore';
+import { undoOp } from '../../ops/undo';
+import { safetyPinUntil } from '../../../catalog/restores';
 import { verifyOp } from '../../ops/verify';
 import { backupOf } from './backups';
 
@@ -21,15 +23,14 @@ function policies(p: Plan) {
   };
 }
 
-function splitRef(ref: string | null): { planName: string; stamp: string } | null {
-  if (!ref) return null;
+function splitRef(ref: string): { planName: string; stamp: string } {
   const i = ref.indexOf('/');
   return { planName: ref.slice(0, i), stamp: ref.slice(i + 1) };
 }
 
 /** Restore, verify and retention over their engines; Drive retention waits for the Drive engine. */
 export const trustHandlers: HandlerGroup<
-  'restore' | 'verify' | 'retentionGet' | 'retentionSet' | 'retentionPreview' | 'prune'
+  'restore' | 'restoreUndo' | 'verify' | 'retentionGet' | 'retentionSet' | 'retentionPreview' | 'prune'
 > = {
   restore: async (i, c) => {
     const { plan, backup } = backupOf(c.db, i.plan, i.stamp);
@@ -64,9 +65,25 @@ export const trustHandlers: HandlerGroup<
       verified: s.verified,
       keptFolders: s.keptFolders,
       failed: s.failures,
-      safetyBackup: splitRef(s.beforeRestore),
+      safetyBackup: s.beforeRestore
+        ? { ...splitRef(s.beforeRestore), pinnedUntil: safetyPinUntil(c.now()) }
+        : null,
       items: null,
       itemsTruncated: false,
+    };
+  },
+  restoreUndo: async (i, c) => {
+    const plan = getPlan(c.db, i.plan);
+    const s = await undoOp(c, plan, i.safetyStamp);
+    c.changed();
+    return {
+      restored: s.restored,
+      safetyBackup: splitRef(s.safetyBackup),
+      reverted: s.reverted,
+      alreadyBefore: s.alreadyBefore,
+      kept: s.kept,
+      failed: s.failures,
+      released: s.released,
     };
   },
   verify: async (i, c) => {
