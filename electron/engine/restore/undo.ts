@@ -17,7 +17,7 @@ import {
   type RestoreRecord,
 } from '../catalog/restores';
 import { CairnError, describeError, errnoCode } from '../errors';
-import { planLayout } from '../format/layout';
+import { planLayout, syncFileSystem } from '../format/layout';
 import { ManifestReader, type ManifestEntry } from '../format/manifest';
 import { formatStamp } from '../format/stamp';
 import type { Failure, Locate } from './apply';
@@ -211,7 +211,8 @@ export async function undoRestore(o: UndoOptions): Promise<UndoSummary> {
     return m.header;
   });
   const changes = listChanges(db, r.id);
-  const locate = inPlaceLocator(plan, header, new Set(changes.map((c) => labelOf(c.path))));
+  const labels = new Set(changes.map((c) => labelOf(c.path)));
+  const locate = inPlaceLocator(plan, header, labels);
   const u = new Undoer(locate, localContent(layout.backupDir(safetyStamp)), o.signal);
   const back: RestoreChange[] = [];
   for (let i = changes.length - 1; i >= 0; i--) {
@@ -228,6 +229,8 @@ export async function undoRestore(o: UndoOptions): Promise<UndoSummary> {
     await u.putBack(c).catch((e: unknown) => u.fail(c.path, e));
   }
   u.finishDirs();
+  // As an in-place restore, the undo ends once what it put back is on disk.
+  for (const s of plan.sources) if (labels.has(s.label)) syncFileSystem(s.path);
   markUndone(db, r.id, o.now());
   const released = releaseSafetyPins(db, plan.id, o.now()).includes(safetyStamp);
   if (released) writeBackupIndex(db, plan);
