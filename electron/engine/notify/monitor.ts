@@ -2,7 +2,7 @@ import type { EventData } from '../../../shared/cairnEvents';
 import type { Db } from '../catalog/db';
 import type { HealthState } from '../health/health';
 import { kvGet, kvSet } from '../catalog/kv';
-import { notificationFor } from './stateChange';
+import { notificationFor, observedKey, type Observed } from './stateChange';
 import type { Notification, Notifier } from './types';
 
 const KEY = 'service.notifiedStates';
@@ -26,31 +26,29 @@ export interface MonitorDeps {
  * are kept in the catalog, so a restart does not tell the same thing again.
  */
 export class HealthMonitor {
-  private states: Record<string, HealthState>;
+  /** The last observedKey per plan: its state and the kinds of its issues. */
+  private states: Record<string, string>;
 
   constructor(private readonly d: MonitorDeps) {
-    this.states = kvGet<Record<string, HealthState>>(d.db, KEY) ?? {};
+    this.states = kvGet<Record<string, string>>(d.db, KEY) ?? {};
   }
 
   /** Looks at the plans' current states; resolves when every notification was sent or failed. */
-  async observe(
-    plans: { planName: string; state: HealthState; reasons: string[] }[],
-    at: number,
-  ): Promise<void> {
+  async observe(plans: (Observed & { planName: string })[], at: number): Promise<void> {
     const sends: Promise<unknown>[] = [];
     let dirty = false;
     const seen = new Set<string>();
     for (const p of plans) {
       seen.add(p.planName);
       const prev = this.states[p.planName] ?? null;
-      if (prev === p.state) continue;
+      if (prev === observedKey(p)) continue;
       const n = notificationFor(p.planName, prev, p, at);
-      this.states[p.planName] = p.state;
+      this.states[p.planName] = observedKey(p);
       dirty = true;
       this.d.bus.emit('statusChanged', {
         planName: p.planName,
         state: p.state,
-        previous: prev,
+        previous: prev === null ? null : (prev.split('|')[0] as HealthState),
         reasons: p.reasons,
       });
       if (n) sends.push(this.send(n));

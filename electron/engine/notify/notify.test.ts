@@ -7,7 +7,7 @@ import { openCatalog, type Db } from '../catalog/db';
 import type { HealthState } from '../health/health';
 import { ntfyNotifier, webhookNotifier } from './http';
 import { HealthMonitor, type StatusEvents } from './monitor';
-import { notificationFor } from './stateChange';
+import { notificationFor, observedKey } from './stateChange';
 import type { Notification } from './types';
 
 interface Received {
@@ -99,6 +99,40 @@ describe('notificationFor', () => {
     expect(notificationFor('home', null, h('waiting-disk'), 0)?.event).toBe('waiting-disk');
     expect(notificationFor('home', 'attention', h('healthy'), 0)?.event).toBe('recovered');
     expect(notificationFor('home', 'healthy', h('attention'), 0)?.event).toBe('attention');
+  });
+});
+
+describe('notificationFor with the health model issues', () => {
+  const seen = (state: HealthState, ...kinds: string[]) => ({
+    state,
+    reasons: kinds.map((k) => `${k} says why`),
+    issues: kinds.map((kind) => ({ kind, message: `${kind} says why` })),
+  });
+  it('tells once per change: a new problem in the same state, only that problem; nothing for the same ones', () => {
+    const before = observedKey(seen('attention', 'stale'));
+    expect(before).toBe('attention|stale');
+    const n = notificationFor('home', before, seen('attention', 'stale', 'disk-space'), 0);
+    expect([n?.event, n?.message]).toEqual(['attention', 'disk-space says why']);
+    expect(
+      notificationFor('home', 'attention|disk-space,stale', seen('attention', 'disk-space', 'stale'), 0),
+    ).toBeNull();
+    expect(notificationFor('home', 'healthy', seen('attention', 'size-jump'), 0)?.message).toBe(
+      'size-jump says why',
+    );
+    expect(notificationFor('home', 'healthy', seen('attention', 'drive-link'), 0)?.title).toBe(
+      'Backup of home needs attention',
+    );
+  });
+  it('says nothing for a first backup running, a run waiting for the disk that is back, or a first backup done', () => {
+    expect(
+      notificationFor('home', 'attention|no-backup', seen('first-backup', 'first-backup'), 0),
+    ).toBeNull();
+    expect(
+      notificationFor('home', 'waiting-disk|disk-away', seen('waiting-run', 'waiting-run'), 0),
+    ).toBeNull();
+    expect(notificationFor('home', 'first-backup|first-backup', seen('healthy'), 0)).toBeNull();
+    expect(notificationFor('home', 'attention|no-backup', seen('healthy'), 0)).toBeNull();
+    expect(notificationFor('home', 'waiting-run|waiting-run', seen('healthy'), 0)?.event).toBe('recovered');
   });
 });
 

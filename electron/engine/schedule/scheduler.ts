@@ -123,13 +123,9 @@ export class Scheduler {
     if (this.suspended) return;
     this.detectClockJump();
     const now = this.d.now();
+    this.diskBack();
     for (const plan of this.d.plans()) {
-      if (this.d.isRunning(plan)) continue;
-      if (this.waiting.has(plan.id)) {
-        // Owed a run and waiting for the backup disk: run as soon as it is back.
-        if (now >= this.holdUntil && this.d.destPresent(plan)) this.fire(plan.id, 'disk-back');
-        continue;
-      }
+      if (this.d.isRunning(plan) || this.waiting.has(plan.id)) continue;
       const last = Math.max(this.d.lastRunStart(plan) ?? -Infinity, this.triggered.get(plan.id) ?? -Infinity);
       const decision = catchUp({
         schedule: plan.schedule,
@@ -141,6 +137,17 @@ export class Scheduler {
       if (decision.due && now >= this.holdUntil) this.fire(plan.id, 'catch-up');
     }
     this.tickVerify(now);
+  }
+
+  /**
+   * Runs the plans owed a run whose backup disk is back. The catch-up delay does not hold them: the run was
+   * owed before, and the user who plugs the disk in expects it within a minute.
+   */
+  diskBack(): void {
+    if (this.suspended) return;
+    for (const plan of this.d.plans())
+      if (this.waiting.has(plan.id) && !this.d.isRunning(plan) && this.d.destPresent(plan))
+        this.fire(plan.id, 'disk-back');
   }
 
   private tickVerify(now: number): void {

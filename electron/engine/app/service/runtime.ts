@@ -239,12 +239,14 @@ export class CairnRuntime {
   async observe(): Promise<void> {
     if (this.closed) return;
     const st = collectStatus(this.service.ctx);
-    // A plan waiting for its backup disk (a run failed for want of it, even before a restart) runs when
-    // the disk is back, whatever the schedule says.
+    // A plan waiting for its backup disk, or whose disk is back after a run failed for want of it (even
+    // one made by `cairn backup`, or before a restart), runs when the disk is there, whatever the schedule.
     for (const p of st.plans) {
-      const plan = p.state === 'waiting-disk' ? findPlan(this.o.db, p.planName) : undefined;
+      const owed = p.issues.some((i) => i.kind === 'disk-away' || i.kind === 'waiting-run');
+      const plan = owed ? findPlan(this.o.db, p.planName) : undefined;
       if (plan) this.scheduler.waitForDisk(plan.id);
     }
+    this.scheduler.diskBack();
     await this.monitor.observe(st.plans, st.generatedAt);
   }
 }
