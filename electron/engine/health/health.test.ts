@@ -1,6 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BackupRecord } from '../catalog/backups';
-import { assessHealth, statusExitCode, STATES, type HealthInput } from './health';
+import { assessHealth, ISSUE_STATE, statusExitCode, STATES, type HealthInput } from './health';
 
 const H = 3600_000;
 const now = Date.parse('2026-11-23T12:00:00Z');
@@ -225,5 +227,20 @@ describe('assessHealth, state by state (the README table)', () => {
     expect(statusExitCode(['waiting-run', 'attention'])).toBe(1);
     expect(statusExitCode(['waiting-disk'])).toBe(1);
     expect(statusExitCode(['attention', 'failing'])).toBe(2);
+  });
+});
+
+describe('the README table', () => {
+  it('lists every state with the exit code the model gives it', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `([a-z-]+)` +\|[^|]+\|[^|]+\| (\d) +\|$/gm)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]);
+    expect(new Set(rows.map(([s]) => s))).toEqual(new Set(Object.keys(STATES)));
+    for (const [state, exit] of rows) expect(STATES[state as keyof typeof STATES].exitCode).toBe(exit);
+    // One attention row per finding, damage sharing the warnings row.
+    const attention = Object.values(ISSUE_STATE).filter((s) => s === 'attention').length;
+    expect(rows.filter(([s]) => s === 'attention')).toHaveLength(attention - 1);
   });
 });
