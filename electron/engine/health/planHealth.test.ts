@@ -3,7 +3,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRig, type Rig } from '../../../test/helpers/engine';
 import { writeTree } from '../../../test/helpers/tree';
+import { pushAfterBackup } from '../drive/pack/afterBackup';
 import { drivePlan, recordDriveQuota, updateDrivePlan } from '../drive/pack/store';
+import { FileSecretStore } from '../secrets/store';
 import { planHealth } from './planHealth';
 import type { StatFs } from './space';
 
@@ -104,5 +106,27 @@ describe('planHealth (catalog, backup disk and Drive state as they are now)', ()
     const h = look(r);
     expect([h.state, h.issues.map((i) => i.kind)]).toEqual(['attention', ['drive-link', 'drive-quota']]);
     expect(h.reasons[0]).toMatch(/Drive copy is not kept up to date: Drive link expired/);
+  });
+});
+
+describe('a plan copied to Drive before, with the Drive link gone', () => {
+  it('is told by the backup that could not be pushed, and needs attention until a push works', async () => {
+    const r = (rig = makeRig());
+    writeTree(r.src, { 'a.txt': 'alpha' });
+    await r.backup();
+    drivePlan(r.db, r.plan.id, 'laptop');
+    updateDrivePlan(r.db, r.plan.id, { lastPushAt: r.clock.now });
+    const pushed = await pushAfterBackup({
+      db: r.db,
+      plan: r.plan,
+      secrets: new FileSecretStore(r.dataDir), // no tokens stored
+      env: { CAIRN_GOOGLE_CLIENT_ID: 'id', CAIRN_GOOGLE_CLIENT_SECRET: 'secret' },
+      now: () => r.clock.now,
+      actor: 'test',
+    });
+    expect(pushed).toBeNull();
+    const h = look(r);
+    expect([h.state, h.issues.map((i) => i.kind)]).toEqual(['attention', ['drive-link']]);
+    expect(h.reasons[0]).toMatch(/Google Drive is not connected here, so backups of docs are not copied/);
   });
 });
