@@ -6,8 +6,9 @@ import { tempDir } from '../../../test/helpers/tmp';
 import { openCatalog, type Db } from '../catalog/db';
 import type { HealthState } from '../health/health';
 import { ntfyNotifier, webhookNotifier } from './http';
+import { logNotifier } from './log';
 import { HealthMonitor, type StatusEvents } from './monitor';
-import { notificationFor, observedKey } from './stateChange';
+import { issueKinds, notificationFor } from './stateChange';
 import type { Notification } from './types';
 
 interface Received {
@@ -109,12 +110,13 @@ describe('notificationFor with the health model issues', () => {
     issues: kinds.map((kind) => ({ kind, message: `${kind} says why` })),
   });
   it('tells once per change: a new problem in the same state, only that problem; nothing for the same ones', () => {
-    const before = observedKey(seen('attention', 'stale'));
-    expect(before).toBe('attention|stale');
-    const n = notificationFor('home', before, seen('attention', 'stale', 'disk-space'), 0);
+    const before = issueKinds(seen('attention', 'stale'));
+    const n = notificationFor('home', 'attention', seen('attention', 'stale', 'disk-space'), 0, before);
     expect([n?.event, n?.message]).toEqual(['attention', 'disk-space says why']);
+    const both = issueKinds(seen('attention', 'stale', 'disk-space'));
+    expect(both).toEqual(['disk-space', 'stale']);
     expect(
-      notificationFor('home', 'attention|disk-space,stale', seen('attention', 'disk-space', 'stale'), 0),
+      notificationFor('home', 'attention', seen('attention', 'disk-space', 'stale'), 0, both),
     ).toBeNull();
     expect(notificationFor('home', 'healthy', seen('attention', 'size-jump'), 0)?.message).toBe(
       'size-jump says why',
@@ -125,14 +127,54 @@ describe('notificationFor with the health model issues', () => {
   });
   it('says nothing for a first backup running, a run waiting for the disk that is back, or a first backup done', () => {
     expect(
-      notificationFor('home', 'attention|no-backup', seen('first-backup', 'first-backup'), 0),
+      notificationFor('home', 'attention', seen('first-backup', 'first-backup'), 0, ['no-backup']),
     ).toBeNull();
     expect(
-      notificationFor('home', 'waiting-disk|disk-away', seen('waiting-run', 'waiting-run'), 0),
+      notificationFor('home', 'waiting-disk', seen('waiting-run', 'waiting-run'), 0, ['disk-away']),
     ).toBeNull();
-    expect(notificationFor('home', 'first-backup|first-backup', seen('healthy'), 0)).toBeNull();
-    expect(notificationFor('home', 'attention|no-backup', seen('healthy'), 0)).toBeNull();
-    expect(notificationFor('home', 'waiting-run|waiting-run', seen('healthy'), 0)?.event).toBe('recovered');
+    expect(notificationFor('home', 'first-backup', seen('healthy'), 0, ['first-backup'])).toBeNull();
+    expect(notificationFor('home', 'attention', seen('healthy'), 0, ['no-backup'])).toBeNull();
+    expect(notificationFor('home', 'waiting-run', seen('healthy'), 0, ['waiting-run'])?.event).toBe(
+      'recovered',
+    );
+  });
+});
+
+describe('HealthMonitor with issues', () => {
+  it('tells a new problem in the same state once, also after a restart', async () => {
+    db = openCatalog(path.join(tempDir(), 'data'));
+    const lines: string[] = [];
+    const make = () =>
+      new HealthMonitor({
+        db: db!,
+        bus: { emit: () => {} },
+        notifiers: () => [logNotifier((l) => lines.push(l))],
+        onSendError: () => {},
+      });
+    const see = (m: HealthMonitor, ...kinds: string[]) =>
+      m.observe(
+        [
+          {
+            planName: 'home',
+            state: kinds.length ? 'attention' : 'healthy',
+            reasons: kinds.map((k) => `${k} now`),
+            issues: kinds.map((kind) => ({ kind, message: `${kind} now` })),
+          },
+        ],
+        0,
+      );
+    let m = make();
+    await see(m);
+    await see(m, 'stale');
+    await see(m, 'stale', 'disk-space');
+    await see(m, 'disk-space', 'stale');
+    m = make();
+    await see(m, 'stale', 'disk-space');
+    await see(m, 'stale');
+    expect(lines).toEqual([
+      '[1970-01-01T00:00:00.000Z] Backup of home needs attention: stale now',
+      '[1970-01-01T00:00:00.000Z] Backup of home needs attention: disk-space now',
+    ]);
   });
 });
 

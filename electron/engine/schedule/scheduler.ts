@@ -123,9 +123,13 @@ export class Scheduler {
     if (this.suspended) return;
     this.detectClockJump();
     const now = this.d.now();
-    this.diskBack();
     for (const plan of this.d.plans()) {
-      if (this.d.isRunning(plan) || this.waiting.has(plan.id)) continue;
+      if (this.d.isRunning(plan)) continue;
+      if (this.waiting.has(plan.id)) {
+        // Owed a run and waiting for the backup disk: run as soon as it is back (see diskBack).
+        if (this.d.destPresent(plan)) this.fire(plan.id, 'disk-back');
+        continue;
+      }
       const last = Math.max(this.d.lastRunStart(plan) ?? -Infinity, this.triggered.get(plan.id) ?? -Infinity);
       const decision = catchUp({
         schedule: plan.schedule,
