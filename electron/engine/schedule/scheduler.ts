@@ -108,7 +108,7 @@ export class Scheduler {
   }
 
   private markWaiting(plan: Plan): void {
-    if (!this.waiting.has(plan.id))
+    if (!this.waiting.has(plan.id) && !this.d.destPresent(plan))
       this.d.log(`Backup of ${plan.name} waits for its backup disk (${plan.dest}).`);
     this.waiting.add(plan.id);
   }
