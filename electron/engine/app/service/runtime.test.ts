@@ -162,6 +162,18 @@ describe('CairnRuntime', () => {
     expect(lines.some((l) => /Starting the postponed backup of home/.test(l))).toBe(true);
   });
 
+  it('says "first backup running" (not "needs attention") as soon as the first backup starts', async () => {
+    const { rt } = setup({ 'a.txt': 'alpha' }, 0);
+    const states: string[] = [];
+    rt.service.bus.on((e) => {
+      if (e.type === 'statusChanged') states.push(e.data.state);
+    });
+    await rt.start();
+    await rt.service.runs.request('home', { actor: 'test' }).done;
+    await until(() => states.at(-1) === 'healthy');
+    expect(states).toEqual(['attention', 'first-backup', 'healthy']);
+  });
+
   it('applies retention after each good backup when the plan asks for it', async () => {
     const { db, rt, plan, lines } = setup({ 'a.txt': 'alpha' }, 0);
     const stamps: string[] = [];
