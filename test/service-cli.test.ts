@@ -96,7 +96,7 @@ describe('cairn status, metrics and log', () => {
     expect(cairn(['backup', 'home'], { dataDir }).code).toBe(2);
     const waiting = cairn(['status'], { dataDir });
     expect(waiting.code).toBe(1);
-    expect(waiting.stdout).toMatch(/WAITING FOR DISK/);
+    expect(waiting.stdout).toMatch(/DISK NOT CONNECTED/);
 
     const all = cairnJson<{ kind: string; level: string; message: string }[]>(['log'], { dataDir });
     expect(all.value.map((e) => e.message)).toContain('Plan home created');

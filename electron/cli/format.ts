@@ -1,14 +1,4 @@
-/** Bytes in binary units: "1.5 GiB". */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${v} B` : `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
-}
+export { formatBytes } from '../../shared/units';
 
 /** A number with thousands separators ("50,440"); whole numbers without Intl, whose first use costs ~10 ms. */
 export function formatCount(n: number): string {

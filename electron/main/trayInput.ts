@@ -8,11 +8,9 @@ type DriveValue = z.output<typeof DriveStatus>;
 type RunValue = z.output<typeof RunProgress>;
 
 function planOf(p: StatusValue['plans'][number]): TrayPlan {
-  const condition: TrayPlan['condition'] =
-    p.state === 'healthy' ? (p.lastGood ? 'healthy' : 'never') : p.state;
   return {
     name: p.planName,
-    condition,
+    condition: p.state,
     lastGoodAt: p.lastGood?.finishedAt ?? null,
     message: p.reasons[0] ?? (p.state === 'failing' ? p.lastRun?.error : null) ?? null,
   };

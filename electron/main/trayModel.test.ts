@@ -83,7 +83,8 @@ describe('trayView', () => {
       'home: the last backup is 2 days old',
     ],
     [plan({ condition: 'attention', message: '3 files were skipped' }), null, 'home: 3 files were skipped'],
-    [plan({ condition: 'waiting-disk' }), null, 'home: waiting for the backup disk'],
+    [plan({ condition: 'waiting-disk' }), null, 'home: the backup disk is not connected'],
+    [plan({ condition: 'waiting-run' }), null, 'home: the backup disk is back; the backup runs shortly'],
     [plan(), { state: 'disconnected' as const }, 'Google Drive is disconnected'],
     [plan(), { state: 'error' as const, message: 'Drive is full.' }, 'Google Drive: Drive is full.'],
   ])('shows attention for %#', (p, drive, line) => {
@@ -172,6 +173,7 @@ describe('trayInputFrom', () => {
     planName: 'home',
     state: 'healthy' as const,
     reasons: [],
+    issues: [],
     lastGood: {
       stamp: '2026-11-23_110000',
       finishedAt: NOW - 3 * H,
@@ -200,14 +202,19 @@ describe('trayInputFrom', () => {
     lastError: { code: 'revoked', message: 'Reconnect Google Drive.', at: NOW - H },
   };
 
-  it('maps a healthy plan without a backup to "never", and carries the service reason', () => {
-    const never = { ...planStatus, lastGood: null };
+  it("takes the health model's state as it is, and carries the service reason", () => {
+    const first = { ...planStatus, state: 'first-backup' as const, lastGood: null };
     const stale = { ...planStatus, state: 'attention' as const, reasons: ['the last backup is 2 days old'] };
-    const t = trayInputFrom({ ...status, plans: [never, stale] }, null, null, NOW);
+    const disk = { ...planStatus, state: 'waiting-disk' as const, reasons: ['The backup disk is away.'] };
+    const t = trayInputFrom({ ...status, plans: [first, stale, disk] }, null, null, NOW);
     expect(t.plans.map((p) => [p.condition, p.message])).toEqual([
-      ['never', null],
+      ['first-backup', null],
       ['attention', 'the last backup is 2 days old'],
+      ['waiting-disk', 'The backup disk is away.'],
     ]);
+    const view = trayView(t, NOW);
+    expect(view.icon).toBe('attention');
+    expect(view.status).toContain('home: the backup disk is not connected');
   });
 
   it('tells a once-used Drive that lost its connection apart from one never set up', () => {

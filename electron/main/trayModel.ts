@@ -6,8 +6,8 @@ import { ago, bytesText, clockTime, remaining } from './timeText';
 /** What the service knows of one plan, reduced to what the tray shows. */
 export interface TrayPlan {
   name: string;
-  /** never: healthy but no backup yet; attention: stale or warnings; waiting-disk: the destination is absent. */
-  condition: 'healthy' | 'never' | 'attention' | 'waiting-disk' | 'failing';
+  /** The health model's state (the README's table). */
+  condition: 'healthy' | 'first-backup' | 'waiting-run' | 'attention' | 'waiting-disk' | 'failing';
   lastGoodAt: number | null;
   /** The service's first plain sentence about the condition (stale, skipped files, the failure). */
   message?: string | null;
@@ -81,7 +81,9 @@ function problemOf(p: TrayPlan): string {
     case 'attention':
       return `${p.name}: ${p.message ?? 'needs attention'}`;
     case 'waiting-disk':
-      return `${p.name}: waiting for the backup disk`;
+      return `${p.name}: the backup disk is not connected`;
+    case 'waiting-run':
+      return `${p.name}: the backup disk is back; the backup runs shortly`;
     default:
       return '';
   }
@@ -102,7 +104,7 @@ export function trayView(s: TrayInput, now: number): TrayView {
   if (s.plans.length > 4) status.push(`and ${s.plans.length - 4} more plans`);
 
   const failing = s.plans.filter((p) => p.condition === 'failing');
-  const attention = s.plans.filter((p) => p.condition === 'attention' || p.condition === 'waiting-disk');
+  const attention = s.plans.filter((p) => ['attention', 'waiting-disk', 'waiting-run'].includes(p.condition));
   const problems = [
     ...(s.statusError ? [`Cairn cannot read its status: ${s.statusError}`] : []),
     ...[...failing, ...attention].map(problemOf),
@@ -137,8 +139,8 @@ export function trayView(s: TrayInput, now: number): TrayView {
     headline =
       s.plans.length === 0
         ? 'No backup plan yet; open Cairn to set one up'
-        : s.plans.some((p) => p.condition === 'never')
-          ? 'Waiting for the first backup'
+        : s.plans.some((p) => p.condition === 'first-backup')
+          ? 'The first backup is running'
           : 'Backups are up to date';
   }
   for (const p of problems) if (!status.includes(p)) status.push(p);

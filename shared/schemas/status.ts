@@ -1,8 +1,21 @@
 import { z } from 'zod';
 import { Count, Millis, PlanName, Stamp } from './common';
 
-/** A plan's state in words a user can act on; `waiting-disk` is an unplugged backup disk. */
-export const HealthState = z.enum(['healthy', 'attention', 'failing', 'waiting-disk']);
+/**
+ * A plan's state in words a user can act on (the README's table): `first-backup` while the first backup
+ * runs, `waiting-run` when the disk is back after a run that needed it, `waiting-disk` an unplugged disk.
+ */
+export const HealthState = z.enum([
+  'healthy',
+  'first-backup',
+  'waiting-run',
+  'attention',
+  'waiting-disk',
+  'failing',
+]);
+
+/** One thing found wrong with a plan (stale, disk-space, drive-link, ...) and the state it puts it in. */
+export const HealthIssue = z.object({ kind: z.string(), state: HealthState, message: z.string() });
 
 export const WatchState = z.object({
   state: z.enum(['off', 'starting', 'watching', 'failed']),
@@ -41,6 +54,8 @@ export const PlanStatus = z.object({
   state: HealthState,
   /** Plain sentences: why the state is not healthy, and notes (watcher stopped, disk unplugged). */
   reasons: z.array(z.string()),
+  /** The health model's findings behind the state (the reasons, with their kind). */
+  issues: z.array(HealthIssue),
   lastGood: z
     .object({
       stamp: Stamp,

@@ -10,11 +10,13 @@ import { formatDuration, table } from '../format';
 
 type StatusValue = z.output<typeof Status>;
 
-const WORDS = {
+const WORDS: Record<StatusValue['overall'], string> = {
   healthy: 'healthy',
+  'first-backup': 'FIRST BACKUP RUNNING',
+  'waiting-run': 'WAITING TO RUN',
   attention: 'ATTENTION',
+  'waiting-disk': 'DISK NOT CONNECTED',
   failing: 'FAILING',
-  'waiting-disk': 'WAITING FOR DISK',
 };
 
 function when(ms: number, now: number): string {
@@ -50,7 +52,7 @@ export function registerStatus(program: Command, ctx: () => CliContext): void {
   program
     .command('status')
     .description(
-      'is every plan safe? exit 0 healthy, 1 needs attention (stale, warnings, disk away), 2 failing',
+      'is every plan safe? exit 0 healthy, 1 needs attention or waits (see the README table), 2 failing',
     )
     .action(async () => {
       const c = ctx();

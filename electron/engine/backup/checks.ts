@@ -70,6 +70,13 @@ export function checkSources(sources: string[]): void {
   }
 }
 
+const DEST_MISSING = 'is not there; if it is on a disk that is unplugged, plug it in and try again.';
+
+/** True for a run's error that says its backup folder was not there (the health model asks). */
+export function isDestMissingError(message: string | null): boolean {
+  return !!message && message.startsWith('The backup folder ') && message.endsWith(DEST_MISSING);
+}
+
 /** Checks that the destination folder exists and can be written. */
 export function checkDest(dest: string): void {
   if (!path.isAbsolute(dest))
@@ -78,10 +85,7 @@ export function checkDest(dest: string): void {
   try {
     st = fs.statSync(dest);
   } catch {
-    throw new CairnError(
-      'dest-missing',
-      `The backup folder ${dest} is not there; if it is on a disk that is unplugged, plug it in and try again.`,
-    );
+    throw new CairnError('dest-missing', `The backup folder ${dest} ${DEST_MISSING}`);
   }
   if (!st.isDirectory())
     throw new CairnError('dest-unwritable', `The backup destination ${dest} is not a folder.`);

@@ -2,10 +2,12 @@ import type { EventData } from '../../../shared/cairnEvents';
 import type { Db } from '../catalog/db';
 import type { HealthState } from '../health/health';
 import { kvGet, kvSet } from '../catalog/kv';
-import { notificationFor } from './stateChange';
+import { issueKinds, notificationFor, type Observed } from './stateChange';
 import type { Notification, Notifier } from './types';
 
 const KEY = 'service.notifiedStates';
+/** The kinds of problem last told per plan (a new one in the same state is told too). */
+const KINDS = 'service.notifiedIssues';
 
 /** Where a change of state is announced: the service's event bus is one (the monitor needs no more of it). */
 export interface StatusEvents {
@@ -27,25 +29,27 @@ export interface MonitorDeps {
  */
 export class HealthMonitor {
   private states: Record<string, HealthState>;
+  private kinds: Record<string, string[]>;
 
   constructor(private readonly d: MonitorDeps) {
     this.states = kvGet<Record<string, HealthState>>(d.db, KEY) ?? {};
+    this.kinds = kvGet<Record<string, string[]>>(d.db, KINDS) ?? {};
   }
 
   /** Looks at the plans' current states; resolves when every notification was sent or failed. */
-  async observe(
-    plans: { planName: string; state: HealthState; reasons: string[] }[],
-    at: number,
-  ): Promise<void> {
+  async observe(plans: (Observed & { planName: string })[], at: number): Promise<void> {
     const sends: Promise<unknown>[] = [];
     let dirty = false;
     const seen = new Set<string>();
     for (const p of plans) {
       seen.add(p.planName);
       const prev = this.states[p.planName] ?? null;
-      if (prev === p.state) continue;
-      const n = notificationFor(p.planName, prev, p, at);
+      // Kinds were not kept before: a state already told is not told again for them.
+      const prevKinds = this.kinds[p.planName] ?? (prev === p.state ? issueKinds(p) : []);
+      if (prev === p.state && prevKinds.join() === issueKinds(p).join()) continue;
+      const n = notificationFor(p.planName, prev, p, at, prevKinds);
       this.states[p.planName] = p.state;
+      this.kinds[p.planName] = issueKinds(p);
       dirty = true;
       this.d.bus.emit('statusChanged', {
         planName: p.planName,
@@ -58,10 +62,14 @@ export class HealthMonitor {
     for (const name of Object.keys(this.states)) {
       if (!seen.has(name)) {
         delete this.states[name];
+        delete this.kinds[name];
         dirty = true;
       }
     }
-    if (dirty) kvSet(this.d.db, KEY, this.states);
+    if (dirty) {
+      kvSet(this.d.db, KEY, this.states);
+      kvSet(this.d.db, KINDS, this.kinds);
+    }
     await Promise.all(sends);
   }
 

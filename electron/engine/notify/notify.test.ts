@@ -6,8 +6,9 @@ import { tempDir } from '../../../test/helpers/tmp';
 import { openCatalog, type Db } from '../catalog/db';
 import type { HealthState } from '../health/health';
 import { ntfyNotifier, webhookNotifier } from './http';
+import { logNotifier } from './log';
 import { HealthMonitor, type StatusEvents } from './monitor';
-import { notificationFor } from './stateChange';
+import { issueKinds, notificationFor } from './stateChange';
 import type { Notification } from './types';
 
 interface Received {
@@ -99,6 +100,81 @@ describe('notificationFor', () => {
     expect(notificationFor('home', null, h('waiting-disk'), 0)?.event).toBe('waiting-disk');
     expect(notificationFor('home', 'attention', h('healthy'), 0)?.event).toBe('recovered');
     expect(notificationFor('home', 'healthy', h('attention'), 0)?.event).toBe('attention');
+  });
+});
+
+describe('notificationFor with the health model issues', () => {
+  const seen = (state: HealthState, ...kinds: string[]) => ({
+    state,
+    reasons: kinds.map((k) => `${k} says why`),
+    issues: kinds.map((kind) => ({ kind, message: `${kind} says why` })),
+  });
+  it('tells once per change: a new problem in the same state, only that problem; nothing for the same ones', () => {
+    const before = issueKinds(seen('attention', 'stale'));
+    const n = notificationFor('home', 'attention', seen('attention', 'stale', 'disk-space'), 0, before);
+    expect([n?.event, n?.message]).toEqual(['attention', 'disk-space says why']);
+    const both = issueKinds(seen('attention', 'stale', 'disk-space'));
+    expect(both).toEqual(['disk-space', 'stale']);
+    expect(
+      notificationFor('home', 'attention', seen('attention', 'disk-space', 'stale'), 0, both),
+    ).toBeNull();
+    expect(notificationFor('home', 'healthy', seen('attention', 'size-jump'), 0)?.message).toBe(
+      'size-jump says why',
+    );
+    expect(notificationFor('home', 'healthy', seen('attention', 'drive-link'), 0)?.title).toBe(
+      'Backup of home needs attention',
+    );
+  });
+  it('says nothing for a first backup running, a run waiting for the disk that is back, or a first backup done', () => {
+    expect(
+      notificationFor('home', 'attention', seen('first-backup', 'first-backup'), 0, ['no-backup']),
+    ).toBeNull();
+    expect(
+      notificationFor('home', 'waiting-disk', seen('waiting-run', 'waiting-run'), 0, ['disk-away']),
+    ).toBeNull();
+    expect(notificationFor('home', 'first-backup', seen('healthy'), 0, ['first-backup'])).toBeNull();
+    expect(notificationFor('home', 'attention', seen('healthy'), 0, ['no-backup'])).toBeNull();
+    expect(notificationFor('home', 'waiting-run', seen('healthy'), 0, ['waiting-run'])?.event).toBe(
+      'recovered',
+    );
+  });
+});
+
+describe('HealthMonitor with issues', () => {
+  it('tells a new problem in the same state once, also after a restart', async () => {
+    db = openCatalog(path.join(tempDir(), 'data'));
+    const lines: string[] = [];
+    const make = () =>
+      new HealthMonitor({
+        db: db!,
+        bus: { emit: () => {} },
+        notifiers: () => [logNotifier((l) => lines.push(l))],
+        onSendError: () => {},
+      });
+    const see = (m: HealthMonitor, ...kinds: string[]) =>
+      m.observe(
+        [
+          {
+            planName: 'home',
+            state: kinds.length ? 'attention' : 'healthy',
+            reasons: kinds.map((k) => `${k} now`),
+            issues: kinds.map((kind) => ({ kind, message: `${kind} now` })),
+          },
+        ],
+        0,
+      );
+    let m = make();
+    await see(m);
+    await see(m, 'stale');
+    await see(m, 'stale', 'disk-space');
+    await see(m, 'disk-space', 'stale');
+    m = make();
+    await see(m, 'stale', 'disk-space');
+    await see(m, 'stale');
+    expect(lines).toEqual([
+      '[1970-01-01T00:00:00.000Z] Backup of home needs attention: stale now',
+      '[1970-01-01T00:00:00.000Z] Backup of home needs attention: disk-space now',
+    ]);
   });
 });
 

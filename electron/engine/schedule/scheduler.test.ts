@@ -111,6 +111,16 @@ describe('Scheduler', () => {
     expect(h.fired).toEqual([['home', 'disk-back']]);
   });
 
+  it('runs a plan owed a run for want of the disk as soon as the disk is there, within the catch-up delay', () => {
+    const h = harness([plan(1, 'home')], Z('2026-11-23T06:59:00Z'));
+    sched!.start(); // the catch-up delay holds missed runs; a disk-back run was owed before
+    sched!.waitForDisk(1);
+    sched!.diskBack();
+    expect(h.fired).toEqual([['home', 'disk-back']]);
+    sched!.diskBack();
+    expect(h.fired).toHaveLength(1);
+  });
+
   it('does not start a plan that is running, and treats a jump of the clock as a wake-up', () => {
     const h = harness([plan(1, 'home')], Z('2026-11-23T01:00:05Z'));
     sched!.start();

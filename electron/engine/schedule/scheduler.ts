@@ -108,7 +108,7 @@ export class Scheduler {
   }
 
   private markWaiting(plan: Plan): void {
-    if (!this.waiting.has(plan.id))
+    if (!this.waiting.has(plan.id) && !this.d.destPresent(plan))
       this.d.log(`Backup of ${plan.name} waits for its backup disk (${plan.dest}).`);
     this.waiting.add(plan.id);
   }
@@ -126,8 +126,8 @@ export class Scheduler {
     for (const plan of this.d.plans()) {
       if (this.d.isRunning(plan)) continue;
       if (this.waiting.has(plan.id)) {
-        // Owed a run and waiting for the backup disk: run as soon as it is back.
-        if (now >= this.holdUntil && this.d.destPresent(plan)) this.fire(plan.id, 'disk-back');
+        // Owed a run and waiting for the backup disk: run as soon as it is back (see diskBack).
+        if (this.d.destPresent(plan)) this.fire(plan.id, 'disk-back');
         continue;
       }
       const last = Math.max(this.d.lastRunStart(plan) ?? -Infinity, this.triggered.get(plan.id) ?? -Infinity);
@@ -141,6 +141,17 @@ export class Scheduler {
       if (decision.due && now >= this.holdUntil) this.fire(plan.id, 'catch-up');
     }
     this.tickVerify(now);
+  }
+
+  /**
+   * Runs the plans owed a run whose backup disk is back. The catch-up delay does not hold them: the run was
+   * owed before, and the user who plugs the disk in expects it within a minute.
+   */
+  diskBack(): void {
+    if (this.suspended) return;
+    for (const plan of this.d.plans())
+      if (this.waiting.has(plan.id) && !this.d.isRunning(plan) && this.d.destPresent(plan))
+        this.fire(plan.id, 'disk-back');
   }
 
   private tickVerify(now: number): void {

@@ -35,6 +35,7 @@ export function samplePlanStatus(
     planName: 'docs',
     state: 'healthy',
     reasons: [],
+    issues: [],
     lastGood: {
       stamp: '2026-11-23_021000',
       finishedAt: Date.now() - 3 * 3_600_000,

@@ -11,12 +11,15 @@ import { bytes, count, counted, duration, when } from '../format';
 import { appStore, useApp } from '../store/store';
 import { useCall, type CallState } from '../useCall';
 
-const STATE_WORDS = {
+/** The badge of each health state (the README's table): only "healthy" is green "Safe". */
+const STATE_WORDS: Record<PlanStatusValue['state'], string> = {
   healthy: 'Safe',
+  'first-backup': 'First backup running',
+  'waiting-run': 'Waiting to run',
   attention: 'Needs attention',
+  'waiting-disk': 'Backup disk not connected',
   failing: 'Failing',
-  'waiting-disk': 'Waiting for the backup disk',
-} as const;
+};
 
 type PlanStatusValue = z.output<typeof PlanStatus>;
 type DriveCall = CallState<z.output<typeof DriveStatus>>;

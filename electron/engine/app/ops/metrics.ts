@@ -4,8 +4,11 @@ import path from 'node:path';
 import type { Db } from '../../catalog/db';
 import { latestGoodBackup, latestRun, listBackups } from '../../catalog/backups';
 import { listPlans } from '../../catalog/plans';
-import { findDrivePlan, listDriveManifests } from '../../drive/pack/store';
-import { planHealth, severity } from '../../health/health';
+import { findDrivePlan, lastDriveQuota, listDriveManifests } from '../../drive/pack/store';
+import { STATES, type HealthState } from '../../health/health';
+import { planHealth } from '../../health/planHealth';
+import type { StatFs } from '../../health/space';
+import { JobCoordinator } from '../jobs';
 import { readSettings } from '../service/settingsStore';
 import { CairnError, errnoCode } from '../../errors';
 
@@ -34,15 +37,29 @@ export function formatMetrics(metrics: Metric[]): string {
   return out.join('\n') + '\n';
 }
 
-/** Every plan's figures for node_exporter or a scrape: last success, duration, size, files, status. */
-export function collectMetrics(db: Db, now: number): Metric[] {
+/**
+ * Every plan's figures for node_exporter or a scrape: health (as `cairn status` tells it), last success,
+ * duration, size, files, the backup disk's room and growth, Drive.
+ */
+export function collectMetrics(db: Db, now: number, statFs?: StatFs): Metric[] {
   const tz = readSettings(db).timezone;
   const m = (name: string, help: string): Metric => ({ name, help, samples: [] });
   const status = m(
     'cairn_plan_status',
-    'Plan health: 0 healthy, 1 attention, 2 waiting for the backup disk, 3 failing.',
+    'Plan health as `cairn status` exits for it: 0 healthy, 1 needs attention or waits, 2 failing.',
   );
   const state = m('cairn_plan_state', 'Plan health as one series per state: 1 for the current state.');
+  const issue = m('cairn_plan_issue', 'One series per problem the health model found (kind label), 1.');
+  const free = m('cairn_destination_free_bytes', 'Bytes free (for Cairn) on the backup disk.');
+  const total = m('cairn_destination_size_bytes', 'Size of the backup disk in bytes.');
+  const fullDays = m(
+    'cairn_destination_full_days',
+    'Days until the backup disk is full at the growth of the last 14 days (absent when not growing).',
+  );
+  const growth = m(
+    'cairn_backup_growth_ratio',
+    'Size of the newest backup against the median of the 7 before it (above 1.5 is a jump).',
+  );
   const lastOk = m(
     'cairn_last_success_timestamp_seconds',
     'When the newest good backup finished (Unix time).',
@@ -70,12 +87,21 @@ export function collectMetrics(db: Db, now: number): Metric[] {
     'cairn_drive_last_push_timestamp_seconds',
     'When the last push to Google Drive finished (Unix time).',
   );
-  const states = ['healthy', 'attention', 'waiting-disk', 'failing'] as const;
+  const jobs = new JobCoordinator(() => now);
   for (const plan of listPlans(db)) {
     const l = { plan: plan.name };
-    const h = planHealth(db, plan, now, tz);
-    status.samples.push({ labels: l, value: severity(h.state) });
-    for (const s of states) state.samples.push({ labels: { ...l, state: s }, value: h.state === s ? 1 : 0 });
+    const backupRunning = jobs.onPlan(plan).some((j) => j.kind === 'backup');
+    const h = planHealth(db, plan, now, { timezone: tz, backupRunning, statFs });
+    status.samples.push({ labels: l, value: STATES[h.state].exitCode });
+    for (const s of Object.keys(STATES) as HealthState[])
+      state.samples.push({ labels: { ...l, state: s }, value: h.state === s ? 1 : 0 });
+    for (const i of h.issues) issue.samples.push({ labels: { ...l, kind: i.kind }, value: 1 });
+    if (h.space) {
+      free.samples.push({ labels: l, value: h.space.freeBytes });
+      total.samples.push({ labels: l, value: h.space.totalBytes });
+      if (h.space.fullDays !== null) fullDays.samples.push({ labels: l, value: h.space.fullDays });
+    }
+    if (h.growthRatio !== null) growth.samples.push({ labels: l, value: h.growthRatio });
     const good = latestGoodBackup(db, plan.id);
     if (good) {
       lastOk.samples.push({ labels: l, value: good.finishedAt / 1000 });
@@ -100,9 +126,21 @@ export function collectMetrics(db: Db, now: number): Metric[] {
       if (onDrive.lastPushAt) drivePush.samples.push({ labels: l, value: onDrive.lastPushAt / 1000 });
     }
   }
+  const quota = lastDriveQuota(db);
+  const quotaUsed = m('cairn_drive_quota_used_bytes', 'Google Drive storage used, as Drive last told it.');
+  const quotaLimit = m('cairn_drive_quota_limit_bytes', 'Google Drive storage limit, as Drive last told it.');
+  if (quota) quotaUsed.samples.push({ labels: {}, value: quota.used });
+  if (quota?.limit) quotaLimit.samples.push({ labels: {}, value: quota.limit });
   return [
     status,
     state,
+    issue,
+    free,
+    total,
+    fullDays,
+    growth,
+    quotaUsed,
+    quotaLimit,
     lastOk,
     duration,
     size,

@@ -133,6 +133,47 @@ describe('CairnRuntime', () => {
     await until(() => listBackups(db, { planId: plan.id }).length === 1);
   });
 
+  it('a disk put back while Cairn was stopped: the plan waits to run (not failing) and runs within a tick', async () => {
+    const { db, plan, dest, lines } = setup({ 'a.txt': 'alpha' }, 0);
+    // The catch-up delay (2 min) must not hold a run owed for want of the disk.
+    writeSettings(db, { catchUpDelaySeconds: 120 }, Date.now(), 'test');
+    const before = new CairnRuntime({
+      db,
+      secrets: new FileSecretStore(path.dirname(db.name)),
+      actor: 'test',
+      localNotifier: logNotifier(() => {}),
+      log: () => {},
+    });
+    await before.service.runs.request('home', { actor: 'cli' }).done;
+    fs.renameSync(dest, dest + '.unplugged');
+    expect((await before.service.runs.request('home', { actor: 'cli' }).done).error?.code).toBe(
+      'dest-missing',
+    );
+    await before.close();
+    fs.renameSync(dest + '.unplugged', dest);
+    const st = await rt!.service.call('status', {});
+    const p = st.ok ? (st.value as { plans: { state: string; reasons: string[] }[] }).plans[0]! : null;
+    expect(p?.state).toBe('waiting-run');
+    expect(p?.reasons[0]).toMatch(/is back: the backup that could not run then starts within a minute/);
+    const t0 = Date.now();
+    await rt!.start();
+    await until(() => listBackups(db, { planId: plan.id }).length === 2, 5_000);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(lines.some((l) => /Starting the postponed backup of home/.test(l))).toBe(true);
+  });
+
+  it('says "first backup running" (not "needs attention") as soon as the first backup starts', async () => {
+    const { rt } = setup({ 'a.txt': 'alpha' }, 0);
+    const states: string[] = [];
+    rt.service.bus.on((e) => {
+      if (e.type === 'statusChanged') states.push(e.data.state);
+    });
+    await rt.start();
+    await rt.service.runs.request('home', { actor: 'test' }).done;
+    await until(() => states.at(-1) === 'healthy');
+    expect(states).toEqual(['attention', 'first-backup', 'healthy']);
+  });
+
   it('applies retention after each good backup when the plan asks for it', async () => {
     const { db, rt, plan, lines } = setup({ 'a.txt': 'alpha' }, 0);
     await rt.service.call('retentionSet', { plan: 'home', local: { keepWithinHours: 0 } });

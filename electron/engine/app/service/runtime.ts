@@ -56,6 +56,8 @@ export class CairnRuntime {
   readonly monitor: HealthMonitor;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Runs whose start was observed (their ids). */
+  private readonly started = new Set<string>();
 
   constructor(private readonly o: RuntimeOptions) {
     const db = o.db;
@@ -129,6 +131,12 @@ export class CairnRuntime {
         at: now(),
       });
     this.service.runs.onEnd((e) => void this.runEnded(e));
+    // A run that starts changes the state at once (a first backup is running, not "no backup yet").
+    this.service.bus.on((e) => {
+      if (e.type !== 'runProgress' || e.data.phase !== 'running' || this.started.has(e.data.runId)) return;
+      this.started.add(e.data.runId);
+      void this.observe();
+    });
     this.service.runs.afterBackup = (plan, report) => this.afterBackup(plan, report);
     this.service.onChange(() => {
       this.scheduler.refresh();
@@ -187,6 +195,7 @@ export class CairnRuntime {
   }
 
   private async runEnded(e: RunEnd): Promise<void> {
+    this.started.clear();
     if (e.error?.code === 'dest-missing') this.scheduler.waitForDisk(e.planId);
     if (e.backup && e.startedAt !== null) this.watchers.backedUp(e.planName, e.startedAt);
     const s = readSettings(this.o.db);
@@ -239,12 +248,14 @@ export class CairnRuntime {
   async observe(): Promise<void> {
     if (this.closed) return;
     const st = collectStatus(this.service.ctx);
-    // A plan waiting for its backup disk (a run failed for want of it, even before a restart) runs when
-    // the disk is back, whatever the schedule says.
+    // A plan waiting for its backup disk, or whose disk is back after a run failed for want of it (even
+    // one made by `cairn backup`, or before a restart), runs when the disk is there, whatever the schedule.
     for (const p of st.plans) {
-      const plan = p.state === 'waiting-disk' ? findPlan(this.o.db, p.planName) : undefined;
+      const owed = p.issues.some((i) => i.kind === 'disk-away' || i.kind === 'waiting-run');
+      const plan = owed ? findPlan(this.o.db, p.planName) : undefined;
       if (plan) this.scheduler.waitForDisk(plan.id);
     }
+    this.scheduler.diskBack();
     await this.monitor.observe(st.plans, st.generatedAt);
   }
 }

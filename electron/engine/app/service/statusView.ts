@@ -2,7 +2,8 @@ import type { Status } from '../../../../shared/contract';
 import type { z } from 'zod';
 import { hostname } from 'node:os';
 import { listPlans } from '../../catalog/plans';
-import { planHealth, severity, type HealthState } from '../../health/health';
+import { worstState } from '../../health/health';
+import { planHealth } from '../../health/planHealth';
 import type { ServiceContext } from './context';
 import { readSettings } from './settingsStore';
 
@@ -13,7 +14,10 @@ export function collectStatus(
   const now = c.now();
   const { timezone } = readSettings(c.db);
   const plans = listPlans(c.db).map((plan) => {
-    const h = planHealth(c.db, plan, now, timezone);
+    const jobs = c.jobs.onPlan(plan);
+    const run = c.runs.of(plan.name);
+    const backupRunning = (run !== null && run.phase !== 'queued') || jobs.some((j) => j.kind === 'backup');
+    const h = planHealth(c.db, plan, now, { timezone, backupRunning });
     const watch = c.watch?.state(plan.name) ?? { state: 'off' as const, message: null };
     const reasons = [...h.reasons];
     if (watch.state === 'failed' && watch.message) reasons.push(watch.message);
@@ -21,6 +25,7 @@ export function collectStatus(
       planName: plan.name,
       state: h.state,
       reasons,
+      issues: h.issues,
       lastGood: h.lastGood
         ? {
             stamp: h.lastGood.stamp,
@@ -43,8 +48,8 @@ export function collectStatus(
       staleHours: plan.staleHours,
       changedFiles: c.watch?.changedFiles(plan.name) ?? null,
       watch,
-      run: c.runs.of(plan.name),
-      jobs: c.jobs.onPlan(plan).map((j) => ({
+      run,
+      jobs: jobs.map((j) => ({
         kind: j.kind,
         actor: j.actor,
         startedAt: j.startedAt,
@@ -52,9 +57,5 @@ export function collectStatus(
       })),
     };
   });
-  const worst = plans.reduce<HealthState>(
-    (w, p) => (severity(p.state) > severity(w) ? p.state : w),
-    'healthy',
-  );
-  return { overall: worst, plans, timezone, generatedAt: now };
+  return { overall: worstState(plans.map((p) => p.state)), plans, timezone, generatedAt: now };
 }

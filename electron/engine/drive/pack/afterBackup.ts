@@ -11,6 +11,7 @@ import type { Admit } from '../../backup/lock';
 import type { PushProgress, PushResult } from './push';
 import { openDriveRemote } from './openRemote';
 import { driveSettings } from './settings';
+import { findDrivePlan, updateDrivePlan } from './store';
 
 /**
  * Pushes a plan to Drive right after its backup (then applies the Drive retention when the plan prunes
@@ -41,7 +42,16 @@ export async function pushAfterBackup(o: {
   } catch {
     return null; // no OAuth client set up: Drive is not in use
   }
-  if (!env.CAIRN_DRIVE_REFRESH_TOKEN && (await o.secrets.get(DRIVE_TOKENS_KEY)) === null) return null;
+  if (!env.CAIRN_DRIVE_REFRESH_TOKEN && (await o.secrets.get(DRIVE_TOKENS_KEY)) === null) {
+    // A plan copied to Drive before whose link is gone here: its Drive status (and health) says so.
+    if (findDrivePlan(o.db, o.plan.id)?.lastPushAt)
+      updateDrivePlan(o.db, o.plan.id, {
+        lastErrorCode: 'drive-auth',
+        lastErrorMessage: `Google Drive is not connected here, so backups of ${o.plan.name} are not copied to Drive; connect with: cairn drive connect.`,
+        lastErrorAt: o.now(),
+      });
+    return null;
+  }
   try {
     // Loaded only now: a backup with Drive not in use should not pay for loading the Drive client.
     const [{ pushPlan }, { pruneDrive }] = await Promise.all([import('./push'), import('./retention')]);

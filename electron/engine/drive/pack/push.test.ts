@@ -13,6 +13,7 @@ import { openDrive } from '../index';
 import { FileSecretStore } from '../../secrets/store';
 import { openIdentity, saveDriveKey } from './crypto';
 import { resealIdentity } from './folders';
+import { planHealth } from '../../health/planHealth';
 import { pushAfterBackup } from './afterBackup';
 import { pushPlan } from './push';
 import { listDriveManifests, listPacks } from './store';
@@ -141,8 +142,12 @@ describe('pushPlan', () => {
     });
     expect(refused).toBeNull();
     expect(String(errors[0])).toMatch(/Drive link expired/);
+    // The health model tells it (cairn status, the badge, the tray): the Drive copy is not kept up to date.
+    const health = () => planHealth(rig.db, rig.plan, rig.clock.now, { timezone: 'UTC' });
+    expect(health().issues.map((i) => [i.kind, i.state])).toEqual([['drive-link', 'attention']]);
     const r = await pushAfterBackup({ ...base, env: emulatorEnv(emu, emu.issueRefreshToken()) });
     expect(r?.pushed).toHaveLength(1);
+    expect(health().state).toBe('healthy');
   });
 
   it('with a password, packs are not tar files and the age CLI decrypts them', async () => {

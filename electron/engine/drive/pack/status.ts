@@ -5,7 +5,7 @@ import { describeError } from '../../errors';
 import { DRIVE_TOKENS_KEY, type SecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
 import { loadDriveKey } from './crypto';
-import { findDrivePlan, listDriveManifests, prunedFromDrive } from './store';
+import { findDrivePlan, listDriveManifests, prunedFromDrive, recordDriveQuota } from './store';
 
 /** What `cairn drive status` and the service's driveStatus show (shared/schemas/drive.ts DriveStatus, plus more). */
 export interface DriveStatusView {
@@ -61,6 +61,7 @@ export async function driveStatus(o: {
       const a = await o.remote.about();
       account = a.emailAddress || a.displayName || null;
       quota = { used: a.usage, limit: a.limit };
+      recordDriveQuota(o.db, quota, Date.now());
       connected = true;
     } catch (e) {
       lastError = { code: 'drive', message: describeError(e), at: Date.now() };

@@ -1,4 +1,5 @@
 import type { Db } from '../../catalog/db';
+import { kvGet, kvSet } from '../../catalog/kv';
 
 /** A pack as the catalog records it (tables of migration 0002). */
 export interface PackRow {
@@ -201,4 +202,16 @@ export function updateDrivePlan(db: Db, planId: number, patch: Partial<Omit<Driv
   db.prepare(
     `UPDATE drive_plans SET ${cols.map((k) => `${snake(k)} = @${k}`).join(', ')} WHERE plan_id = @planId`,
   ).run({ ...patch, planId });
+}
+
+const QUOTA_KEY = 'drive.quota';
+
+/** The Drive account's storage as Drive last told it (about.get), kept for the health model. */
+export function recordDriveQuota(db: Db, quota: { used: number; limit: number | null }, at: number): void {
+  kvSet(db, QUOTA_KEY, { ...quota, at });
+}
+
+/** The Drive storage last seen, or null. */
+export function lastDriveQuota(db: Db): { used: number; limit: number | null; at: number } | null {
+  return kvGet<{ used: number; limit: number | null; at: number }>(db, QUOTA_KEY) ?? null;
 }

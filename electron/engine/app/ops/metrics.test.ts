@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeRig, type Rig } from '../../../../test/helpers/engine';
+import { writeTree } from '../../../../test/helpers/tree';
+import { recordDriveQuota } from '../../drive/pack/store';
+import { collectMetrics, formatMetrics } from './metrics';
+
+const DAY = 86_400_000;
+const MiB = 1024 * 1024;
+let rig: Rig | null = null;
+afterEach(() => {
+  rig?.db.close();
+  rig = null;
+});
+
+function sample(text: string, name: string, labels = 'plan="docs"'): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}} `) || l.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+describe('cairn metrics from the health model', () => {
+  it('gives free space, days until full, growth ratio, issues and the Drive quota', async () => {
+    const r = (rig = makeRig());
+    writeTree(r.src, { 'a.bin': 'a'.repeat(MiB) });
+    for (let i = 0; i < 4; i++) {
+      r.clock.now += DAY;
+      if (i) fs.writeFileSync(path.join(r.src, `n${i}.bin`), Buffer.alloc(MiB / 4, i));
+      await r.backup();
+    }
+    recordDriveQuota(r.db, { used: 10 * MiB, limit: 100 * MiB }, r.clock.now);
+    // 0.75 MiB added over 3 days; 6 MiB free: full in 24 days (not yet attention, which is under 14 days)
+    // but under the 2 GiB floor, so attention all the same.
+    const statFs = () => ({ freeBytes: 6 * MiB, totalBytes: 1000 * MiB });
+    const text = formatMetrics(collectMetrics(r.db, r.clock.now, statFs));
+    expect(sample(text, 'cairn_destination_free_bytes')).toBe(6 * MiB);
+    expect(sample(text, 'cairn_destination_size_bytes')).toBe(1000 * MiB);
+    expect(sample(text, 'cairn_destination_full_days')).toBeCloseTo(24, 0);
+    expect(sample(text, 'cairn_backup_growth_ratio')).toBeCloseTo(1.75 / 1.25, 2);
+    expect(sample(text, 'cairn_plan_issue', 'plan="docs",kind="disk-space"')).toBe(1);
+    expect(sample(text, 'cairn_plan_status')).toBe(1);
+    expect(sample(text, 'cairn_plan_state', 'plan="docs",state="attention"')).toBe(1);
+    expect(sample(text, 'cairn_drive_quota_used_bytes')).toBe(10 * MiB);
+    expect(sample(text, 'cairn_drive_quota_limit_bytes')).toBe(100 * MiB);
+  });
+});
