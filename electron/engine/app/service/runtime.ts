@@ -81,6 +81,7 @@ export class CairnRuntime {
       onSendError: (ch, m) => o.log(`Notification by ${ch} failed: ${m}`),
     });
     this.watchers = new Watchers({
+      db,
       now,
       settings: () => settings().watch,
       onCount: throttleByKey<number>(500, (planName, changedFiles) =>
@@ -188,7 +189,6 @@ export class CairnRuntime {
 
   private async runEnded(e: RunEnd): Promise<void> {
     if (e.error?.code === 'dest-missing') this.scheduler.waitForDisk(e.planId);
-    if (e.backup && e.startedAt !== null) this.watchers.backedUp(e.planName, e.startedAt);
     const s = readSettings(this.o.db);
     if (e.backup && s.notifications.onSuccess) {
       const b = e.backup;
@@ -238,6 +238,8 @@ export class CairnRuntime {
   /** Re-reads every plan's state; tells what changed. */
   async observe(): Promise<void> {
     if (this.closed) return;
+    // A backup made elsewhere (the CLI) holds the changes counted so far.
+    await this.watchers.refresh();
     const st = collectStatus(this.service.ctx);
     // A plan waiting for its backup disk (a run failed for want of it, even before a restart) runs when
     // the disk is back, whatever the schedule says.
