@@ -8,7 +8,7 @@ import type { OpsDeps } from '../ops/deps';
 import type { BackupProgress } from '../../backup/run';
 import { CairnError, describeError, errnoCode } from '../../errors';
 import type { EventBus } from './bus';
-import { drivePushProgress, progressFigures } from './progress';
+import { drivePushProgress, progressFigures, RateWindow } from './progress';
 
 export type RunState = z.output<typeof RunProgress>;
 
@@ -33,6 +33,8 @@ interface Job {
   request: RunRequest;
   state: RunState;
   controller: AbortController;
+  /** The run's recent pace (progress.ts). */
+  rate: RateWindow;
   done: Promise<RunEnd>;
   resolve: (e: RunEnd) => void;
 }
@@ -71,6 +73,7 @@ export class RunQueue {
       planId: plan.id,
       request,
       controller: new AbortController(),
+      rate: new RateWindow(),
       done,
       resolve,
       state: {
@@ -80,7 +83,7 @@ export class RunQueue {
         actor: request.actor,
         stamp: null,
         startedAt: null,
-        ...progressFigures(null, 0),
+        ...progressFigures(null, 0, new RateWindow()),
       },
     };
     this.jobs.push(job);
@@ -185,7 +188,7 @@ export class RunQueue {
   private progress(job: Job, p: BackupProgress): void {
     job.state.stamp = p.stamp;
     job.state.startedAt = p.startedAt;
-    Object.assign(job.state, progressFigures(p, this.deps.now()));
+    Object.assign(job.state, progressFigures(p, this.deps.now(), job.rate));
     this.deps.bus.emit('runProgress', { ...job.state });
   }
 
