@@ -18,7 +18,7 @@ import { CairnError, describeError, errnoCode } from '../errors';
 import { checkPlanFolders } from './checks';
 import { excludeMatcher } from '../format/excludes';
 import { reconcile, writePlanFile } from './reconcile';
-import { fsyncDir, planLayout, removeTree, syncFileSystem, type PlanLayout } from '../format/layout';
+import { fsyncDir, planLayout, removeTree, syncFileSystemAsync, type PlanLayout } from '../format/layout';
 import { LineSink } from '../format/lineSink';
 import { ManifestReader, ManifestWriter } from '../format/manifest';
 import { formatStamp } from '../format/stamp';
@@ -210,7 +210,7 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     o.signal?.throwIfAborted();
 
     // Publish: data on disk first, then the manifest, then the folder (DESIGN.md section 1).
-    syncFileSystem(layout.root);
+    await syncFileSystemAsync(layout.root);
     fs.renameSync(manifestTmp, layout.manifestFile(stamp));
     fsyncDir(layout.manifests);
     fs.renameSync(outRoot, layout.backupDir(stamp));
