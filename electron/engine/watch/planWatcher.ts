@@ -50,6 +50,8 @@ export class PlanWatcher {
   private readonly baseline: Baseline;
   private readonly roots: { root: string; label: string }[];
   private readonly dest: string;
+  /** Ends start()'s wait for chokidar when the watcher is closed before it was ready. */
+  private stopWaiting: (() => void) | null = null;
 
   constructor(private readonly o: PlanWatcherOptions) {
     this.baseline = new Baseline(o.db, o.plan.id);
@@ -86,6 +88,7 @@ export class PlanWatcher {
     };
     w.on('add', hint).on('change', hint).on('unlink', hint);
     const ready = await new Promise<boolean>((resolve) => {
+      this.stopWaiting = () => resolve(false);
       w.on('ready', () => resolve(true));
       w.on('error', (e) => {
         this.fail(e);
@@ -183,6 +186,7 @@ export class PlanWatcher {
   async close(): Promise<void> {
     const w = this.watcher;
     this.watcher = null;
+    this.stopWaiting?.();
     await w?.close().catch(() => undefined);
   }
 }

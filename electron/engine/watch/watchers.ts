@@ -125,6 +125,8 @@ export class Watchers implements WatchInfo {
   /** Stops every watcher; a sync under way finishes first, so nothing is left watching. */
   async close(): Promise<void> {
     this.closed = true;
+    // Closing first stops a start-up scan under way, which the chain would otherwise wait for.
+    for (const e of this.byPlan.values()) await e.w.close();
     await this.chain;
     for (const e of this.byPlan.values()) {
       if (e.timer) clearTimeout(e.timer);
