@@ -20,9 +20,10 @@ function runOf(r: RunValue): TrayRun {
   return {
     planName: r.planName,
     files: r.files,
-    bytes: r.bytes,
-    expectedFiles: r.expectedFiles,
-    expectedBytes: r.expectedBytes,
+    bytesDone: r.bytesDone,
+    totalBytes: r.totalBytes,
+    counted: r.counted,
+    fraction: r.fraction,
     etaMs: r.etaSeconds === null ? null : r.etaSeconds * 1000,
   };
 }

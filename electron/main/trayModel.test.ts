@@ -40,25 +40,30 @@ describe('trayView', () => {
     expect(backup).toMatchObject({ enabled: false });
   });
 
-  it('shows progress of a run in the tooltip and first status line, never 100% before the end', () => {
+  it('shows progress of a run in the tooltip and first status line once the total is counted', () => {
     const run = {
       planName: 'home',
       files: 1234,
-      bytes: 999,
-      expectedFiles: 2700,
-      expectedBytes: 1000,
+      bytesDone: 450_000_000,
+      totalBytes: 1_000_000_000,
+      counted: true,
+      fraction: 0.45,
       etaMs: 90_000,
     };
     const v = trayView(input({ runs: [run] }), NOW);
     expect(v.icon).toBe('running');
-    expect(v.tooltip).toBe('Cairn: Backing up home: 99%, 1,234 of 2,700 files, about 2 min left');
+    expect(v.tooltip).toBe('Cairn: Backing up home: 45%, 450 MB of 1.0 GB, about 2 min left');
     expect(v.status[0]).toBe(v.tooltip.slice('Cairn: '.length));
+    const done = { ...run, bytesDone: run.totalBytes, fraction: 0.99, etaMs: null };
+    expect(trayView(input({ runs: [done] }), NOW).tooltip).toBe(
+      'Cairn: Backing up home: 99%, 1.0 GB of 1.0 GB, finishing',
+    );
   });
 
-  it('on a first backup (nothing to compare with) shows files and bytes so far', () => {
-    const run = { planName: 'home', files: 10, bytes: 3_400_000, expectedFiles: null, expectedBytes: null };
-    const v = trayView(input({ runs: [{ ...run, etaMs: null }] }), NOW);
-    expect(v.tooltip).toBe('Cairn: Backing up home: 10 files, 3.4 MB so far');
+  it('while the sources are still being counted, says "at least" and no percentage', () => {
+    const run = { planName: 'home', files: 10, bytesDone: 3_400_000, totalBytes: 5_000_000, counted: false };
+    const v = trayView(input({ runs: [{ ...run, fraction: null, etaMs: null }] }), NOW);
+    expect(v.tooltip).toBe('Cairn: Backing up home: 3.4 MB of at least 5.0 MB, 10 files so far');
   });
 
   it('is loud about a failing plan, above attention and pause', () => {
@@ -139,9 +144,10 @@ describe('trayMenu', () => {
     const run = {
       planName: 'home',
       files: 1,
-      bytes: 1,
-      expectedFiles: null,
-      expectedBytes: null,
+      bytesDone: 1,
+      totalBytes: 1,
+      counted: false,
+      fraction: null,
       etaMs: null,
     };
     const l = labels(input({ runs: [run], pausedUntil: NOW + H }));
@@ -243,16 +249,26 @@ describe('trayInputFrom', () => {
       warnings: 0,
       currentPath: 'a',
       elapsedMs: 1000,
+      bytesDone: 50,
       bytesPerSecond: 50,
-      expectedFiles: 10,
-      expectedBytes: 100,
+      totalFiles: 10,
+      totalBytes: 100,
+      counted: true,
       fraction: 0.5,
       etaSeconds: 2,
     };
     const queued = { ...planStatus, planName: 'b', run: { ...run, phase: 'queued' as const } };
     const t = trayInputFrom({ ...status, plans: [{ ...planStatus, run }, queued] }, null, null, NOW);
     expect(t.runs).toEqual([
-      { planName: 'home', files: 5, bytes: 50, expectedFiles: 10, expectedBytes: 100, etaMs: 2000 },
+      {
+        planName: 'home',
+        files: 5,
+        bytesDone: 50,
+        totalBytes: 100,
+        counted: true,
+        fraction: 0.5,
+        etaMs: 2000,
+      },
     ]);
   });
 });

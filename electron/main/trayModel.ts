@@ -13,13 +13,16 @@ export interface TrayPlan {
   message?: string | null;
 }
 
-/** A backup in progress. */
+/** A backup in progress, with the service's figures (app/service/progress.ts). */
 export interface TrayRun {
   planName: string;
   files: number;
-  bytes: number;
-  expectedFiles: number | null;
-  expectedBytes: number | null;
+  bytesDone: number;
+  /** Exact when counted, else at least this much. */
+  totalBytes: number;
+  counted: boolean;
+  /** Null until the total is counted. */
+  fraction: number | null;
   etaMs: number | null;
 }
 
@@ -55,22 +58,19 @@ export type MenuEntry =
 const TOOLTIP_MAX = 127;
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** "45%", "1,234 of 2,700 files", "about 2 min left": the progress of a run from the last run's totals. */
+/**
+ * "45%, 1.2 GB of 2.6 GB, about 2 min left" once the total is counted; "1.2 GB of at least 1.5 GB, 1,234
+ * files so far" while it is not; "finishing" once every byte is copied and the run syncs and records.
+ */
 export function runProgress(r: TrayRun): string {
-  const parts: string[] = [];
-  const fraction =
-    r.expectedBytes && r.expectedBytes > 0
-      ? r.bytes / r.expectedBytes
-      : r.expectedFiles && r.expectedFiles > 0
-        ? r.files / r.expectedFiles
-        : null;
-  // The previous run's totals are an estimate: never claim 100% before the end.
-  if (fraction !== null) parts.push(`${Math.min(99, Math.floor(fraction * 100))}%`);
-  parts.push(
-    r.expectedFiles ? `${count(r.files)} of ${count(r.expectedFiles)} files` : `${count(r.files)} files`,
-  );
-  if (fraction === null) parts.push(`${bytesText(r.bytes)} so far`);
-  if (r.etaMs !== null && r.etaMs >= 0) parts.push(`about ${remaining(r.etaMs)} left`);
+  if (!r.counted || r.fraction === null)
+    return `${bytesText(r.bytesDone)} of at least ${bytesText(r.totalBytes)}, ${count(r.files)} files so far`;
+  const parts = [
+    `${Math.min(99, Math.floor(r.fraction * 100))}%`,
+    `${bytesText(r.bytesDone)} of ${bytesText(r.totalBytes)}`,
+  ];
+  if (r.bytesDone >= r.totalBytes) parts.push('finishing');
+  else if (r.etaMs !== null) parts.push(`about ${remaining(r.etaMs)} left`);
   return parts.join(', ');
 }
 

@@ -5,7 +5,7 @@ import { loadSnapshot } from './bridge';
 import { api } from './client';
 import { appStore } from './store/store';
 import { useFakeService } from './testing/setup';
-import { sampleBackups, samplePlan, sampleStatus } from './testing/samples';
+import { sampleBackups, samplePlan, sampleRun, sampleStatus } from './testing/samples';
 
 const settings = {
   timezone: 'UTC',
@@ -51,5 +51,26 @@ describe('App', () => {
     expect(screen.getByRole('link', { name: 'Overview' }).getAttribute('href')).toBe('#/overview');
     await screen.findByText('3 of 3 backups');
     expect(document.documentElement.dataset.theme).toBe('dark');
+  });
+
+  it('shows a backup in progress on every view, with its percentage once counted', async () => {
+    useFakeService({
+      status: () => sampleStatus(),
+      runList: () => [],
+      planList: () => [samplePlan()],
+      settingsGet: () => settings,
+      backupList: () => ({ backups: sampleBackups(3), total: 3 }),
+      activityList: () => ({ entries: [], nextBeforeId: null }),
+    });
+    await loadSnapshot(appStore, api());
+    render(<App connected />);
+    act(() => appStore.getState().setView('activity'));
+    expect(screen.queryByRole('list', { name: 'Backups running' })).toBeNull();
+    act(() => appStore.getState().applyRunProgress(sampleRun({ fraction: null, counted: false })));
+    const link = await screen.findByRole('link', { name: 'Backing up docs…' });
+    expect(link.getAttribute('href')).toBe('#/overview');
+    act(() => appStore.getState().setView('history'));
+    act(() => appStore.getState().applyRunProgress(sampleRun()));
+    expect(await screen.findByRole('link', { name: 'Backing up docs… 50%' })).toBeTruthy();
   });
 });

@@ -1,5 +1,6 @@
 // The window: navigation, the view for the address's #/view, and the first-run screen when there is no plan.
 import { useEffect } from 'react';
+import { RunIndicator } from './components/RunStatus';
 import { useApp } from './store/store';
 import type { View } from './store/uiSlice';
 import { Activity } from './views/Activity';
@@ -77,6 +78,7 @@ export function App({ connected }: { connected: boolean }) {
             </li>
           ))}
         </ul>
+        <RunIndicator />
         <p className={`conn conn-${connection}`} role="status">
           {connection === 'live' ? 'Connected' : connection === 'down' ? 'Reconnecting…' : 'Connecting…'}
         </p>

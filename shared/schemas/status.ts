@@ -40,12 +40,17 @@ export const RunProgress = z.object({
   warnings: Count,
   currentPath: z.string(),
   elapsedMs: Count,
-  /** Bytes per second over the run so far. */
+  /** Bytes linked or copied so far, inside files still copying too. */
+  bytesDone: Count,
+  /** Bytes per second over the last seconds. */
   bytesPerSecond: Count,
-  /** From the previous backup's totals; null on a first backup. */
-  expectedFiles: Count.nullable(),
-  expectedBytes: Count.nullable(),
+  /** What the run covers: exact when counted, else at least this much (the walk and the count go on). */
+  totalFiles: Count,
+  totalBytes: Count,
+  counted: z.boolean(),
+  /** Null until the total is counted. */
   fraction: z.number().min(0).max(1).nullable(),
+  /** Null until it means something (a few seconds in, some of it done). */
   etaSeconds: Count.nullable(),
 });
 

@@ -4,7 +4,7 @@ import { backupExitCode, type BackupOutcome } from '../../engine/backup/run';
 import { CairnError } from '../../engine/errors';
 import type { CliContext } from '../context';
 import { formatBytes, formatCount, formatDuration } from '../format';
-import { progressLine } from '../progress';
+import { backupProgress, progressLine } from '../progress';
 import type { AfterBackupReport } from '../../engine/app/afterBackup';
 import { backupOp } from '../../engine/app/ops/backup';
 import { describeError } from '../../engine/errors';
@@ -73,13 +73,7 @@ export function registerBackup(program: Command, ctx: () => CliContext): void {
               pin: o.pin,
               manual: true,
               signal: ac.signal,
-              onProgress: (p) =>
-                line.update({
-                  files: p.files,
-                  bytes: p.bytes,
-                  currentPath: p.currentPath,
-                  startedAt: p.startedAt,
-                }),
+              onProgress: backupProgress(line),
             });
             line.done();
             c.exitCode = Math.max(c.exitCode, backupExitCode(out.backup));

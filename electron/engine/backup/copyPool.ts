@@ -25,7 +25,9 @@ export type CopyOutcome =
 
 /**
  * Copy threads (copyWorker.ts): files of one folder on one thread, folders side by side (see LanePool).
+ * `copied` (a SharedArrayBuffer of one BigInt64) counts the bytes written as they are, inside a file too,
+ * so progress moves while one large file copies.
  */
-export function copyPool(size?: number): LanePool<CopyJob, CopyOutcome> {
-  return new LanePool<CopyJob, CopyOutcome>(workerFile('copy'), size);
+export function copyPool(size?: number, copied?: SharedArrayBuffer): LanePool<CopyJob, CopyOutcome> {
+  return new LanePool<CopyJob, CopyOutcome>(workerFile('copy'), size, undefined, { copied });
 }

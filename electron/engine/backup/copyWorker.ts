@@ -11,6 +11,7 @@ import {
   readSync,
   writeSync,
 } from 'node:fs';
+import { workerData } from 'node:worker_threads';
 import { fsPath } from '../format/fsName';
 import type { CopyJob, CopyOutcome } from './copyPool';
 import { ioFailure, serveLanes } from './laneWorker';
@@ -19,6 +20,9 @@ const CHUNK = 1 << 20;
 const buf = Buffer.allocUnsafe(CHUNK);
 const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const NOFOLLOW = constants.O_NOFOLLOW || 0;
+const shared = (workerData as { copied?: SharedArrayBuffer } | null)?.copied;
+/** Bytes written by every copy thread of the run, read by the walk for its progress (copyPool.ts). */
+const copied = shared ? new BigInt64Array(shared) : null;
 
 function work(j: CopyJob): CopyOutcome {
   let sfd = -1,
@@ -42,6 +46,7 @@ function work(j: CopyJob): CopyOutcome {
       let off = 0;
       while (off < n) off += writeSync(dfd, buf, off, n - off);
       total += n;
+      if (copied) Atomics.add(copied, 0, BigInt(n));
     }
     const after = fstatSync(sfd);
     fchmodSync(dfd, j.mode);

@@ -65,6 +65,8 @@ export function destError(e: unknown, what: string): unknown {
  */
 export class FileCopier {
   private pool: LanePool<CopyJob, CopyOutcome> | null = null;
+  private readonly copied = new BigInt64Array(new SharedArrayBuffer(8));
+  private sqliteBytes = 0;
 
   constructor(
     private readonly o: {
@@ -75,7 +77,7 @@ export class FileCopier {
   ) {}
 
   private copyOnce(abs: string, out: string, st: fs.Stats, detectSqlite: boolean): Promise<CopyOutcome> {
-    this.pool ??= copyPool(this.o.parallel);
+    this.pool ??= copyPool(this.o.parallel, this.copied.buffer as SharedArrayBuffer);
     return this.pool.run(
       {
         src: abs,
@@ -99,6 +101,7 @@ export class FileCopier {
       if (r.kind === 'sqlite') {
         try {
           const c = await copySqlite(abs, out, cur);
+          this.sqliteBytes += c.size;
           sqlite = true;
           r = { kind: 'copied', ...c, mtimeMs: cur.mtimeMs, ctimeMs: cur.ctimeMs, ino: inoOf(cur) };
         } catch (se) {
@@ -149,6 +152,11 @@ export class FileCopier {
         flags: sqlite ? 's' : '',
       };
     }
+  }
+
+  /** Bytes written so far, inside files still copying too (a copy retried counts twice). */
+  get bytesCopied(): number {
+    return Number(Atomics.load(this.copied, 0)) + this.sqliteBytes;
   }
 
   /** Recreates a symlink (never followed) with its mtime; its target, or null when it was skipped or is gone. */

@@ -62,9 +62,11 @@ export class LanePool<J, R> {
     file: string,
     size = defaultThreads(),
     private readonly batch = 16,
+    /** Given to every thread as its workerData (a shared counter, say). */
+    workerData?: unknown,
   ) {
     for (let i = 0; i < size; i++) {
-      const slot: Slot<J, R> = { w: new Worker(file), queue: [], busy: new Map(), load: 0 };
+      const slot: Slot<J, R> = { w: new Worker(file, { workerData }), queue: [], busy: new Map(), load: 0 };
       slot.w.on('message', (m: LaneAnswer<R>) => {
         const batch = slot.busy.get(m.id);
         if (!batch) return; // answered after close(), which already rejected it

@@ -18,7 +18,7 @@ import { CairnError, describeError, errnoCode } from '../errors';
 import { checkPlanFolders } from './checks';
 import { excludeMatcher } from '../format/excludes';
 import { reconcile, writePlanFile } from './reconcile';
-import { fsyncDir, planLayout, removeTree, syncFileSystem, type PlanLayout } from '../format/layout';
+import { fsyncDir, planLayout, removeTree, syncFileSystemAsync, type PlanLayout } from '../format/layout';
 import { LineSink } from '../format/lineSink';
 import { ManifestReader, ManifestWriter } from '../format/manifest';
 import { formatStamp } from '../format/stamp';
@@ -29,10 +29,16 @@ export interface BackupProgress extends WalkStats {
   planName: string;
   stamp: string;
   startedAt: number;
-  /** The previous backup's totals, for an estimate of what is left. */
-  expectedFiles: number | null;
-  expectedBytes: number | null;
+  /** Bytes linked or copied so far, inside files still copying too. */
+  bytesDone: number;
+  /** What the run covers: exact when `counted`, else at least this much (the walk and the count go on). */
+  totalFiles: number;
+  totalBytes: number;
+  counted: boolean;
 }
+
+/** How often a run tells its progress at the least, even while one large file copies. */
+const PROGRESS_EVERY_MS = 500;
 
 export interface BackupRunOptions {
   db: Db;
@@ -46,6 +52,8 @@ export interface BackupRunOptions {
   manual?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: BackupProgress) => void;
+  /** How often progress is told at the least (default 500 ms). */
+  progressEveryMs?: number;
   /**
    * Where database sources' passwords are (the runtime's one store). Null leaves the plan's databases out:
    * only the "before restore" backup does that, which saves files an in-place restore would replace.
@@ -84,6 +92,7 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
   const partialFiles: string[] = [];
   const sinks: { abort(): void }[] = [];
   const base: { reader: ManifestReader | null } = { reader: null };
+  let ticker: NodeJS.Timeout | null = null;
   try {
     checkPlanFolders(plan);
     try {
@@ -160,18 +169,23 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
       manifest,
       changes,
       signal: o.signal,
-      onProgress: o.onProgress
-        ? (s) =>
-            o.onProgress!({
-              ...s,
-              planName: plan.name,
-              stamp,
-              startedAt,
-              expectedFiles: prev?.files ?? null,
-              expectedBytes: prev?.bytes ?? null,
-            })
-        : undefined,
+      onProgress: () => report(),
     });
+    const w = walker;
+    const report = () => {
+      const t = w.totals();
+      o.onProgress?.({
+        ...w.stats,
+        planName: plan.name,
+        stamp,
+        startedAt,
+        bytesDone: w.bytesDone,
+        totalFiles: t.files,
+        totalBytes: t.bytes,
+        counted: t.counted,
+      });
+    };
+    if (o.onProgress) ticker = setInterval(report, o.progressEveryMs ?? PROGRESS_EVERY_MS);
     const matcher = excludeMatcher(plan.excludes);
     // Database sources are dumped first into the partial area, then walked as sources (dbsource/stage.ts).
     const dbs = o.secrets
@@ -198,7 +212,7 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     o.signal?.throwIfAborted();
 
     // Publish: data on disk first, then the manifest, then the folder (DESIGN.md section 1).
-    syncFileSystem(layout.root);
+    await syncFileSystemAsync(layout.root);
     fs.renameSync(manifestTmp, layout.manifestFile(stamp));
     fsyncDir(layout.manifests);
     fs.renameSync(outRoot, layout.backupDir(stamp));
@@ -253,6 +267,8 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     for (const f of partialFiles) removeTree(f);
     recordFailure(o, stamp, startedAt, walker, e);
     throw e;
+  } finally {
+    if (ticker) clearInterval(ticker);
   }
 }
 

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { CairnError, describeError, errnoCode } from '../errors';
 import type { ExcludeMatcher } from '../format/excludes';
 import { EntryOutput, type PendingEntry } from '../format/entryOutput';
+import { SourceCounter } from './count';
 import {
   destError,
   DISK_FULL,
@@ -91,6 +92,11 @@ export class Walker {
   private readonly copier: FileCopier;
   private tick = 0;
   private lastProgress = 0;
+  private linkedBytes = 0;
+  private sources: WalkSource[] = [];
+  /** Counts the sources for the run's total once the walk has to wait for copies (count.ts). */
+  private counter: SourceCounter | null = null;
+  private walked = false;
 
   constructor(private readonly o: WalkOptions) {
     this.out = new EntryOutput(o.manifest, o.changes);
@@ -104,11 +110,14 @@ export class Walker {
   /** Walks every source (sorted by label) and waits for every copy; throws on a fatal error. */
   async run(sources: WalkSource[]): Promise<void> {
     const sorted = [...sources].sort((a, b) => comparePaths(a.label, b.label));
+    this.sources = sorted;
     for (const s of sorted) {
       const st = fs.statSync(s.path);
       await this.enterDir(s.path, s.label, '', st, s.matcher);
     }
     await this.drainBase(null);
+    this.walked = true;
+    this.counter?.stop();
     await this.out.flush(true);
     await this.copier.close();
     for (const d of this.deferredDirs.reverse()) this.finishDir(d);
@@ -117,8 +126,25 @@ export class Walker {
 
   /** Waits for every copy still running (after a failure), so the caller can remove the partial folder. */
   async settle(): Promise<void> {
+    this.counter?.stop();
     await this.copier.close();
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Bytes linked or copied so far (inside files still copying too). */
+  get bytesDone(): number {
+    return this.linkedBytes + this.copier.bytesCopied;
+  }
+
+  /**
+   * What the run covers: exact once the walk is done or the count is; until then at least what was walked
+   * or counted so far (`counted` false).
+   */
+  totals(): { files: number; bytes: number; counted: boolean } {
+    const s = this.stats;
+    const c = this.counter;
+    if (this.walked || !c) return { files: s.files, bytes: s.bytes, counted: this.walked };
+    return { files: Math.max(s.files, c.files), bytes: Math.max(s.bytes, c.bytes), counted: c.done };
   }
 
   warn(path: string, message: string): void {
@@ -241,6 +267,7 @@ export class Walker {
       try {
         fs.linkSync(fsPath(`${this.o.baseRoot}/${rel}`), fsPath(out));
         this.stats.linkedFiles++;
+        this.linkedBytes += st.size;
         await this.out.push({ ...prev, path: rel }, prev);
         return;
       } catch (e) {
@@ -266,6 +293,7 @@ export class Walker {
     // reaction to every pending copy, and a long copy would collect one per file walked meanwhile.
     while (this.inFlight.size >= MAX_COPIES) {
       if (this.failure) throw this.failure;
+      this.counter ??= new SourceCounter(this.sources);
       await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
     }
     if (this.failure) throw this.failure;

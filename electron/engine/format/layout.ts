@@ -76,12 +76,18 @@ export function syncFileSystem(dir: string): void {
   if (r.error || r.status !== 0) spawnSync('sync', [], { stdio: 'ignore' });
 }
 
-function syncInBackground(dir: string): Promise<void> {
+/** Runs `sync` without blocking the event loop; true when it succeeded. */
+function syncInBackground(dir: string | null): Promise<boolean> {
   return new Promise((resolve) => {
-    const child = spawn('sync', syncArgs(dir), { stdio: 'ignore' });
-    child.on('error', () => resolve());
-    child.on('exit', () => resolve());
+    const child = spawn('sync', dir === null ? [] : syncArgs(dir), { stdio: 'ignore' });
+    child.on('error', () => resolve(false));
+    child.on('exit', (code) => resolve(code === 0));
   });
+}
+
+/** As syncFileSystem, while the event loop goes on (a backup keeps telling its progress as the disk writes). */
+export async function syncFileSystemAsync(dir: string): Promise<void> {
+  if (!(await syncInBackground(dir))) await syncInBackground(null);
 }
 
 /**
@@ -90,7 +96,7 @@ function syncInBackground(dir: string): Promise<void> {
  */
 export class Flusher {
   private written = 0;
-  private running: Promise<void> | null = null;
+  private running: Promise<unknown> | null = null;
 
   constructor(
     private readonly dir: string,

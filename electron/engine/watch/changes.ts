@@ -1,34 +1,35 @@
 const CAP = 100_000;
 
 /**
- * The paths changed (added, modified, deleted) since the last backup, with when. A path changed twice
- * counts once. Past 100,000 paths only the count grows, so memory stays bounded.
+ * The paths that differ from the last backup (added, modified, deleted). Past 100,000 paths only the count
+ * grows, so memory stays bounded; such a set cannot be checked path by path again (`overflowed`).
  */
 export class ChangeSet {
-  private readonly paths = new Map<string, number>();
-  private overflow: { count: number; first: number } | null = null;
+  private readonly paths = new Set<string>();
+  private extra = 0;
 
-  /** Notes a change of a path at a time. */
-  add(path: string, at: number): void {
-    if (this.paths.has(path) || this.paths.size < CAP) {
-      this.paths.delete(path);
-      this.paths.set(path, at);
-    } else {
-      this.overflow ??= { count: 0, first: at };
-      this.overflow.count++;
-    }
+  /** Notes whether a path differs from the backup now. */
+  mark(path: string, differs: boolean): void {
+    if (!differs) this.paths.delete(path);
+    else if (this.paths.size < CAP) this.paths.add(path);
+    else if (!this.paths.has(path)) this.extra++;
   }
 
   get count(): number {
-    return this.paths.size + (this.overflow?.count ?? 0);
+    return this.paths.size + this.extra;
   }
 
-  /** Forgets changes made before a backup started: that backup holds them. */
-  clearBefore(t: number): void {
-    for (const [p, at] of this.paths) {
-      if (at >= t) break; // insertion order is time order
-      this.paths.delete(p);
-    }
-    if (this.overflow && this.overflow.first < t) this.overflow = null;
+  get overflowed(): boolean {
+    return this.extra > 0;
+  }
+
+  /** The paths noted (a copy: marking them again while going through is fine). */
+  list(): string[] {
+    return [...this.paths];
+  }
+
+  clear(): void {
+    this.paths.clear();
+    this.extra = 0;
   }
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { WatchState } from '../../../shared/contract';
+import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import { PlanWatcher } from './planWatcher';
 
@@ -17,6 +18,8 @@ export interface WatchSettings {
 }
 
 export interface WatchersDeps {
+  /** The catalog, where each plan's last backup is. */
+  db: Db;
   now: () => number;
   settings: () => WatchSettings;
   onCount: (planName: string, count: number) => void;
@@ -65,7 +68,7 @@ export class Watchers implements WatchInfo {
         timer: null,
         w: new PlanWatcher({
           plan: p,
-          now: this.d.now,
+          db: this.d.db,
           onCount: (n) => {
             this.d.onCount(p.name, n);
             if (n > 0) this.settle(p.name);
@@ -96,9 +99,12 @@ export class Watchers implements WatchInfo {
     }, s.settleSeconds * 1000);
   }
 
-  /** A backup of the plan that started at `startedAt` finished and holds the changes before it. */
-  backedUp(planName: string, startedAt: number): void {
-    this.byPlan.get(planName)?.w.backedUp(startedAt);
+  /**
+   * Each plan's newest backup is looked up again (one that just ended here, or one the CLI made): what it
+   * holds no longer counts as changed. Cheap when nothing is new (one query per plan).
+   */
+  async refresh(): Promise<void> {
+    for (const e of [...this.byPlan.values()]) await e.w.refresh();
   }
 
   state(planName: string) {
@@ -119,6 +125,8 @@ export class Watchers implements WatchInfo {
   /** Stops every watcher; a sync under way finishes first, so nothing is left watching. */
   async close(): Promise<void> {
     this.closed = true;
+    // Closing first stops a start-up scan under way, which the chain would otherwise wait for.
+    for (const e of this.byPlan.values()) await e.w.close();
     await this.chain;
     for (const e of this.byPlan.values()) {
       if (e.timer) clearTimeout(e.timer);

@@ -7,7 +7,8 @@ import { loadBackups } from '../bridge';
 import { api } from '../client';
 import { BackupChart } from '../components/BackupChart';
 import { ProgressBar } from '../components/ProgressBar';
-import { bytes, count, counted, duration, when } from '../format';
+import { runText } from '../components/RunStatus';
+import { bytes, count, counted, when } from '../format';
 import { appStore, useApp } from '../store/store';
 import { useCall, type CallState } from '../useCall';
 
@@ -52,14 +53,7 @@ function RunPanel({ plan }: { plan: string }) {
                 : 'Backing up…'}
           </p>
           <ProgressBar fraction={run.fraction} label={`Backup progress of ${plan}`} />
-          <p className="muted">
-            {count(run.files)}
-            {run.expectedFiles !== null ? ` of about ${count(run.expectedFiles)}` : ''} files,{' '}
-            {bytes(run.bytes)}
-            {run.expectedBytes !== null ? ` of about ${bytes(run.expectedBytes)}` : ''},{' '}
-            {bytes(run.bytesPerSecond)}/s
-            {run.etaSeconds !== null ? `, about ${duration(run.etaSeconds)} left` : ''}
-          </p>
+          <p className="muted">{runText(run)}</p>
           <p className="path">{run.currentPath}</p>
           <button type="button" onClick={() => void cancel()} disabled={run.phase === 'cancelling'}>
             Cancel
@@ -146,7 +140,9 @@ function PlanCard({ p, drive, now }: { p: PlanStatusValue; drive: DriveCall; now
         <dt>Changed since</dt>
         <dd>
           {p.changedFiles === null
-            ? (p.watch.message ?? 'not watched; counted at the next backup')
+            ? p.watch.state === 'starting'
+              ? 'counting…'
+              : (p.watch.message ?? 'not watched; counted at the next backup')
             : counted(p.changedFiles, 'file')}
         </dd>
         <dt>Google Drive</dt>

@@ -8,7 +8,7 @@ import type { OpsDeps } from '../ops/deps';
 import type { BackupProgress } from '../../backup/run';
 import { CairnError, describeError, errnoCode } from '../../errors';
 import type { EventBus } from './bus';
-import { drivePushProgress, progressFigures } from './progress';
+import { drivePushProgress, progressFigures, RateWindow } from './progress';
 
 export type RunState = z.output<typeof RunProgress>;
 
@@ -35,6 +35,8 @@ interface Job {
   request: RunRequest;
   state: RunState;
   controller: AbortController;
+  /** The run's recent pace (progress.ts). */
+  rate: RateWindow;
   done: Promise<RunEnd>;
   resolve: (e: RunEnd) => void;
 }
@@ -73,6 +75,7 @@ export class RunQueue {
       planId: plan.id,
       request,
       controller: new AbortController(),
+      rate: new RateWindow(),
       done,
       resolve,
       state: {
@@ -82,7 +85,7 @@ export class RunQueue {
         actor: request.actor,
         stamp: null,
         startedAt: null,
-        ...progressFigures(null, 0),
+        ...progressFigures(null, 0, new RateWindow()),
       },
     };
     this.jobs.push(job);
@@ -188,7 +191,7 @@ export class RunQueue {
   private progress(job: Job, p: BackupProgress): void {
     job.state.stamp = p.stamp;
     job.state.startedAt = p.startedAt;
-    Object.assign(job.state, progressFigures(p, this.deps.now()));
+    Object.assign(job.state, progressFigures(p, this.deps.now(), job.rate));
     this.deps.bus.emit('runProgress', { ...job.state });
   }
 

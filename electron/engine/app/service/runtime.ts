@@ -83,6 +83,7 @@ export class CairnRuntime {
       onSendError: (ch, m) => o.log(`Notification by ${ch} failed: ${m}`),
     });
     this.watchers = new Watchers({
+      db,
       now,
       settings: () => settings().watch,
       onCount: throttleByKey<number>(500, (planName, changedFiles) =>
@@ -197,7 +198,6 @@ export class CairnRuntime {
   private async runEnded(e: RunEnd): Promise<void> {
     this.started.clear();
     if (e.error?.code === 'dest-missing') this.scheduler.waitForDisk(e.planId);
-    if (e.backup && e.startedAt !== null) this.watchers.backedUp(e.planName, e.startedAt);
     const s = readSettings(this.o.db);
     if (e.backup && s.notifications.onSuccess) {
       const b = e.backup;
@@ -247,6 +247,8 @@ export class CairnRuntime {
   /** Re-reads every plan's state; tells what changed. */
   async observe(): Promise<void> {
     if (this.closed) return;
+    // A backup made elsewhere (the CLI) holds the changes counted so far.
+    await this.watchers.refresh();
     const st = collectStatus(this.service.ctx);
     // A plan waiting for its backup disk, or whose disk is back after a run failed for want of it (even
     // one made by `cairn backup`, or before a restart), runs when the disk is there, whatever the schedule.
