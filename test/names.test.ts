@@ -44,7 +44,7 @@ async function browseOverHttp(dataDir: string) {
     const inRaw = await list(raw.path);
     expect(inRaw.map((e) => e.display)).toContain('x0\\x80');
     expect((await list('src/odd')).map((e) => e.display)).toContain('tab\\there 9');
-    const found = JSON.parse((await call(s, 'search', { query: 'x0' })).body);
+    const found = JSON.parse((await call(s, 'search', { query: 'raw\\xff/x0' })).body);
     expect(found.value.results.map((r: { displayPath: string }) => r.displayPath)).toContain(
       'src/raw\\xff/x0\\x80',
     );

@@ -6,7 +6,7 @@ import type {
 import type { ActivityKind, ActivityLevel } from '../../catalog/activity';
 import type { Db } from '../../catalog/db';
 import { dbText, fromDb } from '../../catalog/versions';
-import { displayName } from '../../format/fsName';
+import { displayName, parseTyped } from '../../format/fsName';
 
 const IN_BACKUP = 'first_backup <= @b AND (last_backup IS NULL OR last_backup >= @b)';
 
@@ -69,7 +69,7 @@ function lowerBound(ids: { id: number }[], id: number): number {
 }
 
 /**
- * Finds files by name (or by path when the query holds "/") in every backup, answered from the catalog,
+ * Finds files by name (or by path when the query holds "/"; \xff for a byte that is not UTF-8) in every backup, answered from the catalog,
  * with each version's first and last backup among those still kept.
  */
 export function searchVersions(
@@ -77,7 +77,7 @@ export function searchVersions(
   query: string,
   opts: { planId?: number; limit: number },
 ): { hits: SearchHit[]; truncated: boolean } {
-  const like = '%' + dbText(query).replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+  const like = '%' + dbText(parseTyped(query)).replace(/[\\%_]/g, (c) => '\\' + c) + '%';
   const column = query.includes('/') ? `(fv.parent || '/' || fv.name)` : 'fv.name';
   const rows = db
     .prepare(
