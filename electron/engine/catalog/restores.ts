@@ -1,6 +1,7 @@
 import { SAFETY_PIN_DAYS } from '../../../shared/schemas/trust';
 import type { ManifestEntry } from '../format/manifest';
 import type { Db } from './db';
+import { dbText, fromDb } from './versions';
 
 /** One side of a change: what a path held (kind and content), or null when nothing was there. */
 export type PathState = Pick<
@@ -70,7 +71,9 @@ export function insertRestore(db: Db, r: Omit<RestoreRecord, 'id' | 'undoneAt' |
 }
 
 const side = (s: PathState) =>
-  s ? [s.kind, s.size, s.mtimeMs, s.mode, s.sha256, s.target] : [null, null, null, null, null, null];
+  s
+    ? [s.kind, s.size, s.mtimeMs, s.mode, s.sha256, s.target === null ? null : dbText(s.target)]
+    : [null, null, null, null, null, null];
 
 /** Appends changes of a restore (in the order given, which is the order an undo reads them back). */
 export function writeChanges(db: Db, restoreId: number, first: number, changes: RestoreChange[]): void {
@@ -80,7 +83,9 @@ export function writeChanges(db: Db, restoreId: number, first: number, changes: 
      VALUES (?, ?, ?, ${names.map(() => '?').join(', ')})`,
   );
   db.transaction(() => {
-    changes.forEach((c, i) => ins.run(restoreId, first + i, c.path, ...side(c.before), ...side(c.after)));
+    changes.forEach((c, i) =>
+      ins.run(restoreId, first + i, dbText(c.path), ...side(c.before), ...side(c.after)),
+    );
   })();
 }
 
@@ -95,7 +100,7 @@ function stateOf(r: ChangeRow, prefix: 'before_' | 'after_'): PathState {
     mtimeMs: r[`${prefix}mtime_ms`] as number,
     mode: r[`${prefix}mode`] as number,
     sha256: r[`${prefix}sha256`] as string | null,
-    target: r[`${prefix}target`] as string | null,
+    target: r[`${prefix}target`] === null ? null : fromDb(r[`${prefix}target`] as string),
   };
 }
 
@@ -104,7 +109,11 @@ export function listChanges(db: Db, restoreId: number): RestoreChange[] {
   const rows = db
     .prepare('SELECT * FROM restore_changes WHERE restore_id = ? ORDER BY seq')
     .all(restoreId) as ChangeRow[];
-  return rows.map((r) => ({ path: r.path, before: stateOf(r, 'before_'), after: stateOf(r, 'after_') }));
+  return rows.map((r) => ({
+    path: fromDb(r.path),
+    before: stateOf(r, 'before_'),
+    after: stateOf(r, 'after_'),
+  }));
 }
 
 /** The in-place restore whose "before restore" backup is plan/safetyStamp, if one. */

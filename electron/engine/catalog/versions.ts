@@ -179,12 +179,12 @@ export function* iterateBackup(db: Db, planId: number, backupId: number, under =
 
 /** One path's entry in a backup, from the catalog; undefined when the backup does not hold it. */
 export function versionAt(db: Db, planId: number, backupId: number, path: string): FileVersion | undefined {
-  const { parent, name } = splitPath(path);
+  const { parent, name } = dbSplit(path);
   const row = db
     .prepare(
       `SELECT ${COLUMNS} FROM file_versions WHERE plan_id = @p AND parent = @parent AND name = @name AND ${IN_BACKUP}`,
     )
     .raw(true)
     .get({ p: planId, parent, name, b: backupId }) as VersionRow | undefined;
-  return row && toVersion(row, parent);
+  return row && toVersion(row, splitPath(path).parent);
 }

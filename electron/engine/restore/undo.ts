@@ -17,6 +17,7 @@ import {
   type RestoreRecord,
 } from '../catalog/restores';
 import { CairnError, describeError, errnoCode } from '../errors';
+import { fsPath, readLink } from '../format/fsName';
 import { planLayout, syncFileSystem } from '../format/layout';
 import { ManifestReader, type ManifestEntry } from '../format/manifest';
 import { formatStamp } from '../format/stamp';
@@ -67,13 +68,13 @@ function entryOf(path: string, s: NonNullable<PathState>): ManifestEntry {
 function holds(abs: string, st: fs.Stats | null, s: PathState, path: string): boolean {
   if (!s || !st) return !s && !st;
   if (s.kind === 'd') return st.isDirectory();
-  if (s.kind === 'l') return st.isSymbolicLink() && fs.readlinkSync(abs) === s.target;
+  if (s.kind === 'l') return st.isSymbolicLink() && readLink(abs) === s.target;
   return st.isFile() && sameContent(abs, st, entryOf(path, s));
 }
 
 function lstatOrNull(abs: string): fs.Stats | null {
   try {
-    return fs.lstatSync(abs);
+    return fs.lstatSync(fsPath(abs));
   } catch (e) {
     if (errnoCode(e) === 'ENOENT') return null;
     throw e;
@@ -144,8 +145,8 @@ class Undoer {
     const renameOver = c.after?.kind !== 'd' && c.before !== null && c.before.kind !== 'd';
     if (st && !renameOver) {
       try {
-        if (st.isDirectory()) fs.rmdirSync(abs);
-        else fs.unlinkSync(abs);
+        if (st.isDirectory()) fs.rmdirSync(fsPath(abs));
+        else fs.unlinkSync(fsPath(abs));
         loc.tree.forget(loc.rel);
       } catch (e) {
         if (errnoCode(e) === 'ENOTEMPTY' || errnoCode(e) === 'EEXIST')
@@ -170,7 +171,7 @@ class Undoer {
     const abs = loc.tree.abs(loc.rel);
     const dir = loc.tree.abs(parentOf(loc.rel));
     if (s.kind === 'd') {
-      fs.mkdirSync(abs, { mode: 0o700 });
+      fs.mkdirSync(fsPath(abs), { mode: 0o700 });
       loc.tree.trust(loc.rel);
       this.dirs.push({ abs, s });
     } else if (s.kind === 'l') placeSymlink(dir, abs, entryOf(c.path, s));
@@ -181,8 +182,8 @@ class Undoer {
   /** Gives folders put back their mode and time, deepest first. */
   finishDirs(): void {
     for (const { abs, s } of this.dirs.reverse()) {
-      fs.chmodSync(abs, s.mode & 0o7777);
-      fs.utimesSync(abs, s.mtimeMs / 1000, s.mtimeMs / 1000);
+      fs.chmodSync(fsPath(abs), s.mode & 0o7777);
+      fs.utimesSync(fsPath(abs), s.mtimeMs / 1000, s.mtimeMs / 1000);
     }
   }
 

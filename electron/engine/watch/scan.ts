@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { ExcludeMatcher } from '../format/excludes';
+import { fsPath, readNames } from '../format/fsName';
 import { changed, seenOf, type Baseline } from './baseline';
 
 export interface ScanSource {
@@ -25,7 +26,7 @@ const SLICE = 256;
 
 function lstatOrNull(p: string): fs.Stats | null {
   try {
-    return fs.lstatSync(p);
+    return fs.lstatSync(fsPath(p));
   } catch {
     return null;
   }
@@ -43,7 +44,7 @@ export async function scanChanges(o: ScanOptions): Promise<void> {
     const d = stack.pop()!;
     let names: string[];
     try {
-      names = fs.readdirSync(d.abs);
+      names = readNames(d.abs);
     } catch {
       continue;
     }
