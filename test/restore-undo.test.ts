@@ -46,6 +46,29 @@ describe('undo of an in-place restore', () => {
     expect(u).toMatchObject({ reverted: 1, kept: [], failures: [] });
   });
 
+  it('puts back a file whose name is not UTF-8, by its bytes', async () => {
+    const x = await kitWithBackup({ 'a.txt': 'alpha' });
+    const raw = (k: typeof x.k) =>
+      Buffer.concat([Buffer.from(`${k.source}/raw`), Buffer.from([0xff]), Buffer.from('.txt')]);
+    // The backup above did not hold it: make a second backup that does, then edit it and restore over it.
+    fs.writeFileSync(raw(x.k), 'first');
+    const b2 = await x.k.backup({ at: Date.parse('2026-03-01T11:00:00Z') });
+    fs.writeFileSync(raw(x.k), 'edited');
+    const s = await restoreBackup({
+      db: x.k.db,
+      plan: x.k.plan(),
+      backup: b2,
+      inPlace: true,
+      now: x.now,
+      actor: 'test',
+    });
+    expect(fs.readFileSync(raw(x.k), 'utf8')).toBe('first');
+
+    const u = await x.undo(s.beforeRestore!);
+    expect(fs.readFileSync(raw(x.k), 'utf8')).toBe('edited');
+    expect(u).toMatchObject({ kept: [], failures: [] });
+  });
+
   it('keeps and names a file changed since the restore; removes a file it made only if unchanged; puts back what it removed', async () => {
     const x = await kitWithBackup({
       'a.txt': 'alpha',
