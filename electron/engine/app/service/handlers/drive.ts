@@ -2,7 +2,7 @@ import { logActivity } from '../../../catalog/activity';
 import { getPlan, listPlans, type Plan } from '../../../catalog/plans';
 import { driveConfig, type DriveConfig } from '../../../drive/config';
 import { connectWithBrowser, forgetTokens } from '../../../drive/oauth';
-import { saveDriveKey } from '../../../drive/pack/crypto';
+import { loadDriveKey, saveDriveKey } from '../../../drive/pack/crypto';
 import { openDriveRemote } from '../../../drive/pack/openRemote';
 import { driveSettings, DRIVE_SETTING_KEYS, setDriveSetting } from '../../../drive/pack/settings';
 import { driveStatus } from '../../../drive/pack/status';
@@ -146,7 +146,14 @@ export const driveHandlers: HandlerGroup<
     return { started: true, plans: plans.map((p) => p.name) };
   },
   driveSetPassword: async (i, c) => {
-    await saveDriveKey(access(c).secrets, i.password);
+    const secrets = access(c).secrets;
+    // A second key would not match keys/identity.age on Drive: a change re-seals the one key (the CLI's --change).
+    if (await loadDriveKey(secrets))
+      throw new CairnError(
+        'conflict',
+        'A Drive password is already set; to change it, run: cairn drive password --change.',
+      );
+    await saveDriveKey(secrets, i.password);
     logActivity(c.db, {
       at: c.now(),
       kind: 'settings',
