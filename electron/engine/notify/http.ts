@@ -66,6 +66,7 @@ export function webhookNotifier(url: string): Notifier {
         url,
         JSON.stringify({
           source: 'cairn',
+          computer: n.computer ?? null,
           event: n.event,
           plan: n.planName,
           title: n.title,

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import { listBackups } from '../../catalog/backups';
 import type { Db } from '../../catalog/db';
 import { findPlan, listPlans, type Plan } from '../../catalog/plans';
@@ -17,7 +18,8 @@ import { describeError } from '../../errors';
 import { weeklyVerify } from './maintenance';
 import type { RunEnd } from './runQueue';
 import { CairnService } from './service';
-import { readSettings } from './settingsStore';
+import { notifyUrls } from './notifyUrls';
+import { readSettings, storedNotifications } from './settingsStore';
 import type { PushResult } from '../../drive/pack/push';
 import { drivePushEnd } from './progress';
 import { throttleByKey } from './throttle';
@@ -40,6 +42,8 @@ export interface RuntimeOptions {
   drive?: DriveAccess;
   /** The process's one job coordinator (a new one when not given). */
   jobs?: JobCoordinator;
+  /** The computer's name in every message (default os.hostname()). */
+  computer?: string;
 }
 
 const LAST_VERIFY = 'service.lastScheduledVerify';
@@ -78,7 +82,8 @@ export class CairnRuntime {
       db,
       bus: this.service.bus,
       notifiers: () => this.notifiers(),
-      onSendError: (ch, m) => o.log(`Notification by ${ch} failed: ${m}`),
+      onSendError: (ch, m) => o.log(`Notification by ${ch} failed (kept, tried again later): ${m}`),
+      computer: o.computer ?? os.hostname(),
     });
     this.watchers = new Watchers({
       now,
@@ -169,8 +174,9 @@ export class CairnRuntime {
     await this.watchers.close();
   }
 
-  private notifiers(): Notifier[] {
-    const n = readSettings(this.o.db).notifications;
+  private async notifiers(): Promise<Notifier[]> {
+    const stored = storedNotifications(this.o.db);
+    const n = { ...stored, ...(await notifyUrls(this.o.secrets, stored)) };
     const out: Notifier[] = [];
     if (n.desktop || this.o.localNotifier.name === 'log') out.push(this.o.localNotifier);
     if (n.ntfyUrl) out.push(ntfyNotifier(n.ntfyUrl));
@@ -192,7 +198,7 @@ export class CairnRuntime {
     const s = readSettings(this.o.db);
     if (e.backup && s.notifications.onSuccess) {
       const b = e.backup;
-      await this.monitor.send({
+      await this.monitor.post({
         planName: e.planName,
         event: 'success',
         title: `Backup of ${e.planName} completed`,
