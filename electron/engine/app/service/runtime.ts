@@ -18,6 +18,7 @@ import { describeError } from '../../errors';
 import { weeklyVerify } from './maintenance';
 import type { RunEnd } from './runQueue';
 import { CairnService } from './service';
+import { redact } from '../../secrets/redact';
 import { notifyUrls } from './notifyUrls';
 import { readSettings, storedNotifications } from './settingsStore';
 import type { PushResult } from '../../drive/pack/push';
@@ -82,7 +83,7 @@ export class CairnRuntime {
       db,
       bus: this.service.bus,
       notifiers: () => this.notifiers(),
-      onSendError: (ch, m) => o.log(`Notification by ${ch} failed (kept, tried again later): ${m}`),
+      onSendError: (ch, m) => o.log(`Notification by ${ch} failed (kept, tried again later): ${redact(m)}`),
       computer: o.computer ?? os.hostname(),
     });
     this.watchers = new Watchers({
