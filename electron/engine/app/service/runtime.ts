@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import { logActivity } from '../../catalog/activity';
 import { listBackups } from '../../catalog/backups';
 import type { Db } from '../../catalog/db';
 import { findPlan, listPlans, type Plan } from '../../catalog/plans';
@@ -122,6 +123,7 @@ export class CairnRuntime {
         run: () => void this.scheduledVerify(),
       },
       log: o.log,
+      skipped: (p, message) => this.notStarted(p.id, 'schedule', message),
       tickMs: o.tickMs,
     });
     this.service.ctx.watch = this.watchers;
@@ -193,7 +195,23 @@ export class CairnRuntime {
     }
   }
 
+  /** A backup that did not start (refused, skipped) is in the activity log and the log, with its reason. */
+  private notStarted(planId: number, actor: string, message: string): void {
+    logActivity(this.o.db, {
+      at: this.service.ctx.now(),
+      planId,
+      kind: 'backup',
+      level: 'warning',
+      actor,
+      message,
+    });
+    this.o.log(message);
+  }
+
   private async runEnded(e: RunEnd): Promise<void> {
+    // A run refused before it began (a CLI backup holds the plan): the queue logged it; say it here too.
+    if (e.error?.code === 'locked')
+      this.o.log(`The backup of ${e.planName} did not start: ${e.error.message}`);
     if (e.error?.code === 'dest-missing') this.scheduler.waitForDisk(e.planId);
     if (e.backup && e.startedAt !== null) this.watchers.backedUp(e.planName, e.startedAt);
     const s = readSettings(this.o.db);
