@@ -101,7 +101,7 @@ describe('secrets stay in the secret store', () => {
     expect(fs.readFileSync(catalogPath(dataDir)).includes(SECRET)).toBe(false);
   });
 
-  it('makes the data folder 0700 and every file in it 0600, saying what it fixed', () => {
+  it('makes the data folder 0700 and every file in it 0600, warning when its own items were open', () => {
     const dataDir = path.join(tempDir(), 'data');
     const first = openCatalog(dataDir);
     for (const f of ['catalog.sqlite', 'catalog.sqlite-wal', 'catalog.sqlite-shm'])
@@ -110,17 +110,18 @@ describe('secrets stay in the secret store', () => {
     fs.chmodSync(dataDir, 0o755);
     fs.chmodSync(catalogPath(dataDir), 0o644);
     fs.mkdirSync(path.join(dataDir, 'drive-tmp'), { mode: 0o755 });
-    fs.writeFileSync(path.join(dataDir, 'drive-tmp', 'pack'), 'x', { mode: 0o644 });
     fs.chmodSync(path.join(dataDir, 'drive-tmp'), 0o755);
+    fs.writeFileSync(path.join(dataDir, 'Local State'), '{}', { mode: 0o644 }); // Chromium's, in the app
 
     const warnings: string[] = [];
     const db = openCatalog(dataDir, (m) => warnings.push(m));
     expect(mode(dataDir)).toBe(0o700);
     expect(mode(path.join(dataDir, 'drive-tmp'))).toBe(0o700);
-    for (const f of ['catalog.sqlite', 'catalog.sqlite-wal', 'catalog.sqlite-shm', 'drive-tmp/pack'])
+    expect(mode(path.join(dataDir, 'Local State'))).toBe(0o600);
+    for (const f of ['catalog.sqlite', 'catalog.sqlite-wal', 'catalog.sqlite-shm'])
       expect(mode(path.join(dataDir, f)), f).toBe(0o600);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/made 4 item\(s\) readable by you only/);
+    expect(warnings[0]).toMatch(/^Others could read Cairn's data: made 2 item\(s\) readable by you only/);
     const logged = db.prepare("SELECT level FROM activity WHERE message LIKE 'Others could read%'").all();
     expect(logged).toEqual([{ level: 'warning' }]);
     db.close();

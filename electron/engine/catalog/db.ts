@@ -12,8 +12,9 @@ export function catalogPath(dataDir: string): string {
 }
 
 /**
- * Makes the data folder the user's alone: the folder and every folder in it 0700, every file 0600 (the
- * catalog, its -wal and -shm, the secrets). Returns what it had to tighten.
+ * Makes the data folder the user's alone: the folder and the folders in it 0700 (which closes everything
+ * below them), every file in it 0600 (the catalog, its -wal and -shm, the secrets). Returns what it had to
+ * tighten. It does not descend: in the app the folder also holds Chromium's caches.
  */
 export function securePermissions(dataDir: string): string[] {
   const fixed: string[] = [];
@@ -23,17 +24,14 @@ export function securePermissions(dataDir: string): string[] {
     fs.chmodSync(p, want);
     fixed.push(p);
   };
-  const walk = (dir: string) => {
-    tighten(dir, true);
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) tighten(p, false);
-    }
-  };
-  walk(dataDir);
+  tighten(dataDir, true);
+  for (const e of fs.readdirSync(dataDir, { withFileTypes: true }))
+    if (e.isDirectory() || e.isFile()) tighten(path.join(dataDir, e.name), e.isDirectory());
   return fixed;
 }
+
+/** Cairn's own items (the folder, the catalog, the secrets): widened, they are worth a warning. */
+const OWN = /^(catalog\.sqlite|secrets\.)/;
 
 /**
  * Opens (creating if needed) the catalog in WAL mode with foreign keys on, and migrates it. The data folder
@@ -54,8 +52,9 @@ export function openCatalog(
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   migrate(db);
-  if (fixed.length) {
-    const message = `Others could read Cairn's data folder: made ${fixed.length} item(s) readable by you only (${fixed.slice(0, 3).join(', ')}${fixed.length > 3 ? ', ...' : ''}).`;
+  const own = fixed.filter((p) => p === dataDir || OWN.test(path.basename(p)));
+  if (own.length) {
+    const message = `Others could read Cairn's data: made ${own.length} item(s) readable by you only (${own.slice(0, 3).join(', ')}${own.length > 3 ? ', ...' : ''}).`;
     warn(message);
     logActivity(db, { at: Date.now(), kind: 'settings', level: 'warning', actor: 'cairn', message });
   }
