@@ -15,7 +15,7 @@ import { importFromDrive, type DriveImportResult } from '../../engine/drive/pack
 import type { PushResult } from '../../engine/drive/pack/push';
 import { pushOp } from '../../engine/app/ops/push';
 import { listDriveBackups } from '../../engine/drive/pack/remoteList';
-import { driveSettings } from '../../engine/drive/pack/settings';
+import { driveSettingsWithSecret } from '../../engine/drive/pack/settings';
 import { driveStatus, type DriveStatusView } from '../../engine/drive/pack/status';
 import { listDriveManifests } from '../../engine/drive/pack/store';
 import { CairnError } from '../../engine/errors';
@@ -89,8 +89,8 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
     .option('--no-browser', 'print the consent address and read back the address the browser ends on')
     .action(async (o: { browser: boolean }) => {
       const c = ctx();
-      const cfg = driveConfig(driveSettings(c.catalog()));
       const secrets = cliSecrets(c);
+      const cfg = driveConfig(await driveSettingsWithSecret(c.catalog(), secrets));
       if (o.browser) {
         process.stderr.write('Opening the Google consent page in your browser...\n');
         await connectWithBrowser({ cfg, secrets, openUrl: openInSystemBrowser });
@@ -120,7 +120,7 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
       let remote = null;
       let openError: unknown = null;
       try {
-        driveConfig(driveSettings(db));
+        driveConfig(await driveSettingsWithSecret(db, cliSecrets(c)));
         remote = await cliRemote(c);
       } catch (e) {
         openError = e;

@@ -6,6 +6,7 @@ import type { Notifier } from '../notify/types';
 import { openSecretStore, type Keychain, type SecretsChoice } from '../secrets/choose';
 import type { SecretStore } from '../secrets/store';
 import { JobCoordinator } from './jobs';
+import { moveCatalogSecrets } from './moveSecrets';
 import type { DriveAccess } from './service/context';
 
 /** What a face brings: who it is and the parts that differ between the app and headless Cairn. */
@@ -24,6 +25,8 @@ export interface FaceAdapters {
   /** Start the watchers (off in tests that do not need them). */
   watch?: boolean;
   tickMs?: number;
+  /** The computer's name in notifications (default os.hostname()). */
+  computer?: string;
 }
 
 /** Cairn opened for a data folder: the catalog and the secrets every face shares. */
@@ -35,6 +38,8 @@ export interface CairnCore {
   drive: DriveAccess;
   /** The one job coordinator of this process (what runs on each plan; jobs.ts). */
   jobs: JobCoordinator;
+  /** Settles once secrets an older Cairn kept in the catalog are in the secret store (moveSecrets.ts). */
+  secretsMoved: Promise<void>;
 }
 
 /** Opens the catalog and the secret store of a data folder (the CLI's one-shot commands stop here). */
@@ -52,5 +57,9 @@ export function openCore(
     // A restore from Drive unpacks the packs it needs in the data folder (same disk as the catalog).
     drive: { secrets: store, env: a.env, workDir: dataDir, openUrl: a.openUrl },
     jobs: new JobCoordinator(a.now),
+    // Until it settles, readers fall back to the catalog's copy (driveSettingsWithSecret, notifyUrls).
+    secretsMoved: moveCatalogSecrets(db, store, (a.now ?? Date.now)()).catch((e: unknown) => {
+      process.stderr.write(`Secrets stay in the catalog for now: ${String(e)}\n`);
+    }),
   };
 }

@@ -17,6 +17,7 @@ export interface CairnApp extends CairnCore {
 /** Opens Cairn for a data folder and starts its runtime: what the app and `cairn serve` both run. */
 export async function openCairn(dataDir: string, a: FaceAdapters): Promise<CairnApp> {
   const core = openCore(dataDir, a);
+  await core.secretsMoved;
   const runtime = new CairnRuntime({
     db: core.db,
     secrets: core.secrets,
@@ -28,6 +29,7 @@ export async function openCairn(dataDir: string, a: FaceAdapters): Promise<Cairn
     now: a.now,
     watch: a.watch,
     tickMs: a.tickMs,
+    computer: a.computer,
   });
   try {
     await runtime.start();

@@ -1,3 +1,4 @@
+import { redact, redactDeep } from '../secrets/redact';
 import type { Db } from './db';
 
 export type ActivityLevel = 'info' | 'warning' | 'error';
@@ -28,7 +29,7 @@ export interface NewActivity {
   details?: unknown;
 }
 
-/** Appends one entry to the activity log. */
+/** Appends one entry to the activity log, credentials in URLs redacted (they live in the secret store only). */
 export function logActivity(db: Db, a: NewActivity): void {
   db.prepare(
     `INSERT INTO activity (at, plan_id, backup_id, kind, level, actor, message, details)
@@ -40,8 +41,8 @@ export function logActivity(db: Db, a: NewActivity): void {
     a.kind,
     a.level ?? 'info',
     a.actor,
-    a.message,
-    a.details === undefined ? null : JSON.stringify(a.details),
+    redact(a.message),
+    a.details === undefined ? null : JSON.stringify(redactDeep(a.details)),
   );
 }
 
@@ -87,7 +88,12 @@ export function listActivity(
     kind: r.kind,
     level: r.level,
     actor: r.actor,
-    message: r.message,
-    details: r.details === null ? null : (JSON.parse(r.details) as unknown),
+    message: redact(r.message),
+    details: activityDetails(r.details),
   }));
+}
+
+/** A stored entry's details, redacted again: entries written before redaction existed may hold credentials. */
+export function activityDetails(stored: string | null): unknown {
+  return stored === null ? null : redactDeep(JSON.parse(stored) as unknown);
 }

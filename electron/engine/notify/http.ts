@@ -2,7 +2,23 @@ import type { Notification, Notifier } from './types';
 
 const TIMEOUT_MS = 10_000;
 
-async function post(url: string, body: string, headers: Record<string, string>, what: string): Promise<void> {
+/** fetch refuses a URL with user info: it goes as Basic authorization instead (ntfy's user:password@). */
+function withoutUserInfo(url: string, headers: Record<string, string>): [string, Record<string, string>] {
+  const u = new URL(url);
+  if (!u.username && !u.password) return [url, headers];
+  const auth = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  u.username = '';
+  u.password = '';
+  return [u.toString(), { ...headers, Authorization: `Basic ${Buffer.from(auth).toString('base64')}` }];
+}
+
+async function post(
+  address: string,
+  body: string,
+  plain: Record<string, string>,
+  what: string,
+): Promise<void> {
+  const [url, headers] = withoutUserInfo(address, plain);
   let res: Response;
   try {
     res = await fetch(url, {
@@ -66,6 +82,7 @@ export function webhookNotifier(url: string): Notifier {
         url,
         JSON.stringify({
           source: 'cairn',
+          computer: n.computer ?? null,
           event: n.event,
           plan: n.planName,
           title: n.title,

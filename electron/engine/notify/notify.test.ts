@@ -8,6 +8,7 @@ import type { HealthState } from '../health/health';
 import { ntfyNotifier, webhookNotifier } from './http';
 import { logNotifier } from './log';
 import { HealthMonitor, type StatusEvents } from './monitor';
+import { OUTBOX_LIMIT } from './outbox';
 import { issueKinds, notificationFor } from './stateChange';
 import type { Notification } from './types';
 
@@ -27,20 +28,23 @@ afterEach(async () => {
 });
 
 /** A local HTTP receiver standing in for ntfy or a webhook. */
-async function receiver(status = 200): Promise<{ url: string; got: Received[] }> {
+async function receiver(
+  status = 200,
+): Promise<{ url: string; got: Received[]; answer: (status: number) => void }> {
   const got: Received[] = [];
   const s = http.createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (c: string) => (body += c));
     req.on('end', () => {
-      got.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+      if (status === 200) got.push({ method: req.method!, url: req.url!, headers: req.headers, body });
       res.writeHead(status).end(status === 200 ? '{"id":"x"}' : 'nope');
     });
   });
   servers.push(s);
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/cairn-alerts`, got };
+  const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}/cairn-alerts`;
+  return { url, got, answer: (x) => (status = x) };
 }
 
 const note: Notification = {
@@ -75,6 +79,7 @@ describe('notifications over HTTP', () => {
     expect(r.got[0]!.headers['content-type']).toBe('application/json');
     expect(JSON.parse(r.got[0]!.body)).toEqual({
       source: 'cairn',
+      computer: null,
       event: 'failing',
       plan: 'home',
       title: note.title,
@@ -150,6 +155,7 @@ describe('HealthMonitor with issues', () => {
         bus: { emit: () => {} },
         notifiers: () => [logNotifier((l) => lines.push(l))],
         onSendError: () => {},
+        computer: 'test-box',
       });
     const see = (m: HealthMonitor, ...kinds: string[]) =>
       m.observe(
@@ -172,8 +178,8 @@ describe('HealthMonitor with issues', () => {
     await see(m, 'stale', 'disk-space');
     await see(m, 'stale');
     expect(lines).toEqual([
-      '[1970-01-01T00:00:00.000Z] Backup of home needs attention: stale now',
-      '[1970-01-01T00:00:00.000Z] Backup of home needs attention: disk-space now',
+      '[1970-01-01T00:00:00.000Z] test-box: Backup of home needs attention: stale now',
+      '[1970-01-01T00:00:00.000Z] test-box: Backup of home needs attention: disk-space now',
     ]);
   });
 });
@@ -191,6 +197,7 @@ describe('HealthMonitor', () => {
         bus,
         notifiers: () => [ntfyNotifier(r.url), webhookNotifier(r.url)],
         onSendError: (c, m) => errors.push(`${c}: ${m}`),
+        computer: 'test-box',
       });
     let m = make();
     const see = (state: HealthState) =>
@@ -209,10 +216,10 @@ describe('HealthMonitor', () => {
 
     const titles = r.got.filter((g) => g.headers.title).map((g) => g.headers.title);
     expect(titles).toEqual([
-      'Backup of home is failing',
-      'Backup of home is healthy again',
-      'Backup of home needs attention',
-      'Backup of home is waiting for the backup disk',
+      'test-box: Backup of home is failing',
+      'test-box: Backup of home is healthy again',
+      'test-box: Backup of home needs attention',
+      'test-box: Backup of home is waiting for the backup disk',
     ]);
     expect(r.got.filter((g) => g.headers['content-type'] === 'application/json')).toHaveLength(4);
     expect(changes).toEqual([
@@ -223,5 +230,92 @@ describe('HealthMonitor', () => {
       'attention->waiting-disk',
     ]);
     expect(errors).toEqual([]);
+  });
+});
+
+describe('delivery', () => {
+  const T0 = Date.parse('2026-11-23T02:00:00Z');
+  const noBus: StatusEvents = { emit: () => undefined };
+
+  function monitor(url: string, errors: string[] = []) {
+    db ??= openCatalog(path.join(tempDir(), 'data'));
+    return new HealthMonitor({
+      db,
+      bus: noBus,
+      notifiers: () => [ntfyNotifier(url), webhookNotifier(url)],
+      onSendError: (c, m) => errors.push(`${c}: ${m}`),
+      computer: 'kitchen-pc',
+    });
+  }
+  const look = (m: HealthMonitor, state: HealthState, at: number) =>
+    m.observe([{ planName: 'home', state, reasons: [`reason for ${state}`] }], at);
+
+  it('keeps a message its channel refused and sends it later, after a restart too', async () => {
+    const r = await receiver(503);
+    const errors: string[] = [];
+    await look(monitor(r.url, errors), 'failing', T0);
+    expect(r.got).toHaveLength(0);
+    expect(errors).toHaveLength(2); // each channel said once that it refused
+    r.answer(200);
+    const m = monitor(r.url, errors); // a restart: the outbox is in the catalog
+    await look(m, 'failing', T0 + 10_000); // too soon: backoff
+    expect(r.got).toHaveLength(0);
+    await look(m, 'failing', T0 + 31_000);
+    expect(r.got.map((g) => g.headers.title ?? JSON.parse(g.body).title)).toEqual([
+      'kitchen-pc: Backup of home is failing',
+      'kitchen-pc: Backup of home is failing',
+    ]);
+    expect(m.outbox.pending()).toEqual([]);
+    await look(m, 'failing', T0 + 90_000);
+    expect(r.got).toHaveLength(2); // delivered once, not again
+    expect(errors).toHaveLength(2);
+  });
+
+  it('keeps the order per channel and backs off while the channel stays down', async () => {
+    const r = await receiver(500);
+    const m = monitor(r.url);
+    await look(m, 'failing', T0);
+    await look(m, 'healthy', T0 + 1000);
+    expect(m.outbox.pending().map((p) => [p.channel, p.n.event, p.attempts])).toEqual([
+      ['ntfy', 'failing', 1],
+      ['webhook', 'failing', 1],
+      ['ntfy', 'recovered', 0],
+      ['webhook', 'recovered', 0],
+    ]);
+    await m.outbox.flush(T0 + 31_000); // second try fails: the next waits a minute
+    expect(m.outbox.pending()[0]).toMatchObject({ attempts: 2, nextAt: T0 + 31_000 + 60_000 });
+    r.answer(200);
+    await m.outbox.flush(T0 + 60_000);
+    expect(r.got).toHaveLength(0);
+    await m.outbox.flush(T0 + 91_000);
+    expect(r.got.filter((g) => g.headers.title).map((g) => g.headers.title)).toEqual([
+      'kitchen-pc: Backup of home is failing',
+      'kitchen-pc: Backup of home is healthy again',
+    ]);
+    expect(JSON.parse(r.got.find((g) => !g.headers.title)!.body)).toMatchObject({ computer: 'kitchen-pc' });
+  });
+
+  it('keeps at most OUTBOX_LIMIT messages, saying which it dropped', async () => {
+    const errors: string[] = [];
+    const m = monitor('http://127.0.0.1:1/x', errors);
+    for (let i = 0; i <= OUTBOX_LIMIT / 2; i++) {
+      await look(m, i % 2 ? 'healthy' : 'failing', T0 + i);
+    }
+    expect(m.outbox.pending()).toHaveLength(OUTBOX_LIMIT);
+    expect(errors.filter((e) => e.includes('Too many messages waiting'))).toHaveLength(2);
+  });
+
+  it('says "healthy again" only after a problem was told', async () => {
+    const r = await receiver();
+    const m = monitor(r.url);
+    await look(m, 'attention', T0); // a new plan with no backup yet: not told
+    await look(m, 'healthy', T0 + 1000); // its first good backup: nothing to recover from
+    expect(r.got).toEqual([]);
+    await look(m, 'failing', T0 + 2000);
+    await look(m, 'healthy', T0 + 3000);
+    expect(r.got.filter((g) => g.headers.title).map((g) => g.headers.title)).toEqual([
+      'kitchen-pc: Backup of home is failing',
+      'kitchen-pc: Backup of home is healthy again',
+    ]);
   });
 });

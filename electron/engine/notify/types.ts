@@ -8,6 +8,8 @@ export interface Notification {
   message: string;
   priority: 'low' | 'default' | 'high';
   at: number;
+  /** The computer it comes from (the monitor sets it; the title names it too). */
+  computer?: string;
 }
 
 /** A way to tell the user: desktop (the app), the log (headless), ntfy, a webhook. Injected. */

@@ -20,6 +20,8 @@ export interface SchedulerDeps {
   verify?: { schedule: () => string | null; last: () => number | null; run: () => void };
   /** A plain-text line for the log (waiting for the disk, a clock jump). */
   log: (message: string) => void;
+  /** A run that was due did not start (the backup disk is away): for the activity log. */
+  skipped?: (plan: Plan, message: string) => void;
   tickMs?: number;
   /** A clock that stops while the machine sleeps (performance.now); injected in tests. */
   monotonic?: () => number;
@@ -36,6 +38,7 @@ export class Scheduler {
   private holdUntil = 0;
   private readonly triggered = new Map<number, number>();
   private readonly waiting = new Set<number>();
+  private readonly toldSkipped = new Set<number>();
   private lastWall = 0;
   private lastMono = 0;
   private suspended = false;
@@ -128,17 +131,10 @@ export class Scheduler {
       if (this.waiting.has(plan.id)) {
         // Owed a run and waiting for the backup disk: run as soon as it is back (see diskBack).
         if (this.d.destPresent(plan)) this.fire(plan.id, 'disk-back');
+        else if (this.due(plan, now)) this.skip(plan, 'catch-up');
         continue;
       }
-      const last = Math.max(this.d.lastRunStart(plan) ?? -Infinity, this.triggered.get(plan.id) ?? -Infinity);
-      const decision = catchUp({
-        schedule: plan.schedule,
-        timezone: this.d.timezone(),
-        lastRun: Number.isFinite(last) ? last : null,
-        since: plan.createdAt,
-        now,
-      });
-      if (decision.due && now >= this.holdUntil) this.fire(plan.id, 'catch-up');
+      if (this.due(plan, now) && now >= this.holdUntil) this.fire(plan.id, 'catch-up');
     }
     this.tickVerify(now);
   }
@@ -154,6 +150,28 @@ export class Scheduler {
         this.fire(plan.id, 'disk-back');
   }
 
+  /** True when a scheduled time passed without a run (the pure catch-up decision). */
+  private due(plan: Plan, now: number): boolean {
+    const last = Math.max(this.d.lastRunStart(plan) ?? -Infinity, this.triggered.get(plan.id) ?? -Infinity);
+    return catchUp({
+      schedule: plan.schedule,
+      timezone: this.d.timezone(),
+      lastRun: Number.isFinite(last) ? last : null,
+      since: plan.createdAt,
+      now,
+    }).due;
+  }
+
+  /** A run was due but the backup disk is away: said once until the plan runs again. */
+  private skip(plan: Plan, reason: TriggerReason): void {
+    if (this.toldSkipped.has(plan.id)) return;
+    this.toldSkipped.add(plan.id);
+    this.d.skipped?.(
+      plan,
+      `The ${reason === 'schedule' ? 'scheduled' : 'missed'} backup did not start: the backup folder ${plan.dest} is not there; it runs when it is back.`,
+    );
+  }
+
   private tickVerify(now: number): void {
     const v = this.d.verify;
     const schedule = v?.schedule();
@@ -166,10 +184,12 @@ export class Scheduler {
     const plan = this.d.plans().find((p) => p.id === planId);
     if (!plan || this.d.isRunning(plan)) return;
     if (!this.d.destPresent(plan)) {
+      this.skip(plan, reason);
       this.markWaiting(plan);
       return;
     }
     this.waiting.delete(planId);
+    this.toldSkipped.delete(planId);
     this.triggered.set(planId, this.d.now());
     this.d.trigger(plan, reason);
   }

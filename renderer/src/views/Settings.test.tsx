@@ -70,4 +70,38 @@ describe('Settings', () => {
     );
     expect(screen.getByText('settingsGet is not available here.')).toBeTruthy();
   });
+
+  it('shows a notification address redacted and saves it only when edited', async () => {
+    const shown = 'https://***@ntfy.example.org/alerts?token=***';
+    const settings = {
+      timezone: 'UTC',
+      notifications: { desktop: true, ntfyUrl: shown, webhookUrl: null, onSuccess: false },
+      verify: { enabled: true, schedule: '30 3 * * 0', samplePercent: 100 },
+      watch: { enabled: true, autoBackup: false, settleSeconds: 300, minIntervalMinutes: 60 },
+      catchUpDelaySeconds: 120,
+      startAtLogin: false,
+      theme: 'system' as const,
+    };
+    const f = useFakeService({
+      settingsGet: () => settings,
+      settingsSet: (p) => ({ ...settings, notifications: { ...settings.notifications, ...p.notifications } }),
+      status: () => ({ overall: 'healthy', plans: [], timezone: 'UTC', generatedAt: 0 }),
+      runList: () => [],
+      planList: () => [],
+    });
+    appStore.getState().setPlans([]);
+    render(<Settings />);
+    const ntfy = (await screen.findByLabelText('ntfy topic URL')) as HTMLInputElement;
+    expect(ntfy.value).toBe(shown);
+    await userEvent.click(ntfy);
+    await userEvent.tab(); // left unchanged: nothing is sent, the stored address stays
+    expect(f.calls.filter((c) => c.method === 'settingsSet')).toEqual([]);
+    const hook = screen.getByLabelText('Webhook URL');
+    await userEvent.type(hook, 'https://hooks.example.org/cairn{Enter}');
+    await waitFor(() =>
+      expect(f.calls.find((c) => c.method === 'settingsSet')?.input).toEqual({
+        notifications: { webhookUrl: 'https://hooks.example.org/cairn' },
+      }),
+    );
+  });
 });

@@ -11,6 +11,31 @@ import { PlanSettings } from './PlanSettings';
 
 type SettingsValue = z.output<typeof SettingsSchema>;
 
+/**
+ * An ntfy or webhook address. The service shows one with credentials as *** (the whole one stays in its
+ * secret store), so the field saves only when it was edited; an emptied field removes the address.
+ */
+function UrlField(o: { id: string; label: string; shown: string | null; save(url: string | null): void }) {
+  const [value, setValue] = useState(o.shown ?? '');
+  const commit = () => {
+    if (value.trim() !== (o.shown ?? '')) o.save(value.trim() || null);
+  };
+  return (
+    <div className="field">
+      <label htmlFor={o.id}>{o.label}</label>
+      <input
+        id={o.id}
+        type="url"
+        value={value}
+        placeholder="https://"
+        onChange={(e) => setValue(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+      />
+    </div>
+  );
+}
+
 function AppSettings({ s, onSaved }: { s: SettingsValue; onSaved(v: SettingsValue): void }) {
   const [msg, setMsg] = useState<string | null>(null);
   const patch = async (p: z.input<typeof SettingsPatch>) => {
@@ -51,7 +76,20 @@ function AppSettings({ s, onSaved }: { s: SettingsValue; onSaved(v: SettingsValu
           />
           Also tell me when a backup succeeds
         </label>
-        <br />
+        <UrlField
+          key={`ntfy:${s.notifications.ntfyUrl}`}
+          id="ntfy-url"
+          label="ntfy topic URL"
+          shown={s.notifications.ntfyUrl}
+          save={(ntfyUrl) => void patch({ notifications: { ntfyUrl } })}
+        />
+        <UrlField
+          key={`webhook:${s.notifications.webhookUrl}`}
+          id="webhook-url"
+          label="Webhook URL"
+          shown={s.notifications.webhookUrl}
+          save={(webhookUrl) => void patch({ notifications: { webhookUrl } })}
+        />
         <button type="button" onClick={() => void test()}>
           Send a test notification
         </button>

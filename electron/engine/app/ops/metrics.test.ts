@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeRig, type Rig } from '../../../../test/helpers/engine';
 import { writeTree } from '../../../../test/helpers/tree';
 import { recordDriveQuota } from '../../drive/pack/store';
-import { collectMetrics, formatMetrics } from './metrics';
+import { collectMetrics, formatMetrics, writeAtomic } from './metrics';
+import { tempDir } from '../../../../test/helpers/tmp';
 
 const DAY = 86_400_000;
 const MiB = 1024 * 1024;
@@ -42,5 +43,27 @@ describe('cairn metrics from the health model', () => {
     expect(sample(text, 'cairn_plan_state', 'plan="docs",state="attention"')).toBe(1);
     expect(sample(text, 'cairn_drive_quota_used_bytes')).toBe(10 * MiB);
     expect(sample(text, 'cairn_drive_quota_limit_bytes')).toBe(100 * MiB);
+  });
+});
+
+const mode = (p: string) => fs.statSync(p).mode & 0o777;
+
+describe('writeAtomic (the node_exporter textfile)', () => {
+  it('keeps the mode of the file it replaces, never widening it', () => {
+    const file = path.join(tempDir(), 'cairn.prom');
+    for (const m of [0o600, 0o640, 0o644]) {
+      fs.writeFileSync(file, 'old\n');
+      fs.chmodSync(file, m);
+      writeAtomic(file, `cairn_up ${m}\n`);
+      expect(mode(file)).toBe(m);
+      expect(fs.readFileSync(file, 'utf8')).toBe(`cairn_up ${m}\n`);
+    }
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['cairn.prom']);
+  });
+
+  it('makes a new file readable by node_exporter (0644 less the umask)', () => {
+    const file = path.join(tempDir(), 'new.prom');
+    writeAtomic(file, 'cairn_up 1\n');
+    expect(mode(file)).toBe(0o644 & ~process.umask());
   });
 });

@@ -156,11 +156,26 @@ export function collectMetrics(db: Db, now: number, statFs?: StatFs): Metric[] {
   ];
 }
 
-/** Writes a file so a reader never sees half of it: a temporary file in the same folder, then a rename. */
+/** The permission bits of a file, or null when there is none. */
+function modeOf(file: string): number | null {
+  try {
+    return fs.statSync(file).mode & 0o7777;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Writes a file so a reader never sees half of it: a temporary file in the same folder, then a rename. An
+ * existing file keeps its mode (a 0600 or 0640 textfile stays so); a new one is 0644 less the umask, as
+ * node_exporter (another user) must read it.
+ */
 export function writeAtomic(file: string, text: string): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  const mode = modeOf(file);
   try {
-    fs.writeFileSync(tmp, text, { mode: 0o644 });
+    fs.writeFileSync(tmp, text, { mode: mode ?? 0o644 });
+    if (mode !== null) fs.chmodSync(tmp, mode);
     fs.renameSync(tmp, file);
   } catch (e) {
     fs.rmSync(tmp, { force: true });

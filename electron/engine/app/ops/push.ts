@@ -1,7 +1,7 @@
 import type { Plan } from '../../catalog/plans';
 import type { PushProgress, PushResult } from '../../drive/pack/push';
 import { openDriveRemote } from '../../drive/pack/openRemote';
-import { driveSettings } from '../../drive/pack/settings';
+import { driveSettingsWithSecret } from '../../drive/pack/settings';
 import { CairnError } from '../../errors';
 import type { OpsDeps } from './deps';
 
@@ -31,7 +31,7 @@ export async function pushOp(
 ): Promise<PlanPush[]> {
   const drive = d.drive;
   if (!drive) throw new CairnError('usage', 'Google Drive cannot be reached from here.');
-  const s = driveSettings(d.db);
+  const s = await driveSettingsWithSecret(d.db, drive.secrets);
   // Loaded only now, with the Drive client: a command that does not push should not pay for them.
   const { pushPlan } = await import('../../drive/pack/push');
   const remote = await openDriveRemote(d.db, drive, o);

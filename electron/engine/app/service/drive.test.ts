@@ -8,6 +8,7 @@ import { tempDir } from '../../../../test/helpers/tmp';
 import { diffTrees, writeTree } from '../../../../test/helpers/tree';
 import { collectMetrics, formatMetrics } from '../ops/metrics';
 import { openCatalog, type Db } from '../../catalog/db';
+import { loadDriveKey } from '../../drive/pack/crypto';
 import { listDriveManifests } from '../../drive/pack/store';
 import { DRIVE_TOKENS_KEY, FileSecretStore } from '../../secrets/store';
 import { logNotifier } from '../../notify/log';
@@ -160,5 +161,15 @@ describe('Drive through the service', () => {
     db = openCatalog(path.join(tempDir(), 'data'));
     const api = new CairnService({ db, secrets: new FileSecretStore(path.dirname(db.name)) }).api();
     expect(await api.drivePush({})).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+  });
+
+  it('refuses a second driveSetPassword: the key sealed on Drive stays the one key', async () => {
+    const { api, secrets } = setup({});
+    expect(await api.driveSetPassword({ password: 'first long password' })).toMatchObject({ ok: true });
+    const first = await loadDriveKey(secrets);
+    const again = await api.driveSetPassword({ password: 'second long password' });
+    expect(again).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    if (!again.ok) expect(again.error.message).toMatch(/cairn drive password --change/);
+    expect(await loadDriveKey(secrets)).toEqual(first);
   });
 });

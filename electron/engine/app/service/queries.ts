@@ -3,7 +3,8 @@ import type {
   ActivityKind as ContractKind,
   ActivityLevel as ContractLevel,
 } from '../../../../shared/contract';
-import type { ActivityKind, ActivityLevel } from '../../catalog/activity';
+import { activityDetails, type ActivityKind, type ActivityLevel } from '../../catalog/activity';
+import { redact } from '../../secrets/redact';
 import type { Db } from '../../catalog/db';
 import { dbText, fromDb } from '../../catalog/versions';
 import { displayName, parseTyped } from '../../format/fsName';
@@ -178,7 +179,7 @@ export function activityPage(db: Db, f: ActivityFilter) {
     kind: r.kind as ActivityKind,
     level: r.level as ActivityLevel,
     actor: r.actor,
-    message: r.message,
-    details: r.details === null ? null : (JSON.parse(r.details) as unknown),
+    message: redact(r.message),
+    details: activityDetails(r.details),
   }));
 }

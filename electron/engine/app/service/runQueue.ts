@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { RunProgress } from '../../../../shared/contract';
+import { logActivity } from '../../catalog/activity';
 import type { BackupRecord } from '../../catalog/backups';
 import { findPlanById, getPlan, type Plan } from '../../catalog/plans';
 import type { AfterBackupReport } from '../afterBackup';
@@ -180,12 +181,25 @@ export class RunQueue {
       this.jobs.shift();
       const cancelled = job.controller.signal.aborted || (e instanceof CairnError && e.code === 'cancelled');
       const code = e instanceof CairnError ? e.code : (errnoCode(e) ?? 'internal');
+      if (code === 'locked') this.refused(plan, job, describeError(e));
       this.finish(job, {
         outcome: cancelled ? 'cancelled' : 'failed',
         backup: null,
         error: cancelled ? null : { code, message: describeError(e) },
       });
     }
+  }
+
+  /** A run refused before it began (a CLI backup of the plan holds it) has no record of its own: log it. */
+  private refused(plan: Plan, job: Job, why: string): void {
+    logActivity(this.deps.db, {
+      at: this.deps.now(),
+      planId: plan.id,
+      kind: 'backup',
+      level: 'warning',
+      actor: job.request.actor,
+      message: `Backup did not start: ${why}`,
+    });
   }
 
   private progress(job: Job, p: BackupProgress): void {

@@ -6,10 +6,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../test/helpers/tmp';
 import { writeTree } from '../../../../test/helpers/tree';
+import { listActivity } from '../../catalog/activity';
 import { listBackups } from '../../catalog/backups';
 import { openCatalog, type Db } from '../../catalog/db';
 import { logNotifier } from '../../notify/log';
 import { createPlan } from '../../plans/planOps';
+import { JobCoordinator } from '../jobs';
 import { CairnRuntime } from './runtime';
 import { writeSettings } from './settingsStore';
 
@@ -246,5 +248,38 @@ describe('CairnRuntime', () => {
     rt.resume();
     await until(() => finished.length === 2);
     expect(finished[1]).toBe('complete');
+  });
+
+  it('logs a run refused because a CLI backup holds the plan, with the reason, in cairn log and the log', async () => {
+    const { db, rt, plan, dest, lines } = setup({ 'a.txt': 'alpha' }, 0);
+    fs.mkdirSync(dest, { recursive: true });
+    const cli = new JobCoordinator().begin('backup', plan, 'cli'); // as a `cairn backup` in another process
+    try {
+      const end = await rt.service.runs.request('home', { actor: 'schedule' }).done;
+      expect(end.error?.code).toBe('locked');
+    } finally {
+      cli.end();
+    }
+    const logged = listActivity(db, { planId: plan.id }).filter((a) => a.level === 'warning');
+    expect(logged.map((a) => [a.actor, a.message])).toEqual([
+      ['schedule', expect.stringMatching(/^Backup did not start: A backup of home is running since/)],
+    ]);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^The backup of home did not start: A backup of home is running/),
+    );
+  });
+
+  it('logs a scheduled run skipped because the backup disk is away', async () => {
+    const { db, rt, plan, dest } = setup({ 'a.txt': 'alpha' }, 3);
+    fs.rmSync(dest, { recursive: true, force: true });
+    await rt.start();
+    await until(() => listActivity(db, { planId: plan.id }).some((a) => a.level === 'warning'));
+    const warnings = listActivity(db, { planId: plan.id }).filter((a) => a.level === 'warning');
+    expect(warnings.map((a) => [a.actor, a.message])).toEqual([
+      [
+        'schedule',
+        `The missed backup did not start: the backup folder ${dest} is not there; it runs when it is back.`,
+      ],
+    ]);
   });
 });

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import { logActivity } from '../../catalog/activity';
 import { listBackups } from '../../catalog/backups';
 import type { Db } from '../../catalog/db';
 import { findPlan, listPlans, type Plan } from '../../catalog/plans';
@@ -17,7 +19,9 @@ import { describeError } from '../../errors';
 import { weeklyVerify } from './maintenance';
 import type { RunEnd } from './runQueue';
 import { CairnService } from './service';
-import { readSettings } from './settingsStore';
+import { redact } from '../../secrets/redact';
+import { notifyUrls } from './notifyUrls';
+import { readSettings, storedNotifications } from './settingsStore';
 import type { PushResult } from '../../drive/pack/push';
 import { drivePushEnd } from './progress';
 import { throttleByKey } from './throttle';
@@ -40,6 +44,8 @@ export interface RuntimeOptions {
   drive?: DriveAccess;
   /** The process's one job coordinator (a new one when not given). */
   jobs?: JobCoordinator;
+  /** The computer's name in every message (default os.hostname()). */
+  computer?: string;
 }
 
 const LAST_VERIFY = 'service.lastScheduledVerify';
@@ -80,7 +86,8 @@ export class CairnRuntime {
       db,
       bus: this.service.bus,
       notifiers: () => this.notifiers(),
-      onSendError: (ch, m) => o.log(`Notification by ${ch} failed: ${m}`),
+      onSendError: (ch, m) => o.log(`Notification by ${ch} failed (kept, tried again later): ${redact(m)}`),
+      computer: o.computer ?? os.hostname(),
     });
     this.watchers = new Watchers({
       db,
@@ -119,6 +126,7 @@ export class CairnRuntime {
         run: () => void this.scheduledVerify(),
       },
       log: o.log,
+      skipped: (p, message) => this.notStarted(p.id, 'schedule', message),
       tickMs: o.tickMs,
     });
     this.service.ctx.watch = this.watchers;
@@ -178,8 +186,9 @@ export class CairnRuntime {
     await this.watchers.close();
   }
 
-  private notifiers(): Notifier[] {
-    const n = readSettings(this.o.db).notifications;
+  private async notifiers(): Promise<Notifier[]> {
+    const stored = storedNotifications(this.o.db);
+    const n = { ...stored, ...(await notifyUrls(this.o.secrets, stored)) };
     const out: Notifier[] = [];
     if (n.desktop || this.o.localNotifier.name === 'log') out.push(this.o.localNotifier);
     if (n.ntfyUrl) out.push(ntfyNotifier(n.ntfyUrl));
@@ -195,13 +204,29 @@ export class CairnRuntime {
     }
   }
 
+  /** A backup that did not start (refused, skipped) is in the activity log and the log, with its reason. */
+  private notStarted(planId: number, actor: string, message: string): void {
+    logActivity(this.o.db, {
+      at: this.service.ctx.now(),
+      planId,
+      kind: 'backup',
+      level: 'warning',
+      actor,
+      message,
+    });
+    this.o.log(message);
+  }
+
   private async runEnded(e: RunEnd): Promise<void> {
     this.started.clear();
+    // A run refused before it began (a CLI backup holds the plan): the queue logged it; say it here too.
+    if (e.error?.code === 'locked')
+      this.o.log(`The backup of ${e.planName} did not start: ${e.error.message}`);
     if (e.error?.code === 'dest-missing') this.scheduler.waitForDisk(e.planId);
     const s = readSettings(this.o.db);
     if (e.backup && s.notifications.onSuccess) {
       const b = e.backup;
-      await this.monitor.send({
+      await this.monitor.post({
         planName: e.planName,
         event: 'success',
         title: `Backup of ${e.planName} completed`,

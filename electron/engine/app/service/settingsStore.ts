@@ -6,6 +6,7 @@ import { CairnError } from '../../errors';
 import { checkSchedule } from '../../plans/planOps';
 import { isTimezone } from '../../schedule/zoned';
 import { kvGet, kvSet } from '../../catalog/kv';
+import { redact } from '../../secrets/redact';
 
 export type SettingsValue = z.output<typeof Settings>;
 type Patch = z.output<typeof SettingsPatch>;
@@ -25,12 +26,39 @@ export function defaultSettings(tz = Intl.DateTimeFormat().resolvedOptions().tim
   };
 }
 
-/** Reads the settings (stored values over the defaults). */
-export function readSettings(db: Db, defaults = defaultSettings()): SettingsValue {
+/** The settings as stored (stored values over the defaults); an older Cairn's URLs may hold credentials. */
+function storedSettings(db: Db, defaults = defaultSettings()): SettingsValue {
   const stored = kvGet<Partial<SettingsValue>>(db, KEY) ?? {};
   const merged = merge(defaults, stored);
   const r = Settings.safeParse(merged);
   return r.success ? r.data : defaults;
+}
+
+/** Reads the settings, notification addresses redacted (the whole ones are in the secret store). */
+export function readSettings(db: Db, defaults = defaultSettings()): SettingsValue {
+  const s = storedSettings(db, defaults);
+  const n = s.notifications;
+  return {
+    ...s,
+    notifications: {
+      ...n,
+      ntfyUrl: n.ntfyUrl && redact(n.ntfyUrl),
+      webhookUrl: n.webhookUrl && redact(n.webhookUrl),
+    },
+  };
+}
+
+/** The notification addresses as the catalog holds them (redacted, or whole from an older Cairn). */
+export function storedNotifications(db: Db): SettingsValue['notifications'] {
+  return storedSettings(db).notifications;
+}
+
+/** Replaces notification addresses without a settings change (moving credentials to the secret store). */
+export function saveStoredUrls(
+  db: Db,
+  urls: Partial<Pick<SettingsValue['notifications'], 'ntfyUrl' | 'webhookUrl'>>,
+): void {
+  kvSet(db, KEY, merge(storedSettings(db), { notifications: urls }));
 }
 
 function merge(base: SettingsValue, p: Partial<SettingsValue> | Patch): SettingsValue {
@@ -53,8 +81,7 @@ export function writeSettings(db: Db, patch: Patch, now: number, actor: string):
     throw new CairnError('usage', `"${patch.timezone}" is not a timezone; use a name such as Europe/Berlin.`);
   }
   if (patch.verify?.schedule !== undefined) checkSchedule(patch.verify.schedule);
-  const next = merge(readSettings(db), patch);
-  kvSet(db, KEY, next);
+  kvSet(db, KEY, merge(storedSettings(db), patch));
   logActivity(db, { at: now, kind: 'settings', actor, message: 'Settings changed', details: patch });
-  return next;
+  return readSettings(db);
 }

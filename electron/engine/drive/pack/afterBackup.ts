@@ -10,7 +10,7 @@ import { DRIVE_TOKENS_KEY, type SecretStore } from '../../secrets/store';
 import type { Admit } from '../../backup/lock';
 import type { PushProgress, PushResult } from './push';
 import { openDriveRemote } from './openRemote';
-import { driveSettings } from './settings';
+import { driveSettingsWithSecret } from './settings';
 import { findDrivePlan, updateDrivePlan } from './store';
 
 /**
@@ -35,7 +35,7 @@ export async function pushAfterBackup(o: {
   onError?: (e: unknown) => void;
 }): Promise<PushResult | null> {
   const env = o.env ?? process.env;
-  const s = driveSettings(o.db);
+  const s = await driveSettingsWithSecret(o.db, o.secrets);
   if (!s.autoPush) return null;
   try {
     driveConfig(s, env);

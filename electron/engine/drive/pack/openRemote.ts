@@ -1,7 +1,7 @@
 import type { Db } from '../../catalog/db';
 import type { SecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
-import { driveSettings } from './settings';
+import { driveSettingsWithSecret } from './settings';
 
 /**
  * Opens the Drive client with the catalog's Drive settings (OAuth client, upload limit unless one is
@@ -13,7 +13,7 @@ export async function openDriveRemote(
   access: { secrets: SecretStore; env?: NodeJS.ProcessEnv },
   o: { bandwidthBytesPerSecond?: number | null } = {},
 ): Promise<DriveRemote> {
-  const s = driveSettings(db);
+  const s = await driveSettingsWithSecret(db, access.secrets);
   const { openDrive } = await import('../index');
   const { remote } = await openDrive({
     secrets: access.secrets,

@@ -1,11 +1,13 @@
 import os from 'node:os';
 import type { Db } from '../../catalog/db';
 import { kvDelete, kvGet, kvSet } from '../../catalog/kv';
+import type { SecretStore } from '../../secrets/store';
 import type { DriveSettings } from '../config';
 
 /** Catalog settings keys of the Drive copy (values are JSON, as in the service's settings store). */
 export const DRIVE_SETTING_KEYS = {
   clientId: 'drive.clientId',
+  /** Before 0.x the client secret sat in the catalog under this key; it moves to the secret store on open. */
   clientSecret: 'drive.clientSecret',
   apiUrl: 'drive.apiUrl',
   tokenUrl: 'drive.tokenUrl',
@@ -45,6 +47,27 @@ export function driveSettings(db: Db): DriveSettings & {
     autoPush: kvGet<boolean>(db, k.autoPush) ?? true,
     packTargetBytes: kvGet<number>(db, k.packTarget) ?? null,
   };
+}
+
+/** The secret store key of the OAuth client secret (never in the catalog). */
+export const DRIVE_CLIENT_SECRET = 'drive.clientSecret';
+
+/** The Drive settings with the OAuth client secret from the secret store (a catalog one not yet moved, else). */
+export async function driveSettingsWithSecret(
+  db: Db,
+  secrets: SecretStore,
+): Promise<ReturnType<typeof driveSettings>> {
+  const s = driveSettings(db);
+  return { ...s, clientSecret: (await secrets.get(DRIVE_CLIENT_SECRET)) ?? s.clientSecret };
+}
+
+/** Moves a client secret stored in the catalog by an older Cairn into the secret store. */
+export async function moveClientSecret(db: Db, secrets: SecretStore): Promise<boolean> {
+  const old = kvGet<string>(db, DRIVE_SETTING_KEYS.clientSecret);
+  if (old === undefined) return false;
+  if (old && !(await secrets.get(DRIVE_CLIENT_SECRET))) await secrets.set(DRIVE_CLIENT_SECRET, old);
+  kvDelete(db, DRIVE_SETTING_KEYS.clientSecret);
+  return true;
 }
 
 /** The host name as a folder name (short, no dots or slashes). */

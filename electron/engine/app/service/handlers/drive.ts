@@ -2,9 +2,14 @@ import { logActivity } from '../../../catalog/activity';
 import { getPlan, listPlans, type Plan } from '../../../catalog/plans';
 import { driveConfig, type DriveConfig } from '../../../drive/config';
 import { connectWithBrowser, forgetTokens } from '../../../drive/oauth';
-import { saveDriveKey } from '../../../drive/pack/crypto';
+import { loadDriveKey, saveDriveKey } from '../../../drive/pack/crypto';
 import { openDriveRemote } from '../../../drive/pack/openRemote';
-import { driveSettings, DRIVE_SETTING_KEYS, setDriveSetting } from '../../../drive/pack/settings';
+import {
+  DRIVE_CLIENT_SECRET,
+  DRIVE_SETTING_KEYS,
+  driveSettingsWithSecret,
+  setDriveSetting,
+} from '../../../drive/pack/settings';
 import { driveStatus } from '../../../drive/pack/status';
 import { DRIVE_TOKENS_KEY } from '../../../secrets/store';
 import { CairnError, describeError } from '../../../errors';
@@ -19,8 +24,8 @@ function access(c: ServiceContext) {
   return c.drive;
 }
 
-function config(c: ServiceContext): DriveConfig {
-  return driveConfig(driveSettings(c.db), access(c).env ?? process.env);
+async function config(c: ServiceContext): Promise<DriveConfig> {
+  return driveConfig(await driveSettingsWithSecret(c.db, access(c).secrets), access(c).env ?? process.env);
 }
 
 /** Pushes the plans (admitted already) in the background with pushOp, telling progress on the bus. */
@@ -44,12 +49,11 @@ export const driveHandlers: HandlerGroup<
 > = {
   driveStatus: async (_i, c) => {
     const d = access(c);
-    const env = d.env ?? process.env;
     let configured = true;
     let remote = null;
     let openError: unknown = null;
     try {
-      driveConfig(driveSettings(c.db), env);
+      await config(c);
       remote = await openDriveRemote(c.db, d);
     } catch (e) {
       openError = e;
@@ -75,8 +79,8 @@ export const driveHandlers: HandlerGroup<
   driveConnect: async (i, c) => {
     const d = access(c);
     if (i.clientId) setDriveSetting(c.db, DRIVE_SETTING_KEYS.clientId, i.clientId);
-    if (i.clientSecret) setDriveSetting(c.db, DRIVE_SETTING_KEYS.clientSecret, i.clientSecret);
-    const cfg = config(c);
+    if (i.clientSecret) await d.secrets.set(DRIVE_CLIENT_SECRET, i.clientSecret);
+    const cfg = await config(c);
     if (cfg.envRefreshToken || (await d.secrets.get(DRIVE_TOKENS_KEY))) {
       const remote = await openDriveRemote(c.db, d);
       const about = await remote.about();
@@ -127,9 +131,8 @@ export const driveHandlers: HandlerGroup<
     c.changed();
     return { disconnected: true };
   },
-  drivePush: (i, c) => {
-    access(c);
-    config(c); // says plainly when the OAuth client is not set up
+  drivePush: async (i, c) => {
+    await config(c); // says plainly when the OAuth client is not set up
     const plans = i.plan ? [getPlan(c.db, i.plan)] : listPlans(c.db);
     // Admitted as "push" jobs now, so a push already under way (asked here, or after a backup) is not
     // started twice; the background push ends each job when its plan is done.
@@ -146,7 +149,14 @@ export const driveHandlers: HandlerGroup<
     return { started: true, plans: plans.map((p) => p.name) };
   },
   driveSetPassword: async (i, c) => {
-    await saveDriveKey(access(c).secrets, i.password);
+    const secrets = access(c).secrets;
+    // A second key would not match keys/identity.age on Drive: a change re-seals the one key (the CLI's --change).
+    if (await loadDriveKey(secrets))
+      throw new CairnError(
+        'conflict',
+        'A Drive password is already set; to change it, run: cairn drive password --change.',
+      );
+    await saveDriveKey(secrets, i.password);
     logActivity(c.db, {
       at: c.now(),
       kind: 'settings',

@@ -2,6 +2,7 @@ import { getPlan } from '../../../catalog/plans';
 import type { HandlerGroup } from '../context';
 import { unavailable } from '../errors';
 import { activityPage } from '../queries';
+import { keepUrlSecrets } from '../notifyUrls';
 import { readSettings, writeSettings } from '../settingsStore';
 import { collectStatus } from '../statusView';
 
@@ -10,8 +11,11 @@ export const settingsHandlers: HandlerGroup<
   'settingsGet' | 'settingsSet' | 'notifyTest' | 'activityList' | 'status'
 > = {
   settingsGet: (_i, c) => readSettings(c.db),
-  settingsSet: (i, c) => {
-    const s = writeSettings(c.db, i, c.now(), c.actor);
+  settingsSet: async (i, c) => {
+    // An address with credentials goes whole to the secret store; the one shown (redacted) keeps it.
+    const n =
+      i.notifications && (await keepUrlSecrets(c.secrets, i.notifications, readSettings(c.db).notifications));
+    const s = writeSettings(c.db, n ? { ...i, notifications: n } : i, c.now(), c.actor);
     c.changed();
     return s;
   },
