@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Count, Millis, PlanName } from './common';
+import { AbsolutePath, Count, Millis, PlanName } from './common';
 
 export const Retention = z.object({
   keepLast: Count,
@@ -27,8 +27,8 @@ export const Plan = z.object({
 });
 
 const PlanSettings = z.strictObject({
-  dest: z.string().min(1),
-  sources: z.array(z.string().min(1)).min(1),
+  dest: AbsolutePath,
+  sources: z.array(AbsolutePath).min(1),
   excludes: z.array(z.string()),
   schedule: z.string().min(1),
   autoPrune: z.boolean(),
@@ -39,8 +39,8 @@ const PlanSettings = z.strictObject({
 /** A new plan; absent settings take the defaults (daily at 02:00, 7 daily, 4 weekly, 12 monthly). */
 export const PlanCreateInput = PlanSettings.partial().extend({
   name: PlanName,
-  dest: z.string().min(1),
-  sources: z.array(z.string().min(1)).min(1),
+  dest: AbsolutePath,
+  sources: z.array(AbsolutePath).min(1),
   /** Add the default excludes (caches, trash, temporary files) before `excludes`; default true. */
   defaultExcludes: z.boolean().optional(),
 });
@@ -53,7 +53,7 @@ export const PlanUpdateInput = z.strictObject({
 
 /** What a set of sources and excludes would back up, measured by walking the folders (bounded in time). */
 export const SourcePreviewInput = z.strictObject({
-  sources: z.array(z.string().min(1)).min(1),
+  sources: z.array(AbsolutePath).min(1),
   excludes: z.array(z.string()),
   /** How many excluded paths to list (the counts cover all). */
   listLimit: z.number().int().min(0).max(5000).optional(),
