@@ -61,13 +61,16 @@ export function registerServe(program: Command, ctx: () => CliContext): void {
           }
           stopping = true;
           log(`${sig}: stopping (a running backup is cancelled and leaves nothing behind)...`);
-          void cairn
+          // No new request, then the runtime (a pending Drive consent gives up), the catalog last.
+          void server
             .close()
-            .then(() => server.close())
+            .then(() => cairn.close())
             .finally(() => {
               process.off('SIGINT', onInt);
               process.off('SIGTERM', onTerm);
               log('Cairn stopped.');
+              // Everything is closed; a handle left open somewhere must not keep the process alive.
+              setTimeout(() => process.exit(), 1000).unref();
               resolve();
             });
         };

@@ -88,6 +88,7 @@ export const driveHandlers: HandlerGroup<
     const done = connectWithBrowser({
       cfg,
       secrets: d.secrets,
+      signal: c.stopping,
       openUrl: async (u) => {
         shown(u);
         await d.openUrl?.(u);
@@ -95,6 +96,7 @@ export const driveHandlers: HandlerGroup<
     });
     done.then(
       () => {
+        if (c.stopping.aborted) return;
         logActivity(c.db, {
           at: c.now(),
           kind: 'settings',
@@ -104,6 +106,7 @@ export const driveHandlers: HandlerGroup<
         c.changed();
       },
       (e: unknown) =>
+        c.stopping.aborted ||
         logActivity(c.db, {
           at: c.now(),
           kind: 'settings',
