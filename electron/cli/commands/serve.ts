@@ -48,11 +48,8 @@ export function registerServe(program: Command, ctx: () => CliContext): void {
           `Cairn cannot listen on ${o.host}:${o.port ?? 0} (${(e as Error).message}); choose another --port.`,
         );
       }
-      c.out(
-        { url: server.url, port: server.port, token: server.token },
-        (v) => `Cairn is running. Open ${v.url} in your browser; Ctrl+C stops it.`,
-      );
-      await new Promise<void>((resolve) => {
+      // The signals are handled before the address is printed: a SIGTERM right after it still stops cleanly.
+      const stopped = new Promise<void>((resolve) => {
         let stopping = false;
         const stop = (sig: string) => {
           if (stopping) {
@@ -79,5 +76,10 @@ export function registerServe(program: Command, ctx: () => CliContext): void {
         process.on('SIGINT', onInt);
         process.on('SIGTERM', onTerm);
       });
+      c.out(
+        { url: server.url, port: server.port, token: server.token },
+        (v) => `Cairn is running. Open ${v.url} in your browser; Ctrl+C stops it.`,
+      );
+      await stopped;
     });
 }
