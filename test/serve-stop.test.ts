@@ -45,6 +45,21 @@ async function stop(s: Served): Promise<{ code: number | null; ms: number }> {
   return { code: code as number | null, ms };
 }
 
+/** The manifests a process holds open (Linux). */
+function openManifests(pid: number): string[] {
+  const dir = `/proc/${pid}/fd`;
+  return fs
+    .readdirSync(dir)
+    .map((fd) => {
+      try {
+        return fs.readlinkSync(path.join(dir, fd));
+      } catch {
+        return '';
+      }
+    })
+    .filter((l) => l.endsWith('.tsv.gz'));
+}
+
 /** The backups are there and verify. */
 function expectIntact(dataDir: string, stamps: string[]): void {
   const listed = cairnJson<{ stamp: string }[]>(['list', 'home'], { dataDir }).value.map((b) => b.stamp);
@@ -93,6 +108,7 @@ describe('cairn serve on SIGTERM', () => {
     );
     expect(restored, JSON.stringify(restored)).toMatchObject({ ok: true });
     expect(fs.readFileSync(path.join(src, 'd0', 'file-0.txt'), 'utf8')).toMatch(/content of file 0/);
+    expect(openManifests(s.proc.pid!)).toEqual([]);
     const r = await stop(s);
     expect(r.code, s.stderr()).toBe(0);
     expect(r.ms).toBeLessThan(5000);
