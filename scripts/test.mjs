@@ -1,9 +1,11 @@
 // `npm test`: build, typecheck (Node and web), lint with zero warnings, the layer check, then every test
-// (unit, integration, end to end) with vitest. Ends with one plain line "N passed, N failed" that CI reads.
+// (unit, integration, end to end) with vitest, and the fast ones again in two far-apart time zones. Ends
+// with one plain line "N passed, N failed" (the checks above and the tests of every run) that CI reads.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { countTests } from './testCount.mjs';
 
 const bin = (name) => path.join('node_modules', '.bin', name);
 const extra = process.argv.slice(2);
@@ -41,27 +43,32 @@ if (extra.length === 0) {
   ]);
 }
 
-const outDir = mkdtempSync(path.join(tmpdir(), 'cairn-vitest-'));
-const report = path.join(outDir, 'report.json');
-process.stdout.write('\n== tests\n');
-const vt = spawnSync(
-  bin('vitest'),
-  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra],
-  {
-    stdio: 'inherit',
+/** Runs vitest with a JSON report and adds its tests (not files) to the counts. */
+function vitest(label, args, env = {}) {
+  const outDir = mkdtempSync(path.join(tmpdir(), 'cairn-vitest-'));
+  const report = path.join(outDir, 'report.json');
+  process.stdout.write(`\n== ${label}\n`);
+  const vt = spawnSync(
+    bin('vitest'),
+    ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args],
     // The bundles were built above; test/globalSetup.ts builds only when vitest runs on its own.
-    env: { ...process.env, CAIRN_BUILT: '1' },
-  },
-);
-let testsFailed = 0;
-if (existsSync(report)) {
-  const r = JSON.parse(readFileSync(report, 'utf8'));
-  passed += r.numPassedTests;
-  testsFailed = r.numFailedTests + (r.numFailedTestSuites ?? 0);
+    { stdio: 'inherit', env: { ...process.env, CAIRN_BUILT: '1', ...env } },
+  );
+  const n = countTests(existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : null, vt.status);
+  rmSync(outDir, { recursive: true, force: true });
+  passed += n.passed;
+  failed += n.failed;
 }
-// A run that failed without a failing test (a crash, a missing report) still fails.
-if (vt.status !== 0 && testsFailed === 0) testsFailed = 1;
-failed += testsFailed;
-rmSync(outDir, { recursive: true, force: true });
+
+vitest('tests', extra);
+// The fast tests (vitest projects "unit" and "web") again in the zones furthest ahead of and behind UTC:
+// a test that reads the wall clock or the local zone for what it expects fails here.
+if (extra.length === 0) {
+  for (const zone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago'])
+    vitest(`unit and web tests in TZ=${zone}`, ['--project', 'unit', '--project', 'web'], {
+      TZ: zone,
+      CAIRN_TEST_TZ: zone,
+    });
+}
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exitCode = failed > 0 ? 1 : 0;

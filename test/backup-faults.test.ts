@@ -47,6 +47,10 @@ describe('faults a user can meet', () => {
     const text = cairn(['backup', 'p'], { dataDir, ...asUser });
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/completed with 2 warning\(s\)/);
+    // Problems on stderr, results on stdout (issue #15 item 6), with --json too.
+    expect(text.stderr).toMatch(/warning: S\/locked: .*could not be read/);
+    expect(text.stdout).not.toMatch(/warning:/);
+    expect(r.stderr).toMatch(/warning: S\/secret\.txt: .*could not be read/);
   });
 
   it('refuses a destination it cannot write, with exit 2 and one sentence', () => {

@@ -293,12 +293,12 @@ describe('cairn dbsource and verify --restore-test', () => {
     expect(add.stderr).toMatch(/^warning: The PostgreSQL server at 127\.0\.0\.1:1 is not answering/);
     const b = cairn(['backup', 'p'], o);
     expect(b.code).toBe(1);
-    expect(b.stdout).toMatch(
+    expect(b.stderr).toMatch(
       /shop: database not backed up: The PostgreSQL server at 127\.0\.0\.1:1 is not answering/,
     );
     const missing = cairn(['backup', 'p'], { ...o, env: { CAIRN_PG_BIN: path.join(root, 'nothing-here') } });
     expect(missing.code).toBe(1);
-    expect(missing.stdout).toMatch(/pg_dump was not found; install the PostgreSQL client tools/);
+    expect(missing.stderr).toMatch(/pg_dump was not found; install the PostgreSQL client tools/);
     const l = cairnJson<{ files: number }[]>(['list', 'p'], o);
     expect(l.value).toHaveLength(2);
   });

@@ -170,6 +170,27 @@ describe('restore never writes outside the target', () => {
     expect(fs.readFileSync(path.join(to, 'src/sub/b.txt'), 'utf8')).toBe('b');
   });
 
+  it('names the paths it refused to write through a symlink on stderr, not stdout (issue #15 item 6)', async () => {
+    const k = planKit();
+    writeTree(k.source, { 'a.txt': 'a', 'sub/b.txt': 'b' });
+    const backup = await k.backup();
+    const outside = tempDir('cairn-outside-');
+    const to = tempDir('cairn-to-');
+    fs.mkdirSync(path.join(to, 'src'));
+    fs.symlinkSync(outside, path.join(to, 'src', 'sub'));
+    const r = cairn(['restore', `home/${backup.stamp}`, '--to', to], { dataDir: k.dataDir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/NOT RESTORED: src\/sub\/b\.txt/);
+    expect(r.stderr).toMatch(/2 path\(s\) did not land/);
+    expect(r.stdout).not.toMatch(/NOT RESTORED|did not land/);
+    expect(r.stdout).toMatch(/^Restored home\//);
+    const j = cairn(['--json', 'restore', `home/${backup.stamp}`, '--to', to], { dataDir: k.dataDir });
+    expect(j.code).toBe(1);
+    expect((JSON.parse(j.stdout) as { failed: number }).failed).toBe(2);
+    expect(j.stderr).toMatch(/NOT RESTORED: src\/sub\/b\.txt/);
+    expect(fs.readdirSync(outside)).toEqual([]);
+  });
+
   it('names a damaged file in the backup and leaves nothing under its name', async () => {
     const k = planKit();
     writeTree(k.source, { 'a.txt': 'alpha', 'b.txt': 'bravo', 'c.txt': 'charlie' });
@@ -181,8 +202,8 @@ describe('restore never writes outside the target', () => {
     const to = tempDir('cairn-to-');
     const r = cairn(['restore', `home/${backup.stamp}`, '--to', to], { dataDir: k.dataDir });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/NOT RESTORED: src\/b\.txt: content does not match/);
-    expect(r.stdout).toMatch(/NOT RESTORED: src\/c\.txt: content is 0 bytes, the manifest says 7/);
+    expect(r.stderr).toMatch(/NOT RESTORED: src\/b\.txt: content does not match/);
+    expect(r.stderr).toMatch(/NOT RESTORED: src\/c\.txt: content is 0 bytes, the manifest says 7/);
     expect(fs.readdirSync(path.join(to, 'src'))).toEqual(['a.txt']);
   });
 });

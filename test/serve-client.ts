@@ -7,6 +7,8 @@ import { writeTree } from './helpers/tree';
 
 export interface Served {
   proc: ChildProcess;
+  /** The address serve printed, as it printed it ("127.0.0.1", "[::1]"). */
+  host: string;
   port: number;
   token: string;
   stderr: () => string;
@@ -28,7 +30,7 @@ export async function serve(
     const t = setTimeout(() => reject(new Error(`serve printed no address: ${out} ${err}`)), 20_000);
     proc.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+/.exec(out);
+      const m = /http:\/\/[\w.:[\]]+:\d+\/#token=[\w-]+/.exec(out);
       if (m) {
         clearTimeout(t);
         resolve(m[0]);
@@ -37,7 +39,14 @@ export async function serve(
     proc.on('exit', () => reject(new Error(`serve exited: ${err}`)));
   });
   const u = new URL(url);
-  return { proc, port: Number(u.port), token: u.hash.slice('#token='.length), stderr: () => err, exited };
+  return {
+    proc,
+    host: u.hostname,
+    port: Number(u.port),
+    token: u.hash.slice('#token='.length),
+    stderr: () => err,
+    exited,
+  };
 }
 
 export interface Reply {
@@ -48,11 +57,17 @@ export interface Reply {
 
 export function request(
   port: number,
-  o: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+  o: {
+    method?: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    host?: string;
+  },
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method: o.method ?? 'GET', path: o.path, headers: o.headers },
+      { host: o.host ?? '127.0.0.1', port, method: o.method ?? 'GET', path: o.path, headers: o.headers },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

@@ -45,10 +45,10 @@ describe('cairn verify', () => {
     const bad = cairn(['verify', `home/${b2.stamp}`], { dataDir: k.dataDir });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(`home/${b2.stamp}: damaged: 1 missing, 2 changed, 1 extra`);
-    expect(bad.stdout).toMatch(/CHANGED: src\/flip\.bin: content differs/);
-    expect(bad.stdout).toMatch(/CHANGED: src\/trunc\.txt: is 5 bytes, the manifest says 20 \(truncated\)/);
-    expect(bad.stdout).toMatch(/MISSING: src\/gone\.txt/);
-    expect(bad.stdout).toMatch(/EXTRA: src\/sub\/stray\.txt/);
+    expect(bad.stderr).toMatch(/CHANGED: src\/flip\.bin: content differs/);
+    expect(bad.stderr).toMatch(/CHANGED: src\/trunc\.txt: is 5 bytes, the manifest says 20 \(truncated\)/);
+    expect(bad.stderr).toMatch(/MISSING: src\/gone\.txt/);
+    expect(bad.stderr).toMatch(/EXTRA: src\/sub\/stray\.txt/);
 
     // Recorded on the backup and in the activity log; b1 (sharing none of the damage) stays intact.
     expect(getBackupById(k.db, b2.id)!.verifyResult).toBe('damaged: 1 missing, 2 changed, 1 extra');
@@ -64,7 +64,7 @@ describe('cairn verify', () => {
     expect(test.value.results[0]!.result).toBe('intact; restore test passed (4 files)');
     const badTest = cairn(['verify', `home/${b2.stamp}`, '--restore-test'], { dataDir: k.dataDir });
     expect(badTest.code).toBe(1);
-    expect(badTest.stdout).toMatch(/NOT RESTORED: src\/flip\.bin: content does not match/);
+    expect(badTest.stderr).toMatch(/NOT RESTORED: src\/flip\.bin: content does not match/);
 
     const sample = cairnJson<VerifyRunResult>(['verify', `home/${b2.stamp}`, '--sample', '10'], {
       dataDir: k.dataDir,
@@ -75,7 +75,7 @@ describe('cairn verify', () => {
     fs.rmSync(path.join(k.dest, 'home', '.cairn', 'manifests', `${b1.stamp}.tsv.gz`));
     const lost = cairn(['verify', `home/${b1.stamp}`], { dataDir: k.dataDir });
     expect(lost.code).toBe(1);
-    expect(lost.stdout).toMatch(/MISSING: \(backup folder\): the manifest cannot be read/);
+    expect(lost.stderr).toMatch(/MISSING: \(backup folder\): the manifest cannot be read/);
   });
 
   it('exits 2 when there is nothing to verify or the newest backup is too old', async () => {
@@ -87,6 +87,6 @@ describe('cairn verify', () => {
     expect(cairn(['verify'], { dataDir: k.dataDir }).code).toBe(0);
     const old = cairn(['verify', '--max-age-hours', '0'], { dataDir: k.dataDir });
     expect(old.code).toBe(2);
-    expect(old.stdout).toMatch(/STALE: the newest backup of home/);
+    expect(old.stderr).toMatch(/STALE: the newest backup of home/);
   });
 });

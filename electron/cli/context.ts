@@ -4,6 +4,7 @@ import type { Db } from '../engine/catalog/db';
 import type { SecretStore } from '../engine/secrets/store';
 import { CairnError } from '../engine/errors';
 import { defaultDataDir } from '../engine/paths';
+import { problem } from './streams';
 
 export interface GlobalOptions {
   dataDir?: string;
@@ -47,13 +48,17 @@ export class CliContext {
     return Date.now();
   }
 
-  /** Prints the command's result: JSON when --json, else the text the formatter makes. */
-  out<T>(value: T, text: (v: T) => string): void {
+  /**
+   * Prints the command's result on stdout (JSON when --json, else the text the formatter makes) and the
+   * lines `problems` names (warnings, refusals, failures) on stderr, in both modes.
+   */
+  out<T>(value: T, text: (v: T) => string, problems?: (v: T) => string[]): void {
     if (this.json) process.stdout.write(JSON.stringify(value, null, 2) + '\n');
     else {
       const t = text(value);
       if (t) process.stdout.write(t.endsWith('\n') ? t : t + '\n');
     }
+    if (problems) problem(problems(value));
   }
 
   close(): void {

@@ -1,15 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isIPv4 } from 'node:net';
 import os from 'node:os';
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
-/** True for an address that only this machine can reach. */
+/** True for an address that only this machine can reach: 127.0.0.0/8, ::1 and localhost, nothing else. */
 export function isLoopback(host: string): boolean {
-  return LOOPBACK.has(host) || /^127\./.test(host);
+  const h = host.toLowerCase();
+  return h === 'localhost' || h === '::1' || h === '[::1]' || (isIPv4(h) && h.startsWith('127.'));
 }
 
-/** The Host header values a request may carry: the loopback names (and a chosen remote address) with the port. */
+/** The Host header values a request may carry: the loopback names and the address listened on, with the port. */
 export function allowedHosts(bindHost: string, port: number): Set<string> {
   const names = ['127.0.0.1', 'localhost', '[::1]'];
   const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h);
@@ -18,7 +18,7 @@ export function allowedHosts(bindHost: string, port: number): Set<string> {
     for (const list of Object.values(os.networkInterfaces()))
       for (const a of list ?? []) names.push(bracket(a.address));
     names.push(os.hostname());
-  } else if (!isLoopback(bindHost)) names.push(bracket(bindHost));
+  } else names.push(bracket(bindHost)); // the address Cairn prints always passes
   return new Set(names.map((n) => `${n}:${port}`.toLowerCase()));
 }
 

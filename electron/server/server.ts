@@ -45,22 +45,34 @@ function refuse(res: http.ServerResponse, status: number, code: string, message:
   json(res, status, { ok: false, error: { code, message } }, extra);
 }
 
+/** The body as text, or null past MAX_BODY: the rest is then read and dropped (bounded), so the 413 arrives. */
 function readBody(req: http.IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
+      const was = size;
       size += c.length;
-      if (size > MAX_BODY) {
+      if (size <= MAX_BODY) chunks.push(c);
+      else if (was <= MAX_BODY) {
+        chunks.length = 0;
         resolve(null);
-        req.destroy();
-        return;
       }
-      chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/**
+ * Answers 413 and closes the connection once the answer is out; a client that goes on sending is cut off
+ * after a few seconds (closing at once, with its bytes unread, would reset the connection before it reads).
+ */
+function tooLarge(req: http.IncomingMessage, res: http.ServerResponse): void {
+  refuse(res, 413, 'too-large', 'The request is larger than 1 MiB.', { Connection: 'close' });
+  const cut = setTimeout(() => req.socket.destroy(), 5000);
+  cut.unref();
+  req.socket.once('close', () => clearTimeout(cut));
 }
 
 /**
@@ -109,7 +121,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       return refuse(res, 415, 'invalid-json', 'Send the input as JSON (Content-Type: application/json).');
     }
     const body = await readBody(req);
-    if (body === null) return refuse(res, 413, 'too-large', 'The request is larger than 1 MB.');
+    if (body === null) return tooLarge(req, res);
     let input: unknown;
     try {
       input = body.trim() === '' ? {} : JSON.parse(body);

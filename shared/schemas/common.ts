@@ -14,6 +14,18 @@ export const Millis = z.number().int();
 /** A count of files, bytes, hours...: a whole number of 0 or more. */
 export const Count = z.number().int().min(0);
 
+/**
+ * A folder or file path as given to the service: absolute ("/home/ana/Photos", or "C:\\Users\\ana" on
+ * Windows), never resolved against the server's working folder.
+ */
+export const AbsolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), {
+    message: 'give the full path of the folder, starting with /',
+  });
+
 /** The empty input of methods that take nothing. */
 export const NoInput = z.strictObject({});
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Count, Millis, PlanName } from './common';
+import { AbsolutePath, Count, Millis, PlanName } from './common';
 
 export const Retention = z.object({
   keepLast: Count,
@@ -31,8 +31,8 @@ export const Plan = z.object({
 });
 
 const PlanSettings = z.strictObject({
-  dest: z.string().min(1),
-  sources: z.array(z.string().min(1)).min(1),
+  dest: AbsolutePath,
+  sources: z.array(AbsolutePath).min(1),
   excludes: z.array(z.string()),
   schedule: z.string().min(1),
   autoPrune: z.boolean(),
@@ -46,8 +46,8 @@ const PlanSettings = z.strictObject({
  */
 export const PlanCreateInput = PlanSettings.partial().extend({
   name: PlanName,
-  dest: z.string().min(1),
-  sources: z.array(z.string().min(1)).min(1),
+  dest: AbsolutePath,
+  sources: z.array(AbsolutePath).min(1),
   /** Add the default excludes (caches, trash, temporary files) before `excludes`; default true. */
   defaultExcludes: z.boolean().optional(),
 });
@@ -60,7 +60,7 @@ export const PlanUpdateInput = z.strictObject({
 
 /** What a set of sources and excludes would back up, measured by walking the folders (bounded in time). */
 export const SourcePreviewInput = z.strictObject({
-  sources: z.array(z.string().min(1)).min(1),
+  sources: z.array(AbsolutePath).min(1),
   excludes: z.array(z.string()),
   /** How many excluded paths to list (the counts cover all). */
   listLimit: z.number().int().min(0).max(5000).optional(),

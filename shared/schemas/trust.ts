@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { BackupRef, Count, Millis, PlanName, Stamp } from './common';
+import { AbsolutePath, BackupRef, Count, Millis, PlanName, Stamp } from './common';
 import { Retention } from './plans';
 
 /** Where a restore writes: a new or empty folder (or beside existing files), or back to the sources. */
 export const RestoreTarget = z.discriminatedUnion('mode', [
-  z.strictObject({ mode: z.literal('to'), dir: z.string().min(1) }),
+  z.strictObject({ mode: z.literal('to'), dir: AbsolutePath }),
   z.strictObject({ mode: z.literal('in-place') }),
 ]);
 

@@ -15,6 +15,8 @@ export interface CliOptions {
   uid?: number;
   gid?: number;
   cwd?: string;
+  /** Kill it after this long (a test of something that must not hang); 5 minutes unless told. */
+  timeoutMs?: number;
 }
 
 /** Runs the real `cairn` command (the built bundle) to completion. */
@@ -25,7 +27,7 @@ export function cairn(args: string[], o: CliOptions): CliResult {
     uid: o.uid,
     gid: o.gid,
     cwd: o.cwd,
-    timeout: 300_000,
+    timeout: o.timeoutMs ?? 300_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

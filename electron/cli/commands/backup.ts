@@ -5,6 +5,7 @@ import { CairnError } from '../../engine/errors';
 import type { CliContext } from '../context';
 import { formatBytes, formatCount, formatDuration } from '../format';
 import { backupProgress, progressLine } from '../progress';
+import { problem } from '../streams';
 import type { AfterBackupReport } from '../../engine/app/afterBackup';
 import { backupOp } from '../../engine/app/ops/backup';
 import { describeError } from '../../engine/errors';
@@ -15,18 +16,25 @@ function summary(o: BackupOutcome): string {
     `Backup ${b.planName}/${b.stamp} ${b.status === 'complete' ? 'completed' : `completed with ${b.warnings} warning(s)`} in ${formatDuration(b.finishedAt - b.startedAt)}.`,
     `  ${formatCount(b.files)} files (${formatBytes(b.bytes)}), ${formatCount(b.newFiles)} new or changed (${formatBytes(b.newBytes)}), ${formatCount(b.linkedFiles)} unchanged and linked.`,
   ];
-  for (const w of o.warnings.slice(0, 20)) lines.push(`  warning: ${w.path}: ${w.message}`);
-  if (o.warnings.length > 20 || b.warnings > o.warnings.length)
-    lines.push(`  ... ${b.warnings - Math.min(20, o.warnings.length)} more warning(s); see: cairn log`);
   return lines.join('\n');
 }
 
-/** Waits for the after-backup steps and says what each did, one indented line each. */
-async function afterBackupLines(r: AfterBackupReport): Promise<string[]> {
+/** The backup's warnings, for stderr. */
+function warningLines(o: BackupOutcome): string[] {
+  const b = o.backup;
+  const lines = o.warnings.slice(0, 20).map((w) => `  warning: ${w.path}: ${w.message}`);
+  if (o.warnings.length > 20 || b.warnings > o.warnings.length)
+    lines.push(`  ... ${b.warnings - Math.min(20, o.warnings.length)} more warning(s); see: cairn log`);
+  return lines;
+}
+
+/** Waits for the after-backup steps and says what each did, one indented line each; problems apart. */
+async function afterBackupLines(r: AfterBackupReport): Promise<{ lines: string[]; problems: string[] }> {
   const lines: string[] = [];
+  const problems: string[] = [];
   if (r.pruned.length)
     lines.push(`  pruned ${r.pruned.length} old backup(s) by the plan's retention: ${r.pruned.join(', ')}`);
-  if (r.pruneError) lines.push(`  ${r.pruneError}`);
+  if (r.pruneError) problems.push(`  ${r.pruneError}`);
   try {
     const p = await r.push;
     if (p)
@@ -34,11 +42,11 @@ async function afterBackupLines(r: AfterBackupReport): Promise<string[]> {
         `  pushed to Google Drive: ${p.pushed.length} backup(s), ${formatBytes(p.bytesUploaded)} uploaded`,
       );
   } catch (e) {
-    lines.push(
+    problems.push(
       `  the push to Google Drive did not finish: ${describeError(e)} (cairn drive push retries it)`,
     );
   }
-  return lines;
+  return { lines, problems };
 }
 
 export function registerBackup(program: Command, ctx: () => CliContext): void {
@@ -81,9 +89,10 @@ export function registerBackup(program: Command, ctx: () => CliContext): void {
             results.push({
               ...out.backup,
               warningList: out.warnings,
-              afterBackup: after.map((l) => l.trim()),
+              afterBackup: [...after.lines, ...after.problems].map((l) => l.trim()),
             });
-            if (!c.json) process.stdout.write([summary(out), ...after].join('\n') + '\n');
+            if (!c.json) process.stdout.write([summary(out), ...after.lines].join('\n') + '\n');
+            problem([...warningLines(out), ...after.problems]);
           } catch (e) {
             line.done();
             if (plans.length === 1) throw e;
@@ -93,10 +102,7 @@ export function registerBackup(program: Command, ctx: () => CliContext): void {
               status: 'failed',
               error: e instanceof Error ? e.message : String(e),
             });
-            if (!c.json)
-              process.stderr.write(
-                `Backup of ${plan.name} failed: ${e instanceof Error ? e.message : String(e)}\n`,
-              );
+            problem(`Backup of ${plan.name} failed: ${e instanceof Error ? e.message : String(e)}`);
           }
         }
       } finally {

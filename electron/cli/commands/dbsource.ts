@@ -11,6 +11,7 @@ import { dbSourceViews, passwordKey, type DbFormat, type DbSourceView } from '..
 import { CairnError } from '../../engine/errors';
 import type { CliContext } from '../context';
 import { formatBytes, formatDuration, table } from '../format';
+import { problem } from '../streams';
 
 /** The environment variable a password may come from instead of --password-stdin. */
 export const PASSWORD_ENV = 'CAIRN_DB_PASSWORD';
@@ -64,16 +65,24 @@ function listText(rows: { plan: string; views: DbSourceView[] }[]): string {
   ]);
 }
 
-/** Text of a test-restore run, one line per database. */
+const testLine = (x: DbTestRun['results'][number]) =>
+  `${x.planName}/${x.stamp ?? '(no backup)'} ${x.label}: ${x.ok ? 'passed' : 'FAILED'}: ${x.detail} (${formatDuration(x.durationMs)})`;
+
+/** Text of a test-restore run, one line per database that passed. */
 export function testText(r: DbTestRun): string {
-  if (r.results.length === 0)
-    return 'Nothing to test: no plan has a database source. Add one with: cairn dbsource add PLAN --postgres URL';
   return r.results
-    .map(
-      (x) =>
-        `${x.planName}/${x.stamp ?? '(no backup)'} ${x.label}: ${x.ok ? 'passed' : 'FAILED'}: ${x.detail} (${formatDuration(x.durationMs)})`,
-    )
+    .filter((x) => x.ok)
+    .map(testLine)
     .join('\n');
+}
+
+/** The databases whose test restore failed, or that there was nothing to test: for stderr. */
+export function testProblems(r: DbTestRun): string[] {
+  if (r.results.length === 0)
+    return [
+      'Nothing to test: no plan has a database source. Add one with: cairn dbsource add PLAN --postgres URL',
+    ];
+  return r.results.filter((x) => !x.ok).map(testLine);
 }
 
 /** Test-restores the databases of BACKUP (PLAN/STAMP), of a plan's newest backup, or of every plan's. */
@@ -93,7 +102,7 @@ export function databaseRestoreTests(c: CliContext, ref: string | undefined): Pr
 async function runRestoreTest(c: CliContext, ref: string | undefined): Promise<void> {
   const r = await databaseRestoreTests(c, ref);
   c.exitCode = r.exitCode;
-  c.out(r, testText);
+  c.out(r, testText, testProblems);
 }
 
 function views(db: Db, plan?: string) {
@@ -139,13 +148,13 @@ export function registerDbSource(program: Command, ctx: () => CliContext): void 
         );
         const secrets = c.secrets();
         // Told now rather than at tonight's backup: the source is kept either way (the server may be down).
-        const problem =
+        const unreachable =
           s.kind === 'postgres'
             ? await probeConnection({ url: s.location, password: await secrets.get(passwordKey(s)) })
             : null;
-        if (problem) process.stderr.write(`warning: ${problem}\n`);
+        if (unreachable) problem(`warning: ${unreachable}`);
         c.out(
-          { ...s, connection: problem ?? 'ok' },
+          { ...s, connection: unreachable ?? 'ok' },
           (v) =>
             `Added ${v.kind} database ${v.location} to plan ${planName} as ${v.label}/; it is dumped at each backup.`,
         );

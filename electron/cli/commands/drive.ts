@@ -70,13 +70,17 @@ function pushText(results: PushResult[]): string {
         `${formatBytes(r.bytesUploaded)} uploaded in ${(r.durationMs / 1000).toFixed(1)} s` +
         (r.packsRecovered ? `, ${r.packsRecovered} pack(s) a stopped push had finished` : '') +
         (r.alreadyOnDrive ? `; ${r.alreadyOnDrive} already on Drive` : '');
-      const rest = [
-        ...r.skipped.map((s) => `  left for later: ${s.stamp}: ${s.reason}`),
-        ...r.unreadable.slice(0, 20).map((p) => `  does not match its manifest: ${p}`),
-      ];
-      return [head, ...rest].join('\n');
+      return head;
     })
     .join('\n');
+}
+
+/** Backups left for later and files that do not match their manifest, for stderr. */
+function pushProblems(results: PushResult[]): string[] {
+  return results.flatMap((r) => [
+    ...r.skipped.map((s) => `  ${r.planName}: left for later: ${s.stamp}: ${s.reason}`),
+    ...r.unreadable.slice(0, 20).map((p) => `  ${r.planName}: does not match its manifest: ${p}`),
+  ]);
 }
 
 /** `cairn drive connect | status | push | list | import | password | verify | prune | disconnect`. */
@@ -167,7 +171,7 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
       if (stopped) throw stopped.error;
       const results = pushes.map((x) => x.result!);
       if (results.some((r) => r.skipped.length || r.unreadable.length)) c.exitCode = 1;
-      c.out(results, pushText);
+      c.out(results, pushText, pushProblems);
     });
 
   drive

@@ -20,10 +20,15 @@ function verifyText(rs: DriveVerifyResult[]): string {
         `${formatCount(r.manifests)} backup(s), ${formatCount(r.sampled)} pack(s) read back (${formatBytes(r.sampledBytes)})` +
         (r.duplicatesRemoved ? `, ${r.duplicatesRemoved} duplicate file(s) removed` : ''),
     );
-    for (const p of r.problems.slice(0, 50))
-      lines.push(`  ${p.problem.toUpperCase()}: ${p.name}: ${p.detail}`);
   }
   return lines.join('\n');
+}
+
+/** What the Drive check found wrong, for stderr. */
+function verifyProblems(rs: DriveVerifyResult[]): string[] {
+  return rs.flatMap((r) =>
+    r.problems.slice(0, 50).map((p) => `  ${r.planName}: ${p.problem.toUpperCase()}: ${p.name}: ${p.detail}`),
+  );
 }
 
 /** Runs a Drive task for one plan or all, each with the Drive remote and a scratch folder removed after. */
@@ -75,7 +80,7 @@ export async function runDriveVerify(
     }),
   );
   c.exitCode = rs.some((r) => r.problems.length) ? 1 : rs.every((r) => r.manifests === 0) ? 2 : 0;
-  c.out(rs, verifyText);
+  c.out(rs, verifyText, verifyProblems);
 }
 
 function pruneText(rs: DrivePruneResult[]): string {

@@ -9,11 +9,15 @@ function text(plans: ImportedPlan[]): string {
     lines.push(
       `${p.planName}: ${p.imported.length} backup(s) imported${p.created ? ' (plan created from the destination)' : ''}.`,
     );
-    for (const s of p.skipped) lines.push(`  left out ${s.stamp}: ${s.reason}`);
     for (const n of p.notes) lines.push(`  ${n}`);
   }
   lines.push('See them with: cairn list');
   return lines.join('\n');
+}
+
+/** The backups left out (exit 1), for stderr. */
+function skippedLines(plans: ImportedPlan[]): string[] {
+  return plans.flatMap((p) => p.skipped.map((s) => `  ${p.planName}: left out ${s.stamp}: ${s.reason}`));
 }
 
 export function registerImport(program: Command, ctx: () => CliContext): void {
@@ -26,6 +30,6 @@ export function registerImport(program: Command, ctx: () => CliContext): void {
       const c = ctx();
       const plans = await importOp(c.ops(), dest);
       if (plans.some((p) => p.skipped.length > 0)) c.exitCode = 1;
-      c.out(plans, text);
+      c.out(plans, text, skippedLines);
     });
 }

@@ -61,11 +61,16 @@ function summaryText(s: RestoreSummary): string {
     for (const k of s.keptFolders.slice(0, 20))
       lines.push(`  kept folder ${displayName(k)}: it holds files no backup has (excluded)`);
   }
-  for (const f of s.failures.slice(0, 50)) lines.push(`  NOT RESTORED: ${displayName(f.path)}: ${f.message}`);
+  return lines.join('\n');
+}
+
+/** The paths that did not land, for stderr. */
+function problemLines(s: RestoreSummary): string[] {
+  const lines = s.failures.slice(0, 50).map((f) => `  NOT RESTORED: ${displayName(f.path)}: ${f.message}`);
   if (s.failed > 50)
     lines.push(`  ... and ${formatCount(s.failed - 50)} more; see --json for the first 1,000`);
   if (s.failed) lines.push(`${formatCount(s.failed)} path(s) did not land.`);
-  return lines.join('\n');
+  return lines;
 }
 
 /**
@@ -130,7 +135,7 @@ export function registerRestore(program: Command, ctx: () => CliContext): void {
         });
         line.done();
         c.exitCode = s.failed > 0 ? 1 : 0;
-        c.out(s, summaryText);
+        c.out(s, summaryText, problemLines);
       } finally {
         line.done();
         process.off('SIGINT', onSignal);

@@ -48,11 +48,8 @@ export function registerServe(program: Command, ctx: () => CliContext): void {
           `Cairn cannot listen on ${o.host}:${o.port ?? 0} (${(e as Error).message}); choose another --port.`,
         );
       }
-      c.out(
-        { url: server.url, port: server.port, token: server.token },
-        (v) => `Cairn is running. Open ${v.url} in your browser; Ctrl+C stops it.`,
-      );
-      await new Promise<void>((resolve) => {
+      // The signals are handled before the address is printed: a SIGTERM right after it still stops cleanly.
+      const stopped = new Promise<void>((resolve) => {
         let stopping = false;
         const stop = (sig: string) => {
           if (stopping) {
@@ -61,13 +58,16 @@ export function registerServe(program: Command, ctx: () => CliContext): void {
           }
           stopping = true;
           log(`${sig}: stopping (a running backup is cancelled and leaves nothing behind)...`);
-          void cairn
+          // No new request, then the runtime (a pending Drive consent gives up), the catalog last.
+          void server
             .close()
-            .then(() => server.close())
+            .then(() => cairn.close())
             .finally(() => {
               process.off('SIGINT', onInt);
               process.off('SIGTERM', onTerm);
               log('Cairn stopped.');
+              // Everything is closed; a handle left open somewhere must not keep the process alive.
+              setTimeout(() => process.exit(), 1000).unref();
               resolve();
             });
         };
@@ -76,5 +76,10 @@ export function registerServe(program: Command, ctx: () => CliContext): void {
         process.on('SIGINT', onInt);
         process.on('SIGTERM', onTerm);
       });
+      c.out(
+        { url: server.url, port: server.port, token: server.token },
+        (v) => `Cairn is running. Open ${v.url} in your browser; Ctrl+C stops it.`,
+      );
+      await stopped;
     });
 }

@@ -6,7 +6,7 @@ import { verifyTargets, type VerifyRunResult } from '../../engine/verify/run';
 import { intOption, type CliContext } from '../context';
 import { formatBytes, formatCount, formatDuration } from '../format';
 import { progressLine } from '../progress';
-import { databaseRestoreTests, testText } from './dbsource';
+import { databaseRestoreTests, testProblems, testText } from './dbsource';
 import { runDriveVerify } from './driveMaintain';
 
 interface VerifyOpts {
@@ -18,21 +18,29 @@ interface VerifyOpts {
 }
 
 function text(v: VerifyRunResult): string {
+  return v.results
+    .map(
+      (r) =>
+        `${r.planName}/${r.stamp}: ${r.result} — ${formatCount(r.files)} files, ${formatCount(r.hashedFiles)} read (${formatBytes(r.hashedBytes)})` +
+        (r.sharedFiles ? `, ${formatCount(r.sharedFiles)} hard-linked ones already read` : '') +
+        `, ${formatDuration(r.durationMs)}`,
+    )
+    .join('\n');
+}
+
+/** Damage, paths a restore test could not bring back, stale plans and an empty catalog: for stderr. */
+function problemLines(v: VerifyRunResult): string[] {
   const lines: string[] = [];
   if (v.results.length === 0)
     lines.push('Nothing to verify: there are no backups yet. Make one with: cairn backup');
   for (const r of v.results) {
-    lines.push(
-      `${r.planName}/${r.stamp}: ${r.result} — ${formatCount(r.files)} files, ${formatCount(r.hashedFiles)} read (${formatBytes(r.hashedBytes)})` +
-        (r.sharedFiles ? `, ${formatCount(r.sharedFiles)} hard-linked ones already read` : '') +
-        `, ${formatDuration(r.durationMs)}`,
-    );
+    const name = `${r.planName}/${r.stamp}`;
     for (const f of r.restoreTest?.failures.slice(0, 50) ?? [])
-      lines.push(`  NOT RESTORED: ${f.path}: ${f.message}`);
+      lines.push(`  ${name}: NOT RESTORED: ${f.path}: ${f.message}`);
     for (const p of r.problems.slice(0, 50))
-      lines.push(`  ${p.problem.toUpperCase()}: ${p.path || '(backup folder)'}: ${p.detail}`);
+      lines.push(`  ${name}: ${p.problem.toUpperCase()}: ${p.path || '(backup folder)'}: ${p.detail}`);
     const n = r.missing + r.changed + r.extra;
-    if (n > 50) lines.push(`  ... and ${formatCount(n - 50)} more; see --json for the first 1,000`);
+    if (n > 50) lines.push(`  ${name}: ... and ${formatCount(n - 50)} more; see --json for the first 1,000`);
   }
   for (const s of v.stale)
     lines.push(
@@ -40,7 +48,7 @@ function text(v: VerifyRunResult): string {
         ? `STALE: the newest backup of ${s.planName} (${s.stamp}) is ${Math.round(s.ageHours!)} hours old.`
         : `STALE: plan ${s.planName} has no backup yet.`,
     );
-  return lines.join('\n');
+  return lines;
 }
 
 export function registerVerify(program: Command, ctx: () => CliContext): void {
@@ -95,8 +103,10 @@ export function registerVerify(program: Command, ctx: () => CliContext): void {
         // Database sources: each dump restored into a scratch database or file (dbsource/restoreTest.ts).
         const dbs = o.restoreTest ? await databaseRestoreTests(c, ref) : null;
         c.exitCode = Math.max(v.exitCode, dbs?.exitCode === 1 ? 1 : 0);
-        c.out(dbs ? { ...v, databases: dbs.results } : v, (x) =>
-          [text(x), dbs?.results.length ? testText(dbs) : ''].filter(Boolean).join('\n'),
+        c.out(
+          dbs ? { ...v, databases: dbs.results } : v,
+          (x) => [text(x), dbs?.results.length ? testText(dbs) : ''].filter(Boolean).join('\n'),
+          (x) => [...problemLines(x), ...(dbs?.results.length ? testProblems(dbs) : [])],
         );
       } finally {
         line.done();

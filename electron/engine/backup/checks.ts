@@ -2,23 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Plan } from '../catalog/plans';
 import { CairnError, errnoCode } from '../errors';
+import { realish, refusePseudoFs } from '../format/pseudoFs';
 
-/** The real path of p, or of its nearest existing ancestor joined with the rest. */
-export function realish(p: string): string {
-  const abs = path.resolve(p);
-  let cur = abs;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      return path.join(fs.realpathSync(cur), ...rest.reverse());
-    } catch {
-      const parent = path.dirname(cur);
-      if (parent === cur) return abs;
-      rest.push(path.basename(cur));
-      cur = parent;
-    }
-  }
-}
+export { realish };
 
 function inside(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
@@ -49,6 +35,7 @@ export function checkOverlap(dest: string, sources: string[]): void {
 export function checkSources(sources: string[]): void {
   for (const s of sources) {
     if (!path.isAbsolute(s)) throw new CairnError('usage', `The source ${s} must be an absolute path.`);
+    refusePseudoFs(s, 'The source');
     let st: fs.Stats;
     try {
       st = fs.statSync(s);
@@ -81,6 +68,7 @@ export function isDestMissingError(message: string | null): boolean {
 export function checkDest(dest: string): void {
   if (!path.isAbsolute(dest))
     throw new CairnError('usage', `The backup folder ${dest} must be an absolute path.`);
+  refusePseudoFs(dest, 'The backup folder');
   let st: fs.Stats;
   try {
     st = fs.statSync(dest);

@@ -186,10 +186,11 @@ export class ManifestReader {
   private rest = '';
   private ended = false;
   private current: ManifestEntry | null | undefined;
+  private readonly src: fs.ReadStream;
 
   private constructor(readonly file: string) {
     // Large chunks: every chunk costs a turn of the async iterator, which weighs more than the bytes.
-    const src = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+    const src = (this.src = fs.createReadStream(file, { highWaterMark: 1 << 20 }));
     const gz = zlib.createGunzip({ chunkSize: 1 << 18 });
     // pipe() does not forward errors: a missing or unreadable file must reject the reader, not the process.
     src.on('error', (e) => gz.destroy(e));
@@ -323,5 +324,7 @@ export class ManifestReader {
   /** Stops reading early. */
   close(): void {
     void this.it.return?.();
+    // pipe() does not pass the gunzip's end back: the file itself is closed here, or its handle stays open.
+    this.src.destroy();
   }
 }

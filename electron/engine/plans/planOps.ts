@@ -1,5 +1,4 @@
 import cron from 'node-cron';
-import fs from 'node:fs';
 import path from 'node:path';
 import { logActivity } from '../catalog/activity';
 import type { Db } from '../catalog/db';
@@ -14,6 +13,7 @@ import {
 } from '../catalog/plans';
 import { checkOverlap, checkSources } from '../backup/checks';
 import { checkExcludes, DEFAULT_EXCLUDES } from '../format/excludes';
+import { makeDirs, refusePseudoFs } from '../format/pseudoFs';
 import { CairnError, errnoCode } from '../errors';
 
 /** Checks a cron expression (five fields, or six with seconds). */
@@ -45,8 +45,9 @@ function checkRetention(p: Partial<PlanInput>): void {
 }
 
 function prepareDest(dest: string): void {
+  refusePseudoFs(dest, 'The backup folder');
   try {
-    fs.mkdirSync(dest, { recursive: true });
+    makeDirs(dest);
   } catch (e) {
     throw new CairnError(
       'dest-unwritable',

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { realish } from '../backup/checks';
+import { makeDirs, refusePseudoFs } from '../format/pseudoFs';
 import { Flusher, planLayout, syncFileSystem, type PlanLayout } from '../format/layout';
 import { ManifestReader, type ManifestEntry } from '../format/manifest';
 import { logActivity } from '../catalog/activity';
@@ -88,7 +89,7 @@ function refuseInsideBackups(to: string, planRoot: string): void {
 function checkTarget(to: string): string {
   if (!path.isAbsolute(to)) return checkTarget(path.resolve(to));
   try {
-    fs.mkdirSync(to, { recursive: true });
+    makeDirs(to);
   } catch (e) {
     throw new CairnError('dest-unwritable', `The restore folder ${to} cannot be made (${describeError(e)}).`);
   }
@@ -169,6 +170,7 @@ async function restoreFrom(o: RestoreOptions, p: Prepared): Promise<RestoreSumma
   let roots: string[];
   if (o.to) {
     refuseInsideBackups(o.to, layout.root);
+    refusePseudoFs(o.to, 'The restore folder');
     target = o.dryRun && !fs.existsSync(o.to) ? path.resolve(o.to) : checkTarget(o.to);
     const tree = new SafeTree(target);
     locate = (p) => ({ tree, rel: p });

@@ -35,6 +35,8 @@ export interface ServiceContext {
   drive: DriveAccess | null;
   /** Called after a plan or a setting changed, so the scheduler and watcher follow. */
   changed: () => void;
+  /** Aborted when the process stops: what waits (a Drive consent page) gives up, and writes nothing after. */
+  stopping: AbortSignal;
 }
 
 export type Handler<M extends MethodName> = (

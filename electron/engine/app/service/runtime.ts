@@ -180,6 +180,7 @@ export class CairnRuntime {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.service.stop();
     if (this.timer) clearInterval(this.timer);
     this.scheduler.stop();
     await this.service.runs.cancelAll();

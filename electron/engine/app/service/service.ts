@@ -48,6 +48,7 @@ export class CairnService {
   readonly runs: RunQueue;
   readonly ctx: ServiceContext;
   private readonly changeListeners = new Set<() => void>();
+  private readonly stopper = new AbortController();
 
   constructor(o: ServiceOptions) {
     const now = o.now ?? Date.now;
@@ -74,12 +75,19 @@ export class CairnService {
       changed: () => {
         for (const l of this.changeListeners) l();
       },
+      stopping: this.stopper.signal,
     };
+  }
+
+  /** The process is stopping: what waits gives up, and no call is taken any more (the catalog closes next). */
+  stop(): void {
+    this.stopper.abort();
   }
 
   /** Calls a method by name with untrusted input: validates it, runs it, and checks the answer. */
   async call(method: string, input: unknown): Promise<Result<unknown>> {
     if (!isMethodName(method)) return fail('not-found', `There is no method named "${method}".`);
+    if (this.stopper.signal.aborted) return fail('unavailable', 'Cairn is stopping.');
     const spec = methods[method];
     const parsed = spec.input.safeParse(input ?? {});
     if (!parsed.success) return fail('invalid-input', describeIssues(parsed.error.issues));

@@ -92,6 +92,7 @@ export const driveHandlers: HandlerGroup<
     const done = connectWithBrowser({
       cfg,
       secrets: d.secrets,
+      signal: c.stopping,
       openUrl: async (u) => {
         shown(u);
         await d.openUrl?.(u);
@@ -99,6 +100,7 @@ export const driveHandlers: HandlerGroup<
     });
     done.then(
       () => {
+        if (c.stopping.aborted) return;
         logActivity(c.db, {
           at: c.now(),
           kind: 'settings',
@@ -108,6 +110,7 @@ export const driveHandlers: HandlerGroup<
         c.changed();
       },
       (e: unknown) =>
+        c.stopping.aborted ||
         logActivity(c.db, {
           at: c.now(),
           kind: 'settings',
