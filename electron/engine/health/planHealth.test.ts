@@ -129,4 +129,23 @@ describe('a plan copied to Drive before, with the Drive link gone', () => {
     expect([h.state, h.issues.map((i) => i.kind)]).toEqual(['attention', ['drive-link']]);
     expect(h.reasons[0]).toMatch(/Google Drive is not connected here, so backups of docs are not copied/);
   });
+
+  it('is not told by a CLI backup beside the app, which keeps the link sealed by its keychain', async () => {
+    const r = (rig = makeRig());
+    writeTree(r.src, { 'a.txt': 'alpha' });
+    await r.backup();
+    drivePlan(r.db, r.plan.id, 'laptop');
+    updateDrivePlan(r.db, r.plan.id, { lastPushAt: r.clock.now });
+    fs.writeFileSync(path.join(r.dataDir, 'secrets.bin'), 'sealed by the app');
+    const pushed = await pushAfterBackup({
+      db: r.db,
+      plan: r.plan,
+      secrets: new FileSecretStore(r.dataDir),
+      env: { CAIRN_GOOGLE_CLIENT_ID: 'id', CAIRN_GOOGLE_CLIENT_SECRET: 'secret' },
+      now: () => r.clock.now,
+      actor: 'test',
+    });
+    expect(pushed).toBeNull();
+    expect(look(r).state).toBe('healthy');
+  });
 });

@@ -1,7 +1,7 @@
 // The one place that picks where secrets live: encrypted by the OS keychain (Electron's safeStorage) when it
 // really protects them, else the 0600 file that `cairn` and `cairn serve` use, said plainly.
 import path from 'node:path';
-import { EncryptedSecretStore, FileSecretStore, type Cipher, type SecretStore } from './store';
+import { EncryptedSecretStore, FileSecretStore, SEALED_FILE, type Cipher, type SecretStore } from './store';
 
 /** What Electron's safeStorage reports (isEncryptionAvailable, and on Linux getSelectedStorageBackend). */
 export interface SafeStorageFacts {
@@ -66,7 +66,7 @@ export function openSecretStore(
   const choice = chooseSecrets(keychain?.facts ?? null, file);
   const store =
     choice.kind === 'keychain' && keychain
-      ? new EncryptedSecretStore(path.join(dataDir, 'secrets.bin'), keychain.cipher, choice.note)
+      ? new EncryptedSecretStore(path.join(dataDir, SEALED_FILE), keychain.cipher, choice.note)
       : new FileSecretStore(dataDir, keychain ? choice.note : undefined);
   return { store, choice };
 }

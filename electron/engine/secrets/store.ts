@@ -10,10 +10,15 @@ export interface SecretStore {
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;
+  /** True when the app keeps this data folder's secrets sealed by its keychain, which this store cannot read. */
+  sealedElsewhere?(): boolean;
 }
 
 /** The key under which the Drive tokens (JSON) are stored. */
 export const DRIVE_TOKENS_KEY = 'drive.tokens';
+
+/** The app's keychain-sealed store, beside the catalog (choose.ts). */
+export const SEALED_FILE = 'secrets.bin';
 
 /** Writes a file atomically (temp file, fsync, rename) readable only by the user (0600). */
 export function writePrivateFile(file: string, data: string | Buffer): void {
@@ -85,6 +90,10 @@ export class FileSecretStore extends OneFileStore {
     description = `in a file only you can read (${path.join(dataDir, 'secrets.json')}), not encrypted: there is no system keychain here`,
   ) {
     super(path.join(dataDir, 'secrets.json'), description);
+  }
+
+  sealedElsewhere(): boolean {
+    return fs.existsSync(path.join(path.dirname(this.file), SEALED_FILE));
   }
 
   protected decode(data: Buffer): Record<string, string> {

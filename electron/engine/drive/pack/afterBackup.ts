@@ -44,7 +44,8 @@ export async function pushAfterBackup(o: {
   }
   if (!env.CAIRN_DRIVE_REFRESH_TOKEN && (await o.secrets.get(DRIVE_TOKENS_KEY)) === null) {
     // A plan copied to Drive before whose link is gone here: its Drive status (and health) says so.
-    if (findDrivePlan(o.db, o.plan.id)?.lastPushAt)
+    // Not when the app holds the link in its keychain (a CLI backup beside the app): the app pushes.
+    if (findDrivePlan(o.db, o.plan.id)?.lastPushAt && !o.secrets.sealedElsewhere?.())
       updateDrivePlan(o.db, o.plan.id, {
         lastErrorCode: 'drive-auth',
         lastErrorMessage: `Google Drive is not connected here, so backups of ${o.plan.name} are not copied to Drive; connect with: cairn drive connect.`,
