@@ -69,6 +69,18 @@ describe('Drive faults end as they should', () => {
     expect(emu.count('files.list', 200)).toBe(1);
   });
 
+  it('concurrent requests refused with one expired token share one refresh (no refresh storm)', async () => {
+    const { remote } = await open();
+    await remote.about();
+    // The fault expires the token all six requests carry: each gets a 401.
+    emu.fault({ kind: 'expire-token', op: 'files.list' });
+    const lists = Array.from({ length: 6 }, (_, i) => remote.listAll({ parentId: 'root', name: `c${i}` }));
+    expect(await Promise.all(lists)).toEqual(Array.from({ length: 6 }, () => []));
+    expect(emu.count('files.list', 401)).toBeGreaterThan(1);
+    expect(remote.stats.refreshes).toBe(1);
+    expect(emu.count('files.list', 200)).toBe(6);
+  });
+
   it('401 in the middle of a resumable upload: refreshes, asks what arrived, and finishes', async () => {
     const { remote } = await open({ chunkSize: MiB });
     const f = await folder(remote);

@@ -36,6 +36,8 @@ export interface RemoteOptions {
   /** How long to wait when Google's daily upload limit is hit (default 1 hour) or a rate limit persists (10 minutes). */
   waits?: Partial<LimitWaits>;
   onRetry?: (n: RetryNotice) => void;
+  /** Access-token refreshes one remote (one push) may make before it stops (default 10). */
+  maxRefreshes?: number;
 }
 
 /** Builds the DriveRemote over the real googleapis Drive v3 client. */
@@ -62,6 +64,7 @@ class GoogleDriveRemote implements DriveRemote {
       backoff: { ...DEFAULT_BACKOFF, ...o.backoff },
       waits: { ...DEFAULT_WAITS, ...o.waits },
       onRetry: o.onRetry,
+      maxRefreshes: o.maxRefreshes,
     });
     this.drive = driveApi({ version: 'v3', auth: o.auth as unknown as drive_v3.Options['auth'] });
     this.uploads = {

@@ -1,6 +1,13 @@
 import type { OAuth2Client } from 'google-auth-library';
 import { CairnError } from '../errors';
-import { errorDetails, toDriveError, verdict, type ErrorDetails, type LimitWaits } from './errors';
+import {
+  DriveError,
+  errorDetails,
+  toDriveError,
+  verdict,
+  type ErrorDetails,
+  type LimitWaits,
+} from './errors';
 import { backoffDelay, type BackoffPolicy, type Clock, type Pacer } from './pacing';
 
 /** Counters a push reports and tests assert. */
@@ -30,11 +37,18 @@ export interface TransportOptions {
   /** How long Google's limits are assumed to last before trying again. */
   waits: LimitWaits;
   onRetry?: (n: RetryNotice) => void;
+  /** Access-token refreshes this transport (one push) may make; default DEFAULT_MAX_REFRESHES. */
+  maxRefreshes?: number;
 }
+
+/** Refreshes one push may make: Google may answer 401 to any request, but not to every one. */
+export const DEFAULT_MAX_REFRESHES = 10;
 
 /**
  * Runs Drive requests the way Google asks clients to: paced, retried with exponential backoff and jitter
- * on 429, 5xx, rate-limit 403s and dropped connections, and with one token refresh on a 401. The
+ * on 429, 5xx, rate-limit 403s and dropped connections, and with a token refresh on each 401 (a bounded
+ * number per push, and only when the failed request used the current token, so concurrent 401s share one
+ * refresh). The
  * googleapis client retries no POST and refreshes on 401 only with forceRefreshOnFailure (never with a
  * stream body), so Cairn does all of it here, with its own clock.
  */
@@ -46,6 +60,9 @@ export class Transport {
     bytesUploaded: 0,
     bytesDownloaded: 0,
   };
+
+  /** The refresh under way, which concurrent 401s wait for instead of refreshing again. */
+  private refreshing: Promise<void> | null = null;
 
   constructor(readonly o: TransportOptions) {}
 
@@ -59,12 +76,12 @@ export class Transport {
     attempt: (n: number) => Promise<T>,
     opts: { signal?: AbortSignal; beforeRetry?: (d: ErrorDetails) => Promise<T | undefined> } = {},
   ): Promise<T> {
-    let refreshed = false;
     const max = this.o.backoff.maxAttempts;
     for (let n = 0; n < max + 1; n++) {
       if (opts.signal?.aborted) throw new CairnError('cancelled', 'The Drive transfer was cancelled.');
       await this.o.pacer.request(opts.signal);
       this.stats.requests++;
+      const token = this.o.auth.credentials.access_token ?? null;
       let failure: unknown;
       try {
         return await attempt(n);
@@ -75,9 +92,10 @@ export class Transport {
       if (opts.signal?.aborted) throw new CairnError('cancelled', 'The Drive transfer was cancelled.');
       const d = errorDetails(failure);
       const v = verdict(d);
-      if (v === 'refresh' && !refreshed) {
-        refreshed = true;
-        await this.refresh();
+      if (v === 'refresh' && n + 1 < max) {
+        await this.refreshAfter401(token, d);
+      } else if (v === 'refresh') {
+        throw stillRefused(d, `${max} attempts to ${what}`);
       } else if (v === 'retry' && n + 1 < max) {
         const delayMs = backoffDelay(n, this.o.backoff);
         this.stats.retries++;
@@ -94,6 +112,22 @@ export class Transport {
     throw new CairnError('io', `Could not ${what} on Google Drive after ${max} attempts.`);
   }
 
+  /**
+   * After a 401 of a request that used `token`: waits for a refresh under way, or retries with a token
+   * refreshed since, or refreshes now while the push's budget lasts.
+   */
+  private async refreshAfter401(token: string | null, d: ErrorDetails): Promise<void> {
+    if (this.refreshing) return this.refreshing;
+    const current = this.o.auth.credentials.access_token ?? null;
+    if (current !== null && current !== token) return;
+    const budget = this.o.maxRefreshes ?? DEFAULT_MAX_REFRESHES;
+    if (this.stats.refreshes >= budget) throw stillRefused(d, `${budget} token refreshes in this push`);
+    this.refreshing = this.refresh().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
   /** Gets a fresh access token now (after a 401); a revoked grant becomes "Drive link expired". */
   async refresh(): Promise<void> {
     this.stats.refreshes++;
@@ -105,4 +139,14 @@ export class Transport {
       throw toDriveError(e, 'refresh the Drive access token', this.o.clock.now(), this.o.waits);
     }
   }
+}
+
+/** Google kept answering 401 although each refresh worked: the link holds, so the next push tries again. */
+function stillRefused(d: ErrorDetails, after: string): DriveError {
+  return new DriveError(
+    'drive',
+    `Google kept refusing the Drive access token (${d.message}) after ${after}; Cairn tries again at the next push. If this keeps happening, reconnect with \`cairn drive connect\`.`,
+    d.reason ?? 'authError',
+    d.status,
+  );
 }

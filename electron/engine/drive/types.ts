@@ -67,7 +67,7 @@ export interface UploadResult {
 
 /**
  * What the Drive copy needs from Google Drive. Every call is paced, retried with backoff on 429, 5xx,
- * rate-limit 403s and dropped connections, refreshes the token once on a 401, and fails with a DriveError
+ * rate-limit 403s and dropped connections, refreshes the token on a 401 (within a per-push budget), and fails with a DriveError
  * (a CairnError): code `drive-auth` (not connected, or "Drive link expired": reconnect), `drive-quota`
  * (Drive full), `drive-limit` (Google's upload/rate limit: wait until `resumesAt`, then go on), `not-found`,
  * `drive` (other, after retries), `cancelled`.

@@ -11,7 +11,7 @@ import { diffTrees } from '../../../../test/helpers/tree';
 import { latestGoodBackup } from '../../catalog/backups';
 import { restoreBackup } from '../../restore/restore';
 import { DriveError } from '../errors';
-import { openDrive } from '../index';
+import { openDrive, type OpenDriveOptions } from '../index';
 import { FileSecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
 import { pushPlan, type PushOptions } from './push';
@@ -35,7 +35,7 @@ async function setup() {
   const secrets = new FileSecretStore(rig.dataDir);
   const clock = fakeClock();
   const machine = `faults-${++n}`;
-  const open = async () =>
+  const open = async (extra: Partial<OpenDriveOptions> = {}) =>
     (
       await openDrive({
         secrets,
@@ -43,6 +43,7 @@ async function setup() {
         clock,
         chunkSize: 256 * 1024,
         multipartMaxBytes: 256 * 1024,
+        ...extra,
       })
     ).remote;
   const push = (remote: DriveRemote, extra: Partial<PushOptions> = {}) =>
@@ -181,5 +182,56 @@ describe('push under Drive faults', () => {
     noDuplicateNames();
     await restoresFromDrive(rig, remote, secrets);
     fs.rmSync(rig.root, { recursive: true, force: true });
+  });
+
+  const twice401: [string, FaultSpec][] = [
+    ['on an upload chunk', { kind: 'expire-token', times: 2, op: 'files.upload.chunk' }],
+    ['on two consecutive requests', { kind: 'expire-token', times: 2, skip: 5 }],
+  ];
+  for (const [where, spec] of twice401) {
+    it(`401 twice in a row mid-push (${where}) recovers: two refreshes, and the backup restores from Drive`, async () => {
+      const { rig, secrets, open, push } = await setup();
+      const remote = await open();
+      const f = emu.fault(spec);
+      const r = await push(remote);
+      expect(f.fired).toBe(2);
+      expect(remote.stats.refreshes).toBe(2);
+      expect(r.pushed).toHaveLength(1);
+      noDuplicateNames();
+      await restoresFromDrive(rig, remote, secrets);
+    });
+  }
+
+  it('invalid_grant on a refresh after a refresh that worked still stops with "reconnect"', async () => {
+    const { rig, open, push } = await setup();
+    const remote = await open();
+    await remote.about(); // the first access token is in hand
+    emu.fault({ kind: 'expire-token', times: 2, op: 'files.create' });
+    emu.fault({ kind: 'invalid-grant', skip: 1 });
+    const err = (await push(remote).catch((e: unknown) => e)) as DriveError;
+    expect(err).toBeInstanceOf(DriveError);
+    expect(err.code).toBe('drive-auth');
+    expect(err.message).toMatch(/^Drive link expired: reconnect/);
+    expect(remote.stats.refreshes).toBe(2);
+    expect(findDrivePlan(rig.db, rig.plan.id)?.lastErrorCode).toBe('invalid_grant');
+  });
+
+  it('an endless 401 stops at the refresh budget with a clear message, and the next push completes', async () => {
+    const { rig, secrets, open, push } = await setup();
+    const remote = await open({ maxRefreshes: 3 });
+    const f = emu.fault({ kind: 'expire-token', times: 1000, skip: 2 });
+    const err = (await push(remote).catch((e: unknown) => e)) as DriveError;
+    expect(err).toBeInstanceOf(DriveError);
+    expect(err.code).toBe('drive');
+    expect(err.message).toMatch(
+      /^Google kept refusing the Drive access token \(.+\) after 3 token refreshes in this push; Cairn tries again at the next push/,
+    );
+    expect(remote.stats.refreshes).toBe(3);
+    expect(f.fired).toBe(4);
+    expect(findDrivePlan(rig.db, rig.plan.id)?.lastErrorMessage).toBe(err.message);
+    emu.reset();
+    const again = await open();
+    expect((await push(again)).pushed).toHaveLength(1);
+    await restoresFromDrive(rig, again, secrets);
   });
 });
