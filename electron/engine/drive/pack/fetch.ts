@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -7,6 +8,11 @@ import type { DriveRemote } from '../types';
 import { decryptStream, type DriveKey } from './crypto';
 
 const SHA = /^[0-9a-f]{64}$/;
+/**
+ * node-tar stops at a decompression ratio of 1000:1 by default (a zip-bomb guard), but a pack of one mostly
+ * zero file legitimately compresses further; Cairn wrote the pack itself and checks each member by its SHA-256.
+ */
+const ANY_RATIO = { maxDecompressionRatio: Infinity };
 
 /** The key an encrypted file needs, or a plain error saying how to give the password. */
 export function needKey(key: DriveKey | null, what: string): DriveKey {
@@ -61,6 +67,7 @@ export async function extractPack(
   fs.mkdirSync(dir, { recursive: true });
   const names: string[] = [];
   const unpack = tar.x({
+    ...ANY_RATIO,
     cwd: dir,
     strict: true,
     filter: (p, entry) => {
@@ -76,17 +83,24 @@ export async function extractPack(
   return names;
 }
 
-/** Lists the SHA-256 members of a local pack without writing them. */
-export async function packMembers(
+/**
+ * The SHA-256 of every member of a local pack (decrypting it when encrypted), by member name: each member is
+ * hashed as it streams, so nothing is written and any size is read.
+ */
+export async function hashMembers(
   file: string,
   encrypted: boolean,
   key: DriveKey | null,
-): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
   const list = tar.t({
+    ...ANY_RATIO,
+    strict: true,
     onReadEntry: (e) => {
-      if (SHA.test(e.path)) out.set(e.path, e.size ?? 0);
-      e.resume();
+      if (!SHA.test(e.path) || e.type !== 'File') return; // tar.t resumes it
+      const h = crypto.createHash('sha256');
+      e.on('data', (chunk: Buffer) => h.update(chunk));
+      e.on('end', () => out.set(e.path, h.digest('hex')));
     },
   });
   await pipeline(await openPlain(file, encrypted, key), list as unknown as NodeJS.WritableStream);

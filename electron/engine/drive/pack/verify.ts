@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { logActivity } from '../../catalog/activity';
@@ -8,7 +7,7 @@ import { describeError } from '../../errors';
 import type { SecretStore } from '../../secrets/store';
 import type { DriveFile, DriveRemote } from '../types';
 import { loadDriveKey } from './crypto';
-import { extractPack } from './fetch';
+import { hashMembers } from './fetch';
 import { planFolders } from './folders';
 import { machineFor } from './push';
 import { listDriveManifests, listPacks, packContents, type PackRow } from './store';
@@ -28,10 +27,6 @@ export interface DriveVerifyResult {
   sampledBytes: number;
   duplicatesRemoved: number;
   problems: DriveProblem[];
-}
-
-function sha256File(p: string): string {
-  return crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex');
 }
 
 /**
@@ -119,19 +114,18 @@ async function samplePack(
   key: Awaited<ReturnType<typeof loadDriveKey>>,
   r: DriveVerifyResult,
 ): Promise<void> {
-  const dir = path.join(o.workDir, `verify-${p.id}`);
-  const file = `${dir}.pack`;
-  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(o.workDir, `verify-${p.id}.pack`);
+  fs.mkdirSync(o.workDir, { recursive: true });
   try {
     await o.remote.downloadTo(p.fileId!, file, { md5: p.md5 });
-    await extractPack(file, p.encrypted, key, dir);
+    const hashes = await hashMembers(file, p.encrypted, key);
     r.sampled++;
     r.sampledBytes += p.size;
     for (const c of packContents(o.db, p.id)) {
-      const m = path.join(dir, c.sha256);
-      if (!fs.existsSync(m))
+      const got = hashes.get(c.sha256);
+      if (got === undefined)
         r.problems.push({ problem: 'damaged', name: p.name, detail: `member ${c.sha256} is missing` });
-      else if (sha256File(m) !== c.sha256)
+      else if (got !== c.sha256)
         r.problems.push({
           problem: 'damaged',
           name: p.name,
@@ -141,7 +135,6 @@ async function samplePack(
   } catch (e) {
     r.problems.push({ problem: 'damaged', name: p.name, detail: describeError(e) });
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(file, { force: true });
   }
 }
