@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { sampleProgress, T0 } from '../../test/helpers/progress';
 import type { BackupProgress } from '../engine/backup/run';
 import { backupProgress, progressLine } from './progress';
 
 const MiB = 1 << 20;
-const T0 = 1_700_000_000_000;
 
 function terminal() {
   const out: string[] = [];
@@ -15,28 +15,8 @@ function terminal() {
   return { out, last: () => out.at(-1)!.replace('\r\x1b[2K', ''), stream };
 }
 
-function run(over: Partial<BackupProgress>): BackupProgress {
-  return {
-    planName: 'home',
-    stamp: '2026-01-10_020000',
-    startedAt: T0,
-    files: 3,
-    dirs: 1,
-    symlinks: 0,
-    bytes: 0,
-    newFiles: 0,
-    newBytes: 0,
-    linkedFiles: 0,
-    skipped: 0,
-    warnings: 0,
-    currentPath: 'home/big.iso',
-    bytesDone: 0,
-    totalFiles: 3,
-    totalBytes: 0,
-    counted: false,
-    ...over,
-  };
-}
+const run = (over: Partial<BackupProgress>) =>
+  sampleProgress({ files: 3, totalFiles: 3, currentPath: 'home/big.iso', ...over });
 
 describe('the backup progress line', () => {
   it('says "at least" while counting, then a percentage, the recent rate and an ETA once it means something', () => {

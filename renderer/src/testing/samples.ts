@@ -1,6 +1,13 @@
 // Contract-shaped sample values for component tests (figures a real service could answer).
 import type { z } from 'zod';
-import type { BackupList, Plan, PlanStatus, RunProgress, Status } from '../../../shared/contract';
+import type {
+  BackupList,
+  DriveStatus,
+  Plan,
+  PlanStatus,
+  RunProgress,
+  Status,
+} from '../../../shared/contract';
 
 type Listed = z.output<typeof BackupList>['backups'][number];
 
@@ -123,4 +130,18 @@ export function sampleBackups(n: number, plan = 'docs'): Listed[] {
     });
   }
   return out;
+}
+
+/** Drive status with no Drive set up (what a new user's Overview asks for). */
+export function sampleDriveOff(): z.output<typeof DriveStatus> {
+  return {
+    connected: false,
+    configured: false,
+    account: null,
+    quota: null,
+    encrypted: false,
+    folderUrl: null,
+    plans: [],
+    lastError: null,
+  };
 }

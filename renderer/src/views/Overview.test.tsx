@@ -3,19 +3,10 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { appStore } from '../store/store';
 import { useFakeService } from '../testing/setup';
-import { sampleBackups, samplePlanStatus, sampleRun, sampleStatus } from '../testing/samples';
+import { sampleBackups, sampleDriveOff, samplePlanStatus, sampleRun, sampleStatus } from '../testing/samples';
 import { Overview } from './Overview';
 
-const drive = {
-  connected: false,
-  configured: false,
-  account: null,
-  quota: null,
-  encrypted: false,
-  folderUrl: null,
-  plans: [],
-  lastError: null,
-};
+const drive = sampleDriveOff();
 
 describe('Overview', () => {
   it('says whether the plan is safe, when the last good backup was, and what changed since', async () => {

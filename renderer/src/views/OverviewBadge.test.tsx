@@ -2,19 +2,10 @@ import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { appStore } from '../store/store';
 import { useFakeService } from '../testing/setup';
-import { samplePlanStatus, sampleStatus } from '../testing/samples';
+import { sampleDriveOff, samplePlanStatus, sampleStatus } from '../testing/samples';
 import { Overview } from './Overview';
 
-const drive = {
-  connected: false,
-  configured: false,
-  account: null,
-  quota: null,
-  encrypted: false,
-  folderUrl: null,
-  plans: [],
-  lastError: null,
-};
+const drive = sampleDriveOff();
 
 describe('Overview badge', () => {
   // The badge follows the health model's state (README "Is it safe?"): only healthy is the green "Safe".

@@ -1,32 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { BackupProgress } from '../../backup/run';
+import { sampleProgress as run, T0 } from '../../../../test/helpers/progress';
 import { progressFigures, RateWindow } from './progress';
 
 const MB = 1_000_000;
-const T0 = 1_700_000_000_000;
-
-function run(over: Partial<BackupProgress>): BackupProgress {
-  return {
-    planName: 'home',
-    stamp: '2026-01-10_020000',
-    startedAt: T0,
-    files: 10,
-    dirs: 1,
-    symlinks: 0,
-    bytes: 0,
-    newFiles: 0,
-    newBytes: 0,
-    linkedFiles: 0,
-    skipped: 0,
-    warnings: 0,
-    currentPath: 'home/a',
-    bytesDone: 0,
-    totalFiles: 10,
-    totalBytes: 0,
-    counted: false,
-    ...over,
-  };
-}
 
 describe('progressFigures', () => {
   it('says no percentage and no ETA until the total is counted, and never a total below what is done', () => {

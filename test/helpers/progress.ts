@@ -1,0 +1,28 @@
+import type { BackupProgress } from '../../electron/engine/backup/run';
+
+/** When the sample run started. */
+export const T0 = 1_700_000_000_000;
+
+/** A backup's progress as the engine reports it: ten files walked, nothing copied, the total not counted. */
+export function sampleProgress(over: Partial<BackupProgress> = {}): BackupProgress {
+  return {
+    planName: 'home',
+    stamp: '2026-01-10_020000',
+    startedAt: T0,
+    files: 10,
+    dirs: 1,
+    symlinks: 0,
+    bytes: 0,
+    newFiles: 0,
+    newBytes: 0,
+    linkedFiles: 0,
+    skipped: 0,
+    warnings: 0,
+    currentPath: 'home/a',
+    bytesDone: 0,
+    totalFiles: 10,
+    totalBytes: 0,
+    counted: false,
+    ...over,
+  };
+}
