@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JOB_KINDS } from '../jobKinds';
 import { Count, Millis, PlanName, Stamp } from './common';
 
 /**
@@ -88,17 +89,7 @@ export const PlanStatus = z.object({
   /** Every job running on the plan now, in this process or another Cairn process (app, serve, cli). */
   jobs: z.array(
     z.object({
-      kind: z.enum([
-        'backup',
-        'restore',
-        'verify',
-        'test-restore',
-        'prune',
-        'push',
-        'drive-prune',
-        'import',
-        'undo',
-      ]),
+      kind: z.enum(JOB_KINDS),
       actor: z.string(),
       startedAt: Millis,
       /** Run by another Cairn process (or machine), not the one answering. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import { JOB_KINDS, type JobKind } from '../../../shared/jobKinds';
 import { CairnError, errnoCode } from '../errors';
 
 interface LockInfo {
@@ -64,20 +65,7 @@ export function acquireLock(file: string, now: number): () => void {
   throw new CairnError('locked', `Could not take the lock ${file}; try again.`);
 }
 
-/** The kinds of job on a plan; app/jobs.ts decides which may run together. */
-export const JOB_KINDS = [
-  'backup',
-  'restore',
-  'verify',
-  'test-restore',
-  'prune',
-  'push',
-  'drive-prune',
-  'import',
-  'undo',
-] as const;
-
-export type JobKind = (typeof JOB_KINDS)[number];
+export { JOB_KINDS, type JobKind };
 
 /**
  * Admits a job on a plan or throws CairnError "locked" naming what runs; returns the function that ends
