@@ -6,7 +6,8 @@ import type { DriveEmulator } from './server';
 /**
  * The control API for an emulator in another process (no auth; 127.0.0.1 only):
  * POST /__admin/faults {FaultSpec} · DELETE /__admin/faults · GET /__admin/state ·
- * POST /__admin/quota {bytes} · POST /__admin/refresh-token · POST /__admin/revoke · POST /__admin/reset
+ * POST /__admin/quota {bytes} · POST /__admin/refresh-token · POST /__admin/revoke · POST /__admin/reset ·
+ * POST /__admin/expire-sessions
  */
 export async function handleAdmin(
   req: http.IncomingMessage,
@@ -29,6 +30,7 @@ export async function handleAdmin(
         uploadedBytes: emu.uploadedBytes(),
         usage: emu.store.usage(),
         quotaBytes: emu.store.quotaBytes,
+        sessions: emu.sessions(),
         faults: emu.faults.list,
         log: emu.log,
         files: emu.files(),
@@ -41,6 +43,8 @@ export async function handleAdmin(
     case 'POST /__admin/revoke':
       emu.revokeGrants();
       return sendJson(res, 200, {});
+    case 'POST /__admin/expire-sessions':
+      return sendJson(res, 200, { expired: emu.expireSessions() });
     case 'POST /__admin/reset':
       emu.reset();
       return sendJson(res, 200, {});

@@ -36,6 +36,8 @@ export interface Call {
 }
 
 const DEFAULT_FILE_FIELDS = 'kind,id,name,mimeType';
+/** Resumable sessions kept at once. */
+const MAX_SESSIONS = 1000;
 
 /** Drive v3 files and about handlers over a FileStore. */
 export class DriveApi {
@@ -104,6 +106,9 @@ export class DriveApi {
     const lenHeader = c.req.headers['x-upload-content-length'];
     const total = lenHeader === undefined ? null : Number(lenHeader);
     if (total !== null) this.store.checkQuota(total);
+    // Bounded: the oldest session is forgotten first, as an expired one would be.
+    const oldest = this.sessions.values().next().value;
+    if (oldest && this.sessions.size >= MAX_SESSIONS) this.abandon(oldest);
     const id = crypto.randomBytes(18).toString('base64url');
     const tmpPath = path.join(this.store.tmpDir, `session-${id}`);
     fs.writeFileSync(tmpPath, '');
@@ -166,6 +171,22 @@ export class DriveApi {
       status: 308,
       headers: s.received > 0 ? { range: `bytes=0-${s.received - 1}` } : {},
     };
+  }
+
+  /** DELETE on a session URI: the session is cancelled (Google answers 499); an unknown one is 404. */
+  async cancel(c: Call): Promise<Reply> {
+    await readBody(c.req, 0);
+    const s = this.sessions.get(c.url.searchParams.get('upload_id') ?? '');
+    if (!s) throw errors.notFound('upload session');
+    this.abandon(s);
+    return { status: 499 };
+  }
+
+  /** Forgets every open session, as Google does after about a week: their URIs answer 404. */
+  expireSessions(): number {
+    const n = this.sessions.size;
+    for (const s of [...this.sessions.values()]) this.abandon(s);
+    return n;
   }
 
   private abandon(s: Session): void {

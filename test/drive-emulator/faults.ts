@@ -58,7 +58,7 @@ export interface Fault extends FaultSpec {
 /**
  * The operation a request is, used for fault matching, counting and the log:
  * about.get, files.create, files.create.multipart, files.create.resumable, files.upload.chunk,
- * files.upload.status, files.list, files.get, files.get.media, files.delete, oauth.auth,
+ * files.upload.status, files.upload.cancel, files.list, files.get, files.get.media, files.delete, oauth.auth,
  * oauth.token.code, oauth.token.refresh.
  */
 export type Op = string;

@@ -61,6 +61,10 @@ export interface DriveEmulator {
   /** Non-folder and folder files stored now. */
   files(): StoredFile[];
   readFile(id: string): Buffer;
+  /** Resumable sessions open now. */
+  sessions(): number;
+  /** Forgets every open resumable session (Google's expiry after about a week); returns how many. */
+  expireSessions(): number;
   /** Clears the log, counters and faults (files stay). */
   reset(): void;
   stop(): Promise<void>;
@@ -81,6 +85,7 @@ function opOf(method: string, url: URL, req: http.IncomingMessage): string | nul
   if (p === '/upload/drive/v3/files') {
     const t = url.searchParams.get('uploadType');
     if (method === 'POST') return t === 'resumable' ? 'files.create.resumable' : 'files.create.multipart';
+    if (method === 'DELETE' && t === 'resumable') return 'files.upload.cancel';
     if (method === 'PUT' && t === 'resumable') {
       return /^bytes \*\//.test(req.headers['content-range'] ?? '')
         ? 'files.upload.status'
@@ -194,13 +199,15 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<DriveEmula
           ? api.createWithMedia(call)
           : op === 'files.create.resumable'
             ? api.startResumable(call)
-            : op.startsWith('files.upload')
-              ? api.putChunk(call)
-              : op === 'files.list'
-                ? api.list(call)
-                : op === 'files.delete'
-                  ? api.delete(id)
-                  : api.get(call, id));
+            : op === 'files.upload.cancel'
+              ? api.cancel(call)
+              : op.startsWith('files.upload')
+                ? api.putChunk(call)
+                : op === 'files.list'
+                  ? api.list(call)
+                  : op === 'files.delete'
+                    ? api.delete(id)
+                    : api.get(call, id));
     if (reply.dropped) return;
     const after = faults.take(op, 'after');
     if (after) {
@@ -268,6 +275,8 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<DriveEmula
       store.quotaBytes = bytes;
     },
     files: () => [...store.files.values()],
+    sessions: () => [...api.sessions.values()].filter((x) => !x.done).length,
+    expireSessions: () => api.expireSessions(),
     readFile: (id) => fs.readFileSync(store.blobPath(store.get(id).id)),
     reset: () => {
       log.length = 0;

@@ -25,6 +25,8 @@ export interface EmulatorState {
   uploadedBytes: number;
   usage: number;
   quotaBytes: number | null;
+  /** Resumable upload sessions open now. */
+  sessions: number;
   faults: Fault[];
   log: LogEntry[];
   files: StoredFile[];
@@ -40,6 +42,8 @@ export interface SpawnedEmulator extends EmulatorInfo {
   state(): Promise<EmulatorState>;
   setQuota(bytes: number | null): Promise<void>;
   revokeGrants(): Promise<void>;
+  /** Forgets every open resumable session, as Google does after about a week. */
+  expireSessions(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -84,6 +88,7 @@ export async function spawnEmulator(args: string[] = []): Promise<SpawnedEmulato
     state: () => admin<EmulatorState>('GET', 'state'),
     setQuota: async (bytes) => void (await admin('POST', 'quota', { bytes })),
     revokeGrants: async () => void (await admin('POST', 'revoke')),
+    expireSessions: async () => (await admin<{ expired: number }>('POST', 'expire-sessions')).expired,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

@@ -72,6 +72,7 @@ export function afterBackup(d: AfterBackupDeps, plan: Plan): AfterBackupReport {
             admit: d.jobs.admitFor(d.actor),
             onProgress: d.onDriveProgress,
             onError: (e) => (pushError = e),
+            dataDir: drive.workDir,
           }),
         )
         .then((r) => {

@@ -6,7 +6,7 @@ import { downloadTo } from './download';
 import { DEFAULT_WAITS, DriveError, type LimitWaits } from './errors';
 import { ambiguous, buildQuery, FILE_FIELDS, oldestFirst, toFile } from './files';
 import { DEFAULT_BACKOFF, Pacer, systemClock, type BackoffPolicy, type Clock } from './pacing';
-import { DEFAULT_CHUNK_SIZE } from './resumable';
+import { cancelResumable, DEFAULT_CHUNK_SIZE } from './resumable';
 import { Transport, type RetryNotice } from './transport';
 import {
   FOLDER_MIME,
@@ -233,6 +233,10 @@ class GoogleDriveRemote implements DriveRemote {
       md5,
       o.signal,
     );
+  }
+
+  cancelUpload(uri: string): Promise<void> {
+    return cancelResumable({ auth: this.o.auth, transport: this.t }, uri);
   }
 
   async delete(fileId: string): Promise<void> {

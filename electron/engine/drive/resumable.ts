@@ -22,6 +22,10 @@ export interface ResumableJob {
   chunkSize: number;
   signal?: AbortSignal;
   onProgress?: (bytesSent: number) => void;
+  /** A session URI saved by an earlier process for the same bytes: continued from what Drive has. */
+  resumeUri?: string | null;
+  /** Told a new session's URI before any of its bytes is sent (to save it). */
+  onSession?: (uri: string) => void;
 }
 
 interface PutResult {
@@ -52,7 +56,8 @@ function committedOf(range: string | null): number {
  * Uploads with Drive's resumable protocol: a session URI, then chunks (PUT with Content-Range) in
  * multiples of 256 KiB, holding one chunk in memory. A 308 says how much the server has; after a dropped
  * connection or a 5xx, Cairn asks (`Content-Range: bytes * /TOTAL`) and resends only what is missing.
- * Returns Drive's file resource and the MD5 of the bytes read.
+ * With `resumeUri` (a session an earlier process opened), it asks first and sends only the rest; the bytes
+ * Drive has are read and hashed, not sent. Returns Drive's file resource and the MD5 of the bytes read.
  */
 export async function uploadResumable(
   j: ResumableJob,
@@ -62,28 +67,8 @@ export async function uploadResumable(
   }
   const name = j.metadata.name;
   const size = j.reader.size;
-  const session = await j.transport.run(
-    `start uploading ${name}`,
-    async () => {
-      const res = await j.auth.request({
-        url: `${j.apiUrl}upload/drive/v3/files`,
-        method: 'POST',
-        params: { uploadType: 'resumable', fields: j.fields },
-        headers: {
-          'content-type': 'application/json; charset=UTF-8',
-          'x-upload-content-type': j.metadata.mimeType,
-          ...(size === null ? {} : { 'x-upload-content-length': String(size) }),
-        },
-        data: j.metadata,
-        retry: false,
-        responseType: 'json',
-      });
-      const location = res.headers.get('location');
-      if (!location) throw new Error('Drive answered without an upload session address');
-      return location;
-    },
-    { signal: j.signal },
-  );
+  const session = j.resumeUri ?? (await startSession(j, size));
+  if (!j.resumeUri) j.onSession?.(session);
 
   let sent = 0;
   const put = async (body: Buffer, range: string): Promise<PutResult> => {
@@ -114,17 +99,32 @@ export async function uploadResumable(
 
   const hash = crypto.createHash('md5');
   const buf = Buffer.allocUnsafe(j.chunkSize);
+  // Bytes Drive already has (a resumed session): read and hashed, not sent.
+  let from = 0;
+  if (j.resumeUri) {
+    const st = await j.transport.run(
+      `ask Drive how much of ${name} it has`,
+      () => put(Buffer.alloc(0), `bytes */${size ?? '*'}`),
+      { signal: j.signal },
+    );
+    if (st.done) return { file: st.done, md5: await hashRest(j, buf, hash) };
+    from = st.committed;
+  }
   for (let start = 0, guard = 0; guard < 1e9; guard++) {
     const len = await j.reader.fill(buf);
     hash.update(buf.subarray(0, len));
     const end = start + len;
     const last = len < j.chunkSize || (size !== null && end === size);
+    if (end <= from && !last) {
+      start = end;
+      continue;
+    }
     const total = last ? String(end) : size === null ? '*' : String(size);
     const chunkStart = start;
     const done = await j.transport.run(
       `upload ${name}`,
       async (attempt) => {
-        let committed = chunkStart;
+        let committed = Math.max(chunkStart, Math.min(from, end));
         if (attempt > 0) {
           // The last try failed somewhere: ask the server how far it got.
           const st = await put(Buffer.alloc(0), `bytes */${total}`);
@@ -154,4 +154,63 @@ export async function uploadResumable(
     start = end;
   }
   throw new DriveError('drive', `The upload of ${name} did not end.`, 'no_progress');
+}
+
+/** Opens a resumable upload session (POST with the metadata) and returns its URI. */
+async function startSession(j: ResumableJob, size: number | null): Promise<string> {
+  return j.transport.run(
+    `start uploading ${j.metadata.name}`,
+    async () => {
+      const res = await j.auth.request({
+        url: `${j.apiUrl}upload/drive/v3/files`,
+        method: 'POST',
+        params: { uploadType: 'resumable', fields: j.fields },
+        headers: {
+          'content-type': 'application/json; charset=UTF-8',
+          'x-upload-content-type': j.metadata.mimeType,
+          ...(size === null ? {} : { 'x-upload-content-length': String(size) }),
+        },
+        data: j.metadata,
+        retry: false,
+        responseType: 'json',
+      });
+      const location = res.headers.get('location');
+      if (!location) throw new Error('Drive answered without an upload session address');
+      return location;
+    },
+    { signal: j.signal },
+  );
+}
+
+/** The MD5 of the whole source, when a resumed session turns out to have every byte already. */
+async function hashRest(j: ResumableJob, buf: Buffer, hash: crypto.Hash): Promise<string> {
+  for (let len = await j.reader.fill(buf); len > 0; len = await j.reader.fill(buf)) {
+    hash.update(buf.subarray(0, len));
+    if (len < buf.length) break;
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Cancels a resumable session (DELETE on its URI; Google answers 499). A session Drive no longer knows
+ * (404, 410) is already gone.
+ */
+export async function cancelResumable(
+  j: Pick<ResumableJob, 'auth' | 'transport'>,
+  uri: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  await j.transport.run(
+    'cancel an upload session',
+    () =>
+      j.auth.request({
+        url: uri,
+        method: 'DELETE',
+        retry: false,
+        signal,
+        errorRedactor: redactAuthOnly,
+        validateStatus: (s) => (s >= 200 && s < 300) || s === 404 || s === 410 || s === 499,
+      }),
+    { signal },
+  );
 }

@@ -55,6 +55,22 @@ export interface UploadOptions {
   signal?: AbortSignal;
   /** Upload body bytes sent so far for this file (resent bytes included). */
   onProgress?: (bytesSent: number) => void;
+  /** Keeps the resumable session of a file upload, so another process can continue it (see UploadSession). */
+  session?: UploadSession;
+}
+
+/**
+ * Where a resumable upload's session URI is kept between processes (the catalog). An upload given a saved
+ * URI asks Drive how many bytes it has and sends the rest; a session Drive no longer knows (404/410) is
+ * forgotten and a new one started. Only for a `path` source, whose bytes must be the same as before.
+ */
+export interface UploadSession {
+  /** The URI an earlier try saved for these same bytes, or null. */
+  uri: string | null;
+  /** Called with a new session's URI before any of its bytes is sent. */
+  save(uri: string): void;
+  /** Called when the URI is of no further use: the upload finished, or Drive forgot the session. */
+  forget(): void;
 }
 
 /** A finished upload: the file on Drive, whose md5Checksum matched the bytes Cairn read. */
@@ -106,6 +122,8 @@ export interface DriveRemote {
   downloadTo(fileId: string, dest: string, o?: { md5?: string; signal?: AbortSignal }): Promise<number>;
   /** Deletes a file or a folder with all it holds; an already-deleted file is not an error. */
   delete(fileId: string): Promise<void>;
+  /** Cancels a resumable upload session (DELETE on its URI); one Drive no longer knows is not an error. */
+  cancelUpload(uri: string): Promise<void>;
   /** Counters since the remote was made. */
   readonly stats: DriveStats;
 }

@@ -35,9 +35,13 @@ export async function uploadFile(c: UploadContext, o: UploadOptions): Promise<Up
   const size = 'path' in o.source ? (await fs.promises.stat(o.source.path)).size : (o.source.size ?? null);
   if (size !== null && size <= c.multipartMaxBytes) return uploadMultipart(c, o, size);
   const mimeType = o.mimeType ?? 'application/octet-stream';
-  // A lost session (expired, or the server forgot bytes) restarts a file upload once from the start.
-  for (let round = 0; round < 2; round++) {
+  // A saved session continues a path source's upload; streams cannot skip what Drive has.
+  let resumeUri = 'path' in o.source ? (o.session?.uri ?? null) : null;
+  // A lost session (expired, or the server forgot bytes) restarts a file upload once from the start; a
+  // saved session Drive no longer knows does not count.
+  for (let round = 0, restarts = 0; round < 3; round++) {
     const reader = await openSource(o.source);
+    const resumed = resumeUri !== null;
     try {
       const r = await uploadResumable({
         auth: c.auth,
@@ -50,14 +54,19 @@ export async function uploadFile(c: UploadContext, o: UploadOptions): Promise<Up
         chunkSize: c.chunkSize,
         signal: o.signal,
         onProgress: o.onProgress,
+        resumeUri,
+        onSession: (uri) => o.session?.save(uri),
       });
+      o.session?.forget();
       const file = toFile(r.file);
       await verify(c, file, r.md5, o.name);
       return { file, reused: false, method: 'resumable' };
     } catch (e) {
       const lost =
         e instanceof DriveError && (e.reason === 'session_lost' || e.status === 404 || e.status === 410);
-      if (!(lost && reader.restartable && round === 0)) throw e;
+      if (lost) o.session?.forget();
+      resumeUri = null;
+      if (!(lost && reader.restartable && (resumed || restarts++ === 0))) throw e;
     } finally {
       await reader.close();
     }

@@ -50,6 +50,7 @@ export async function pushOp(
         signal: o.signal,
         admit: o.admitted ? undefined : d.jobs.admitFor(d.actor),
         onProgress: (p) => o.onProgress?.(plan, p),
+        dataDir: drive.workDir,
       });
       out.push({ plan, result, error: null });
     } catch (e) {

@@ -33,6 +33,8 @@ export async function pushAfterBackup(o: {
   onProgress?: (p: PushProgress) => void;
   /** Told when the push was tried and did not complete (to say so beside the backup's summary). */
   onError?: (e: unknown) => void;
+  /** The data folder, where packs are staged (PushOptions.dataDir). */
+  dataDir?: string;
 }): Promise<PushResult | null> {
   const env = o.env ?? process.env;
   const s = await driveSettingsWithSecret(o.db, o.secrets);
@@ -69,6 +71,7 @@ export async function pushAfterBackup(o: {
       admit: o.admit,
       onProgress: o.onProgress,
       packTargetBytes: s.packTargetBytes ?? undefined,
+      dataDir: o.dataDir,
     });
     // Drive retention follows each push when the plan prunes automatically, as local retention does.
     if (o.plan.autoPrune) {

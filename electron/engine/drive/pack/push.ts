@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { planLayout } from '../../format/layout';
 import { ManifestReader } from '../../format/manifest';
@@ -17,7 +16,7 @@ import { planFolders, syncBackupIndex, syncPlanFiles, type PlanFolders } from '.
 import { asJob, type Admit } from '../../backup/lock';
 import { Packer } from './packer';
 import { pushManifest } from './pushManifest';
-import { cleanStaging, progress, resumeStaged, uploadPack, type PushState } from './pushState';
+import { cleanStaging, progress, pushTmp, resumeStaged, uploadPack, type PushState } from './pushState';
 import { drivePlan, listDriveManifests, prunedFromDrive, updateDrivePlan } from './store';
 
 export interface PushProgress {
@@ -52,6 +51,11 @@ export interface PushOptions {
   packTargetBytes?: number;
   /** On Google's upload or rate limit: wait and go on (default), or stop with the drive-limit error. */
   waitForLimits?: boolean;
+  /**
+   * The data folder: packs are staged in `<dataDir>/drive-staging/<plan id>/` until Drive has them, so a
+   * push killed mid-upload finds them there (default: the catalog's folder, which is the data folder).
+   */
+  dataDir?: string;
 }
 
 export interface PushResult {
@@ -159,17 +163,28 @@ async function pushOnce(opts: PushOptions): Promise<PushResult> {
   // The folder name first used for the plan stays, even if the host is renamed.
   const o = { ...opts, machine: machineFor(opts.db, opts.plan.id, opts.machine) };
   const key = await loadDriveKey(o.secrets);
-  const layout = planLayout(o.plan.dest, o.plan.name);
-  const stagingDir = path.join(layout.meta, 'drive-staging');
+  const stagingDir = driveStagingDir(o.dataDir ?? path.dirname(o.db.name), o.plan.id);
   const folders = await planFolders(o.db, o.remote, o.plan, o.machine);
-  // Small files are staged in the temp folder: the backup disk may be unplugged (or, after an import, absent).
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-drive-'));
+  // Everything is staged in the data folder: the backup disk may be unplugged (or, after an import, absent).
+  const tmp = pushTmp(stagingDir);
+  fs.rmSync(tmp, { recursive: true, force: true }); // left by a killed push
+  fs.mkdirSync(tmp, { recursive: true, mode: 0o700 });
+  // Where an older Cairn staged packs (on the backup disk): their packs are packed again from here.
+  fs.rmSync(path.join(planLayout(o.plan.dest, o.plan.name).meta, 'drive-staging'), {
+    recursive: true,
+    force: true,
+  });
   try {
     await syncPlanFiles(o.db, o.remote, o.plan, o.machine, folders, key, tmp);
     return await pushBackups(o, folders, key, stagingDir, tmp, t0);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Where a plan's packs wait for Drive: in the data folder, kept across a crash or kill -9. */
+export function driveStagingDir(dataDir: string, planId: number): string {
+  return path.join(dataDir, 'drive-staging', String(planId));
 }
 
 async function pushBackups(

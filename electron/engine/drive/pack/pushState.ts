@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DriveKey } from './crypto';
 import type { PlanFolders } from './folders';
 import type { PushOptions, PushResult } from './push';
+import { cancelSessions, packSession } from './sessions';
 import { deletePack, listPacks, markUploaded, type PackRow } from './store';
 
 /** What one push carries from backup to backup. */
@@ -31,6 +32,7 @@ export function progress(s: PushState, stamp: string | null): void {
 /** Uploads one staged pack and marks it uploaded; removes the local copy. */
 export async function uploadPack(s: PushState, pack: PackRow, file: string): Promise<void> {
   const { file: f } = await s.o.remote.upload({
+    session: packSession(s.o.db, s.o.plan.id, pack, s.o.now),
     parentId: s.folders.packs.id,
     name: pack.name,
     source: { path: file },
@@ -47,26 +49,42 @@ export async function uploadPack(s: PushState, pack: PackRow, file: string): Pro
 
 /**
  * Packs a killed push left "staged": one Drive already has whole (same name and MD5) is marked uploaded
- * without sending it again; one whose local copy is still there is uploaded; others are forgotten, and
- * their contents are packed again.
+ * without sending it again; one whose local copy is still there is uploaded, continuing its saved session
+ * from the last byte Drive has; others are forgotten, and their contents are packed again. Saved sessions
+ * no pack needs any more (or too old to trust) are cancelled first.
  */
 export async function resumeStaged(s: PushState): Promise<void> {
-  for (const pack of listPacks(s.o.db, s.o.plan.id, 'staged')) {
+  const { db, plan } = s.o;
+  const left: { pack: PackRow; file: string }[] = [];
+  for (const pack of listPacks(db, plan.id, 'staged')) {
     const there = (await s.o.remote.listAll({ parentId: s.folders.packs.id, name: pack.name })).find(
       (f) => f.md5Checksum === pack.md5,
     );
     const file = path.join(s.stagingDir, pack.name);
     if (there) {
-      markUploaded(s.o.db, pack.id, there.id, s.o.now());
+      markUploaded(db, pack.id, there.id, s.o.now());
       fs.rmSync(file, { force: true });
       s.result.packsRecovered++;
     } else if (fs.existsSync(file) && fs.statSync(file).size === pack.size) {
-      await uploadPack(s, pack, file);
+      left.push({ pack, file });
     } else {
-      deletePack(s.o.db, pack.id);
+      deletePack(db, pack.id);
       fs.rmSync(file, { force: true });
     }
   }
+  await cancelSessions(
+    db,
+    s.o.remote,
+    plan.id,
+    left.map((l) => l.pack),
+    s.o.now(),
+  );
+  for (const { pack, file } of left) await uploadPack(s, pack, file);
+}
+
+/** Where a push keeps small files it uploads (plan settings, the backup index) while it runs. */
+export function pushTmp(stagingDir: string): string {
+  return path.join(stagingDir, 'tmp');
 }
 
 /** Removes staged files no pack row names (written when a push was killed before recording them). */
@@ -77,6 +95,9 @@ export function cleanStaging(s: PushState): void {
   } catch {
     return;
   }
-  const staged = new Set(listPacks(s.o.db, s.o.plan.id, 'staged').map((p) => p.name));
-  for (const n of names) if (!staged.has(n)) fs.rmSync(path.join(s.stagingDir, n), { force: true });
+  const keep = new Set(listPacks(s.o.db, s.o.plan.id, 'staged').map((p) => p.name));
+  keep.add(path.basename(pushTmp(s.stagingDir)));
+  for (const n of names) {
+    if (!keep.has(n)) fs.rmSync(path.join(s.stagingDir, n), { recursive: true, force: true });
+  }
 }
