@@ -182,9 +182,9 @@ export class DriveApi {
     return { status: 499 };
   }
 
-  /** Forgets every open session, as Google does after about a week: their URIs answer 404. */
+  /** Forgets every session, as Google does after about a week (their URIs answer 404); returns how many were open. */
   expireSessions(): number {
-    const n = this.sessions.size;
+    const n = [...this.sessions.values()].filter((s) => !s.done).length;
     for (const s of [...this.sessions.values()]) this.abandon(s);
     return n;
   }

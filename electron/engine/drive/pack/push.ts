@@ -5,7 +5,7 @@ import { ManifestReader } from '../../format/manifest';
 import { logActivity } from '../../catalog/activity';
 import { listBackups, type BackupRecord } from '../../catalog/backups';
 import type { Db } from '../../catalog/db';
-import type { Plan } from '../../catalog/plans';
+import { listPlans, type Plan } from '../../catalog/plans';
 import { CairnError, describeError } from '../../errors';
 import { DriveError } from '../errors';
 import { systemClock, type Clock } from '../pacing';
@@ -163,7 +163,9 @@ async function pushOnce(opts: PushOptions): Promise<PushResult> {
   // The folder name first used for the plan stays, even if the host is renamed.
   const o = { ...opts, machine: machineFor(opts.db, opts.plan.id, opts.machine) };
   const key = await loadDriveKey(o.secrets);
-  const stagingDir = driveStagingDir(o.dataDir ?? path.dirname(o.db.name), o.plan.id);
+  const stagingRoot = path.join(o.dataDir ?? path.dirname(o.db.name), 'drive-staging');
+  const stagingDir = path.join(stagingRoot, String(o.plan.id));
+  removeGonePlans(o.db, stagingRoot);
   const folders = await planFolders(o.db, o.remote, o.plan, o.machine);
   // Everything is staged in the data folder: the backup disk may be unplugged (or, after an import, absent).
   const tmp = pushTmp(stagingDir);
@@ -182,9 +184,17 @@ async function pushOnce(opts: PushOptions): Promise<PushResult> {
   }
 }
 
-/** Where a plan's packs wait for Drive: in the data folder, kept across a crash or kill -9. */
-export function driveStagingDir(dataDir: string, planId: number): string {
-  return path.join(dataDir, 'drive-staging', String(planId));
+/** Removes the staging folders of plans that were removed (named by plan id). */
+function removeGonePlans(db: Db, stagingRoot: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(stagingRoot);
+  } catch {
+    return;
+  }
+  const ids = new Set(listPlans(db).map((p) => String(p.id)));
+  for (const n of names)
+    if (!ids.has(n)) fs.rmSync(path.join(stagingRoot, n), { recursive: true, force: true });
 }
 
 async function pushBackups(
