@@ -62,8 +62,7 @@ export async function uploadFile(c: UploadContext, o: UploadOptions): Promise<Up
       await verify(c, file, r.md5, o.name);
       return { file, reused: false, method: 'resumable' };
     } catch (e) {
-      const lost =
-        e instanceof DriveError && (e.reason === 'session_lost' || e.status === 404 || e.status === 410);
+      const lost = sessionLost(e, resumed);
       if (lost) o.session?.forget();
       resumeUri = null;
       if (!(lost && reader.restartable && (resumed || restarts++ === 0))) throw e;
@@ -72,6 +71,18 @@ export async function uploadFile(c: UploadContext, o: UploadOptions): Promise<Up
     }
   }
   throw new DriveError('drive', `Drive lost the upload of ${o.name} twice; push again.`, 'session_lost');
+}
+
+/**
+ * Whether an upload's session is gone: Drive forgot it (404, 410) or lost bytes. A saved session that Drive
+ * refuses outright (another 4xx: not a token, permission or rate answer) is gone too, or every later push
+ * would stumble on it until it expired.
+ */
+function sessionLost(e: unknown, resumed: boolean): boolean {
+  if (!(e instanceof DriveError)) return false;
+  if (e.reason === 'session_lost' || e.status === 404 || e.status === 410) return true;
+  const s = e.status ?? 0;
+  return resumed && s >= 400 && s < 500 && ![401, 403, 408, 429].includes(s);
 }
 
 async function uploadMultipart(c: UploadContext, o: UploadOptions, size: number): Promise<UploadResult> {
