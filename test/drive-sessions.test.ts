@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCatalog } from '../electron/engine/catalog/db';
+import { planLayout } from '../electron/engine/format/layout';
 import { SESSION_LIFETIME_MS } from '../electron/engine/drive/pack/sessions';
 import { DRIVE_SETTING_KEYS, setDriveSetting } from '../electron/engine/drive/pack/settings';
 import { spawnEmulator, type SpawnedEmulator } from './drive-emulator/spawn';
@@ -150,9 +151,16 @@ describe('resumable sessions kept across a kill -9 (issue #16 item 2)', () => {
     expect(saved).toBeDefined();
     expect(fs.readdirSync(k.staging).filter((n) => n.endsWith('.tar.gz'))).toEqual([saved!.name]);
 
+    // Leftovers the push clears: a removed plan's staging folder, and an older Cairn's on the backup disk.
+    const gone = path.join(k.dataDir, 'drive-staging', '999');
+    const older = path.join(planLayout(k.dest, 'home').meta, 'drive-staging');
+    for (const d of [gone, older]) fs.mkdirSync(d, { recursive: true });
+    fs.writeFileSync(path.join(older, 'f00d.tar.gz'), 'a pack staged by an older Cairn');
+
     expect(await emu.expireSessions()).toBeGreaterThan(0);
     const seq = await lastSeq();
     pushed(k);
+    expect([fs.existsSync(gone), fs.existsSync(older)]).toEqual([false, false]);
     const log = await logSince(seq);
     // The saved URI answered 404; a new session carried the whole pack.
     expect(log.filter((e) => e.op === 'files.upload.status').map((e) => e.status)).toContain(404);
