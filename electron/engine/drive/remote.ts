@@ -38,6 +38,8 @@ export interface RemoteOptions {
   onRetry?: (n: RetryNotice) => void;
   /** Access-token refreshes one remote (one push) may make before it stops (default 10). */
   maxRefreshes?: number;
+  /** Gives up on a request Google has not answered within this long (default: no limit). */
+  timeoutMs?: number;
 }
 
 /** Builds the DriveRemote over the real googleapis Drive v3 client. */
@@ -87,7 +89,8 @@ class GoogleDriveRemote implements DriveRemote {
 
   /** Per-call options: media uploads ignore the client's rootUrl, and retries are Cairn's, not gaxios'. */
   private opts(extra: Record<string, unknown> = {}) {
-    return { rootUrl: this.o.apiUrl, retry: false, ...extra };
+    const timeout = this.o.timeoutMs ? { timeout: this.o.timeoutMs } : {};
+    return { rootUrl: this.o.apiUrl, retry: false, ...timeout, ...extra };
   }
 
   async about(): Promise<DriveAbout> {

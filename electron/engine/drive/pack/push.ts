@@ -31,6 +31,8 @@ export interface PushProgress {
   contentBytes: number;
   /** Set while waiting for Google's upload limit (epoch ms). */
   waitingUntil: number | null;
+  /** While waiting: "Waiting for Google's daily limit, resumes about HH:MM." */
+  waiting?: string;
 }
 
 export interface PushOptions {
@@ -108,7 +110,7 @@ export async function pushPlan(o: PushOptions): Promise<PushResult> {
         resumesAt: de?.resumesAt ?? null,
       });
       if (code === 'drive-limit' && de?.resumesAt && o.waitForLimits !== false && !o.signal?.aborted) {
-        o.onProgress?.({ ...emptyProgress(o), waitingUntil: de.resumesAt });
+        o.onProgress?.({ ...emptyProgress(o), waitingUntil: de.resumesAt, waiting: de.message });
         await clock.sleep(Math.max(0, de.resumesAt - clock.now()), o.signal);
         continue;
       }
