@@ -112,6 +112,7 @@ export async function pushPlan(o: PushOptions): Promise<PushResult> {
       if (code === 'drive-limit' && de?.resumesAt && o.waitForLimits !== false && !o.signal?.aborted) {
         o.onProgress?.({ ...emptyProgress(o), waitingUntil: de.resumesAt, waiting: de.message });
         await clock.sleep(Math.max(0, de.resumesAt - clock.now()), o.signal);
+        updateDrivePlan(o.db, o.plan.id, { resumesAt: null }); // trying again now, no longer waiting
         continue;
       }
       if (code !== 'cancelled') {
