@@ -16,7 +16,8 @@ import { FileSecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
 import { pushPlan, type PushOptions } from './push';
 import { openDriveRestore } from './restoreSource';
-import { findDrivePlan, listPacks } from './store';
+import { pushAfterBackup } from './afterBackup';
+import { drivePlan, findDrivePlan, listPacks, updateDrivePlan } from './store';
 
 let emu: DriveEmulator;
 /** The clock of the test under way, which the emulator's timed faults follow too. */
@@ -216,6 +217,35 @@ describe('push under Drive faults', () => {
     expect(cap.reduce((n, f) => n + f.fired, 0)).toBe(10);
     expect(clock.now() - start).toBeLessThan(3 * 3600_000 + 10 * 60_000);
     expect(listPacks(rig.db, rig.plan.id, 'staged')).toEqual([]);
+  });
+
+  it("a backup while a push waits for Google's daily limit does not start another push or wait an hour", async () => {
+    const { rig, secrets, clock } = await setup();
+    const resumesAt = clock.now() + 40 * 60_000;
+    drivePlan(rig.db, rig.plan.id, 'laptop');
+    updateDrivePlan(rig.db, rig.plan.id, {
+      resumesAt,
+      lastErrorCode: 'userRateLimitExceeded',
+      lastErrorMessage: "Waiting for Google's daily limit, resumes about 10:40.",
+      lastErrorAt: clock.now(),
+    });
+    const told: unknown[] = [];
+    const r = await pushAfterBackup({
+      db: rig.db,
+      plan: rig.plan,
+      secrets,
+      env: emulatorEnv(emu, emu.issueRefreshToken()),
+      now: () => clock.now(),
+      actor: 'test',
+      onError: (e) => told.push(e),
+    });
+    expect(r).toBeNull();
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ code: 'drive-limit', resumesAt });
+    expect((told[0] as Error).message).toMatch(
+      /^Waiting for Google's daily limit, resumes about \d\d:\d\d\.$/,
+    );
+    expect(emu.log).toEqual([]);
   });
 
   it('with waiting off, a limit stops the push with "resumes about HH:MM" and the next push completes', async () => {
