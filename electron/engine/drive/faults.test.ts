@@ -208,6 +208,13 @@ describe('Drive faults end as they should', () => {
     expect(backoffs()).toHaveLength(7);
   });
 
+  it('a remote opened while the daily limit was on probes: one answer of the limit waits again at once', async () => {
+    const { remote, backoffs } = await open({ probing: true });
+    const cap = emu.fault({ kind: 'user-rate-limit', times: 1000, op: 'about.get' });
+    expect((await failure(remote.about())).code).toBe('drive-limit');
+    expect([cap.fired, backoffs()]).toEqual([1, []]);
+  });
+
   it('Retry-After in seconds or as an HTTP date is the wait before the retry', async () => {
     const { remote, clock, backoffs } = await open();
     emu.fault({ kind: 'unavailable', op: 'about.get', retryAfter: '30' });

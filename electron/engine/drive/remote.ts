@@ -40,6 +40,8 @@ export interface RemoteOptions {
   maxRefreshes?: number;
   /** Gives up on a request Google has not answered within this long (default: no limit). */
   timeoutMs?: number;
+  /** Google's daily limit was on when last tried: the first daily-limit answer waits again at once. */
+  probing?: boolean;
 }
 
 /** Builds the DriveRemote over the real googleapis Drive v3 client. */
@@ -68,6 +70,7 @@ class GoogleDriveRemote implements DriveRemote {
       onRetry: o.onRetry,
       maxRefreshes: o.maxRefreshes,
     });
+    this.t.probing = o.probing ?? false;
     this.drive = driveApi({ version: 'v3', auth: o.auth as unknown as drive_v3.Options['auth'] });
     this.uploads = {
       drive: this.drive,

@@ -12,7 +12,7 @@ import { driveSettingsWithSecret } from './settings';
 export async function openDriveRemote(
   db: Db,
   access: { secrets: SecretStore; env?: NodeJS.ProcessEnv },
-  o: { bandwidthBytesPerSecond?: number | null; quick?: boolean } = {},
+  o: { bandwidthBytesPerSecond?: number | null; quick?: boolean; probing?: boolean } = {},
 ): Promise<DriveRemote> {
   const s = await driveSettingsWithSecret(db, access.secrets);
   const { openDrive } = await import('../index');
@@ -21,6 +21,7 @@ export async function openDriveRemote(
     settings: s,
     env: access.env ?? process.env,
     bandwidthBytesPerSecond: o.bandwidthBytesPerSecond ?? s.bandwidthBytesPerSecond,
+    probing: o.probing,
     ...(o.quick ? QUICK : {}),
   });
   return remote;
