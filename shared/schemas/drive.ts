@@ -16,6 +16,9 @@ export const DriveStatus = z.object({
       lastPushAt: Millis.nullable(),
       pendingBytes: Count.nullable(),
       backupsOnDrive: Count,
+      /** While a push waits for Google's daily (or rate) limit: when it tries again by itself, and the sentence. */
+      resumesAt: Millis.nullable().optional(),
+      waiting: z.string().nullable().optional(),
     }),
   ),
   /** The last error in plain words, with what to do. */

@@ -17,6 +17,8 @@ import { ApiError, errors } from './protocol';
  * - `invalid-grant`: the token endpoint answers invalid_grant to a refresh.
  * - `access-denied`: the consent page redirects back with error=access_denied.
  * - `scope-denied`: the user unticks the Drive permission (granular consent): the grant lacks drive.file.
+ * With `untilMs` a fault hits every matching request until the emulator's clock reaches it (Google's
+ * daily cap for a stretch of time); `retryAfter` adds a `Retry-After` header to its error answer.
  */
 export type FaultKind =
   | 'expire-token'
@@ -46,6 +48,10 @@ export interface FaultSpec {
   skip?: number;
   /** For drop-upload / drop-download: body bytes that get through before the connection is cut. */
   afterBytes?: number;
+  /** The fault lasts until this time on the emulator's clock (epoch ms); `times` is then unlimited. */
+  untilMs?: number;
+  /** A `Retry-After` header (seconds, or an HTTP date) sent with the fault's error answer. */
+  retryAfter?: string;
 }
 
 /** A switched-on fault and how often it has fired. */
@@ -115,16 +121,17 @@ export class Faults {
     ) {
       throw new Error(`unknown fault kind ${spec.kind}`);
     }
-    const times = spec.times ?? 1;
+    const times = spec.times ?? (spec.untilMs !== undefined ? Number.MAX_SAFE_INTEGER : 1);
     const f: Fault = { ...spec, id: this.nextId++, remaining: times, fired: 0 };
     this.list.push(f);
     return f;
   }
 
-  /** Takes the next fault for this request and phase, consuming one of its `times`. */
-  take(op: Op, phase: Phase): Fault | null {
+  /** Takes the next fault for this request and phase at `now`, consuming one of its `times`. */
+  take(op: Op, phase: Phase, now: number): Fault | null {
     for (const f of this.list) {
       if (f.remaining <= 0 || phaseOf(f.kind) !== phase || !applies(f, op)) continue;
+      if (f.untilMs !== undefined && now >= f.untilMs) continue;
       if ((f.skip ?? 0) > 0) {
         f.skip = f.skip! - 1;
         continue;
@@ -142,7 +149,9 @@ export class Faults {
   }
 }
 
-/** The Drive error a fault answers with, or null for faults that are not an error response. */
-export function faultError(kind: FaultKind): ApiError | null {
-  return API_ERRORS[kind]?.() ?? null;
+/** The Drive error a fault answers with (with its Retry-After), or null for faults that are not one. */
+export function faultError(f: FaultSpec): ApiError | null {
+  const e = API_ERRORS[f.kind]?.();
+  if (!e || f.retryAfter === undefined) return e ?? null;
+  return new ApiError(e.status, e.reason, e.message, e.domain, e.extra, { 'retry-after': f.retryAfter });
 }

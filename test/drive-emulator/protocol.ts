@@ -17,6 +17,8 @@ export class ApiError extends Error {
     message: string,
     readonly domain = 'global',
     readonly extra: Partial<DriveErrorItem> = {},
+    /** Extra response headers (a fault's `Retry-After`). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

@@ -21,6 +21,8 @@ export interface EmulatorOptions {
   accessTtlSec?: number;
   maxPageSize?: number;
   user?: { displayName: string; emailAddress: string };
+  /** The clock faults with `untilMs` are timed by (a test's fake clock; default Date.now). */
+  now?: () => number;
 }
 
 /** One request as the emulator saw it. */
@@ -106,6 +108,7 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<DriveEmula
     o.accessTtlSec ?? 3600,
   );
   const faults = new Faults();
+  const now = o.now ?? Date.now;
   const log: LogEntry[] = [];
   let uploaded = 0;
   let base = '';
@@ -148,7 +151,7 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<DriveEmula
     if (!op) throw errors.notFound(url.pathname);
     entry.op = op;
     if (op === 'oauth.auth') {
-      const f = faults.take(op, 'before');
+      const f = faults.take(op, 'before', now());
       entry.fault = f?.kind ?? null;
       oauth.authorize(
         url,
@@ -160,13 +163,13 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<DriveEmula
     if (op === 'oauth.token') {
       const form = new URLSearchParams((await readBody(req, 65536)).toString());
       op = entry.op = form.get('grant_type') === 'refresh_token' ? 'oauth.token.refresh' : 'oauth.token.code';
-      const f = faults.take(op, 'before');
+      const f = faults.take(op, 'before', now());
       entry.fault = f?.kind ?? null;
       return sendJson(res, 200, oauth.exchange(form, req.headers.authorization, f?.kind === 'invalid-grant'));
     }
     const token = oauth.check(req.headers.authorization);
     if (!token) throw errors.authError();
-    const before = faults.take(op, 'before');
+    const before = faults.take(op, 'before', now());
     if (before) {
       entry.fault = before.kind;
       if (before.kind === 'expire-token') oauth.expire(token);
@@ -174,10 +177,10 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<DriveEmula
         api.sessions.delete(url.searchParams.get('upload_id') ?? '');
         throw errors.notFound('upload session');
       }
-      const err = faultError(before.kind);
+      const err = faultError(before);
       if (err) throw err;
     }
-    const drop = faults.take(op, 'body');
+    const drop = faults.take(op, 'body', now());
     if (drop) entry.fault = drop.kind;
     const len = Number(req.headers['content-length'] ?? 0);
     const call: Call = {
@@ -209,7 +212,7 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<DriveEmula
                     ? api.delete(id)
                     : api.get(call, id));
     if (reply.dropped) return;
-    const after = faults.take(op, 'after');
+    const after = faults.take(op, 'after', now());
     if (after) {
       entry.fault = after.kind;
       entry.status = 0;
@@ -238,7 +241,7 @@ export async function startEmulator(o: EmulatorOptions = {}): Promise<DriveEmula
       if (res.headersSent || req.socket.destroyed) return;
       if (e instanceof ApiError) {
         entry.status = e.status;
-        sendJson(res, e.status, e.body());
+        sendJson(res, e.status, e.body(), e.headers);
       } else if (e instanceof OAuthError) {
         entry.status = e.status;
         sendJson(res, e.status, { error: e.error, error_description: e.message });

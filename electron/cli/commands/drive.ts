@@ -8,6 +8,7 @@ import {
   forgetTokens,
   openInSystemBrowser,
   startManualConnect,
+  waitingMessage,
 } from '../../engine/drive/index';
 import { loadDriveKey, saveDriveKey } from '../../engine/drive/pack/crypto';
 import { resealIdentity } from '../../engine/drive/pack/folders';
@@ -54,10 +55,11 @@ function statusText(s: DriveStatusView): string {
     lines.push(
       `  plan ${p.planName}: ${formatCount(p.backupsOnDrive)} backup(s) on Drive, last push ${when(p.lastPushAt)}, ` +
         `${formatBytes(p.pendingBytes ?? 0)} waiting to go up` +
-        (p.resumesAt ? `, resumes about ${new Date(p.resumesAt).toLocaleTimeString()}` : ''),
+        (p.waiting ? `; ${p.waiting}` : ''),
     );
   }
   if (s.lastError) lines.push(`  last error  ${s.lastError.message} (${when(s.lastError.at)})`);
+  if (s.connected && s.probeError) lines.push(`  not checked just now: ${s.probeError}`);
   lines.push(`  ${s.tokens}`);
   return lines.join('\n');
 }
@@ -115,7 +117,7 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
   drive
     .command('status')
     .description(
-      'account, storage, last push, what waits to go up, and the last error; exit 0 fine, 1 the last push stopped, 2 not connected',
+      "account, storage, last push, what waits to go up (and for Google's limit), and the last error, from the catalog at once; exit 0 fine or waiting, 1 the last push stopped, 2 not connected",
     )
     .action(async () => {
       const c = ctx();
@@ -125,7 +127,7 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
       let openError: unknown = null;
       try {
         driveConfig(await driveSettingsWithSecret(db, cliSecrets(c)));
-        remote = await cliRemote(c);
+        remote = await cliRemote(c, { quick: true }); // one try, answered within seconds
       } catch (e) {
         openError = e;
         configured = !(e instanceof CairnError && e.code === 'usage');
@@ -157,9 +159,7 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
           bandwidthBytesPerSecond: o.bwlimit ? o.bwlimit * 1024 : undefined,
           onProgress: (_plan, p) => {
             if (p.waitingUntil)
-              process.stderr.write(
-                `Waiting for Google's upload limit, resumes about ${new Date(p.waitingUntil).toLocaleTimeString()}.\n`,
-              );
+              process.stderr.write(`${p.waiting ?? waitingMessage('daily', p.waitingUntil)}\n`);
           },
         });
       } finally {

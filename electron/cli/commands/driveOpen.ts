@@ -11,7 +11,7 @@ export function cliSecrets(c: CliContext): SecretStore {
 /** Opens Drive with the catalog's settings, the environment and the stored tokens. */
 export async function cliRemote(
   c: CliContext,
-  o: { bandwidthBytesPerSecond?: number | null } = {},
+  o: { bandwidthBytesPerSecond?: number | null; quick?: boolean } = {},
 ): Promise<DriveRemote> {
   return openDriveRemote(c.catalog(), c.core().drive, o);
 }

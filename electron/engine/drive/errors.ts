@@ -38,6 +38,8 @@ export interface ErrorDetails {
   message: string;
   /** No HTTP answer: the connection failed or was dropped. */
   network: boolean;
+  /** How long Google's `Retry-After` header asks to wait (seconds or an HTTP date, against `now`), or null. */
+  retryAfterMs: number | null;
 }
 
 const NETWORK_CODES = new Set([
@@ -65,10 +67,27 @@ function asRecord(v: unknown): Record<string, unknown> | null {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
 }
 
-/** Reads status, reason and message out of any error a Drive call can throw. */
-export function errorDetails(e: unknown): ErrorDetails {
+/** A response header from gaxios (a fetch `Headers`, or a plain object in older answers). */
+function header(headers: unknown, name: string): string | null {
+  if (headers && typeof (headers as Headers).get === 'function') return (headers as Headers).get(name);
+  const v = asRecord(headers)?.[name];
+  return typeof v === 'string' ? v : null;
+}
+
+/** `Retry-After` as milliseconds from `now`: delta-seconds or an HTTP date (RFC 9110 10.2.3). */
+export function parseRetryAfter(value: string | null, now: number): number | null {
+  const v = value?.trim();
+  if (!v) return null;
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/** Reads status, reason, message and Retry-After (against `now`) out of any error a Drive call can throw. */
+export function errorDetails(e: unknown, now = 0): ErrorDetails {
   const err = asRecord(e) ?? {};
   const response = asRecord(err.response);
+  const retryAfterMs = parseRetryAfter(header(response?.headers, 'retry-after'), now);
   const status = typeof response?.status === 'number' ? response.status : null;
   const data = asRecord(response?.data);
   const apiError = asRecord(data?.error);
@@ -93,7 +112,7 @@ export function errorDetails(e: unknown): ErrorDetails {
       }
     }
   }
-  return { status, reason, message, network };
+  return { status, reason, message, network, retryAfterMs };
 }
 
 const RATE_REASONS = new Set(['userRateLimitExceeded', 'rateLimitExceeded']);
@@ -117,32 +136,64 @@ export function isRateLimit(d: ErrorDetails): boolean {
   return d.status === 429 || (d.status === 403 && d.reason !== null && RATE_REASONS.has(d.reason));
 }
 
+/**
+ * Whether a failure is, or (when it outlasts every retry) stands for, Google's daily limit: the 750 GB a
+ * rolling day upload cap answers 403 `userRateLimitExceeded` (or `rateLimitExceeded`), not only the
+ * documented `uploadLimitExceeded` / `dailyLimitExceeded`.
+ */
+export function isDailyLimit(d: ErrorDetails): boolean {
+  return d.status === 403 && d.reason !== null && (RATE_REASONS.has(d.reason) || LIMIT_REASONS.has(d.reason));
+}
+
 /** "HH:MM" in local time, for "resumes about HH:MM". */
 export function clockTime(ms: number): string {
   const d = new Date(ms);
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
+/** Which of Google's limits a push waits for. */
+export type LimitKind = 'daily' | 'rate';
+
+/** The message of a push waiting for Google's limit; the status and the UI say it as it is. */
+export function waitingMessage(kind: LimitKind, resumesAt: number): string {
+  return `Waiting for Google's ${kind === 'daily' ? 'daily' : 'rate'} limit, resumes about ${clockTime(resumesAt)}.`;
+}
+
 /** The error that makes a push wait for Google's limit and try again by itself at `resumesAt`. */
-export function limitError(reason: string, status: number | null, resumesAt: number): DriveError {
-  return new DriveError(
-    'drive-limit',
-    `Waiting for Google's upload limit, resumes about ${clockTime(resumesAt)}.`,
-    reason,
-    status,
-    resumesAt,
-  );
+export function limitError(
+  reason: string,
+  status: number | null,
+  resumesAt: number,
+  kind: LimitKind = 'daily',
+): DriveError {
+  return new DriveError('drive-limit', waitingMessage(kind, resumesAt), reason, status, resumesAt);
 }
 
 /** How long to wait before trying again after Google's limits. */
 export interface LimitWaits {
-  /** uploadLimitExceeded / dailyLimitExceeded: Google's daily upload cap (750 GB) or daily quota. */
+  /**
+   * Google's daily limit (uploadLimitExceeded, dailyLimitExceeded, or a 403 rate limit that outlasted every
+   * retry): the 750 GB cap is a rolling day, so Cairn tries one request again after this long.
+   */
   uploadLimitMs: number;
-  /** A rate limit (429, 403 rate-limit reasons) that outlasted every retry. */
+  /** A 429 that outlasted every retry. */
   rateLimitMs: number;
+  /** A Retry-After longer than this is not slept inside a request: the push waits (persisted) instead. */
+  longRetryAfterMs: number;
 }
 
-export const DEFAULT_WAITS: LimitWaits = { uploadLimitMs: 60 * 60_000, rateLimitMs: 10 * 60_000 };
+export const DEFAULT_WAITS: LimitWaits = {
+  uploadLimitMs: 60 * 60_000,
+  rateLimitMs: 10 * 60_000,
+  longRetryAfterMs: 5 * 60_000,
+};
+
+/** The wait error for a limit that retrying did not fix: until Retry-After says, or the kind's wait. */
+export function waitError(d: ErrorDetails, now: number, waits: LimitWaits): DriveError {
+  const kind: LimitKind = isDailyLimit(d) ? 'daily' : 'rate';
+  const wait = d.retryAfterMs ?? (kind === 'daily' ? waits.uploadLimitMs : waits.rateLimitMs);
+  return limitError(d.reason ?? 'rateLimitExceeded', d.status, now + wait, kind);
+}
 
 /**
  * Turns a failure that retrying did not fix into a typed DriveError with one plain sentence.
@@ -155,7 +206,7 @@ export function toDriveError(
   waits: LimitWaits = DEFAULT_WAITS,
 ): DriveError {
   if (e instanceof DriveError) return e;
-  const d = errorDetails(e);
+  const d = errorDetails(e, now);
   if (d.reason === 'invalid_grant')
     return new DriveError('drive-auth', LINK_EXPIRED, 'invalid_grant', d.status);
   if (d.reason === 'storageQuotaExceeded') {
@@ -166,9 +217,7 @@ export function toDriveError(
       d.status,
     );
   }
-  if (d.reason && LIMIT_REASONS.has(d.reason))
-    return limitError(d.reason, d.status, now + waits.uploadLimitMs);
-  if (isRateLimit(d)) return limitError(d.reason ?? 'rateLimitExceeded', d.status, now + waits.rateLimitMs);
+  if (isDailyLimit(d) || isRateLimit(d)) return waitError(d, now, waits);
   if (d.status === 401 || d.status === 403) {
     return new DriveError(
       'drive-auth',

@@ -188,10 +188,60 @@ describe('Drive faults end as they should', () => {
     );
     expect(e.code).toBe('drive-limit');
     expect(e.resumesAt).toBe(clock.now() + 60 * 60_000);
-    expect(e.message).toMatch(/^Waiting for Google's upload limit, resumes about \d\d:\d\d\.$/);
+    expect(e.message).toMatch(/^Waiting for Google's daily limit, resumes about \d\d:\d\d\.$/);
   });
 
-  it('a rate limit that persists past the retries becomes the same wait, not a failure', async () => {
+  it("userRateLimitExceeded past the backoff is Google's daily limit; the next try is one probe", async () => {
+    const { remote, clock, backoffs } = await open({ backoff: { random: () => 0, maxAttempts: 8 } });
+    const cap = emu.fault({ kind: 'user-rate-limit', times: 1000, op: 'about.get' });
+    const e = await failure(remote.about());
+    expect(e.code).toBe('drive-limit');
+    expect(e.reason).toBe('userRateLimitExceeded');
+    expect(e.resumesAt).toBe(clock.now() + 60 * 60_000);
+    expect(e.message).toMatch(/^Waiting for Google's daily limit, resumes about \d\d:\d\d\.$/);
+    expect(backoffs()).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 64000]);
+    expect(cap.fired).toBe(8);
+    // Still capped an hour later: one request, and the push waits again without minutes of backoff.
+    const again = await failure(remote.about());
+    expect(again.code).toBe('drive-limit');
+    expect(cap.fired).toBe(9);
+    expect(backoffs()).toHaveLength(7);
+  });
+
+  it('a remote opened while the daily limit was on probes: one answer of the limit waits again at once', async () => {
+    const { remote, backoffs } = await open({ probing: true });
+    const cap = emu.fault({ kind: 'user-rate-limit', times: 1000, op: 'about.get' });
+    expect((await failure(remote.about())).code).toBe('drive-limit');
+    expect([cap.fired, backoffs()]).toEqual([1, []]);
+  });
+
+  it('Retry-After in seconds or as an HTTP date is the wait before the retry', async () => {
+    const { remote, clock, backoffs } = await open();
+    emu.fault({ kind: 'unavailable', op: 'about.get', retryAfter: '30' });
+    await remote.about();
+    expect(backoffs()).toEqual([30_000]);
+    const at = new Date(Math.ceil(clock.now() / 1000) * 1000 + 90_000);
+    emu.fault({ kind: 'too-many-requests', op: 'about.get', retryAfter: at.toUTCString() });
+    await remote.about();
+    // The retry went at the very moment Google named.
+    expect(clock.now()).toBe(at.getTime());
+    expect(backoffs()[1]).toBeGreaterThan(89_000);
+    emu.fault({ kind: 'user-rate-limit', op: 'about.get', retryAfter: '45' });
+    await remote.about();
+    expect(backoffs()[2]).toBe(45_000);
+  });
+
+  it('a long Retry-After is not slept inside the request: the push waits until then', async () => {
+    const { remote, clock } = await open();
+    const f = emu.fault({ kind: 'too-many-requests', op: 'about.get', times: 5, retryAfter: '7200' });
+    const e = await failure(remote.about());
+    expect(e.code).toBe('drive-limit');
+    expect(e.resumesAt).toBe(clock.now() + 7200_000);
+    expect(e.message).toMatch(/^Waiting for Google's rate limit, resumes about/);
+    expect(f.fired).toBe(1);
+  });
+
+  it('a 429 that persists past the retries becomes a wait, not a failure', async () => {
     const { remote, clock } = await open({ backoff: { random: () => 0, maxAttempts: 4 } });
     emu.fault({ kind: 'too-many-requests', times: 100, op: 'about.get' });
     const e = await failure(remote.about());

@@ -38,6 +38,10 @@ export interface RemoteOptions {
   onRetry?: (n: RetryNotice) => void;
   /** Access-token refreshes one remote (one push) may make before it stops (default 10). */
   maxRefreshes?: number;
+  /** Gives up on a request Google has not answered within this long (default: no limit). */
+  timeoutMs?: number;
+  /** Google's daily limit was on when last tried: the first daily-limit answer waits again at once. */
+  probing?: boolean;
 }
 
 /** Builds the DriveRemote over the real googleapis Drive v3 client. */
@@ -66,6 +70,7 @@ class GoogleDriveRemote implements DriveRemote {
       onRetry: o.onRetry,
       maxRefreshes: o.maxRefreshes,
     });
+    this.t.probing = o.probing ?? false;
     this.drive = driveApi({ version: 'v3', auth: o.auth as unknown as drive_v3.Options['auth'] });
     this.uploads = {
       drive: this.drive,
@@ -87,7 +92,8 @@ class GoogleDriveRemote implements DriveRemote {
 
   /** Per-call options: media uploads ignore the client's rootUrl, and retries are Cairn's, not gaxios'. */
   private opts(extra: Record<string, unknown> = {}) {
-    return { rootUrl: this.o.apiUrl, retry: false, ...extra };
+    const timeout = this.o.timeoutMs ? { timeout: this.o.timeoutMs } : {};
+    return { rootUrl: this.o.apiUrl, retry: false, ...timeout, ...extra };
   }
 
   async about(): Promise<DriveAbout> {

@@ -3,8 +3,10 @@ import { CairnError } from '../errors';
 import {
   DriveError,
   errorDetails,
+  isDailyLimit,
   toDriveError,
   verdict,
+  waitError,
   type ErrorDetails,
   type LimitWaits,
 } from './errors';
@@ -64,6 +66,12 @@ export class Transport {
   /** The refresh under way, which concurrent 401s wait for instead of refreshing again. */
   private refreshing: Promise<void> | null = null;
 
+  /**
+   * Set once Google's daily limit stopped a request: the next tries are probes, and a daily-limit answer
+   * goes back to waiting at once instead of backing off for minutes. Cleared when an upload gets bytes through.
+   */
+  probing = false;
+
   constructor(readonly o: TransportOptions) {}
 
   /**
@@ -82,27 +90,32 @@ export class Transport {
       await this.o.pacer.request(opts.signal);
       this.stats.requests++;
       const token = this.o.auth.credentials.access_token ?? null;
+      const sentBefore = this.stats.bytesUploaded;
       let failure: unknown;
       try {
-        return await attempt(n);
+        const r = await attempt(n);
+        if (this.stats.bytesUploaded > sentBefore) this.probing = false;
+        return r;
       } catch (e) {
         failure = e;
       }
       if (failure instanceof CairnError) throw failure;
       if (opts.signal?.aborted) throw new CairnError('cancelled', 'The Drive transfer was cancelled.');
-      const d = errorDetails(failure);
+      const now = this.o.clock.now();
+      const d = errorDetails(failure, now);
       const v = verdict(d);
       if (v === 'refresh' && n + 1 < max) {
         await this.refreshAfter401(token, d);
       } else if (v === 'refresh') {
         throw stillRefused(d, `${max} attempts to ${what}`);
-      } else if (v === 'retry' && n + 1 < max) {
-        const delayMs = backoffDelay(n, this.o.backoff);
+      } else if (v === 'retry' && n + 1 < max && !this.waitsNow(d)) {
+        // Google's Retry-After, when it gives one, is the wait; else truncated exponential backoff.
+        const delayMs = d.retryAfterMs ?? backoffDelay(n, this.o.backoff);
         this.stats.retries++;
         this.o.onRetry?.({ what, attempt: n + 1, delayMs, details: d });
         await this.o.clock.sleep(delayMs, opts.signal);
       } else {
-        throw toDriveError(failure, what, this.o.clock.now(), this.o.waits);
+        throw this.failed(failure, d, what, now);
       }
       if (opts.beforeRetry) {
         const found = await opts.beforeRetry(d);
@@ -110,6 +123,22 @@ export class Transport {
       }
     }
     throw new CairnError('io', `Could not ${what} on Google Drive after ${max} attempts.`);
+  }
+
+  /** A retryable failure that waits outside the request: a long Retry-After, or the daily limit while probing. */
+  private waitsNow(d: ErrorDetails): boolean {
+    if (d.retryAfterMs !== null && d.retryAfterMs > this.o.waits.longRetryAfterMs) return true;
+    return this.probing && isDailyLimit(d);
+  }
+
+  /** The typed error for a failure that retrying did not (or should not) fix; the daily limit makes the next tries probes. */
+  private failed(failure: unknown, d: ErrorDetails, what: string, now: number): DriveError {
+    const e =
+      verdict(d) === 'retry' && d.retryAfterMs !== null
+        ? waitError(d, now, this.o.waits)
+        : toDriveError(failure, what, now, this.o.waits);
+    if (e.code === 'drive-limit' && isDailyLimit(d)) this.probing = true;
+    return e;
   }
 
   /**

@@ -180,6 +180,20 @@ describe('assessHealth, state by state (the README table)', () => {
       1,
     ],
     [
+      "a push waiting for Google's daily limit (attention, not failing: it says when)",
+      {
+        drive: {
+          linkError: null,
+          fullError: null,
+          quota: null,
+          waiting: "Waiting for Google's daily limit, resumes about 14:05.",
+        },
+      },
+      'attention',
+      ['drive-waiting'],
+      1,
+    ],
+    [
       'Drive with room',
       { drive: { linkError: null, fullError: null, quota: { used: 5 * GiB, limit: 15 * GiB } } },
       'healthy',

@@ -33,6 +33,7 @@ export const ISSUE_STATE = {
   'size-jump': 'attention',
   'drive-link': 'attention',
   'drive-quota': 'attention',
+  'drive-waiting': 'attention',
 } as const satisfies Record<string, HealthState>;
 
 export type IssueKind = keyof typeof ISSUE_STATE;
@@ -67,6 +68,8 @@ export interface DriveFacts {
   /** The last push stopped because Drive is full: its message. */
   fullError: string | null;
   quota: { used: number; limit: number | null } | null;
+  /** A push waits for Google's daily (or rate) limit: its sentence, with when it resumes by itself. */
+  waiting?: string | null;
 }
 
 export interface HealthInput {
@@ -186,6 +189,8 @@ function driveIssues(d: DriveFacts | null | undefined): Found[] {
   if (!d) return [];
   const out: Found[] = [];
   if (d.linkError) out.push(['drive-link', `The Google Drive copy is not kept up to date: ${d.linkError}`]);
+  // Not a failure: Google lets uploads go on after its rolling day, and the push goes on by itself.
+  if (d.waiting) out.push(['drive-waiting', `Google Drive: ${d.waiting} The push goes on by itself.`]);
   const q = d.quota;
   if (d.fullError) out.push(['drive-quota', d.fullError]);
   else if (q?.limit && q.used / q.limit > DRIVE_QUOTA_LIMIT)

@@ -49,6 +49,7 @@ function driveFacts(db: Db, planId: number): DriveFacts | null {
     linkError: AUTH.has(code) ? d.lastErrorMessage : null,
     fullError: FULL.has(code) ? d.lastErrorMessage : null,
     quota: lastDriveQuota(db),
+    waiting: d.resumesAt ? d.lastErrorMessage : null,
   };
 }
 

@@ -35,6 +35,21 @@ describe('Drive', () => {
     expect(screen.getByRole('alert').textContent).toMatch(/^Google Drive is full; free space or buy more/);
   });
 
+  it("says a push waits for Google's daily limit and when it resumes", async () => {
+    const waiting = "Waiting for Google's daily limit, resumes about 14:05.";
+    useFakeService({
+      driveStatus: () => ({
+        ...status,
+        lastError: null,
+        plans: [{ ...status.plans[0]!, resumesAt: Date.UTC(2026, 11, 7, 14, 5), waiting }],
+      }),
+    });
+    render(<Drive />);
+    expect(await screen.findByText(/Connected as ann@example.org/)).toBeTruthy();
+    expect(screen.getByRole('row', { name: /docs/ }).textContent).toContain(waiting);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('sets the encryption password only after the warning is acknowledged', async () => {
     const f = useFakeService({ driveStatus: () => status, driveSetPassword: () => ({ encrypted: true }) });
     render(<Drive />);

@@ -206,7 +206,10 @@ export function Drive() {
                     <td>{p.planName}</td>
                     <td>{count(p.backupsOnDrive)}</td>
                     <td>{p.lastPushAt ? when(p.lastPushAt, now) : 'never'}</td>
-                    <td>{p.pendingBytes === null ? 'not known yet' : bytes(p.pendingBytes)}</td>
+                    <td>
+                      {p.pendingBytes === null ? 'not known yet' : bytes(p.pendingBytes)}
+                      {p.waiting && <span className="muted"> · {p.waiting}</span>}
+                    </td>
                   </tr>
                 ))}
               </tbody>

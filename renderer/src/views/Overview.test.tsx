@@ -35,6 +35,27 @@ describe('Overview', () => {
     expect(screen.getByText('The source folder /home/u/Documents is missing.')).toBeTruthy();
   });
 
+  it("says a push waits for Google's daily limit: attention with when, beside the Drive facts", async () => {
+    const waiting = "Waiting for Google's daily limit, resumes about 14:05.";
+    const onDrive = {
+      ...drive,
+      connected: true,
+      configured: true,
+      plans: [
+        { planName: 'docs', lastPushAt: null, pendingBytes: 0, backupsOnDrive: 2, resumesAt: 1, waiting },
+      ],
+    };
+    useFakeService({ backupList: () => ({ backups: [], total: 0 }), driveStatus: () => onDrive });
+    const reason = `Google Drive: ${waiting} The push goes on by itself.`;
+    appStore
+      .getState()
+      .setStatus(sampleStatus([samplePlanStatus({ state: 'attention', reasons: [reason] })]));
+    render(<Overview />);
+    expect(screen.getByText('Needs attention')).toBeTruthy();
+    expect(screen.getByText(reason)).toBeTruthy();
+    expect(await screen.findByText(`2 backups on Drive, last push never. ${waiting}`)).toBeTruthy();
+  });
+
   it('starts a backup, shows its live figures and cancels it', async () => {
     const f = useFakeService({
       backupList: () => ({ backups: [], total: 0 }),

@@ -154,7 +154,7 @@ function PlanCard({ p, drive, now }: { p: PlanStatusValue; drive: DriveCall; now
               : !d.connected
                 ? 'not connected'
                 : dp
-                  ? `${count(dp.backupsOnDrive)} backups on Drive, last push ${dp.lastPushAt ? when(dp.lastPushAt, now) : 'never'}${dp.pendingBytes ? `, ${bytes(dp.pendingBytes)} to upload` : ''}`
+                  ? `${count(dp.backupsOnDrive)} backups on Drive, last push ${dp.lastPushAt ? when(dp.lastPushAt, now) : 'never'}${dp.pendingBytes ? `, ${bytes(dp.pendingBytes)} to upload` : ''}${dp.waiting ? `. ${dp.waiting}` : ''}`
                   : 'connected; this plan is not copied to Drive'}
         </dd>
       </dl>

@@ -1,6 +1,7 @@
 import type { Plan } from '../../catalog/plans';
 import type { PushProgress, PushResult } from '../../drive/pack/push';
 import { openDriveRemote } from '../../drive/pack/openRemote';
+import { findDrivePlan } from '../../drive/pack/store';
 import { driveSettingsWithSecret } from '../../drive/pack/settings';
 import { CairnError } from '../../errors';
 import type { OpsDeps } from './deps';
@@ -34,7 +35,9 @@ export async function pushOp(
   const s = await driveSettingsWithSecret(d.db, drive.secrets);
   // Loaded only now, with the Drive client: a command that does not push should not pay for them.
   const { pushPlan } = await import('../../drive/pack/push');
-  const remote = await openDriveRemote(d.db, drive, o);
+  // A plan whose push was left waiting for Google's daily limit: the first try is a probe, not minutes of retries.
+  const probing = plans.some((p) => findDrivePlan(d.db, p.id)?.resumesAt);
+  const remote = await openDriveRemote(d.db, drive, { ...o, probing });
   const out: PlanPush[] = [];
   for (const plan of plans) {
     try {

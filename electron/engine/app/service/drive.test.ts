@@ -9,10 +9,11 @@ import { diffTrees, writeTree } from '../../../../test/helpers/tree';
 import { collectMetrics, formatMetrics } from '../ops/metrics';
 import { openCatalog, type Db } from '../../catalog/db';
 import { loadDriveKey } from '../../drive/pack/crypto';
-import { listDriveManifests } from '../../drive/pack/store';
+import { DRIVE_SETTING_KEYS, setDriveSetting } from '../../drive/pack/settings';
+import { drivePlan, findDrivePlan, listDriveManifests, updateDrivePlan } from '../../drive/pack/store';
 import { DRIVE_TOKENS_KEY, FileSecretStore } from '../../secrets/store';
 import { logNotifier } from '../../notify/log';
-import { CairnRuntime } from './runtime';
+import { CairnRuntime, DRIVE_RESUME_GRACE_MS } from './runtime';
 import { CairnService } from './service';
 
 let emu: DriveEmulator;
@@ -152,6 +153,55 @@ describe('Drive through the service', () => {
       await rt.service.runs.request('home', { actor: 'test' }).done;
       await until(() => events.some((e) => e.type === 'driveProgress' && e.data.phase === 'done'));
       expect(listDriveManifests(db, 1)).toHaveLength(1);
+    } finally {
+      await rt.close();
+    }
+  });
+
+  it("resumes by itself a push that waited for Google's daily limit in a process that has stopped", async () => {
+    const root = tempDir();
+    db = openCatalog(path.join(root, 'data'));
+    const secrets = new FileSecretStore(path.join(root, 'data'));
+    setDriveSetting(db, DRIVE_SETTING_KEYS.autoPush, false);
+    let now = Date.UTC(2026, 11, 7, 9, 0);
+    const lines: string[] = [];
+    const rt = new CairnRuntime({
+      db,
+      secrets,
+      actor: 'test',
+      now: () => now,
+      localNotifier: logNotifier(() => {}),
+      log: (l) => lines.push(l),
+      watch: false,
+      drive: { secrets, env: emulatorEnv(emu, emu.issueRefreshToken()) },
+    });
+    const events: CairnEvent[] = [];
+    rt.service.bus.on((e) => events.push(e));
+    try {
+      writeTree(path.join(root, 'src'), { 'a.txt': 'alpha' });
+      await rt.service.call('planCreate', {
+        name: 'home',
+        dest: path.join(root, 'dest'),
+        sources: [path.join(root, 'src')],
+      });
+      await rt.service.runs.request('home', { actor: 'test' }).done;
+      // A push of another process met Google's daily limit, said when it would resume, and was stopped.
+      const resumesAt = now + 30 * 60_000;
+      drivePlan(db, 1, 'laptop');
+      updateDrivePlan(db, 1, {
+        resumesAt,
+        lastErrorCode: 'userRateLimitExceeded',
+        lastErrorMessage: "Waiting for Google's daily limit, resumes about 09:30.",
+        lastErrorAt: now,
+      });
+      await rt.observe();
+      expect(events.some((e) => e.type === 'driveProgress')).toBe(false);
+      now = resumesAt + DRIVE_RESUME_GRACE_MS;
+      await rt.observe();
+      await until(() => events.some((e) => e.type === 'driveProgress' && e.data.phase === 'done'));
+      expect(listDriveManifests(db, 1)).toHaveLength(1);
+      expect(findDrivePlan(db, 1)).toMatchObject({ resumesAt: null, lastErrorMessage: null });
+      expect(lines.filter((l) => l.startsWith('Resuming the push of home'))).toHaveLength(1);
     } finally {
       await rt.close();
     }

@@ -1,5 +1,6 @@
 import type { BackupProgress } from '../../backup/run';
 import type { PushProgress, PushResult } from '../../drive/pack/push';
+import { waitingMessage } from '../../drive/errors';
 import { describeError } from '../../errors';
 
 /** The span the rate is measured over: the run's recent pace, not its average since the start. */
@@ -114,9 +115,7 @@ export function drivePushProgress(planName: string, p: PushProgress) {
     'uploading',
     p.bytesUploaded,
     p.packsUploaded,
-    p.waitingUntil
-      ? `Waiting for Google's upload limit until ${new Date(p.waitingUntil).toLocaleTimeString()}.`
-      : null,
+    p.waitingUntil ? (p.waiting ?? waitingMessage('daily', p.waitingUntil)) : null,
   );
 }
 

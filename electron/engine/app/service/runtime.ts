@@ -24,6 +24,8 @@ import { notifyUrls } from './notifyUrls';
 import { readSettings, storedNotifications } from './settingsStore';
 import type { PushResult } from '../../drive/pack/push';
 import { drivePushEnd } from './progress';
+import { findDrivePlan } from '../../drive/pack/store';
+import { clockTime } from '../../drive/errors';
 import { throttleByKey } from './throttle';
 import { collectStatus } from './statusView';
 
@@ -49,6 +51,11 @@ export interface RuntimeOptions {
 }
 
 const LAST_VERIFY = 'service.lastScheduledVerify';
+/**
+ * A push waiting for Google's limit wakes itself at resumesAt (and clears it); one still set this long after
+ * was left by a process that stopped, and the runtime resumes it.
+ */
+export const DRIVE_RESUME_GRACE_MS = 2 * 60_000;
 
 /**
  * Cairn's runtime around the service: the scheduler, the watchers and the health monitor, wired so a
@@ -284,6 +291,23 @@ export class CairnRuntime {
       if (plan) this.scheduler.waitForDisk(plan.id);
     }
     this.scheduler.diskBack();
+    this.resumeDrivePushes();
     await this.monitor.observe(st.plans, st.generatedAt);
+  }
+
+  /** Pushes that waited for Google's limit in a process that stopped go on here once their time has come. */
+  private resumeDrivePushes(): void {
+    if (!this.o.drive) return;
+    const now = this.service.ctx.now();
+    for (const plan of listPlans(this.o.db)) {
+      const at = findDrivePlan(this.o.db, plan.id)?.resumesAt;
+      if (!at || at + DRIVE_RESUME_GRACE_MS > now) continue;
+      if (this.service.ctx.jobs.onPlan(plan).some((j) => j.kind === 'push')) continue;
+      this.o.log(
+        `Resuming the push of ${plan.name} to Google Drive (it waited for Google's limit until about ${clockTime(at)}).`,
+      );
+      // A push already under way is not started twice (drivePush answers started: false).
+      void this.service.call('drivePush', { plan: plan.name });
+    }
   }
 }

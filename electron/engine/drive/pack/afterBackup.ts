@@ -6,6 +6,7 @@ import type { Plan } from '../../catalog/plans';
 import { logActivity } from '../../catalog/activity';
 import { describeError } from '../../errors';
 import { driveConfig } from '../config';
+import { limitError } from '../errors';
 import { DRIVE_TOKENS_KEY, type SecretStore } from '../../secrets/store';
 import type { Admit } from '../../backup/lock';
 import type { PushProgress, PushResult } from './push';
@@ -53,6 +54,13 @@ export async function pushAfterBackup(o: {
         lastErrorMessage: `Google Drive is not connected here, so backups of ${o.plan.name} are not copied to Drive; connect with: cairn drive connect.`,
         lastErrorAt: o.now(),
       });
+    return null;
+  }
+  const waits = findDrivePlan(o.db, o.plan.id);
+  if (waits?.resumesAt && waits.resumesAt > o.now()) {
+    // A push waits for Google's daily limit already (here or in a process since stopped, which the app or
+    // `cairn serve` resumes); it sends this backup too. Not a failure: the backup does not wait an hour.
+    o.onError?.(limitError(waits.lastErrorCode ?? 'waiting', null, waits.resumesAt));
     return null;
   }
   try {

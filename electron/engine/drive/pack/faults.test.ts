@@ -16,11 +16,14 @@ import { FileSecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
 import { pushPlan, type PushOptions } from './push';
 import { openDriveRestore } from './restoreSource';
-import { findDrivePlan, listPacks } from './store';
+import { pushAfterBackup } from './afterBackup';
+import { drivePlan, findDrivePlan, listPacks, updateDrivePlan } from './store';
 
 let emu: DriveEmulator;
+/** The clock of the test under way, which the emulator's timed faults follow too. */
+let testNow: () => number = Date.now;
 beforeAll(async () => {
-  emu = await startEmulator({ dir: tempDir() });
+  emu = await startEmulator({ dir: tempDir(), now: () => testNow() });
 });
 afterAll(async () => {
   await emu.stop();
@@ -34,6 +37,7 @@ async function setup() {
   await rig.backup();
   const secrets = new FileSecretStore(rig.dataDir);
   const clock = fakeClock();
+  testNow = clock.now;
   const machine = `faults-${++n}`;
   const open = async (extra: Partial<OpenDriveOptions> = {}) =>
     (
@@ -167,13 +171,90 @@ describe('push under Drive faults', () => {
     expect(listPacks(rig.db, rig.plan.id, 'staged')).toEqual([]);
   });
 
+  /** Google's daily cap as observed: 403 userRateLimitExceeded on every upload until `forMs` have passed. */
+  function dailyCap(start: number, forMs: number) {
+    return ['files.create.multipart', 'files.create.resumable'].map((op) =>
+      emu.fault({ kind: 'user-rate-limit', op, untilMs: start + forMs }),
+    );
+  }
+
+  it("userRateLimitExceeded for 10 minutes: waits for Google's daily limit, says when, and completes by itself", async () => {
+    const { rig, secrets, open, push, clock } = await setup();
+    const remote = await open();
+    dailyCap(clock.now(), 10 * 60_000);
+    const seen: { at: number; until: number; resumesAt: number | null; message: string | null }[] = [];
+    const r = await push(remote, {
+      onProgress: (p) => {
+        if (!p.waitingUntil) return;
+        const st = findDrivePlan(rig.db, rig.plan.id);
+        seen.push({
+          at: clock.now(),
+          until: p.waitingUntil,
+          resumesAt: st?.resumesAt ?? null,
+          message: st?.lastErrorMessage ?? null,
+        });
+      },
+    });
+    expect(seen).toHaveLength(1);
+    const w = seen[0]!;
+    expect(w.message).toMatch(/^Waiting for Google's daily limit, resumes about \d\d:\d\d\.$/);
+    expect(w.resumesAt).toBe(w.until);
+    expect(w.until - w.at).toBe(60 * 60_000);
+    expect(r.pushed).toHaveLength(1);
+    const st = findDrivePlan(rig.db, rig.plan.id)!;
+    expect([st.resumesAt, st.lastErrorMessage]).toEqual([null, null]);
+    await restoresFromDrive(rig, remote, secrets);
+  });
+
+  it('a daily limit that lasts 3 hours costs one probe an hour, not minutes of retries over and over', async () => {
+    const { rig, open, push, clock } = await setup();
+    const remote = await open();
+    const start = clock.now();
+    const cap = dailyCap(start, 3 * 3600_000);
+    const r = await push(remote);
+    expect(r.pushed).toHaveLength(1);
+    // 8 tries with backoff, then one probe at each hour while the cap lasts.
+    expect(cap.reduce((n, f) => n + f.fired, 0)).toBe(10);
+    expect(clock.now() - start).toBeLessThan(3 * 3600_000 + 10 * 60_000);
+    expect(listPacks(rig.db, rig.plan.id, 'staged')).toEqual([]);
+  });
+
+  it("a backup while a push waits for Google's daily limit does not start another push or wait an hour", async () => {
+    const { rig, secrets, clock } = await setup();
+    const resumesAt = clock.now() + 40 * 60_000;
+    drivePlan(rig.db, rig.plan.id, 'laptop');
+    updateDrivePlan(rig.db, rig.plan.id, {
+      resumesAt,
+      lastErrorCode: 'userRateLimitExceeded',
+      lastErrorMessage: "Waiting for Google's daily limit, resumes about 10:40.",
+      lastErrorAt: clock.now(),
+    });
+    const told: unknown[] = [];
+    const r = await pushAfterBackup({
+      db: rig.db,
+      plan: rig.plan,
+      secrets,
+      env: emulatorEnv(emu, emu.issueRefreshToken()),
+      now: () => clock.now(),
+      actor: 'test',
+      onError: (e) => told.push(e),
+    });
+    expect(r).toBeNull();
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ code: 'drive-limit', resumesAt });
+    expect((told[0] as Error).message).toMatch(
+      /^Waiting for Google's daily limit, resumes about \d\d:\d\d\.$/,
+    );
+    expect(emu.log).toEqual([]);
+  });
+
   it('with waiting off, a limit stops the push with "resumes about HH:MM" and the next push completes', async () => {
     const { rig, secrets, open, push } = await setup();
     const remote = await open();
     emu.fault({ kind: 'upload-limit', op: 'files.create', skip: 3 });
     const err = (await push(remote, { waitForLimits: false }).catch((e: unknown) => e)) as DriveError;
     expect(err.code).toBe('drive-limit');
-    expect(err.message).toMatch(/Waiting for Google's upload limit, resumes about \d\d:\d\d/);
+    expect(err.message).toMatch(/Waiting for Google's daily limit, resumes about \d\d:\d\d/);
     expect(findDrivePlan(rig.db, rig.plan.id)?.resumesAt).toBe(err.resumesAt);
     const before = listPacks(rig.db, rig.plan.id, 'uploaded').length;
     const r = await push(remote);

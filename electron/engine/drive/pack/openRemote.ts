@@ -1,5 +1,6 @@
 import type { Db } from '../../catalog/db';
 import type { SecretStore } from '../../secrets/store';
+import type { RemoteOptions } from '../remote';
 import type { DriveRemote } from '../types';
 import { driveSettingsWithSecret } from './settings';
 
@@ -11,7 +12,7 @@ import { driveSettingsWithSecret } from './settings';
 export async function openDriveRemote(
   db: Db,
   access: { secrets: SecretStore; env?: NodeJS.ProcessEnv },
-  o: { bandwidthBytesPerSecond?: number | null } = {},
+  o: { bandwidthBytesPerSecond?: number | null; quick?: boolean; probing?: boolean } = {},
 ): Promise<DriveRemote> {
   const s = await driveSettingsWithSecret(db, access.secrets);
   const { openDrive } = await import('../index');
@@ -20,6 +21,11 @@ export async function openDriveRemote(
     settings: s,
     env: access.env ?? process.env,
     bandwidthBytesPerSecond: o.bandwidthBytesPerSecond ?? s.bandwidthBytesPerSecond,
+    probing: o.probing,
+    ...(o.quick ? QUICK : {}),
   });
   return remote;
 }
+
+/** A remote for a status look that must not wait: one try of each request, answered within a second and a half. */
+const QUICK: Partial<RemoteOptions> = { backoff: { maxAttempts: 1 }, maxRefreshes: 1, timeoutMs: 1500 };

@@ -30,6 +30,8 @@ export interface PushProgress {
   contentBytes: number;
   /** Set while waiting for Google's upload limit (epoch ms). */
   waitingUntil: number | null;
+  /** While waiting: "Waiting for Google's daily limit, resumes about HH:MM." */
+  waiting?: string;
 }
 
 export interface PushOptions {
@@ -112,8 +114,9 @@ export async function pushPlan(o: PushOptions): Promise<PushResult> {
         resumesAt: de?.resumesAt ?? null,
       });
       if (code === 'drive-limit' && de?.resumesAt && o.waitForLimits !== false && !o.signal?.aborted) {
-        o.onProgress?.({ ...emptyProgress(o), waitingUntil: de.resumesAt });
+        o.onProgress?.({ ...emptyProgress(o), waitingUntil: de.resumesAt, waiting: de.message });
         await clock.sleep(Math.max(0, de.resumesAt - clock.now()), o.signal);
+        updateDrivePlan(o.db, o.plan.id, { resumesAt: null }); // trying again now, no longer waiting
         continue;
       }
       if (code !== 'cancelled') {

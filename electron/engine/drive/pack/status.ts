@@ -1,11 +1,20 @@
 import type { Db } from '../../catalog/db';
 import { listBackups } from '../../catalog/backups';
+import { kvGet, kvSet } from '../../catalog/kv';
 import { listPlans } from '../../catalog/plans';
-import { describeError } from '../../errors';
+import { CairnError, describeError } from '../../errors';
 import { DRIVE_TOKENS_KEY, type SecretStore } from '../../secrets/store';
-import type { DriveRemote } from '../types';
+import { DriveError } from '../errors';
+import type { DriveAbout, DriveRemote } from '../types';
 import { loadDriveKey } from './crypto';
-import { findDrivePlan, listDriveManifests, prunedFromDrive, recordDriveQuota } from './store';
+import {
+  findDrivePlan,
+  lastDriveQuota,
+  listDriveManifests,
+  prunedFromDrive,
+  recordDriveQuota,
+  updateDrivePlan,
+} from './store';
 
 /** What `cairn drive status` and the service's driveStatus show (shared/schemas/drive.ts DriveStatus, plus more). */
 export interface DriveStatusView {
@@ -21,10 +30,15 @@ export interface DriveStatusView {
     /** Bytes of backups not on Drive yet (their new content; an upper bound). */
     pendingBytes: number | null;
     backupsOnDrive: number;
-    /** Set while a push waits for Google's upload limit. */
+    /** Set while a push waits for Google's daily (or rate) limit: when it tries again by itself. */
     resumesAt: number | null;
+    /** "Waiting for Google's daily limit, resumes about HH:MM." while it waits, else null. */
+    waiting: string | null;
   }[];
+  /** The newest error in plain words (a push waiting for Google's limit is not one: see plans[].waiting). */
   lastError: { code: string; message: string; at: number } | null;
+  /** Why Google was not asked or did not answer just now (account and quota are then the last known). */
+  probeError: string | null;
   /** Where the Drive tokens are kept, in plain words (a file in headless mode). */
   tokens: string;
 }
@@ -38,9 +52,48 @@ export function drivePendingBytes(db: Db, planId: number): number {
     .reduce((n, b) => n + b.newBytes, 0);
 }
 
+/** How long `drive status` waits for Google before answering from the catalog. */
+export const STATUS_PROBE_MS = 2000;
+const ACCOUNT_KEY = 'drive.account';
+
+type Probe = { about: DriveAbout } | { error: unknown };
+
+/** about.get, or why not, within `ms` (the remote itself tries once with a short timeout: see openRemote's quick). */
+async function probe(remote: DriveRemote, ms: number): Promise<Probe> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Probe>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ error: new CairnError('io', `Google did not answer within ${ms / 1000} s.`) }),
+      ms,
+    );
+    timer.unref();
+  });
+  try {
+    return await Promise.race([
+      remote.about().then(
+        (about) => ({ about }),
+        (error: unknown) => ({ error }),
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Google refused the link (invalid_grant, access refused): every plan copied to Drive says so, for health. */
+function recordRefusedLink(db: Db, e: DriveError, at: number): void {
+  for (const p of listPlans(db)) {
+    if (!findDrivePlan(db, p.id)) continue;
+    updateDrivePlan(db, p.id, { lastErrorCode: e.reason, lastErrorMessage: e.message, lastErrorAt: at });
+  }
+}
+
 /**
- * Gathers the Drive status: the account and quota when `remote` is given and answers (about.get), each
- * plan's last push, pending bytes and backups on Drive, and the newest error in plain words.
+ * Gathers the Drive status from the catalog at once: each plan's last push, pending bytes, backups on
+ * Drive, a wait for Google's limit and until when, and the newest error in plain words. When `remote` is
+ * given, Google is asked for the account and quota for at most `probeMs` (one try); a refused link is
+ * recorded (so health says so); otherwise the last known account and quota are shown.
  */
 export async function driveStatus(o: {
   db: Db;
@@ -49,42 +102,56 @@ export async function driveStatus(o: {
   configured: boolean;
   /** Why there is no remote (not configured / not connected), shown as the last error when nothing newer. */
   openError?: unknown;
+  now?: () => number;
+  probeMs?: number;
 }): Promise<DriveStatusView> {
+  const now = o.now ?? Date.now;
   const stored = (await o.secrets.get(DRIVE_TOKENS_KEY)) !== null;
   const fromEnv = !!process.env.CAIRN_DRIVE_REFRESH_TOKEN;
-  let account: string | null = null;
-  let quota: DriveStatusView['quota'] = null;
-  let lastError: DriveStatusView['lastError'] = null;
+  // With a link, what Google said last stands until it answers again.
+  const last = o.remote ? lastDriveQuota(o.db) : null;
+  let account: string | null = o.remote ? (kvGet<string>(o.db, ACCOUNT_KEY) ?? null) : null;
+  let quota: DriveStatusView['quota'] = last ? { used: last.used, limit: last.limit } : null;
+  let probeError: string | null = o.openError ? describeError(o.openError) : null;
   let connected = false;
   if (o.remote) {
-    try {
-      const a = await o.remote.about();
-      account = a.emailAddress || a.displayName || null;
-      quota = { used: a.usage, limit: a.limit };
-      recordDriveQuota(o.db, quota, Date.now());
+    const p = await probe(o.remote, o.probeMs ?? STATUS_PROBE_MS);
+    if ('about' in p) {
+      account = p.about.emailAddress || p.about.displayName || null;
+      quota = { used: p.about.usage, limit: p.about.limit };
+      recordDriveQuota(o.db, quota, now());
+      kvSet(o.db, ACCOUNT_KEY, account);
       connected = true;
-    } catch (e) {
-      lastError = { code: 'drive', message: describeError(e), at: Date.now() };
+    } else {
+      const refused = p.error instanceof DriveError && p.error.code === 'drive-auth';
+      if (refused) recordRefusedLink(o.db, p.error as DriveError, now());
+      // The link is there and Google did not refuse it: still connected, with what Cairn last knew.
+      connected = !refused;
+      probeError = describeError(p.error);
     }
   }
   let folderUrl: string | null = null;
+  let lastError: DriveStatusView['lastError'] = null;
   const plans: DriveStatusView['plans'] = [];
   for (const p of listPlans(o.db)) {
     const st = findDrivePlan(o.db, p.id);
     const on = listDriveManifests(o.db, p.id);
+    const resumesAt = st?.resumesAt ?? null;
     plans.push({
       planName: p.name,
       lastPushAt: st?.lastPushAt ?? null,
       pendingBytes: drivePendingBytes(o.db, p.id),
       backupsOnDrive: on.length,
-      resumesAt: st?.resumesAt ?? null,
+      resumesAt,
+      waiting: resumesAt ? (st?.lastErrorMessage ?? null) : null,
     });
     if (st?.folderUrl && !folderUrl) folderUrl = st.folderUrl;
+    if (resumesAt) continue;
     if (st?.lastErrorAt && st.lastErrorMessage && (!lastError || st.lastErrorAt > lastError.at))
       lastError = { code: st.lastErrorCode ?? 'drive', message: st.lastErrorMessage, at: st.lastErrorAt };
   }
   if (!lastError && o.openError)
-    lastError = { code: 'drive-auth', message: describeError(o.openError), at: Date.now() };
+    lastError = { code: 'drive-auth', message: describeError(o.openError), at: now() };
   return {
     connected,
     configured: o.configured,
@@ -94,6 +161,7 @@ export async function driveStatus(o: {
     folderUrl,
     plans,
     lastError,
+    probeError,
     tokens: fromEnv
       ? 'The Drive link comes from CAIRN_DRIVE_REFRESH_TOKEN in the environment.'
       : stored

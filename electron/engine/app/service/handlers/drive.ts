@@ -54,12 +54,12 @@ export const driveHandlers: HandlerGroup<
     let openError: unknown = null;
     try {
       await config(c);
-      remote = await openDriveRemote(c.db, d);
+      remote = await openDriveRemote(c.db, d, { quick: true }); // one try, answered within seconds
     } catch (e) {
       openError = e;
       configured = !(e instanceof CairnError && e.code === 'usage');
     }
-    const s = await driveStatus({ db: c.db, secrets: d.secrets, remote, configured, openError });
+    const s = await driveStatus({ db: c.db, secrets: d.secrets, remote, configured, openError, now: c.now });
     return {
       connected: s.connected,
       configured: s.configured,
@@ -67,11 +67,13 @@ export const driveHandlers: HandlerGroup<
       quota: s.quota,
       encrypted: s.encrypted,
       folderUrl: s.folderUrl,
-      plans: s.plans.map(({ planName, lastPushAt, pendingBytes, backupsOnDrive }) => ({
+      plans: s.plans.map(({ planName, lastPushAt, pendingBytes, backupsOnDrive, resumesAt, waiting }) => ({
         planName,
         lastPushAt,
         pendingBytes,
         backupsOnDrive,
+        resumesAt,
+        waiting,
       })),
       lastError: s.lastError,
     };
