@@ -78,5 +78,6 @@ export function cleanStaging(s: PushState): void {
     return;
   }
   const staged = new Set(listPacks(s.o.db, s.o.plan.id, 'staged').map((p) => p.name));
-  for (const n of names) if (!staged.has(n)) fs.rmSync(path.join(s.stagingDir, n), { force: true });
+  for (const n of names)
+    if (!staged.has(n)) fs.rmSync(path.join(s.stagingDir, n), { recursive: true, force: true });
 }
