@@ -16,7 +16,7 @@ import { pushPlan } from './push';
 import { openDriveRestore } from './restoreSource';
 import { pruneDrive, setDrivePolicy } from './retention';
 import { PIECE_SIZE } from './layout';
-import { listDriveManifests, listPacks } from './store';
+import { driveHasContent, listDriveManifests, listPacks } from './store';
 
 let emu: DriveEmulator;
 beforeAll(async () => {
@@ -173,6 +173,9 @@ describe('Drive retention', () => {
     await rig.backup();
     expect((await push()).contentBytes).toBe(6 * PIECE_SIZE); // only the changed pieces
     expect(rig.db.prepare('SELECT COUNT(*) FROM drive_pieces').pluck().get()).toBe(18);
+    const versions = rig.db.prepare('SELECT DISTINCT sha256 FROM drive_pieces').pluck().all() as string[];
+    const has = driveHasContent(rig.db, rig.plan.id);
+    expect(versions.map(has)).toEqual([true, true]);
     setDrivePolicy(rig.db, rig.plan, machine, {
       keepLast: 1,
       keepDaily: 0,
@@ -184,6 +187,7 @@ describe('Drive retention', () => {
     expect(r).toMatchObject({ pruned: [first.stamp], packsDeleted: 0, packsRewritten: 1 });
     const pieceRows = rig.db.prepare('SELECT COUNT(*) FROM drive_pieces').pluck();
     expect(pieceRows.get()).toBe(9); // the pruned version's piece list is forgotten
+    expect(versions.map(driveHasContent(rig.db, rig.plan.id)).sort()).toEqual([false, true]);
 
     const onDrive = new Set(emu.files().map((f) => f.name));
     const kept = listDriveManifests(rig.db, rig.plan.id)[0]!;
