@@ -45,6 +45,7 @@ export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
   const at = { packer: o.packer, inPack: packOf(o.db, o.planId) };
   /** Piece lists read in this push, recorded once their packs are all on Drive. */
   const read = new Map<string, Piece[]>();
+  const recorded = piecesOf(o.db, o.planId);
   const mapTmp = path.join(o.stagingDir, `${o.stamp}.packs.tsv.gz.tmp`);
   fs.mkdirSync(o.stagingDir, { recursive: true });
   fs.rmSync(mapTmp, { force: true });
@@ -67,10 +68,13 @@ export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
       }
       o.signal?.throwIfAborted();
       const abs = path.join(o.backupDir, e.path);
-      const lines =
-        e.size >= PIECE_THRESHOLD
-          ? await pieceLines(o, at, read, abs, { sha256: e.sha256, size: e.size }, pieceDir)
-          : await wholeLines(o, abs, e.sha256, e.size, linkDir);
+      let lines: MapLine[] | null;
+      if (e.size >= PIECE_THRESHOLD) {
+        const listed = read.get(e.sha256) ?? recorded(e.sha256);
+        const r = await pieceLines(o, at, listed, { abs, sha256: e.sha256, size: e.size, pieceDir });
+        if (r) read.set(e.sha256, r.pieces);
+        lines = r?.lines ?? null;
+      } else lines = await wholeLines(o, abs, e.sha256, e.size, linkDir);
       if (!lines) {
         o.onUnreadable(e.path);
         whole = false;
@@ -135,31 +139,19 @@ async function wholeLines(
 }
 
 /**
- * A large content's map lines, one per piece: from its piece list when every piece is in a pack already,
- * else by reading the file and packing the pieces Drive lacks (the piece list is recorded by the caller
- * once every pack is on Drive, so a piece list always names pieces in packs).
+ * A large content's pieces and map lines, one per piece: from its piece list when every piece is in a pack
+ * already, else by reading the file and packing the pieces Drive lacks (the caller records the piece list
+ * once every pack is on Drive, so a recorded piece list always names pieces in packs).
  */
 async function pieceLines(
   o: PushManifestOptions,
   at: Parameters<typeof knownPieces>[0],
-  read: Map<string, Piece[]>,
-  abs: string,
-  e: { sha256: string; size: number },
-  pieceDir: string,
-): Promise<MapLine[] | null> {
-  const known = knownPieces(at, e.sha256, read.get(e.sha256) ?? piecesOf(o.db, o.planId)(e.sha256));
-  if (known) return known;
-  const r = await packPieces({
-    ...at,
-    abs,
-    sha256: e.sha256,
-    size: e.size,
-    pieceDir,
-    signal: o.signal,
-    onContent: o.onContent,
-  });
-  if (r) read.set(e.sha256, r.pieces);
-  return r?.lines ?? null;
+  listed: Piece[],
+  f: { abs: string; sha256: string; size: number; pieceDir: string },
+): Promise<{ pieces: Piece[]; lines: MapLine[] } | null> {
+  const known = knownPieces(at, f.sha256, listed);
+  if (known) return { pieces: listed, lines: known };
+  return packPieces({ ...at, ...f, signal: o.signal, onContent: o.onContent });
 }
 
 /**
