@@ -5,6 +5,7 @@ import { migration0003 } from './migrations/0003-dbsources';
 import { migration0004 } from './migrations/0004-retention';
 import { migration0005 } from './migrations/0005-escaped-names';
 import { migration0006 } from './migrations/0006-restores';
+import { migration0007 } from './migrations/0007-drive-pieces';
 import { migration0008 } from './migrations/0008-drive-sessions';
 
 export interface Migration {
@@ -21,6 +22,7 @@ export const migrations: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
   migration0008,
 ];
 

@@ -15,10 +15,19 @@ import { FOLDER_MIME, type DriveFile, type DriveRemote } from '../types';
 import { loadDriveKey, openIdentity, saveDriveKey, type DriveKey } from './crypto';
 import { fetchPlain, needKey } from './fetch';
 import { indexFileName } from './folders';
-import { IDENTITY_FILE, parseManifestName, planFileName, ROOT_FOLDER } from './layout';
+import {
+  IDENTITY_FILE,
+  parseManifestName,
+  parseMapLine,
+  pieceSize,
+  planFileName,
+  ROOT_FOLDER,
+  type Piece,
+} from './layout';
 import {
   drivePlan,
   insertDriveManifest,
+  insertPieces,
   insertUploadedPack,
   listDriveManifests,
   listPacks,
@@ -152,14 +161,25 @@ async function importPlan(o: DriveImportOptions, machine: string, pf: DriveFile)
     const sizes = await manifestSizes(mfile);
     const packsNow = new Map(listPacks(o.db, plan.id).map((p) => [p.name, p]));
     const byPack = new Map<string, { sha256: string; size: number }[]>();
+    const pieces = new Map<string, Map<number, Piece>>();
     for (const line of readLinesGz(`${pfile}.gz`, pfile)) {
-      const [sha, pack] = line.split('\t');
-      if (!sha || !pack || packsNow.has(pack)) continue;
-      const list = byPack.get(pack) ?? [];
-      list.push({ sha256: sha, size: sizes.get(sha) ?? 0 });
-      byPack.set(pack, list);
+      const l = parseMapLine(line);
+      if (!l) continue;
+      const whole = sizes.get(l.sha256) ?? 0;
+      const content = l.piece
+        ? { sha256: l.piece.sha256, size: pieceSize(whole, l.piece.index) }
+        : { sha256: l.sha256, size: whole };
+      if (l.piece) {
+        const list = pieces.get(l.sha256) ?? new Map<number, Piece>();
+        pieces.set(l.sha256, list.set(l.piece.index, { index: l.piece.index, ...content }));
+      }
+      if (packsNow.has(l.pack)) continue;
+      const list = byPack.get(l.pack) ?? [];
+      list.push(content);
+      byPack.set(l.pack, list);
     }
     o.db.transaction(() => {
+      for (const [sha, list] of pieces) insertPieces(o.db, plan!.id, sha, [...list.values()]);
       for (const [name, contents] of byPack) {
         const df = onDrive.get(name);
         if (!df) continue;

@@ -83,6 +83,7 @@ export class Packer {
     fs.mkdirSync(this.o.stagingDir, { recursive: true });
     const file = path.join(this.o.stagingDir, name);
     const w = await writePack(items, file, this.o.key);
+    for (const i of items) if (i.temp) fs.rmSync(i.abs, { force: true });
     const pack = insertStagedPack(
       this.o.db,
       {

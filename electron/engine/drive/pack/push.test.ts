@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv, fakeClock } from '../../../../test/drive-emulator/harness';
 import { startEmulator, type DriveEmulator } from '../../../../test/drive-emulator/server';
@@ -15,6 +16,7 @@ import { openIdentity, saveDriveKey } from './crypto';
 import { resealIdentity } from './folders';
 import { planHealth } from '../../health/planHealth';
 import { pushAfterBackup } from './afterBackup';
+import { PIECE_THRESHOLD } from './layout';
 import { pushPlan } from './push';
 import { listDriveManifests, listPacks } from './store';
 
@@ -186,5 +188,42 @@ describe('pushPlan', () => {
     await expect(openIdentity(sealed, 'correct horse battery')).rejects.toThrow(
       /does not open the Drive key/,
     );
+  });
+
+  it('a pieced file whose backup copy no longer matches its manifest is left out, piece list and all, and goes up once it matches', async () => {
+    const { rig, push } = await setup();
+    const file = path.join(rig.src, 'disk.img');
+    fs.writeFileSync(file, crypto.randomBytes(1024));
+    fs.truncateSync(file, PIECE_THRESHOLD + 1); // one byte into its ninth piece
+    await rig.backup();
+    const copy = fs
+      .readdirSync(rig.dest, { recursive: true, encoding: 'utf8' })
+      .map((p) => path.join(rig.dest, p))
+      .find((p) => p.endsWith('disk.img'))!;
+    const fd = fs.openSync(copy, 'r+');
+    fs.writeSync(fd, Buffer.from('x'), 0, 1, PIECE_THRESHOLD); // the last piece is damaged
+    const bad = await push();
+    expect(bad.pushed).toEqual([]);
+    expect(bad.unreadable).toEqual([expect.stringMatching(/disk\.img$/)]);
+    expect(rig.db.prepare('SELECT COUNT(*) FROM drive_pieces').pluck().get()).toBe(0);
+    fs.writeSync(fd, Buffer.from([0]), 0, 1, PIECE_THRESHOLD);
+    fs.closeSync(fd);
+    const good = await push();
+    expect(good.pushed).toHaveLength(1);
+    // The 8 full pieces were packed by the first push: only the last, one byte, is new.
+    expect(good.contentBytes).toBe(1);
+    const m = listDriveManifests(rig.db, rig.plan.id)[0]!;
+    const map = zlib.gunzipSync(emu.readFile(m.mapFileId)).toString().trim().split('\n');
+    expect(map.map((l) => l.split('\t').slice(2, 3).join())).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+    ]);
   });
 });

@@ -9,9 +9,10 @@ import type { Db } from '../../catalog/db';
 import type { DriveRemote } from '../types';
 import { encryptStream, type DriveKey } from './crypto';
 import type { PlanFolders } from './folders';
-import { manifestName, mapName, props } from './layout';
+import { manifestName, mapLine, type MapLine, type Piece, mapName, PIECE_THRESHOLD, props } from './layout';
 import type { Packer } from './packer';
-import { insertDriveManifest, packOf } from './store';
+import { knownPieces, packNameOf, packPieces } from './pieces';
+import { insertDriveManifest, insertPieces, packOf, piecesOf } from './store';
 import { hashFile } from './writer';
 
 export interface PushManifestOptions {
@@ -34,18 +35,23 @@ export interface PushManifestOptions {
 }
 
 /**
- * Pushes one backup: packs every content of its manifest that no pack of the plan holds (each checked
- * against the manifest's SHA-256 as it is read), writes the pack map ("sha256 TAB pack file"), and uploads
+ * Pushes one backup: packs every content of its manifest that Drive lacks (each checked against the
+ * manifest's SHA-256 as it is read; a content of PIECE_THRESHOLD or more as pieces, only the pieces Drive
+ * lacks), writes the pack map ("sha256 TAB pack file", or one line per piece), and uploads
  * the manifest and the map once all their packs are on Drive. Returns false (nothing recorded) when a
  * content could not be read whole.
  */
 export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
-  const inPack = packOf(o.db, o.planId);
+  const at = { packer: o.packer, inPack: packOf(o.db, o.planId) };
+  /** Piece lists read in this push, recorded once their packs are all on Drive. */
+  const read = new Map<string, Piece[]>();
+  const recorded = piecesOf(o.db, o.planId);
   const mapTmp = path.join(o.stagingDir, `${o.stamp}.packs.tsv.gz.tmp`);
   fs.mkdirSync(o.stagingDir, { recursive: true });
   fs.rmSync(mapTmp, { force: true });
   const map = new LineSink(mapTmp, true);
   const linkDir = path.join(o.stagingDir, `${o.stamp}.named`);
+  const pieceDir = path.join(o.stagingDir, `${o.stamp}.pieces`);
   let whole = true;
   let files = 0;
   let bytes = 0;
@@ -55,24 +61,29 @@ export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
       if (e.kind !== 'f' || !e.sha256) continue;
       files++;
       bytes += e.size;
-      const known = inPack(e.sha256);
-      let pack = known?.name;
-      if (!pack && o.packer.has(e.sha256)) pack = o.packer.nameOf(e.sha256);
-      if (!pack) {
-        o.signal?.throwIfAborted();
-        const abs = path.join(o.backupDir, e.path);
-        // The content becomes this SHA-256's only copy on Drive: check it before it goes.
-        if ((await hashFile(abs)) !== e.sha256) {
-          o.onUnreadable(e.path);
-          whole = false;
-          continue;
-        }
-        pack = await o.packer.add({ sha256: e.sha256, size: e.size, abs: tarPath(abs, e.sha256, linkDir) });
-        o.onContent(e.size);
+      const pack = packNameOf(at, e.sha256);
+      if (pack) {
+        await map.add(mapLine({ sha256: e.sha256, pack }));
+        continue;
       }
-      await map.add(`${e.sha256}\t${pack}`);
+      o.signal?.throwIfAborted();
+      const abs = path.join(o.backupDir, e.path);
+      let lines: MapLine[] | null;
+      if (e.size >= PIECE_THRESHOLD) {
+        const listed = read.get(e.sha256) ?? recorded(e.sha256);
+        const r = await pieceLines(o, at, listed, { abs, sha256: e.sha256, size: e.size, pieceDir });
+        if (r) read.set(e.sha256, r.pieces);
+        lines = r?.lines ?? null;
+      } else lines = await wholeLines(o, abs, e.sha256, e.size, linkDir);
+      if (!lines) {
+        o.onUnreadable(e.path);
+        whole = false;
+        continue;
+      }
+      for (const l of lines) await map.add(mapLine(l));
     }
     await o.packer.finish();
+    for (const [sha, pieces] of read) insertPieces(o.db, o.planId, sha, pieces);
     await map.finish();
   } catch (err) {
     await o.packer.drain().catch(() => undefined);
@@ -82,6 +93,7 @@ export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
   } finally {
     o.reader.close();
     fs.rmSync(linkDir, { recursive: true, force: true });
+    fs.rmSync(pieceDir, { recursive: true, force: true });
   }
   if (!whole) {
     fs.rmSync(mapTmp, { force: true });
@@ -109,6 +121,37 @@ export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
     fs.rmSync(mapTmp, { force: true });
   }
   return true;
+}
+
+/** Packs a content whole; null when the backup folder's copy does not match the manifest. */
+async function wholeLines(
+  o: PushManifestOptions,
+  abs: string,
+  sha256: string,
+  size: number,
+  linkDir: string,
+): Promise<MapLine[] | null> {
+  // The content becomes this SHA-256's only copy on Drive: check it before it goes.
+  if ((await hashFile(abs)) !== sha256) return null;
+  const pack = await o.packer.add({ sha256, size, abs: tarPath(abs, sha256, linkDir) });
+  o.onContent(size);
+  return [{ sha256, pack }];
+}
+
+/**
+ * A large content's pieces and map lines, one per piece: from its piece list when every piece is in a pack
+ * already, else by reading the file and packing the pieces Drive lacks (the caller records the piece list
+ * once every pack is on Drive, so a recorded piece list always names pieces in packs).
+ */
+async function pieceLines(
+  o: PushManifestOptions,
+  at: Parameters<typeof knownPieces>[0],
+  listed: Piece[],
+  f: { abs: string; sha256: string; size: number; pieceDir: string },
+): Promise<{ pieces: Piece[]; lines: MapLine[] } | null> {
+  const known = knownPieces(at, f.sha256, listed);
+  if (known) return { pieces: listed, lines: known };
+  return packPieces({ ...at, ...f, signal: o.signal, onContent: o.onContent });
 }
 
 /**

@@ -9,7 +9,7 @@ import type { DriveRemote } from '../types';
 import { encryptStream, type DriveKey } from './crypto';
 import { extractPack, fetchPlain } from './fetch';
 import type { PlanFolders } from './folders';
-import { packName, props } from './layout';
+import { mapLine, packName, parseMapLine, props } from './layout';
 import { newPackId, PACK_TARGET_BYTES } from './packer';
 import { listDriveManifests, packOf, type PackRow } from './store';
 import { writePack, type PackItem } from './writer';
@@ -113,11 +113,9 @@ export async function rewriteMap(o: RepackContext & { stamp: string }): Promise<
     .gunzipSync(fs.readFileSync(old))
     .toString('utf8')
     .split('\n')
-    .filter(Boolean)
-    .map((l) => {
-      const sha = l.split('\t')[0]!;
-      return `${sha}\t${find(sha)?.name ?? l.split('\t')[1]}`;
-    });
+    .map(parseMapLine)
+    .filter((l) => l !== null)
+    .map((l) => mapLine({ ...l, pack: find(l.piece?.sha256 ?? l.sha256)?.name ?? l.pack }));
   fs.rmSync(old, { force: true });
   const file = path.join(o.workDir, m.mapName);
   const gz = zlib.gzipSync(lines.join('\n') + '\n');

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../catalog/db';
@@ -8,7 +9,7 @@ import type { SecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
 import { loadDriveKey } from './crypto';
 import { extractPack, fetchPlain } from './fetch';
-import { listDriveManifests, packOf, type PackRow } from './store';
+import { listDriveManifests, packOf, piecesOf, type PackRow } from './store';
 
 /** What `restoreBackup` needs to restore a backup from Drive (its `manifestFile` and `source` options). */
 export interface DriveRestore {
@@ -21,7 +22,8 @@ export interface DriveRestore {
 /**
  * Prepares a restore of a backup from Drive: downloads its manifest, and gives a ContentSource that
  * downloads a pack the first time one of its contents is asked for (so only the packs the chosen paths
- * need come down), unpacks it into `workDir` and serves contents by SHA-256 from there. The restore checks
+ * need come down), unpacks it into `workDir` and serves contents by SHA-256 from there. A content stored
+ * in pieces is served piece by piece in order, each checked against its own SHA-256; the restore checks
  * every file against the manifest. `close` removes `workDir`.
  */
 export async function openDriveRestore(o: {
@@ -48,6 +50,7 @@ export async function openDriveRestore(o: {
   fs.mkdirSync(contentDir, { recursive: true });
   const local = localContent(contentDir);
   const findPack = packOf(o.db, o.plan.id);
+  const findPieces = piecesOf(o.db, o.plan.id);
   const loading = new Map<number, Promise<void>>();
   const stats = { packs: 0, bytes: 0 };
   const load = (pack: PackRow): Promise<void> => {
@@ -78,10 +81,30 @@ export async function openDriveRestore(o: {
       const at = { ...entry, path: sha };
       if (fs.existsSync(path.join(contentDir, sha))) return local.read(at, sink, signal);
       const pack = findPack(sha);
-      if (!pack) {
+      if (pack) return load(pack).then(() => local.read(at, sink, signal));
+      const pieces = findPieces(sha);
+      if (pieces.length === 0) {
         throw Object.assign(new Error(`"${entry.path}" is in no pack on Drive`), { code: 'ENOENT' });
       }
-      return load(pack).then(() => local.read(at, sink, signal));
+      return (async () => {
+        for (const p of pieces) {
+          const holder = findPack(p.sha256);
+          if (!holder) {
+            throw Object.assign(new Error(`piece ${p.index} of "${entry.path}" is in no pack on Drive`), {
+              code: 'ENOENT',
+            });
+          }
+          await load(holder);
+          const h = crypto.createHash('sha256');
+          const check = (c: Uint8Array) => {
+            h.update(c);
+            sink(c);
+          };
+          await local.read({ ...entry, path: p.sha256, size: p.size }, check, signal);
+          if (h.digest('hex') !== p.sha256)
+            throw new CairnError('corrupt', `Piece ${p.index} of "${entry.path}" from Drive is damaged.`);
+        }
+      })();
     },
     close: () => fs.rmSync(o.workDir, { recursive: true, force: true }),
   };

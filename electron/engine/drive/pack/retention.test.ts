@@ -15,7 +15,8 @@ import { FileSecretStore } from '../../secrets/store';
 import { pushPlan } from './push';
 import { openDriveRestore } from './restoreSource';
 import { pruneDrive, setDrivePolicy } from './retention';
-import { listDriveManifests, listPacks } from './store';
+import { PIECE_SIZE } from './layout';
+import { driveHasContent, listDriveManifests, listPacks } from './store';
 
 let emu: DriveEmulator;
 beforeAll(async () => {
@@ -134,5 +135,70 @@ describe('Drive retention', () => {
     const again = await push();
     expect(again.packsUploaded).toBe(0);
     expect(again.pushed).toEqual([]);
+  });
+
+  it('keeps the pieces a kept backup uses: a pieced file changed in 6 of its 9 pieces leaves a mostly-dead pack that is rewritten, and the map lines name the new pack', async () => {
+    const rig = makeRig();
+    const secrets = new FileSecretStore(rig.dataDir);
+    const clock = fakeClock();
+    const { remote } = await openDrive({ secrets, env: emulatorEnv(emu, emu.issueRefreshToken()), clock });
+    const machine = 'retention-pieces';
+    const o = {
+      db: rig.db,
+      plan: rig.plan,
+      remote,
+      secrets,
+      machine,
+      now: () => rig.clock.now,
+      actor: 'test',
+    };
+    const push = () => pushPlan({ ...o, clock, packTargetBytes: 64 << 20 });
+    // 72 MiB, mostly holes: each piece starts with its own random 64 KiB (pieces differ, packs stay small).
+    const file = path.join(rig.src, 'disk.img');
+    const mark = (pieces: number[]) => {
+      const fd = fs.openSync(file, 'r+');
+      for (const i of pieces) fs.writeSync(fd, crypto.randomBytes(64 * 1024), 0, 64 * 1024, i * PIECE_SIZE);
+      fs.closeSync(fd);
+    };
+    fs.writeFileSync(file, '');
+    fs.truncateSync(file, 9 * PIECE_SIZE);
+    mark([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    await rig.backup();
+    expect((await push()).contentBytes).toBe(9 * PIECE_SIZE);
+    const first = latestGoodBackup(rig.db, rig.plan.id)!;
+    expect(listPacks(rig.db, rig.plan.id, 'uploaded').map((p) => p.members)).toEqual([8, 1]);
+
+    rig.clock.now += 86_400_000;
+    mark([0, 1, 2, 3, 4, 5]);
+    await rig.backup();
+    expect((await push()).contentBytes).toBe(6 * PIECE_SIZE); // only the changed pieces
+    expect(rig.db.prepare('SELECT COUNT(*) FROM drive_pieces').pluck().get()).toBe(18);
+    const versions = rig.db.prepare('SELECT DISTINCT sha256 FROM drive_pieces').pluck().all() as string[];
+    const has = driveHasContent(rig.db, rig.plan.id);
+    expect(versions.map(has)).toEqual([true, true]);
+    setDrivePolicy(rig.db, rig.plan, machine, {
+      keepLast: 1,
+      keepDaily: 0,
+      keepWeekly: 0,
+      keepMonthly: 0,
+      keepYearly: 0,
+    });
+    const r = await pruneDrive({ ...o, workDir: tempDir() });
+    expect(r).toMatchObject({ pruned: [first.stamp], packsDeleted: 0, packsRewritten: 1 });
+    const pieceRows = rig.db.prepare('SELECT COUNT(*) FROM drive_pieces').pluck();
+    expect(pieceRows.get()).toBe(9); // the pruned version's piece list is forgotten
+    expect(versions.map(driveHasContent(rig.db, rig.plan.id)).sort()).toEqual([false, true]);
+
+    const onDrive = new Set(emu.files().map((f) => f.name));
+    const kept = listDriveManifests(rig.db, rig.plan.id)[0]!;
+    const map = zlib.gunzipSync(emu.readFile(kept.mapFileId)).toString().trim().split('\n');
+    expect(map.map((l) => Number(l.split('\t')[2]))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    for (const l of map) expect(onDrive.has(l.split('\t')[1]!)).toBe(true);
+    const backup = latestGoodBackup(rig.db, rig.plan.id)!;
+    const d = await openDriveRestore({ ...o, stamp: backup.stamp, workDir: tempDir() });
+    const to = tempDir();
+    const s = await restoreBackup({ ...o, backup, to, now: () => Date.now(), ...d });
+    expect(s.failed).toBe(0);
+    expect(diffTrees(rig.src, path.join(to, 'src'))).toEqual([]);
   });
 });

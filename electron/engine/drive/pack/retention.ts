@@ -14,7 +14,8 @@ import { fetchPlain } from './fetch';
 import { planFolders } from './folders';
 import { machineFor } from './push';
 import { repack, rewriteMap } from './repack';
-import { deleteDriveManifest, findDrivePlan, listDriveManifests, listPacks } from './store';
+import { parseMapLine } from './layout';
+import { deleteDriveManifest, findDrivePlan, forgetDeadPieces, listDriveManifests, listPacks } from './store';
 
 /**
  * The plan's Drive retention: its own count rules when set, else the local ones (the default); keep-within
@@ -141,16 +142,19 @@ async function applyDrivePrune(
     const lines = zlib.gunzipSync(fs.readFileSync(file)).toString('utf8').split('\n');
     fs.rmSync(file, { force: true });
     db.transaction(() => {
-      for (const l of lines) {
-        const [sha, pack] = l.split('\t');
-        if (!sha || !pack) continue;
-        live.run(sha);
-        let s = mapsByPack.get(pack);
-        if (!s) mapsByPack.set(pack, (s = new Set()));
+      for (const text of lines) {
+        const l = parseMapLine(text);
+        if (!l) continue;
+        // A piece is live when a kept backup's content uses it.
+        live.run(l.sha256);
+        if (l.piece) live.run(l.piece.sha256);
+        let s = mapsByPack.get(l.pack);
+        if (!s) mapsByPack.set(l.pack, (s = new Set()));
         s.add(m.stamp);
       }
     })();
   }
+  forgetDeadPieces(db, plan.id);
   const liveBytes = db.prepare(
     `SELECT COALESCE(SUM(c.size), 0) AS bytes, COUNT(l.sha256) AS n FROM drive_pack_contents c
      LEFT JOIN drive_live l ON l.sha256 = c.sha256 WHERE c.pack_id = ? AND l.sha256 IS NOT NULL`,

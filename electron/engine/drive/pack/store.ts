@@ -1,5 +1,6 @@
 import type { Db } from '../../catalog/db';
 import { kvGet, kvSet } from '../../catalog/kv';
+import type { Piece } from './layout';
 
 /** A pack as the catalog records it (tables of migration 0002). */
 export interface PackRow {
@@ -136,6 +137,70 @@ export function packOf(db: Db, planId: number): (sha256: string) => PackRow | un
     const r = stmt.get(planId, sha);
     return r ? toPack(r) : undefined;
   };
+}
+
+/** Records the piece list of a pieced content (migration 0007), replacing any older one. */
+export function insertPieces(db: Db, planId: number, sha256: string, pieces: Piece[]): void {
+  db.transaction(() => {
+    db.prepare('DELETE FROM drive_pieces WHERE plan_id = ? AND sha256 = ?').run(planId, sha256);
+    const ins = db.prepare(
+      'INSERT INTO drive_pieces (plan_id, sha256, idx, piece_sha256, size) VALUES (?, ?, ?, ?, ?)',
+    );
+    for (const p of pieces) ins.run(planId, sha256, p.index, p.sha256, p.size);
+  })();
+}
+
+/** The piece list of a content, in order; empty when it is not stored in pieces. */
+export function piecesOf(db: Db, planId: number): (sha256: string) => Piece[] {
+  const stmt = db.prepare(
+    'SELECT idx AS "index", piece_sha256 AS sha256, size FROM drive_pieces WHERE plan_id = ? AND sha256 = ? ORDER BY idx',
+  );
+  return (sha) => stmt.all(planId, sha) as Piece[];
+}
+
+/**
+ * Whether Drive has a content (format16 §1): it is a member of a pack, or it has a piece list whose every
+ * piece is. `uploadedOnly`: count only packs on Drive (else staged packs count too, as a push does after
+ * settling them first).
+ */
+export function driveHasContent(db: Db, planId: number, uploadedOnly = true): (sha256: string) => boolean {
+  const status = uploadedOnly ? "AND p.status = 'uploaded'" : '';
+  const member = db
+    .prepare(
+      `SELECT 1 FROM drive_pack_contents c JOIN drive_packs p ON p.id = c.pack_id
+       WHERE c.plan_id = ? AND c.sha256 = ? ${status}`,
+    )
+    .pluck();
+  const pieces = db.prepare(
+    `SELECT COUNT(*) AS n, COUNT(p.id) AS held FROM drive_pieces x
+     LEFT JOIN drive_pack_contents c ON c.plan_id = x.plan_id AND c.sha256 = x.piece_sha256
+     LEFT JOIN drive_packs p ON p.id = c.pack_id ${status}
+     WHERE x.plan_id = ? AND x.sha256 = ?`,
+  );
+  return (sha) => {
+    if (member.get(planId, sha) !== undefined) return true;
+    const r = pieces.get(planId, sha) as { n: number; held: number };
+    return r.n > 0 && r.n === r.held;
+  };
+}
+
+/** Pieces of recorded piece lists that no uploaded pack holds (drive verify reports them). */
+export function piecesOffDrive(db: Db, planId: number): { sha256: string; index: number; piece: string }[] {
+  return db
+    .prepare(
+      `SELECT x.sha256, x.idx AS "index", x.piece_sha256 AS piece FROM drive_pieces x
+       LEFT JOIN drive_pack_contents c ON c.plan_id = x.plan_id AND c.sha256 = x.piece_sha256
+       LEFT JOIN drive_packs p ON p.id = c.pack_id AND p.status = 'uploaded'
+       WHERE x.plan_id = ? AND p.id IS NULL ORDER BY x.sha256, x.idx`,
+    )
+    .all(planId) as { sha256: string; index: number; piece: string }[];
+}
+
+/** Forgets the piece lists of contents no backup on Drive names any more (retention, after drive_live is filled). */
+export function forgetDeadPieces(db: Db, planId: number): void {
+  db.prepare(
+    'DELETE FROM drive_pieces WHERE plan_id = ? AND sha256 NOT IN (SELECT sha256 FROM drive_live)',
+  ).run(planId);
 }
 
 /** The contents a pack holds. */

@@ -8,8 +8,9 @@ import { makeRig } from '../../../../test/helpers/engine';
 import { tempDir } from '../../../../test/helpers/tmp';
 import { openDrive } from '../index';
 import { FileSecretStore } from '../../secrets/store';
+import { PIECE_THRESHOLD } from './layout';
 import { pushPlan } from './push';
-import { listPacks } from './store';
+import { listPacks, packOf } from './store';
 import { verifyDrive } from './verify';
 
 let emu: DriveEmulator;
@@ -71,6 +72,35 @@ describe('verifyDrive', () => {
         expect.objectContaining({ problem: 'damaged', name: packs[1]!.name }),
         expect.objectContaining({ problem: 'missing', name: packs[2]!.name }),
       ]),
+    );
+  });
+
+  it('reports a piece of a pieced content that no pack on Drive holds', async () => {
+    const rig = makeRig();
+    const file = path.join(rig.src, 'disk.img');
+    fs.writeFileSync(file, 'start');
+    fs.truncateSync(file, PIECE_THRESHOLD);
+    await rig.backup();
+    const secrets = new FileSecretStore(rig.dataDir);
+    const clock = fakeClock();
+    const { remote } = await openDrive({ secrets, env: emulatorEnv(emu, emu.issueRefreshToken()), clock });
+    const base = { db: rig.db, plan: rig.plan, remote, secrets, machine: 'verify-pieces', actor: 'test' };
+    await pushPlan({ ...base, now: () => rig.clock.now, clock, packTargetBytes: 1 << 20 });
+    const verify = () =>
+      verifyDrive({ ...base, now: () => rig.clock.now, workDir: tempDir(), samplePercent: 100 });
+    expect((await verify()).problems).toEqual([]);
+    // The catalog forgets the pack of the zero pieces (1 to 7): verify says which pieces are not on Drive.
+    const zero = rig.db
+      .prepare('SELECT piece_sha256 FROM drive_pieces WHERE idx = 1')
+      .pluck()
+      .get() as string;
+    const zeros = packOf(rig.db, rig.plan.id)(zero)!;
+    rig.db.prepare('DELETE FROM drive_packs WHERE id = ?').run(zeros.id);
+    const problems = (await verify()).problems.filter((p) => p.problem === 'missing');
+    expect(problems.map((p) => p.detail)).toEqual(
+      [1, 2, 3, 4, 5, 6, 7].map((i) =>
+        expect.stringMatching(new RegExp(`^piece ${i} of content [0-9a-f]{64} is in no pack`)),
+      ),
     );
   });
 });

@@ -10,7 +10,7 @@ import { loadDriveKey } from './crypto';
 import { hashMembers } from './fetch';
 import { planFolders } from './folders';
 import { machineFor } from './push';
-import { listDriveManifests, listPacks, packContents, type PackRow } from './store';
+import { listDriveManifests, listPacks, packContents, piecesOffDrive, type PackRow } from './store';
 
 export interface DriveProblem {
   problem: 'missing' | 'changed' | 'damaged' | 'extra';
@@ -31,8 +31,8 @@ export interface DriveVerifyResult {
 
 /**
  * Checks the Drive copy of a plan: every pack, manifest and pack map the catalog records is on Drive with
- * the recorded MD5; a sample of packs (`samplePercent`, at least one) is downloaded and every member read
- * back against its SHA-256. Duplicate files (a create Drive made twice) are removed, keeping the recorded
+ * the recorded MD5, and every piece of a pieced content is in one of those packs; a sample of packs
+ * (`samplePercent`, at least one) is downloaded and every member read back against its SHA-256. Duplicate files (a create Drive made twice) are removed, keeping the recorded
  * one. Files Cairn does not know in packs/ are reported, never deleted.
  */
 export async function verifyDrive(o: {
@@ -82,6 +82,12 @@ export async function verifyDrive(o: {
     await check(manFiles, m.name, m.fileId, m.md5);
     await check(manFiles, m.mapName, m.mapFileId, m.mapMd5);
   }
+  for (const x of piecesOffDrive(o.db, o.plan.id))
+    r.problems.push({
+      problem: 'missing',
+      name: x.piece,
+      detail: `piece ${x.index} of content ${x.sha256} is in no pack on Drive`,
+    });
   const known = new Set(packs.map((p) => p.name));
   for (const s of listPacks(o.db, o.plan.id, 'staged')) known.add(s.name);
   for (const name of packFiles.keys())

@@ -13,6 +13,8 @@ export interface PackItem {
   size: number;
   /** Absolute path of a local file with this content (in a backup folder). */
   abs: string;
+  /** The file is a piece written beside the staged packs for this pack only: removed once the pack is written. */
+  temp?: boolean;
 }
 
 /** A pack written to a local file, ready to upload. */
