@@ -5,6 +5,7 @@ import { migration0003 } from './migrations/0003-dbsources';
 import { migration0004 } from './migrations/0004-retention';
 import { migration0005 } from './migrations/0005-escaped-names';
 import { migration0006 } from './migrations/0006-restores';
+import { migration0009 } from './migrations/0009-drive-deltas';
 
 export interface Migration {
   version: number;
@@ -20,6 +21,7 @@ export const migrations: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0009,
 ];
 
 /** Applies each migration newer than `PRAGMA user_version`, each in its own transaction. */
