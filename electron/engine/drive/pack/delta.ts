@@ -5,7 +5,7 @@ import { LineSink } from '../../format/lineSink';
 import { comparePaths, escapeField, unescapeField } from '../../format/manifest';
 
 /**
- * Incremental manifests and pack maps on Drive (DESIGN.md, Drive section; format16 section 3). A delta
+ * Incremental manifests and pack maps on Drive (see ./README.md; format16 section 3). A delta
  * file's first line is `# cairn-delta parent=STAMP`.
  *
  * Manifest delta: the backup's own header lines, then in path order the line of every entry added or
