@@ -201,6 +201,19 @@ describe('incremental manifests on Drive', () => {
     for (const s of stamps.slice(0, 12)) expect(names.filter((n) => n.startsWith(s))).toEqual([]);
     for (const s of stamps.slice(12)) await expectRestores({ rig, remote, secrets, stamp: s }, snaps.get(s)!);
     expect((await verifyDrive({ ...base(rig, remote, secrets), workDir: tempDir() })).problems).toEqual([]);
+
+    // A chain with a link the catalog lost: verify names it, and a restore says which backup is missing.
+    rig.db.prepare('DELETE FROM drive_manifests WHERE stamp = ?').run(stamps[14]);
+    const broken = await verifyDrive({ ...base(rig, remote, secrets), workDir: tempDir() });
+    expect(broken.problems.map((p) => [p.problem, p.detail])).toEqual([
+      ['missing', `its parent backup ${stamps[14]} is not on Drive`],
+      ['missing', `its parent backup ${stamps[14]} is not on Drive`],
+    ]);
+    const workDir = path.join(tempDir(), 'work');
+    await expect(
+      openDriveRestore({ db: rig.db, plan: rig.plan, stamp: stamps[15]!, remote, secrets, workDir }),
+    ).rejects.toThrow(`The manifest of backup ${stamps[14]} is not on Drive`);
+    expect(fs.existsSync(workDir)).toBe(false);
     for (const d of snaps.values()) fs.rmSync(d, { recursive: true, force: true });
   }, 300_000);
 });

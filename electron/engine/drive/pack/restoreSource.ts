@@ -45,7 +45,10 @@ export async function openDriveRestore(o: {
   fs.mkdirSync(o.workDir, { recursive: true, mode: 0o700 });
   // A manifest stored as changes to an earlier backup is rebuilt from its chain (format16 section 3).
   const src = catalogSource({ db: o.db, planId: o.plan.id, remote: o.remote, key, signal: o.signal });
-  const manifestFile = await fullManifest(src, m.stamp, path.join(o.workDir, 'manifests'));
+  const manifestFile = await fullManifest(src, m.stamp, path.join(o.workDir, 'manifests')).catch((e) => {
+    fs.rmSync(o.workDir, { recursive: true, force: true });
+    throw e;
+  });
   const contentDir = path.join(o.workDir, 'content');
   fs.mkdirSync(contentDir, { recursive: true });
   const local = localContent(contentDir);
