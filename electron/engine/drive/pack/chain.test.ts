@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv, fakeClock } from '../../../../test/drive-emulator/harness';
 import { startEmulator, type DriveEmulator } from '../../../../test/drive-emulator/server';
@@ -12,11 +13,14 @@ import { restoreBackup } from '../../restore/restore';
 import { FileSecretStore, type SecretStore } from '../../secrets/store';
 import { openDrive } from '../index';
 import type { DriveRemote } from '../types';
-import { saveDriveKey } from './crypto';
+import { catalogSource, fullMap } from './chain';
+import { loadDriveKey, saveDriveKey } from './crypto';
+import { planFolders } from './folders';
 import { importFromDrive } from './importDrive';
 import { listDriveBackups } from './remoteList';
 import { pushPlan } from './push';
 import { openDriveRestore } from './restoreSource';
+import { rewriteMap } from './repack';
 import { pruneDrive, setDrivePolicy } from './retention';
 import { listDriveManifests, listPacks } from './store';
 import { verifyDrive } from './verify';
@@ -174,6 +178,32 @@ describe('incremental manifests on Drive', () => {
     for (const s of [stamps[3]!, stamps[13]!, stamps[15]!])
       await expectRestores({ rig: fresh, remote, secrets: freshSecrets, stamp: s }, snaps.get(s)!);
 
+    // repack's rewriteMap writes a delta map FULL, with the same lines as the chain gave.
+    const key = await loadDriveKey(secrets);
+    const src = catalogSource({ db: rig.db, planId: rig.plan.id, remote, key });
+    const mapLines = async () =>
+      zlib
+        .gunzipSync(fs.readFileSync(await fullMap(src, stamps[13]!, tempDir())))
+        .toString()
+        .split('\n')
+        .sort();
+    const mapBefore = await mapLines();
+    expect(mapBefore.length).toBeGreaterThan(100);
+    const folders = await planFolders(rig.db, remote, rig.plan, 'chain');
+    await rewriteMap({
+      db: rig.db,
+      plan: rig.plan,
+      remote,
+      key,
+      folders,
+      workDir: tempDir(),
+      now: () => rig.clock.now,
+      stamp: stamps[13]!,
+    });
+    const rewritten = listDriveManifests(rig.db, rig.plan.id).find((m) => m.stamp === stamps[13])!;
+    expect([rewritten.mapParent, rewritten.mapName]).toEqual([null, `${stamps[13]}.packs.tsv.gz.age`]);
+    expect(await mapLines()).toEqual(mapBefore);
+
     // A month later, keep the last 4: the parent of the oldest kept (a delta) goes, so that one is written full first.
     setDrivePolicy(rig.db, rig.plan, 'chain', {
       keepLast: 4,
@@ -188,7 +218,7 @@ describe('incremental manifests on Drive', () => {
     const kept = listDriveManifests(rig.db, rig.plan.id).reverse();
     expect(kept.map((k) => [k.stamp, k.manifestParent, k.mapParent])).toEqual([
       [stamps[12], null, null],
-      [stamps[13], stamps[12], stamps[12]],
+      [stamps[13], stamps[12], null],
       [stamps[14], null, null],
       [stamps[15], stamps[14], stamps[14]],
     ]);
