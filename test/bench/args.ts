@@ -1,8 +1,8 @@
 // Command-line flags (and CAIRN_BENCH_* environment variables) of `npm run bench`.
 import os from 'node:os';
 
-export type Section = 'backup' | 'hash' | 'restore' | 'catalog';
-const SECTIONS: Section[] = ['backup', 'hash', 'restore', 'catalog'];
+export type Section = 'backup' | 'hash' | 'restore' | 'catalog' | 'drive';
+const SECTIONS: Section[] = ['backup', 'hash', 'restore', 'catalog', 'drive'];
 
 export interface BenchArgs {
   /** Small files in the corpus, spread over nested folders. */
@@ -26,6 +26,9 @@ export interface BenchArgs {
   keep: boolean;
   /** False with --peers none: time Cairn alone (the 1,000,000-file memory run). */
   peers: boolean;
+  /** The Drive section: small files pushed, and the size of its one large file in MiB. */
+  driveFiles: number;
+  driveBigMib: number;
 }
 
 const HELP = `npm run bench -- [options]     (each option also as an env var, e.g. CAIRN_BENCH_FILES)
@@ -36,10 +39,12 @@ const HELP = `npm run bench -- [options]     (each option also as an env var, e.
   --runs N               timed runs per measurement, median reported (default 3)
   --change-pct N         percent of small files changed for the "1% changed" backup (default 1)
   --dir DIR              where the temporary folder goes (default the OS temp folder)
-  --only LIST            comma-separated sections: backup,hash,restore,catalog (default all)
+  --only LIST            comma-separated sections: backup,hash,restore,catalog,drive (default all)
   --catalog-versions N   file versions in the catalog benchmark (default 1000000)
   --catalog-folder N     entries in the catalog benchmark's largest folder (default 100000)
   --peers all|none       backups: time cp and rsync beside Cairn, or Cairn alone (default all)
+  --drive-files N        small files (0..max-kib KiB) the drive section pushes (default 20000)
+  --drive-big-mib N      the drive section's large file, in MiB (default 200)
   --json PATH            also write the table as JSON to PATH
   --keep                 keep the temporary folder`;
 
@@ -94,6 +99,8 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     'json',
     'keep',
     'peers',
+    'drive-files',
+    'drive-big-mib',
   ]);
   for (const k of flags.keys()) if (!known.has(k)) throw new Error(`Unknown option --${k}; see --help.`);
   const only = (get('only') ?? SECTIONS.join(','))
@@ -116,5 +123,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     json: get('json') ?? null,
     keep: get('keep') !== undefined && get('keep') !== '0',
     peers: peersFlag(get('peers')),
+    driveFiles: Math.floor(num('--drive-files', get('drive-files'), 20_000)),
+    driveBigMib: num('--drive-big-mib', get('drive-big-mib'), 200),
   };
 }

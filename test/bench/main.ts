@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from './args';
 import { backupBench } from './backupBench';
 import { catalogBench } from './catalogBench';
+import { driveBench } from './driveBench';
 import type { BenchContext } from './context';
 import { buildCorpus, type Corpus } from './corpus';
 import { HASH_WORKER_FLAG, hashBench, hashWorker } from './hashBench';
@@ -69,7 +70,7 @@ async function bench(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   log(`working in ${tmp}`);
-  const needsCorpus = args.only.some((s) => s !== 'catalog');
+  const needsCorpus = args.only.some((s) => s !== 'catalog' && s !== 'drive');
   const empty: Corpus = {
     root: path.join(tmp, 'corpus'),
     small: '',
@@ -95,13 +96,14 @@ async function bench(argv: string[]): Promise<number> {
     if (args.only.includes('hash')) await hashBench(ctx, path.join(snap, 'dist', 'bench.mjs'));
     if (args.only.includes('restore')) await restoreBench(ctx);
     if (args.only.includes('catalog')) catalogBench(ctx);
+    if (args.only.includes('drive')) await driveBench(ctx);
     applyTargets(ctx.rows, c.files);
     const header = [
       `Cairn benchmark, ${new Date().toISOString()}`,
       ...machine(),
       needsCorpus
         ? `corpus: ${c.files.toLocaleString('en-US')} files (${(c.files - c.largeFiles.length).toLocaleString('en-US')} small of 0-${args.maxKib} KiB in ${c.dirs.toLocaleString('en-US')} folders, ${c.largeFiles.length} x ${args.largeMib} MiB random), ${(c.bytes / 1e6).toFixed(0)} MB`
-        : 'corpus: none (catalog only)',
+        : 'corpus: none (catalog and drive sections only)',
       `method: median of ${args.runs} runs (catalog: of ${Math.max(5, args.runs)} in-process calls after one warm call); the page cache cannot be dropped, so one untimed pass warms it first and every timing is warm-cache; \`sync\` runs (untimed) before each timed run; Cairn is the real CLI (a snapshot of dist/cli.mjs, its chunks and workers taken at the start, run as bin/cairn.mjs runs it, startup included) and fsyncs its backup, the peers do not; MB/s and files/s are over the whole tree the operation covers.`,
     ];
     const out = [

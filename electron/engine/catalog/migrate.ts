@@ -7,6 +7,7 @@ import { migration0005 } from './migrations/0005-escaped-names';
 import { migration0006 } from './migrations/0006-restores';
 import { migration0007 } from './migrations/0007-drive-pieces';
 import { migration0008 } from './migrations/0008-drive-sessions';
+import { migration0009 } from './migrations/0009-drive-deltas';
 
 export interface Migration {
   version: number;
@@ -24,6 +25,7 @@ export const migrations: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
+  migration0009,
 ];
 
 /** Applies each migration newer than `PRAGMA user_version`, each in its own transaction. */

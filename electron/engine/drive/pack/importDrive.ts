@@ -13,6 +13,7 @@ import { CairnError } from '../../errors';
 import type { SecretStore } from '../../secrets/store';
 import { FOLDER_MIME, type DriveFile, type DriveRemote } from '../types';
 import { loadDriveKey, openIdentity, saveDriveKey, type DriveKey } from './crypto';
+import { driveFileOf, fullManifest, fullMap, listingSource, mapParentIn } from './chain';
 import { fetchPlain, needKey } from './fetch';
 import { indexFileName } from './folders';
 import {
@@ -135,29 +136,31 @@ async function importPlan(o: DriveImportOptions, machine: string, pf: DriveFile)
   const onDrive = new Map(
     (packsFolder ? await o.remote.listAll({ parentId: packsFolder.id }) : []).map((f) => [f.name, f]),
   );
-  const manifests = (manFolder ? await o.remote.listAll({ parentId: manFolder.id }) : [])
-    .map((f) => ({ f, parsed: parseManifestName(f.name) }))
-    .filter((x) => x.parsed !== null)
-    .sort((a, b) => a.parsed!.stamp.localeCompare(b.parsed!.stamp));
+  const manFiles = manFolder ? await o.remote.listAll({ parentId: manFolder.id }) : [];
+  const manifests = [
+    ...new Map(
+      manFiles.flatMap((f) => {
+        const p = parseManifestName(f.name);
+        return p ? [[p.stamp, f] as const] : [];
+      }),
+    ),
+  ].sort((a, b) => a[0].localeCompare(b[0]));
   const known = new Set(listDriveManifests(o.db, plan.id).map((m) => m.stamp));
   const imported: string[] = [];
   const notListed: string[] = [];
-  for (const { f, parsed } of manifests) {
-    const stamp = parsed!.stamp;
+  // Manifests and maps stored as changes to an earlier backup are rebuilt from their chains (chain.ts).
+  const src = listingSource(o.remote, manFiles, key);
+  const chainDir = path.join(dir, 'chain');
+  fs.rmSync(chainDir, { recursive: true, force: true });
+  const parents = new Map<string, string | null>();
+  for (const [stamp, f] of manifests) {
     if (known.has(stamp)) continue;
-    const mapF = (
-      await o.remote.listAll({ parentId: manFolder!.id, name: f.name.replace('.tsv.gz', '.packs.tsv.gz') })
-    )[0];
+    const mapF = driveFileOf(manFiles, stamp, 'map');
     if (!mapF) continue; // a push stopped between the manifest and its map: not a backup on Drive yet
-    const mfile = path.join(dir, `${stamp}.tsv.gz`);
     const pfile = path.join(dir, `${stamp}.packs.tsv`);
-    await fetchPlain(o.remote, { fileId: f.id, name: f.name, md5: f.md5Checksum }, mfile, key);
-    await fetchPlain(
-      o.remote,
-      { fileId: mapF.id, name: mapF.name, md5: mapF.md5Checksum },
-      `${pfile}.gz`,
-      key,
-    );
+    fs.rmSync(path.join(dir, `${stamp}.tsv.gz`), { force: true });
+    const mfile = await fullManifest(src, stamp, dir, parents);
+    fs.renameSync(await fullMap(src, stamp, dir), `${pfile}.gz`);
     const sizes = await manifestSizes(mfile);
     const packsNow = new Map(listPacks(o.db, plan.id).map((p) => [p.name, p]));
     const byPack = new Map<string, { sha256: string; size: number }[]>();
@@ -221,11 +224,14 @@ async function importPlan(o: DriveImportOptions, machine: string, pf: DriveFile)
       bytes: st.bytes,
       startedAt: st.startedAt,
       uploadedAt: o.now(),
+      manifestParent: parents.get(stamp) ?? null,
+      mapParent: await mapParentIn(dir, stamp),
     });
     fs.rmSync(pfile, { force: true });
     fs.rmSync(`${pfile}.gz`, { force: true });
     (st.recorded ? imported : notListed).push(stamp);
   }
+  fs.rmSync(chainDir, { recursive: true, force: true });
   await restoreMeta(o, plan, pf, dir, key, imported);
   logActivity(o.db, {
     at: o.now(),

@@ -4,6 +4,7 @@
  *   Cairn/<machine>/<plan>/manifests/<stamp>.tsv.gz[.age]     the backup's manifest (the local format)
  *   Cairn/<machine>/<plan>/manifests/<stamp>.packs.tsv.gz[.age]  "<sha256> TAB <pack file>" per content;
  *                                                             a pieced content has one line per piece (mapLine)
+ *   Cairn/<machine>/<plan>/manifests/<stamp>[.packs].delta.tsv.gz[.age]  the same as deltas (delta.ts)
  *   Cairn/<machine>/<plan>/keys/identity.age                  the age key, encrypted with the password
  *   Cairn/<machine>/<plan>/plan.json[.age]                    the plan's settings, for `cairn drive import`
  *   Cairn/<machine>/<plan>/backups.json[.age]                 pins, notes and statuses of the backups
@@ -58,13 +59,18 @@ export function packName(id: string, encrypted: boolean): string {
   return `${id}.tar.gz${suffix(encrypted)}`;
 }
 
-export function manifestName(stamp: string, encrypted: boolean): string {
-  return `${stamp}.tsv.gz${suffix(encrypted)}`;
+/** A backup's manifest on Drive: full, or a delta against its parent (format16 section 3). */
+export function manifestName(stamp: string, encrypted: boolean, delta = false): string {
+  return `${stamp}${delta ? '.delta' : ''}.tsv.gz${suffix(encrypted)}`;
 }
 
-export function mapName(stamp: string, encrypted: boolean): string {
-  return `${stamp}.packs.tsv.gz${suffix(encrypted)}`;
+/** A backup's pack map on Drive: full, or a delta against its parent. */
+export function mapName(stamp: string, encrypted: boolean, delta = false): string {
+  return `${stamp}.packs${delta ? '.delta' : ''}.tsv.gz${suffix(encrypted)}`;
 }
+
+/** How many deltas a chain holds at most before the next backup is written full again (every 14th). */
+export const MAX_DELTA_CHAIN = 13;
 
 export function planFileName(encrypted: boolean): string {
   return `plan.json${suffix(encrypted)}`;
@@ -73,10 +79,25 @@ export function planFileName(encrypted: boolean): string {
 export const IDENTITY_FILE = 'identity.age';
 export const README_FILE = 'README.txt';
 
-/** Reads the stamp out of a manifest's name on Drive, and whether it is encrypted; null for other files. */
-export function parseManifestName(name: string): { stamp: string; encrypted: boolean } | null {
-  const m = /^(\d{4}-\d{2}-\d{2}_\d{6})\.tsv\.gz(\.age)?$/.exec(name);
-  return m ? { stamp: m[1]!, encrypted: m[2] !== undefined } : null;
+export interface ParsedName {
+  stamp: string;
+  encrypted: boolean;
+  delta: boolean;
+}
+
+/** Reads the stamp out of a manifest's name on Drive (full or delta), and whether it is encrypted; null for other files. */
+export function parseManifestName(name: string): ParsedName | null {
+  return parseName(/^(\d{4}-\d{2}-\d{2}_\d{6})(\.delta)?\.tsv\.gz(\.age)?$/, name);
+}
+
+/** The same for a pack map's name. */
+export function parseMapName(name: string): ParsedName | null {
+  return parseName(/^(\d{4}-\d{2}-\d{2}_\d{6})\.packs(\.delta)?\.tsv\.gz(\.age)?$/, name);
+}
+
+function parseName(re: RegExp, name: string): ParsedName | null {
+  const m = re.exec(name);
+  return m ? { stamp: m[1]!, delta: m[2] !== undefined, encrypted: m[3] !== undefined } : null;
 }
 
 /** appProperties that mark Cairn's files, so a lost create is found rather than made twice. */

@@ -231,13 +231,13 @@ async function pushBackups(
   const onDrive = new Set(listDriveManifests(o.db, o.plan.id).map((m) => m.stamp));
   for (const s of prunedFromDrive(o.db, o.plan.id)) onDrive.add(s);
   const backups = listBackups(o.db, { planId: o.plan.id }).reverse();
-  for (const b of backups) {
+  for (const [i, b] of backups.entries()) {
     if (onDrive.has(b.stamp)) {
       s.result.alreadyOnDrive++;
       continue;
     }
     o.signal?.throwIfAborted();
-    await pushBackup(s, b);
+    await pushBackup(s, b, backups[i - 1]);
   }
   cleanStaging(s);
   await syncBackupIndex(o.db, o.remote, o.plan, folders, key, tmp);
@@ -246,7 +246,7 @@ async function pushBackups(
   return s.result;
 }
 
-async function pushBackup(s: PushState, b: BackupRecord): Promise<void> {
+async function pushBackup(s: PushState, b: BackupRecord, prev: BackupRecord | undefined): Promise<void> {
   const { o } = s;
   const layout = planLayout(o.plan.dest, o.plan.name);
   const dir = layout.backupDir(b.stamp);
@@ -283,6 +283,7 @@ async function pushBackup(s: PushState, b: BackupRecord): Promise<void> {
     startedAt: b.startedAt,
     backupDir: dir,
     manifestFile,
+    parent: prev ? { stamp: prev.stamp, manifestFile: layout.manifestFile(prev.stamp) } : null,
     reader,
     packer,
     folders: s.folders,

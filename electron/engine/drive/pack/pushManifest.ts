@@ -1,18 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { fsPath, hasRawBytes } from '../../format/fsName';
 import { LineSink } from '../../format/lineSink';
 import type { ManifestReader } from '../../format/manifest';
 import type { Db } from '../../catalog/db';
 import type { DriveRemote } from '../types';
-import { encryptStream, type DriveKey } from './crypto';
+import { namesOf, uploadSmall, type Which } from './chain';
+import type { DriveKey } from './crypto';
+import { writeManifestDelta, writeMapDelta } from './delta';
 import type { PlanFolders } from './folders';
-import { manifestName, mapLine, type MapLine, type Piece, mapName, PIECE_THRESHOLD, props } from './layout';
+import { mapLine, type MapLine, MAX_DELTA_CHAIN, type Piece, PIECE_THRESHOLD, props } from './layout';
 import type { Packer } from './packer';
 import { knownPieces, packNameOf, packPieces } from './pieces';
-import { insertDriveManifest, insertPieces, packOf, piecesOf } from './store';
+import { insertDriveManifest, insertPieces, listDriveManifests, packOf, piecesOf } from './store';
 import { hashFile } from './writer';
 
 export interface PushManifestOptions {
@@ -23,6 +23,8 @@ export interface PushManifestOptions {
   startedAt: number;
   backupDir: string;
   manifestFile: string;
+  /** The plan's previous backup and its local manifest: the parent of a delta when it is on Drive. */
+  parent: { stamp: string; manifestFile: string } | null;
   reader: ManifestReader;
   packer: Packer;
   folders: PlanFolders;
@@ -55,9 +57,11 @@ export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
   let whole = true;
   let files = 0;
   let bytes = 0;
+  let entries = 0;
   try {
     for (let e = await o.reader.peek(); e; e = await o.reader.peek()) {
       o.reader.advance();
+      entries++;
       if (e.kind !== 'f' || !e.sha256) continue;
       files++;
       bytes += e.size;
@@ -99,26 +103,38 @@ export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
     fs.rmSync(mapTmp, { force: true });
     return false;
   }
+  const parts = await chooseParts(o, mapTmp, entries);
   try {
     const enc = o.key !== null;
-    const m = await uploadSmall(o, o.manifestFile, manifestName(o.stamp, enc), props.manifest(o.stamp));
-    const p = await uploadSmall(o, mapTmp, mapName(o.stamp, enc), props.map(o.stamp));
+    const up = { ...o, workDir: o.stagingDir };
+    const upload = async (which: Which, part: Part) => {
+      const n = namesOf(o.stamp, which, enc);
+      const name = part.parent === null ? n.full : n.delta;
+      const prop = which === 'manifest' ? props.manifest(o.stamp) : props.map(o.stamp);
+      return { name, ...(await uploadSmall(up, part.file, name, prop, [n.full, n.delta])) };
+    };
+    const m = await upload('manifest', parts.manifest);
+    const p = await upload('map', parts.map);
     insertDriveManifest(o.db, {
       planId: o.planId,
       stamp: o.stamp,
       fileId: m.id,
-      name: manifestName(o.stamp, enc),
+      name: m.name,
       md5: m.md5,
       mapFileId: p.id,
-      mapName: mapName(o.stamp, enc),
+      mapName: p.name,
       mapMd5: p.md5,
       files,
       bytes,
       startedAt: o.startedAt,
       uploadedAt: o.now(),
+      manifestParent: parts.manifest.parent,
+      mapParent: parts.map.parent,
     });
   } finally {
     fs.rmSync(mapTmp, { force: true });
+    for (const part of [parts.manifest, parts.map])
+      if (part.parent !== null) fs.rmSync(part.file, { force: true });
   }
   return true;
 }
@@ -171,37 +187,65 @@ function tarPath(abs: string, sha256: string, dir: string): string {
   return link;
 }
 
+/** A file to upload for the manifest or the map: full (parent null) or a delta against `parent`. */
+interface Part {
+  file: string;
+  parent: string | null;
+}
+
 /**
- * Uploads a manifest or map (encrypted first when there is a key). A copy a killed push left behind is
- * deleted first, so the folder keeps one file per name.
+ * Chooses full files or deltas (format16 section 3): a delta when the previous backup is on Drive, its chain
+ * holds fewer than MAX_DELTA_CHAIN deltas, and the delta is at most half the full file; else full.
  */
-async function uploadSmall(
+async function chooseParts(
   o: PushManifestOptions,
-  file: string,
-  name: string,
-  appProperties: Record<string, string>,
-): Promise<{ id: string; md5: string }> {
-  for (const f of await o.remote.listAll({ parentId: o.folders.manifests.id, name }))
-    await o.remote.delete(f.id);
-  let src = file;
-  const tmp = path.join(o.stagingDir, `${name}.tmp`);
-  if (o.key) {
-    await pipeline(
-      await encryptStream(fs.createReadStream(file) as Readable, o.key),
-      fs.createWriteStream(tmp),
-    );
-    src = tmp;
+  mapTmp: string,
+  entries: number,
+): Promise<{ manifest: Part; map: Part }> {
+  const out = { manifest: { file: o.manifestFile, parent: null }, map: { file: mapTmp, parent: null } } as {
+    manifest: Part;
+    map: Part;
+  };
+  const base =
+    o.parent && fs.existsSync(o.parent.manifestFile) ? chainRoom(o.db, o.planId, o.parent.stamp) : null;
+  if (!base || (!base.manifest && !base.map)) return out;
+  const parent = o.parent!.stamp;
+  const mDelta = path.join(o.stagingDir, `${o.stamp}.delta.tsv.gz.tmp`);
+  const pDelta = path.join(o.stagingDir, `${o.stamp}.packs.delta.tsv.gz.tmp`);
+  fs.rmSync(mDelta, { force: true });
+  fs.rmSync(pDelta, { force: true });
+  const d = await writeManifestDelta({
+    parentFile: o.parent!.manifestFile,
+    childFile: o.manifestFile,
+    parentStamp: parent,
+    out: mDelta,
+    maxLines: Math.floor(entries / 2),
+  });
+  if (!d) return out;
+  const halfOf = (delta: string, full: string) => fs.statSync(delta).size * 2 <= fs.statSync(full).size;
+  if (base.manifest && halfOf(mDelta, o.manifestFile)) out.manifest = { file: mDelta, parent };
+  else fs.rmSync(mDelta, { force: true });
+  if (base.map) {
+    await writeMapDelta({ mapFile: mapTmp, shas: d.shas, parentStamp: parent, out: pDelta });
+    if (halfOf(pDelta, mapTmp)) out.map = { file: pDelta, parent };
+    else fs.rmSync(pDelta, { force: true });
   }
-  try {
-    const { file: f } = await o.remote.upload({
-      parentId: o.folders.manifests.id,
-      name,
-      source: { path: src },
-      appProperties,
-      signal: o.signal,
-    });
-    return { id: f.id, md5: f.md5Checksum ?? '' };
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
+  return out;
+}
+
+/** Whether a delta against `stamp` is allowed, for the manifest and for the map: it is on Drive and its chain has room. */
+function chainRoom(db: Db, planId: number, stamp: string): { manifest: boolean; map: boolean } | null {
+  const rows = new Map(listDriveManifests(db, planId).map((r) => [r.stamp, r]));
+  const row = rows.get(stamp);
+  if (!row) return null;
+  const depth = (key: 'manifestParent' | 'mapParent') => {
+    let n = 0;
+    for (let r = row; r[key]; n++) {
+      const up = rows.get(r[key]!);
+      if (!up || n >= MAX_DELTA_CHAIN) return Infinity; // a broken chain is not extended
+      r = up;
+    }
+    return n;
+  };
+  return { manifest: depth('manifestParent') < MAX_DELTA_CHAIN, map: depth('mapParent') < MAX_DELTA_CHAIN };
 }

@@ -1,5 +1,5 @@
 import { FOLDER_MIME, type DriveRemote } from '../types';
-import { parseManifestName, ROOT_FOLDER } from './layout';
+import { parseManifestName, parseMapName, ROOT_FOLDER } from './layout';
 
 /** A backup found on Drive by its files (no catalog needed). */
 export interface RemoteBackup {
@@ -13,7 +13,8 @@ export interface RemoteBackup {
 
 /**
  * Lists the backups on Drive, newest first, from the folders alone: every Cairn/<machine>/<plan>/manifests
- * entry that has its pack map (a manifest without one is a push that has not finished). Works on a new
+ * entry that has its pack map, full or delta (a manifest without one is a push that has not finished); a
+ * delta's parent is not checked here (cairn drive verify does). Works on a new
  * machine before `cairn drive import`.
  */
 export async function listDriveBackups(remote: DriveRemote): Promise<RemoteBackup[]> {
@@ -26,10 +27,10 @@ export async function listDriveBackups(remote: DriveRemote): Promise<RemoteBacku
       const man = (await folders(plan.id)).find((f) => f.name === 'manifests');
       if (!man) continue;
       const files = await remote.listAll({ parentId: man.id });
-      const names = new Set(files.map((f) => f.name));
+      const mapped = new Set(files.map((f) => parseMapName(f.name)?.stamp));
       for (const f of files) {
         const p = parseManifestName(f.name);
-        if (!p || !names.has(f.name.replace('.tsv.gz', '.packs.tsv.gz'))) continue;
+        if (!p || !mapped.has(p.stamp)) continue;
         out.push({
           machine: machine.name,
           plan: plan.name,

@@ -1,15 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import zlib from 'node:zlib';
 import type { Db } from '../../catalog/db';
 import type { Plan } from '../../catalog/plans';
 import type { DriveRemote } from '../types';
-import { encryptStream, type DriveKey } from './crypto';
-import { extractPack, fetchPlain } from './fetch';
+import { LineSink } from '../../format/lineSink';
+import { catalogSource, fullMap, replaceWithFull } from './chain';
+import type { DriveKey } from './crypto';
+import { GzLines } from './delta';
+import { extractPack } from './fetch';
 import type { PlanFolders } from './folders';
-import { mapLine, packName, parseMapLine, props } from './layout';
+import { packName, props } from './layout';
 import { newPackId, PACK_TARGET_BYTES } from './packer';
 import { listDriveManifests, packOf, type PackRow } from './store';
 import { writePack, type PackItem } from './writer';
@@ -102,34 +102,39 @@ export async function repack(o: RepackContext & { packs: PackRow[] }): Promise<{
   return { freedBytes: freed };
 }
 
-/** Writes a backup's pack map again from the catalog (after packs were rewritten), then drops the old one. */
-export async function rewriteMap(o: RepackContext & { stamp: string }): Promise<void> {
+/**
+ * Writes a backup's pack map again, FULL, from its chain with each content pointed at the pack the catalog
+ * now holds it in (after packs were rewritten); then drops the old map file. `cacheDir` keeps rebuilt
+ * manifests and downloaded map files between calls (see chain.ts).
+ */
+export async function rewriteMap(o: RepackContext & { stamp: string; cacheDir?: string }): Promise<void> {
   const m = listDriveManifests(o.db, o.plan.id).find((x) => x.stamp === o.stamp);
   if (!m) return;
-  const old = path.join(o.workDir, `${o.stamp}.old.gz`);
-  await fetchPlain(o.remote, { fileId: m.mapFileId, name: m.mapName, md5: m.mapMd5 }, old, o.key);
+  const cache = o.cacheDir ?? path.join(o.workDir, 'chain-cache');
+  const src = catalogSource({ db: o.db, planId: o.plan.id, remote: o.remote, key: o.key });
+  const old = await fullMap(src, o.stamp, cache);
   const find = packOf(o.db, o.plan.id);
-  const lines = zlib
-    .gunzipSync(fs.readFileSync(old))
-    .toString('utf8')
-    .split('\n')
-    .map(parseMapLine)
-    .filter((l) => l !== null)
-    .map((l) => mapLine({ ...l, pack: find(l.piece?.sha256 ?? l.sha256)?.name ?? l.pack }));
-  fs.rmSync(old, { force: true });
-  const file = path.join(o.workDir, m.mapName);
-  const gz = zlib.gzipSync(lines.join('\n') + '\n');
-  if (o.key) await pipeline(await encryptStream(Readable.from([gz]), o.key), fs.createWriteStream(file));
-  else fs.writeFileSync(file, gz);
-  const { file: f } = await o.remote.upload({
-    parentId: o.folders.manifests.id,
-    name: m.mapName,
-    source: { path: file },
-    appProperties: props.map(o.stamp),
-  });
+  const file = path.join(o.workDir, `${o.stamp}.packs.full.gz`);
   fs.rmSync(file, { force: true });
-  o.db
-    .prepare('UPDATE drive_manifests SET map_file_id = ?, map_md5 = ? WHERE plan_id = ? AND stamp = ?')
-    .run(f.id, f.md5Checksum ?? '', o.plan.id, o.stamp);
-  await o.remote.delete(m.mapFileId);
+  const out = new LineSink(file, true);
+  const r = new GzLines(old);
+  try {
+    for (let l = await r.next(); l !== null; l = await r.next()) {
+      const f = l.split('\t');
+      // The pack is the second field in both line forms (format16 section 1): the one holding the content,
+      // or for a piece line the piece (fourth field).
+      f[1] = find(f[3] ?? f[0]!)?.name ?? f[1]!;
+      await out.add(f.join('\t'));
+    }
+    await out.finish();
+  } finally {
+    r.close();
+  }
+  fs.rmSync(old, { force: true });
+  try {
+    await replaceWithFull({ ...o, planId: o.plan.id }, o.stamp, 'map', file);
+  } finally {
+    fs.rmSync(file, { force: true });
+    if (!o.cacheDir) fs.rmSync(cache, { recursive: true, force: true });
+  }
 }

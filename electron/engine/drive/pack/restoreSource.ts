@@ -8,7 +8,8 @@ import { localContent, type ContentSource } from '../../restore/content';
 import type { SecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
 import { loadDriveKey } from './crypto';
-import { extractPack, fetchPlain } from './fetch';
+import { catalogSource, fullManifest } from './chain';
+import { extractPack } from './fetch';
 import { listDriveManifests, packOf, piecesOf, type PackRow } from './store';
 
 /** What `restoreBackup` needs to restore a backup from Drive (its `manifestFile` and `source` options). */
@@ -44,8 +45,12 @@ export async function openDriveRestore(o: {
   }
   const key = await loadDriveKey(o.secrets);
   fs.mkdirSync(o.workDir, { recursive: true, mode: 0o700 });
-  const manifestFile = path.join(o.workDir, `${o.stamp}.tsv.gz`);
-  await fetchPlain(o.remote, { fileId: m.fileId, name: m.name, md5: m.md5 }, manifestFile, key, o.signal);
+  // A manifest stored as changes to an earlier backup is rebuilt from its chain (format16 section 3).
+  const src = catalogSource({ db: o.db, planId: o.plan.id, remote: o.remote, key, signal: o.signal });
+  const manifestFile = await fullManifest(src, m.stamp, path.join(o.workDir, 'manifests')).catch((e) => {
+    fs.rmSync(o.workDir, { recursive: true, force: true });
+    throw e;
+  });
   const contentDir = path.join(o.workDir, 'content');
   fs.mkdirSync(contentDir, { recursive: true });
   const local = localContent(contentDir);

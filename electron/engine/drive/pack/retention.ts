@@ -10,7 +10,7 @@ import type { SecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
 import { loadDriveKey } from './crypto';
 import { asJob, type Admit } from '../../backup/lock';
-import { fetchPlain } from './fetch';
+import { catalogSource, fullManifest, fullMap, replaceWithFull } from './chain';
 import { planFolders } from './folders';
 import { machineFor } from './push';
 import { repack, rewriteMap } from './repack';
@@ -123,13 +123,24 @@ async function applyDrivePrune(
   const key = await loadDriveKey(o.secrets);
   const folders = await planFolders(db, o.remote, plan, machineFor(db, plan.id, o.machine));
   const doomed = new Set(result.pruned);
+  fs.mkdirSync(o.workDir, { recursive: true });
+  const cache = path.join(o.workDir, 'chain-cache');
+  const src = catalogSource({ db, planId: plan.id, remote: o.remote, key });
+  const up = { db, planId: plan.id, remote: o.remote, folders, key, workDir: o.workDir };
+  // A kept backup stored as changes to one about to go is written FULL first (format16 section 3).
+  for (const m of listDriveManifests(db, plan.id).reverse()) {
+    if (doomed.has(m.stamp)) continue;
+    if (m.manifestParent && doomed.has(m.manifestParent))
+      await replaceWithFull(up, m.stamp, 'manifest', await fullManifest(src, m.stamp, cache));
+    if (m.mapParent && doomed.has(m.mapParent))
+      await replaceWithFull(up, m.stamp, 'map', await fullMap(src, m.stamp, cache));
+  }
   for (const m of listDriveManifests(db, plan.id).filter((x) => doomed.has(x.stamp))) {
     await o.remote.delete(m.fileId);
     await o.remote.delete(m.mapFileId);
     deleteDriveManifest(db, plan.id, m.stamp, o.now());
   }
   // What the kept backups need, from their pack maps; maps naming a pack the catalog no longer has are stale.
-  fs.mkdirSync(o.workDir, { recursive: true });
   db.exec(
     'CREATE TEMP TABLE IF NOT EXISTS drive_live (sha256 TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM drive_live;',
   );
@@ -137,8 +148,7 @@ async function applyDrivePrune(
   const kept = listDriveManifests(db, plan.id);
   const mapsByPack = new Map<string, Set<string>>();
   for (const m of kept) {
-    const file = path.join(o.workDir, `${m.stamp}.packs.tsv.gz`);
-    await fetchPlain(o.remote, { fileId: m.mapFileId, name: m.mapName, md5: m.mapMd5 }, file, key);
+    const file = await fullMap(src, m.stamp, cache);
     const lines = zlib.gunzipSync(fs.readFileSync(file)).toString('utf8').split('\n');
     fs.rmSync(file, { force: true });
     db.transaction(() => {
@@ -189,9 +199,20 @@ async function applyDrivePrune(
   }
   // Maps point at the new packs before the old ones go.
   for (const s of stale)
-    await rewriteMap({ db, plan, remote: o.remote, key, folders, workDir: o.workDir, now: o.now, stamp: s });
+    await rewriteMap({
+      db,
+      plan,
+      remote: o.remote,
+      key,
+      folders,
+      workDir: o.workDir,
+      now: o.now,
+      stamp: s,
+      cacheDir: cache,
+    });
   for (const p of mostlyDead) await o.remote.delete(p.fileId!);
   db.exec('DELETE FROM drive_live');
+  fs.rmSync(cache, { recursive: true, force: true });
   logActivity(db, {
     at: o.now(),
     planId: plan.id,

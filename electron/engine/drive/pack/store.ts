@@ -30,6 +30,10 @@ export interface DriveManifestRow {
   bytes: number;
   startedAt: number;
   uploadedAt: number;
+  /** The backup the manifest is a delta against; null when it is full (format16 section 3). */
+  manifestParent: string | null;
+  /** The backup the pack map is a delta against; null when it is full. */
+  mapParent: string | null;
 }
 
 /** Per-plan Drive state. */
@@ -211,13 +215,38 @@ export function packContents(db: Db, packId: number): { sha256: string; size: nu
   }[];
 }
 
-/** Records a backup's manifest on Drive. */
-export function insertDriveManifest(db: Db, m: DriveManifestRow): void {
+/** Records a backup's manifest on Drive (full unless parents are given). */
+export function insertDriveManifest(
+  db: Db,
+  m: Omit<DriveManifestRow, 'manifestParent' | 'mapParent'> & Partial<DriveManifestRow>,
+): void {
   db.prepare(
     `INSERT OR REPLACE INTO drive_manifests (plan_id, stamp, file_id, name, md5, map_file_id, map_name, map_md5,
-       files, bytes, started_at, uploaded_at)
-     VALUES (@planId, @stamp, @fileId, @name, @md5, @mapFileId, @mapName, @mapMd5, @files, @bytes, @startedAt, @uploadedAt)`,
-  ).run(m);
+       files, bytes, started_at, uploaded_at, manifest_parent, map_parent)
+     VALUES (@planId, @stamp, @fileId, @name, @md5, @mapFileId, @mapName, @mapMd5, @files, @bytes, @startedAt,
+       @uploadedAt, @manifestParent, @mapParent)`,
+  ).run({ ...m, manifestParent: m.manifestParent ?? null, mapParent: m.mapParent ?? null });
+}
+
+/** Points a backup's manifest or map at a new file on Drive (rewritten full: its parent becomes null). */
+export function replaceDriveFile(
+  db: Db,
+  planId: number,
+  stamp: string,
+  which: 'manifest' | 'map',
+  f: { fileId: string; name: string; md5: string },
+): void {
+  const cols =
+    which === 'manifest'
+      ? 'file_id = ?, name = ?, md5 = ?, manifest_parent = NULL'
+      : 'map_file_id = ?, map_name = ?, map_md5 = ?, map_parent = NULL';
+  db.prepare(`UPDATE drive_manifests SET ${cols} WHERE plan_id = ? AND stamp = ?`).run(
+    f.fileId,
+    f.name,
+    f.md5,
+    planId,
+    stamp,
+  );
 }
 
 /** The backups of a plan that are on Drive, newest first. */

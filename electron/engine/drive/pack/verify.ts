@@ -31,8 +31,9 @@ export interface DriveVerifyResult {
 
 /**
  * Checks the Drive copy of a plan: every pack, manifest and pack map the catalog records is on Drive with
- * the recorded MD5, and every piece of a pieced content is in one of those packs; a sample of packs
- * (`samplePercent`, at least one) is downloaded and every member read back against its SHA-256. Duplicate files (a create Drive made twice) are removed, keeping the recorded
+ * the recorded MD5, every delta's parent is recorded too (so each chain is whole), and every piece of a
+ * pieced content is in one of those packs; a sample of packs (`samplePercent`, at least one) is downloaded
+ * and every member read back against its SHA-256. Duplicate files (a create Drive made twice) are removed, keeping the recorded
  * one. Files Cairn does not know in packs/ are reported, never deleted.
  */
 export async function verifyDrive(o: {
@@ -78,9 +79,17 @@ export async function verifyDrive(o: {
     }
   };
   for (const p of packs) await check(packFiles, p.name, p.fileId!, p.md5);
+  const stamps = new Set(manifests.map((m) => m.stamp));
   for (const m of manifests) {
     await check(manFiles, m.name, m.fileId, m.md5);
     await check(manFiles, m.mapName, m.mapFileId, m.mapMd5);
+    // A delta needs its parent's files, and they theirs (format16 section 3): each link of the chain is here.
+    for (const [name, parent] of [
+      [m.name, m.manifestParent],
+      [m.mapName, m.mapParent],
+    ] as const)
+      if (parent && !stamps.has(parent))
+        r.problems.push({ problem: 'missing', name, detail: `its parent backup ${parent} is not on Drive` });
   }
   for (const x of piecesOffDrive(o.db, o.plan.id))
     r.problems.push({
