@@ -108,4 +108,6 @@ export interface DriveRemote {
   delete(fileId: string): Promise<void>;
   /** Counters since the remote was made. */
   readonly stats: DriveStats;
+  /** The OAuth client ID this remote signs in as (kept in plan.json: Drive shows a client only its own files). */
+  readonly clientId?: string | null;
 }

@@ -1,10 +1,13 @@
 import type { Db } from '../../catalog/db';
 import { listBackups } from '../../catalog/backups';
 import { listPlans } from '../../catalog/plans';
-import { describeError } from '../../errors';
+import { CairnError, describeError } from '../../errors';
+import { DriveError } from '../errors';
 import { DRIVE_TOKENS_KEY, type SecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
+import type { ClientSource } from '../config';
 import { loadDriveKey } from './crypto';
+import { clientMismatch, copyClient } from './client';
 import { findDrivePlan, listDriveManifests, prunedFromDrive, recordDriveQuota } from './store';
 
 /** What `cairn drive status` and the service's driveStatus show (shared/schemas/drive.ts DriveStatus, plus more). */
@@ -27,6 +30,19 @@ export interface DriveStatusView {
   lastError: { code: string; message: string; at: number } | null;
   /** Where the Drive tokens are kept, in plain words (a file in headless mode). */
   tokens: string;
+  /** The OAuth client this copy of Cairn signs in as (null: none yet), and the one that made the Drive copy. */
+  client: { id: string; source: ClientSource } | null;
+  madeWithClient: string | null;
+  /** Set when the two differ: rebuilding from Drive needs the same client. */
+  clientWarning: string | null;
+}
+
+/** Not an error but a step not taken yet: no OAuth client, or Drive not connected. */
+function notSetUp(e: unknown): boolean {
+  return (
+    (e instanceof CairnError && e.code === 'usage') ||
+    (e instanceof DriveError && e.reason === 'not_connected')
+  );
 }
 
 /** Bytes of a plan's backups not on Drive yet (their new content; no network), for metrics and the tray. */
@@ -47,8 +63,9 @@ export async function driveStatus(o: {
   secrets: SecretStore;
   remote: DriveRemote | null;
   configured: boolean;
-  /** Why there is no remote (not configured / not connected), shown as the last error when nothing newer. */
+  /** Why there is no remote; shown as the last error when nothing newer, unless a step not taken yet. */
   openError?: unknown;
+  client?: DriveStatusView['client'];
 }): Promise<DriveStatusView> {
   const stored = (await o.secrets.get(DRIVE_TOKENS_KEY)) !== null;
   const fromEnv = !!process.env.CAIRN_DRIVE_REFRESH_TOKEN;
@@ -83,7 +100,7 @@ export async function driveStatus(o: {
     if (st?.lastErrorAt && st.lastErrorMessage && (!lastError || st.lastErrorAt > lastError.at))
       lastError = { code: st.lastErrorCode ?? 'drive', message: st.lastErrorMessage, at: st.lastErrorAt };
   }
-  if (!lastError && o.openError)
+  if (!lastError && o.openError && !notSetUp(o.openError))
     lastError = { code: 'drive-auth', message: describeError(o.openError), at: Date.now() };
   return {
     connected,
@@ -99,5 +116,8 @@ export async function driveStatus(o: {
       : stored
         ? `Drive tokens are kept ${o.secrets.description}.`
         : 'No Drive tokens are stored.',
+    client: o.client ?? null,
+    madeWithClient: copyClient(o.db),
+    clientWarning: clientMismatch(copyClient(o.db), o.client?.id ?? null),
   };
 }
