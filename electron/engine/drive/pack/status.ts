@@ -8,7 +8,14 @@ import type { DriveRemote } from '../types';
 import type { ClientSource } from '../config';
 import { loadDriveKey } from './crypto';
 import { clientMismatch, copyClient } from './client';
-import { findDrivePlan, listDriveManifests, prunedFromDrive, recordDriveQuota } from './store';
+import {
+  findDrivePlan,
+  hasContent,
+  listDriveManifests,
+  listPacks,
+  prunedFromDrive,
+  recordDriveQuota,
+} from './store';
 
 /** What `cairn drive status` and the service's driveStatus show (shared/schemas/drive.ts DriveStatus, plus more). */
 export interface DriveStatusView {
@@ -21,7 +28,7 @@ export interface DriveStatusView {
   plans: {
     planName: string;
     lastPushAt: number | null;
-    /** Bytes of backups not on Drive yet (their new content; an upper bound). */
+    /** Bytes a push would still upload: content Drive lacks (drivePendingBytes). */
     pendingBytes: number | null;
     backupsOnDrive: number;
     /** Set while a push waits for Google's upload limit. */
@@ -45,13 +52,37 @@ function notSetUp(e: unknown): boolean {
   );
 }
 
-/** Bytes of a plan's backups not on Drive yet (their new content; no network), for metrics and the tray. */
+/**
+ * Bytes a push of the plan would still upload (no network), for status, metrics and the tray: each content
+ * of the backups not on Drive yet that Drive lacks, counted once, plus the content of packs staged and not
+ * uploaded yet. Not the backups' sizes: a content already on Drive (a renamed or copied file, a file
+ * changed back) costs nothing.
+ */
 export function drivePendingBytes(db: Db, planId: number): number {
   const on = new Set(listDriveManifests(db, planId).map((m) => m.stamp));
   for (const s of prunedFromDrive(db, planId)) on.add(s);
-  return listBackups(db, { planId })
+  const waiting = listBackups(db, { planId })
     .filter((b) => !on.has(b.stamp))
-    .reduce((n, b) => n + b.newBytes, 0);
+    .map((b) => b.id);
+  if (waiting.length === 0) return 0;
+  const has = hasContent(db, planId);
+  const contents = db
+    .prepare(
+      `SELECT DISTINCT v.sha256 AS sha256, v.size AS size FROM file_versions v
+       WHERE v.plan_id = ? AND v.kind = 'f' AND v.sha256 IS NOT NULL AND EXISTS (
+         SELECT 1 FROM json_each(?) b
+         WHERE v.first_backup <= b.value AND (v.last_backup IS NULL OR v.last_backup >= b.value))`,
+    )
+    .iterate(planId, JSON.stringify(waiting)) as IterableIterator<{ sha256: string; size: number }>;
+  const seen = new Set<string>();
+  let bytes = 0;
+  for (const c of contents) {
+    if (seen.has(c.sha256)) continue;
+    seen.add(c.sha256);
+    if (!has(c.sha256)) bytes += c.size;
+  }
+  // Staged packs hold contents the catalog counts as packed, but not yet on Drive.
+  return bytes + listPacks(db, planId, 'staged').reduce((n, p) => n + p.contentBytes, 0);
 }
 
 /**
