@@ -150,7 +150,11 @@ export function Drive() {
               <>
                 {hasClient ? (
                   <details>
-                    <summary>Use your own OAuth client instead</summary>
+                    <summary>
+                      {d.client?.source === 'built-in'
+                        ? 'Use your own OAuth client instead'
+                        : 'Use another OAuth client'}
+                    </summary>
                     <ClientFields value={own} onChange={setOwn} />
                   </details>
                 ) : (
