@@ -1,6 +1,22 @@
 // Bundles the Node side (CLI, server, Electron main and preload, worker threads) with esbuild; the renderer is built by Vite.
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+// `--cli-out DIR` builds the CLI bundle alone into DIR (a test's own build; DIR inside the repository so
+// its imports find node_modules).
+const args = process.argv.slice(2);
+const cliOnly = args.includes('--cli-out');
+const out = cliOnly ? args[args.indexOf('--cli-out') + 1] : 'dist';
+
+// The default Google OAuth client of this build, from CAIRN_GOOGLE_CLIENT_ID and CAIRN_GOOGLE_CLIENT_SECRET
+// at build time (a release build sets both; nothing is committed). The same variables at run time, or the
+// client a user enters, win over it (electron/engine/drive/config.ts).
+const id = process.env.CAIRN_GOOGLE_CLIENT_ID || '';
+const secret = process.env.CAIRN_GOOGLE_CLIENT_SECRET || '';
+if (!id !== !secret)
+  throw new Error('Set both CAIRN_GOOGLE_CLIENT_ID and CAIRN_GOOGLE_CLIENT_SECRET, or neither.');
+const oauthClient = { __CAIRN_OAUTH_CLIENT__: JSON.stringify(id ? { id, secret } : null) };
 
 const common = {
   bundle: true,
@@ -9,10 +25,11 @@ const common = {
   packages: 'external',
   sourcemap: true,
   logLevel: 'warning',
+  define: oauthClient,
 };
 
 // Chunks have hashed names: drop the old ones so dist/ holds only what this build made.
-rmSync('dist/chunks', { recursive: true, force: true });
+rmSync(path.join(out, 'chunks'), { recursive: true, force: true });
 // zod and ignore go into the bundle: loaded from node_modules, zod alone takes 90 ms of every command's
 // start (it imports each of its locales as a module); bundled, about a tenth of that.
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
@@ -24,20 +41,23 @@ await build({
   ...common,
   packages: undefined,
   external,
-  entryPoints: { cli: 'electron/cli/main.ts', bench: 'test/bench/main.ts' },
-  outdir: 'dist',
+  entryPoints: cliOnly
+    ? { cli: 'electron/cli/main.ts' }
+    : { cli: 'electron/cli/main.ts', bench: 'test/bench/main.ts' },
+  outdir: out,
   format: 'esm',
   outExtension: { '.js': '.mjs' },
   // Commands load their modules on demand (electron/cli/main.ts): shared code goes into chunks.
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
 });
+if (cliOnly) process.exit(0);
 // Electron main and the sandboxed preload (which may require only "electron"): CommonJS, self-contained.
 const electronSide = {
   ...common,
   packages: 'bundle',
   external: ['electron', 'better-sqlite3'],
-  outdir: 'dist',
+  outdir: out,
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
 };
@@ -46,7 +66,7 @@ await build({ ...electronSide, entryPoints: { 'preload/index': 'electron/preload
 await build({
   ...electronSide,
   entryPoints: { 'main/index': 'electron/main/index.ts' },
-  define: { 'import.meta.url': '__cairn_import_meta_url' },
+  define: { ...oauthClient, 'import.meta.url': '__cairn_import_meta_url' },
   banner: { js: 'const __cairn_import_meta_url = require("url").pathToFileURL(__filename).href;' },
 });
 // The worker threads' entries (see workerFile in lanePool.ts): CommonJS, self-contained, run from both bundles.

@@ -23,6 +23,15 @@ export const DriveStatus = z.object({
   ),
   /** The last error in plain words, with what to do. */
   lastError: z.object({ code: z.string(), message: z.string(), at: Millis }).nullable(),
+  /** The Google OAuth client this copy of Cairn signs in as: the user's own or the one built in; null: none. */
+  client: z
+    .object({ id: z.string(), source: z.enum(['environment', 'settings', 'built-in']) })
+    .nullable()
+    .optional(),
+  /** The OAuth client that made the backups on Drive, when known (plan.json on Drive keeps it). */
+  madeWithClient: z.string().nullable().optional(),
+  /** Set when the two differ: rebuilding from Drive needs the same client. */
+  clientWarning: z.string().nullable().optional(),
 });
 
 export const DriveConnectInput = z.strictObject({

@@ -6,6 +6,7 @@ import {
   connectWithBrowser,
   driveConfig,
   forgetTokens,
+  NO_CLIENT_MESSAGE,
   openInSystemBrowser,
   startManualConnect,
   waitingMessage,
@@ -16,7 +17,8 @@ import { importFromDrive, type DriveImportResult } from '../../engine/drive/pack
 import type { PushResult } from '../../engine/drive/pack/push';
 import { pushOp } from '../../engine/app/ops/push';
 import { listDriveBackups } from '../../engine/drive/pack/remoteList';
-import { driveSettingsWithSecret } from '../../engine/drive/pack/settings';
+import { openForStatus } from '../../engine/drive/pack/openRemote';
+import { driveSettingsWithSecret, saveOwnClient } from '../../engine/drive/pack/settings';
 import { driveStatus, type DriveStatusView } from '../../engine/drive/pack/status';
 import { listDriveManifests } from '../../engine/drive/pack/store';
 import { CairnError } from '../../engine/errors';
@@ -35,6 +37,12 @@ async function readLine(prompt: string): Promise<string> {
   }
   throw new CairnError('usage', 'Nothing was entered.');
 }
+
+const CLIENT_SOURCE = {
+  environment: 'your own, from CAIRN_GOOGLE_CLIENT_ID',
+  settings: 'your own, entered in Cairn',
+  'built-in': 'built into this copy of Cairn',
+} as const;
 
 const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : 'never');
 
@@ -58,8 +66,14 @@ function statusText(s: DriveStatusView): string {
         (p.waiting ? `; ${p.waiting}` : ''),
     );
   }
+  lines.push(
+    `  OAuth client ${s.client ? `${s.client.id} (${CLIENT_SOURCE[s.client.source]})` : `none: ${NO_CLIENT_MESSAGE}`}`,
+  );
+  if (s.madeWithClient) lines.push(`  backups on Drive made with the OAuth client ${s.madeWithClient}`);
+  if (s.clientWarning) lines.push(`  WARNING     ${s.clientWarning}`);
   if (s.lastError) lines.push(`  last error  ${s.lastError.message} (${when(s.lastError.at)})`);
   if (s.connected && s.probeError) lines.push(`  not checked just now: ${s.probeError}`);
+  else if (!s.connected && s.client) lines.push('  Drive is not connected: run `cairn drive connect` first.');
   lines.push(`  ${s.tokens}`);
   return lines.join('\n');
 }
@@ -93,9 +107,23 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
     .command('connect')
     .description('link Cairn to your Google Drive (opens the browser; --no-browser prints the address)')
     .option('--no-browser', 'print the consent address and read back the address the browser ends on')
-    .action(async (o: { browser: boolean }) => {
+    .option(
+      '--client-id <id>',
+      'use your own Google OAuth client (a Desktop app client); kept in the catalog',
+    )
+    .option(
+      '--client-secret <secret>',
+      "that client's secret; kept with the Drive tokens, never in the catalog",
+    )
+    .action(async (o: { browser: boolean; clientId?: string; clientSecret?: string }) => {
       const c = ctx();
       const secrets = cliSecrets(c);
+      if (!o.clientId !== !o.clientSecret)
+        throw new CairnError(
+          'usage',
+          'Give both --client-id and --client-secret (from Google Cloud console).',
+        );
+      if (o.clientId && o.clientSecret) await saveOwnClient(c.catalog(), secrets, o.clientId, o.clientSecret);
       const cfg = driveConfig(await driveSettingsWithSecret(c.catalog(), secrets));
       if (o.browser) {
         process.stderr.write('Opening the Google consent page in your browser...\n');
@@ -122,17 +150,8 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
     .action(async () => {
       const c = ctx();
       const db = c.catalog();
-      let configured = true;
-      let remote = null;
-      let openError: unknown = null;
-      try {
-        driveConfig(await driveSettingsWithSecret(db, cliSecrets(c)));
-        remote = await cliRemote(c, { quick: true }); // one try, answered within seconds
-      } catch (e) {
-        openError = e;
-        configured = !(e instanceof CairnError && e.code === 'usage');
-      }
-      const s = await driveStatus({ db, secrets: cliSecrets(c), remote, configured, openError });
+      const opened = await openForStatus(db, c.core().drive);
+      const s = await driveStatus({ db, secrets: cliSecrets(c), ...opened });
       c.exitCode = s.lastError ? 1 : 0;
       if (!s.connected) c.exitCode = 2;
       c.out(s, statusText);
@@ -225,16 +244,24 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
         now: () => c.now(),
         actor: 'cli',
       });
-      c.out(r, (v: DriveImportResult) =>
-        [
-          ...v.plans.map(
-            (p) =>
-              `${p.planName}: ${p.imported.length} backup(s) imported from Drive (${v.machine})` +
-              (p.created ? ', plan created' : '') +
-              (p.notListed.length ? `; ${p.notListed.length} older than the catalog's newest left out` : ''),
-          ),
-          'See them with: cairn list; restore with: cairn restore PLAN/STAMP --to DIR',
-        ].join('\n'),
+      c.out(
+        r,
+        (v: DriveImportResult) =>
+          [
+            ...v.plans.map(
+              (p) =>
+                `${p.planName}: ${p.imported.length} backup(s) imported from Drive (${v.machine})` +
+                (p.created ? ', plan created' : '') +
+                (p.notListed.length
+                  ? `; ${p.notListed.length} older than the catalog's newest left out`
+                  : '') +
+                (p.madeWithClient ? `; made with the OAuth client ${p.madeWithClient}` : ''),
+            ),
+            'See them with: cairn list; restore with: cairn restore PLAN/STAMP --to DIR',
+          ].join('\n'),
+        (v: DriveImportResult) => [
+          ...new Set(v.plans.flatMap((p) => (p.clientWarning ? [`WARNING: ${p.clientWarning}`] : []))),
+        ],
       );
     });
 

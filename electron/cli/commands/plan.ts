@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
-import type { Plan } from '../../engine/catalog/plans';
+import { logActivity } from '../../engine/catalog/activity';
+import type { Plan, Retention } from '../../engine/catalog/plans';
+import { drivePolicy, editDrivePolicy, type DriveCounts } from '../../engine/drive/pack/policy';
+import { driveSettings } from '../../engine/drive/pack/settings';
+import { findDrivePlan } from '../../engine/drive/pack/store';
 import { findPlan, listPlans } from '../../engine/catalog/plans';
 import { dbSourceViews } from '../../engine/dbsource/store';
 import { CairnError } from '../../engine/errors';
@@ -74,6 +78,51 @@ function planOptions(cmd: Command, edit: boolean): Command {
     .option('--no-auto-prune', 'keep every backup until you run cairn prune');
 }
 
+interface DriveKeepOpts {
+  driveKeepLast?: number;
+  driveKeepDaily?: number;
+  driveKeepWeekly?: number;
+  driveKeepMonthly?: number;
+  driveKeepYearly?: number;
+}
+
+const DRIVE_KEEPS: [string, keyof DriveKeepOpts, keyof DriveCounts, string][] = [
+  ['last', 'driveKeepLast', 'keepLast', 'the newest N backups'],
+  ['daily', 'driveKeepDaily', 'keepDaily', 'the newest backup of each of the last N days'],
+  ['weekly', 'driveKeepWeekly', 'keepWeekly', 'one backup a week for N weeks'],
+  ['monthly', 'driveKeepMonthly', 'keepMonthly', 'one backup a month for N months'],
+  ['yearly', 'driveKeepYearly', 'keepYearly', 'one backup a year for N years'],
+];
+
+/** --drive-keep-*: the plan's own Drive retention (until set, Drive follows the local --keep-* rules). */
+function driveKeepOptions(cmd: Command): Command {
+  for (const [rule, , , what] of DRIVE_KEEPS)
+    cmd.option(
+      `--drive-keep-${rule} <n>`,
+      `on Google Drive, keep ${what} (default: as --keep-${rule})`,
+      intOption(`--drive-keep-${rule}`),
+    );
+  return cmd;
+}
+
+/** Applies the --drive-keep-* options given; the Drive count rules after, or null when the plan has no Drive copy. */
+function editDriveKeeps(c: CliContext, p: Plan, o: DriveKeepOpts): Retention | null {
+  const db = c.catalog();
+  const patch: Partial<DriveCounts> = {};
+  for (const [, opt, key] of DRIVE_KEEPS) if (o[opt] !== undefined) patch[key] = o[opt];
+  if (Object.keys(patch).length === 0) return findDrivePlan(db, p.id) ? drivePolicy(db, p) : null;
+  const r = editDrivePolicy(db, p, driveSettings(db).machine, patch);
+  logActivity(db, {
+    at: c.now(),
+    planId: p.id,
+    kind: 'settings',
+    actor: 'cli',
+    message: `Drive retention of ${p.name} changed`,
+    details: patch,
+  });
+  return r;
+}
+
 /** "24h", "2d", "36h": a number of hours or days (a bare number is hours). */
 function hoursOption(v: string): number {
   const m = /^(\d+)\s*([hd]?)$/.exec(v.trim());
@@ -89,14 +138,20 @@ function keepsText(p: Plan): string {
   return `${within}last ${p.keepLast}, daily ${p.keepDaily}, weekly ${p.keepWeekly}, monthly ${p.keepMonthly}, yearly ${p.keepYearly}${noted}; pinned backups always${when}`;
 }
 
-/** Plain text description of a plan. */
-export function describePlan(p: Plan): string {
+/** Plain text description of a plan (with its Drive count rules when it has a Drive copy). */
+export function describePlan(p: Plan, drive?: Retention | null): string {
   return [
     `Plan ${p.name}`,
     `  backs up to  ${p.dest}/${p.name}/`,
     ...p.sources.map((s) => `  source       ${s.path}  (as ${s.label}/)`),
     `  schedule     ${p.schedule}`,
     `  keeps        ${keepsText(p)}`,
+    ...(drive
+      ? [
+          `  on Drive     last ${drive.keepLast}, daily ${drive.keepDaily}, weekly ${drive.keepWeekly}, ` +
+            `monthly ${drive.keepMonthly}, yearly ${drive.keepYearly} (cairn drive prune applies it)`,
+        ]
+      : []),
     `  stale after  ${p.staleHours} hours`,
     `  leaves out   ${p.excludes.length ? p.excludes.join('  ') : '(nothing)'}`,
   ].join('\n');
@@ -157,12 +212,20 @@ export function registerPlan(program: Command, ctx: () => CliContext): void {
       const p = findPlan(c.catalog(), name);
       if (!p) throw notFound(name);
       const dbs = dbSourceViews(c.catalog(), p.id);
-      c.out({ ...p, databases: dbs }, (v) => [describePlan(v), ...dbSourceLines(dbs)].join('\n'));
+      const drive = findDrivePlan(c.catalog(), p.id) ? drivePolicy(c.catalog(), p) : null;
+      c.out({ ...p, databases: dbs, drive }, (v) =>
+        [describePlan(v, v.drive), ...dbSourceLines(dbs)].join('\n'),
+      );
     });
 
-  planOptions(plan.command('edit <name>').description('change a plan (only the options given change)'), true)
+  driveKeepOptions(
+    planOptions(
+      plan.command('edit <name>').description('change a plan (only the options given change)'),
+      true,
+    ),
+  )
     .option('--rename <new>', 'give the plan a new name')
-    .action((name: string, o: PlanOpts & { rename?: string }) => {
+    .action((name: string, o: PlanOpts & DriveKeepOpts & { rename?: string }) => {
       const c = ctx();
       const p = editPlan(
         c.catalog(),
@@ -186,7 +249,8 @@ export function registerPlan(program: Command, ctx: () => CliContext): void {
         c.now(),
         'cli',
       );
-      c.out(p, describePlan);
+      const drive = editDriveKeeps(c, p, o);
+      c.out({ ...p, drive }, (v) => describePlan(v, v.drive));
     });
 
   plan

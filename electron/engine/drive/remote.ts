@@ -58,6 +58,10 @@ class GoogleDriveRemote implements DriveRemote {
   private readonly folders = new Map<string, Promise<DriveFile>>();
   private readonly uploads: UploadContext;
 
+  get clientId(): string | null {
+    return this.o.auth._clientId ?? null;
+  }
+
   constructor(private readonly o: RemoteOptions) {
     this.clock = o.clock ?? systemClock;
     this.pacer = new Pacer(this.clock, o.requestsPerSecond ?? 10, o.bandwidthBytesPerSecond ?? null);

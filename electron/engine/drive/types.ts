@@ -126,4 +126,6 @@ export interface DriveRemote {
   cancelUpload(uri: string): Promise<void>;
   /** Counters since the remote was made. */
   readonly stats: DriveStats;
+  /** The OAuth client ID this remote signs in as (kept in plan.json: Drive shows a client only its own files). */
+  readonly clientId?: string | null;
 }

@@ -66,6 +66,59 @@ describe('Drive', () => {
     });
   });
 
+  it('shows a copy without an OAuth client the steps to make one, with no error, and sends the client entered', async () => {
+    const f = useFakeService({
+      driveStatus: () => ({
+        ...status,
+        connected: false,
+        configured: false,
+        account: null,
+        quota: null,
+        lastError: null,
+        client: null,
+        madeWithClient: null,
+        clientWarning: null,
+      }),
+      driveConnect: () => ({ state: 'needs-consent', authUrl: 'https://accounts.google.com/o/oauth2/auth' }),
+    });
+    render(<Drive />);
+    expect(await screen.findByText(/has no Google sign-in built in/)).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Google Cloud console' }).getAttribute('href')).toBe(
+      'https://console.cloud.google.com/apis/credentials',
+    );
+    expect(screen.queryByRole('alert')).toBeNull();
+    const connect = screen.getByRole('button', { name: 'Connect Google Drive' });
+    expect(connect).toHaveProperty('disabled', true);
+    await userEvent.type(screen.getByLabelText('Client ID'), 'mine.apps.googleusercontent.com');
+    await userEvent.type(screen.getByLabelText('Client secret'), 'GOCSPX-x');
+    await userEvent.click(connect);
+    expect(f.calls.find((c) => c.method === 'driveConnect')?.input).toEqual({
+      clientId: 'mine.apps.googleusercontent.com',
+      clientSecret: 'GOCSPX-x',
+    });
+  });
+
+  it('with a built-in client, connects in one click and warns when the backups were made with another', async () => {
+    const f = useFakeService({
+      driveStatus: () => ({
+        ...status,
+        connected: false,
+        account: null,
+        lastError: null,
+        client: { id: 'release.apps', source: 'built-in' as const },
+        madeWithClient: 'other.apps',
+        clientWarning: 'The backups on Drive were made with the OAuth client other.apps, ...',
+      }),
+      driveConnect: () => ({ state: 'connected', account: 'ann@example.org' }),
+    });
+    render(<Drive />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Connect Google Drive' }));
+    expect(f.calls.find((c) => c.method === 'driveConnect')?.input).toEqual({});
+    expect(screen.queryByText(/has no Google sign-in built in/)).toBeNull();
+    expect(screen.getByText(/signs in as the OAuth client release.apps \(built into this copy/)).toBeTruthy();
+    expect(screen.getByText(/made with the OAuth client other.apps/)).toBeTruthy();
+  });
+
   it('offers the consent page when connecting needs it', async () => {
     useFakeService({
       driveStatus: () => ({ ...status, connected: false, account: null, lastError: null }),

@@ -5,6 +5,7 @@ import { api } from '../client';
 import { ProgressBar } from '../components/ProgressBar';
 import { bytes, count, when } from '../format';
 import { useCall } from '../useCall';
+import { ClientFields, ClientSteps, RebuildNote, type OwnClient } from './DriveClient';
 
 function PasswordSetup({ onDone }: { onDone(): void }) {
   const [pw, setPw] = useState('');
@@ -67,14 +68,13 @@ function PasswordSetup({ onDone }: { onDone(): void }) {
 /** The Google Drive view. */
 export function Drive() {
   const st = useCall('drive', () => api().driveStatus({}));
-  const [clientId, setClientId] = useState('');
-  const [clientSecret, setClientSecret] = useState('');
+  const [own, setOwn] = useState<OwnClient>({ clientId: '', clientSecret: '' });
   const [authUrl, setAuthUrl] = useState<string | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
   const [now] = useState(() => Date.now());
   const connect = async () => {
     setMsg(null);
-    const r = await api().driveConnect(clientId ? { clientId, clientSecret } : {});
+    const r = await api().driveConnect(own.clientId || own.clientSecret ? own : {});
     if (!r.ok) return setMsg(r.error.message);
     if (r.value.state === 'needs-consent') setAuthUrl(r.value.authUrl);
     else st.reload();
@@ -95,6 +95,8 @@ export function Drive() {
     );
   };
   const d = st.value;
+  // A status from before the client was reported says only whether one is set.
+  const hasClient = d ? (d.client === undefined ? d.configured : d.client !== null) : false;
   return (
     <>
       <h1>Google Drive</h1>
@@ -146,31 +148,26 @@ export function Drive() {
               </div>
             ) : (
               <>
-                {!d.configured && (
+                {hasClient ? (
+                  <details>
+                    <summary>
+                      {d.client?.source === 'built-in'
+                        ? 'Use your own OAuth client instead'
+                        : 'Use another OAuth client'}
+                    </summary>
+                    <ClientFields value={own} onChange={setOwn} />
+                  </details>
+                ) : (
                   <>
-                    <p className="muted">
-                      Cairn uses your own Google OAuth client (a Desktop app in Google Cloud; see the README).
-                    </p>
-                    <div className="field">
-                      <label htmlFor="cid">Client ID</label>
-                      <input id="cid" value={clientId} onChange={(e) => setClientId(e.target.value)} />
-                    </div>
-                    <div className="field">
-                      <label htmlFor="csecret">Client secret</label>
-                      <input
-                        id="csecret"
-                        type="password"
-                        value={clientSecret}
-                        onChange={(e) => setClientSecret(e.target.value)}
-                      />
-                    </div>
+                    <ClientSteps />
+                    <ClientFields value={own} onChange={setOwn} />
                   </>
                 )}
                 <button
                   type="button"
                   className="primary"
                   onClick={() => void connect()}
-                  disabled={!d.configured && (!clientId || !clientSecret)}
+                  disabled={!hasClient && (!own.clientId || !own.clientSecret)}
                 >
                   Connect Google Drive
                 </button>
@@ -216,6 +213,7 @@ export function Drive() {
             </table>
           )}
           {!d.encrypted && <PasswordSetup onDone={st.reload} />}
+          <RebuildNote d={d} />
         </>
       )}
     </>

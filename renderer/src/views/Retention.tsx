@@ -82,6 +82,8 @@ function RetentionEditor({
 }) {
   const [local, setLocal] = useState<Policy | null>(initial.local);
   const [drive, setDrive] = useState<Policy | null>(initial.drive);
+  // Sent only when edited: until then Drive follows the local count rules.
+  const [driveEdited, setDriveEdited] = useState(false);
   const [autoPrune, setAutoPrune] = useState(initial.autoPrune);
   const [target, setTarget] = useState<'local' | 'drive'>('local');
   const [saved, setSaved] = useState<string | null>(null);
@@ -100,7 +102,12 @@ function RetentionEditor({
   const save = async () => {
     if (!local) return;
     setError(null);
-    const r = await api().retentionSet({ plan, local, ...(drive ? { drive } : {}), autoPrune });
+    const r = await api().retentionSet({
+      plan,
+      local,
+      ...(drive && driveEdited ? { drive } : {}),
+      autoPrune,
+    });
     if (!r.ok) return setError(r.error.message);
     setSaved('Saved.');
     setDirty(false);
@@ -126,6 +133,7 @@ function RetentionEditor({
             p={drive}
             onChange={(p) => {
               setDrive(p);
+              setDriveEdited(true);
               setSaved(null);
               setDirty(true);
             }}

@@ -9,6 +9,7 @@ import type { DriveFile, DriveRemote } from '../types';
 import { encryptStream, sealIdentity, type DriveKey } from './crypto';
 import { IDENTITY_FILE, planFileName, planPath, README_FILE } from './layout';
 import { readmeText, README_VERSION } from './readme';
+import { recordCopyClient } from './client';
 import { drivePlan, updateDrivePlan } from './store';
 
 /** The Drive folders of one plan. */
@@ -64,14 +65,14 @@ async function toBuffer(s: Readable): Promise<Buffer> {
 }
 
 /** The plan's settings as stored beside its backups (what `cairn drive import` recreates the plan from). */
-export function planSettings(plan: Plan): Record<string, unknown> {
+export function planSettings(plan: Plan, oauthClientId?: string | null): Record<string, unknown> {
   const { id: _id, createdAt: _c, updatedAt: _u, ...settings } = plan;
-  return { version: 1, ...settings };
+  return { version: 1, ...settings, ...(oauthClientId ? { oauthClientId } : {}) };
 }
 
 /**
  * Brings the small files of the plan folder up to date: README.txt (when its text changed), the key file
- * keys/identity.age (when encrypted and not there yet) and plan.json[.age] (when the settings changed;
+ * keys/identity.age (when encrypted and not there yet) and plan.json[.age] (when the settings or the OAuth client changed;
  * compared by a hash in appProperties, as an encrypted copy differs byte for byte each time).
  */
 export async function syncPlanFiles(
@@ -99,7 +100,8 @@ export async function syncPlanFiles(
       await replaceFile(remote, keys.id, IDENTITY_FILE, sealed, tmpDir, { cairnKey: '1' });
     }
   }
-  const json = Buffer.from(JSON.stringify(planSettings(plan), null, 2) + '\n');
+  const json = Buffer.from(JSON.stringify(planSettings(plan, remote.clientId), null, 2) + '\n');
+  recordCopyClient(db, remote.clientId);
   const hash = crypto
     .createHash('sha256')
     .update(json)

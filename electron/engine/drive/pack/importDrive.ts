@@ -12,6 +12,7 @@ import { readLinesSync } from '../../catalog/versions';
 import { CairnError } from '../../errors';
 import type { SecretStore } from '../../secrets/store';
 import { FOLDER_MIME, type DriveFile, type DriveRemote } from '../types';
+import { clientMismatch, recordCopyClient } from './client';
 import { loadDriveKey, openIdentity, saveDriveKey, type DriveKey } from './crypto';
 import { driveFileOf, fullManifest, fullMap, listingSource, mapParentIn } from './chain';
 import { fetchPlain, needKey } from './fetch';
@@ -34,7 +35,7 @@ import {
   listPacks,
   updateDrivePlan,
 } from './store';
-import { manifestSizes, planFromSettings } from './importPlan';
+import { manifestSizes, planFromSettings, type PlanJson } from './importPlan';
 
 export interface DriveImportResult {
   machine: string;
@@ -44,6 +45,10 @@ export interface DriveImportResult {
     imported: string[];
     /** On Drive, but older than the newest backup the catalog already had: restorable once listed by a fresh import. */
     notListed: string[];
+    /** The OAuth client ID that made this plan's Drive copy (plan.json), when it says. */
+    madeWithClient: string | null;
+    /** Set when this copy of Cairn signs in as another client: rebuilding needs the same one. */
+    clientWarning: string | null;
   }[];
 }
 
@@ -119,15 +124,13 @@ async function importPlan(o: DriveImportOptions, machine: string, pf: DriveFile)
   fs.mkdirSync(dir, { recursive: true });
   let plan = findPlan(o.db, pf.name);
   const created = !plan;
+  const settings = await readPlanJson(o, pf, dir, key);
   if (!plan) {
-    const files = await o.remote.listAll({ parentId: pf.id });
-    const pj =
-      files.find((f) => f.name === planFileName(true)) ?? files.find((f) => f.name === planFileName(false));
-    if (!pj) throw new CairnError('corrupt', `Drive folder ${machine}/${pf.name} has no plan.json.`);
-    const local = path.join(dir, 'plan.json');
-    await fetchPlain(o.remote, { fileId: pj.id, name: pj.name, md5: pj.md5Checksum }, local, key);
-    plan = planFromSettings(o.db, pf.name, JSON.parse(fs.readFileSync(local, 'utf8')), o.now());
+    if (!settings) throw new CairnError('corrupt', `Drive folder ${machine}/${pf.name} has no plan.json.`);
+    plan = planFromSettings(o.db, pf.name, settings, o.now());
   }
+  const madeWithClient = typeof settings?.oauthClientId === 'string' ? settings.oauthClientId : null;
+  recordCopyClient(o.db, madeWithClient);
   drivePlan(o.db, plan.id, machine);
   updateDrivePlan(o.db, plan.id, { folderId: pf.id, folderUrl: pf.webViewLink });
   const sub = await folders(o.remote, pf.id);
@@ -240,7 +243,30 @@ async function importPlan(o: DriveImportOptions, machine: string, pf: DriveFile)
     actor: o.actor,
     message: `Imported ${imported.length} backup(s) of ${plan.name} from Drive`,
   });
-  return { planName: plan.name, created, imported, notListed };
+  return {
+    planName: plan.name,
+    created,
+    imported,
+    notListed,
+    madeWithClient,
+    clientWarning: clientMismatch(madeWithClient, o.remote.clientId ?? null),
+  };
+}
+
+/** The plan's plan.json[.age] on Drive, or null when there is none. */
+async function readPlanJson(
+  o: DriveImportOptions,
+  pf: DriveFile,
+  dir: string,
+  key: DriveKey | null,
+): Promise<PlanJson | null> {
+  const files = await o.remote.listAll({ parentId: pf.id });
+  const pj =
+    files.find((f) => f.name === planFileName(true)) ?? files.find((f) => f.name === planFileName(false));
+  if (!pj) return null;
+  const local = path.join(dir, 'plan.json');
+  await fetchPlain(o.remote, { fileId: pj.id, name: pj.name, md5: pj.md5Checksum }, local, key);
+  return JSON.parse(fs.readFileSync(local, 'utf8')) as PlanJson;
 }
 
 function* readLinesGz(gz: string, plain: string): Generator<string> {

@@ -3,7 +3,8 @@ import type { Db } from '../../catalog/db';
 import { DEFAULT_RETENTION, findPlan, insertPlan, type Plan } from '../../catalog/plans';
 import { CairnError } from '../../errors';
 
-interface PlanJson {
+/** plan.json on Drive (folders.ts planSettings). */
+export interface PlanJson {
   dest?: string;
   schedule?: string;
   keepLast?: number;
@@ -17,6 +18,8 @@ interface PlanJson {
   staleHours?: number;
   sources?: { label: string; path: string }[];
   excludes?: string[];
+  /** The OAuth client that wrote the copy (its ID only). */
+  oauthClientId?: unknown;
 }
 
 /**

@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { logActivity } from '../../catalog/activity';
-import { listBackups } from '../../catalog/backups';
 import type { Db } from '../../catalog/db';
 import type { Plan, Retention } from '../../catalog/plans';
-import { applyRetention } from '../../retention/policy';
+import { CairnError } from '../../errors';
 import type { SecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
 import { loadDriveKey } from './crypto';
@@ -15,25 +14,10 @@ import { planFolders } from './folders';
 import { machineFor } from './push';
 import { repack, rewriteMap } from './repack';
 import { parseMapLine } from './layout';
-import { deleteDriveManifest, findDrivePlan, forgetDeadPieces, listDriveManifests, listPacks } from './store';
+import { previewDrivePrune } from './policy';
+import { deleteDriveManifest, forgetDeadPieces, listDriveManifests, listPacks } from './store';
 
-/**
- * The plan's Drive retention: its own count rules when set, else the local ones (the default); keep-within
- * and the days a noted backup made by hand is kept are always the plan's.
- */
-export function drivePolicy(db: Db, plan: Plan): Retention {
-  const s = findDrivePlan(db, plan.id) as unknown as Record<string, number | null> | undefined;
-  const own = (k: string, local: number) => (s && s[k] !== null && s[k] !== undefined ? s[k] : local);
-  return {
-    keepLast: own('keepLast', plan.keepLast),
-    keepDaily: own('keepDaily', plan.keepDaily),
-    keepWeekly: own('keepWeekly', plan.keepWeekly),
-    keepMonthly: own('keepMonthly', plan.keepMonthly),
-    keepYearly: own('keepYearly', plan.keepYearly),
-    keepWithinHours: plan.keepWithinHours,
-    keepNotedDays: plan.keepNotedDays,
-  };
-}
+export { drivePolicy, editDrivePolicy, previewDrivePrune, type DriveCounts } from './policy';
 
 /** Sets the plan's own Drive count rules (null: the same as local). */
 export function setDrivePolicy(
@@ -50,28 +34,10 @@ export function setDrivePolicy(
   ).run(v('keepLast'), v('keepDaily'), v('keepWeekly'), v('keepMonthly'), v('keepYearly'), plan.id);
 }
 
-/** Which backups on Drive the Drive policy keeps at `now` and why, newest first (pins and notes from the catalog). */
-export function previewDrivePrune(db: Db, plan: Plan, now: number, timeZone?: string) {
-  const on = listDriveManifests(db, plan.id);
-  const local = new Map(listBackups(db, { planId: plan.id }).map((b) => [b.stamp, b]));
-  const inputs = on.map((m, i) => ({
-    id: i,
-    startedAt: m.startedAt,
-    pinned: local.get(m.stamp)?.pinned ?? false,
-    note: local.get(m.stamp)?.note ?? null,
-    manual: local.get(m.stamp)?.manual ?? false,
-  }));
-  return applyRetention(inputs, drivePolicy(db, plan), now, timeZone).map((d) => ({
-    stamp: on[d.id]!.stamp,
-    keep: d.keep,
-    reasons: d.reasons,
-  }));
-}
-
 export interface DrivePruneResult {
   planName: string;
   dryRun: boolean;
-  items: { stamp: string; keep: boolean; reasons: string[] }[];
+  items: { stamp: string; startedAt: number; keep: boolean; reasons: string[] }[];
   pruned: string[];
   packsDeleted: number;
   packsRewritten: number;
@@ -99,6 +65,8 @@ export async function pruneDrive(o: {
   timeZone?: string;
   /** The job coordinator's admission (app/jobs.ts): the prune runs as a "drive-prune" job. */
   admit?: Admit;
+  /** The stamps a preview showed as pruned: refused (conflict) when the policy now prunes others. */
+  expect?: string[];
 }): Promise<DrivePruneResult> {
   const { db, plan } = o;
   const items = previewDrivePrune(db, plan, o.now(), o.timeZone);
@@ -111,6 +79,11 @@ export async function pruneDrive(o: {
     packsRewritten: 0,
     freedBytes: 0,
   };
+  if (o.expect && [...o.expect].sort().join(',') !== [...result.pruned].sort().join(','))
+    throw new CairnError(
+      'conflict',
+      `The backups of plan ${plan.name} on Drive changed since the preview; preview the prune again.`,
+    );
   if (o.dryRun) return result;
   return asJob(o.admit, 'drive-prune', plan, () => applyDrivePrune(o, result));
 }

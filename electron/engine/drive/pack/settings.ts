@@ -61,6 +61,12 @@ export async function driveSettingsWithSecret(
   return { ...s, clientSecret: (await secrets.get(DRIVE_CLIENT_SECRET)) ?? s.clientSecret };
 }
 
+/** Keeps the user's own OAuth client: its ID in the catalog, its secret in the secret store. */
+export async function saveOwnClient(db: Db, secrets: SecretStore, id: string, secret: string): Promise<void> {
+  setDriveSetting(db, DRIVE_SETTING_KEYS.clientId, id);
+  await secrets.set(DRIVE_CLIENT_SECRET, secret);
+}
+
 /** Moves a client secret stored in the catalog by an older Cairn into the secret store. */
 export async function moveClientSecret(db: Db, secrets: SecretStore): Promise<boolean> {
   const old = kvGet<string>(db, DRIVE_SETTING_KEYS.clientSecret);

@@ -4,13 +4,17 @@ import { kvGet, kvSet } from '../../catalog/kv';
 import { listPlans } from '../../catalog/plans';
 import { CairnError, describeError } from '../../errors';
 import { DRIVE_TOKENS_KEY, type SecretStore } from '../../secrets/store';
+import type { ClientSource } from '../config';
 import { DriveError } from '../errors';
 import type { DriveAbout, DriveRemote } from '../types';
+import { clientMismatch, copyClient } from './client';
 import { loadDriveKey } from './crypto';
 import {
   findDrivePlan,
+  hasContent,
   lastDriveQuota,
   listDriveManifests,
+  listPacks,
   prunedFromDrive,
   recordDriveQuota,
   updateDrivePlan,
@@ -27,7 +31,7 @@ export interface DriveStatusView {
   plans: {
     planName: string;
     lastPushAt: number | null;
-    /** Bytes of backups not on Drive yet (their new content; an upper bound). */
+    /** Bytes a push would still upload: content Drive lacks (drivePendingBytes). */
     pendingBytes: number | null;
     backupsOnDrive: number;
     /** Set while a push waits for Google's daily (or rate) limit: when it tries again by itself. */
@@ -41,15 +45,52 @@ export interface DriveStatusView {
   probeError: string | null;
   /** Where the Drive tokens are kept, in plain words (a file in headless mode). */
   tokens: string;
+  /** The OAuth client this copy of Cairn signs in as (null: none yet), and the one that made the Drive copy. */
+  client: { id: string; source: ClientSource } | null;
+  madeWithClient: string | null;
+  /** Set when the two differ: rebuilding from Drive needs the same client. */
+  clientWarning: string | null;
 }
 
-/** Bytes of a plan's backups not on Drive yet (their new content; no network), for metrics and the tray. */
+/** Not an error but a step not taken yet: no OAuth client, or Drive not connected. */
+function notSetUp(e: unknown): boolean {
+  return (
+    (e instanceof CairnError && e.code === 'usage') ||
+    (e instanceof DriveError && e.reason === 'not_connected')
+  );
+}
+
+/**
+ * Bytes a push of the plan would still upload (no network), for status, metrics and the tray: each content
+ * of the backups not on Drive yet that Drive lacks, counted once, plus the content of packs staged and not
+ * uploaded yet. Not the backups' sizes: a content already on Drive (a renamed or copied file, a file
+ * changed back) costs nothing.
+ */
 export function drivePendingBytes(db: Db, planId: number): number {
   const on = new Set(listDriveManifests(db, planId).map((m) => m.stamp));
   for (const s of prunedFromDrive(db, planId)) on.add(s);
-  return listBackups(db, { planId })
+  const waiting = listBackups(db, { planId })
     .filter((b) => !on.has(b.stamp))
-    .reduce((n, b) => n + b.newBytes, 0);
+    .map((b) => b.id);
+  if (waiting.length === 0) return 0;
+  const has = hasContent(db, planId);
+  const contents = db
+    .prepare(
+      `SELECT DISTINCT v.sha256 AS sha256, v.size AS size FROM file_versions v
+       WHERE v.plan_id = ? AND v.kind = 'f' AND v.sha256 IS NOT NULL AND EXISTS (
+         SELECT 1 FROM json_each(?) b
+         WHERE v.first_backup <= b.value AND (v.last_backup IS NULL OR v.last_backup >= b.value))`,
+    )
+    .iterate(planId, JSON.stringify(waiting)) as IterableIterator<{ sha256: string; size: number }>;
+  const seen = new Set<string>();
+  let bytes = 0;
+  for (const c of contents) {
+    if (seen.has(c.sha256)) continue;
+    seen.add(c.sha256);
+    if (!has(c.sha256)) bytes += c.size;
+  }
+  // Staged packs hold contents the catalog counts as packed, but not yet on Drive.
+  return bytes + listPacks(db, planId, 'staged').reduce((n, p) => n + p.contentBytes, 0);
 }
 
 /** How long `drive status` waits for Google before answering from the catalog. */
@@ -100,10 +141,11 @@ export async function driveStatus(o: {
   secrets: SecretStore;
   remote: DriveRemote | null;
   configured: boolean;
-  /** Why there is no remote (not configured / not connected), shown as the last error when nothing newer. */
+  /** Why there is no remote; shown as the last error when nothing newer, unless a step not taken yet. */
   openError?: unknown;
   now?: () => number;
   probeMs?: number;
+  client?: DriveStatusView['client'];
 }): Promise<DriveStatusView> {
   const now = o.now ?? Date.now;
   const stored = (await o.secrets.get(DRIVE_TOKENS_KEY)) !== null;
@@ -150,7 +192,7 @@ export async function driveStatus(o: {
     if (st?.lastErrorAt && st.lastErrorMessage && (!lastError || st.lastErrorAt > lastError.at))
       lastError = { code: st.lastErrorCode ?? 'drive', message: st.lastErrorMessage, at: st.lastErrorAt };
   }
-  if (!lastError && o.openError)
+  if (!lastError && o.openError && !notSetUp(o.openError))
     lastError = { code: 'drive-auth', message: describeError(o.openError), at: now() };
   return {
     connected,
@@ -167,5 +209,8 @@ export async function driveStatus(o: {
       : stored
         ? `Drive tokens are kept ${o.secrets.description}.`
         : 'No Drive tokens are stored.',
+    client: o.client ?? null,
+    madeWithClient: copyClient(o.db),
+    clientWarning: clientMismatch(copyClient(o.db), o.client?.id ?? null),
   };
 }

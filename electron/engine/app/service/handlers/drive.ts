@@ -3,13 +3,8 @@ import { getPlan, listPlans, type Plan } from '../../../catalog/plans';
 import { driveConfig, type DriveConfig } from '../../../drive/config';
 import { connectWithBrowser, forgetTokens } from '../../../drive/oauth';
 import { loadDriveKey, saveDriveKey } from '../../../drive/pack/crypto';
-import { openDriveRemote } from '../../../drive/pack/openRemote';
-import {
-  DRIVE_CLIENT_SECRET,
-  DRIVE_SETTING_KEYS,
-  driveSettingsWithSecret,
-  setDriveSetting,
-} from '../../../drive/pack/settings';
+import { openDriveRemote, openForStatus } from '../../../drive/pack/openRemote';
+import { driveSettingsWithSecret, saveOwnClient } from '../../../drive/pack/settings';
 import { driveStatus } from '../../../drive/pack/status';
 import { DRIVE_TOKENS_KEY } from '../../../secrets/store';
 import { CairnError, describeError } from '../../../errors';
@@ -49,17 +44,12 @@ export const driveHandlers: HandlerGroup<
 > = {
   driveStatus: async (_i, c) => {
     const d = access(c);
-    let configured = true;
-    let remote = null;
-    let openError: unknown = null;
-    try {
-      await config(c);
-      remote = await openDriveRemote(c.db, d, { quick: true }); // one try, answered within seconds
-    } catch (e) {
-      openError = e;
-      configured = !(e instanceof CairnError && e.code === 'usage');
-    }
-    const s = await driveStatus({ db: c.db, secrets: d.secrets, remote, configured, openError, now: c.now });
+    const s = await driveStatus({
+      db: c.db,
+      secrets: d.secrets,
+      ...(await openForStatus(c.db, d)),
+      now: c.now,
+    });
     return {
       connected: s.connected,
       configured: s.configured,
@@ -76,12 +66,16 @@ export const driveHandlers: HandlerGroup<
         waiting,
       })),
       lastError: s.lastError,
+      client: s.client,
+      madeWithClient: s.madeWithClient,
+      clientWarning: s.clientWarning,
     };
   },
   driveConnect: async (i, c) => {
     const d = access(c);
-    if (i.clientId) setDriveSetting(c.db, DRIVE_SETTING_KEYS.clientId, i.clientId);
-    if (i.clientSecret) await d.secrets.set(DRIVE_CLIENT_SECRET, i.clientSecret);
+    if (!i.clientId !== !i.clientSecret)
+      throw new CairnError('usage', 'Enter both the client ID and the client secret of your OAuth client.');
+    if (i.clientId && i.clientSecret) await saveOwnClient(c.db, d.secrets, i.clientId, i.clientSecret);
     const cfg = await config(c);
     if (cfg.envRefreshToken || (await d.secrets.get(DRIVE_TOKENS_KEY))) {
       const remote = await openDriveRemote(c.db, d);

@@ -1,9 +1,14 @@
+import { logActivity } from '../../../catalog/activity';
+import type { Db } from '../../../catalog/db';
 import { getPlan, type Plan } from '../../../catalog/plans';
+import { drivePolicy, editDrivePolicy, previewDrivePrune } from '../../../drive/pack/policy';
+import { driveSettings } from '../../../drive/pack/settings';
+import { drivePruneOp } from '../../ops/drivePrune';
 import { editPlan } from '../../../plans/planOps';
 import { previewPrune } from '../../../retention/prune';
 import { verifyTargets } from '../../../verify/run';
 import { CairnError } from '../../../errors';
-import type { HandlerGroup } from '../context';
+import type { HandlerGroup, ServiceContext } from '../context';
 import { unavailable } from '../errors';
 import { readSettings } from '../settingsStore';
 import { pruneOp } from '../../ops/prune';
@@ -13,14 +18,20 @@ import { safetyPinUntil } from '../../../catalog/restores';
 import { verifyOp } from '../../ops/verify';
 import { backupOf } from './backups';
 
-function policies(p: Plan) {
+/** The plan's policies; the Drive one where this process reaches Drive (its own rules, else the local ones). */
+function policies(db: Db, p: Plan, drive: boolean) {
   const { keepLast, keepDaily, keepWeekly, keepMonthly, keepYearly, keepWithinHours, keepNotedDays } = p;
   return {
     planName: p.name,
     local: { keepLast, keepDaily, keepWeekly, keepMonthly, keepYearly, keepWithinHours, keepNotedDays },
-    drive: null,
+    drive: drive ? drivePolicy(db, p) : null,
     autoPrune: p.autoPrune,
   };
+}
+
+/** Drive retention needs Drive; the one-shot CLI has `cairn drive prune` and `plan edit --drive-keep-*`. */
+function withDrive(c: ServiceContext, what: string): void {
+  if (!c.drive) throw unavailable(what);
 }
 
 function splitRef(ref: string): { planName: string; stamp: string } {
@@ -28,7 +39,7 @@ function splitRef(ref: string): { planName: string; stamp: string } {
   return { planName: ref.slice(0, i), stamp: ref.slice(i + 1) };
 }
 
-/** Restore, verify and retention over their engines; Drive retention waits for the Drive engine. */
+/** Restore, verify and retention (local and Drive) over their engines. */
 export const trustHandlers: HandlerGroup<
   'restore' | 'restoreUndo' | 'verify' | 'retentionGet' | 'retentionSet' | 'retentionPreview' | 'prune'
 > = {
@@ -115,15 +126,37 @@ export const trustHandlers: HandlerGroup<
       }),
     };
   },
-  retentionGet: (i, c) => policies(getPlan(c.db, i.plan)),
+  retentionGet: (i, c) => policies(c.db, getPlan(c.db, i.plan), c.drive !== null),
   retentionSet: (i, c) => {
-    if (i.drive) throw unavailable('A retention policy for Google Drive');
+    if (i.drive) withDrive(c, 'A retention policy for Google Drive');
     const p = editPlan(c.db, i.plan, { ...(i.local ?? {}), autoPrune: i.autoPrune }, c.now(), c.actor);
+    if (i.drive) {
+      const { keepLast, keepDaily, keepWeekly, keepMonthly, keepYearly } = i.drive;
+      editDrivePolicy(c.db, p, driveSettings(c.db).machine, {
+        keepLast,
+        keepDaily,
+        keepWeekly,
+        keepMonthly,
+        keepYearly,
+      });
+      logActivity(c.db, {
+        at: c.now(),
+        planId: p.id,
+        kind: 'settings',
+        actor: c.actor,
+        message: `Drive retention of ${p.name} changed`,
+      });
+    }
     c.changed();
-    return policies(p);
+    return policies(c.db, p, c.drive !== null);
   },
   retentionPreview: (i, c) => {
-    if (i.target === 'drive') throw unavailable('The retention preview for Google Drive');
+    if (i.target === 'drive') {
+      withDrive(c, 'The retention preview for Google Drive');
+      const plan = getPlan(c.db, i.plan);
+      const items = previewDrivePrune(c.db, plan, c.now(), readSettings(c.db).timezone, i.policy);
+      return { planName: plan.name, target: 'drive' as const, items };
+    }
     const plan = getPlan(c.db, i.plan);
     const items = previewPrune(
       c.db,
@@ -143,9 +176,20 @@ export const trustHandlers: HandlerGroup<
       })),
     };
   },
-  prune: (i, c) => {
-    if (i.target === 'drive') throw unavailable('Pruning Google Drive');
+  prune: async (i, c) => {
     const plan = getPlan(c.db, i.plan);
+    if (i.target === 'drive') {
+      withDrive(c, 'Pruning Google Drive');
+      const r = await drivePruneOp(c, plan, { dryRun: i.dryRun, expect: i.expect });
+      c.changed();
+      return {
+        planName: r.planName,
+        dryRun: r.dryRun,
+        pruned: r.pruned,
+        kept: r.items.filter((x) => x.keep).map((x) => x.stamp),
+        freedBytes: r.dryRun ? null : r.freedBytes,
+      };
+    }
     const r = pruneOp(c, plan, { dryRun: i.dryRun, expect: i.expect });
     return {
       planName: r.planName,
