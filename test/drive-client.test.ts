@@ -67,11 +67,11 @@ async function stateOnce() {
   return emu.state().catch(() => emu.state());
 }
 
-/** Everything the build wrote, as one string. */
+/** Everything the build wrote for the app and the CLI, as one string (not the bench, which holds the emulator). */
 function bundleText(dir: string): string {
   return fs
     .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.mjs'))
+    .filter((e) => e.isFile() && e.name.endsWith('.mjs') && e.name !== 'bench.mjs')
     .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8'))
     .join('\n');
 }
