@@ -1,68 +1,219 @@
 /** Bump when the README text changes, so the next push replaces the copy on Drive. */
-export const README_VERSION = 3;
+export const README_VERSION = 4;
 
 export const SCRIPT_BEGIN = '----- restore.sh begins -----';
 export const SCRIPT_END = '----- restore.sh ends -----';
 
+/** Every program restore.sh runs (the README lists them; the recipe test puts only these on PATH). */
+export const RECIPE_TOOLS = [
+  'sh',
+  'awk',
+  'sort',
+  'tar',
+  'gzip',
+  'dd',
+  'cat',
+  'cp',
+  'mkdir',
+  'mktemp',
+  'rm',
+  'chmod',
+  'touch',
+  'ln',
+  'age',
+] as const;
+
+/** Saves restore.sh out of README.txt (any line ending), as the README tells the user to. */
+export const EXTRACT_COMMAND = `awk '/^${SCRIPT_END}/ { p = 0 } p { sub(/\\r$/, ""); print } /^${SCRIPT_BEGIN}/ { p = 1 }' README.txt > restore.sh`;
+
 /**
- * The standard-tools restore: needs only sh, tar, gzip, coreutils and (for encrypted backups) age.
- * Usage: sh restore.sh PLAN_FOLDER STAMP TARGET. Tested byte for byte by test/drive-recipe.test.ts.
+ * The standard-tools restore (format16 section 4): POSIX sh with the tools above, on Linux, macOS (BSD
+ * userland) and Windows (Git Bash, WSL). Follows delta manifests and maps to their full parent, places
+ * pieces with dd, and unpacks one pack at a time. Tested byte for byte by test/drive-recipe.test.ts.
  */
 // String.raw keeps the shell's backslashes; its "\${" (written so the template does not interpolate) becomes "${".
 export const RESTORE_SCRIPT = String.raw`#!/bin/sh
-# Restores one Cairn backup from a downloaded Drive folder, without Cairn.
+# Restores one Cairn backup from a downloaded Drive folder, without Cairn. POSIX sh (Linux, macOS,
+# Windows Git Bash or WSL); needs only sh awk sort tar gzip dd cat cp mkdir mktemp rm chmod touch ln,
+# and age for an encrypted backup. Usage: sh restore.sh PLAN_FOLDER STAMP TARGET
 set -eu
 if [ $# -ne 3 ]; then echo "usage: sh restore.sh PLAN_FOLDER STAMP TARGET" >&2; exit 2; fi
 src=$1; stamp=$2; out=$3
+case $src in -*) src=./$src ;; esac
+case $out in -*) out=./$out ;; esac
+LC_ALL=C; export LC_ALL
 TAB=$(printf '\t')
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/content" "$out"
-# Prints a file of the backup, decrypting it with the key when its name ends in .age.
-dec() {
+die() { echo "restore.sh: $*" >&2; exit 1; }
+[ -d "$src/manifests" ] || die "$src/manifests is missing: give the plan's folder (the one with README.txt)"
+mkdir -p "$out"
+# The work folder holds the backup's lists and, one pack at a time, the unpacked pack being placed.
+W=$(mktemp -d "\${TMPDIR:-/tmp}/cairn-restore.XXXXXX"); export W
+trap 'rm -rf "$W"' EXIT
+trap 'exit 1' HUP INT TERM
+
+# The key of an encrypted backup: age asks for the Cairn Drive password once.
+key() {
+  if [ ! -f "$W/key.txt" ]; then
+    echo "The backup is encrypted: age asks for the Cairn Drive password." >&2
+    age -d -o "$W/key.txt" "$src/keys/identity.age"
+  fi
+}
+# Prints a file of the Drive folder, decrypted when its name ends in .age, then gunzipped.
+plain() {
   case $1 in
-    *.age) age -d -i "$work/key.txt" "$1" ;;
-    *) cat "$1" ;;
+    *.age) key; age -d -i "$W/key.txt" "$1" | gzip -dc ;;
+    *) gzip -dc < "$1" ;;
   esac
 }
-m=$src/manifests/$stamp.tsv.gz; map=$src/manifests/$stamp.packs.tsv.gz
-if [ ! -f "$m" ]; then
-  m=$m.age; map=$map.age
-  [ -f "$m" ] || { echo "no manifest for $stamp in $src/manifests" >&2; exit 1; }
-  echo "The backup is encrypted: age asks for the Cairn Drive password." >&2
-  age -d -o "$work/key.txt" "$src/keys/identity.age"
-fi
-# 1. Unpack the packs this backup needs: each member is one content, named by its SHA-256.
-dec "$map" | gzip -dc | cut -f2 | sort -u > "$work/packs"
-while IFS= read -r pack; do
-  dec "$src/packs/$pack" | tar -xzf - -C "$work/content"
-done < "$work/packs"
-# Manifest fields are escaped: backslash, tab, newline, CR as \\ \t \n \r, a byte of a name that is not
-# UTF-8 as \xHH. printf %b undoes it (coreutils' printf for \xHH: dash's built-in one does not know it).
-# (Sets $u; a command substitution would drop a trailing newline of the name.)
+found() { if [ -f "$1" ]; then f=$1; elif [ -f "$1.age" ]; then f=$1.age; else return 1; fi; }
+
+# 1. The backup's manifest and pack map. Each is FULL (STAMP.tsv.gz, STAMP.packs.tsv.gz) or a DELTA
+# (STAMP.delta.tsv.gz, STAMP.packs.delta.tsv.gz) whose first line "# cairn-delta parent=STAMP" names the
+# backup it changes: follow the parents to a full file, then apply the deltas oldest first. A delta line
+# replaces the line with the same path (manifest) or SHA-256 and piece index (map); "-<TAB>path" removes.
+MERGE='{ k = (m ? $2 : $1 FS $3) }
+FILENAME == ARGV[1] { if (!/^#/) { if (!(k in new)) key[++n] = k; new[k] = $0 }; next }
+/^#/ || (k in new) { next }
+{ print }
+END { for (i = 1; i <= n; i++) if (substr(new[key[i]], 1, 2) != "-" FS) print new[key[i]] }'
+rebuild() { # KIND ("" or ".packs") M (1 for the manifest) NAME; sets $r to the rebuilt file
+  s=$stamp; n=0
+  while ! found "$src/manifests/$s$1.tsv.gz"; do
+    found "$src/manifests/$s$1.delta.tsv.gz" || die "no $3 of backup $s in $src/manifests (is every zip unpacked?)"
+    n=$((n + 1)); plain "$f" > "$W/delta$n"
+    s=$(awk 'NR == 1 { if (sub(/^# cairn-delta parent=/, "")) print; exit }' "$W/delta$n")
+    [ -n "$s" ] || die "$f does not start with its parent's stamp"
+    [ $n -lt 10000 ] || die "the $3s of $stamp form a loop"
+  done
+  r=$W/$3; plain "$f" > "$r"
+  while [ $n -gt 0 ]; do
+    awk -F "$TAB" -v m="$2" "$MERGE" "$W/delta$n" "$r" > "$r.$n"
+    rm -f "$W/delta$n" "$r"; r=$r.$n; n=$((n - 1))
+  done
+}
+rebuild "" 1 manifest; manifest=$r
+rebuild .packs 0 map; map=$r
+
+# 2. Which packs are here: a large folder comes from Drive as several zips, and one not unpacked lacks packs.
+: > "$W/lost"
+awk -F "$TAB" '!/^#/ { print $2 }' "$map" | sort -u > "$W/packs"
+while IFS= read -r pack; do [ -f "$src/packs/$pack" ] || echo "$pack" >> "$W/lost"; done < "$W/packs"
+
+# 3. The lists, from the map and the manifest (kind path size mtime_ms mode sha256 target ...):
+# dirs (mode mtime path), ents (f or l, mode, mtime, path, target), plan (pack member index path: a whole
+# content has index -, a piece of a large file its index) and missing (path, why). Map lines are
+# "SHA256 TAB PACK" or, for a piece, "SHA256 TAB PACK TAB INDEX TAB PIECE_SHA256" (8 MiB pieces).
+# Paths keep their escapes (\\ \t \n \r, \xHH for a byte that is not UTF-8), with \xHH turned into
+# \0ooo, which every sh's printf %b decodes.
+: > "$W/dirs"; : > "$W/ents"; : > "$W/plan"; : > "$W/missing"
+awk -F "$TAB" '
+function b(s,   o, i, c, h) {
+  if (index(s, "\\x") == 0) return s
+  o = ""
+  while ((i = index(s, "\\")) > 0) {
+    c = substr(s, i + 1, 1)
+    if (c == "x") {
+      h = tolower(substr(s, i + 2, 2))
+      c = sprintf("\\0%03o", (index(H, substr(h, 1, 1)) - 1) * 16 + index(H, substr(h, 2, 1)) - 1)
+      o = o substr(s, 1, i - 1) c; s = substr(s, i + 4)
+    } else { o = o substr(s, 1, i + 1); s = substr(s, i + 2) }
+  }
+  return o s
+}
+function avail(s, size,   i) {
+  use = ""
+  if ((s in whole) && !(whole[s] in lost)) { use = whole[s]; return 1 }
+  why = "no pack holds its content"
+  if (s in whole) why = "packs/" whole[s] " is not in the folder"
+  np = int((size + P - 1) / P)
+  for (i = 0; i < np; i++) {
+    if (!((s, i) in pk)) return 0
+    if (pk[s, i] in lost) { why = "packs/" pk[s, i] " is not in the folder"; return 0 }
+  }
+  return 1
+}
+BEGIN { OFS = FS; P = 8388608; H = "0123456789abcdef"; W = ENVIRON["W"] }
+FILENAME == ARGV[1] { lost[$0] = 1; next }
+FILENAME == ARGV[2] { if (!/^#/) { if (NF >= 4) { pk[$1, $3] = $2; pm[$1, $3] = $4 } else whole[$1] = $2 }; next }
+/^#/ { next }
+$1 == "d" { print $5, $4, b($2) > (W "/dirs"); next }
+$1 == "l" { print "l", "-", $4, b($2), b($7) > (W "/ents"); next }
+$1 != "f" { next }
+{
+  p = b($2)
+  if ($3 > 0) {
+    if (!avail($6, $3)) { print $2, why > (W "/missing"); next }
+    if (use != "") print use, $6, "-", p > (W "/plan")
+    else for (i = 0; i < np; i++) print pk[$6, i], pm[$6, i], i, p > (W "/plan")
+  }
+  print "f", $5, $4, p > (W "/ents")
+}
+' "$W/lost" "$map" "$manifest"
+
+# Sets $u to a path of the lists, unescaped (the x keeps a trailing newline of a name).
 unesc() {
   case $1 in
-    *\\x*) u=$(env printf '%bx' "$1") ;;
-    *) u=$(printf '%bx' "$1") ;;
+    *\\*) u=$(printf '%bx' "$1"); u=\${u%x} ;;
+    *) u=$1 ;;
   esac
-  u=\${u%x}
 }
-# 2. Walk the manifest: kind, path, size, mtime_ms, mode_octal, sha256, symlink_target, ...
-dec "$m" | gzip -dc | grep -v '^#' > "$work/manifest"
-: > "$work/dirs"
-while IFS="$TAB" read -r kind path size mtime mode sha target rest; do
+# Sets $w to a manifest time (ms since 1970, maybe with a fraction) as YYYY-MM-DDThh:mm:ss.fracZ for
+# POSIX touch -d, with shell arithmetic (days to a date as in Howard Hinnant's civil_from_days).
+when() {
+  ms=\${1%%.*}; fr=\${1#"$ms"}; fr=\${fr#.}
+  sec=$((ms / 1000)); milli=$((ms % 1000))
+  if [ $milli -lt 0 ]; then sec=$((sec - 1)); milli=$((milli + 1000)); fr=; fi
+  day=$((sec / 86400)); tod=$((sec % 86400))
+  if [ $tod -lt 0 ]; then day=$((day - 1)); tod=$((tod + 86400)); fi
+  day=$((day + 719468)); era=$((day / 146097)); doe=$((day - era * 146097))
+  yoe=$(((doe - doe / 1460 + doe / 36524 - doe / 146096) / 365))
+  doy=$((doe - 365 * yoe - yoe / 4 + yoe / 100)); mp=$(((5 * doy + 2) / 153))
+  dm=$((doy - (153 * mp + 2) / 5 + 101)); yy=$((yoe + era * 400 + 10000))
+  if [ $mp -lt 10 ]; then mm=$((mp + 103)); else mm=$((mp + 91)); yy=$((yy + 1)); fi
+  hh=$((tod / 3600 + 100)); mi=$((tod / 60 % 60 + 100)); ss=$((tod % 60 + 100)); milli=$((milli + 1000))
+  w=\${yy#1}-\${mm#1}-\${dm#1}T\${hh#1}:\${mi#1}:\${ss#1}.\${milli#1}\${fr}Z
+}
+
+# 4. Folders, then files (empty for now) and symlinks.
+while IFS="$TAB" read -r mode mtime path; do unesc "$path"; mkdir -p "$out/$u"; done < "$W/dirs"
+while IFS="$TAB" read -r kind mode mtime path target; do
   unesc "$path"; p=$out/$u
-  ms=\${mtime%%.*}; frac=\${mtime#"$ms"}; frac=\${frac#.}
-  when="@$((ms / 1000)).$(printf '%03d' $((ms % 1000)))$frac"
-  case $kind in
-    d) mkdir -p "$p"; printf '%s\t%s\t%s\n' "$mode" "$when" "$path" >> "$work/dirs" ;;
-    f) cp "$work/content/$sha" "$p"; chmod "$mode" "$p"; touch -h -d "$when" "$p" ;;
-    l) unesc "$target"; ln -s "$u" "$p"; touch -h -d "$when" "$p" ;;
-  esac
-done < "$work/manifest"
-# 3. Folder modes and times last, deepest first, so read-only folders could be filled.
-sort -r -t "$TAB" -k3 "$work/dirs" | while IFS="$TAB" read -r mode when path; do
-  unesc "$path"; p=$out/$u; chmod "$mode" "$p"; touch -d "$when" "$p"
-done
+  if [ "$kind" = f ]; then : > "$p"; else unesc "$target"; ln -s "$u" "$p"; fi
+done < "$W/ents"
+
+# 5. Pack by pack: unpack it into $W/pack (members are named by SHA-256), copy a whole content to every
+# path that holds it, write a piece at its offset, then delete the pack's files before the next pack.
+sort -t "$TAB" -k1,1 "$W/plan" > "$W/plan.sorted"
+cur=
+while IFS="$TAB" read -r pack member index path; do
+  if [ "$pack" != "$cur" ]; then
+    rm -rf "$W/pack"; mkdir "$W/pack"; cur=$pack
+    case $pack in *.age) key ;; esac
+    plain "$src/packs/$pack" | tar -xf - -C "$W/pack"
+  fi
+  [ -f "$W/pack/$member" ] || die "packs/$pack does not hold $member: download that file again"
+  unesc "$path"
+  if [ "$index" = - ]; then cp "$W/pack/$member" "$out/$u"
+  elif ! dd if="$W/pack/$member" of="$out/$u" bs=8388608 seek="$index" conv=notrunc 2> "$W/dd.err"; then
+    cat "$W/dd.err" >&2; exit 1
+  fi
+done < "$W/plan.sorted"
+rm -rf "$W/pack"
+
+# 6. Modes and times: files and symlinks, then folders deepest first (a read-only folder is filled by then).
+while IFS="$TAB" read -r kind mode mtime path target; do
+  unesc "$path"; p=$out/$u; when "$mtime"
+  if [ "$kind" = f ]; then chmod "$mode" "$p"; touch -d "$w" "$p"; else touch -h -d "$w" "$p"; fi
+done < "$W/ents"
+sort -r -t "$TAB" -k3,3 "$W/dirs" > "$W/dirs.sorted"
+while IFS="$TAB" read -r mode mtime path; do
+  unesc "$path"; p=$out/$u; when "$mtime"; chmod "$mode" "$p"; touch -d "$w" "$p"
+done < "$W/dirs.sorted"
+
+if [ -s "$W/missing" ]; then
+  while IFS="$TAB" read -r path why; do echo "NOT RESTORED: $path ($why)" >&2; done < "$W/missing"
+  die "the files above were not restored (if Drive gave several zips, unpack them all into one folder)"
+fi
 echo "Restored $stamp to $out" >&2
 `.replace(/\\\$\{/g, '${');
 
@@ -74,35 +225,62 @@ export function readmeText(machine: string, plan: string): string {
 These files are backups made by Cairn. The easy way back is Cairn itself: on any machine,
 "cairn drive connect", then "cairn drive import" and "cairn restore PLAN/STAMP --to FOLDER".
 
-Without Cairn, you need only sh, tar, gzip, coreutils and (if a password was set) age
-(https://age-encryption.org; "apt install age"). Download this whole folder (Drive's "Download"
-makes a zip of it), unzip it, save the lines between the markers below as restore.sh, and run:
+Restoring without Cairn
+-----------------------
+You need a shell with the usual tools: ${RECIPE_TOOLS.filter((t) => t !== 'age').join(' ')}
+(Linux, macOS, Windows with Git Bash or WSL all have them), plus "age" if a password was set
+(https://age-encryption.org: "apt install age", "brew install age", or age.exe from
+https://github.com/FiloSottile/age/releases on Windows), and "unzip" for Drive's download.
 
-    sh restore.sh ./${plan} 2026-11-23_020000 ./restored
+1. Download this folder: in Drive, right-click the folder that holds this README.txt > Download.
+   Drive makes zip files of it; a large folder comes as SEVERAL zips (NAME-001.zip, NAME-002.zip, ...),
+   each holding a part of the files. Unpack EVERY zip into the SAME folder, for example:
+       for z in ${plan}-*.zip; do unzip -o -q "$z"; done
+   (macOS and Windows 10 or later can also use "tar -xf FILE.zip"; Explorer's "Extract all" works if
+   you give every zip the same destination. Finder puts the second zip into "${plan} 2": move its
+   files into the first folder.) restore.sh names any pack it cannot find.
+2. In the unpacked folder, save the script below as restore.sh:
+       cd ${plan} && ${EXTRACT_COMMAND}
+   (or copy the lines between the two markers into a file with a text editor).
+3. Run it with the backup's stamp (the names in manifests/ start with the stamps) and a new folder:
+       sh restore.sh . 2026-11-23_020000 ../restored
+   With a password, age asks for it once.
 
-with the backup's stamp (the names in manifests/ are the stamps). With a password, age asks for it once.
+restore.sh unpacks one pack at a time into a folder under $TMPDIR (or /tmp), so it needs free room
+there for one pack unpacked (packs hold about 32 MiB; set TMPDIR to use another disk), besides the
+restored files in the target. It puts back contents, folders, symlinks, modes and modification times.
+On Windows, names that Windows does not allow (such as "a:b" or a newline) cannot be made, and Git
+Bash copies rather than links symlinks unless MSYS=winsymlinks:nativestrict is set; WSL restoring
+into its own Linux folders has neither limit.
 
 What is here
 ------------
 - manifests/STAMP.tsv.gz: one line per file, folder and symlink of the backup, tab-separated:
   kind (f, d, l), path, size, mtime in ms, mode in octal, SHA-256, symlink target, and three
   columns Cairn uses itself. Paths escape backslash, tab, newline and CR as \\\\ \\t \\n \\r,
-  and each byte of a name that is not UTF-8 as \\xHH (printf %b undoes all of it).
-- manifests/STAMP.packs.tsv.gz: "SHA-256 <TAB> pack file" for every content of that backup.
-- packs/*.tar.gz: the contents, each stored once for all backups. Each member is named by its SHA-256.
+  and each byte of a name that is not UTF-8 as \\xHH. Lines starting with # are headers.
+- manifests/STAMP.packs.tsv.gz: the pack map, "SHA-256 <TAB> pack file" for every content of that
+  backup. A file of 64 MiB or more is stored as pieces of 8 MiB: one line per piece, in order,
+  "SHA-256 <TAB> pack file <TAB> INDEX <TAB> piece SHA-256" (piece INDEX holds the bytes from
+  INDEX x 8 MiB on).
+- manifests/STAMP.delta.tsv.gz and STAMP.packs.delta.tsv.gz: a backup stored as changes to an
+  earlier one. The first line is "# cairn-delta parent=PARENT_STAMP"; then the manifest lines of the
+  files added or changed since the parent, "-<TAB>path" for each one removed, and the map lines of
+  the new contents. Start from the full files the parents lead to and apply the deltas in order.
+- packs/*.tar.gz: the contents (and pieces), each stored once for all backups, named by SHA-256.
 - With a password, every file ends in .age: decrypt with "age -d -i key.txt FILE", where key.txt
   comes from "age -d -o key.txt keys/identity.age" (this asks for the password).
 - plan.json: the plan's settings (sources, excludes, schedule, retention); backups.json: pins and notes.
 
-To find one file: zcat manifests/STAMP.tsv.gz | grep 'name', take its SHA-256 (column 6), find its
-pack with zcat manifests/STAMP.packs.tsv.gz | grep SHA, and run: tar -xzf packs/PACK SHA
+To find one file: gzip -dc manifests/STAMP.tsv.gz | grep 'name', take its SHA-256 (column 6), find
+its pack with gzip -dc manifests/STAMP.packs.tsv.gz | grep SHA, and run: tar -xzf packs/PACK SHA
 
 ${SCRIPT_BEGIN}
 ${RESTORE_SCRIPT}${SCRIPT_END}
 `;
 }
 
-/** The script out of a README.txt (what a user would copy), for the recipe test. */
+/** The script out of a README.txt (what a user would copy between the markers). */
 export function scriptFromReadme(readme: string): string {
   const a = readme.indexOf(SCRIPT_BEGIN);
   const b = readme.indexOf(SCRIPT_END);
