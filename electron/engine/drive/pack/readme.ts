@@ -46,10 +46,15 @@ TAB=$(printf '\t')
 die() { echo "restore.sh: $*" >&2; exit 1; }
 [ -d "$src/manifests" ] || die "$src/manifests is missing: give the plan's folder (the one with README.txt)"
 mkdir -p "$out"
+for x in "$out"/* "$out"/.[!.]* "$out"/..?*; do
+  if [ -e "$x" ] || [ -L "$x" ]; then die "$out is not empty: restore into a new folder"; fi
+done
 # The work folder holds the backup's lists and, one pack at a time, the unpacked pack being placed.
 W=$(mktemp -d "\${TMPDIR:-/tmp}/cairn-restore.XXXXXX"); export W
 trap 'rm -rf "$W"' EXIT
 trap 'exit 1' HUP INT TERM
+# New files are 644 and folders 755: those need no chmod at the end.
+umask 022
 
 # The key of an encrypted backup: age asks for the Cairn Drive password once.
 key() {
@@ -105,7 +110,7 @@ while IFS= read -r pack; do [ -f "$src/packs/$pack" ] || echo "$pack" >> "$W/los
 # "SHA256 TAB PACK" or, for a piece, "SHA256 TAB PACK TAB INDEX TAB PIECE_SHA256" (8 MiB pieces).
 # Paths keep their escapes (\\ \t \n \r, \xHH for a byte that is not UTF-8), with \xHH turned into
 # \0ooo, which every sh's printf %b decodes.
-: > "$W/dirs"; : > "$W/ents"; : > "$W/plan"; : > "$W/missing"
+: > "$W/dirs"; : > "$W/leaves"; : > "$W/ents"; : > "$W/plan"; : > "$W/missing"
 awk -F "$TAB" '
 function b(s,   o, i, c, h) {
   if (index(s, "\\x") == 0) return s
@@ -136,7 +141,7 @@ BEGIN { OFS = FS; P = 8388608; H = "0123456789abcdef"; W = ENVIRON["W"] }
 FILENAME == ARGV[1] { lost[$0] = 1; next }
 FILENAME == ARGV[2] { if (!/^#/) { if (NF >= 4) { pk[$1, $3] = $2; pm[$1, $3] = $4 } else whole[$1] = $2 }; next }
 /^#/ { next }
-$1 == "d" { print $5, $4, b($2) > (W "/dirs"); next }
+$1 == "d" { p = b($2); print $5, $4, p > (W "/dirs"); dir[++nd] = p; next }
 $1 == "l" { print "l", "-", $4, b($2), b($7) > (W "/ents"); next }
 $1 != "f" { next }
 {
@@ -147,6 +152,10 @@ $1 != "f" { next }
     else for (i = 0; i < np; i++) print pk[$6, i], pm[$6, i], i, p > (W "/plan")
   }
   print "f", $5, $4, p > (W "/ents")
+}
+END {
+  for (i = 1; i <= nd; i++) { p = dir[i]; if (sub(/\/[^\/]*$/, "", p)) inner[p] = 1 }
+  for (i = 1; i <= nd; i++) if (!(dir[i] in inner)) print dir[i] > (W "/leaves")
 }
 ' "$W/lost" "$map" "$manifest"
 
@@ -174,8 +183,8 @@ when() {
   w=\${yy#1}-\${mm#1}-\${dm#1}T\${hh#1}:\${mi#1}:\${ss#1}.\${milli#1}\${fr}Z
 }
 
-# 4. Folders, then files (empty for now) and symlinks.
-while IFS="$TAB" read -r mode mtime path; do unesc "$path"; mkdir -p "$out/$u"; done < "$W/dirs"
+# 4. Folders (mkdir -p of the innermost ones makes the rest), then files (empty for now) and symlinks.
+while IFS= read -r path; do unesc "$path"; mkdir -p "$out/$u"; done < "$W/leaves"
 while IFS="$TAB" read -r kind mode mtime path target; do
   unesc "$path"; p=$out/$u
   if [ "$kind" = f ]; then : > "$p"; else unesc "$target"; ln -s "$u" "$p"; fi
@@ -203,11 +212,15 @@ rm -rf "$W/pack"
 # 6. Modes and times: files and symlinks, then folders deepest first (a read-only folder is filled by then).
 while IFS="$TAB" read -r kind mode mtime path target; do
   unesc "$path"; p=$out/$u; when "$mtime"
-  if [ "$kind" = f ]; then chmod "$mode" "$p"; touch -d "$w" "$p"; else touch -h -d "$w" "$p"; fi
+  if [ "$kind" = l ]; then touch -h -d "$w" "$p"; continue; fi
+  [ "$mode" = 644 ] || chmod "$mode" "$p"
+  touch -d "$w" "$p"
 done < "$W/ents"
 sort -r -t "$TAB" -k3,3 "$W/dirs" > "$W/dirs.sorted"
 while IFS="$TAB" read -r mode mtime path; do
-  unesc "$path"; p=$out/$u; when "$mtime"; chmod "$mode" "$p"; touch -d "$w" "$p"
+  unesc "$path"; p=$out/$u; when "$mtime"
+  [ "$mode" = 755 ] || chmod "$mode" "$p"
+  touch -d "$w" "$p"
 done < "$W/dirs.sorted"
 
 if [ -s "$W/missing" ]; then
