@@ -114,6 +114,7 @@ describe('the README.txt recipe on Drive', () => {
       for (const name of ODD_NAMES)
         fs.writeFileSync(Buffer.concat([Buffer.from(`${src('names')}/`), name]), name);
       fs.symlinkSync(Buffer.from([0x74, 0xe0]), Buffer.from(src('names/link-not-utf8')));
+      fs.symlinkSync('-dash', src('names/link-to-dash'));
       fs.mkdirSync(src('locked/deep/er'), { recursive: true });
       fs.writeFileSync(src('locked/deep/er/inside.txt'), 'in read-only folders\n');
       fs.chmodSync(src('locked/deep'), 0o555);

@@ -55,6 +55,8 @@ trap 'rm -rf "$W"' EXIT
 trap 'exit 1' HUP INT TERM
 # New files are 644 and folders 755: those need no chmod at the end.
 umask 022
+# Git Bash on Windows: real symlinks (or an error), never copies. Other systems ignore it.
+MSYS=winsymlinks:nativestrict; export MSYS
 
 # The key of an encrypted backup: age asks for the Cairn Drive password once.
 key() {
@@ -187,16 +189,18 @@ when() {
 while IFS= read -r path; do unesc "$path"; mkdir -p "$out/$u"; done < "$W/leaves"
 while IFS="$TAB" read -r kind mode mtime path target; do
   unesc "$path"; p=$out/$u
-  if [ "$kind" = f ]; then : > "$p"; else unesc "$target"; ln -s "$u" "$p"; fi
+  if [ "$kind" = f ]; then : > "$p"; else unesc "$target"; ln -s -- "$u" "$p"; fi
 done < "$W/ents"
 
 # 5. Pack by pack: unpack it into $W/pack (members are named by SHA-256), copy a whole content to every
 # path that holds it, write a piece at its offset, then delete the pack's files before the next pack.
 sort -t "$TAB" -k1,1 "$W/plan" > "$W/plan.sorted"
-cur=
+total=$(awk -F "$TAB" '$1 != last { n++; last = $1 } END { print n + 0 }' "$W/plan.sorted")
+cur=; k=0
 while IFS="$TAB" read -r pack member index path; do
   if [ "$pack" != "$cur" ]; then
-    rm -rf "$W/pack"; mkdir "$W/pack"; cur=$pack
+    rm -rf "$W/pack"; mkdir "$W/pack"; cur=$pack; k=$((k + 1))
+    echo "restore.sh: pack $k of $total ($pack)" >&2
     case $pack in *.age) key ;; esac
     plain "$src/packs/$pack" | tar -xf - -C "$W/pack"
   fi
@@ -248,14 +252,15 @@ https://github.com/FiloSottile/age/releases on Windows), and "unzip" for Drive's
 1. Download this folder: in Drive, right-click the folder that holds this README.txt > Download.
    Drive makes zip files of it; a large folder comes as SEVERAL zips (NAME-001.zip, NAME-002.zip, ...),
    each holding a part of the files. Unpack EVERY zip into the SAME folder, for example:
-       for z in ${plan}-*.zip; do unzip -o -q "$z"; done
+       for z in "${plan}"-*.zip; do unzip -o -q "$z"; done
    (macOS and Windows 10 or later can also use "tar -xf FILE.zip"; Explorer's "Extract all" works if
    you give every zip the same destination. Finder puts the second zip into "${plan} 2": move its
    files into the first folder.) restore.sh names any pack it cannot find.
-2. In the unpacked folder, save the script below as restore.sh:
-       cd ${plan} && ${EXTRACT_COMMAND}
+2. Go into the plan's folder and save the script below in it as restore.sh:
+       cd "${plan}" && ${EXTRACT_COMMAND}
    (or copy the lines between the two markers into a file with a text editor).
-3. Run it with the backup's stamp (the names in manifests/ start with the stamps) and a new folder:
+3. Run it with the backup's stamp (the names in manifests/ start with the stamps) and a new folder
+   (it refuses one that is not empty):
        sh restore.sh . 2026-11-23_020000 ../restored
    With a password, age asks for it once.
 
@@ -263,8 +268,8 @@ restore.sh unpacks one pack at a time into a folder under $TMPDIR (or /tmp), so 
 there for one pack unpacked (packs hold about 32 MiB; set TMPDIR to use another disk), besides the
 restored files in the target. It puts back contents, folders, symlinks, modes and modification times.
 On Windows, names that Windows does not allow (such as "a:b" or a newline) cannot be made, and Git
-Bash copies rather than links symlinks unless MSYS=winsymlinks:nativestrict is set; WSL restoring
-into its own Linux folders has neither limit.
+Bash makes symlinks only with Windows' Developer Mode on; WSL restoring into its own Linux folders
+has neither limit.
 
 What is here
 ------------
