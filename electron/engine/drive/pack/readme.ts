@@ -203,6 +203,7 @@ while IFS="$TAB" read -r pack member index path; do
     echo "restore.sh: pack $k of $total ($pack)" >&2
     case $pack in *.age) key ;; esac
     plain "$src/packs/$pack" | tar -xf - -C "$W/pack"
+    chmod -R u+r "$W/pack" # a member keeps the mode its file had, which may not let it be read
   fi
   [ -f "$W/pack/$member" ] || die "packs/$pack does not hold $member: download that file again"
   unesc "$path"
