@@ -37,6 +37,17 @@ const ODD_NAMES = ['tab\there', 'new\nline\n', 'r\xff.t', '\\x41 literal', 'cr\r
   (n) => Buffer.from(n, 'latin1'),
 );
 
+/** Times the date arithmetic must get right: January and February, leap days, before 1970, after 2038. */
+const TIMES = [
+  '1970-01-01T00:00:00.001Z',
+  '1999-12-31T23:59:59.999Z',
+  '2000-02-29T12:34:56.789Z',
+  '2024-01-01T00:00:00Z',
+  '2038-01-19T03:14:08.5Z',
+  '2100-03-01T00:00:00Z',
+  '1969-07-20T20:17:40Z',
+];
+
 const manifestOf = (rig: Rig, stamp: string) => planLayout(rig.dest, 'docs').manifestFile(stamp);
 
 /** Restores `stamp` from planDir with each shell and compares the result with the backup's own manifest. */
@@ -127,6 +138,11 @@ describe('the README.txt recipe on Drive', () => {
       fs.writeFileSync(src('empty'), '');
       fs.chmodSync(src('change.txt'), 0o600);
       fs.symlinkSync('big.bin', src('link'));
+      fs.mkdirSync(src('times'));
+      for (const [i, t] of TIMES.entries()) {
+        fs.writeFileSync(src(`times/t${i}`), t);
+        fs.utimesSync(src(`times/t${i}`), new Date(t), new Date(t));
+      }
       const b1 = (await rig.backup()).backup.stamp;
       big.write('changed in the second piece', PIECE + 1000);
       fs.writeFileSync(src('big.bin'), big);
