@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveDriveKey, sealIdentity } from '../electron/engine/drive/pack/crypto';
 import { pushPlan } from '../electron/engine/drive/pack/push';
-import { readmeText } from '../electron/engine/drive/pack/readme';
+import { readmeText, scriptFromReadme } from '../electron/engine/drive/pack/readme';
+import { RESTORE_SCRIPT } from '../electron/engine/drive/pack/recipe';
 import { openDrive } from '../electron/engine/drive/index';
 import { planLayout } from '../electron/engine/format/layout';
 import { FileSecretStore } from '../electron/engine/secrets/store';
@@ -111,6 +112,8 @@ describe('the README.txt recipe on Drive', () => {
       const drive = tempDir('cairn-drive-copy-');
       mirrorDrive(emu.files(), emu.dir, drive);
       const planDir = path.join(drive, 'Cairn', machine, 'docs');
+      const text = fs.readFileSync(path.join(planDir, 'README.txt'), 'utf8');
+      expect(scriptFromReadme(text)).toBe(RESTORE_SCRIPT);
       restoreAndCompare(rig, planDir, first, password, [DASH]);
       restoreAndCompare(rig, planDir, second, password, [DASH, BASH]);
     }, 180_000);

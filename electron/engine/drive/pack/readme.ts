@@ -73,10 +73,10 @@ ${RESTORE_SCRIPT}${SCRIPT_END}
 `;
 }
 
-/** The script out of a README.txt (what a user would copy between the markers). */
+/** The script out of a README.txt: the lines between the marker lines (the README quotes them elsewhere too). */
 export function scriptFromReadme(readme: string): string {
-  const a = readme.indexOf(SCRIPT_BEGIN);
-  const b = readme.indexOf(SCRIPT_END);
-  if (a < 0 || b < a) throw new Error('README.txt holds no restore.sh');
-  return readme.slice(a + SCRIPT_BEGIN.length + 1, b);
+  const a = readme.indexOf(`\n${SCRIPT_BEGIN}\n`);
+  const b = readme.indexOf(`\n${SCRIPT_END}\n`, a + 1);
+  if (a < 0 || b < 0) throw new Error('README.txt holds no restore.sh');
+  return readme.slice(a + SCRIPT_BEGIN.length + 2, b + 1);
 }
