@@ -33,7 +33,7 @@ https://github.com/FiloSottile/age/releases on Windows), and "unzip" for Drive's
    files into the first folder.) restore.sh names any pack it cannot find.
 2. Go into the plan's folder and save the script below in it as restore.sh:
        cd "${plan}" && ${EXTRACT_COMMAND}
-   (or copy the lines between the two markers into a file with a text editor).
+   (or copy the lines between the two marker lines at the end into a file with a text editor).
 3. Run it with the backup's stamp (the names in manifests/ start with the stamps) and a new folder
    (it refuses one that is not empty):
        sh restore.sh . 2026-11-23_020000 ../restored
