@@ -45,13 +45,14 @@ async function replaceFile(
   data: Buffer,
   tmpDir: string,
   appProperties: Record<string, string>,
+  mimeType?: string,
 ): Promise<void> {
   const old = await remote.listAll({ parentId, name });
   fs.mkdirSync(tmpDir, { recursive: true });
   const tmp = path.join(tmpDir, `${name}.${process.pid}.tmp`);
   fs.writeFileSync(tmp, data);
   try {
-    await remote.upload({ parentId, name, source: { path: tmp }, appProperties });
+    await remote.upload({ parentId, name, source: { path: tmp }, appProperties, mimeType });
   } finally {
     fs.rmSync(tmp, { force: true });
   }
@@ -87,9 +88,9 @@ export async function syncPlanFiles(
   const state = drivePlan(db, plan.id, machine);
   if (state.readmeVersion < README_VERSION) {
     const text = Buffer.from(readmeText(machine, plan.name));
-    await replaceFile(remote, folders.root.id, README_FILE, text, tmpDir, {
-      cairnReadme: String(README_VERSION),
-    });
+    // As text, so Drive's preview shows it.
+    const props = { cairnReadme: String(README_VERSION) };
+    await replaceFile(remote, folders.root.id, README_FILE, text, tmpDir, props, 'text/plain');
     updateDrivePlan(db, plan.id, { readmeVersion: README_VERSION });
   }
   if (key) {
