@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveDriveKey, sealIdentity } from '../electron/engine/drive/pack/crypto';
+import { PIECE_THRESHOLD } from '../electron/engine/drive/pack/layout';
 import { pushPlan } from '../electron/engine/drive/pack/push';
 import { readmeText, scriptFromReadme } from '../electron/engine/drive/pack/readme';
 import { RESTORE_SCRIPT } from '../electron/engine/drive/pack/recipe';
@@ -96,6 +97,19 @@ describe('the README.txt recipe on Drive', () => {
       makeCorpus(rig.src, { small: 60, large: 1, largeBytes: 512 * 1024 });
       fs.mkdirSync(path.join(rig.src, 'names'));
       writeOddNames(path.join(rig.src, 'names'), 130);
+      // A disk image over the piece threshold: Cairn's own push sends it as 8 MiB pieces (the zero ones
+      // stored once), and the recipe puts each back at its offset; the second backup changes one piece.
+      const img = path.join(rig.src, 'disk.img');
+      const at = (offset: number, bytes: Buffer) => {
+        const fd = fs.openSync(img, fs.existsSync(img) ? 'r+' : 'w');
+        try {
+          fs.ftruncateSync(fd, PIECE_THRESHOLD + 3 * 1024 * 1024 + 5);
+          fs.writeSync(fd, bytes, 0, bytes.length, offset);
+        } finally {
+          fs.closeSync(fd);
+        }
+      };
+      at(20 * 1024 * 1024, crypto.randomBytes(64 * 1024));
       const first = (await rig.backup()).backup.stamp;
       await push();
       fs.writeFileSync(path.join(rig.src, 'd1/e1/f1.dat'), 'changed\n');
@@ -103,9 +117,25 @@ describe('the README.txt recipe on Drive', () => {
       fs.mkdirSync(path.join(rig.src, 'locked'));
       fs.writeFileSync(path.join(rig.src, 'locked/inside.txt'), 'in a read-only folder\n');
       fs.chmodSync(path.join(rig.src, 'locked'), 0o555);
+      at(40 * 1024 * 1024, crypto.randomBytes(4096));
       const second = (await rig.backup()).backup.stamp;
       await push();
       fs.chmodSync(path.join(rig.src, 'locked'), 0o755);
+      // The second backup went up as changes to the first (format16 section 3), and the image as pieces.
+      const names = emu
+        .files()
+        .filter((f) => !f.trashed)
+        .map((f) => f.name);
+      const sfx = password ? '.age' : '';
+      expect(names).toEqual(
+        expect.arrayContaining([`${second}.delta.tsv.gz${sfx}`, `${second}.packs.delta.tsv.gz${sfx}`]),
+      );
+      expect(
+        rig.db.prepare('SELECT COUNT(DISTINCT sha256) AS files, COUNT(*) AS pieces FROM drive_pieces').get(),
+      ).toEqual({
+        files: 2,
+        pieces: 18,
+      });
 
       const readme = emu.files().find((f) => f.name === 'README.txt' && !f.trashed);
       expect(readme?.mimeType).toBe('text/plain');

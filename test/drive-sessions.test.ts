@@ -38,7 +38,7 @@ async function sha256Of(file: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** A plan holding one random file of `bytes`, backed up (not pushed): that file is one pack. */
+/** A plan holding one random file of `bytes`, backed up (not pushed): under 64 MiB that file is one pack. */
 function setup(bytes: number) {
   const root = tempDir('cairn-drive-sessions-');
   const src = path.join(root, 'src');
@@ -114,23 +114,26 @@ describe('resumable sessions kept across a kill -9 (issue #16 item 2)', () => {
     const want = await sha256Of(k.big);
     const base = (await state()).uploadedBytes;
     const before = await pushKilledAt(k, 100 * MB);
+    // Killed inside a pack's upload (the usual case) its session is saved; at a pack's edge there is none.
+    const midPack = savedSessions(k).length > 0;
     const seq = await lastSeq();
 
     const second = cairn(['drive', 'push'], k.o);
     expect(second.code, second.stderr).toBe(0);
+    // The file is over the piece threshold: 8 MiB pieces in packs of about 32 MiB.
     const packs = (await state()).files.filter((f) => f.name.endsWith('.tar.gz'));
-    expect(packs).toHaveLength(1);
-    const packSize = packs[0]!.size!;
+    expect(packs.length).toBeGreaterThan(1);
+    const packBytes = packs.reduce((n, p) => n + p.size!, 0);
     const total = (await state()).uploadedBytes - base;
     console.log(
-      `kill -9 at ${((before / packSize) * 100).toFixed(0)} % of a ${packSize}-byte pack: the next push sent ` +
-        `${total - before} bytes; ${total} in all (${(total / packSize).toFixed(3)}x the pack)`,
+      `kill -9 at ${((before / packBytes) * 100).toFixed(0)} % of ${packBytes} bytes in ${packs.length} packs: ` +
+        `the next push sent ${total - before} bytes; ${total} in all (${(total / packBytes).toFixed(3)}x)`,
     );
-    expect(total).toBeLessThan(1.15 * packSize);
-    // It asked Google how much it had (308), then sent the rest on the same session: no second session.
+    expect(total).toBeLessThan(1.15 * packBytes);
+    // It asked Google how much of the interrupted pack it had (308), then sent the rest on that session.
     const log = await logSince(seq);
-    expect(log.filter((e) => e.op === 'files.upload.status').map((e) => e.status)).toContain(308);
-    expect(log.filter((e) => e.op === 'files.create.resumable')).toEqual([]);
+    if (midPack)
+      expect(log.filter((e) => e.op === 'files.upload.status').map((e) => e.status)).toContain(308);
     expect(savedSessions(k)).toEqual([]);
     expect(fs.readdirSync(k.staging)).toEqual([]);
     expect((await state()).sessions).toBe(0);
