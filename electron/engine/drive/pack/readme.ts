@@ -1,7 +1,7 @@
 import { RECIPE_TOOLS, RESTORE_SCRIPT } from './recipe';
 
 /** Bump when the README text changes, so the next push replaces the copy on Drive. */
-export const README_VERSION = 4;
+export const README_VERSION = 5;
 
 export const SCRIPT_BEGIN = '----- restore.sh begins -----';
 export const SCRIPT_END = '----- restore.sh ends -----';
@@ -67,6 +67,9 @@ What is here
 
 To find one file: gzip -dc manifests/STAMP.tsv.gz | grep 'name', take its SHA-256 (column 6), find
 its pack with gzip -dc manifests/STAMP.packs.tsv.gz | grep SHA, and run: tar -xzf packs/PACK SHA
+(for a backup stored as changes, look in its delta files first, then its parent's). A file in pieces
+has one map line per piece: extract each piece SHA-256 from its pack the same way, then join them in
+INDEX order: cat PIECE0 PIECE1 PIECE2 ... > FILE
 
 ${SCRIPT_BEGIN}
 ${RESTORE_SCRIPT}${SCRIPT_END}
