@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cairn, cairnJson } from './helpers/cli';
-import { pushByHand, sha256Of, useSpawnedEmulator } from './helpers/cliDrive';
+import { emulatorState, pushByHand, sha256Of, useSpawnedEmulator } from './helpers/cliDrive';
 import { tempDir } from './helpers/tmp';
 
 const MiB = 1024 * 1024;
@@ -42,9 +42,9 @@ function setup() {
   pushByHand(o.dataDir, { machine: 'pieces' });
   /** Pushes and returns the bytes the emulator received (not what Cairn says it sent). */
   const push = async () => {
-    const before = (await emu().state()).uploadedBytes;
+    const before = (await emulatorState(emu())).uploadedBytes;
     run(['drive', 'push']);
-    return (await emu().state()).uploadedBytes - before;
+    return (await emulatorState(emu())).uploadedBytes - before;
   };
   /** Restores `backup` from Drive into a fresh folder and returns where `src` landed. */
   const restore = (backup: string, name: string) => {
@@ -69,7 +69,7 @@ describe('large files as pieces on Drive (issue #16)', () => {
     k.run(['backup', 'home']);
     const sent = await k.push();
     // Pieces, not one pack per file: no pack holds much more than the 32 MiB pack target.
-    const packs = (await emu().state()).files.filter((f) => /\.tar\.gz$/.test(f.name));
+    const packs = (await emulatorState(emu())).files.filter((f) => /\.tar\.gz$/.test(f.name));
     expect(Math.max(...packs.map((f) => f.size ?? 0))).toBeLessThan(40 * MiB);
     // The zero pieces of the 3 GB file are one piece on Drive.
     expect(sent).toBeLessThan(200 * MB + 8 * MiB);

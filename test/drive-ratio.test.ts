@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cairn } from './helpers/cli';
-import { pushByHand, sha256Of, useSpawnedEmulator } from './helpers/cliDrive';
+import { emulatorState, pushByHand, sha256Of, useSpawnedEmulator } from './helpers/cliDrive';
 import { tempDir } from './helpers/tmp';
 
 const GB = 1000 * 1000 * 1000;
@@ -34,7 +34,7 @@ describe('a file that compresses more than 1000:1 (issue #16)', () => {
     expect(backup.code, backup.stderr).toBe(0);
     const pushed = cairn(['drive', 'push'], o);
     expect(pushed.code, pushed.stderr).toBe(0);
-    const packs = (await emu().state()).files.filter((f) => f.name.endsWith('.tar.gz'));
+    const packs = (await emulatorState(emu())).files.filter((f) => f.name.endsWith('.tar.gz'));
     const packBytes = packs.reduce((n, f) => n + (f.size ?? 0), 0);
     expect((1.2 * GB) / packBytes).toBeGreaterThan(1000);
 
