@@ -1,26 +1,18 @@
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCatalog } from '../electron/engine/catalog/db';
+import { describe, expect, it } from 'vitest';
 import type { PushResult } from '../electron/engine/drive/pack/push';
-import { DRIVE_SETTING_KEYS, setDriveSetting } from '../electron/engine/drive/pack/settings';
 import type { DriveStatusView } from '../electron/engine/drive/pack/status';
-import { spawnEmulator, type SpawnedEmulator } from './drive-emulator/spawn';
 import { CLI, cairn, cairnJson, cairnSpawn } from './helpers/cli';
+import { connectNoBrowser, emulatorState, pushByHand, useSpawnedEmulator } from './helpers/cliDrive';
 import { makeCorpus } from './helpers/driveKit';
 import { tempDir } from './helpers/tmp';
 import { diffTrees, writeTree } from './helpers/tree';
 
 const MiB = 1024 * 1024;
-let emu: SpawnedEmulator;
-beforeAll(async () => {
-  emu = await spawnEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
-});
+const emu = useSpawnedEmulator();
+const state = () => emulatorState(emu());
 
 function setup(password: string | null, packBytes: number) {
   const root = tempDir('cairn-drive-cli-');
@@ -28,29 +20,13 @@ function setup(password: string | null, packBytes: number) {
   const dest = path.join(root, 'dest');
   const dataDir = path.join(root, 'data');
   fs.mkdirSync(src);
-  const env = { ...emu.env, ...(password ? { CAIRN_DRIVE_PASSWORD: password } : {}) };
+  const env = { ...emu().env, ...(password ? { CAIRN_DRIVE_PASSWORD: password } : {}) };
   const o = { dataDir, env };
   const run = (args: string[]) => cairn(args, o);
   expect(run(['plan', 'add', 'home', '--source', src, '--dest', dest]).code).toBe(0);
-  const db = openCatalog(dataDir);
-  setDriveSetting(db, DRIVE_SETTING_KEYS.packTarget, packBytes);
-  // These tests push by hand (cairn backup would otherwise push right after the backup).
-  setDriveSetting(db, DRIVE_SETTING_KEYS.autoPush, false);
-  setDriveSetting(db, DRIVE_SETTING_KEYS.machine, `cli-${crypto.randomBytes(3).toString('hex')}`);
-  db.close();
+  pushByHand(dataDir, { machine: 'cli', packTarget: packBytes });
   if (password) expect(run(['drive', 'password']).code).toBe(0);
   return { root, src, dest, dataDir, o, run };
-}
-
-async function state() {
-  // A keep-alive socket the emulator closed fails once; ask again.
-  for (let i = 0; ; i++) {
-    try {
-      return await emu.state();
-    } catch (e) {
-      if (i >= 3) throw e;
-    }
-  }
 }
 
 async function packsOnDrive() {
@@ -151,25 +127,8 @@ describe('cairn drive (CLI against the emulator in its own process)', () => {
 
   it('connect --no-browser takes the pasted address; status says the tokens are in a 0600 file; disconnect forgets them', async () => {
     const dataDir = path.join(tempDir(), 'data');
-    const { CAIRN_DRIVE_REFRESH_TOKEN: _t, ...env } = emu.env;
-    const child = spawn(process.execPath, [CLI, 'drive', 'connect', '--no-browser'], {
-      env: { ...process.env, ...env, CAIRN_DATA_DIR: dataDir },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let err = '';
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c));
-    const url = await new Promise<string>((resolve) =>
-      child.stderr.on('data', (c: Buffer) => {
-        err += c;
-        const m = /^(http\S+)$/m.exec(err);
-        if (m) resolve(m[1]!);
-      }),
-    );
-    // The browser: the emulator's consent page answers with the redirect to 127.0.0.1 (which nobody serves).
-    const consent = await fetch(url, { redirect: 'manual' });
-    child.stdin.end(`${consent.headers.get('location')}\n`);
-    const code = await new Promise((r) => child.once('exit', r));
+    const { CAIRN_DRIVE_REFRESH_TOKEN: _t, ...env } = emu().env;
+    const { code, out, err } = await connectNoBrowser(CLI, env, dataDir);
     expect(code, err).toBe(0);
     expect(out).toMatch(/Connected to Google Drive as \S+@/);
     const secretsFile = path.join(dataDir, 'secrets.json');

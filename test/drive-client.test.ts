@@ -3,7 +3,7 @@
 // run time; the client ID (never the secret) goes into plan.json on Drive, and a copy of Cairn signing in as
 // another client is told that rebuilding from Drive needs the same one. Real builds, real CLI processes,
 // the Drive emulator in its own process.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import type { DriveImportResult } from '../electron/engine/drive/pack/importDriv
 import type { DriveStatusView } from '../electron/engine/drive/pack/status';
 import { spawnEmulator, type SpawnedEmulator } from './drive-emulator/spawn';
 import { cairn, cairnJson } from './helpers/cli';
+import { connectNoBrowser } from './helpers/cliDrive';
 import { tempDir } from './helpers/tmp';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -108,24 +109,9 @@ describe('the OAuth client built into Cairn', () => {
   it('signs in with drive connect --no-browser as the built-in client', async () => {
     const dataDir = path.join(tempDir('cairn-embedded-'), 'data');
     const { CAIRN_DRIVE_REFRESH_TOKEN: _t, ...env } = noClientEnv;
-    const child = spawn(process.execPath, [builtCli, 'drive', 'connect', '--no-browser'], {
-      env: { ...process.env, ...env, CAIRN_DATA_DIR: dataDir },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let err = '';
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c));
-    const url = await new Promise<string>((resolve) =>
-      child.stderr.on('data', (c: Buffer) => {
-        err += c;
-        const m = /^(http\S+)$/m.exec(err);
-        if (m) resolve(m[1]!);
-      }),
-    );
+    const { url, code, out, err } = await connectNoBrowser(builtCli, env, dataDir);
     expect(new URL(url).searchParams.get('client_id')).toBe(emu.clientId);
-    const consent = await fetch(url, { redirect: 'manual' });
-    child.stdin.end(`${consent.headers.get('location')}\n`);
-    expect(await new Promise((r) => child.once('exit', r)), err).toBe(0);
+    expect(code, err).toBe(0);
     expect(out).toMatch(/Connected to Google Drive as \S+@/);
     const st = builtJson<DriveStatusView>(['drive', 'status'], dataDir, env);
     expect(st.value.connected).toBe(true);

@@ -1,29 +1,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCatalog } from '../electron/engine/catalog/db';
-import { DRIVE_SETTING_KEYS, setDriveSetting } from '../electron/engine/drive/pack/settings';
-import { spawnEmulator, type SpawnedEmulator } from './drive-emulator/spawn';
+import { describe, expect, it } from 'vitest';
 import { cairn, cairnJson } from './helpers/cli';
+import { emulatorState, pushByHand, sha256Of, useSpawnedEmulator } from './helpers/cliDrive';
 import { tempDir } from './helpers/tmp';
 
 const MiB = 1024 * 1024;
 const MB = 1000 * 1000;
-let emu: SpawnedEmulator;
-beforeAll(async () => {
-  emu = await spawnEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
-});
-
-async function sha256Of(file: string): Promise<string> {
-  const h = crypto.createHash('sha256');
-  await pipeline(fs.createReadStream(file), h);
-  return h.digest('hex');
-}
+const emu = useSpawnedEmulator();
 
 /** Writes `length` random bytes at `at` of `file` (made if missing), 4 MiB at a time. */
 function writeRandom(file: string, at: number, length: number): void {
@@ -46,7 +31,7 @@ function setup() {
   const root = tempDir('cairn-drive-pieces-');
   const src = path.join(root, 'src');
   const dest = path.join(root, 'dest');
-  const o = { dataDir: path.join(root, 'data'), env: emu.env };
+  const o = { dataDir: path.join(root, 'data'), env: emu().env };
   fs.mkdirSync(src);
   const run = (args: string[]) => {
     const r = cairn(args, o);
@@ -54,15 +39,12 @@ function setup() {
     return r;
   };
   run(['plan', 'add', 'home', '--source', src, '--dest', dest]);
-  const db = openCatalog(o.dataDir);
-  setDriveSetting(db, DRIVE_SETTING_KEYS.autoPush, false);
-  setDriveSetting(db, DRIVE_SETTING_KEYS.machine, `pieces-${crypto.randomBytes(3).toString('hex')}`);
-  db.close();
+  pushByHand(o.dataDir, { machine: 'pieces' });
   /** Pushes and returns the bytes the emulator received (not what Cairn says it sent). */
   const push = async () => {
-    const before = (await emu.state()).uploadedBytes;
+    const before = (await emulatorState(emu())).uploadedBytes;
     run(['drive', 'push']);
-    return (await emu.state()).uploadedBytes - before;
+    return (await emulatorState(emu())).uploadedBytes - before;
   };
   /** Restores `backup` from Drive into a fresh folder and returns where `src` landed. */
   const restore = (backup: string, name: string) => {
@@ -87,7 +69,7 @@ describe('large files as pieces on Drive (issue #16)', () => {
     k.run(['backup', 'home']);
     const sent = await k.push();
     // Pieces, not one pack per file: no pack holds much more than the 32 MiB pack target.
-    const packs = (await emu.state()).files.filter((f) => /\.tar\.gz$/.test(f.name));
+    const packs = (await emulatorState(emu())).files.filter((f) => /\.tar\.gz$/.test(f.name));
     expect(Math.max(...packs.map((f) => f.size ?? 0))).toBeLessThan(40 * MiB);
     // The zero pieces of the 3 GB file are one piece on Drive.
     expect(sent).toBeLessThan(200 * MB + 8 * MiB);

@@ -1,28 +1,12 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCatalog } from '../electron/engine/catalog/db';
-import { DRIVE_SETTING_KEYS, setDriveSetting } from '../electron/engine/drive/pack/settings';
-import { spawnEmulator, type SpawnedEmulator } from './drive-emulator/spawn';
+import { describe, expect, it } from 'vitest';
 import { cairn } from './helpers/cli';
+import { emulatorState, pushByHand, sha256Of, useSpawnedEmulator } from './helpers/cliDrive';
 import { tempDir } from './helpers/tmp';
 
 const GB = 1000 * 1000 * 1000;
-let emu: SpawnedEmulator;
-beforeAll(async () => {
-  emu = await spawnEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
-});
-
-async function sha256Of(file: string): Promise<string> {
-  const h = crypto.createHash('sha256');
-  await pipeline(fs.createReadStream(file), h);
-  return h.digest('hex');
-}
+const emu = useSpawnedEmulator();
 
 /** A sparse file of `size` bytes, all zeros but for a few marks: it gzips at more than 1000:1. */
 function mostlyZeros(file: string, size: number): void {
@@ -39,21 +23,18 @@ describe('a file that compresses more than 1000:1 (issue #16)', () => {
     const root = tempDir('cairn-drive-ratio-');
     const src = path.join(root, 'src');
     const dest = path.join(root, 'dest');
-    const o = { dataDir: path.join(root, 'data'), env: emu.env };
+    const o = { dataDir: path.join(root, 'data'), env: emu().env };
     fs.mkdirSync(src);
     const big = path.join(src, 'zeros.img');
     mostlyZeros(big, 1.2 * GB);
     const want = await sha256Of(big);
     expect(cairn(['plan', 'add', 'home', '--source', src, '--dest', dest], o).code).toBe(0);
-    const db = openCatalog(o.dataDir);
-    setDriveSetting(db, DRIVE_SETTING_KEYS.autoPush, false);
-    setDriveSetting(db, DRIVE_SETTING_KEYS.machine, `ratio-${crypto.randomBytes(3).toString('hex')}`);
-    db.close();
+    pushByHand(o.dataDir, { machine: 'ratio' });
     const backup = cairn(['backup', 'home'], o);
     expect(backup.code, backup.stderr).toBe(0);
     const pushed = cairn(['drive', 'push'], o);
     expect(pushed.code, pushed.stderr).toBe(0);
-    const packs = (await emu.state()).files.filter((f) => f.name.endsWith('.tar.gz'));
+    const packs = (await emulatorState(emu())).files.filter((f) => f.name.endsWith('.tar.gz'));
     const packBytes = packs.reduce((n, f) => n + (f.size ?? 0), 0);
     expect((1.2 * GB) / packBytes).toBeGreaterThan(1000);
 

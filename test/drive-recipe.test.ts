@@ -3,18 +3,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveDriveKey, sealIdentity } from '../electron/engine/drive/pack/crypto';
+import { sealIdentity } from '../electron/engine/drive/pack/crypto';
 import { PIECE_THRESHOLD } from '../electron/engine/drive/pack/layout';
-import { pushPlan } from '../electron/engine/drive/pack/push';
 import { readmeText, scriptFromReadme } from '../electron/engine/drive/pack/readme';
 import { RESTORE_SCRIPT } from '../electron/engine/drive/pack/recipe';
-import { openDrive } from '../electron/engine/drive/index';
 import { planLayout } from '../electron/engine/format/layout';
-import { FileSecretStore } from '../electron/engine/secrets/store';
-import { emulatorEnv, fakeClock } from './drive-emulator/harness';
 import { startEmulator, type DriveEmulator } from './drive-emulator/server';
 import { writeOddNames } from './helpers/byteTree';
-import { makeCorpus, mirrorDrive } from './helpers/driveKit';
+import { driveRig, makeCorpus, mirrorDrive } from './helpers/driveKit';
 import { makeRig, type Rig } from './helpers/engine';
 import { layOutDrive, PIECE } from './helpers/handDrive';
 import { diffFromManifest, makeWritable, manifestEntries, recipeTools, runRecipe } from './helpers/recipe';
@@ -76,24 +72,12 @@ describe('the README.txt recipe on Drive', () => {
   for (const password of [null, PASSWORD]) {
     const kind = password ? 'encrypted' : 'plain';
     it(`restores every pushed backup in dash and bash with the README's tools alone (BSD touch), byte for byte (${kind})`, async () => {
-      const rig = makeRig();
-      const secrets = new FileSecretStore(rig.dataDir);
-      if (password) await saveDriveKey(secrets, password);
-      const clock = fakeClock();
-      const { remote } = await openDrive({ secrets, env: emulatorEnv(emu, emu.issueRefreshToken()), clock });
       const machine = `recipe-${kind}`;
-      const push = () =>
-        pushPlan({
-          db: rig.db,
-          plan: rig.plan,
-          remote,
-          secrets,
-          machine,
-          now: () => rig.clock.now,
-          actor: 'test',
-          clock,
-          packTargetBytes: 256 * 1024,
-        });
+      const { rig, push } = await driveRig(emu, {
+        machine,
+        password,
+        packTargetBytes: 256 * 1024,
+      });
       makeCorpus(rig.src, { small: 60, large: 1, largeBytes: 512 * 1024 });
       fs.mkdirSync(path.join(rig.src, 'names'));
       writeOddNames(path.join(rig.src, 'names'), 130);

@@ -5,30 +5,24 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openCatalog } from '../electron/engine/catalog/db';
 import type { PushResult } from '../electron/engine/drive/pack/push';
 import { DRIVE_SETTING_KEYS, setDriveSetting } from '../electron/engine/drive/pack/settings';
 import type { DriveStatusView } from '../electron/engine/drive/pack/status';
-import { spawnEmulator, type SpawnedEmulator } from './drive-emulator/spawn';
 import { cairn, cairnJson } from './helpers/cli';
+import { useSpawnedEmulator } from './helpers/cliDrive';
 import { tempDir } from './helpers/tmp';
 
 const MiB = 1024 * 1024;
-let emu: SpawnedEmulator;
-beforeAll(async () => {
-  emu = await spawnEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
-});
+const emu = useSpawnedEmulator();
 
 describe('bytes waiting to go up to Drive', () => {
   it('counts each content Drive lacks once, and equals what the next push packs', () => {
     const root = tempDir('cairn-pending-');
     const src = path.join(root, 'src');
     fs.mkdirSync(src);
-    const o = { dataDir: path.join(root, 'data'), env: emu.env };
+    const o = { dataDir: path.join(root, 'data'), env: emu().env };
     const add = ['plan', 'add', 'home', '--source', src, '--dest', path.join(root, 'dest')];
     expect(cairn([...add, '--keep-within', '0', '--no-auto-prune'], o).code).toBe(0);
     const db = openCatalog(o.dataDir);

@@ -1,42 +1,18 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openCatalog } from '../electron/engine/catalog/db';
 import { planLayout } from '../electron/engine/format/layout';
 import { SESSION_LIFETIME_MS } from '../electron/engine/drive/pack/sessions';
-import { DRIVE_SETTING_KEYS, setDriveSetting } from '../electron/engine/drive/pack/settings';
-import { spawnEmulator, type SpawnedEmulator } from './drive-emulator/spawn';
 import { cairn, cairnSpawn } from './helpers/cli';
+import { emulatorState, pushByHand, sha256Of, useSpawnedEmulator } from './helpers/cliDrive';
 import { tempDir } from './helpers/tmp';
 
 // Issue #16 item 2: an interrupted upload continues from the last byte Google has.
 const MB = 1000 * 1000;
-let emu: SpawnedEmulator;
-beforeAll(async () => {
-  emu = await spawnEmulator();
-});
-afterAll(async () => {
-  await emu.stop();
-});
-
-async function state() {
-  // A keep-alive socket the emulator closed fails once; ask again.
-  for (let i = 0; ; i++) {
-    try {
-      return await emu.state();
-    } catch (e) {
-      if (i >= 3) throw e;
-    }
-  }
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const h = crypto.createHash('sha256');
-  await pipeline(fs.createReadStream(file), h);
-  return h.digest('hex');
-}
+const emu = useSpawnedEmulator();
+const state = () => emulatorState(emu());
 
 /** A plan holding one random file of `bytes`, backed up (not pushed): under 64 MiB that file is one pack. */
 function setup(bytes: number) {
@@ -49,12 +25,9 @@ function setup(bytes: number) {
   const fd = fs.openSync(big, 'w');
   for (let n = 0; n < bytes; n += 8 * MB) fs.writeSync(fd, crypto.randomBytes(Math.min(8 * MB, bytes - n)));
   fs.closeSync(fd);
-  const o = { dataDir, env: emu.env };
+  const o = { dataDir, env: emu().env };
   expect(cairn(['plan', 'add', 'home', '--source', src, '--dest', dest], o).code).toBe(0);
-  const db = openCatalog(dataDir);
-  setDriveSetting(db, DRIVE_SETTING_KEYS.autoPush, false);
-  setDriveSetting(db, DRIVE_SETTING_KEYS.machine, `sessions-${crypto.randomBytes(3).toString('hex')}`);
-  db.close();
+  pushByHand(dataDir, { machine: 'sessions' });
   const backup = cairn(['backup', 'home'], o);
   expect(backup.code, backup.stderr).toBe(0);
   return { root, src, dest, dataDir, big, o, staging: path.join(dataDir, 'drive-staging', '1') };
@@ -160,7 +133,7 @@ describe('resumable sessions kept across a kill -9 (issue #16 item 2)', () => {
     for (const d of [gone, older]) fs.mkdirSync(d, { recursive: true });
     fs.writeFileSync(path.join(older, 'f00d.tar.gz'), 'a pack staged by an older Cairn');
 
-    expect(await emu.expireSessions()).toBeGreaterThan(0);
+    expect(await emu().expireSessions()).toBeGreaterThan(0);
     const seq = await lastSeq();
     pushed(k);
     expect([fs.existsSync(gone), fs.existsSync(older)]).toEqual([false, false]);

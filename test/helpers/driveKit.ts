@@ -1,7 +1,15 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { openDrive } from '../../electron/engine/drive/index';
+import { saveDriveKey } from '../../electron/engine/drive/pack/crypto';
+import { pushPlan, type PushOptions } from '../../electron/engine/drive/pack/push';
+import type { DriveRemote } from '../../electron/engine/drive/types';
+import { FileSecretStore, type SecretStore } from '../../electron/engine/secrets/store';
+import { emulatorEnv, fakeClock } from '../drive-emulator/harness';
+import type { DriveEmulator } from '../drive-emulator/server';
 import type { StoredFile } from '../drive-emulator/store';
+import { makeRig, type Rig } from './engine';
 
 /**
  * Copies what the Drive emulator stores into a folder laid out as on Drive (what a user gets by
@@ -54,4 +62,28 @@ export function makeCorpus(
   fs.chmodSync(path.join(root, 'ro.txt'), 0o444);
   fs.symlinkSync('d0/e0/f0.dat', path.join(root, 'link'));
   return files;
+}
+
+/** What every push of the rig's plan to `remote` says: the plan, its catalog, the machine, the rig's clock. */
+export function pushBase(rig: Rig, remote: DriveRemote, secrets: SecretStore, machine: string) {
+  return { db: rig.db, plan: rig.plan, remote, secrets, machine, now: () => rig.clock.now, actor: 'test' };
+}
+
+/**
+ * A rig linked to the Drive emulator: its secrets (holding the Drive key when `password` is given), a
+ * remote on a fake clock, and `push()`, which pushes its plan in packs of `packTargetBytes`.
+ */
+export async function driveRig(
+  emu: DriveEmulator,
+  o: { machine: string; packTargetBytes: number; password?: string | null },
+) {
+  const rig = makeRig();
+  const secrets = new FileSecretStore(rig.dataDir);
+  if (o.password) await saveDriveKey(secrets, o.password);
+  const clock = fakeClock();
+  const { remote } = await openDrive({ secrets, env: emulatorEnv(emu, emu.issueRefreshToken()), clock });
+  const base = pushBase(rig, remote, secrets, o.machine);
+  const push = (extra: Partial<PushOptions> = {}) =>
+    pushPlan({ ...base, clock, packTargetBytes: o.packTargetBytes, ...extra });
+  return { rig, secrets, clock, remote, base, push };
 }

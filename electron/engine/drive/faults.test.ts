@@ -1,37 +1,19 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { emulatorEnv, fakeClock, randomFile } from '../../../test/drive-emulator/harness';
-import { startEmulator, type DriveEmulator } from '../../../test/drive-emulator/server';
-import { tempDir } from '../../../test/helpers/tmp';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { randomFile } from '../../../test/drive-emulator/harness';
+import { useEmulator } from '../../../test/helpers/driveClient';
+import type { OpenDriveOptions } from './index';
 import { DriveError } from './errors';
-import { openDrive, type OpenDriveOptions } from './index';
-import { FileSecretStore } from '../secrets/store';
 import type { DriveRemote } from './types';
 
 const MiB = 1024 * 1024;
-let emu: DriveEmulator;
-let work: string;
-
-beforeAll(async () => {
-  emu = await startEmulator({ dir: tempDir() });
-  work = tempDir();
-});
-afterAll(async () => {
-  await emu.stop();
-});
-beforeEach(() => {
-  emu.reset();
-  emu.setQuota(null);
-});
+const drive = useEmulator();
+beforeEach(() => drive.emu.setQuota(null));
 
 async function open(extra: Partial<OpenDriveOptions> = {}) {
-  const clock = fakeClock();
-  const { remote } = await openDrive({
-    secrets: new FileSecretStore(tempDir()),
-    env: emulatorEnv(emu, emu.issueRefreshToken()),
-    clock,
+  const { remote, clock } = await drive.open({
     backoff: { random: () => 0 },
     // Small enough that the MiB-sized test files go through the resumable protocol.
     multipartMaxBytes: 64 * 1024,
@@ -60,44 +42,44 @@ describe('Drive faults end as they should', () => {
   it('401: refreshes the access token once and retries', async () => {
     const { remote } = await open();
     await remote.about();
-    const refreshesBefore = emu.count('oauth.token.refresh', 200);
-    emu.fault({ kind: 'expire-token', op: 'files.list' });
+    const refreshesBefore = drive.emu.count('oauth.token.refresh', 200);
+    drive.emu.fault({ kind: 'expire-token', op: 'files.list' });
     expect(await remote.listAll({ parentId: 'root', name: 'x' })).toEqual([]);
     expect(remote.stats.refreshes).toBe(1);
-    expect(emu.count('oauth.token.refresh', 200)).toBe(refreshesBefore + 1);
-    expect(emu.count('files.list', 401)).toBe(1);
-    expect(emu.count('files.list', 200)).toBe(1);
+    expect(drive.emu.count('oauth.token.refresh', 200)).toBe(refreshesBefore + 1);
+    expect(drive.emu.count('files.list', 401)).toBe(1);
+    expect(drive.emu.count('files.list', 200)).toBe(1);
   });
 
   it('concurrent requests refused with one expired token share one refresh (no refresh storm)', async () => {
     const { remote } = await open();
     await remote.about();
     // The fault expires the token all six requests carry: each gets a 401.
-    emu.fault({ kind: 'expire-token', op: 'files.list' });
+    drive.emu.fault({ kind: 'expire-token', op: 'files.list' });
     const lists = Array.from({ length: 6 }, (_, i) => remote.listAll({ parentId: 'root', name: `c${i}` }));
     expect(await Promise.all(lists)).toEqual(Array.from({ length: 6 }, () => []));
-    expect(emu.count('files.list', 401)).toBeGreaterThan(1);
+    expect(drive.emu.count('files.list', 401)).toBeGreaterThan(1);
     expect(remote.stats.refreshes).toBe(1);
-    expect(emu.count('files.list', 200)).toBe(6);
+    expect(drive.emu.count('files.list', 200)).toBe(6);
   });
 
   it('401 in the middle of a resumable upload: refreshes, asks what arrived, and finishes', async () => {
     const { remote } = await open({ chunkSize: MiB });
     const f = await folder(remote);
-    const { file, md5 } = randomFile(work, 'a401.bin', 3 * MiB);
-    emu.fault({ kind: 'expire-token', op: 'files.upload.chunk', skip: 1 });
+    const { file, md5 } = randomFile(drive.work, 'a401.bin', 3 * MiB);
+    drive.emu.fault({ kind: 'expire-token', op: 'files.upload.chunk', skip: 1 });
     const r = await remote.upload({ parentId: f.id, name: 'a401', source: { path: file } });
     expect(r.file.md5Checksum).toBe(md5);
     expect(remote.stats.refreshes).toBe(1);
-    expect(emu.count('files.upload.status', 308)).toBe(1);
-    expect(emu.uploadedBytes()).toBe(3 * MiB);
+    expect(drive.emu.count('files.upload.status', 308)).toBe(1);
+    expect(drive.emu.uploadedBytes()).toBe(3 * MiB);
   });
 
   it('403 userRateLimitExceeded and rateLimitExceeded: backs off exponentially, then succeeds', async () => {
     const { remote, backoffs } = await open();
     const f = await folder(remote);
-    emu.fault({ kind: 'user-rate-limit', times: 2, op: 'files.create.multipart' });
-    emu.fault({ kind: 'rate-limit', times: 1, op: 'files.create.multipart' });
+    drive.emu.fault({ kind: 'user-rate-limit', times: 2, op: 'files.create.multipart' });
+    drive.emu.fault({ kind: 'rate-limit', times: 1, op: 'files.create.multipart' });
     const r = await remote.upload({
       parentId: f.id,
       name: 'rl',
@@ -111,31 +93,31 @@ describe('Drive faults end as they should', () => {
 
   it('429: backs off with jitter, then succeeds', async () => {
     const { remote, backoffs } = await open({ backoff: { random: () => 0.5 } });
-    emu.fault({ kind: 'too-many-requests', times: 2, op: 'about.get' });
+    drive.emu.fault({ kind: 'too-many-requests', times: 2, op: 'about.get' });
     expect((await remote.about()).emailAddress).toBe('tester@example.com');
     expect(backoffs()).toEqual([1500, 2500]);
-    expect(emu.count('about.get', 429)).toBe(2);
+    expect(drive.emu.count('about.get', 429)).toBe(2);
   });
 
   it('500 and 503: retried, on metadata calls and on upload chunks', async () => {
     const { remote } = await open({ chunkSize: MiB });
     const f = await folder(remote);
-    emu.fault({ kind: 'server-error', op: 'files.create' });
+    drive.emu.fault({ kind: 'server-error', op: 'files.create' });
     const sub = await remote.ensureFolder(['Cairn', 'faults', 'five-hundred']);
     expect(sub.name).toBe('five-hundred');
-    emu.fault({ kind: 'unavailable', op: 'files.upload.chunk', skip: 1, times: 2 });
-    const { file, md5 } = randomFile(work, 'a503.bin', 3 * MiB + 5);
+    drive.emu.fault({ kind: 'unavailable', op: 'files.upload.chunk', skip: 1, times: 2 });
+    const { file, md5 } = randomFile(drive.work, 'a503.bin', 3 * MiB + 5);
     const r = await remote.upload({ parentId: f.id, name: 'a503', source: { path: file } });
     expect(r.file.md5Checksum).toBe(md5);
-    expect(emu.count('files.upload.chunk', 503)).toBe(2);
+    expect(drive.emu.count('files.upload.chunk', 503)).toBe(2);
     expect(await remote.listAll({ parentId: f.id })).toHaveLength(1);
   });
 
   it('storageQuotaExceeded: a typed drive-quota error and nothing partial left on Drive', async () => {
     const { remote } = await open({ chunkSize: 256 * 1024 });
     const f = await folder(remote);
-    emu.setQuota(emu.store.usage() + MiB);
-    const { file } = randomFile(work, 'quota.bin', 3 * MiB);
+    drive.emu.setQuota(drive.emu.store.usage() + MiB);
+    const { file } = randomFile(drive.work, 'quota.bin', 3 * MiB);
     const known = await failure(remote.upload({ parentId: f.id, name: 'known', source: { path: file } }));
     expect(known.code).toBe('drive-quota');
     expect(known.message).toMatch(/Drive is full.*Local backups are untouched/);
@@ -143,9 +125,11 @@ describe('Drive faults end as they should', () => {
     const stream = fs.createReadStream(file);
     const streamed = await failure(remote.upload({ parentId: f.id, name: 'streamed', source: { stream } }));
     expect(streamed.reason).toBe('storageQuotaExceeded');
-    expect(emu.count('files.upload.chunk', 200) + emu.count('files.upload.chunk', 308)).toBeGreaterThan(0);
-    emu.setQuota(null);
-    emu.fault({ kind: 'storage-quota', op: 'files.create.multipart' });
+    expect(
+      drive.emu.count('files.upload.chunk', 200) + drive.emu.count('files.upload.chunk', 308),
+    ).toBeGreaterThan(0);
+    drive.emu.setQuota(null);
+    drive.emu.fault({ kind: 'storage-quota', op: 'files.create.multipart' });
     const small = await failure(
       remote.upload({
         parentId: f.id,
@@ -160,8 +144,8 @@ describe('Drive faults end as they should', () => {
   it('invalid_grant on refresh: "Drive link expired: reconnect", with the Testing-mode advice', async () => {
     const { remote } = await open();
     await remote.about();
-    emu.fault({ kind: 'expire-token', op: 'about.get' });
-    emu.fault({ kind: 'invalid-grant' });
+    drive.emu.fault({ kind: 'expire-token', op: 'about.get' });
+    drive.emu.fault({ kind: 'invalid-grant' });
     const e = await failure(remote.about());
     expect(e.code).toBe('drive-auth');
     expect(e.reason).toBe('invalid_grant');
@@ -170,7 +154,7 @@ describe('Drive faults end as they should', () => {
 
     // A grant Google revoked (7 days in Testing mode) fails the first request of a fresh remote too.
     const fresh = await open();
-    emu.revokeGrants();
+    drive.emu.revokeGrants();
     const e2 = await failure(fresh.remote.listAll({ parentId: 'root' }));
     expect(e2.message).toMatch(/^Drive link expired/);
   });
@@ -178,7 +162,7 @@ describe('Drive faults end as they should', () => {
   it("uploadLimitExceeded: waits for Google's limit and says when it resumes", async () => {
     const { remote, clock } = await open();
     const f = await folder(remote);
-    emu.fault({ kind: 'upload-limit', op: 'files.create.multipart' });
+    drive.emu.fault({ kind: 'upload-limit', op: 'files.create.multipart' });
     const e = await failure(
       remote.upload({
         parentId: f.id,
@@ -193,7 +177,7 @@ describe('Drive faults end as they should', () => {
 
   it("userRateLimitExceeded past the backoff is Google's daily limit; the next try is one probe", async () => {
     const { remote, clock, backoffs } = await open({ backoff: { random: () => 0, maxAttempts: 8 } });
-    const cap = emu.fault({ kind: 'user-rate-limit', times: 1000, op: 'about.get' });
+    const cap = drive.emu.fault({ kind: 'user-rate-limit', times: 1000, op: 'about.get' });
     const e = await failure(remote.about());
     expect(e.code).toBe('drive-limit');
     expect(e.reason).toBe('userRateLimitExceeded');
@@ -210,30 +194,30 @@ describe('Drive faults end as they should', () => {
 
   it('a remote opened while the daily limit was on probes: one answer of the limit waits again at once', async () => {
     const { remote, backoffs } = await open({ probing: true });
-    const cap = emu.fault({ kind: 'user-rate-limit', times: 1000, op: 'about.get' });
+    const cap = drive.emu.fault({ kind: 'user-rate-limit', times: 1000, op: 'about.get' });
     expect((await failure(remote.about())).code).toBe('drive-limit');
     expect([cap.fired, backoffs()]).toEqual([1, []]);
   });
 
   it('Retry-After in seconds or as an HTTP date is the wait before the retry', async () => {
     const { remote, clock, backoffs } = await open();
-    emu.fault({ kind: 'unavailable', op: 'about.get', retryAfter: '30' });
+    drive.emu.fault({ kind: 'unavailable', op: 'about.get', retryAfter: '30' });
     await remote.about();
     expect(backoffs()).toEqual([30_000]);
     const at = new Date(Math.ceil(clock.now() / 1000) * 1000 + 90_000);
-    emu.fault({ kind: 'too-many-requests', op: 'about.get', retryAfter: at.toUTCString() });
+    drive.emu.fault({ kind: 'too-many-requests', op: 'about.get', retryAfter: at.toUTCString() });
     await remote.about();
     // The retry went at the very moment Google named.
     expect(clock.now()).toBe(at.getTime());
     expect(backoffs()[1]).toBeGreaterThan(89_000);
-    emu.fault({ kind: 'user-rate-limit', op: 'about.get', retryAfter: '45' });
+    drive.emu.fault({ kind: 'user-rate-limit', op: 'about.get', retryAfter: '45' });
     await remote.about();
     expect(backoffs()[2]).toBe(45_000);
   });
 
   it('a long Retry-After is not slept inside the request: the push waits until then', async () => {
     const { remote, clock } = await open();
-    const f = emu.fault({ kind: 'too-many-requests', op: 'about.get', times: 5, retryAfter: '7200' });
+    const f = drive.emu.fault({ kind: 'too-many-requests', op: 'about.get', times: 5, retryAfter: '7200' });
     const e = await failure(remote.about());
     expect(e.code).toBe('drive-limit');
     expect(e.resumesAt).toBe(clock.now() + 7200_000);
@@ -243,22 +227,22 @@ describe('Drive faults end as they should', () => {
 
   it('a 429 that persists past the retries becomes a wait, not a failure', async () => {
     const { remote, clock } = await open({ backoff: { random: () => 0, maxAttempts: 4 } });
-    emu.fault({ kind: 'too-many-requests', times: 100, op: 'about.get' });
+    drive.emu.fault({ kind: 'too-many-requests', times: 100, op: 'about.get' });
     const e = await failure(remote.about());
     expect(e.code).toBe('drive-limit');
     expect(e.resumesAt).toBe(clock.now() + 10 * 60_000);
-    expect(emu.count('about.get', 429)).toBe(4);
+    expect(drive.emu.count('about.get', 429)).toBe(4);
   });
 
   it('a create whose answer is lost is not made twice', async () => {
     const { remote } = await open({ chunkSize: MiB });
-    emu.fault({ kind: 'drop-response', op: 'files.create' });
+    drive.emu.fault({ kind: 'drop-response', op: 'files.create' });
     const a = await remote.ensureFolder(['Cairn', 'faults', 'lost-answer']);
     expect((await remote.listAll({ parentId: a.parents[0], name: 'lost-answer' })).map((f) => f.id)).toEqual([
       a.id,
     ]);
 
-    emu.fault({ kind: 'drop-response', op: 'files.create.multipart' });
+    drive.emu.fault({ kind: 'drop-response', op: 'files.create.multipart' });
     const data = crypto.randomBytes(1000);
     const r = await remote.upload({
       parentId: a.id,
@@ -267,11 +251,11 @@ describe('Drive faults end as they should', () => {
       appProperties: { cairnKind: 'pack' },
     });
     expect(r.reused).toBe(true);
-    expect(emu.count('files.create.multipart')).toBe(1);
+    expect(drive.emu.count('files.create.multipart')).toBe(1);
 
     // The last chunk's answer is lost: the status query returns the finished file.
-    emu.fault({ kind: 'drop-response', op: 'files.upload.chunk', skip: 1 });
-    const { file, md5 } = randomFile(work, 'lost-last.bin', 2 * MiB);
+    drive.emu.fault({ kind: 'drop-response', op: 'files.upload.chunk', skip: 1 });
+    const { file, md5 } = randomFile(drive.work, 'lost-last.bin', 2 * MiB);
     const big = await remote.upload({ parentId: a.id, name: 'big', source: { path: file } });
     expect(big.file.md5Checksum).toBe(md5);
     const listed = await remote.listAll({ parentId: a.id });
@@ -281,14 +265,14 @@ describe('Drive faults end as they should', () => {
   it('an expired upload session restarts a file upload from the start; a stream cannot, and says so', async () => {
     const { remote } = await open({ chunkSize: 256 * 1024 });
     const f = await folder(remote);
-    const { file, md5 } = randomFile(work, 'expired.bin', MiB);
-    emu.fault({ kind: 'expire-session', skip: 2 });
+    const { file, md5 } = randomFile(drive.work, 'expired.bin', MiB);
+    drive.emu.fault({ kind: 'expire-session', skip: 2 });
     const r = await remote.upload({ parentId: f.id, name: 'expired', source: { path: file } });
     expect(r.file.md5Checksum).toBe(md5);
-    expect(emu.count('files.create.resumable', 200)).toBe(2);
-    expect(emu.count('files.upload.chunk', 404)).toBe(1);
+    expect(drive.emu.count('files.create.resumable', 200)).toBe(2);
+    expect(drive.emu.count('files.upload.chunk', 404)).toBe(1);
 
-    emu.fault({ kind: 'expire-session', skip: 1 });
+    drive.emu.fault({ kind: 'expire-session', skip: 1 });
     const e = await failure(
       remote.upload({
         parentId: f.id,
@@ -303,7 +287,7 @@ describe('Drive faults end as they should', () => {
   it('stops at once when cancelled, leaving nothing on Drive', async () => {
     const { remote } = await open({ chunkSize: 256 * 1024 });
     const f = await folder(remote);
-    const { file } = randomFile(work, 'cancel.bin', MiB);
+    const { file } = randomFile(drive.work, 'cancel.bin', MiB);
     const ac = new AbortController();
     const e = await remote
       .upload({
@@ -319,9 +303,9 @@ describe('Drive faults end as they should', () => {
     expect(e).toMatchObject({ code: 'cancelled' });
 
     // Cancelled while a chunk is on the wire (the abort lands after the request has started).
-    const { file: big } = randomFile(work, 'cancel-big.bin', 8 * MiB);
+    const { file: big } = randomFile(drive.work, 'cancel-big.bin', 8 * MiB);
     const wire = new AbortController();
-    emu.reset();
+    drive.emu.reset();
     const e2 = await remote
       .upload({
         parentId: f.id,
@@ -334,7 +318,7 @@ describe('Drive faults end as they should', () => {
       })
       .catch((err: unknown) => err as { code?: string });
     expect(e2).toMatchObject({ code: 'cancelled' });
-    expect(emu.uploadedBytes()).toBeLessThan(8 * MiB);
+    expect(drive.emu.uploadedBytes()).toBeLessThan(8 * MiB);
     expect(await remote.listAll({ parentId: f.id })).toEqual([]);
   });
 });

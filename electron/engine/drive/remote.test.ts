@@ -2,37 +2,16 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { emulatorEnv, fakeClock, randomFile } from '../../../test/drive-emulator/harness';
-import { startEmulator, type DriveEmulator } from '../../../test/drive-emulator/server';
-import { tempDir } from '../../../test/helpers/tmp';
-import { openDrive, type OpenDriveOptions } from './index';
-import { FileSecretStore } from '../secrets/store';
+import { describe, expect, it } from 'vitest';
+import { fakeClock, randomFile } from '../../../test/drive-emulator/harness';
+import { useEmulator } from '../../../test/helpers/driveClient';
+import type { OpenDriveOptions } from './index';
 import type { DriveRemote } from './types';
 
 const MiB = 1024 * 1024;
-let emu: DriveEmulator;
-let work: string;
-
-beforeAll(async () => {
-  emu = await startEmulator({ dir: tempDir() });
-  work = tempDir();
-});
-afterAll(async () => {
-  await emu.stop();
-});
-beforeEach(() => emu.reset());
-
-async function open(extra: Partial<OpenDriveOptions> = {}): Promise<DriveRemote> {
-  const clock = fakeClock();
-  const { remote } = await openDrive({
-    secrets: new FileSecretStore(tempDir()),
-    env: emulatorEnv(emu, emu.issueRefreshToken()),
-    clock,
-    ...extra,
-  });
-  return remote;
-}
+const drive = useEmulator();
+const open = async (extra: Partial<OpenDriveOptions> = {}): Promise<DriveRemote> =>
+  (await drive.open(extra)).remote;
 
 describe('DriveRemote against the emulator', () => {
   it('creates a folder path once and finds it again instead of making duplicates', async () => {
@@ -40,12 +19,12 @@ describe('DriveRemote against the emulator', () => {
     const a = await remote.ensureFolder(['Cairn', 'laptop', 'home', 'packs']);
     expect(a.name).toBe('packs');
     expect(a.webViewLink).toContain(a.id);
-    const creates = emu.count('files.create');
+    const creates = drive.emu.count('files.create');
     expect(creates).toBe(4);
     // A fresh remote (no cache) looks the folders up by name and parent and creates nothing.
     const again = await (await open()).ensureFolder(['Cairn', 'laptop', 'home', 'packs']);
     expect(again.id).toBe(a.id);
-    expect(emu.count('files.create')).toBe(4);
+    expect(drive.emu.count('files.create')).toBe(4);
     // Concurrent callers share one lookup and one create per level.
     const fresh = await open();
     const both = await Promise.all([
@@ -55,7 +34,7 @@ describe('DriveRemote against the emulator', () => {
     ]);
     expect(both[0].id).toBe(both[2].id);
     expect(both[1].parents).toEqual(both[0].parents);
-    expect(emu.count('files.create')).toBe(4 + 3);
+    expect(drive.emu.count('files.create')).toBe(4 + 3);
     expect((await remote.findFolder(['Cairn', 'laptop', 'home']))?.id).toBe(a.parents[0]);
     expect(await remote.findFolder(['Cairn', 'nope'])).toBeNull();
   });
@@ -63,7 +42,7 @@ describe('DriveRemote against the emulator', () => {
   it('uploads a small file in one multipart request, checked against Drive md5Checksum', async () => {
     const remote = await open();
     const folder = await remote.ensureFolder(['Cairn', 'm1', 'small']);
-    const { file, md5 } = randomFile(work, 'small.bin', 300 * 1024);
+    const { file, md5 } = randomFile(drive.work, 'small.bin', 300 * 1024);
     const r = await remote.upload({
       parentId: folder.id,
       name: 'pack-1.tar.gz',
@@ -74,8 +53,8 @@ describe('DriveRemote against the emulator', () => {
     expect(r.file.md5Checksum).toBe(md5);
     expect(r.file.size).toBe(300 * 1024);
     expect(r.file.appProperties).toEqual({ cairnKind: 'pack', sha: 'abc' });
-    expect(emu.count('files.create.multipart', 200)).toBe(1);
-    expect(emu.readFile(r.file.id).equals(fs.readFileSync(file))).toBe(true);
+    expect(drive.emu.count('files.create.multipart', 200)).toBe(1);
+    expect(drive.emu.readFile(r.file.id).equals(fs.readFileSync(file))).toBe(true);
     const listed = await remote.listAll({ parentId: folder.id, appProperties: { cairnKind: 'pack' } });
     expect(listed.map((f) => f.name)).toEqual(['pack-1.tar.gz']);
     expect(await remote.listAll({ parentId: folder.id, appProperties: { cairnKind: 'manifest' } })).toEqual(
@@ -86,7 +65,7 @@ describe('DriveRemote against the emulator', () => {
   it('uploads a large file with the resumable protocol in 256 KiB-multiple chunks', async () => {
     const remote = await open({ chunkSize: 4 * MiB });
     const folder = await remote.ensureFolder(['Cairn', 'm1', 'large']);
-    const { file, md5 } = randomFile(work, 'large.bin', 10 * MiB + 12345);
+    const { file, md5 } = randomFile(drive.work, 'large.bin', 10 * MiB + 12345);
     const progress: number[] = [];
     const r = await remote.upload({
       parentId: folder.id,
@@ -96,10 +75,10 @@ describe('DriveRemote against the emulator', () => {
     });
     expect(r.method).toBe('resumable');
     expect(r.file.md5Checksum).toBe(md5);
-    expect(emu.count('files.create.resumable', 200)).toBe(1);
-    expect(emu.count('files.upload.chunk')).toBe(3);
+    expect(drive.emu.count('files.create.resumable', 200)).toBe(1);
+    expect(drive.emu.count('files.upload.chunk')).toBe(3);
     expect(progress.at(-1)).toBe(10 * MiB + 12345);
-    expect(emu.readFile(r.file.id).equals(fs.readFileSync(file))).toBe(true);
+    expect(drive.emu.readFile(r.file.id).equals(fs.readFileSync(file))).toBe(true);
   });
 
   it('uploads a stream of unknown length, ending exactly on a chunk boundary', async () => {
@@ -114,24 +93,24 @@ describe('DriveRemote against the emulator', () => {
     const r = await remote.upload({ parentId: folder.id, name: 'streamed.tar.gz', source: { stream } });
     expect(r.method).toBe('resumable');
     expect(r.file.md5Checksum).toBe(crypto.createHash('md5').update(data).digest('hex'));
-    expect(emu.readFile(r.file.id).equals(data)).toBe(true);
+    expect(drive.emu.readFile(r.file.id).equals(data)).toBe(true);
   });
 
   it('resumes a resumable upload after a connection dropped mid-body, resending only what was not committed', async () => {
     const remote = await open({ chunkSize: 8 * MiB });
     const folder = await remote.ensureFolder(['Cairn', 'm1', 'drop']);
     const size = 20 * MiB;
-    const { file, md5 } = randomFile(work, 'drop.bin', size);
+    const { file, md5 } = randomFile(drive.work, 'drop.bin', size);
     // The second chunk's connection dies after 3 MiB + 100 KiB; the server keeps 3 MiB (256 KiB-aligned).
-    const fault = emu.fault({ kind: 'drop-upload', skip: 1, afterBytes: 3 * MiB + 100 * 1024 });
+    const fault = drive.emu.fault({ kind: 'drop-upload', skip: 1, afterBytes: 3 * MiB + 100 * 1024 });
     const r = await remote.upload({ parentId: folder.id, name: 'drop.tar.gz', source: { path: file } });
     expect(fault.fired).toBe(1);
     expect(r.file.md5Checksum).toBe(md5);
-    expect(emu.readFile(r.file.id).equals(fs.readFileSync(file))).toBe(true);
+    expect(drive.emu.readFile(r.file.id).equals(fs.readFileSync(file))).toBe(true);
     // Bytes that reached the server: everything once, plus only the 100 KiB the server dropped.
-    expect(emu.uploadedBytes()).toBe(size + 100 * 1024);
-    expect(emu.count('files.upload.status')).toBe(1);
-    expect(emu.count('files.create.resumable')).toBe(1);
+    expect(drive.emu.uploadedBytes()).toBe(size + 100 * 1024);
+    expect(drive.emu.count('files.upload.status')).toBe(1);
+    expect(drive.emu.count('files.create.resumable')).toBe(1);
     expect(remote.stats.retries).toBe(1);
     expect((await remote.listAll({ parentId: folder.id })).length).toBe(1);
   });
@@ -146,20 +125,20 @@ describe('DriveRemote against the emulator', () => {
         source: { stream: Readable.from([Buffer.from(`file ${i}`)]), size: `file ${i}`.length },
       });
     }
-    emu.reset();
+    drive.emu.reset();
     const names: string[] = [];
     for await (const f of remote.list({ parentId: folder.id, pageSize: 10 })) names.push(f.name);
     expect(names.sort()).toEqual(Array.from({ length: 25 }, (_, i) => `f${String(i).padStart(2, '0')}`));
-    expect(emu.count('files.list', 200)).toBe(3);
+    expect(drive.emu.count('files.list', 200)).toBe(3);
     expect(await remote.listAll({ parentId: folder.id, name: 'f07' })).toHaveLength(1);
   });
 
   it('downloads whole files and ranges, checks the MD5, and deletes', async () => {
     const remote = await open();
     const folder = await remote.ensureFolder(['Cairn', 'm1', 'dl']);
-    const { file, md5 } = randomFile(work, 'dl.bin', 2 * MiB + 7);
+    const { file, md5 } = randomFile(drive.work, 'dl.bin', 2 * MiB + 7);
     const { file: up } = await remote.upload({ parentId: folder.id, name: 'dl.bin', source: { path: file } });
-    const dest = path.join(work, 'dl.out');
+    const dest = path.join(drive.work, 'dl.out');
     expect(await remote.downloadTo(up.id, dest)).toBe(2 * MiB + 7);
     expect(crypto.createHash('md5').update(fs.readFileSync(dest)).digest('hex')).toBe(md5);
     const tail: Buffer[] = [];
@@ -168,13 +147,13 @@ describe('DriveRemote against the emulator', () => {
     for await (const c of late) tail.push(c as Buffer);
     expect(Buffer.concat(tail).equals(fs.readFileSync(file).subarray(2 * MiB))).toBe(true);
     // A download cut half-way resumes with a Range request where it stopped.
-    emu.reset();
-    const cut = emu.fault({ kind: 'drop-download', afterBytes: MiB + 3 });
-    const again = path.join(work, 'dl.again');
+    drive.emu.reset();
+    const cut = drive.emu.fault({ kind: 'drop-download', afterBytes: MiB + 3 });
+    const again = path.join(drive.work, 'dl.again');
     expect(await remote.downloadTo(up.id, again, { md5 })).toBe(2 * MiB + 7);
     expect(cut.fired).toBe(1);
     expect(fs.readFileSync(again).equals(fs.readFileSync(file))).toBe(true);
-    expect(emu.count('files.get.media')).toBe(2);
+    expect(drive.emu.count('files.get.media')).toBe(2);
     await expect(remote.downloadTo(up.id, dest, { md5: '0'.repeat(32) })).rejects.toThrow(/does not match/);
     expect(fs.existsSync(dest)).toBe(false);
     await remote.delete(up.id);
@@ -192,7 +171,7 @@ describe('DriveRemote against the emulator', () => {
     const slow = fakeClock();
     const limited = await open({ clock: slow, bandwidthBytesPerSecond: 256 * 1024, requestsPerSecond: 0 });
     const folder = await limited.ensureFolder(['Cairn', 'm1', 'bw']);
-    const { file } = randomFile(work, 'bw.bin', MiB);
+    const { file } = randomFile(drive.work, 'bw.bin', MiB);
     const before = slow.elapsed();
     await limited.upload({ parentId: folder.id, name: 'bw.bin', source: { path: file } });
     // 1 MiB at 256 KiB/s: about 4 s (less the quarter-second burst).
@@ -208,7 +187,7 @@ describe('DriveRemote against the emulator', () => {
       multipartMaxBytes: 0,
       chunkSize: 512 * 1024,
     });
-    const { file: file2, md5 } = randomFile(work, 'bw2.bin', 2 * MiB);
+    const { file: file2, md5 } = randomFile(drive.work, 'bw2.bin', 2 * MiB);
     const r = await limited2.upload({ parentId: folder.id, name: 'bw2.bin', source: { path: file2 } });
     expect(r.method).toBe('resumable');
     expect(r.file.md5Checksum).toBe(md5);
@@ -219,7 +198,7 @@ describe('DriveRemote against the emulator', () => {
   it('reports upload throughput for a 64 MiB file on loopback', async () => {
     const remote = await open({ clock: undefined, requestsPerSecond: 10 });
     const folder = await remote.ensureFolder(['Cairn', 'm1', 'speed']);
-    const { file, md5 } = randomFile(work, 'speed.bin', 64 * MiB);
+    const { file, md5 } = randomFile(drive.work, 'speed.bin', 64 * MiB);
     const t0 = performance.now();
     const r = await remote.upload({ parentId: folder.id, name: 'speed.bin', source: { path: file } });
     const s = (performance.now() - t0) / 1000;

@@ -53,6 +53,44 @@ function setup(env: NodeJS.ProcessEnv) {
   return { root, secrets, service, api: service.api(), events, opened };
 }
 
+/** A runtime linked to the emulator, with plan "home" created and backed up once (the caller closes it). */
+async function runtimeAfterBackup(o: {
+  autoPush?: boolean;
+  now?: () => number;
+  log?: (line: string) => void;
+}) {
+  const root = tempDir();
+  const catalog = openCatalog(path.join(root, 'data'));
+  db = catalog;
+  const secrets = new FileSecretStore(path.join(root, 'data'));
+  if (o.autoPush === false) setDriveSetting(catalog, DRIVE_SETTING_KEYS.autoPush, false);
+  const rt = new CairnRuntime({
+    db: catalog,
+    secrets,
+    actor: 'test',
+    now: o.now,
+    localNotifier: logNotifier(() => {}),
+    log: o.log ?? (() => {}),
+    watch: false,
+    drive: { secrets, env: emulatorEnv(emu, emu.issueRefreshToken()) },
+  });
+  const events: CairnEvent[] = [];
+  rt.service.bus.on((e) => events.push(e));
+  try {
+    writeTree(path.join(root, 'src'), { 'a.txt': 'alpha' });
+    await rt.service.call('planCreate', {
+      name: 'home',
+      dest: path.join(root, 'dest'),
+      sources: [path.join(root, 'src')],
+    });
+    await rt.service.runs.request('home', { actor: 'test' }).done;
+  } catch (e) {
+    await rt.close();
+    throw e;
+  }
+  return { rt, events, db: catalog };
+}
+
 describe('Drive through the service', () => {
   it('pushes a plan in the background and tells its progress', async () => {
     const { root, service, api, events } = setup(emulatorEnv(emu, emu.issueRefreshToken()));
@@ -126,31 +164,8 @@ describe('Drive through the service', () => {
   });
 
   it('pushes after each good backup when Drive is linked (the runtime)', async () => {
-    const root = tempDir();
-    db = openCatalog(path.join(root, 'data'));
-    const secrets = new FileSecretStore(path.join(root, 'data'));
-    const rt = new CairnRuntime({
-      db,
-      secrets,
-      actor: 'test',
-      localNotifier: logNotifier(() => {}),
-      log: () => {},
-      watch: false,
-      drive: {
-        secrets,
-        env: emulatorEnv(emu, emu.issueRefreshToken()),
-      },
-    });
-    const events: CairnEvent[] = [];
-    rt.service.bus.on((e) => events.push(e));
+    const { rt, events, db } = await runtimeAfterBackup({});
     try {
-      writeTree(path.join(root, 'src'), { 'a.txt': 'alpha' });
-      await rt.service.call('planCreate', {
-        name: 'home',
-        dest: path.join(root, 'dest'),
-        sources: [path.join(root, 'src')],
-      });
-      await rt.service.runs.request('home', { actor: 'test' }).done;
       await until(() => events.some((e) => e.type === 'driveProgress' && e.data.phase === 'done'));
       expect(listDriveManifests(db, 1)).toHaveLength(1);
     } finally {
@@ -159,32 +174,14 @@ describe('Drive through the service', () => {
   });
 
   it("resumes by itself a push that waited for Google's daily limit in a process that has stopped", async () => {
-    const root = tempDir();
-    db = openCatalog(path.join(root, 'data'));
-    const secrets = new FileSecretStore(path.join(root, 'data'));
-    setDriveSetting(db, DRIVE_SETTING_KEYS.autoPush, false);
     let now = Date.UTC(2026, 11, 7, 9, 0);
     const lines: string[] = [];
-    const rt = new CairnRuntime({
-      db,
-      secrets,
-      actor: 'test',
+    const { rt, events, db } = await runtimeAfterBackup({
+      autoPush: false,
       now: () => now,
-      localNotifier: logNotifier(() => {}),
       log: (l) => lines.push(l),
-      watch: false,
-      drive: { secrets, env: emulatorEnv(emu, emu.issueRefreshToken()) },
     });
-    const events: CairnEvent[] = [];
-    rt.service.bus.on((e) => events.push(e));
     try {
-      writeTree(path.join(root, 'src'), { 'a.txt': 'alpha' });
-      await rt.service.call('planCreate', {
-        name: 'home',
-        dest: path.join(root, 'dest'),
-        sources: [path.join(root, 'src')],
-      });
-      await rt.service.runs.request('home', { actor: 'test' }).done;
       // A push of another process met Google's daily limit, said when it would resume, and was stopped.
       const resumesAt = now + 30 * 60_000;
       drivePlan(db, 1, 'laptop');

@@ -3,22 +3,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emulatorEnv, fakeClock } from '../../../../test/drive-emulator/harness';
 import { startEmulator, type DriveEmulator } from '../../../../test/drive-emulator/server';
+import { driveRig } from '../../../../test/helpers/driveKit';
 import { makeRig, type Rig } from '../../../../test/helpers/engine';
 import { tempDir } from '../../../../test/helpers/tmp';
 import { diffTrees } from '../../../../test/helpers/tree';
 import { findBackup } from '../../catalog/backups';
 import { restoreBackup } from '../../restore/restore';
 import { FileSecretStore, type SecretStore } from '../../secrets/store';
-import { openDrive } from '../index';
 import type { DriveRemote } from '../types';
 import { catalogSource, fullMap } from './chain';
-import { loadDriveKey, saveDriveKey } from './crypto';
+import { loadDriveKey } from './crypto';
 import { planFolders } from './folders';
 import { importFromDrive } from './importDrive';
 import { listDriveBackups } from './remoteList';
-import { pushPlan } from './push';
 import { openDriveRestore } from './restoreSource';
 import { rewriteMap } from './repack';
 import { pruneDrive, setDrivePolicy } from './retention';
@@ -33,26 +31,8 @@ afterAll(async () => {
   await emu.stop();
 });
 
-async function setup(machine: string, password?: string) {
-  const rig = makeRig();
-  const secrets = new FileSecretStore(rig.dataDir);
-  if (password) await saveDriveKey(secrets, password);
-  const clock = fakeClock();
-  const { remote } = await openDrive({ secrets, env: emulatorEnv(emu, emu.issueRefreshToken()), clock });
-  const push = () =>
-    pushPlan({
-      db: rig.db,
-      plan: rig.plan,
-      remote,
-      secrets,
-      machine,
-      now: () => rig.clock.now,
-      actor: 'test',
-      clock,
-      packTargetBytes: 1 << 20,
-    });
-  return { rig, secrets, remote, push };
-}
+const setup = (machine: string, password?: string) =>
+  driveRig(emu, { machine, password, packTargetBytes: 1 << 20 });
 
 const write = (root: string, rel: string, data: Buffer | string) => {
   fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
@@ -127,7 +107,7 @@ describe('incremental manifests on Drive', () => {
 
   it('a chain of 16 backups restores byte-exact from Drive, after an import from Drive alone, and after a prune', async () => {
     const password = 'chain of sixteen';
-    const { rig, remote, secrets, push } = await setup('chain', password);
+    const { rig, remote, secrets, push, base } = await setup('chain', password);
     for (let i = 0; i < 120; i++) write(rig.src, `a/f${i}`, crypto.randomBytes(300 + i));
     const snaps = new Map<string, string>();
     const stamps: string[] = [];
@@ -154,7 +134,7 @@ describe('incremental manifests on Drive', () => {
     expect(rows.map((r) => r.mapParent)).toEqual(parents);
     expect(rows[5]!.name).toMatch(/\.delta\.tsv\.gz\.age$/);
     for (const s of stamps) await expectRestores({ rig, remote, secrets, stamp: s }, snaps.get(s)!);
-    expect((await verifyDrive({ ...base(rig, remote, secrets), workDir: tempDir() })).problems).toEqual([]);
+    expect((await verifyDrive({ ...base, workDir: tempDir() })).problems).toEqual([]);
 
     // From Drive alone: listed, imported, restored.
     const listed = (await listDriveBackups(remote)).filter((b) => b.machine === 'chain');
@@ -213,7 +193,7 @@ describe('incremental manifests on Drive', () => {
       keepYearly: 0,
     });
     rig.clock.now += 30 * 86_400_000;
-    const r = await pruneDrive({ ...base(rig, remote, secrets), workDir: tempDir() });
+    const r = await pruneDrive({ ...base, workDir: tempDir() });
     expect(r.pruned).toEqual(stamps.slice(0, 12).reverse());
     const kept = listDriveManifests(rig.db, rig.plan.id).reverse();
     expect(kept.map((k) => [k.stamp, k.manifestParent, k.mapParent])).toEqual([
@@ -230,11 +210,11 @@ describe('incremental manifests on Drive', () => {
       .map((f) => f.name);
     for (const s of stamps.slice(0, 12)) expect(names.filter((n) => n.startsWith(s))).toEqual([]);
     for (const s of stamps.slice(12)) await expectRestores({ rig, remote, secrets, stamp: s }, snaps.get(s)!);
-    expect((await verifyDrive({ ...base(rig, remote, secrets), workDir: tempDir() })).problems).toEqual([]);
+    expect((await verifyDrive({ ...base, workDir: tempDir() })).problems).toEqual([]);
 
     // A chain with a link the catalog lost: verify names it, and a restore says which backup is missing.
     rig.db.prepare('DELETE FROM drive_manifests WHERE stamp = ?').run(stamps[14]);
-    const broken = await verifyDrive({ ...base(rig, remote, secrets), workDir: tempDir() });
+    const broken = await verifyDrive({ ...base, workDir: tempDir() });
     expect(broken.problems.map((p) => [p.problem, p.detail])).toEqual([
       ['missing', `its parent backup ${stamps[14]} is not on Drive`],
       ['missing', `its parent backup ${stamps[14]} is not on Drive`],
@@ -247,15 +227,3 @@ describe('incremental manifests on Drive', () => {
     for (const d of snaps.values()) fs.rmSync(d, { recursive: true, force: true });
   }, 300_000);
 });
-
-function base(rig: Rig, remote: DriveRemote, secrets: SecretStore) {
-  return {
-    db: rig.db,
-    plan: rig.plan,
-    remote,
-    secrets,
-    machine: 'chain',
-    now: () => rig.clock.now,
-    actor: 'test',
-  };
-}

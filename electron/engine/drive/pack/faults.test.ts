@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../../../test/drive-emulator/faults';
 import { emulatorEnv, fakeClock } from '../../../../test/drive-emulator/harness';
 import { startEmulator, type DriveEmulator } from '../../../../test/drive-emulator/server';
-import { makeCorpus } from '../../../../test/helpers/driveKit';
+import { makeCorpus, pushBase } from '../../../../test/helpers/driveKit';
 import { makeRig, type Rig } from '../../../../test/helpers/engine';
 import { tempDir } from '../../../../test/helpers/tmp';
 import { diffTrees } from '../../../../test/helpers/tree';
@@ -52,13 +52,8 @@ async function setup() {
     ).remote;
   const push = (remote: DriveRemote, extra: Partial<PushOptions> = {}) =>
     pushPlan({
-      db: rig.db,
-      plan: rig.plan,
-      remote,
-      secrets,
-      machine,
+      ...pushBase(rig, remote, secrets, machine),
       now: () => clock.now(),
-      actor: 'test',
       clock,
       packTargetBytes: 128 * 1024,
       ...extra,

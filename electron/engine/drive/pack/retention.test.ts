@@ -3,16 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emulatorEnv, fakeClock } from '../../../../test/drive-emulator/harness';
 import { startEmulator, type DriveEmulator } from '../../../../test/drive-emulator/server';
-import { makeRig } from '../../../../test/helpers/engine';
+import { driveRig } from '../../../../test/helpers/driveKit';
 import { tempDir } from '../../../../test/helpers/tmp';
 import { diffTrees } from '../../../../test/helpers/tree';
 import { latestGoodBackup } from '../../catalog/backups';
 import { restoreBackup } from '../../restore/restore';
-import { openDrive } from '../index';
-import { FileSecretStore } from '../../secrets/store';
-import { pushPlan } from './push';
 import { openDriveRestore } from './restoreSource';
 import { pruneDrive, setDrivePolicy } from './retention';
 import { PIECE_SIZE } from './layout';
@@ -31,25 +27,13 @@ const write = (root: string, rel: string, size: number) => {
   fs.writeFileSync(path.join(root, rel), crypto.randomBytes(size));
 };
 
+/** The Drive policy that keeps the newest backup alone. */
+const KEEP_LAST_ONE = { keepLast: 1, keepDaily: 0, keepWeekly: 0, keepMonthly: 0, keepYearly: 0 };
+
 describe('Drive retention', () => {
   it('drops backups its policy no longer keeps, deletes dead packs, rewrites mostly-dead ones, and the kept backup still restores', async () => {
-    const rig = makeRig();
-    const secrets = new FileSecretStore(rig.dataDir);
-    const clock = fakeClock();
-    const { remote } = await openDrive({ secrets, env: emulatorEnv(emu, emu.issueRefreshToken()), clock });
     const machine = 'retention';
-    const push = () =>
-      pushPlan({
-        db: rig.db,
-        plan: rig.plan,
-        remote,
-        secrets,
-        machine,
-        now: () => rig.clock.now,
-        actor: 'test',
-        clock,
-        packTargetBytes: 4 << 20,
-      });
+    const { rig, secrets, remote, base, push } = await driveRig(emu, { machine, packTargetBytes: 4 << 20 });
     for (let i = 0; i < 20; i++) write(rig.src, `keep/a${i}`, 1024);
     for (let i = 0; i < 10; i++) write(rig.src, `gone/b${i}`, 20 * 1024);
     write(rig.src, 'big.bin', 3 << 20);
@@ -67,37 +51,12 @@ describe('Drive retention', () => {
     await rig.backup();
     await push();
 
-    setDrivePolicy(rig.db, rig.plan, machine, {
-      keepLast: 1,
-      keepDaily: 0,
-      keepWeekly: 0,
-      keepMonthly: 0,
-      keepYearly: 0,
-    });
-    const dry = await pruneDrive({
-      db: rig.db,
-      plan: rig.plan,
-      remote,
-      secrets,
-      machine,
-      workDir: tempDir(),
-      now: () => rig.clock.now,
-      actor: 'test',
-      dryRun: true,
-    });
+    setDrivePolicy(rig.db, rig.plan, machine, KEEP_LAST_ONE);
+    const dry = await pruneDrive({ ...base, workDir: tempDir(), dryRun: true });
     expect(dry.pruned).toEqual([first]);
     expect(listDriveManifests(rig.db, rig.plan.id)).toHaveLength(2);
 
-    const r = await pruneDrive({
-      db: rig.db,
-      plan: rig.plan,
-      remote,
-      secrets,
-      machine,
-      workDir: tempDir(),
-      now: () => rig.clock.now,
-      actor: 'test',
-    });
+    const r = await pruneDrive({ ...base, workDir: tempDir() });
     expect(r).toMatchObject({ pruned: [first], packsDeleted: 1, packsRewritten: 1 });
     expect(r.freedBytes).toBeGreaterThan(3 << 20);
     const onDrive = new Set(emu.files().map((f) => f.name));
@@ -138,21 +97,8 @@ describe('Drive retention', () => {
   });
 
   it('keeps the pieces a kept backup uses: a pieced file changed in 6 of its 9 pieces leaves a mostly-dead pack that is rewritten, and the map lines name the new pack', async () => {
-    const rig = makeRig();
-    const secrets = new FileSecretStore(rig.dataDir);
-    const clock = fakeClock();
-    const { remote } = await openDrive({ secrets, env: emulatorEnv(emu, emu.issueRefreshToken()), clock });
     const machine = 'retention-pieces';
-    const o = {
-      db: rig.db,
-      plan: rig.plan,
-      remote,
-      secrets,
-      machine,
-      now: () => rig.clock.now,
-      actor: 'test',
-    };
-    const push = () => pushPlan({ ...o, clock, packTargetBytes: 64 << 20 });
+    const { rig, base: o, push } = await driveRig(emu, { machine, packTargetBytes: 64 << 20 });
     // 72 MiB, mostly holes: each piece starts with its own random 64 KiB (pieces differ, packs stay small).
     const file = path.join(rig.src, 'disk.img');
     const mark = (pieces: number[]) => {
@@ -176,13 +122,7 @@ describe('Drive retention', () => {
     const versions = rig.db.prepare('SELECT DISTINCT sha256 FROM drive_pieces').pluck().all() as string[];
     const has = driveHasContent(rig.db, rig.plan.id);
     expect(versions.map(has)).toEqual([true, true]);
-    setDrivePolicy(rig.db, rig.plan, machine, {
-      keepLast: 1,
-      keepDaily: 0,
-      keepWeekly: 0,
-      keepMonthly: 0,
-      keepYearly: 0,
-    });
+    setDrivePolicy(rig.db, rig.plan, machine, KEEP_LAST_ONE);
     const r = await pruneDrive({ ...o, workDir: tempDir() });
     expect(r).toMatchObject({ pruned: [first.stamp], packsDeleted: 0, packsRewritten: 1 });
     const pieceRows = rig.db.prepare('SELECT COUNT(*) FROM drive_pieces').pluck();

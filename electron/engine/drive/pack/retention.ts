@@ -155,34 +155,15 @@ async function applyDrivePrune(
       result.freedBytes += p.size;
     } else if (l.bytes < p.contentBytes * (o.keepRatio ?? 0.5)) mostlyDead.push(p);
   }
+  const ctx = { db, plan, remote: o.remote, key, folders, workDir: o.workDir, now: o.now };
   if (mostlyDead.length) {
-    const r = await repack({
-      db,
-      plan,
-      remote: o.remote,
-      key,
-      folders,
-      workDir: o.workDir,
-      now: o.now,
-      packs: mostlyDead,
-    });
+    const r = await repack({ ...ctx, packs: mostlyDead });
     result.packsRewritten = mostlyDead.length;
     result.freedBytes += r.freedBytes;
     for (const p of mostlyDead) for (const s of mapsByPack.get(p.name) ?? []) stale.add(s);
   }
   // Maps point at the new packs before the old ones go.
-  for (const s of stale)
-    await rewriteMap({
-      db,
-      plan,
-      remote: o.remote,
-      key,
-      folders,
-      workDir: o.workDir,
-      now: o.now,
-      stamp: s,
-      cacheDir: cache,
-    });
+  for (const s of stale) await rewriteMap({ ...ctx, stamp: s, cacheDir: cache });
   for (const p of mostlyDead) await o.remote.delete(p.fileId!);
   db.exec('DELETE FROM drive_live');
   fs.rmSync(cache, { recursive: true, force: true });
