@@ -58,7 +58,7 @@ export async function diffManifests(prevFile: string | null, curFile: string, ou
     }
     await out.finish();
   } catch (e) {
-    out.abort();
+    await out.abort();
     throw e;
   } finally {
     cur.close();

@@ -90,7 +90,7 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
   let stamp = formatStamp(startedAt);
   let walker: Walker | null = null;
   const partialFiles: string[] = [];
-  const sinks: { abort(): void }[] = [];
+  const sinks: { abort(): Promise<void> }[] = [];
   const base: { reader: ManifestReader | null } = { reader: null };
   let ticker: NodeJS.Timeout | null = null;
   try {
@@ -262,7 +262,7 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     return { backup, warnings: walker.warnings };
   } catch (e) {
     await walker?.settle();
-    for (const s of sinks) s.abort();
+    await Promise.all(sinks.map((s) => s.abort()));
     base.reader?.close();
     for (const f of partialFiles) removeTree(f);
     recordFailure(o, stamp, startedAt, walker, e);

@@ -56,9 +56,14 @@ export class LineSink {
     }
   }
 
-  /** Stops writing (the run failed); the caller removes the file. */
-  abort(): void {
+  /**
+   * Stops writing (the run failed) and removes the file, once the stream has closed: the file is opened
+   * asynchronously, so removing it before then would let the open create it again afterwards.
+   */
+  async abort(): Promise<void> {
     (this.head as fs.WriteStream).destroy();
     this.out.destroy();
+    await this.done.catch(() => undefined);
+    fs.rmSync(this.file, { force: true });
   }
 }

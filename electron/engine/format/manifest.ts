@@ -168,8 +168,9 @@ export class ManifestWriter {
     return footer;
   }
 
-  abort(): void {
-    this.sink.abort();
+  /** Stops writing and removes the partial manifest. */
+  abort(): Promise<void> {
+    return this.sink.abort();
   }
 }
 

@@ -145,12 +145,12 @@ export async function writeManifestDelta(o: {
     while (a.current !== null || b.current !== null) {
       const c = a.current === null ? 1 : b.current === null ? -1 : comparePaths(a.key, b.key);
       if (c < 0) {
-        if (!(await emit(`-\t${escapeField(a.key)}`))) return abort(sink, o.out);
+        if (!(await emit(`-\t${escapeField(a.key)}`))) return abort(sink);
         await a.advance();
         continue;
       }
       if (c > 0 || a.current !== b.current) {
-        if (!(await emit(b.current!))) return abort(sink, o.out);
+        if (!(await emit(b.current!))) return abort(sink);
         const f = b.current!.split('\t', 6);
         if (f[0] === 'f' && f[5] && f[5] !== '-') shas.add(f[5]);
       }
@@ -161,7 +161,7 @@ export async function writeManifestDelta(o: {
     await sink.finish(b.end);
     return { lines, shas };
   } catch (e) {
-    abort(sink, o.out);
+    await abort(sink);
     throw e;
   } finally {
     a.close();
@@ -169,9 +169,8 @@ export async function writeManifestDelta(o: {
   }
 }
 
-function abort(sink: LineSink, file: string): null {
-  sink.abort();
-  fs.rmSync(file, { force: true });
+async function abort(sink: LineSink): Promise<null> {
+  await sink.abort();
   return null;
 }
 
@@ -203,7 +202,7 @@ export async function applyManifestDelta(parentFile: string, deltaFile: string, 
       throw new Error(`${deltaFile} does not rebuild its backup's manifest (entry count differs)`);
     await sink.finish(end);
   } catch (e) {
-    abort(sink, out);
+    await abort(sink);
     throw e;
   } finally {
     a.close();
@@ -242,7 +241,7 @@ export async function writeMapDelta(o: {
     }
     await sink.finish();
   } catch (e) {
-    abort(sink, o.out);
+    await abort(sink);
     throw e;
   } finally {
     r.close();
@@ -286,7 +285,7 @@ export async function rebuildMap(chain: string[], manifestFile: string, out: str
       }
       await sink.finish();
     } catch (e) {
-      abort(sink, out);
+      await abort(sink);
       throw e;
     }
     return n;

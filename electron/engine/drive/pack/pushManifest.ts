@@ -91,8 +91,7 @@ export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
     await map.finish();
   } catch (err) {
     await o.packer.drain().catch(() => undefined);
-    map.abort();
-    fs.rmSync(mapTmp, { force: true });
+    await map.abort();
     throw err;
   } finally {
     o.reader.close();
