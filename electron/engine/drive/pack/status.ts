@@ -10,8 +10,8 @@ import type { DriveAbout, DriveRemote } from '../types';
 import { clientMismatch, copyClient } from './client';
 import { loadDriveKey } from './crypto';
 import {
+  driveHasContent,
   findDrivePlan,
-  hasContent,
   lastDriveQuota,
   listDriveManifests,
   listPacks,
@@ -73,7 +73,8 @@ export function drivePendingBytes(db: Db, planId: number): number {
     .filter((b) => !on.has(b.stamp))
     .map((b) => b.id);
   if (waiting.length === 0) return 0;
-  const has = hasContent(db, planId);
+  // Any pack, staged or uploaded (staged packs are counted below), and a piece list whose pieces are packed.
+  const has = driveHasContent(db, planId, false);
   const contents = db
     .prepare(
       `SELECT DISTINCT v.sha256 AS sha256, v.size AS size FROM file_versions v

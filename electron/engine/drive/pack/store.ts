@@ -125,12 +125,6 @@ export function listPacks(db: Db, planId: number, status?: PackRow['status']): P
   return rows.map(toPack);
 }
 
-/** Whether a content is already in a pack of the plan (staged or uploaded). */
-export function hasContent(db: Db, planId: number): (sha256: string) => boolean {
-  const stmt = db.prepare('SELECT 1 FROM drive_pack_contents WHERE plan_id = ? AND sha256 = ?').pluck();
-  return (sha) => stmt.get(planId, sha) !== undefined;
-}
-
 /** The pack holding a content, or undefined. */
 export function packOf(db: Db, planId: number): (sha256: string) => PackRow | undefined {
   const stmt = db.prepare(
