@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { RunIndicator } from './components/RunStatus';
 import { useApp } from './store/store';
-import type { View } from './store/uiSlice';
+import type { View } from './route';
 import { Activity } from './views/Activity';
 import { Browse } from './views/Browse';
 import { Drive } from './views/Drive';
@@ -16,7 +16,7 @@ import { useTheme } from './useTheme';
 const NAV: [View, string][] = [
   ['overview', 'Overview'],
   ['history', 'History'],
-  ['restore', 'Browse and restore'],
+  ['browse', 'Browse and restore'],
   ['retention', 'Retention'],
   ['drive', 'Google Drive'],
   ['settings', 'Settings'],
@@ -29,7 +29,9 @@ function Body({ view }: { view: View }) {
       return <Overview />;
     case 'history':
       return <History />;
-    case 'restore':
+    case 'browse':
+    case 'file':
+    case 'changes':
       return <Browse />;
     case 'retention':
       return <Retention />;
@@ -50,7 +52,7 @@ export function App({ connected }: { connected: boolean }) {
   const connection = useApp((s) => s.connection);
   useTheme();
   useEffect(() => {
-    document.title = `Cairn: ${NAV.find(([v]) => v === view)?.[1] ?? ''}`;
+    document.title = `Cairn: ${NAV.find(([v]) => v === view)?.[1] ?? 'Browse and restore'}`;
   }, [view]);
 
   if (!connected) {

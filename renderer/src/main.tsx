@@ -4,17 +4,17 @@ import { App } from './App';
 import { startBridge } from './bridge';
 import { connectFromPage, setConnection } from './client';
 import { appStore } from './store/store';
-import { viewFromHash } from './store/uiSlice';
+import { navigate, parseRoute } from './route';
 import './styles.css';
 
 const conn = connectFromPage(window);
 setConnection(conn);
-appStore.getState().setView(viewFromHash(window.location.hash));
-window.addEventListener('hashchange', () => appStore.getState().setView(viewFromHash(window.location.hash)));
+appStore.getState().setRoute(parseRoute(window.location.hash));
+window.addEventListener('hashchange', () => appStore.getState().setRoute(parseRoute(window.location.hash)));
 if (conn) {
   startBridge(appStore, conn);
   conn.desktop?.onNavigate((v) => {
-    window.location.hash = `#/${v}`;
+    navigate({ view: v === 'restore' ? 'browse' : v });
   });
 } else appStore.getState().setConnection('down');
 

@@ -31,7 +31,5 @@ export const createPlansSlice: StateCreator<AppState, [], [], PlansSlice> = (set
           : (plans[0]?.name ?? null),
     })),
   setPlansError: (plansError) => set({ plansError }),
-  // Choosing a plan leaves a backup History opened in another plan.
-  selectPlan: (selectedPlan) =>
-    set((s) => ({ selectedPlan, browse: s.browse?.plan === selectedPlan ? s.browse : null })),
+  selectPlan: (selectedPlan) => set({ selectedPlan }),
 });

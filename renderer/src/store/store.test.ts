@@ -73,7 +73,7 @@ describe('the store slices', () => {
 
   it('reads the view from the address', () => {
     expect(viewFromHash('#/history')).toBe('history');
-    expect(viewFromHash('#/restore?plan=docs')).toBe('restore');
+    expect(viewFromHash('#/restore?plan=docs')).toBe('browse');
     expect(viewFromHash('#/retention')).toBe('retention');
     expect(viewFromHash('#token=abc')).toBe('overview');
     expect(viewFromHash('')).toBe('overview');

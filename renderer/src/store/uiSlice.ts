@@ -1,38 +1,33 @@
-// Where the user is (the view, from the address's #/view) and whether the service is reachable.
+// Where the user is (the route, from the address: see route.ts) and whether the service is reachable.
 import type { StateCreator } from 'zustand';
-import type { DesktopViewName } from '../../../shared/desktop';
+import { parseRoute, type Route, type View } from '../route';
 import type { AppState } from './store';
 
-export const VIEWS: DesktopViewName[] = ['overview', 'history', 'restore', 'activity', 'drive', 'settings'];
-export type View = DesktopViewName | 'retention';
-
-export interface BrowseTarget {
-  plan: string;
-  stamp: string;
-}
+export type { Route, View } from '../route';
 
 export interface UiSlice {
+  route: Route;
+  /** route.view, for the views that read only that. */
   view: View;
   connection: 'connecting' | 'live' | 'down';
-  /** The backup the Browse view opens (set from History). */
-  browse: BrowseTarget | null;
+  /** Follows the address (called on every hashchange); use navigate() in route.ts to move. */
+  setRoute(route: Route): void;
+  /** Shows a view without selection (tests, and the address when it names only a view). */
   setView(view: View): void;
   setConnection(c: UiSlice['connection']): void;
-  openBackup(target: BrowseTarget): void;
 }
 
 /** Reads a view from an address hash ("#/history"); unknown hashes are the overview. */
 export function viewFromHash(hash: string): View {
-  const v = hash.replace(/^#\/?/, '').split(/[?/]/)[0] ?? '';
-  return (VIEWS as string[]).includes(v) || v === 'retention' ? (v as View) : 'overview';
+  return parseRoute(hash).view;
 }
 
 /** Creates the UI slice. */
 export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
+  route: { view: 'overview' },
   view: 'overview',
   connection: 'connecting',
-  browse: null,
-  setView: (view) => set({ view }),
+  setRoute: (route) => set({ route, view: route.view }),
+  setView: (view) => set({ route: { view }, view }),
   setConnection: (connection) => set({ connection }),
-  openBackup: (browse) => set({ browse, view: 'restore' }),
 });

@@ -3,11 +3,16 @@
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
 import { setConnection } from '../client';
-import { resetAppStore } from '../store/store';
+import { parseRoute } from '../route';
+import { appStore, resetAppStore } from '../store/store';
 import { fakeApi, type FakeApi, type Handlers } from './fakeApi';
+
+// The store follows the address as main.tsx makes it do in the app.
+window.addEventListener('hashchange', () => appStore.getState().setRoute(parseRoute(window.location.hash)));
 
 afterEach(() => {
   cleanup();
+  window.history.replaceState(null, '', '#');
   resetAppStore();
   setConnection(null);
 });

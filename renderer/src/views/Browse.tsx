@@ -6,6 +6,7 @@ import { loadBackups } from '../bridge';
 import { api } from '../client';
 import { PlanPicker } from '../components/PlanPicker';
 import { bytes, count, counted, dateTime, stampText } from '../format';
+import { navigate } from '../route';
 import { appStore, useApp } from '../store/store';
 import { useFolder } from '../useFolder';
 import { RestoreDialog } from './RestoreDialog';
@@ -14,25 +15,36 @@ import { SearchPanel } from './SearchPanel';
 /** The Browse and restore view: the backup History opened, or the newest of the chosen plan. */
 export function Browse() {
   const selectedPlan = useApp((s) => s.selectedPlan);
-  const target = useApp((s) => s.browse);
-  const plan = target?.plan ?? selectedPlan;
+  const route = useApp((s) => s.route);
+  const plan = route.plan ?? selectedPlan;
   if (!plan) return <p>No plan yet.</p>;
   return (
-    <BrowsePlan key={`${plan}|${target?.stamp ?? ''}`} plan={plan} initialStamp={target?.stamp ?? null} />
+    <BrowsePlan
+      key={plan}
+      plan={plan}
+      stamp={route.stamp ?? null}
+      path={route.view === 'browse' ? (route.path ?? '') : ''}
+    />
   );
 }
 
-function BrowsePlan({ plan, initialStamp }: { plan: string; initialStamp: string | null }) {
+function BrowsePlan(o: { plan: string; stamp: string | null; path: string }) {
+  const { plan, path } = o;
   const backups = useApp((s) => s.backups[plan]);
   const good = (backups ?? []).filter((b) => b.status !== 'failed');
-  const [stamp, setStamp] = useState<string | null>(initialStamp);
-  const [path, setPath] = useState('');
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  // The selection belongs to one backup: another backup starts with none.
+  const [selection, setSelection] = useState<{ stamp: string | null; paths: Set<string> }>({
+    stamp: null,
+    paths: new Set(),
+  });
   const [restoring, setRestoring] = useState(false);
   useEffect(() => {
     if (!backups) void loadBackups(appStore, api(), plan);
   }, [plan, backups]);
-  const shownStamp = stamp ?? good[0]?.stamp ?? null;
+  const shownStamp = o.stamp ?? good[0]?.stamp ?? null;
+  const selected = selection.stamp === shownStamp ? selection.paths : new Set<string>();
+  const setSelected = (f: (s: Set<string>) => Set<string>) =>
+    setSelection((s) => ({ stamp: shownStamp, paths: f(s.stamp === shownStamp ? s.paths : new Set()) }));
   const folder = useFolder(plan, shownStamp, path);
   const parent = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -49,7 +61,7 @@ function BrowsePlan({ plan, initialStamp }: { plan: string; initialStamp: string
   }, [last, folder]);
 
   const open = (p: string) => {
-    setPath(p);
+    if (shownStamp) navigate({ view: 'browse', plan, stamp: shownStamp, path: p });
     if (parent.current) parent.current.scrollTop = 0;
   };
   const toggle = (p: string) =>
@@ -69,11 +81,7 @@ function BrowsePlan({ plan, initialStamp }: { plan: string; initialStamp: string
           Backup
           <select
             value={shownStamp ?? ''}
-            onChange={(e) => {
-              setStamp(e.target.value);
-              setPath('');
-              setSelected(new Set());
-            }}
+            onChange={(e) => navigate({ view: 'browse', plan, stamp: e.target.value })}
           >
             {good.map((b) => (
               <option key={b.stamp} value={b.stamp}>
@@ -88,9 +96,8 @@ function BrowsePlan({ plan, initialStamp }: { plan: string; initialStamp: string
       <SearchPanel
         plan={plan}
         onPick={(st, p) => {
-          setStamp(st);
-          setPath(p.split('/').slice(0, -1).join('/'));
-          setSelected(new Set([p]));
+          navigate({ view: 'browse', plan, stamp: st, path: p.split('/').slice(0, -1).join('/') });
+          setSelection({ stamp: st, paths: new Set([p]) });
         }}
       />
       {!shownStamp ? (
@@ -163,7 +170,7 @@ function BrowsePlan({ plan, initialStamp }: { plan: string; initialStamp: string
               Restore {selected.size > 0 ? `${selected.size} selected` : 'selected'}…
             </button>
             {selected.size > 0 ? (
-              <button type="button" onClick={() => setSelected(new Set())}>
+              <button type="button" onClick={() => setSelected(() => new Set())}>
                 Clear selection
               </button>
             ) : (

@@ -6,6 +6,7 @@ import type { ListedBackup as ListedBackupRow } from '../store/backupsSlice';
 import { api } from '../client';
 import { PlanPicker } from '../components/PlanPicker';
 import { bytes, count, counted, dateTime, stampText } from '../format';
+import { navigate } from '../route';
 import { appStore, useApp } from '../store/store';
 
 type StatusFilter = 'all' | 'complete' | 'warnings' | 'failed';
@@ -107,7 +108,7 @@ export function History() {
                     <button
                       type="button"
                       className="link"
-                      onClick={() => appStore.getState().openBackup({ plan: b.planName, stamp: b.stamp })}
+                      onClick={() => navigate({ view: 'browse', plan: b.planName, stamp: b.stamp })}
                       title={`Browse the backup of ${dateTime(b.startedAt)}`}
                     >
                       {stampText(b.stamp)}
