@@ -5,6 +5,7 @@
 export const MANIFEST_CHANNEL = 'cairn-desktop:manifest';
 export const NAVIGATE_CHANNEL = 'cairn-desktop:navigate';
 export const PICK_FOLDER_CHANNEL = 'cairn-desktop:pickFolder';
+export const SHOW_PATH_CHANNEL = 'cairn-desktop:showPath';
 
 /** What the main process tells the preload: one channel per contract method, and the events channel. */
 export interface BridgeManifest {

@@ -77,7 +77,7 @@ describe('preload bridge', () => {
     expect(Object.keys(bridge).sort()).toEqual(['api', 'desktop', 'on']);
     expect(Object.keys(bridge.api).sort()).toEqual([...methodNames].sort());
     for (const f of Object.values(bridge.api)) expect(typeof f).toBe('function');
-    expect(Object.keys(bridge.desktop).sort()).toEqual(['onNavigate', 'pickFolder']);
+    expect(Object.keys(bridge.desktop).sort()).toEqual(['onNavigate', 'pickFolder', 'showPath']);
     expect(() => bridge.on('noSuchEvent' as never, () => {})).toThrow(/no event called noSuchEvent/);
   });
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ipcChannel, methodNames } from '../../shared/contract';
-import { MANIFEST_CHANNEL, PICK_FOLDER_CHANNEL } from '../../shared/desktopChannels';
+import { MANIFEST_CHANNEL, PICK_FOLDER_CHANNEL, SHOW_PATH_CHANNEL } from '../../shared/desktopChannels';
 import type { MenuItem } from '../../test/electron-double';
 import { launchApp, type LaunchedApp } from '../../test/electron-double/load';
 import { CONTENT_SECURITY_POLICY } from './security';
@@ -73,6 +73,7 @@ describe('the main process bundle', () => {
     const handled = app.ipcMain.handled();
     for (const m of methodNames) expect(handled, m).toContain(ipcChannel(m));
     expect(handled).toContain(PICK_FOLDER_CHANNEL);
+    expect(handled).toContain(SHOW_PATH_CHANNEL);
     expect(app.ipcMain.listened()).toEqual([MANIFEST_CHANNEL]);
     const evil = { url: 'https://evil.example/', parent: null };
     expect(await app.ipcMain.invoke(null, evil, ipcChannel('planList'), {})).toMatchObject({
@@ -94,6 +95,22 @@ describe('the main process bundle', () => {
       value: { path: null },
     });
     expect(() => cairn.on('noSuchEvent' as 'runProgress', () => {})).toThrow(/no event called/);
+    // A folder is opened, a file only shown in its folder (never run), a path that is gone is said to be.
+    const file = path.join(app.dataDir, 'shown.txt');
+    fs.writeFileSync(file, 'x');
+    expect(await cairn.desktop.showPath({ path: app.dataDir })).toEqual({
+      ok: true,
+      value: { shown: true, message: null },
+    });
+    expect(await cairn.desktop.showPath({ path: file })).toEqual({
+      ok: true,
+      value: { shown: true, message: null },
+    });
+    expect(app.record.shownPaths).toEqual([`open ${app.dataDir}`, `reveal ${file}`]);
+    expect(await cairn.desktop.showPath({ path: path.join(app.dataDir, 'gone') })).toMatchObject({
+      ok: true,
+      value: { shown: false, message: expect.stringMatching(/is not there/) },
+    });
   });
 
   it('sets an application menu with developer tools in development', () => {

@@ -9,6 +9,7 @@ import {
   MANIFEST_CHANNEL,
   NAVIGATE_CHANNEL,
   PICK_FOLDER_CHANNEL,
+  SHOW_PATH_CHANNEL,
   type BridgeManifest,
 } from '../../shared/desktopChannels';
 
@@ -46,6 +47,7 @@ const bridge: CairnBridge = {
   },
   desktop: {
     pickFolder: (input) => ipcRenderer.invoke(PICK_FOLDER_CHANNEL, input),
+    showPath: (input) => ipcRenderer.invoke(SHOW_PATH_CHANNEL, input),
     onNavigate(listener) {
       navigateListeners.add(listener);
       return () => void navigateListeners.delete(listener);

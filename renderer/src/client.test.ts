@@ -34,7 +34,11 @@ describe('connectFromPage', () => {
         subscribed.push(type);
         return () => {};
       },
-      desktop: { pickFolder: async () => ({ ok: true, value: { path: null } }), onNavigate: () => () => {} },
+      desktop: {
+        pickFolder: async () => ({ ok: true, value: { path: null } }),
+        showPath: async () => ({ ok: true, value: { shown: true, message: null } }),
+        onNavigate: () => () => {},
+      },
     };
     (window as unknown as { cairn: CairnBridge }).cairn = bridge;
     const c = connectFromPage(window)!;

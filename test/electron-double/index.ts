@@ -80,6 +80,8 @@ export function createElectronDouble(o: ElectronDoubleOptions) {
     serve: null as ((r: Request) => Promise<Response>) | null,
     applicationMenu: null as { items: MenuItem[] } | null,
     openedUrls: [] as string[],
+    /** What shell.openPath opened ("open P") and shell.showItemInFolder showed ("reveal P"). */
+    shownPaths: [] as string[],
     messageBoxes: [] as { message: string; buttons: string[] }[],
     errorBoxes: [] as { title: string; content: string }[],
     notifications: [] as { title: string; body: string }[],
@@ -132,6 +134,8 @@ export function createElectronDouble(o: ElectronDoubleOptions) {
     },
     shell: {
       openExternal: async (url: string) => void record.openedUrls.push(url),
+      openPath: async (p: string) => (record.shownPaths.push(`open ${p}`), ''),
+      showItemInFolder: (p: string) => void record.shownPaths.push(`reveal ${p}`),
     },
   };
   return {
