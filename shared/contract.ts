@@ -53,6 +53,7 @@ import {
   VerifyInput,
   VerifyReport,
 } from './schemas/trust';
+import { FileContent, FileReadInput, FileTimeline, FileTimelineInput } from './schemas/timeline';
 
 export * from './schemas/backups';
 export * from './schemas/common';
@@ -61,6 +62,7 @@ export * from './schemas/drive';
 export * from './schemas/plans';
 export * from './schemas/status';
 export * from './schemas/trust';
+export * from './schemas/timeline';
 
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
   input: I;
@@ -129,6 +131,10 @@ export const methods = {
   settingsGet: method(NoInput, Settings),
   settingsSet: method(SettingsPatch, Settings),
   notifyTest: method(NoInput, NotifyTestResult),
+
+  // Timeline (issue 17)
+  fileTimeline: method(FileTimelineInput, FileTimeline),
+  fileRead: method(FileReadInput, FileContent),
 } as const satisfies Record<string, MethodSpec<z.ZodType, z.ZodType>>;
 
 export type Methods = typeof methods;

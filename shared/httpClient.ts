@@ -76,3 +76,29 @@ export function parseEvent(type: string, data: string): CairnEvent | null {
   const r = events[type as EventName].safeParse(json);
   return r.success ? ({ type, data: r.data } as CairnEvent) : null;
 }
+
+/**
+ * A query value holding a backup path as its bytes, percent-encoded: a name's bytes that are not UTF-8 (the
+ * lone surrogates U+DC80..U+DCFF of Entry.name) become %80..%FF, which encodeURIComponent would refuse.
+ */
+export function encodePathParam(p: string): string {
+  let out = '';
+  for (const ch of p) {
+    const c = ch.charCodeAt(0);
+    out +=
+      ch.length === 1 && c >= 0xdc80 && c <= 0xdcff
+        ? `%${(c & 0xff).toString(16).toUpperCase()}`
+        : encodeURIComponent(ch);
+  }
+  return out;
+}
+
+/** The address that downloads one file of a backup under `cairn serve` (the token rides in the query). */
+export function downloadUrl(
+  baseUrl: string,
+  token: string,
+  f: { plan: string; stamp: string; path: string },
+): string {
+  const q = `plan=${encodeURIComponent(f.plan)}&stamp=${encodeURIComponent(f.stamp)}&path=${encodePathParam(f.path)}`;
+  return `${baseUrl.replace(/\/+$/, '')}/api/download?${q}&token=${encodeURIComponent(token)}`;
+}

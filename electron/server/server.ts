@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isMethodName } from '../../shared/contract';
 import type { CairnService } from '../engine/app/service/service';
+import { openDownload, sendDownload } from './download';
 import { allowedHosts, checkHostAndOrigin, hasToken } from './guard';
 import { streamEvents } from './sse';
 import { serveStatic } from './static';
@@ -77,7 +78,7 @@ function tooLarge(req: http.IncomingMessage, res: http.ServerResponse): void {
 
 /**
  * `cairn serve`'s HTTP face: `POST /api/<method>` (JSON in and out, bearer token), `GET /api/events`
- * (Server-Sent Events), the built UI at `/`. Host and Origin are checked on every request; no CORS.
+ * (Server-Sent Events), `GET /api/download` (a file of a backup), the built UI at `/`. Host and Origin are checked on every request; no CORS.
  */
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const token = o.token ?? randomBytes(32).toString('base64url');
@@ -102,7 +103,9 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     }
     const name = url.pathname.slice(5);
     const events = name === 'events';
-    if (!hasToken(req, token, events)) {
+    // EventSource and a download link cannot send headers: only these two take the token in the query.
+    const download = name === 'download';
+    if (!hasToken(req, token, events || download)) {
       return refuse(res, 401, 'unauthorized', 'This call needs the token from the address Cairn printed.', {
         'WWW-Authenticate': 'Bearer',
       });
@@ -113,6 +116,13 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
       streams.add(stop);
       res.on('close', () => streams.delete(stop));
       return;
+    }
+    if (download) {
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return refuse(res, 405, 'method', 'A download is read with GET.', { Allow: 'GET' });
+      const d = openDownload(o.service, url);
+      if (!d.ok) return refuse(res, d.status, d.code, d.message);
+      return sendDownload(res, d, req.method === 'HEAD');
     }
     if (!isMethodName(name)) return refuse(res, 404, 'not-found', `There is no method named "${name}".`);
     if (req.method !== 'POST')

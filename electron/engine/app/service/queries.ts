@@ -6,6 +6,7 @@ import type {
 import { activityDetails, type ActivityKind, type ActivityLevel } from '../../catalog/activity';
 import { redact } from '../../secrets/redact';
 import type { Db } from '../../catalog/db';
+import { heldBy, keptBackups, type KeptBackup } from '../../catalog/timeline';
 import { dbText, fromDb } from '../../catalog/versions';
 import { displayName, parseTyped } from '../../format/fsName';
 
@@ -51,24 +52,6 @@ export interface SearchHit {
 
 const KIND = { f: 'file', d: 'dir', l: 'symlink' } as const;
 
-/** Kept backups of a plan, oldest first (ids grow with time). */
-function keptBackups(db: Db, planId: number): { id: number; stamp: string }[] {
-  return db
-    .prepare(`SELECT id, stamp FROM backups WHERE plan_id = ? AND status <> 'failed' ORDER BY id`)
-    .all(planId) as { id: number; stamp: string }[];
-}
-
-function lowerBound(ids: { id: number }[], id: number): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (ids[mid]!.id < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * Finds files by name (or by path when the query holds "/"; \xff for a byte that is not UTF-8) in every backup, answered from the catalog,
  * with each version's first and last backup among those still kept.
@@ -89,15 +72,14 @@ export function searchVersions(
        ORDER BY p.name, fv.parent, fv.name, fv.first_backup LIMIT @cap`,
     )
     .all({ like, plan: opts.planId, cap: opts.limit * 50 + 1 }) as HitRow[];
-  const kept = new Map<number, { id: number; stamp: string }[]>();
+  const kept = new Map<number, KeptBackup[]>();
   const hits: SearchHit[] = [];
   const byKey = new Map<string, SearchHit>();
   let truncated = rows.length > opts.limit * 50;
   for (const r of rows) {
     let list = kept.get(r.plan_id);
     if (!list) kept.set(r.plan_id, (list = keptBackups(db, r.plan_id)));
-    const from = lowerBound(list, r.first_backup);
-    const to = r.last_backup === null ? list.length : lowerBound(list, r.last_backup + 1);
+    const { from, to } = heldBy(list, r.first_backup, r.last_backup);
     if (to <= from) continue; // every backup holding this version was pruned
     const path = fromDb(r.parent ? `${r.parent}/${r.name}` : r.name);
     const key = `${r.plan_id}\0${path}`;
