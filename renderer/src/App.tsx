@@ -7,6 +7,7 @@ import { Activity } from './views/Activity';
 import { Browse } from './views/Browse';
 import { Drive } from './views/Drive';
 import { EmptyState } from './views/EmptyState';
+import { FileTimeline } from './views/FileTimeline';
 import { History } from './views/History';
 import { Overview } from './views/Overview';
 import { Retention } from './views/Retention';
@@ -30,9 +31,10 @@ function Body({ view }: { view: View }) {
     case 'history':
       return <History />;
     case 'browse':
-    case 'file':
     case 'changes':
       return <Browse />;
+    case 'file':
+      return <FileTimeline />;
     case 'retention':
       return <Retention />;
     case 'drive':

@@ -2,7 +2,7 @@
 import { eventNames, type EventData, type EventName } from '../../shared/cairnEvents';
 import type { CairnApi } from '../../shared/contract';
 import type { CairnBridge } from '../../shared/desktop';
-import { createHttpApi, eventStreamUrl, parseEvent } from '../../shared/httpClient';
+import { createHttpApi, downloadUrl, eventStreamUrl, parseEvent } from '../../shared/httpClient';
 
 export type Listener = { [E in EventName]: (type: E, data: EventData<E>) => void }[EventName];
 
@@ -16,6 +16,14 @@ export interface Connection {
     onDown: () => void,
   ): () => void;
   desktop: CairnBridge['desktop'] | null;
+  /** Under `cairn serve`: the address that downloads a file of a backup (absent in the app). */
+  downloadUrl?(f: DownloadFile): string;
+}
+
+export interface DownloadFile {
+  plan: string;
+  stamp: string;
+  path: string;
 }
 
 /** The app's bridge: events never drop, so one "open" at the start. */
@@ -36,6 +44,7 @@ export function httpConnection(baseUrl: string, token: string): Connection {
   return {
     api: createHttpApi({ baseUrl, token }),
     desktop: null,
+    downloadUrl: (f) => downloadUrl(baseUrl, token, f),
     subscribe(onEvent, onOpen, onDown) {
       const es = new EventSource(eventStreamUrl(baseUrl, token));
       for (const n of eventNames) {
@@ -87,4 +96,9 @@ export function isConnected(): boolean {
 /** The native folder picker, or null under `cairn serve` (the UI shows a path field instead). */
 export function desktop(): CairnBridge['desktop'] | null {
   return current?.desktop ?? null;
+}
+
+/** The download address of a file of a backup under `cairn serve`; null in the app (it shows the file instead). */
+export function fileDownloadUrl(f: DownloadFile): string | null {
+  return current?.downloadUrl?.(f) ?? null;
 }

@@ -149,7 +149,14 @@ function BrowsePlan(o: { plan: string; stamp: string | null; path: string }) {
                       </button>
                     ) : (
                       <span>
-                        {e.display}
+                        <button
+                          type="button"
+                          className="link"
+                          title="See every version of this file"
+                          onClick={() => navigate({ view: 'file', plan, stamp: shownStamp, path: e.path })}
+                        >
+                          {e.display}
+                        </button>
                         {e.kind === 'symlink' ? ` → ${e.displayTarget ?? ''}` : ''}
                       </span>
                     )}

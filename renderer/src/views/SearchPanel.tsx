@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { SearchResults } from '../../../shared/contract';
 import { api } from '../client';
 import { bytes, count, counted, dateTime, stampText } from '../format';
+import { navigate } from '../route';
 
 /** The search box and its results; picking a version opens it in the browser with it selected. */
 export function SearchPanel({ plan, onPick }: { plan: string; onPick(stamp: string, path: string): void }) {
@@ -47,7 +48,21 @@ export function SearchPanel({ plan, onPick }: { plan: string; onPick(stamp: stri
           <ul>
             {res.results.map((r) => (
               <li key={r.path}>
-                <span className="path">{r.displayPath}</span>
+                <span className="path">{r.displayPath}</span>{' '}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() =>
+                    navigate({
+                      view: 'file',
+                      plan: r.planName,
+                      stamp: r.versions.at(-1)!.lastStamp,
+                      path: r.path,
+                    })
+                  }
+                >
+                  All versions
+                </button>
                 <ul>
                   {r.versions.map((v) => (
                     <li key={v.lastStamp + (v.sha256 ?? '')}>
