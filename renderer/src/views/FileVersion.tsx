@@ -57,7 +57,7 @@ export function VersionPanel(o: { plan: string; stamp: string; path: string; ver
   return (
     <section className="card" aria-labelledby="version-title">
       <h2 id="version-title">The version in the backup of {stampText(stamp)}</h2>
-      <p className="muted">Kept {heldText(version)}.</p>
+      {version.stamps.length > 1 && <p className="muted">The same version is kept {heldText(version)}.</p>}
       <div className="row">
         <button type="button" className="primary" onClick={() => setRestoring(true)}>
           Restore this version…
