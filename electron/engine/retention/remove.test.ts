@@ -1,24 +1,13 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planKit } from '../../../test/helpers/restoreKit';
+import { folderSnapshot as snapshot } from '../../../test/helpers/snapshot';
 import { writeTree } from '../../../test/helpers/tree';
 import { reconcile } from '../backup/reconcile';
 import { listBackups, setPinned } from '../catalog/backups';
 import { manifestStamps, planLayout, stampsOnDisk } from '../format/layout';
 import { previewRemove, removeBackup } from './remove';
-
-/** Every file of a folder with its content's hash and inode: what "byte-exact" compares. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
-    const p = path.join(dir, f);
-    if (!fs.lstatSync(p).isFile()) continue;
-    out[f] = `${createHash('sha256').update(fs.readFileSync(p)).digest('hex')}@${fs.statSync(p).ino}`;
-  }
-  return out;
-}
 
 /** Sizes of the files in a folder that no other folder links (link count 1): what removing it frees. */
 function unsharedBytes(dir: string): number {

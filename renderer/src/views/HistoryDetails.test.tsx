@@ -1,6 +1,7 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { stampText } from '../format';
 import { navigate } from '../route';
 import { appStore } from '../store/store';
 import { sampleBackups, samplePlan } from '../testing/samples';
@@ -133,7 +134,7 @@ describe('History details', () => {
     expect(await within(confirm).findByText(/frees 3.0 MB \(2 files/)).toBeTruthy();
     expect(within(confirm).getByText(/Google Drive, if any, is not touched/)).toBeTruthy();
     await userEvent.click(
-      within(confirm).getByRole('button', { name: /^Remove the backup of .* \(3.0 MB\)$/ }),
+      within(confirm).getByRole('button', { name: `Remove the backup of ${stampText(b.stamp)} (3.0 MB)` }),
     );
     await waitFor(() => expect(window.location.hash).toBe('#/history/docs'));
     expect(f.calls.find((c) => c.method === 'backupRemove')!.input).toEqual({

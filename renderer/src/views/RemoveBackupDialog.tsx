@@ -2,7 +2,7 @@
 // that names the date and the bytes. After removing, History lists the rest at #/history/PLAN.
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../client';
-import { bytes, counted, dateTime } from '../format';
+import { bytes, counted, stampText } from '../format';
 import { navigate } from '../route';
 import type { ListedBackup } from '../store/backupsSlice';
 import { appStore } from '../store/store';
@@ -29,7 +29,7 @@ export function RemoveBackupDialog(o: { backup: ListedBackup; onClose: () => voi
     appStore.getState().invalidateBackups();
     navigate({ view: 'history', plan: b.planName }, { replace: true });
   };
-  const date = dateTime(b.startedAt);
+  const date = stampText(b.stamp); // to the second: several backups may fall in one minute
   return (
     <div className="dialog-backdrop">
       <div
