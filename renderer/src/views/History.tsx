@@ -54,6 +54,11 @@ export function History() {
   useEffect(() => {
     if (plan) void loadBackups(appStore, api(), plan);
   }, [plan, version]);
+  // The plan the address names is the plan picked (the picker and other views follow it).
+  useEffect(() => {
+    if (route.plan && route.plan !== appStore.getState().selectedPlan)
+      appStore.getState().selectPlan(route.plan);
+  }, [route.plan]);
   const rows = useMemo(
     () => filterBackups(list ?? [], { status, pinnedOnly, text }),
     [list, status, pinnedOnly, text],
