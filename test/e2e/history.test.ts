@@ -138,6 +138,7 @@ describe('History you can act on', () => {
     await dialog.getByLabel('Note').fill('before the OS upgrade');
     await dialog.getByRole('button', { name: 'Pin', exact: true }).click();
     await dialog.getByRole('button', { name: 'Unpin' }).waitFor();
+    await dialog.getByText(/pinned: before the OS upgrade/).waitFor(); // in the backup's log
     expect((await backups())[0]).toMatchObject({ pinned: true, note: 'before the OS upgrade' });
 
     await dialog.getByRole('button', { name: 'Verify now' }).click();

@@ -124,7 +124,16 @@ export function HistoryDetails(o: { plan: string; stamp: string; listed: ListedB
         ) : (
           <>
             <Facts b={b} />
-            {kept && <Actions b={b} onRemove={() => setRemoving(true)} onChanged={() => detail.reload()} />}
+            {kept && (
+              <Actions
+                b={b}
+                onRemove={() => setRemoving(true)}
+                onChanged={() => {
+                  detail.reload();
+                  log.reload();
+                }}
+              />
+            )}
             {detail.error && (
               <p role="alert" className="error">
                 {detail.error}
