@@ -35,6 +35,7 @@ export function backupAt(list: ListedBackupRow[] | undefined, stamp: string | un
 
 /** Pinned, verified, on Drive: a row's flags in words. */
 function flags(b: ListedBackupRow): string {
+  if (b.status === 'failed') return ''; // a failed run holds nothing to pin, verify or upload
   const parts = [b.pinned ? 'pinned' : null, b.verifiedAt ? 'verified' : 'not verified'];
   if (b.onDrive !== null) parts.push(b.onDrive ? 'on Drive' : 'not on Drive');
   return parts.filter(Boolean).join(' · ');
