@@ -1,6 +1,6 @@
 // One backup's details (#/history/PLAN/STAMP): figures, timings, the run's log, warnings, verify and Drive
 // state, the folder on disk, and what can be done with it: verify now, pin or unpin, remove.
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { z } from 'zod';
 import type { VerifyReport } from '../../../shared/contract';
 import { api, desktop } from '../client';
@@ -9,53 +9,8 @@ import { navigate } from '../route';
 import type { ListedBackup } from '../store/backupsSlice';
 import { appStore } from '../store/store';
 import { useCall } from '../useCall';
+import { useDialog } from '../components/useDialog';
 import { RemoveBackupDialog } from './RemoveBackupDialog';
-
-/**
- * Keeps Tab inside a dialog and closes it on Esc; on close, focus goes back to what had it when the dialog
- * opened, else to `fallback` (after a reload nothing had). (The lead swaps this for useReturnFocus.)
- */
-export function useDialog(
-  box: RefObject<HTMLElement | null>,
-  onEscape: () => void,
-  fallback: () => HTMLElement | null = () => null,
-): void {
-  const esc = useRef(onEscape);
-  useEffect(() => {
-    esc.current = onEscape;
-  });
-  useEffect(() => {
-    const before = document.activeElement as HTMLElement | null;
-    const keys = (e: KeyboardEvent) => {
-      const active = document.activeElement;
-      if (!box.current?.contains(active) && active !== document.body) return;
-      if (active?.closest('[role=dialog]') !== box.current && active !== document.body) return; // a dialog within
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        esc.current();
-      }
-      if (e.key !== 'Tab') return;
-      const f = [...box.current!.querySelectorAll<HTMLElement>('button, input, select, a[href], [tabindex]')];
-      const on = f.filter((el) => !(el as HTMLButtonElement).disabled);
-      const first = on[0];
-      const last = on[on.length - 1];
-      if (e.shiftKey && document.activeElement === first) {
-        e.preventDefault();
-        last?.focus();
-      } else if (!e.shiftKey && document.activeElement === last) {
-        e.preventDefault();
-        first?.focus();
-      }
-    };
-    window.addEventListener('keydown', keys);
-    return () => {
-      window.removeEventListener('keydown', keys);
-      const back = before && before !== document.body && before.isConnected ? before : fallback();
-      back?.focus();
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per dialog
-  }, []);
-}
 
 type VerifyResult = z.output<typeof VerifyReport>['results'][number];
 

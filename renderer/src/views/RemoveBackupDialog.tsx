@@ -7,7 +7,7 @@ import { navigate } from '../route';
 import type { ListedBackup } from '../store/backupsSlice';
 import { appStore } from '../store/store';
 import { useCall } from '../useCall';
-import { useDialog } from './HistoryDetails';
+import { useDialog } from '../components/useDialog';
 
 /** The confirmation dialog for removing one backup. */
 export function RemoveBackupDialog(o: { backup: ListedBackup; onClose: () => void }) {
