@@ -13,6 +13,7 @@ import {
   SearchResults,
 } from './schemas/backups';
 import { DbSourceView } from './schemas/dbsources';
+import { RemoveInput, RemovePreview } from './schemas/history';
 import {
   DriveConnectInput,
   DriveConnectResult,
@@ -59,6 +60,7 @@ export * from './schemas/backups';
 export * from './schemas/common';
 export * from './schemas/dbsources';
 export * from './schemas/drive';
+export * from './schemas/history';
 export * from './schemas/plans';
 export * from './schemas/status';
 export * from './schemas/trust';
@@ -110,6 +112,10 @@ export const methods = {
   search: method(SearchInput, SearchResults),
   backupPin: method(PinInput, Backup),
   backupUnpin: method(BackupRef, Backup),
+
+  // History (issue 17)
+  backupRemovePreview: method(BackupRef, RemovePreview),
+  backupRemove: method(RemoveInput, RemovePreview),
 
   // Restore, verify, retention
   restore: method(RestoreInput, RestoreSummary),

@@ -137,6 +137,8 @@ export const ActivityListInput = z.strictObject({
   since: Millis.optional(),
   beforeId: z.number().int().optional(),
   limit: z.number().int().min(1).max(1000).optional(),
+  /** Only the entries of one backup (its run, verify, pins): History's details. */
+  backupId: z.number().int().optional(),
 });
 
 export const ActivityPage = z.object({

@@ -10,9 +10,15 @@ import { manifestStamps, removeTree, stampsOnDisk, type PlanLayout } from '../fo
 /** Brings the catalog and the destination into agreement after a crash: see DESIGN.md section 1. */
 export async function reconcile(db: Db, plan: Plan, layout: PlanLayout, now: number): Promise<string[]> {
   const notes: string[] = [];
+  const known = new Set(listBackups(db, { planId: plan.id }).map((b) => b.stamp));
+  // A prune or removal that stopped before the catalog forgot a backup: its folder goes back.
+  for (const stamp of known)
+    if (fs.existsSync(layout.doomedDir(stamp)) && !fs.existsSync(layout.backupDir(stamp))) {
+      fs.renameSync(layout.doomedDir(stamp), layout.backupDir(stamp));
+      notes.push(`put back backup folder ${stamp}, which a prune or removal had not finished deleting`);
+    }
   removeTree(layout.partial);
   fs.mkdirSync(layout.partial, { recursive: true });
-  const known = new Set(listBackups(db, { planId: plan.id }).map((b) => b.stamp));
   const folders = new Set(stampsOnDisk(layout));
   for (const stamp of manifestStamps(layout)) {
     if (known.has(stamp)) continue;

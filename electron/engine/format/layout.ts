@@ -16,6 +16,8 @@ export function planLayout(dest: string, planName: string) {
     lock: path.join(meta, 'lock'),
     backupDir: (stamp: string) => path.join(root, stamp),
     manifestFile: (stamp: string) => path.join(meta, 'manifests', `${stamp}.tsv.gz`),
+    /** Where a backup's folder waits while prune or a removal deletes it (reconcile puts it back if still listed). */
+    doomedDir: (stamp: string) => path.join(meta, 'partial', `pruned-${stamp}`),
   };
 }
 

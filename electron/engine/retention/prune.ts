@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { logActivity } from '../catalog/activity';
+import { logActivity, type NewActivity } from '../catalog/activity';
 import { listBackups, type BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
@@ -57,10 +57,10 @@ export function previewPrune(
 }
 
 /**
- * Removes the version rows that no remaining backup holds: a version is dead when its whole range lies
- * between two neighbouring remaining backups. Call inside the transaction that deletes the backups.
+ * The version rows that no remaining backup holds, as WHERE clauses with their arguments: a version is dead
+ * when its whole range lies between two neighbouring remaining backups.
  */
-export function deleteDeadVersions(db: Db, planId: number, remaining: number[], pruned: number[]): void {
+function deadVersions(planId: number, remaining: number[], pruned: number[]): [string, number[]][] {
   const kept = [...remaining].sort((a, b) => a - b);
   const gaps = new Map<string, [number, number | null]>();
   for (const p of pruned) {
@@ -75,21 +75,98 @@ export function deleteDeadVersions(db: Db, planId: number, remaining: number[], 
     }
     gaps.set(`${lo}:${hi}`, [lo, hi]);
   }
-  const bounded = db.prepare(
-    'DELETE FROM file_versions WHERE plan_id = ? AND last_backup IS NOT NULL AND last_backup < ? AND first_backup > ?',
+  return [...gaps.values()].map(([lo, hi]) =>
+    hi === null
+      ? ['plan_id = ? AND first_backup > ?', [planId, lo]]
+      : [
+          'plan_id = ? AND last_backup IS NOT NULL AND last_backup < ? AND first_backup > ?',
+          [planId, hi, lo],
+        ],
   );
-  const open = db.prepare('DELETE FROM file_versions WHERE plan_id = ? AND first_backup > ?');
-  for (const [lo, hi] of gaps.values()) {
-    if (hi === null) open.run(planId, lo);
-    else bounded.run(planId, hi, lo);
-  }
+}
+
+/** Removes the version rows that no remaining backup holds. Call inside the transaction that deletes the backups. */
+export function deleteDeadVersions(db: Db, planId: number, remaining: number[], pruned: number[]): void {
+  for (const [where, args] of deadVersions(planId, remaining, pruned))
+    db.prepare(`DELETE FROM file_versions WHERE ${where}`).run(...args);
 }
 
 /**
- * Applies the plan's retention: deletes exactly the backups the preview marks pruned. Each folder is first
- * renamed into .cairn/partial (so no half-deleted backup is ever visible under its name), then the catalog
- * forgets the backups and their dead versions in one transaction, then manifests and folders are removed.
- * Hard links shared with kept backups stay with them.
+ * What deleting `pruned` frees, from the catalog: the files (and their bytes) that no remaining backup holds.
+ * Their hard links are in no other kept backup, so exactly these bytes leave the disk.
+ */
+export function deadVersionBytes(
+  db: Db,
+  planId: number,
+  remaining: number[],
+  pruned: number[],
+): { files: number; bytes: number } {
+  const sum = { files: 0, bytes: 0 };
+  for (const [where, args] of deadVersions(planId, remaining, pruned)) {
+    const r = db
+      .prepare(
+        `SELECT count(*) AS files, coalesce(sum(size), 0) AS bytes FROM file_versions WHERE ${where} AND kind = 'f'`,
+      )
+      .get(...args) as { files: number; bytes: number };
+    sum.files += r.files;
+    sum.bytes += r.bytes;
+  }
+  return sum;
+}
+
+/**
+ * Deletes backups of a plan from the catalog and the destination. Each folder is first renamed into
+ * .cairn/partial (no half-deleted backup is ever visible under its name), then the catalog forgets the
+ * backups (rows, dead versions, the activity entry) in one transaction and .cairn/backups.json follows, then
+ * manifests and folders go. Should the transaction fail, the folders go back; should the process stop
+ * before it, reconcile puts back every folder whose backup is still listed. Hard links shared with kept
+ * backups stay with them.
+ */
+export function dropBackups(
+  db: Db,
+  plan: Plan,
+  doomed: BackupRecord[],
+  remaining: number[],
+  activity: NewActivity,
+): void {
+  checkDest(plan.dest);
+  const layout = planLayout(plan.dest, plan.name);
+  fs.mkdirSync(layout.partial, { recursive: true });
+  const moved: BackupRecord[] = [];
+  try {
+    for (const b of doomed) {
+      removeTree(layout.doomedDir(b.stamp));
+      try {
+        fs.renameSync(layout.backupDir(b.stamp), layout.doomedDir(b.stamp));
+        moved.push(b);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; // already gone: forget it all the same
+      }
+    }
+    fsyncDir(layout.root);
+    db.transaction(() => {
+      deleteDeadVersions(
+        db,
+        plan.id,
+        remaining,
+        doomed.map((b) => b.id),
+      );
+      const del = db.prepare('DELETE FROM backups WHERE id = ?');
+      for (const b of doomed) del.run(b.id);
+      logActivity(db, activity);
+    })();
+  } catch (e) {
+    for (const b of moved) fs.renameSync(layout.doomedDir(b.stamp), layout.backupDir(b.stamp));
+    throw e;
+  }
+  writeBackupIndex(db, plan);
+  for (const b of doomed) fs.rmSync(layout.manifestFile(b.stamp), { force: true });
+  fsyncDir(layout.manifests);
+  for (const b of moved) removeTree(layout.doomedDir(b.stamp));
+}
+
+/**
+ * Applies the plan's retention: deletes exactly the backups the preview marks pruned (dropBackups).
  */
 export function prunePlan(db: Db, plan: Plan, o: PruneOptions): PruneResult {
   const items = previewPrune(db, plan, o.now, o.timeZone, o.reading);
@@ -115,39 +192,15 @@ export function prunePlan(db: Db, plan: Plan, o: PruneOptions): PruneResult {
     return result;
   }
 
-  checkDest(plan.dest);
-  const layout = planLayout(plan.dest, plan.name);
-  fs.mkdirSync(layout.partial, { recursive: true });
-  const trash: string[] = [];
-  for (const b of doomed) {
-    const t = `${layout.partial}/pruned-${b.stamp}`;
-    removeTree(t);
-    try {
-      fs.renameSync(layout.backupDir(b.stamp), t);
-      trash.push(t);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; // already gone: forget it all the same
-    }
-  }
-  fsyncDir(layout.root);
   const doomedIds = new Set(doomed.map((b) => b.id));
   const remaining = items.filter((i) => !doomedIds.has(i.backup.id)).map((i) => i.backup.id);
-  db.transaction(() => {
-    deleteDeadVersions(db, plan.id, remaining, [...doomedIds]);
-    const del = db.prepare('DELETE FROM backups WHERE id = ?');
-    for (const id of doomedIds) del.run(id);
-    logActivity(db, {
-      at: o.now,
-      planId: plan.id,
-      kind: 'prune',
-      actor: o.actor,
-      message: `Pruned ${doomed.length} backup(s) of ${plan.name}: ${result.pruned.join(', ')}`,
-      details: { pruned: result.pruned, kept: items.filter((i) => i.keep).map((i) => i.backup.stamp) },
-    });
-  })();
-  writeBackupIndex(db, plan);
-  for (const b of doomed) fs.rmSync(layout.manifestFile(b.stamp), { force: true });
-  fsyncDir(layout.manifests);
-  for (const t of trash) removeTree(t);
+  dropBackups(db, plan, doomed, remaining, {
+    at: o.now,
+    planId: plan.id,
+    kind: 'prune',
+    actor: o.actor,
+    message: `Pruned ${doomed.length} backup(s) of ${plan.name}: ${result.pruned.join(', ')}`,
+    details: { pruned: result.pruned, kept: items.filter((i) => i.keep).map((i) => i.backup.stamp) },
+  });
   return result;
 }

@@ -1,4 +1,5 @@
-// History: every backup of a plan with its figures, filtered, virtualized (thousands scroll smoothly).
+// History: every backup of a plan with its figures, filtered, virtualized (thousands scroll smoothly). Rows
+// grow with a long note or error (each row is measured); a row opens its details at #/history/PLAN/STAMP.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { loadBackups } from '../bridge';
@@ -8,6 +9,7 @@ import { PlanPicker } from '../components/PlanPicker';
 import { bytes, count, counted, dateTime, stampText } from '../format';
 import { navigate } from '../route';
 import { appStore, useApp } from '../store/store';
+import { HistoryDetails } from './HistoryDetails';
 
 type StatusFilter = 'all' | 'complete' | 'warnings' | 'failed';
 
@@ -25,9 +27,25 @@ export function filterBackups(
   );
 }
 
-/** The list of backups. */
+/** The backup an address names: the kept one of that stamp, else a failed run of it. */
+export function backupAt(list: ListedBackupRow[] | undefined, stamp: string | undefined) {
+  if (!list || !stamp) return undefined;
+  return list.find((b) => b.stamp === stamp && b.status !== 'failed') ?? list.find((b) => b.stamp === stamp);
+}
+
+/** Pinned, verified, on Drive: a row's flags in words. */
+function flags(b: ListedBackupRow): string {
+  if (b.status === 'failed') return ''; // a failed run holds nothing to pin, verify or upload
+  const parts = [b.pinned ? 'pinned' : null, b.verifiedAt ? 'verified' : 'not verified'];
+  if (b.onDrive !== null) parts.push(b.onDrive ? 'on Drive' : 'not on Drive');
+  return parts.filter(Boolean).join(' · ');
+}
+
+/** The list of backups, and the details of the one the address names. */
 export function History() {
-  const plan = useApp((s) => s.selectedPlan);
+  const selectedPlan = useApp((s) => s.selectedPlan);
+  const route = useApp((s) => s.route);
+  const plan = route.plan ?? selectedPlan;
   const list = useApp((s) => (plan ? s.backups[plan] : undefined));
   const error = useApp((s) => s.backupsError);
   const version = useApp((s) => s.backupsVersion);
@@ -37,17 +55,24 @@ export function History() {
   useEffect(() => {
     if (plan) void loadBackups(appStore, api(), plan);
   }, [plan, version]);
+  // The plan the address names is the plan picked (the picker and other views follow it).
+  useEffect(() => {
+    if (route.plan && route.plan !== appStore.getState().selectedPlan)
+      appStore.getState().selectPlan(route.plan);
+  }, [route.plan]);
   const rows = useMemo(
     () => filterBackups(list ?? [], { status, pinnedOnly, text }),
     [list, status, pinnedOnly, text],
   );
+  const open = backupAt(list, route.stamp);
   const parent = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library
   const v = useVirtualizer({
     count: rows.length,
     getScrollElement: () => parent.current,
-    estimateSize: () => 40,
+    estimateSize: () => 44,
     overscan: 10,
+    getItemKey: (i) => rows[i]!.id,
   });
   return (
     <>
@@ -80,14 +105,14 @@ export function History() {
       <p className="muted" role="status">
         {list ? `${count(rows.length)} of ${count(list.length)} backups` : 'Loading…'}
       </p>
-      <div className="list-head hist-cols" aria-hidden="true">
+      <div className="list-head hist-row hist-head" aria-hidden="true">
         <span>Date</span>
         <span>Status</span>
         <span>Files</span>
         <span>Size</span>
         <span>New</span>
-        <span>Note</span>
-        <span>Pin, check, Drive</span>
+        <span className="hist-note">Note</span>
+        <span className="hist-flags">Pin, check, Drive</span>
       </div>
       <div ref={parent} className="list" role="list" aria-label="Backups" tabIndex={0}>
         <div className="list-inner" style={{ height: v.getTotalSize() }}>
@@ -95,43 +120,55 @@ export function History() {
             const b = rows[it.index]!;
             return (
               <div
-                key={b.id}
+                key={it.key}
+                ref={v.measureElement}
+                data-index={it.index}
+                data-stamp={b.stamp}
                 role="listitem"
-                className="list-row hist-cols"
+                className={`list-row hist-row${open?.id === b.id ? ' hist-open' : ''}`}
                 data-testid="backup-row"
-                style={{ top: it.start, height: it.size }}
+                style={{ transform: `translateY(${it.start}px)` }}
               >
                 <span>
-                  {b.status === 'failed' ? (
-                    stampText(b.stamp)
-                  ) : (
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => navigate({ view: 'browse', plan: b.planName, stamp: b.stamp })}
-                      title={`Browse the backup of ${dateTime(b.startedAt)}`}
-                    >
-                      {stampText(b.stamp)}
-                    </button>
-                  )}
+                  <button
+                    type="button"
+                    className="link hist-date"
+                    onClick={() => navigate({ view: 'history', plan: b.planName, stamp: b.stamp })}
+                    title={`Details of the ${b.status === 'failed' ? 'failed run' : 'backup'} of ${dateTime(b.startedAt)}`}
+                  >
+                    {stampText(b.stamp)}
+                  </button>
                 </span>
-                <span className={`status-${b.status}`} title={b.error ?? undefined}>
-                  {b.status === 'warnings' ? `${b.warnings} warnings` : b.status}
+                <span className={`status-${b.status}`}>
+                  {b.status === 'warnings' ? counted(b.warnings, 'warning') : b.status}
                 </span>
                 <span>{counted(b.files, 'file')}</span>
                 <span>{bytes(b.bytes)}</span>
                 <span>{bytes(b.newBytes)}</span>
-                <span className="muted">{b.error ?? b.note ?? ''}</span>
-                <span>
-                  {b.pinned ? 'pinned · ' : ''}
-                  {b.verifiedAt ? 'verified' : 'not verified'}
-                  {b.onDrive === null ? '' : b.onDrive ? ' · on Drive' : ' · not on Drive'}
+                <span className={`hist-note ${b.error ? 'status-failed' : 'muted'}`}>
+                  {b.error ?? b.note ?? ''}
+                </span>
+                <span className="hist-flags muted">{flags(b)}</span>
+                <span className="hist-actions">
+                  {b.status !== 'failed' && (
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => navigate({ view: 'browse', plan: b.planName, stamp: b.stamp })}
+                      aria-label={`Browse the backup of ${stampText(b.stamp)}`}
+                    >
+                      Browse
+                    </button>
+                  )}
                 </span>
               </div>
             );
           })}
         </div>
       </div>
+      {plan && route.stamp && (
+        <HistoryDetails key={`${plan}/${route.stamp}`} plan={plan} stamp={route.stamp} listed={open} />
+      )}
     </>
   );
 }

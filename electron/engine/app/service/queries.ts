@@ -117,6 +117,7 @@ export interface ActivityFilter {
   level?: string;
   since?: number;
   beforeId?: number;
+  backupId?: number;
   limit: number;
 }
 
@@ -146,6 +147,7 @@ export function activityPage(db: Db, f: ActivityFilter) {
   add('a.level = @level', 'level', f.level);
   add('a.at >= @since', 'since', f.since);
   add('a.id < @before', 'before', f.beforeId);
+  add('a.backup_id = @backup', 'backup', f.backupId);
   const rows = db
     .prepare(
       `SELECT a.id, a.at, p.name AS plan_name, a.backup_id, a.kind, a.level, a.actor, a.message, a.details

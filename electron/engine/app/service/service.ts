@@ -8,6 +8,7 @@ import type { DriveAccess, Handlers, ServiceContext } from './context';
 import { toFailure } from './errors';
 import { backupHandlers } from './handlers/backups';
 import { driveHandlers } from './handlers/drive';
+import { historyHandlers } from './handlers/history';
 import { planHandlers } from './handlers/plans';
 import { runHandlers } from './handlers/runs';
 import { settingsHandlers } from './handlers/settings';
@@ -19,6 +20,7 @@ const handlers: Handlers = {
   ...planHandlers,
   ...runHandlers,
   ...backupHandlers,
+  ...historyHandlers,
   ...trustHandlers,
   ...driveHandlers,
   ...settingsHandlers,

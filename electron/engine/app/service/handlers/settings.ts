@@ -32,6 +32,7 @@ export const settingsHandlers: HandlerGroup<
       level: i.level,
       since: i.since,
       beforeId: i.beforeId,
+      backupId: i.backupId,
       limit: limit + 1,
     });
     const entries = rows.slice(0, limit);

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { resolveBackup } from '../../engine/catalog/backups';
+import { removeBackupOp, removePreviewOp } from '../../engine/app/ops/removeBackup';
+import type { RemovePreview } from '../../engine/retention/remove';
+import type { CliContext } from '../context';
+import { formatBytes, formatCount } from '../format';
+
+function freed(p: RemovePreview): string {
+  return `${formatBytes(p.freedBytes)} in ${formatCount(p.freedFiles)} file(s) that no other backup holds`;
+}
+
+/** `cairn backup remove BACKUP [--yes]`: one backup removed by hand, previewed unless --yes. */
+export function registerBackupRemove(backup: Command, ctx: () => CliContext): void {
+  backup
+    .command('remove <backup>')
+    .description(
+      'remove one backup (BACKUP is PLAN/STAMP or a stamp): without --yes, only say what it frees; ' +
+        'exit 0 removed, 1 previewed only, 2 refused (pinned, the only one, in use)',
+    )
+    .option('--yes', 'remove it (pinned backups and the only backup of a plan are refused all the same)')
+    .action((ref: string, o: { yes?: boolean }) => {
+      const c = ctx();
+      const { plan, backup: b } = resolveBackup(c.catalog(), ref);
+      const name = `${plan.name}/${b.stamp}`;
+      const preview = removePreviewOp(c.ops(), plan, b);
+      if (preview.refusals.length || !o.yes) {
+        c.exitCode = preview.refusals.length ? 2 : 1;
+        c.out(
+          { removed: false, ...preview },
+          (p) => `Removing ${name} would free ${freed(p)}.`,
+          (p) =>
+            p.refusals.length
+              ? [`Backup ${name} cannot be removed: ${p.refusals.join(' ')}`]
+              : [...p.warnings, `Nothing removed; to remove ${name}, run again with --yes.`],
+        );
+        return;
+      }
+      const done = removeBackupOp(c.ops(), plan, b);
+      c.out(
+        { removed: true, ...done },
+        (p) => `Removed ${name}: ${freed(p)} freed. Its copy on Google Drive, if any, is not touched.`,
+      );
+    });
+}

@@ -1,0 +1,89 @@
+// "Remove this backup…": what removing frees (from the catalog) and what it would break, then a confirmation
+// that names the date and the bytes. After removing, History lists the rest at #/history/PLAN.
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../client';
+import { bytes, counted, stampText } from '../format';
+import { navigate } from '../route';
+import type { ListedBackup } from '../store/backupsSlice';
+import { appStore } from '../store/store';
+import { useCall } from '../useCall';
+import { useDialog } from '../components/useDialog';
+
+/** The confirmation dialog for removing one backup. */
+export function RemoveBackupDialog(o: { backup: ListedBackup; onClose: () => void }) {
+  const { backup: b } = o;
+  const ref = { plan: b.planName, stamp: b.stamp };
+  const box = useRef<HTMLDivElement>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
+  useDialog(box, () => !busy && o.onClose());
+  useEffect(() => cancel.current?.focus(), []);
+  const preview = useCall(`remove/${b.planName}/${b.stamp}`, () => api().backupRemovePreview(ref));
+  const p = preview.value;
+  const remove = async () => {
+    setBusy(true);
+    const r = await api().backupRemove({ ...ref, confirm: true });
+    setBusy(false);
+    if (!r.ok) return setError(r.error.message);
+    appStore.getState().invalidateBackups();
+    navigate({ view: 'history', plan: b.planName }, { replace: true });
+  };
+  const date = stampText(b.stamp); // to the second: several backups may fall in one minute
+  return (
+    <div className="dialog-backdrop">
+      <div
+        ref={box}
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="remove-title"
+        data-testid="remove-dialog"
+      >
+        <h2 id="remove-title">Remove the backup of {date}?</h2>
+        {preview.loading && <p className="muted">Working out what it frees…</p>}
+        {preview.error && (
+          <p role="alert" className="error">
+            {preview.error}
+          </p>
+        )}
+        {p && (
+          <>
+            <p>
+              Removing it frees {bytes(p.freedBytes)} ({counted(p.freedFiles, 'file')} that no other backup
+              holds). The other backups stay as they are; files they share with it stay with them.
+            </p>
+            {p.refusals.map((t) => (
+              <p key={t} role="alert" className="error">
+                {t}
+              </p>
+            ))}
+            <ul>
+              {p.warnings.map((t) => (
+                <li key={t}>{t}</li>
+              ))}
+            </ul>
+          </>
+        )}
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <div className="row">
+          <button
+            type="button"
+            className="danger"
+            disabled={!p || p.refusals.length > 0 || busy}
+            onClick={() => void remove()}
+          >
+            {busy ? 'Removing…' : `Remove the backup of ${date} (${p ? bytes(p.freedBytes) : '…'})`}
+          </button>
+          <button type="button" onClick={o.onClose} disabled={busy} ref={cancel}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
