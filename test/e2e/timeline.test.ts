@@ -91,7 +91,7 @@ describe('the file timeline', () => {
     const newestFirst = (await stamps()).slice(0, 5);
     await versionRows().nth(2).getByRole('button').click();
     await expect
-      .poll(() => page.evaluate(() => location.hash))
+      .poll(() => new URL(page.url()).hash)
       .toBe(`#/file/docs/${newestFirst[2]}/Documents/notes.txt`);
     await expect.poll(() => page.getByLabel('Content of notes.txt').textContent()).toBe(version(3));
     await page.getByRole('button', { name: 'Restore this version…' }).click();
@@ -133,11 +133,11 @@ describe('the file timeline', () => {
     ]);
     await screenshot(page, '17-timeline-3-diff');
 
-    const hash = await page.evaluate(() => location.hash);
+    const hash = new URL(page.url()).hash;
     expect(hash).toMatch(/^#\/file\/docs\/\d{4}-\d\d-\d\d_\d{6}\/Documents\/notes\.txt\?against=/);
     await page.reload();
     await page.getByRole('heading', { name: 'File timeline' }).waitFor();
-    expect(await page.evaluate(() => location.hash)).toBe(hash);
+    expect(new URL(page.url()).hash).toBe(hash);
     await expect.poll(() => page.getByLabel('Content of notes.txt').textContent()).toBe(version(3));
     await expect
       .poll(() => page.getByTestId('diff-summary').textContent())
