@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   undo: async () => (await import('./commands/undo')).registerUndo,
   verify: async () => (await import('./commands/verify')).registerVerify,
   prune: async () => (await import('./commands/prune')).registerPrune,
+  remove: async () => (await import('./commands/remove')).registerRemove,
   pin: async () => (await import('./commands/pin')).registerPin,
   unpin: async () => (await import('./commands/pin')).registerPin,
   import: async () => (await import('./commands/import')).registerImport,

@@ -9,7 +9,6 @@ import { problem } from '../streams';
 import type { AfterBackupReport } from '../../engine/app/afterBackup';
 import { backupOp } from '../../engine/app/ops/backup';
 import { describeError } from '../../engine/errors';
-import { registerBackupRemove } from './backupRemove';
 
 function summary(o: BackupOutcome): string {
   const b = o.backup;
@@ -51,9 +50,8 @@ async function afterBackupLines(r: AfterBackupReport): Promise<{ lines: string[]
 }
 
 export function registerBackup(program: Command, ctx: () => CliContext): void {
-  const backup = program.command('backup [plan]');
-  registerBackupRemove(backup, ctx);
-  backup
+  program
+    .command('backup [plan]')
     .description(
       'back up a plan now (every plan when none is named); exit 0 done, 1 done with warnings, 2 failed',
     )

@@ -1,4 +1,4 @@
-// Removing one backup by hand (History's "Remove this backup…", `cairn backup remove`): what it frees and
+// Removing one backup by hand (History's "Remove this backup…", `cairn remove`): what it frees and
 // what it would break first, then the same deletion prune does (dropBackups).
 import { listBackups, type BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';

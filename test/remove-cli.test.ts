@@ -6,7 +6,7 @@ import { cairn, cairnJson } from './helpers/cli';
 import { tempDir } from './helpers/tmp';
 import { diffTrees, writeTree } from './helpers/tree';
 
-describe('cairn backup remove', () => {
+describe('cairn remove', () => {
   it('previews without --yes, refuses a pinned backup, removes with --yes and keeps the others', () => {
     const root = tempDir();
     const src = path.join(root, 'docs');
@@ -22,19 +22,19 @@ describe('cairn backup remove', () => {
     const layout = planLayout(dest, 'home');
     const ref = `home/${stamps[1]}`;
 
-    const preview = cairn(['backup', 'remove', ref], { dataDir });
+    const preview = cairn(['remove', ref], { dataDir });
     expect(preview.code).toBe(1);
     expect(preview.stdout).toBe(`Removing ${ref} would free 3 B in 1 file(s) that no other backup holds.\n`);
     expect(preview.stderr).toContain(`Nothing removed; to remove ${ref}, run again with --yes.`);
     expect(stampsOnDisk(layout)).toEqual(stamps);
 
     expect(cairn(['pin', ref, '--note', 'keep'], { dataDir }).code).toBe(0);
-    const refused = cairn(['backup', 'remove', ref, '--yes'], { dataDir });
+    const refused = cairn(['remove', ref, '--yes'], { dataDir });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/cannot be removed: It is pinned \("keep"\)/);
     expect(cairn(['unpin', ref], { dataDir }).code).toBe(0);
 
-    const done = cairnJson<{ removed: boolean; freedBytes: number }>(['backup', 'remove', ref, '--yes'], {
+    const done = cairnJson<{ removed: boolean; freedBytes: number }>(['remove', ref, '--yes'], {
       dataDir,
     });
     expect(done.code).toBe(0);

@@ -9,9 +9,12 @@ function freed(p: RemovePreview): string {
   return `${formatBytes(p.freedBytes)} in ${formatCount(p.freedFiles)} file(s) that no other backup holds`;
 }
 
-/** `cairn backup remove BACKUP [--yes]`: one backup removed by hand, previewed unless --yes. */
-export function registerBackupRemove(backup: Command, ctx: () => CliContext): void {
-  backup
+/**
+ * `cairn remove BACKUP [--yes]`: one backup removed by hand, previewed unless --yes. A verb of its own, like
+ * pin and undo: under `cairn backup [PLAN]` it would hide a plan named "remove".
+ */
+export function registerRemove(program: Command, ctx: () => CliContext): void {
+  program
     .command('remove <backup>')
     .description(
       'remove one backup (BACKUP is PLAN/STAMP or a stamp): without --yes, only say what it frees; ' +
