@@ -1,6 +1,7 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { dateTime } from '../format';
 import { appStore } from '../store/store';
 import { useFakeService } from '../testing/setup';
 import { samplePlan } from '../testing/samples';
@@ -46,12 +47,15 @@ describe('Settings', () => {
       planUpdate: (i) => ({ ...samplePlan(), excludes: i.patch.excludes ?? [] }),
       status: () => ({ overall: 'healthy', plans: [], timezone: 'UTC', generatedAt: 0 }),
       runList: () => [],
-      planList: () => [samplePlan()],
+      planList: () => [{ ...samplePlan(), excludes: ['node_modules/'], updatedAt: 1_800_000_000_000 }],
     });
     appStore.getState().setPlans([samplePlan()]);
     render(<Settings />);
     expect(await screen.findByText('At 02:00 AM (UTC)')).toBeTruthy();
-    const schedule = screen.getByLabelText(/^Schedule/);
+    expect((screen.getByLabelText('Schedule') as HTMLSelectElement).value).toBe('daily');
+    await userEvent.selectOptions(screen.getByLabelText('Schedule'), 'cron');
+    const schedule = screen.getByLabelText('Schedule (cron)');
+    expect((schedule as HTMLInputElement).value).toBe('0 2 * * *');
     await userEvent.clear(schedule);
     await userEvent.type(schedule, 'daily');
     expect(await screen.findByText(/Use five fields/)).toBeTruthy();
@@ -65,9 +69,16 @@ describe('Settings', () => {
     await waitFor(() =>
       expect(f.calls.find((c) => c.method === 'planUpdate')?.input).toMatchObject({
         plan: 'docs',
-        patch: { excludes: ['node_modules/'], schedule: '0 2 * * *' },
+        patch: { excludes: ['node_modules/'], schedule: '0 2 * * *', staleHours: 48 },
       }),
     );
+    // The snapshot comes back with the plan's new update time: the confirmation and the preview stay.
+    await waitFor(() => expect(f.calls.filter((c) => c.method === 'planList').length).toBeGreaterThan(0));
+    expect(await screen.findByText('Saved plan docs.')).toBeTruthy();
+    expect(screen.getByText('/home/u/Documents/node_modules')).toBeTruthy();
+    // Until the next edit.
+    await userEvent.type(screen.getByLabelText(/^Leave out/), '\n*.iso');
+    expect(screen.queryByText('Saved plan docs.')).toBeNull();
     expect(screen.getByText('settingsGet is not available here.')).toBeTruthy();
   });
 
@@ -103,5 +114,55 @@ describe('Settings', () => {
         notifications: { webhookUrl: 'https://hooks.example.org/cairn' },
       }),
     );
+  });
+});
+
+describe('Schedule presets', () => {
+  it('sets an hourly schedule, says it in words and lists the next runs', async () => {
+    const runs = [Date.UTC(2026, 10, 23, 13), Date.UTC(2026, 10, 23, 14), Date.UTC(2026, 10, 23, 15)];
+    const f = useFakeService({
+      settingsGet: () => ({ ok: false, error: { code: 'unavailable', message: 'no settings' } }),
+      scheduleDescribe: (i) => ({
+        valid: true,
+        text: i.schedule === '0 * * * *' ? 'Every hour' : 'At 02:00 AM',
+        timezone: 'UTC',
+        nextRuns: i.schedule === '0 * * * *' ? runs : [],
+      }),
+      planUpdate: (i) => ({ ...samplePlan(), schedule: i.patch.schedule ?? '' }),
+      status: () => ({ overall: 'healthy', plans: [], timezone: 'UTC', generatedAt: 0 }),
+      runList: () => [],
+      planList: () => [samplePlan()],
+    });
+    appStore.getState().setPlans([samplePlan()]);
+    render(<Settings />);
+    await userEvent.selectOptions(await screen.findByLabelText('Schedule'), 'hourly');
+    expect(await screen.findByText('Every hour (UTC)')).toBeTruthy();
+    const listed = within(screen.getByRole('list', { name: 'Next runs' })).getAllByRole('listitem');
+    expect(listed.map((li) => li.textContent)).toEqual(runs.map(dateTime));
+    await userEvent.click(screen.getByRole('button', { name: 'Save plan' }));
+    await waitFor(() =>
+      expect(f.calls.find((c) => c.method === 'planUpdate')?.input).toMatchObject({
+        patch: { schedule: '0 * * * *' },
+      }),
+    );
+  });
+
+  it('reads an expression no preset writes as advanced, and refuses a stale limit that is no number', async () => {
+    useFakeService({
+      settingsGet: () => ({ ok: false, error: { code: 'unavailable', message: 'no settings' } }),
+      scheduleDescribe: () => ({ valid: true, text: 'Every 15 minutes', timezone: 'UTC', nextRuns: [] }),
+      status: () => ({ overall: 'healthy', plans: [], timezone: 'UTC', generatedAt: 0 }),
+      runList: () => [],
+      planList: () => [],
+    });
+    const plan = { ...samplePlan(), schedule: '*/15 * * * *' };
+    appStore.getState().setPlans([plan]);
+    render(<Settings />);
+    expect(((await screen.findByLabelText('Schedule')) as HTMLSelectElement).value).toBe('cron');
+    expect((screen.getByLabelText('Schedule (cron)') as HTMLInputElement).value).toBe('*/15 * * * *');
+    const stale = screen.getByLabelText(/Warn when no backup was made for/);
+    expect(screen.getByText(/older than 48 hours/)).toBeTruthy();
+    await userEvent.clear(stale);
+    expect(screen.getByText('Use a whole number of hours from 1.')).toBeTruthy();
   });
 });

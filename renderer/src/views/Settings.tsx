@@ -151,7 +151,7 @@ export function Settings() {
           New plan
         </button>
       </div>
-      {adding || !plan ? <EmptyState /> : <PlanSettings key={`${plan.name}@${plan.updatedAt}`} plan={plan} />}
+      {adding || !plan ? <EmptyState /> : <PlanSettings key={plan.name} plan={plan} />}
       {settings.error && (
         <p role="alert" className="error">
           {settings.error}
