@@ -39,6 +39,7 @@ import {
   SettingsPatch,
   Status,
 } from './schemas/status';
+import { PauseSetInput, PauseState } from './schemas/setup';
 import {
   PruneInput,
   PruneReport,
@@ -59,6 +60,7 @@ export * from './schemas/common';
 export * from './schemas/dbsources';
 export * from './schemas/drive';
 export * from './schemas/plans';
+export * from './schemas/setup';
 export * from './schemas/status';
 export * from './schemas/trust';
 
@@ -129,6 +131,9 @@ export const methods = {
   settingsGet: method(NoInput, Settings),
   settingsSet: method(SettingsPatch, Settings),
   notifyTest: method(NoInput, NotifyTestResult),
+
+  // Setup (issue 17)
+  pauseSet: method(PauseSetInput, PauseState),
 } as const satisfies Record<string, MethodSpec<z.ZodType, z.ZodType>>;
 
 export type Methods = typeof methods;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JOB_KINDS } from '../jobKinds';
 import { Count, Millis, PlanName, Stamp } from './common';
+import { Pause } from './setup';
 
 /**
  * A plan's state in words a user can act on (the README's table): `first-backup` while the first backup
@@ -103,6 +104,8 @@ export const Status = z.object({
   plans: z.array(PlanStatus),
   timezone: z.string(),
   generatedAt: Millis,
+  /** Scheduled and after-change backups wait until then (absent or null: not paused). */
+  pause: Pause.nullable().optional(),
 });
 
 export const ActivityKind = z.enum([
