@@ -6,6 +6,7 @@ import type { DriveStatus, PlanStatus } from '../../../shared/contract';
 import { loadBackups } from '../bridge';
 import { api } from '../client';
 import { BackupChart } from '../components/BackupChart';
+import { PauseBar } from '../components/PauseBar';
 import { ProgressBar } from '../components/ProgressBar';
 import { runText } from '../components/RunStatus';
 import { bytes, count, counted, when } from '../format';
@@ -184,6 +185,7 @@ export function Overview() {
         </p>
       )}
       {!status && !statusError && <p>Loading…</p>}
+      <PauseBar />
       {status?.plans.map((p) => (
         <PlanCard key={p.planName} p={p} now={now} drive={drive} />
       ))}
