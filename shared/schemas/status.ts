@@ -172,6 +172,13 @@ export const Settings = z.object({
   catchUpDelaySeconds: z.number().int().min(0).max(3600),
   startAtLogin: z.boolean(),
   theme: z.enum(['system', 'light', 'dark']),
+  /**
+   * How start at login is done where the service does it (`cairn serve`): what was written, what to run
+   * once, or why it cannot be done here. Absent in the app (its login item) and the CLI.
+   */
+  startAtLoginNote: z.string().optional(),
+  /** False where start at login cannot be done (`cairn serve` off Linux). */
+  startAtLoginSupported: z.boolean().optional(),
 });
 
 /** A change of settings: only the groups and fields given change. */

@@ -71,6 +71,7 @@ export class CairnService {
       runs: this.runs,
       watch: null,
       notifyTest: null,
+      loginItem: null,
       secrets: o.secrets,
       jobs,
       drive: o.drive ?? null,
