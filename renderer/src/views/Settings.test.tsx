@@ -102,18 +102,98 @@ describe('Settings', () => {
     });
     appStore.getState().setPlans([]);
     render(<Settings />);
-    const ntfy = (await screen.findByLabelText('ntfy topic URL')) as HTMLInputElement;
-    expect(ntfy.value).toBe(shown);
+    const server = (await screen.findByLabelText('ntfy server')) as HTMLInputElement;
+    const ntfy = screen.getByLabelText('ntfy topic') as HTMLInputElement;
+    expect([server.value, ntfy.value]).toEqual(['https://***@ntfy.example.org', 'alerts?token=***']);
     await userEvent.click(ntfy);
     await userEvent.tab(); // left unchanged: nothing is sent, the stored address stays
     expect(f.calls.filter((c) => c.method === 'settingsSet')).toEqual([]);
-    const hook = screen.getByLabelText('Webhook URL');
+    const hook = screen.getByLabelText(/^Webhook URL/);
     await userEvent.type(hook, 'https://hooks.example.org/cairn{Enter}');
     await waitFor(() =>
       expect(f.calls.find((c) => c.method === 'settingsSet')?.input).toEqual({
         notifications: { webhookUrl: 'https://hooks.example.org/cairn' },
       }),
     );
+  });
+});
+
+describe('Notification settings', () => {
+  const settings = {
+    timezone: 'UTC',
+    notifications: { desktop: true, ntfyUrl: null, webhookUrl: null, onSuccess: false },
+    verify: { enabled: true, schedule: '30 3 * * 0', samplePercent: 100 },
+    watch: { enabled: true, autoBackup: false, settleSeconds: 300, minIntervalMinutes: 60 },
+    catchUpDelaySeconds: 120,
+    startAtLogin: false,
+    theme: 'system' as const,
+  };
+
+  it('composes the ntfy URL from a server and a topic, checks them as typed, and reports a test per channel', async () => {
+    const f = useFakeService({
+      settingsGet: () => settings,
+      settingsSet: (p) => ({ ...settings, notifications: { ...settings.notifications, ...p.notifications } }),
+      notifyTest: () => ({
+        sent: ['log', 'ntfy'],
+        failed: [{ channel: 'webhook', message: 'The webhook at hooks.example.org answered 500.' }],
+      }),
+      status: () => ({ overall: 'healthy', plans: [], timezone: 'UTC', generatedAt: 0 }),
+      runList: () => [],
+      planList: () => [],
+    });
+    appStore.getState().setPlans([]);
+    render(<Settings />);
+    const server = (await screen.findByLabelText('ntfy server')) as HTMLInputElement;
+    expect(server.value).toBe('https://ntfy.sh');
+    const topic = screen.getByLabelText('ntfy topic');
+    await userEvent.type(topic, 'my backups{Enter}');
+    expect(screen.getByText(/A topic has letters, digits/)).toBeTruthy();
+    expect(topic.getAttribute('aria-invalid')).toBe('true');
+    expect(f.calls.filter((c) => c.method === 'settingsSet')).toEqual([]);
+    await userEvent.clear(server);
+    await userEvent.type(server, 'ntfy.example.org{Enter}');
+    expect(screen.getByText('Give the whole address, starting with https://')).toBeTruthy();
+    await userEvent.clear(server);
+    await userEvent.type(server, 'http://127.0.0.1:8080/');
+    await userEvent.clear(topic);
+    await userEvent.type(topic, 'backups-7f3a{Enter}');
+    await waitFor(() =>
+      expect(f.calls.find((c) => c.method === 'settingsSet')?.input).toEqual({
+        notifications: { ntfyUrl: 'http://127.0.0.1:8080/backups-7f3a' },
+      }),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Send a test notification' }));
+    const report = await screen.findByRole('list', { name: 'Test notification' });
+    expect(
+      within(report)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([
+      'The cairn serve log: sent',
+      'ntfy: sent',
+      'Webhook: failed: The webhook at hooks.example.org answered 500.',
+    ]);
+  });
+
+  it('says how start at login is done under cairn serve, and where it cannot be', async () => {
+    const note = 'Cairn wrote the systemd user unit /home/u/.config/systemd/user/cairn-serve.service.';
+    let on = false;
+    useFakeService({
+      settingsGet: () => ({ ...settings, startAtLogin: on, startAtLoginSupported: true }),
+      settingsSet: (p) => {
+        on = p.startAtLogin ?? on;
+        return { ...settings, startAtLogin: on, startAtLoginNote: note, startAtLoginSupported: true };
+      },
+      status: () => ({ overall: 'healthy', plans: [], timezone: 'UTC', generatedAt: 0 }),
+      runList: () => [],
+      planList: () => [],
+    });
+    appStore.getState().setPlans([]);
+    render(<Settings />);
+    const box = (await screen.findByLabelText('Start Cairn when I log in')) as HTMLInputElement;
+    await userEvent.click(box);
+    expect(await screen.findByText(note)).toBeTruthy();
+    expect(box.checked).toBe(true);
   });
 });
 
