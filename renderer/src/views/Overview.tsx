@@ -6,7 +6,7 @@ import type { DriveStatus, PlanStatus } from '../../../shared/contract';
 import { loadBackups } from '../bridge';
 import { api } from '../client';
 import { BackupChart } from '../components/BackupChart';
-import { PauseBar } from '../components/PauseBar';
+import { PauseBar, pausedText } from '../components/PauseBar';
 import { ProgressBar } from '../components/ProgressBar';
 import { runText } from '../components/RunStatus';
 import { bytes, count, counted, when } from '../format';
@@ -96,6 +96,7 @@ function RunPanel({ plan }: { plan: string }) {
 }
 
 function PlanCard({ p, drive, now }: { p: PlanStatusValue; drive: DriveCall; now: number }) {
+  const pause = useApp((s) => s.status?.pause ?? null);
   const backups = useApp((s) => s.backups[p.planName]);
   const version = useApp((s) => s.backupsVersion);
   useEffect(() => {
@@ -136,7 +137,8 @@ function PlanCard({ p, drive, now }: { p: PlanStatusValue; drive: DriveCall; now
         )}
         <dt>Next run</dt>
         <dd>
-          {p.nextRun ? when(p.nextRun, now) : 'not scheduled'} ({p.scheduleText})
+          {pause ? pausedText(pause.until) : p.nextRun ? when(p.nextRun, now) : 'not scheduled'} (
+          {p.scheduleText})
         </dd>
         <dt>Changed since</dt>
         <dd>

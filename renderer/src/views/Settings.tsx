@@ -126,7 +126,7 @@ function TestReport({ r }: { r: TestResult }) {
 
 function StartAtLogin({ s, patch }: { s: SettingsValue; patch(p: z.input<typeof SettingsPatch>): void }) {
   return (
-    <div className="field">
+    <div className="login-item">
       <label>
         <input
           type="checkbox"
