@@ -259,6 +259,30 @@ describe('CairnRuntime', () => {
     expect(log).toContain('Scheduled and after-change backups paused until you resume.');
   });
 
+  it('holds a backup after changes while paused and runs it when resumed', async () => {
+    const { db, rt, plan, src, lines } = setup();
+    writeSettings(
+      db,
+      { watch: { enabled: true, autoBackup: true, settleSeconds: 1, minIntervalMinutes: 0 } },
+      Date.now(),
+      'test',
+    );
+    await rt.start();
+    await until(() => listBackups(db, { planId: plan.id }).length === 1); // the missed run, caught up
+    await until(() => rt.watchers.state('home').state === 'watching');
+    expect((await rt.service.api().pauseSet({ until: 'resumed' })).ok).toBe(true);
+    fs.writeFileSync(path.join(src, 'new.txt'), 'changed while paused');
+    await until(() => lines.some((l) => /after-change backup of home waits: backups are paused/.test(l)));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(listBackups(db, { planId: plan.id })).toHaveLength(1);
+    expect((await rt.service.api().pauseSet({ until: null })).ok).toBe(true);
+    await until(() => listBackups(db, { planId: plan.id }).length === 2);
+    const started = db
+      .prepare(`SELECT actor FROM activity WHERE message LIKE 'Backup % started' ORDER BY id DESC`)
+      .get() as { actor: string };
+    expect(started.actor).toBe('watch');
+  });
+
   it('cancels a running backup on suspend leaving nothing, and catches up after resume', async () => {
     const files: Record<string, string | Buffer> = { 'big.bin': Buffer.alloc(32 << 20, 1) };
     for (let i = 0; i < 1500; i++) files[`d${i % 10}/f${i}`] = `x${i}`.repeat(30);
