@@ -91,7 +91,13 @@ describe('set-up without a terminal', () => {
     await go('overview');
     const before = Date.now();
     await page.getByRole('button', { name: 'Pause for 1 hour' }).click();
-    await page.getByText(/^Paused until /).waitFor();
+    const bar = page.getByRole('region', { name: 'Pause backups' });
+    await bar.getByText(/^Paused until \d{4}-\d\d-\d\d \d\d:\d\d$/).waitFor();
+    // The plan's next run says it too.
+    await page
+      .getByRole('definition')
+      .filter({ hasText: /^Paused until / })
+      .waitFor();
     const paused = await value<{ pause: { until: number } | null }>('status');
     expect(paused.pause!.until).toBeGreaterThanOrEqual(before + 3_600_000);
     expect(paused.pause!.until).toBeLessThan(Date.now() + 3_600_000 + 1000);
