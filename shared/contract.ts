@@ -40,6 +40,7 @@ import {
   SettingsPatch,
   Status,
 } from './schemas/status';
+import { PauseSetInput, PauseState } from './schemas/setup';
 import {
   PruneInput,
   PruneReport,
@@ -62,6 +63,7 @@ export * from './schemas/dbsources';
 export * from './schemas/drive';
 export * from './schemas/history';
 export * from './schemas/plans';
+export * from './schemas/setup';
 export * from './schemas/status';
 export * from './schemas/trust';
 export * from './schemas/timeline';
@@ -141,6 +143,8 @@ export const methods = {
   // Timeline (issue 17)
   fileTimeline: method(FileTimelineInput, FileTimeline),
   fileRead: method(FileReadInput, FileContent),
+  // Setup (issue 17)
+  pauseSet: method(PauseSetInput, PauseState),
 } as const satisfies Record<string, MethodSpec<z.ZodType, z.ZodType>>;
 
 export type Methods = typeof methods;

@@ -20,6 +20,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   unpin: async () => (await import('./commands/pin')).registerPin,
   import: async () => (await import('./commands/import')).registerImport,
   status: async () => (await import('./commands/status')).registerStatus,
+  pause: async () => (await import('./commands/pause')).registerPause,
+  resume: async () => (await import('./commands/pause')).registerPause,
   metrics: async () => (await import('./commands/metrics')).registerMetrics,
   log: async () => (await import('./commands/log')).registerLog,
   serve: async () => (await import('./commands/serve')).registerServe,

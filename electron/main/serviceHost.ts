@@ -5,7 +5,6 @@ import type { CairnEvent } from '../../shared/cairnEvents';
 import type { DriveStatus, Status } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 import { openCairn, type FaceAdapters } from '../engine/app/open';
-import { SchedulePause } from './schedulePause';
 
 export interface ShellHost {
   call(method: string, input: unknown): Promise<Result<unknown>>;
@@ -19,8 +18,11 @@ export interface ShellHost {
   /** The machine is going to sleep / woke up. */
   suspend(): Promise<void>;
   resume(): void;
-  /** Pausing the schedule from the tray (null where it is not supported). */
-  pause: { until(): number | null; set(until: number | null): void } | null;
+  /**
+   * Pausing the schedule from the tray, through the service's pauseSet (null where it is not supported);
+   * `until` is Infinity for a pause until resumed.
+   */
+  pause: { until(): number | null; set(until: number | null): Promise<unknown> } | null;
   close(): Promise<void>;
 }
 
@@ -37,7 +39,6 @@ export async function openShellHost(
   const { runtime } = cairn;
   const { service } = runtime;
   const runs = service.runs;
-  const schedule = new SchedulePause(runtime.scheduler);
   const whenIdle = () =>
     new Promise<void>((resolve) => {
       if (runs.list().length === 0) return resolve();
@@ -55,16 +56,16 @@ export async function openShellHost(
     cancelAll: () => runs.cancelAll(),
     whenIdle,
     // Asleep: no cron firing, and a running backup is cancelled cleanly (the runtime's own suspend).
-    suspend: () => {
-      schedule.sleep(true);
-      return runs.cancelAll();
+    suspend: () => runtime.suspend(),
+    resume: () => runtime.resume(),
+    pause: {
+      until: () => {
+        const p = runtime.pause.current();
+        return p ? (p.until ?? Infinity) : null;
+      },
+      set: (until) => service.call('pauseSet', { until }),
     },
-    resume: () => schedule.sleep(false),
-    pause: { until: () => schedule.pausedUntil(), set: (t) => schedule.set(t) },
-    close: async () => {
-      schedule.close();
-      await cairn.close();
-    },
+    close: () => cairn.close(),
   };
   return { host, secretsNote: cairn.secretsChoice.note };
 }

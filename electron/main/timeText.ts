@@ -39,11 +39,8 @@ export function clockTime(at: number, now: number): string {
   return `${day} ${hhmm(a)}`;
 }
 
-/** The next local midnight after now: "pause until tomorrow" resumes when the new day starts. */
-export function startOfTomorrow(now: number): number {
-  const n = new Date(now);
-  return new Date(n.getFullYear(), n.getMonth(), n.getDate() + 1).getTime();
-}
+// "Pause until tomorrow" is the engine's (the UI, `cairn pause` and the tray share it).
+export { startOfTomorrow } from '../engine/app/service/pause';
 
 /** A byte count for people: "512 B", "3.4 MB". */
 export function bytesText(n: number): string {

@@ -65,6 +65,9 @@ describe('tray actions', () => {
     const o = { host, show: () => {}, quit: () => {}, now: () => now };
     await runTrayAction('pause-hour', o);
     expect(host.pause!.until()).toBe(now + 3600_000);
+    // The same pause the UI and `cairn serve` show: the service's status says it.
+    const st = await host.call('status', {});
+    expect(st.ok && (st.value as { pause: { until: number } | null }).pause?.until).toBe(now + 3600_000);
     await runTrayAction('pause-tomorrow', o);
     const d = new Date(now);
     expect(host.pause!.until()).toBe(new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime());

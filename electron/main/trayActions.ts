@@ -25,12 +25,16 @@ export async function runTrayAction(
     case 'cancel':
       for (const r of o.host.activeRuns()) await o.host.call('runCancel', { plan: r.planName });
       return;
+    // The service's pauseSet: the same pause the UI, `cairn serve` and `cairn pause` set.
     case 'pause-hour':
-      return o.host.pause?.set(now + 3600_000);
+      await o.host.pause?.set(now + 3600_000);
+      return;
     case 'pause-tomorrow':
-      return o.host.pause?.set(startOfTomorrow(now));
+      await o.host.pause?.set(startOfTomorrow(now));
+      return;
     case 'resume':
-      return o.host.pause?.set(null);
+      await o.host.pause?.set(null);
+      return;
     case 'restore':
       return o.show('restore');
     case 'open':

@@ -104,6 +104,9 @@ describe('trayView', () => {
     expect(v.icon).toBe('paused');
     expect(v.tooltip).toBe('Cairn: Schedule paused until tomorrow 00:00');
     expect(trayView(input({ pausedUntil: NOW - 1 }), NOW).icon).toBe('idle');
+    expect(trayView(input({ pausedUntil: Infinity }), NOW).tooltip).toBe(
+      'Cairn: Schedule paused until you resume',
+    );
   });
 
   it('never says all is well when the status cannot be read', () => {

@@ -116,7 +116,11 @@ export function trayView(s: TrayInput, now: number): TrayView {
         : `Google Drive: ${s.drive.message ?? 'the last upload failed'}`,
     );
   const paused = s.pausedUntil !== null && s.pausedUntil > now;
-  const pausedLine = paused ? `Schedule paused until ${clockTime(s.pausedUntil!, now)}` : '';
+  const pausedLine = !paused
+    ? ''
+    : s.pausedUntil === Infinity
+      ? 'Schedule paused until you resume'
+      : `Schedule paused until ${clockTime(s.pausedUntil!, now)}`;
 
   let icon: TrayIcon;
   let headline: string;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JOB_KINDS } from '../jobKinds';
 import { Count, Millis, PlanName, Stamp } from './common';
+import { Pause } from './setup';
 
 /**
  * A plan's state in words a user can act on (the README's table): `first-backup` while the first backup
@@ -103,6 +104,8 @@ export const Status = z.object({
   plans: z.array(PlanStatus),
   timezone: z.string(),
   generatedAt: Millis,
+  /** Scheduled and after-change backups wait until then (absent or null: not paused). */
+  pause: Pause.nullable().optional(),
 });
 
 export const ActivityKind = z.enum([
@@ -171,6 +174,13 @@ export const Settings = z.object({
   catchUpDelaySeconds: z.number().int().min(0).max(3600),
   startAtLogin: z.boolean(),
   theme: z.enum(['system', 'light', 'dark']),
+  /**
+   * How start at login is done where the service does it (`cairn serve`): what was written, what to run
+   * once, or why it cannot be done here. Absent in the app (its login item) and the CLI.
+   */
+  startAtLoginNote: z.string().optional(),
+  /** False where start at login cannot be done (`cairn serve` off Linux). */
+  startAtLoginSupported: z.boolean().optional(),
 });
 
 /** A change of settings: only the groups and fields given change. */

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { hasSystemdUser, serveCommand, serveLoginItem } from '../../engine/app/serveLogin';
 import { openCairn } from '../../engine/app/open';
 import { CairnError } from '../../engine/errors';
 import { builtRendererDir } from '../../engine/paths';
@@ -33,6 +35,19 @@ export function registerServe(program: Command, ctx: () => CliContext): void {
       }
       const cairn = await openCairn(c.dataDir, { actor: 'serve', log });
       const { runtime } = cairn;
+      runtime.service.ctx.loginItem = serveLoginItem({
+        platform: process.platform,
+        env: process.env,
+        home: os.homedir(),
+        systemd: hasSystemdUser(process.env, process.getuid?.() ?? 0),
+        command: serveCommand({
+          node: process.execPath,
+          script: process.argv[1]!,
+          dataDir: c.dataDir,
+          port: o.port,
+          host: o.host,
+        }),
+      });
       let server;
       try {
         server = await startServer({

@@ -3,6 +3,7 @@ import type { Status } from '../../../shared/contract';
 import type { z } from 'zod';
 import { JOB_WORDS } from '../../engine/app/jobs';
 import { statusExitCode } from '../../engine/health/health';
+import { pauseEnd } from '../../engine/app/service/pause';
 import { CairnService } from '../../engine/app/service/service';
 import { CairnError } from '../../engine/errors';
 import type { CliContext } from '../context';
@@ -45,7 +46,10 @@ export function statusText(s: StatusValue): string {
     ),
     ...p.reasons.map((r) => `  ${p.planName}: ${r}`),
   ]);
-  return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
+  const paused = s.pause
+    ? [`Scheduled and after-change backups are paused ${pauseEnd(s.pause)} (cairn resume ends it).`]
+    : [];
+  return [...lines, ...(notes.length ? ['', ...notes] : []), ...paused].join('\n');
 }
 
 export function registerStatus(program: Command, ctx: () => CliContext): void {

@@ -6,6 +6,7 @@ import type { DriveStatus, PlanStatus } from '../../../shared/contract';
 import { loadBackups } from '../bridge';
 import { api } from '../client';
 import { BackupChart } from '../components/BackupChart';
+import { PauseBar, pausedText } from '../components/PauseBar';
 import { ProgressBar } from '../components/ProgressBar';
 import { runText } from '../components/RunStatus';
 import { bytes, count, counted, when } from '../format';
@@ -95,6 +96,7 @@ function RunPanel({ plan }: { plan: string }) {
 }
 
 function PlanCard({ p, drive, now }: { p: PlanStatusValue; drive: DriveCall; now: number }) {
+  const pause = useApp((s) => s.status?.pause ?? null);
   const backups = useApp((s) => s.backups[p.planName]);
   const version = useApp((s) => s.backupsVersion);
   useEffect(() => {
@@ -135,7 +137,8 @@ function PlanCard({ p, drive, now }: { p: PlanStatusValue; drive: DriveCall; now
         )}
         <dt>Next run</dt>
         <dd>
-          {p.nextRun ? when(p.nextRun, now) : 'not scheduled'} ({p.scheduleText})
+          {pause ? pausedText(pause.until) : p.nextRun ? when(p.nextRun, now) : 'not scheduled'} (
+          {p.scheduleText})
         </dd>
         <dt>Changed since</dt>
         <dd>
@@ -184,6 +187,7 @@ export function Overview() {
         </p>
       )}
       {!status && !statusError && <p>Loading…</p>}
+      <PauseBar />
       {status?.plans.map((p) => (
         <PlanCard key={p.planName} p={p} now={now} drive={drive} />
       ))}

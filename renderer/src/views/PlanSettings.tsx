@@ -1,30 +1,51 @@
 // One plan's settings: sources (picker in the app, path fields headless), excludes with a preview of what
-// they leave out and the size to back up, its databases, the schedule in words, the destination.
+// they leave out and the size to back up, its databases, the schedule (presets or cron, with the next runs),
+// when to warn that no backup was made, the destination.
 import { useState } from 'react';
 import type { z } from 'zod';
 import type { SourcePreview } from '../../../shared/contract';
 import { loadSnapshot } from '../bridge';
 import { api } from '../client';
 import { FolderField } from '../components/FolderField';
+import { SchedulePicker } from '../components/SchedulePicker';
 import { PlanDatabases } from './PlanDatabases';
-import { bytes, counted, dateTime } from '../format';
+import { bytes, counted } from '../format';
 import type { PlanValue } from '../store/plansSlice';
 import { appStore } from '../store/store';
-import { useCall } from '../useCall';
 
-/** Edits `plan` (keyed by its name and update time); saving calls planUpdate and refreshes the snapshot. */
+/** "48" as a whole number of hours from 1 up, else null. */
+function staleHoursOf(text: string): number | null {
+  const n = Number(text);
+  return text.trim() !== '' && Number.isInteger(n) && n >= 1 && n <= 8760 ? n : null;
+}
+
+/**
+ * Edits `plan` (keyed by its name: saving does not redraw the form, so "Saved." and the preview stay until
+ * the next edit); saving calls planUpdate and refreshes the snapshot.
+ */
 export function PlanSettings({ plan }: { plan: PlanValue }) {
-  const [sources, setSources] = useState(plan.sources.map((s) => s.path));
-  const [excludes, setExcludes] = useState(plan.excludes.join('\n'));
-  const [schedule, setSchedule] = useState(plan.schedule);
-  const [dest, setDest] = useState(plan.dest);
+  const [sources, setSourcesNow] = useState(plan.sources.map((s) => s.path));
+  const [excludes, setExcludesNow] = useState(plan.excludes.join('\n'));
+  const [schedule, setScheduleNow] = useState(plan.schedule);
+  const [stale, setStaleNow] = useState(String(plan.staleHours));
+  const [dest, setDestNow] = useState(plan.dest);
   const [preview, setPreview] = useState<z.output<typeof SourcePreview> | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [removing, setRemoving] = useState(false);
-  const described = useCall(schedule ? `sched|${schedule}` : null, () =>
-    api().scheduleDescribe({ schedule, count: 3 }),
-  );
+  // Any edit takes the last "Saved." away: it no longer describes the form.
+  const edit =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      setMsg(null);
+      set(v);
+    };
+  const setSources = edit(setSourcesNow);
+  const setExcludes = edit(setExcludesNow);
+  const setSchedule = edit(setScheduleNow);
+  const setStale = edit(setStaleNow);
+  const setDest = edit(setDestNow);
+  const staleHours = staleHoursOf(stale);
   const excludeList = excludes
     .split('\n')
     .map((l) => l.trim())
@@ -44,11 +65,12 @@ export function PlanSettings({ plan }: { plan: PlanValue }) {
   };
   const save = async () => {
     setMsg(null);
+    if (staleHours === null) return setMsg('Give the hours without a backup as a whole number from 1.');
     const r = await api().planUpdate({
       plan: plan.name,
-      patch: { sources: cleanSources, excludes: excludeList, schedule, dest },
+      patch: { sources: cleanSources, excludes: excludeList, schedule, dest, staleHours },
     });
-    setMsg(r.ok ? 'Saved.' : r.error.message);
+    setMsg(r.ok ? `Saved plan ${plan.name}.` : r.error.message);
     if (r.ok) await loadSnapshot(appStore, api());
   };
   const remove = async () => {
@@ -110,19 +132,26 @@ export function PlanSettings({ plan }: { plan: PlanValue }) {
         </div>
       )}
       <PlanDatabases plan={plan.name} />
+      <SchedulePicker value={schedule} onChange={setSchedule} />
       <div className="field">
-        <label htmlFor="schedule">Schedule (cron: minute hour day month weekday)</label>
-        <input
-          id="schedule"
-          value={schedule}
-          onChange={(e) => setSchedule(e.target.value)}
-          aria-describedby="schedule-text"
-        />
-        <small id="schedule-text" className={described.value?.valid === false ? 'status-failed' : 'muted'}>
-          {described.error ??
-            (described.value
-              ? `${described.value.text}${described.value.nextRuns.length ? `; next: ${described.value.nextRuns.map(dateTime).join(', ')}` : ''} (${described.value.timezone})`
-              : '')}
+        <label htmlFor="stale-hours">
+          Warn when no backup was made for{' '}
+          <input
+            id="stale-hours"
+            type="number"
+            className="narrow"
+            min={1}
+            value={stale}
+            aria-invalid={staleHours === null}
+            aria-describedby="stale-hint"
+            onChange={(e) => setStale(e.target.value)}
+          />{' '}
+          hours
+        </label>
+        <small id="stale-hint" className={staleHours === null ? 'status-failed' : 'muted'}>
+          {staleHours === null
+            ? 'Use a whole number of hours from 1.'
+            : `The Overview, the tray and notifications say so when the last good backup is older than ${counted(staleHours, 'hour')}.`}
         </small>
       </div>
       <FolderField label="Where the backups go" value={dest} onChange={setDest} purpose="destination" />

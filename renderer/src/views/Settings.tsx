@@ -1,8 +1,9 @@
 // Settings: the plans (each with its own settings), notifications, start at login, theme.
 import { useState } from 'react';
 import type { z } from 'zod';
-import type { Settings as SettingsSchema, SettingsPatch } from '../../../shared/contract';
+import type { NotifyTestResult, Settings as SettingsSchema, SettingsPatch } from '../../../shared/contract';
 import { api } from '../client';
+import { addressProblem, channelName, NTFY_SERVER, ntfyParts, ntfyUrl, topicProblem } from '../notifyAddress';
 import { appStore, useApp } from '../store/store';
 import { useCall } from '../useCall';
 import { themeChanged } from '../useTheme';
@@ -11,33 +12,143 @@ import { PlanSettings } from './PlanSettings';
 
 type SettingsValue = z.output<typeof SettingsSchema>;
 
-/**
- * An ntfy or webhook address. The service shows one with credentials as *** (the whole one stays in its
- * secret store), so the field saves only when it was edited; an emptied field removes the address.
- */
-function UrlField(o: { id: string; label: string; shown: string | null; save(url: string | null): void }) {
-  const [value, setValue] = useState(o.shown ?? '');
-  const commit = () => {
-    if (value.trim() !== (o.shown ?? '')) o.save(value.trim() || null);
-  };
+/** A text field with its inline problem (checked as typed) under it. */
+function CheckedField(o: {
+  id: string;
+  label: string;
+  value: string;
+  placeholder?: string;
+  problem: string | null;
+  set(v: string): void;
+  commit(): void;
+}) {
   return (
     <div className="field">
       <label htmlFor={o.id}>{o.label}</label>
       <input
         id={o.id}
-        type="url"
-        value={value}
-        placeholder="https://"
-        onChange={(e) => setValue(e.target.value)}
-        onBlur={commit}
-        onKeyDown={(e) => e.key === 'Enter' && commit()}
+        value={o.value}
+        placeholder={o.placeholder}
+        aria-invalid={o.problem !== null}
+        aria-describedby={o.problem ? `${o.id}-problem` : undefined}
+        onChange={(e) => o.set(e.target.value)}
+        onBlur={o.commit}
+        onKeyDown={(e) => e.key === 'Enter' && o.commit()}
       />
+      {o.problem && (
+        <small id={`${o.id}-problem`} className="status-failed">
+          {o.problem}
+        </small>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The ntfy server and topic, saved as one URL. The service shows an address with credentials as *** (the
+ * whole one stays in its secret store), so it saves only when edited; an emptied topic removes ntfy.
+ */
+function NtfyFields(o: { shown: string | null; save(url: string | null): void }) {
+  const [parts, setParts] = useState(() => ntfyParts(o.shown));
+  const serverProblem = addressProblem(parts.server) ?? (parts.server.trim() ? null : 'Give the server.');
+  const problem = topicProblem(parts.topic);
+  const commit = () => {
+    const url = ntfyUrl(parts.server, parts.topic);
+    if (serverProblem || problem || url === o.shown) return;
+    o.save(url);
+  };
+  return (
+    <div className="row">
+      <CheckedField
+        id="ntfy-server"
+        label="ntfy server"
+        value={parts.server}
+        placeholder={NTFY_SERVER}
+        problem={serverProblem}
+        set={(server) => setParts((p) => ({ ...p, server }))}
+        commit={commit}
+      />
+      <CheckedField
+        id="ntfy-topic"
+        label="ntfy topic"
+        value={parts.topic}
+        placeholder="a name others cannot guess"
+        problem={problem}
+        set={(topic) => setParts((p) => ({ ...p, topic }))}
+        commit={commit}
+      />
+    </div>
+  );
+}
+
+/** The webhook address; saved only when edited and valid (see NtfyFields). */
+function WebhookField(o: { shown: string | null; save(url: string | null): void }) {
+  const [value, setValue] = useState(o.shown ?? '');
+  const problem = addressProblem(value);
+  return (
+    <CheckedField
+      id="webhook-url"
+      label="Webhook URL (Cairn POSTs JSON to it)"
+      value={value}
+      placeholder="https://"
+      problem={problem}
+      set={setValue}
+      commit={() => {
+        if (!problem && value.trim() !== (o.shown ?? '')) o.save(value.trim() || null);
+      }}
+    />
+  );
+}
+
+type TestResult = z.output<typeof NotifyTestResult>;
+
+/** What "Send a test" did, channel by channel. */
+function TestReport({ r }: { r: TestResult }) {
+  if (r.sent.length === 0 && r.failed.length === 0)
+    return <p role="status">No channel is set: switch one on above.</p>;
+  return (
+    <div role="status">
+      <ul aria-label="Test notification">
+        {r.sent.map((c) => (
+          <li key={c} className="status-complete">
+            {channelName(c)}: sent
+          </li>
+        ))}
+        {r.failed.map((f) => (
+          <li key={f.channel} className="status-failed">
+            {channelName(f.channel)}: failed: {f.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function StartAtLogin({ s, patch }: { s: SettingsValue; patch(p: z.input<typeof SettingsPatch>): void }) {
+  return (
+    <div className="login-item">
+      <label>
+        <input
+          type="checkbox"
+          checked={s.startAtLogin}
+          disabled={s.startAtLoginSupported === false}
+          aria-describedby={s.startAtLoginNote ? 'login-note' : undefined}
+          onChange={(e) => patch({ startAtLogin: e.target.checked })}
+        />
+        Start Cairn when I log in
+      </label>
+      {s.startAtLoginNote && (
+        <small id="login-note" className="muted">
+          {s.startAtLoginNote}
+        </small>
+      )}
     </div>
   );
 }
 
 function AppSettings({ s, onSaved }: { s: SettingsValue; onSaved(v: SettingsValue): void }) {
   const [msg, setMsg] = useState<string | null>(null);
+  const [tested, setTested] = useState<TestResult | null>(null);
   const patch = async (p: z.input<typeof SettingsPatch>) => {
     const r = await api().settingsSet(p);
     setMsg(r.ok ? 'Saved.' : r.error.message);
@@ -47,12 +158,11 @@ function AppSettings({ s, onSaved }: { s: SettingsValue; onSaved(v: SettingsValu
     }
   };
   const test = async () => {
+    setTested(null);
+    setMsg('Sending…');
     const r = await api().notifyTest({});
-    setMsg(
-      r.ok
-        ? `Sent to: ${r.value.sent.join(', ') || 'nothing'}${r.value.failed.map((f) => `; ${f.channel} failed: ${f.message}`).join('')}`
-        : r.error.message,
-    );
+    setMsg(r.ok ? null : r.error.message);
+    if (r.ok) setTested(r.value);
   };
   return (
     <section className="card" aria-labelledby="app-settings">
@@ -76,32 +186,22 @@ function AppSettings({ s, onSaved }: { s: SettingsValue; onSaved(v: SettingsValu
           />
           Also tell me when a backup succeeds
         </label>
-        <UrlField
+        <NtfyFields
           key={`ntfy:${s.notifications.ntfyUrl}`}
-          id="ntfy-url"
-          label="ntfy topic URL"
           shown={s.notifications.ntfyUrl}
           save={(ntfyUrl) => void patch({ notifications: { ntfyUrl } })}
         />
-        <UrlField
+        <WebhookField
           key={`webhook:${s.notifications.webhookUrl}`}
-          id="webhook-url"
-          label="Webhook URL"
           shown={s.notifications.webhookUrl}
           save={(webhookUrl) => void patch({ notifications: { webhookUrl } })}
         />
         <button type="button" onClick={() => void test()}>
           Send a test notification
         </button>
+        {tested && <TestReport r={tested} />}
       </fieldset>
-      <label>
-        <input
-          type="checkbox"
-          checked={s.startAtLogin}
-          onChange={(e) => void patch({ startAtLogin: e.target.checked })}
-        />
-        Start Cairn when I log in
-      </label>
+      <StartAtLogin s={s} patch={(p) => void patch(p)} />
       <div className="field">
         <label htmlFor="theme">Theme</label>
         <select
@@ -151,7 +251,7 @@ export function Settings() {
           New plan
         </button>
       </div>
-      {adding || !plan ? <EmptyState /> : <PlanSettings key={`${plan.name}@${plan.updatedAt}`} plan={plan} />}
+      {adding || !plan ? <EmptyState /> : <PlanSettings key={plan.name} plan={plan} />}
       {settings.error && (
         <p role="alert" className="error">
           {settings.error}

@@ -6,6 +6,7 @@ import type { SecretStore } from '../../secrets/store';
 import type { EventBus } from './bus';
 import type { WatchInfo } from '../../watch/watchers';
 import type { RunQueue } from './runQueue';
+import type { LoginItemControl } from '../serveLogin';
 
 /** How this process reaches Google Drive: where tokens live, and how a consent page is opened. */
 export interface DriveAccess {
@@ -35,6 +36,8 @@ export interface ServiceContext {
   drive: DriveAccess | null;
   /** Called after a plan or a setting changed, so the scheduler and watcher follow. */
   changed: () => void;
+  /** Start at login done by the service (`cairn serve`); null where the face does it (the app) or none. */
+  loginItem: LoginItemControl | null;
   /** Aborted when the process stops: what waits (a Drive consent page) gives up, and writes nothing after. */
   stopping: AbortSignal;
 }

@@ -225,6 +225,64 @@ describe('CairnRuntime', () => {
     expect(lines.filter((l) => /Backup of home is failing/.test(l))).toHaveLength(1);
   });
 
+  it('holds scheduled backups while paused (kept across a restart); a backup started by hand runs; resume catches up', async () => {
+    const { db, rt: first, plan, lines } = setup();
+    const until1h = Date.now() + 3600_000;
+    expect((await first.service.api().pauseSet({ until: until1h })).ok).toBe(true);
+    // A restart reads the pause back from the catalog: the missed run waits.
+    await first.close();
+    const again = new CairnRuntime({
+      db,
+      secrets: new FileSecretStore(path.dirname(db.name)),
+      actor: 'test',
+      localNotifier: logNotifier((l) => lines.push(l)),
+      log: (l) => lines.push(l),
+      tickMs: 150,
+    });
+    rt = again;
+    await again.start();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(listBackups(db, { planId: plan.id, includeFailed: true })).toHaveLength(0);
+    const st = await again.service.api().status({});
+    expect(st.ok && st.value.pause).toMatchObject({ until: until1h });
+    // Resumed: the scheduled run missed during the pause is caught up.
+    const r = await again.service.api().pauseSet({ until: null });
+    expect(r.ok && r.value.pause).toBeNull();
+    await until(() => listBackups(db, { planId: plan.id }).length === 1);
+    expect(lines.some((l) => /Starting the missed backup of home/.test(l))).toBe(true);
+    // Paused until resumed, Back up now (the user's own) still runs.
+    expect((await again.service.api().pauseSet({ until: 'resumed' })).ok).toBe(true);
+    const done = again.service.runs.request('home', { actor: 'ui', manual: true }).done;
+    expect((await done).outcome).toBe('complete');
+    const log = listActivity(db, { kind: 'settings' }).map((a) => a.message);
+    expect(log).toContain('Scheduled and after-change backups resumed.');
+    expect(log).toContain('Scheduled and after-change backups paused until you resume.');
+  });
+
+  it('holds a backup after changes while paused and runs it when resumed', async () => {
+    const { db, rt, plan, src, lines } = setup();
+    writeSettings(
+      db,
+      { watch: { enabled: true, autoBackup: true, settleSeconds: 1, minIntervalMinutes: 0 } },
+      Date.now(),
+      'test',
+    );
+    await rt.start();
+    await until(() => listBackups(db, { planId: plan.id }).length === 1); // the missed run, caught up
+    await until(() => rt.watchers.state('home').state === 'watching');
+    expect((await rt.service.api().pauseSet({ until: 'resumed' })).ok).toBe(true);
+    fs.writeFileSync(path.join(src, 'new.txt'), 'changed while paused');
+    await until(() => lines.some((l) => /after-change backup of home waits: backups are paused/.test(l)));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(listBackups(db, { planId: plan.id })).toHaveLength(1);
+    expect((await rt.service.api().pauseSet({ until: null })).ok).toBe(true);
+    await until(() => listBackups(db, { planId: plan.id }).length === 2);
+    const started = db
+      .prepare(`SELECT actor FROM activity WHERE message LIKE 'Backup % started' ORDER BY id DESC`)
+      .get() as { actor: string };
+    expect(started.actor).toBe('watch');
+  });
+
   it('cancels a running backup on suspend leaving nothing, and catches up after resume', async () => {
     const files: Record<string, string | Buffer> = { 'big.bin': Buffer.alloc(32 << 20, 1) };
     for (let i = 0; i < 1500; i++) files[`d${i % 10}/f${i}`] = `x${i}`.repeat(30);

@@ -28,6 +28,7 @@ import { findDrivePlan } from '../../drive/pack/store';
 import { clockTime } from '../../drive/errors';
 import { throttleByKey } from './throttle';
 import { collectStatus } from './statusView';
+import { PauseControl, pauseEnd } from './pause';
 
 export interface RuntimeOptions {
   db: Db;
@@ -67,6 +68,10 @@ export class CairnRuntime {
   readonly scheduler: Scheduler;
   readonly watchers: Watchers;
   readonly monitor: HealthMonitor;
+  /** Holds what starts by itself while paused (pauseSet, in any Cairn process) or asleep. */
+  readonly pause: PauseControl;
+  /** Plans whose after-change backup waited for a pause to end. */
+  private readonly held = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   /** Runs whose start was observed (their ids). */
@@ -136,6 +141,7 @@ export class CairnRuntime {
       skipped: (p, message) => this.notStarted(p.id, 'schedule', message),
       tickMs: o.tickMs,
     });
+    this.pause = new PauseControl({ db, scheduler: this.scheduler, now, onEnd: () => this.released() });
     this.service.ctx.watch = this.watchers;
     this.service.ctx.notifyTest = () =>
       this.monitor.send({
@@ -155,6 +161,7 @@ export class CairnRuntime {
     });
     this.service.runs.afterBackup = (plan, report) => this.afterBackup(plan, report);
     this.service.onChange(() => {
+      this.pause.sync();
       this.scheduler.refresh();
       void this.syncWatchers();
       void this.observe();
@@ -164,6 +171,7 @@ export class CairnRuntime {
   /** Starts scheduling, watching and the periodic health check. */
   async start(): Promise<void> {
     this.scheduler.start();
+    this.pause.sync();
     // Watching a large tree takes a while to set up: it must not hold up the start.
     void this.syncWatchers().catch((e: unknown) =>
       this.o.log(`Watching for changes did not start: ${String(e)}`),
@@ -174,13 +182,13 @@ export class CairnRuntime {
 
   /** The machine is going to sleep: stop firing and cancel a running backup cleanly (nothing partial stays). */
   async suspend(): Promise<void> {
-    this.scheduler.suspend();
+    this.pause.sleep(true);
     await this.service.runs.cancelAll();
   }
 
-  /** The machine woke up: missed runs start after the catch-up delay and once the disk is there. */
+  /** The machine woke up: missed runs start after the catch-up delay (and the pause) and once the disk is there. */
   resume(): void {
-    this.scheduler.resume();
+    this.pause.sleep(false);
   }
 
   /** Stops everything; a running backup is cancelled and leaves nothing behind. */
@@ -190,6 +198,7 @@ export class CairnRuntime {
     this.service.stop();
     if (this.timer) clearInterval(this.timer);
     this.scheduler.stop();
+    this.pause.close();
     await this.service.runs.cancelAll();
     await this.watchers.close();
   }
@@ -204,12 +213,30 @@ export class CairnRuntime {
     return out;
   }
 
+  /** Starts a backup by itself (the schedule, changes settling), unless backups are paused. */
   private request(planName: string, actor: string): void {
+    const pause = this.pause.current();
+    if (pause) {
+      if (!this.held.has(planName))
+        this.o.log(
+          `The ${actor === 'watch' ? 'after-change' : 'scheduled'} backup of ${planName} waits: backups are paused ${pauseEnd(pause)}.`,
+        );
+      // A scheduled run missed meanwhile is caught up by the scheduler; a settled change is held here.
+      if (actor === 'watch') this.held.add(planName);
+      return;
+    }
     try {
       this.service.runs.request(planName, { actor });
     } catch (e) {
       this.o.log(`Could not start the backup of ${planName}: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /** A pause ended: the after-change backups it held run now (the scheduler catches up its own). */
+  private released(): void {
+    const plans = [...this.held];
+    this.held.clear();
+    for (const name of plans) if (findPlan(this.o.db, name)) this.request(name, 'watch');
   }
 
   /** A backup that did not start (refused, skipped) is in the activity log and the log, with its reason. */
@@ -280,6 +307,8 @@ export class CairnRuntime {
   /** Re-reads every plan's state; tells what changed. */
   async observe(): Promise<void> {
     if (this.closed) return;
+    // A pause set or lifted by another Cairn process (`cairn pause`) is followed within a tick.
+    this.pause.sync();
     // A backup made elsewhere (the CLI) holds the changes counted so far.
     await this.watchers.refresh();
     const st = collectStatus(this.service.ctx);

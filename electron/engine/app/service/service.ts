@@ -13,6 +13,7 @@ import { planHandlers } from './handlers/plans';
 import { runHandlers } from './handlers/runs';
 import { settingsHandlers } from './handlers/settings';
 import { timelineHandlers } from './handlers/timeline';
+import { setupHandlers } from './handlers/setup';
 import { trustHandlers } from './handlers/trust';
 import { RunQueue } from './runQueue';
 
@@ -25,6 +26,7 @@ const handlers: Handlers = {
   ...driveHandlers,
   ...settingsHandlers,
   ...timelineHandlers,
+  ...setupHandlers,
 };
 
 /** Puts a schema's complaints in one sentence: "plan: use letters, digits...; sources: too small". */
@@ -73,6 +75,7 @@ export class CairnService {
       runs: this.runs,
       watch: null,
       notifyTest: null,
+      loginItem: null,
       secrets: o.secrets,
       jobs,
       drive: o.drive ?? null,

@@ -5,6 +5,7 @@ import { listPlans } from '../../catalog/plans';
 import { worstState } from '../../health/health';
 import { planHealth } from '../../health/planHealth';
 import type { ServiceContext } from './context';
+import { readPause } from './pause';
 import { readSettings } from './settingsStore';
 
 /** The status of every plan as the UI shows it: health, last and next run, changes, watcher, live run. */
@@ -57,5 +58,11 @@ export function collectStatus(
       })),
     };
   });
-  return { overall: worstState(plans.map((p) => p.state)), plans, timezone, generatedAt: now };
+  return {
+    overall: worstState(plans.map((p) => p.state)),
+    plans,
+    timezone,
+    generatedAt: now,
+    pause: readPause(c.db, now),
+  };
 }
