@@ -12,6 +12,7 @@ import {
   SearchInput,
   SearchResults,
 } from './schemas/backups';
+import { BackupChanges, BackupChangesInput } from './schemas/changes';
 import { DbSourceView } from './schemas/dbsources';
 import {
   DriveConnectInput,
@@ -55,6 +56,7 @@ import {
 } from './schemas/trust';
 
 export * from './schemas/backups';
+export * from './schemas/changes';
 export * from './schemas/common';
 export * from './schemas/dbsources';
 export * from './schemas/drive';
@@ -124,6 +126,9 @@ export const methods = {
   driveDisconnect: method(NoInput, z.object({ disconnected: z.boolean() })),
   drivePush: method(DrivePushInput, DrivePushResult),
   driveSetPassword: method(DrivePasswordInput, z.object({ encrypted: z.boolean() })),
+
+  // Changes (issue 17)
+  backupChanges: method(BackupChangesInput, BackupChanges),
 
   // Settings
   settingsGet: method(NoInput, Settings),

@@ -7,6 +7,7 @@ import { EventBus } from './bus';
 import type { DriveAccess, Handlers, ServiceContext } from './context';
 import { toFailure } from './errors';
 import { backupHandlers } from './handlers/backups';
+import { changesHandlers } from './handlers/changes';
 import { driveHandlers } from './handlers/drive';
 import { planHandlers } from './handlers/plans';
 import { runHandlers } from './handlers/runs';
@@ -18,6 +19,7 @@ const handlers: Handlers = {
   ...planHandlers,
   ...runHandlers,
   ...backupHandlers,
+  ...changesHandlers,
   ...trustHandlers,
   ...driveHandlers,
   ...settingsHandlers,
