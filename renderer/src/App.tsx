@@ -5,6 +5,7 @@ import { useApp } from './store/store';
 import type { View } from './route';
 import { Activity } from './views/Activity';
 import { Browse } from './views/Browse';
+import { Changes } from './views/Changes';
 import { Drive } from './views/Drive';
 import { EmptyState } from './views/EmptyState';
 import { History } from './views/History';
@@ -31,8 +32,9 @@ function Body({ view }: { view: View }) {
       return <History />;
     case 'browse':
     case 'file':
-    case 'changes':
       return <Browse />;
+    case 'changes':
+      return <Changes />;
     case 'retention':
       return <Retention />;
     case 'drive':

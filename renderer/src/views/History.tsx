@@ -6,7 +6,7 @@ import type { ListedBackup as ListedBackupRow } from '../store/backupsSlice';
 import { api } from '../client';
 import { PlanPicker } from '../components/PlanPicker';
 import { bytes, count, counted, dateTime, stampText } from '../format';
-import { navigate } from '../route';
+import { navigate, routeHash } from '../route';
 import { appStore, useApp } from '../store/store';
 
 type StatusFilter = 'all' | 'complete' | 'warnings' | 'failed';
@@ -126,6 +126,14 @@ export function History() {
                   {b.pinned ? 'pinned · ' : ''}
                   {b.verifiedAt ? 'verified' : 'not verified'}
                   {b.onDrive === null ? '' : b.onDrive ? ' · on Drive' : ' · not on Drive'}
+                  {b.status !== 'failed' && (
+                    <>
+                      {' · '}
+                      <a href={routeHash({ view: 'changes', plan: b.planName, stamp: b.stamp })}>
+                        What changed
+                      </a>
+                    </>
+                  )}
                 </span>
               </div>
             );
