@@ -22,7 +22,7 @@ export const BackupChangesInput = BackupRef.extend({
 });
 
 /** One side of a change: the version a backup holds at that path. */
-export const ChangeSide = z.object({ kind: EntryKind, size: Count, mtimeMs: z.number() });
+export const ChangeSide = z.object({ kind: EntryKind, size: Count });
 
 /** A child of the folder: a change itself, or a folder holding changes (change null). */
 export const ChangeEntry = z.object({

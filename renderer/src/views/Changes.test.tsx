@@ -17,7 +17,7 @@ const NEWER = '2026-11-23_021000';
 const BEFORE = '2026-11-22_021000';
 
 function file(name: string, change: Entry['change'], before: number | null, after: number | null): Entry {
-  const side = (size: number | null) => (size === null ? null : { kind: 'file' as const, size, mtimeMs: 0 });
+  const side = (size: number | null) => (size === null ? null : { kind: 'file' as const, size });
   return {
     name,
     display: name,

@@ -38,7 +38,7 @@ export function forgetComparisons(): void {
   recent.length = 0;
 }
 
-const side = (s: ChangeSide | null) => s && { kind: KIND[s.kind], size: s.size, mtimeMs: s.mtimeMs };
+const side = (s: ChangeSide | null) => s && { kind: KIND[s.kind], size: s.size };
 const compared = (b: BackupRecord) => ({
   stamp: b.stamp,
   startedAt: b.startedAt,
