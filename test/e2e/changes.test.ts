@@ -34,13 +34,14 @@ async function backUp(): Promise<string> {
   return (await stamps())[0]!;
 }
 
-/** The rows of the tree as "change name" ("changed edit.txt", "inside sub/"). */
-async function rows(): Promise<string[]> {
-  const items = page.getByRole('list', { name: 'Changes' }).getByRole('listitem');
-  const out: string[] = [];
-  for (const r of await items.all())
-    out.push(`${await r.locator('.change').textContent()} ${await r.getByRole('link').textContent()}`);
-  return out;
+/** The rows of the tree as "change name" ("changed edit.txt", "inside sub/"), read at once. */
+function rows(): Promise<string[]> {
+  return page
+    .getByRole('list', { name: 'Changes' })
+    .getByRole('listitem')
+    .evaluateAll((items) =>
+      items.map((li) => `${li.querySelector('.change')?.textContent} ${li.querySelector('a')?.textContent}`),
+    );
 }
 
 const summary = () => page.getByTestId('changes-summary').textContent();
