@@ -12,6 +12,7 @@ import {
   SearchInput,
   SearchResults,
 } from './schemas/backups';
+import { BackupChanges, BackupChangesInput } from './schemas/changes';
 import { DbSourceView } from './schemas/dbsources';
 import { RemoveInput, RemovePreview } from './schemas/history';
 import {
@@ -58,6 +59,7 @@ import {
 import { FileContent, FileReadInput, FileTimeline, FileTimelineInput } from './schemas/timeline';
 
 export * from './schemas/backups';
+export * from './schemas/changes';
 export * from './schemas/common';
 export * from './schemas/dbsources';
 export * from './schemas/drive';
@@ -134,6 +136,9 @@ export const methods = {
   driveDisconnect: method(NoInput, z.object({ disconnected: z.boolean() })),
   drivePush: method(DrivePushInput, DrivePushResult),
   driveSetPassword: method(DrivePasswordInput, z.object({ encrypted: z.boolean() })),
+
+  // Changes (issue 17)
+  backupChanges: method(BackupChangesInput, BackupChanges),
 
   // Settings
   settingsGet: method(NoInput, Settings),

@@ -5,6 +5,7 @@ import { useApp } from './store/store';
 import type { View } from './route';
 import { Activity } from './views/Activity';
 import { Browse } from './views/Browse';
+import { Changes } from './views/Changes';
 import { Drive } from './views/Drive';
 import { EmptyState } from './views/EmptyState';
 import { FileTimeline } from './views/FileTimeline';
@@ -24,6 +25,13 @@ const NAV: [View, string][] = [
   ['activity', 'Activity'],
 ];
 
+/** The window's title for each view (the navigation's words, and the views it has no item for). */
+const TITLES: Record<View, string> = {
+  ...(Object.fromEntries(NAV) as Record<(typeof NAV)[number][0], string>),
+  file: 'File timeline',
+  changes: 'What changed',
+};
+
 function Body({ view }: { view: View }) {
   switch (view) {
     case 'overview':
@@ -31,10 +39,11 @@ function Body({ view }: { view: View }) {
     case 'history':
       return <History />;
     case 'browse':
-    case 'changes':
       return <Browse />;
     case 'file':
       return <FileTimeline />;
+    case 'changes':
+      return <Changes />;
     case 'retention':
       return <Retention />;
     case 'drive':
@@ -54,7 +63,7 @@ export function App({ connected }: { connected: boolean }) {
   const connection = useApp((s) => s.connection);
   useTheme();
   useEffect(() => {
-    document.title = `Cairn: ${NAV.find(([v]) => v === view)?.[1] ?? 'Browse and restore'}`;
+    document.title = `Cairn: ${TITLES[view]}`;
   }, [view]);
 
   if (!connected) {

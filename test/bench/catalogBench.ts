@@ -1,12 +1,18 @@
-// Catalog speed (issue #7 point 9): open a 100,000-entry folder, and search a name over 1,000,000 versions.
+// Catalog speed (issue #7 point 9): open a 100,000-entry folder, and search a name over 1,000,000 versions;
+// (issue #17) what changed between backups in a year of daily backups of 100,000 files.
 import { performance } from 'node:perf_hooks';
 import { insertBackup } from '../../electron/engine/catalog/backups';
 import { openCatalog, type Db } from '../../electron/engine/catalog/db';
 import { insertPlan } from '../../electron/engine/catalog/plans';
 import * as versions from '../../electron/engine/catalog/versions';
+import { forgetComparisons } from '../../electron/engine/app/service/handlers/changes';
+import { CairnService } from '../../electron/engine/app/service/service';
+import { FileSecretStore } from '../../electron/engine/secrets/store';
+import type { MethodInput, MethodOutput } from '../../shared/contract';
 import { tmpPath, type BenchContext } from './context';
 import type { Sample } from './measure';
 import { row } from './results';
+import { buildYearCatalog, type YearCatalog } from './yearCatalog';
 
 const BACKUPS = 30;
 /** Each path outside the big folder has three versions: backups 1-10, 11-20, and 21 onwards. */
@@ -70,21 +76,25 @@ function buildCatalog(
   return { db, planId: plan.id, ids };
 }
 
-function time(n: number, f: () => number): { samples: Sample[]; result: number; firstMs: number } {
+/** Times `f` `n` times after one untimed call (which prepares statements and warms SQLite's page cache). */
+export async function time<T>(
+  n: number,
+  f: () => T | Promise<T>,
+): Promise<{ samples: Sample[]; result: T; firstMs: number }> {
   const t0 = performance.now();
-  let result = f(); // the first call prepares statements and warms SQLite's page cache
+  let result = await f();
   const firstMs = performance.now() - t0;
   const samples: Sample[] = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now();
-    result = f();
+    result = await f();
     samples.push({ ms: performance.now() - t, rssKib: null });
   }
   return { samples, result, firstMs };
 }
 
 /** Times listFolder on the big folder (all of it, and a first page) and a name search over every version. */
-export function catalogBench(ctx: BenchContext): void {
+export async function catalogBench(ctx: BenchContext): Promise<void> {
   const { catalogVersions: total, catalogFolder: big } = ctx.args;
   const runs = Math.max(5, ctx.args.runs);
   ctx.log(`catalog: inserting ${total.toLocaleString('en-US')} file versions through versionWriter`);
@@ -93,10 +103,10 @@ export function catalogBench(ctx: BenchContext): void {
   const count = (db.prepare('SELECT count(*) AS n FROM file_versions').get() as { n: number }).n;
   ctx.log(`catalog: built in ${((performance.now() - t0) / 1000).toFixed(1)} s (${count} versions)`);
   const mid = ids[14]!;
-  const push = (op: string, m: ReturnType<typeof time>, files: number, note: string) =>
+  const push = (op: string, m: Awaited<ReturnType<typeof time>>, files: number, note: string) =>
     ctx.rows.push(row('catalog', op, 'cairn catalog', m.samples, { bytes: null, files }, note));
 
-  const all = time(runs, () => versions.listFolder(db, planId, mid, 'corpus/big').length);
+  const all = await time(runs, () => versions.listFolder(db, planId, mid, 'corpus/big').length);
   if (all.result !== big)
     throw new Error(`catalog: listFolder returned ${all.result} entries, ${big} expected`);
   push(
@@ -105,7 +115,10 @@ export function catalogBench(ctx: BenchContext): void {
     big,
     `listFolder, all entries; first call ${all.firstMs.toFixed(0)} ms`,
   );
-  const page = time(runs, () => versions.listFolder(db, planId, mid, 'corpus/big', { limit: 200 }).length);
+  const page = await time(
+    runs,
+    () => versions.listFolder(db, planId, mid, 'corpus/big', { limit: 200 }).length,
+  );
   push(
     'open folder, first 200 entries',
     page,
@@ -114,7 +127,7 @@ export function catalogBench(ctx: BenchContext): void {
   );
 
   const end = Math.max(0, big - 200);
-  const deep = time(
+  const deep = await time(
     runs,
     () => versions.listFolder(db, planId, mid, 'corpus/big', { offset: end, limit: 200 }).length,
   );
@@ -131,7 +144,7 @@ export function catalogBench(ctx: BenchContext): void {
      ORDER BY parent, name, first_backup LIMIT 1000`,
   );
   const term = `name-${Math.floor((total - big) / 6)}.`;
-  const hit = time(runs, () => search.all(planId, `%${term}%`).length);
+  const hit = await time(runs, () => search.all(planId, `%${term}%`).length);
   if (hit.result !== GENERATIONS.length) throw new Error(`catalog: search found ${hit.result} versions`);
   push(
     `search a name over ${count.toLocaleString('en-US')} versions`,
@@ -139,7 +152,7 @@ export function catalogBench(ctx: BenchContext): void {
     count,
     `SQL only (no search function yet): name LIKE '%${term}%', ${hit.result} hits; first call ${hit.firstMs.toFixed(0)} ms`,
   );
-  const miss = time(runs, () => search.all(planId, '%no-such-name%').length);
+  const miss = await time(runs, () => search.all(planId, '%no-such-name%').length);
   push(
     `search, no match, ${count.toLocaleString('en-US')} versions`,
     miss,
@@ -147,4 +160,100 @@ export function catalogBench(ctx: BenchContext): void {
     'SQL only, full scan, 0 hits',
   );
   db.close();
+  await yearBench(ctx);
+}
+
+/**
+ * Times `f` on the year catalog as the other catalog rows are timed and adds its row (target by the
+ * operation's first words, results.ts). For the file timeline, e.g.:
+ * timeOnYear(ctx, cat, 'file timeline, 365 versions', 'fileTimeline', () => fileTimeline(cat.db, cat.planId, cat.everyDay)).
+ */
+export async function timeOnYear<T>(
+  ctx: BenchContext,
+  cat: YearCatalog,
+  operation: string,
+  note: string,
+  f: () => T | Promise<T>,
+): Promise<T> {
+  const m = await time(Math.max(5, ctx.args.runs), f);
+  const files = cat.db
+    .prepare('SELECT files FROM backups WHERE id = ?')
+    .pluck()
+    .get(cat.backups.at(-1)!.id) as number;
+  ctx.rows.push(
+    row(
+      'catalog',
+      operation,
+      'cairn catalog',
+      m.samples,
+      { bytes: null, files },
+      `${note}; first call ${m.firstMs.toFixed(0)} ms`,
+    ),
+  );
+  return m.result;
+}
+
+const tallies = (s: MethodOutput<'backupChanges'>['summary']) =>
+  (['added', 'changed', 'removed'] as const).map((k) => `${s[k].count} ${k}`).join(', ');
+
+/** What changed in the newest backup of the year, against the one before, 100 backups back, and the first. */
+async function yearBench(ctx: BenchContext): Promise<void> {
+  ctx.log('catalog: building a year of daily backups of 100,000 files through insertBackup and applyChanges');
+  const cat = buildYearCatalog(tmpPath(ctx, 'data-year'), { log: ctx.log });
+  ctx.notes.push(
+    `year catalog: ${cat.backups.length} daily backups of 100,000 files (1 % changed a day, 30 added and 30 removed, ` +
+      `${cat.everyDay} every day): ${cat.versions.toLocaleString('en-US')} versions, ` +
+      `${(cat.catalogBytes / 1e6).toFixed(0)} MB on disk, built in ${(cat.buildMs / 1000).toFixed(1)} s`,
+  );
+  const service = new CairnService({ db: cat.db, actor: 'bench', secrets: new FileSecretStore(cat.dataDir) });
+  // Each timed call reads the comparison afresh (the service keeps the last ones for the next folder).
+  const changes =
+    (input: Omit<MethodInput<'backupChanges'>, 'plan'>, fresh = true) =>
+    async () => {
+      if (fresh) forgetComparisons();
+      const r = await service.call('backupChanges', { plan: cat.plan, ...input });
+      if (!r.ok) throw new Error(`catalog: backupChanges failed: ${r.error.message}`);
+      return r.value as MethodOutput<'backupChanges'>;
+    };
+  const newest = cat.backups.at(-1)!.stamp;
+  const back = (n: number) => cat.backups[cat.backups.length - 1 - n]!.stamp;
+  const note = 'backupChanges through the service (input and answer checked), top folder';
+  const prev = await timeOnYear(
+    ctx,
+    cat,
+    'what changed, against the previous backup',
+    note,
+    changes({ stamp: newest }),
+  );
+  const s = prev.summary;
+  if (s.changed.count !== 1001 || s.added.count !== 30 || s.removed.count !== 30)
+    throw new Error(
+      `catalog: the newest backup's changes are ${tallies(s)}; 1001 changed, 30 added and 30 removed expected`,
+    );
+  const hundred = await timeOnYear(
+    ctx,
+    cat,
+    'what changed, across 100 backups',
+    `${note}: ${tallies((await changes({ stamp: newest, against: back(100) })()).summary)}`,
+    changes({ stamp: newest, against: back(100) }),
+  );
+  await timeOnYear(
+    ctx,
+    cat,
+    'what changed, across 100 backups, next folder and name filter',
+    `same comparison kept from the call before, in ${hundred.entries[0]!.path}/p3, names with "new-"`,
+    changes(
+      { stamp: newest, against: back(100), path: `${hundred.entries[0]!.path}/p3`, query: 'new-' },
+      false,
+    ),
+  );
+  const year = cat.backups.length - 1;
+  await timeOnYear(
+    ctx,
+    cat,
+    `what changed, across ${year} backups (the year)`,
+    `${note}: ${tallies((await changes({ stamp: newest, against: back(year) })()).summary)}`,
+    changes({ stamp: newest, against: back(year) }),
+  );
+  cat.db.close();
 }

@@ -95,7 +95,7 @@ async function bench(argv: string[]): Promise<number> {
     if (args.only.includes('backup')) await backupBench(ctx);
     if (args.only.includes('hash')) await hashBench(ctx, path.join(snap, 'dist', 'bench.mjs'));
     if (args.only.includes('restore')) await restoreBench(ctx);
-    if (args.only.includes('catalog')) catalogBench(ctx);
+    if (args.only.includes('catalog')) await catalogBench(ctx);
     if (args.only.includes('drive')) await driveBench(ctx);
     applyTargets(ctx.rows, c.files);
     const header = [

@@ -8,6 +8,7 @@ import { migration0006 } from './migrations/0006-restores';
 import { migration0007 } from './migrations/0007-drive-pieces';
 import { migration0008 } from './migrations/0008-drive-sessions';
 import { migration0009 } from './migrations/0009-drive-deltas';
+import { migration0010 } from './migrations/0010-changes-index';
 
 export interface Migration {
   version: number;
@@ -26,6 +27,7 @@ export const migrations: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0009,
+  migration0010,
 ];
 
 /** Applies each migration newer than `PRAGMA user_version`, each in its own transaction. */

@@ -6,7 +6,7 @@ import { loadBackups } from '../bridge';
 import { api } from '../client';
 import { PlanPicker } from '../components/PlanPicker';
 import { bytes, count, counted, dateTime, stampText } from '../format';
-import { navigate } from '../route';
+import { navigate, routeHash } from '../route';
 import { appStore, useApp } from '../store/store';
 import { useFolder } from '../useFolder';
 import { RestoreDialog } from './RestoreDialog';
@@ -92,6 +92,7 @@ function BrowsePlan(o: { plan: string; stamp: string | null; path: string }) {
             ))}
           </select>
         </label>
+        {shownStamp && <a href={routeHash({ view: 'changes', plan, stamp: shownStamp })}>What changed</a>}
       </div>
       <SearchPanel
         plan={plan}

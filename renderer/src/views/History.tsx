@@ -7,7 +7,7 @@ import type { ListedBackup as ListedBackupRow } from '../store/backupsSlice';
 import { api } from '../client';
 import { PlanPicker } from '../components/PlanPicker';
 import { bytes, count, counted, dateTime, stampText } from '../format';
-import { navigate } from '../route';
+import { navigate, routeHash } from '../route';
 import { appStore, useApp } from '../store/store';
 import { HistoryDetails } from './HistoryDetails';
 
@@ -151,14 +151,22 @@ export function History() {
                 <span className="hist-flags muted">{flags(b)}</span>
                 <span className="hist-actions">
                   {b.status !== 'failed' && (
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => navigate({ view: 'browse', plan: b.planName, stamp: b.stamp })}
-                      aria-label={`Browse the backup of ${stampText(b.stamp)}`}
-                    >
-                      Browse
-                    </button>
+                    <>
+                      <button
+                        type="button"
+                        className="link"
+                        onClick={() => navigate({ view: 'browse', plan: b.planName, stamp: b.stamp })}
+                        aria-label={`Browse the backup of ${stampText(b.stamp)}`}
+                      >
+                        Browse
+                      </button>
+                      <a
+                        href={routeHash({ view: 'changes', plan: b.planName, stamp: b.stamp })}
+                        aria-label={`What changed in the backup of ${stampText(b.stamp)}`}
+                      >
+                        What changed
+                      </a>
+                    </>
                   )}
                 </span>
               </div>

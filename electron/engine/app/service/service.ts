@@ -7,6 +7,7 @@ import { EventBus } from './bus';
 import type { DriveAccess, Handlers, ServiceContext } from './context';
 import { toFailure } from './errors';
 import { backupHandlers } from './handlers/backups';
+import { changesHandlers } from './handlers/changes';
 import { driveHandlers } from './handlers/drive';
 import { historyHandlers } from './handlers/history';
 import { planHandlers } from './handlers/plans';
@@ -22,6 +23,7 @@ const handlers: Handlers = {
   ...runHandlers,
   ...backupHandlers,
   ...historyHandlers,
+  ...changesHandlers,
   ...trustHandlers,
   ...driveHandlers,
   ...settingsHandlers,

@@ -10,7 +10,7 @@ import { planLayout } from '../../../format/layout';
 import type { HandlerGroup } from '../context';
 import { countFolder, searchVersions } from '../queries';
 
-const KIND = { f: 'file', d: 'dir', l: 'symlink' } as const;
+export const KIND = { f: 'file', d: 'dir', l: 'symlink' } as const;
 
 /** Resolves a plan and one of its kept backups ("latest" allowed). */
 export function backupOf(db: Db, plan: string, stamp: string) {
