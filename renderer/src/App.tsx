@@ -32,6 +32,11 @@ const TITLES: Record<View, string> = {
   changes: 'What changed',
 };
 
+/** The navigation item a view belongs to: a file's timeline and a backup's changes are part of browsing. */
+function navItem(view: View): View {
+  return view === 'file' || view === 'changes' ? 'browse' : view;
+}
+
 function Body({ view }: { view: View }) {
   switch (view) {
     case 'overview':
@@ -85,7 +90,7 @@ export function App({ connected }: { connected: boolean }) {
         <ul>
           {NAV.map(([v, label]) => (
             <li key={v}>
-              <a href={`#/${v}`} aria-current={v === view ? 'page' : undefined}>
+              <a href={`#/${v}`} aria-current={v === navItem(view) ? 'page' : undefined}>
                 {label}
               </a>
             </li>
