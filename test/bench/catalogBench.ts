@@ -165,8 +165,7 @@ export async function catalogBench(ctx: BenchContext): Promise<void> {
 
 /**
  * Times `f` on the year catalog as the other catalog rows are timed and adds its row (target by the
- * operation's first words, results.ts). For the file timeline, e.g.:
- * timeOnYear(ctx, cat, 'file timeline, 365 versions', 'fileTimeline', () => fileTimeline(cat.db, cat.planId, cat.everyDay)).
+ * operation's first words, results.ts).
  */
 export async function timeOnYear<T>(
   ctx: BenchContext,
@@ -225,6 +224,21 @@ async function yearBench(ctx: BenchContext): Promise<void> {
     note,
     changes({ stamp: newest }),
   );
+  const timeline = await timeOnYear(
+    ctx,
+    cat,
+    'file timeline, a file changed every day',
+    'fileTimeline through the service (input and answer checked)',
+    async () => {
+      const r = await service.call('fileTimeline', { plan: cat.plan, path: cat.everyDay });
+      if (!r.ok) throw new Error(`catalog: fileTimeline failed: ${r.error.message}`);
+      return r.value as MethodOutput<'fileTimeline'>;
+    },
+  );
+  if (timeline.versions.length !== cat.backups.length)
+    throw new Error(
+      `catalog: ${cat.everyDay} has ${timeline.versions.length} versions; ${cat.backups.length} expected`,
+    );
   const s = prev.summary;
   if (s.changed.count !== 1001 || s.added.count !== 30 || s.removed.count !== 30)
     throw new Error(

@@ -54,6 +54,7 @@ export const CATALOG_LIMITS: [string, number, string][] = [
   ['open folder', 200, '#7'],
   ['search', 1000, '#7'],
   ['what changed', 1000, '#17'],
+  ['file timeline', 100, '#17'],
 ];
 
 /** Fills in ratios and target verdicts: peer ratios, the catalog's time limits and the RSS ceiling. */
