@@ -40,6 +40,15 @@ import {
   Status,
 } from './schemas/status';
 import {
+  DbSourceAddInput,
+  DbSourceAddResult,
+  DbSourceRef,
+  DbSourceTestInput,
+  DbSourceTestResult,
+  FolderBrowseInput,
+  FolderBrowseResult,
+} from './schemas/sources';
+import {
   PruneInput,
   PruneReport,
   RestoreInput,
@@ -59,6 +68,7 @@ export * from './schemas/common';
 export * from './schemas/dbsources';
 export * from './schemas/drive';
 export * from './schemas/plans';
+export * from './schemas/sources';
 export * from './schemas/status';
 export * from './schemas/trust';
 
@@ -129,6 +139,12 @@ export const methods = {
   settingsGet: method(NoInput, Settings),
   settingsSet: method(SettingsPatch, Settings),
   notifyTest: method(NoInput, NotifyTestResult),
+
+  // Set-up: database sources and the folder browser (issue 17)
+  dbSourceAdd: method(DbSourceAddInput, DbSourceAddResult),
+  dbSourceRemove: method(DbSourceRef, z.object({ removed: z.string() })),
+  dbSourceTest: method(DbSourceTestInput, DbSourceTestResult),
+  folderBrowse: method(FolderBrowseInput, FolderBrowseResult),
 } as const satisfies Record<string, MethodSpec<z.ZodType, z.ZodType>>;
 
 export type Methods = typeof methods;

@@ -40,6 +40,8 @@ export async function testDatabaseRestores(
   db: Db,
   o: {
     planId?: number;
+    /** Only the source with this label (of the plan `planId`). */
+    label?: string;
     backup?: BackupRecord;
     secrets: SecretStore;
     now: () => number;
@@ -50,7 +52,7 @@ export async function testDatabaseRestores(
   const secrets = o.secrets;
   const results: DbTestResult[] = [];
   for (const plan of listPlans(db).filter((p) => o.planId === undefined || p.id === o.planId)) {
-    const sources = listDbSources(db, plan.id);
+    const sources = listDbSources(db, plan.id).filter((s) => o.label === undefined || s.label === o.label);
     if (sources.length === 0) continue;
     const backup = o.backup && o.backup.planId === plan.id ? o.backup : latestGoodBackup(db, plan.id);
     for (const s of sources) {

@@ -11,6 +11,7 @@ import { driveHandlers } from './handlers/drive';
 import { planHandlers } from './handlers/plans';
 import { runHandlers } from './handlers/runs';
 import { settingsHandlers } from './handlers/settings';
+import { sourceHandlers } from './handlers/sources';
 import { trustHandlers } from './handlers/trust';
 import { RunQueue } from './runQueue';
 
@@ -21,6 +22,7 @@ const handlers: Handlers = {
   ...trustHandlers,
   ...driveHandlers,
   ...settingsHandlers,
+  ...sourceHandlers,
 };
 
 /** Puts a schema's complaints in one sentence: "plan: use letters, digits...; sources: too small". */
