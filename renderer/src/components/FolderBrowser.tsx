@@ -49,24 +49,27 @@ export function FolderBrowser(props: {
   const [listing, setListing] = useState<Listing | null>(null);
   const [hidden, setHidden] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const open = async (path: string | undefined, showHidden = hidden) => {
-    const r = await api().folderBrowse({ path, hidden: showHidden });
-    if (!r.ok) return setError(r.error.message);
-    setError(null);
-    setListing(r.value);
+  const show = (l: Listing) => {
+    setListing(l);
     // The button clicked is gone with the old list: focus goes to the first folder (or "Choose").
     requestAnimationFrame(() =>
       box.current?.querySelector<HTMLElement>('.folder-list button, [data-choose]')?.focus(),
     );
   };
+  const open = async (path: string | undefined, showHidden = hidden) => {
+    const r = await api().folderBrowse({ path, hidden: showHidden });
+    if (!r.ok) return setError(r.error.message);
+    setError(null);
+    show(r.value);
+  };
   useEffect(() => {
     const start = props.start.trim();
     void (async () => {
       const r = await api().folderBrowse({ path: isAbsolute(start) ? start : undefined });
-      if (r.ok) return open(r.value.path);
+      if (r.ok) return show(r.value);
       setError(r.error.message);
       const home = await api().folderBrowse({});
-      if (home.ok) setListing(home.value);
+      if (home.ok) show(home.value);
     })();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the first listing only
   }, []);

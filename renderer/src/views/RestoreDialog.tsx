@@ -170,6 +170,8 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
     tops: top.value?.entries.map((e) => e.path) ?? [],
     sources: detail.value?.sources ?? [],
   };
+  // In place needs the plan's folders: nothing is said until they are known.
+  const landed = mode === 'in-place' && !detail.value ? [] : landings(where);
   const first = useRef<HTMLInputElement>(null);
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => first.current?.focus(), []);
@@ -292,7 +294,7 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
                 </p>
               )}
             </fieldset>
-            <LandingList items={landings(where)} done={false} />
+            <LandingList items={landed} done={false} />
             {summary && step === 'checked' && (
               <>
                 <h3>What would happen</h3>
@@ -322,7 +324,7 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
                 {summary.failed.length ? 'The restore did not complete.' : 'Restored.'}
               </p>
               <SummaryText s={summary} />
-              <LandingList items={landings(where)} done />
+              <LandingList items={landed} done />
               {summary.written + summary.overwritten + summary.keptBoth > 0 && (
                 <OpenFolders folders={openableFolders(where)} />
               )}
