@@ -82,7 +82,7 @@ export function FolderBrowser(props: {
   };
   const l = listing;
   return (
-    <div className="dialog-backdrop">
+    <div className="dialog-backdrop folder-browser-backdrop">
       <div
         ref={box}
         className="dialog folder-browser"

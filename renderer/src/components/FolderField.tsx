@@ -21,27 +21,32 @@ export function FolderField(props: {
     const r = await d.pickFolder({ purpose: props.purpose, title: props.label });
     if (r.ok && r.value.path) props.onChange(r.value.path);
   };
+  // The browser sits beside the field, not in it: the field's styles are not the dialog's.
   return (
-    <div className="field">
-      <label htmlFor={id}>{props.label}</label>
-      <div className="row">
-        <input
-          id={id}
-          value={props.value}
-          onChange={(e) => props.onChange(e.target.value)}
-          placeholder="/path/to/folder"
-          spellCheck={false}
-          aria-describedby={props.hint ? `${id}-hint` : undefined}
-        />
-        <button type="button" onClick={() => void pick()} aria-label={`Choose… ${props.label}`}>
-          Choose…
-        </button>
+    <>
+      <div className="field">
+        <label id={`${id}-label`} htmlFor={id}>
+          {props.label}
+        </label>
+        <div className="row">
+          <input
+            id={id}
+            value={props.value}
+            onChange={(e) => props.onChange(e.target.value)}
+            placeholder="/path/to/folder"
+            spellCheck={false}
+            aria-describedby={props.hint ? `${id}-hint` : undefined}
+          />
+          <button type="button" onClick={() => void pick()} aria-describedby={`${id}-label`}>
+            Choose…
+          </button>
+        </div>
+        {props.hint && (
+          <small id={`${id}-hint`} className="muted">
+            {props.hint}
+          </small>
+        )}
       </div>
-      {props.hint && (
-        <small id={`${id}-hint`} className="muted">
-          {props.hint}
-        </small>
-      )}
       {browsing && (
         <FolderBrowser
           title={props.label}
@@ -50,6 +55,6 @@ export function FolderField(props: {
           onClose={() => setBrowsing(false)}
         />
       )}
-    </div>
+    </>
   );
 }
