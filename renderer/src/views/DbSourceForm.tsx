@@ -5,6 +5,19 @@ import type { MethodInput } from '../../../shared/contract';
 import { api } from '../client';
 
 type Kind = 'postgres' | 'sqlite';
+type Format = 'custom' | 'sql.gz' | 'backup' | 'vacuum';
+
+/** The dump formats of each kind, the first the default (as `cairn dbsource add --format`). */
+const FORMATS: Record<Kind, { value: Format; text: string }[]> = {
+  postgres: [
+    { value: 'custom', text: 'pg_dump custom format (restores with pg_restore)' },
+    { value: 'sql.gz', text: 'plain SQL, gzipped (restores with psql)' },
+  ],
+  sqlite: [
+    { value: 'backup', text: "SQLite's online backup (an exact copy)" },
+    { value: 'vacuum', text: 'VACUUM INTO (a compacted copy)' },
+  ],
+};
 type Values = Record<'file' | 'host' | 'port' | 'database' | 'user' | 'url' | 'password' | 'label', string>;
 
 const START: Values = {
@@ -45,13 +58,22 @@ export function formProblems(kind: Kind, byUrl: boolean, v: Values): Partial<Rec
   return p;
 }
 
-function input(plan: string, kind: Kind, byUrl: boolean, v: Values): MethodInput<'dbSourceAdd'> {
+function input(
+  plan: string,
+  kind: Kind,
+  byUrl: boolean,
+  v: Values,
+  chosen: Format,
+): MethodInput<'dbSourceAdd'> {
   const label = v.label.trim() || undefined;
-  if (kind === 'sqlite') return { plan, kind, file: v.file.trim(), label };
+  // The default format is left to the service, as the CLI leaves it.
+  const format = chosen === FORMATS[kind][0]!.value ? undefined : chosen;
+  if (kind === 'sqlite') return { plan, kind, file: v.file.trim(), label, ...(format && { format }) };
   const password = v.password || undefined;
-  if (byUrl) return { plan, kind, url: v.url.trim(), password, label };
+  if (byUrl) return { plan, kind, url: v.url.trim(), password, label, ...(format && { format }) };
   const port = v.port ? Number(v.port) : undefined;
   return {
+    ...(format && { format }),
     plan,
     kind,
     host: v.host.trim(),
@@ -68,6 +90,7 @@ export function DbSourceForm(props: { plan: string; onDone(told: string): void; 
   const id = useId();
   const [kind, setKind] = useState<Kind>('postgres');
   const [byUrl, setByUrl] = useState(false);
+  const [format, setFormat] = useState<Format>('custom');
   const [v, setV] = useState<Values>(START);
   const [shown, setShown] = useState<Set<keyof Values>>(new Set());
   const [error, setError] = useState<string | null>(null);
@@ -115,7 +138,7 @@ export function DbSourceForm(props: { plan: string; onDone(told: string): void; 
     setError(null);
     if (Object.keys(problems).length) return setShown(new Set(Object.keys(problems) as (keyof Values)[]));
     setBusy(true);
-    const r = await api().dbSourceAdd(input(props.plan, kind, byUrl, v));
+    const r = await api().dbSourceAdd(input(props.plan, kind, byUrl, v, format));
     setBusy(false);
     if (!r.ok) return setError(r.error.message);
     const s = r.value.source;
@@ -135,7 +158,10 @@ export function DbSourceForm(props: { plan: string; onDone(told: string): void; 
             type="radio"
             name={`${id}-kind`}
             checked={kind === 'postgres'}
-            onChange={() => setKind('postgres')}
+            onChange={() => {
+              setKind('postgres');
+              setFormat('custom');
+            }}
           />
           PostgreSQL
         </label>{' '}
@@ -144,7 +170,10 @@ export function DbSourceForm(props: { plan: string; onDone(told: string): void; 
             type="radio"
             name={`${id}-kind`}
             checked={kind === 'sqlite'}
-            onChange={() => setKind('sqlite')}
+            onChange={() => {
+              setKind('sqlite');
+              setFormat('backup');
+            }}
           />
           SQLite file
         </label>
@@ -180,6 +209,16 @@ export function DbSourceForm(props: { plan: string; onDone(told: string): void; 
           })}
         </>
       )}
+      <div className="field">
+        <label htmlFor={`${id}-format`}>Copy as</label>
+        <select id={`${id}-format`} value={format} onChange={(e) => setFormat(e.target.value as Format)}>
+          {FORMATS[kind].map((f) => (
+            <option key={f.value} value={f.value}>
+              {f.text}
+            </option>
+          ))}
+        </select>
+      </div>
       {field('label', 'Label (optional)', {
         hint: 'Its folder name in the backups; the database or file name when empty.',
       })}

@@ -90,8 +90,8 @@ describe('PlanDatabases: adding a database', () => {
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Add a database…' }));
   });
 
-  it('shows the refusal of the service', async () => {
-    useFakeService({
+  it('sends the chosen copy format, and shows the refusal of the service', async () => {
+    const f = useFakeService({
       dbSourceList: () => [],
       dbSourceAdd: () => ({
         ok: false,
@@ -102,8 +102,12 @@ describe('PlanDatabases: adding a database', () => {
     await userEvent.click(await screen.findByRole('button', { name: 'Add a database…' }));
     await userEvent.click(screen.getByLabelText('SQLite file'));
     await userEvent.type(screen.getByLabelText('Database file'), '/home/u/x.db');
+    await userEvent.selectOptions(screen.getByLabelText('Copy as'), 'VACUUM INTO (a compacted copy)');
     await userEvent.click(screen.getByRole('button', { name: 'Add database' }));
     expect((await screen.findByRole('alert')).textContent).toBe('/home/u/x.db is not a SQLite database.');
+    expect(f.calls.filter((c) => c.method === 'dbSourceAdd').map((c) => c.input)).toEqual([
+      { plan: 'docs', kind: 'sqlite', file: '/home/u/x.db', format: 'vacuum' },
+    ]);
   });
 });
 
