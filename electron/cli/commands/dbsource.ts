@@ -94,6 +94,7 @@ export function databaseRestoreTests(c: CliContext, ref: string | undefined): Pr
     secrets: c.secrets(),
     now: () => c.now(),
     actor: 'cli',
+    admit: c.ops().jobs.admitFor('cli'),
   });
 }
 

@@ -10,6 +10,7 @@ import type { CairnApi } from '../../../../shared/contract';
 import { tempDir } from '../../../../test/helpers/tmp';
 import { writeTree } from '../../../../test/helpers/tree';
 import { openCatalog, type Db } from '../../catalog/db';
+import { getPlan } from '../../catalog/plans';
 import { FileSecretStore } from '../../secrets/store';
 import { CairnService } from './service';
 
@@ -76,6 +77,17 @@ describe('database sources through the service', () => {
     const bad = value(await api.dbSourceTest({ plan: 'home' }));
     expect(bad).toMatchObject({ exitCode: 1, results: [{ label: 'app', ok: false }] });
     expect(bad.results[0]!.detail).toMatch(/SHA-256|changed|manifest/i);
+
+    // Read as a "test-restore" job (a prune meanwhile keeps the backup): not beside an import of the plan.
+    const importing = service.ctx.jobs.begin('import', getPlan(db!, 'home'), 'test');
+    expect(await api.dbSourceTest({ plan: 'home' })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'locked',
+        message: expect.stringMatching(/^An import of home is running.*a test restore waits/),
+      },
+    });
+    importing.end();
 
     expect(await api.dbSourceTest({ plan: 'home', label: 'shop' })).toMatchObject({
       ok: false,

@@ -49,6 +49,7 @@ export const sourceHandlers: HandlerGroup<
       secrets: c.secrets,
       now: c.now,
       actor: c.actor,
+      admit: c.jobs.admitFor(c.actor),
     });
     if (r.results.length === 0)
       throw new CairnError('not-found', `Plan ${plan.name} has no database source to test yet.`);
