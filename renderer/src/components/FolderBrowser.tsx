@@ -49,27 +49,26 @@ export function FolderBrowser(props: {
   const [listing, setListing] = useState<Listing | null>(null);
   const [hidden, setHidden] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const show = (l: Listing) => {
-    setListing(l);
-    // The button clicked is gone with the old list: focus goes to the first folder (or "Choose").
-    requestAnimationFrame(() =>
-      box.current?.querySelector<HTMLElement>('.folder-list button, [data-choose]')?.focus(),
-    );
-  };
+  // In another folder the button clicked is gone with the old list: focus goes to the first folder (or
+  // "Choose"). Showing hidden folders or not keeps the folder, and the focus on the checkbox.
+  const at = listing?.path;
+  useEffect(() => {
+    if (at) box.current?.querySelector<HTMLElement>('.folder-list button, [data-choose]')?.focus();
+  }, [at]);
   const open = async (path: string | undefined, showHidden = hidden) => {
     const r = await api().folderBrowse({ path, hidden: showHidden });
     if (!r.ok) return setError(r.error.message);
     setError(null);
-    show(r.value);
+    setListing(r.value);
   };
   useEffect(() => {
     const start = props.start.trim();
     void (async () => {
       const r = await api().folderBrowse({ path: isAbsolute(start) ? start : undefined });
-      if (r.ok) return show(r.value);
+      if (r.ok) return setListing(r.value);
       setError(r.error.message);
       const home = await api().folderBrowse({});
-      if (home.ok) show(home.value);
+      if (home.ok) setListing(home.value);
     })();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the first listing only
   }, []);

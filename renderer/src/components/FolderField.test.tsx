@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
@@ -83,6 +83,33 @@ describe('FolderField under cairn serve: the folder browser', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(document.activeElement).toBe(choose);
     expect((screen.getByLabelText('Folder to back up') as HTMLInputElement).value).toBe('/media/usb/new');
+  });
+
+  it('works from the keyboard: Enter opens it, Tab stays inside, Enter opens a folder and chooses', async () => {
+    useFakeService({ folderBrowse: browse });
+    render(<Field />);
+    const choose = screen.getByRole('button', { name: 'Choose…' });
+    choose.focus();
+    await userEvent.keyboard('{Enter}');
+    const dialog = await screen.findByRole('dialog');
+    const first = await within(dialog).findByRole('button', { name: 'Documents' });
+    await waitFor(() => expect(document.activeElement).toBe(first));
+    within(dialog).getByRole('button', { name: 'Cancel' }).focus();
+    await userEvent.tab();
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: '↑ Up' }));
+    await userEvent.tab({ shift: true });
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
+    first.focus();
+    await userEvent.keyboard('{Enter}');
+    await within(dialog).findByText('No folders in here.');
+    await waitFor(() =>
+      expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Choose this folder' })),
+    );
+    await userEvent.keyboard('{Enter}');
+    expect((screen.getByLabelText('Folder to back up') as HTMLInputElement).value).toBe(
+      '/home/ana/Documents',
+    );
+    expect(document.activeElement).toBe(choose);
   });
 
   it('uses the native picker in the app', async () => {

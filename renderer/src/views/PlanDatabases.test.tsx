@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { useFakeService } from '../testing/setup';
@@ -86,8 +86,9 @@ describe('PlanDatabases: adding a database', () => {
       },
     ]);
     expect(await screen.findByRole('list', { name: 'Databases of docs' })).toBeTruthy();
-    await new Promise((r) => requestAnimationFrame(r));
-    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Add a database…' }));
+    await waitFor(() =>
+      expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Add a database…' })),
+    );
   });
 
   it('sends the chosen copy format, and shows the refusal of the service', async () => {
