@@ -28,6 +28,18 @@ async function api<T>(method: string, input: unknown = {}): Promise<T> {
   return r.value;
 }
 
+/** axe-core's serious and critical findings on the page (injected by evaluate: the CSP allows no script tag). */
+async function axeProblems(): Promise<string[]> {
+  await page.evaluate(fs.readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8'));
+  // A string, run in the page: this file is compiled without the DOM's types.
+  const found = (await page.evaluate(
+    `axe.run().then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))`,
+  )) as { id: string; impact: string; nodes: number }[];
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.nodes})`);
+}
+
 async function go(view: string): Promise<void> {
   await page.goto(`${base}/#/${view}`);
   await page.getByRole('heading', { level: 1 }).first().waitFor();
@@ -88,6 +100,7 @@ describe('set-up without a terminal, under cairn serve', () => {
     await list.getByRole('button', { name: 'Documents' }).click();
     await browserDialog.getByRole('list', { name: `Folders in ${path.join(home, 'Documents')}` }).waitFor();
     await screenshot(page, '17-sources-1-folder-browser');
+    expect(await axeProblems()).toEqual([]);
     await browserDialog.getByRole('button', { name: 'Choose this folder' }).click();
     await browserDialog.waitFor({ state: 'detached' });
     expect(await page.getByLabel('Folder to back up').inputValue()).toBe(path.join(home, 'Documents'));
@@ -110,6 +123,7 @@ describe('set-up without a terminal, under cairn serve', () => {
     await form.getByText('Give the full path of the file, starting with /.').waitFor();
     await form.getByLabel('Database file').fill(appDb);
     await screenshot(page, '17-sources-2-add-database');
+    expect(await axeProblems()).toEqual([]);
     await form.getByRole('button', { name: 'Add database' }).click();
     await page.getByText('Added app; it is dumped before each backup.').waitFor();
     const item = page.getByRole('list', { name: 'Databases of docs' }).getByRole('listitem');
@@ -167,6 +181,7 @@ describe('set-up without a terminal, under cairn serve', () => {
     await dialog.getByRole('button', { name: 'Check what would happen' }).click();
     await expect.poll(() => dialog.getByTestId('restore-summary').textContent()).toContain('3 files,');
     await screenshot(page, '17-sources-4-restore-lands');
+    expect(await axeProblems()).toEqual([]);
     await dialog.getByRole('button', { name: 'Restore now' }).click();
     await dialog.getByText('Restored.').waitFor();
     await dialog.getByText('Where the files are').waitFor();
