@@ -43,6 +43,15 @@ import {
 } from './schemas/status';
 import { PauseSetInput, PauseState } from './schemas/setup';
 import {
+  DbSourceAddInput,
+  DbSourceAddResult,
+  DbSourceRef,
+  DbSourceTestInput,
+  DbSourceTestResult,
+  FolderBrowseInput,
+  FolderBrowseResult,
+} from './schemas/sources';
+import {
   PruneInput,
   PruneReport,
   RestoreInput,
@@ -66,6 +75,7 @@ export * from './schemas/drive';
 export * from './schemas/history';
 export * from './schemas/plans';
 export * from './schemas/setup';
+export * from './schemas/sources';
 export * from './schemas/status';
 export * from './schemas/trust';
 export * from './schemas/timeline';
@@ -150,6 +160,11 @@ export const methods = {
   fileRead: method(FileReadInput, FileContent),
   // Setup (issue 17)
   pauseSet: method(PauseSetInput, PauseState),
+  // Set-up: database sources and the folder browser (issue 17)
+  dbSourceAdd: method(DbSourceAddInput, DbSourceAddResult),
+  dbSourceRemove: method(DbSourceRef, z.object({ removed: z.string() })),
+  dbSourceTest: method(DbSourceTestInput, DbSourceTestResult),
+  folderBrowse: method(FolderBrowseInput, FolderBrowseResult),
 } as const satisfies Record<string, MethodSpec<z.ZodType, z.ZodType>>;
 
 export type Methods = typeof methods;

@@ -9,7 +9,9 @@ import { addDbSource, setDbPassword } from '../electron/engine/dbsource/ops';
 import { listDump } from '../electron/engine/dbsource/pgAdmin';
 import { restoreDatabase } from '../electron/engine/restore/database';
 import { testDatabaseRestores } from '../electron/engine/dbsource/restoreTest';
-import { dbSourceViews } from '../electron/engine/dbsource/store';
+import { dbSourceViews, passwordKey } from '../electron/engine/dbsource/store';
+import { openCatalog } from '../electron/engine/catalog/db';
+import { CairnService } from '../electron/engine/app/service/service';
 import { CLI, cairn, cairnJson } from './helpers/cli';
 import { makeRig, type Rig } from './helpers/engine';
 import { startPostgres, type PgCluster } from './helpers/postgres';
@@ -301,5 +303,45 @@ describe('cairn dbsource and verify --restore-test', () => {
     expect(missing.stderr).toMatch(/pg_dump was not found; install the PostgreSQL client tools/);
     const l = cairnJson<{ files: number }[]>(['list', 'p'], o);
     expect(l.value).toHaveLength(2);
+  });
+});
+
+describe('PostgreSQL source from the app (issue 17)', () => {
+  it('adds a database by its fields with a password, dumps it, test-restores it now, and removes it', async () => {
+    const root = tempDir();
+    const src = path.join(root, 'src');
+    fs.mkdirSync(src);
+    const db = openCatalog(path.join(root, 'data'));
+    const store = new FileSecretStore(path.join(root, 'data'));
+    const service = new CairnService({ db, actor: 'test', secrets: store });
+    const api = service.api();
+    try {
+      const plan = await api.planCreate({ name: 'app', dest: path.join(root, 'dest'), sources: [src] });
+      expect(plan.ok).toBe(true);
+      const fields = { host: '127.0.0.1', port: pg.port, database: 'shop', user: pg.user };
+      const added = await api.dbSourceAdd({
+        plan: 'app',
+        kind: 'postgres',
+        ...fields,
+        password: pg.password,
+      });
+      expect(added).toMatchObject({
+        ok: true,
+        value: { connection: null, source: { label: 'shop', location: pg.url('shop') } },
+      });
+      const done = await service.runs.request('app', { actor: 'test' }).done;
+      expect(done.backup?.status).toBe('complete');
+      const t = await api.dbSourceTest({ plan: 'app', label: 'shop' });
+      expect(t).toMatchObject({ ok: true, value: { exitCode: 0, results: [{ label: 'shop', ok: true }] } });
+      if (t.ok)
+        expect(t.value.results[0]!.detail).toMatch(/^restored into a scratch database \(2 table\(s\)/);
+      expect(await api.dbSourceRemove({ plan: 'app', label: 'shop' })).toEqual({
+        ok: true,
+        value: { removed: 'shop' },
+      });
+      expect(await store.get(passwordKey({ id: added.ok ? added.value.source.id : -1 }))).toBeNull();
+    } finally {
+      db.close();
+    }
   });
 });

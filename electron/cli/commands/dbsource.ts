@@ -3,11 +3,10 @@ import fs from 'node:fs';
 import { resolveBackup } from '../../engine/catalog/backups';
 import type { Db } from '../../engine/catalog/db';
 import { getPlan, listPlans } from '../../engine/catalog/plans';
-import { addDbSource, removeDbSource, setDbPassword } from '../../engine/dbsource/ops';
-import { probeConnection } from '../../engine/dbsource/pgAdmin';
+import { addDbSource, probeDbSource, removeDbSource, setDbPassword } from '../../engine/dbsource/ops';
 import { restoreDatabase } from '../../engine/restore/database';
 import { testDatabaseRestores, type DbTestRun } from '../../engine/dbsource/restoreTest';
-import { dbSourceViews, passwordKey, type DbFormat, type DbSourceView } from '../../engine/dbsource/store';
+import { dbSourceViews, type DbFormat, type DbSourceView } from '../../engine/dbsource/store';
 import { CairnError } from '../../engine/errors';
 import type { CliContext } from '../context';
 import { formatBytes, formatDuration, table } from '../format';
@@ -95,6 +94,7 @@ export function databaseRestoreTests(c: CliContext, ref: string | undefined): Pr
     secrets: c.secrets(),
     now: () => c.now(),
     actor: 'cli',
+    admit: c.ops().jobs.admitFor('cli'),
   });
 }
 
@@ -146,12 +146,8 @@ export function registerDbSource(program: Command, ctx: () => CliContext): void 
           c.now(),
           'cli',
         );
-        const secrets = c.secrets();
         // Told now rather than at tonight's backup: the source is kept either way (the server may be down).
-        const unreachable =
-          s.kind === 'postgres'
-            ? await probeConnection({ url: s.location, password: await secrets.get(passwordKey(s)) })
-            : null;
+        const unreachable = await probeDbSource(s, c.secrets());
         if (unreachable) problem(`warning: ${unreachable}`);
         c.out(
           { ...s, connection: unreachable ?? 'ok' },

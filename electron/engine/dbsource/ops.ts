@@ -4,6 +4,7 @@ import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import type { SecretStore } from '../secrets/store';
 import { CairnError } from '../errors';
+import { probeConnection } from './pgAdmin';
 import { databaseOf, splitPassword } from './pgTools';
 import { checkSqliteSource } from './sqliteSnap';
 import {
@@ -74,6 +75,15 @@ export async function addDbSource(
     message: `Database source ${s.label} (${s.kind}, ${s.location}) added to plan ${plan.name}`,
   });
   return s;
+}
+
+/**
+ * Whether a PostgreSQL source's server answers with its stored password: null when it does (or for a SQLite
+ * file), else why not, in a sentence. Told when a source is added rather than at tonight's backup.
+ */
+export async function probeDbSource(s: DbSource, secrets: SecretStore): Promise<string | null> {
+  if (s.kind !== 'postgres') return null;
+  return probeConnection({ url: s.location, password: await secrets.get(passwordKey(s)) });
 }
 
 /** Sets or clears the password of a PostgreSQL source. */

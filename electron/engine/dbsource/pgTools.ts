@@ -34,6 +34,27 @@ function parseUrl(raw: string): URL {
   return u;
 }
 
+/** A PostgreSQL server and database as separate fields (the app's form), instead of a connection URL. */
+export interface PgFields {
+  host: string;
+  port?: number;
+  database: string;
+  user: string;
+}
+
+/** The connection URL of separate fields: postgresql://USER@HOST:PORT/DATABASE (never with a password). */
+export function postgresUrl(f: PgFields): string {
+  const missing = (['host', 'database', 'user'] as const).filter((k) => !f[k].trim());
+  if (missing.length) throw new CairnError('usage', `A PostgreSQL source needs its ${missing.join(', ')}.`);
+  // An IPv6 address goes in brackets; every other part is percent-encoded by its own rule.
+  const host = f.host.includes(':') && !f.host.startsWith('[') ? `[${f.host}]` : f.host;
+  const u = new URL(`postgresql://${host}`);
+  if (f.port !== undefined) u.port = String(f.port);
+  u.username = encodeURIComponent(f.user);
+  u.pathname = `/${encodeURIComponent(f.database)}`;
+  return u.toString();
+}
+
 /** The database a URL names. */
 export function databaseOf(url: string): string {
   const name = decodeURIComponent(parseUrl(url).pathname.replace(/^\//, ''));

@@ -40,47 +40,69 @@ export async function testDatabaseRestores(
   db: Db,
   o: {
     planId?: number;
+    /** Only the source with this label (of the plan `planId`). */
+    label?: string;
     backup?: BackupRecord;
     secrets: SecretStore;
     now: () => number;
     actor: string;
     tmpDir?: string;
+    /** Admits the reading of a plan's backup as a "test-restore" job: a prune meanwhile keeps it (app/jobs.ts). */
+    admit?: (kind: 'test-restore', plan: Plan, stamp: string) => () => void;
   },
 ): Promise<DbTestRun> {
-  const secrets = o.secrets;
   const results: DbTestResult[] = [];
   for (const plan of listPlans(db).filter((p) => o.planId === undefined || p.id === o.planId)) {
-    const sources = listDbSources(db, plan.id);
+    const sources = listDbSources(db, plan.id).filter((s) => o.label === undefined || s.label === o.label);
     if (sources.length === 0) continue;
     const backup = o.backup && o.backup.planId === plan.id ? o.backup : latestGoodBackup(db, plan.id);
-    for (const s of sources) {
-      const t0 = performance.now();
-      let ok = false;
-      let detail: string;
-      if (!backup) detail = 'there is no backup yet';
-      else
-        try {
-          const dump = await checkedDump(plan, backup, s.label);
-          detail = s.kind === 'postgres' ? await testPostgres(s, dump, secrets) : testSqlite(dump, o.tmpDir);
-          ok = true;
-        } catch (e) {
-          detail = describeError(e);
-        }
-      const r: DbTestResult = {
-        planName: plan.name,
-        stamp: backup?.stamp ?? null,
-        label: s.label,
-        kind: s.kind,
-        ok,
-        detail,
-        durationMs: performance.now() - t0,
-      };
-      results.push(r);
-      record(db, plan, backup ?? null, s, r, o);
+    const end = backup ? o.admit?.('test-restore', plan, backup.stamp) : undefined;
+    try {
+      results.push(...(await testPlan(db, plan, backup ?? null, sources, o)));
+    } finally {
+      end?.();
     }
   }
   const exitCode = results.length === 0 ? 2 : results.every((r) => r.ok) ? 0 : 1;
   return { results, exitCode };
+}
+
+/** Test-restores the sources of one plan from `backup` (each result recorded as it comes). */
+async function testPlan(
+  db: Db,
+  plan: Plan,
+  backup: BackupRecord | null,
+  sources: DbSource[],
+  o: { secrets: SecretStore; now: () => number; actor: string; tmpDir?: string },
+): Promise<DbTestResult[]> {
+  const secrets = o.secrets;
+  const results: DbTestResult[] = [];
+  for (const s of sources) {
+    const t0 = performance.now();
+    let ok = false;
+    let detail: string;
+    if (!backup) detail = 'there is no backup yet';
+    else
+      try {
+        const dump = await checkedDump(plan, backup, s.label);
+        detail = s.kind === 'postgres' ? await testPostgres(s, dump, secrets) : testSqlite(dump, o.tmpDir);
+        ok = true;
+      } catch (e) {
+        detail = describeError(e);
+      }
+    const r: DbTestResult = {
+      planName: plan.name,
+      stamp: backup?.stamp ?? null,
+      label: s.label,
+      kind: s.kind,
+      ok,
+      detail,
+      durationMs: performance.now() - t0,
+    };
+    results.push(r);
+    record(db, plan, backup, s, r, o);
+  }
+  return results;
 }
 
 function record(

@@ -102,13 +102,14 @@ describe('PlanSettings databases', () => {
     ]);
   });
 
-  it('says how to add a database when the plan has none', async () => {
+  it('says what adding a database does when the plan has none', async () => {
     useFakeService({ scheduleDescribe: describeSchedule, dbSourceList: () => [] });
     render(<PlanSettings plan={samplePlan('photos')} />);
     const line = await screen.findByText(/This plan backs up no databases/);
     expect(line.textContent).toBe(
-      'This plan backs up no databases. Add a PostgreSQL or SQLite database with cairn dbsource add photos --postgres URL (or --sqlite FILE).',
+      "This plan backs up no databases. A PostgreSQL database is dumped with pg_dump before each backup, a SQLite file copied with SQLite's backup API, so the copy is consistent.",
     );
+    expect(screen.getByRole('button', { name: 'Add a database…' })).toBeTruthy();
     expect(screen.queryByRole('list', { name: /Databases of/ })).toBeNull();
   });
 

@@ -3,6 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { RestoreInput } from '../../../shared/contract';
 import type { z } from 'zod';
+import { setConnection } from '../client';
+import { sampleBackups } from '../testing/samples';
 import { useFakeService } from '../testing/setup';
 import { RestoreDialog } from './RestoreDialog';
 
@@ -122,5 +124,104 @@ describe('RestoreDialog keyboard', () => {
     expect(screen.getByRole('dialog', { name: /Restore the whole backup/ })).toBeTruthy();
     await userEvent.keyboard('{Escape}');
     expect(closed).toBe(true);
+  });
+});
+
+describe('RestoreDialog: where it lands', () => {
+  const detail = () => ({
+    backup: sampleBackups(1)[0]!,
+    sources: [
+      { label: 'Documents', path: '/home/ana/Documents' },
+      { label: 'Pictures', path: '/home/ana/Pictures' },
+    ],
+    folder: '/backups/docs/2026-11-23_021000',
+    warnings: [],
+  });
+
+  it('shows the path each selection lands at, in another folder and in place, and the folder after', async () => {
+    useFakeService({ backupGet: detail, restore: (i) => summary({ dryRun: i.dryRun }) });
+    render(
+      <RestoreDialog
+        plan="docs"
+        stamp="2026-11-23_021000"
+        paths={['Documents/taxes/2025.pdf', 'Pictures']}
+        onClose={() => {}}
+      />,
+    );
+    expect(screen.queryByTestId('restore-landing')).toBeNull();
+    await userEvent.type(screen.getByLabelText('Restore into'), '/home/ana/restored/');
+    const lines = () => screen.getAllByRole('listitem').filter((li) => li.closest('.landing'));
+    expect(lines().map((li) => li.textContent)).toEqual([
+      'Documents/taxes/2025.pdf → /home/ana/restored/Documents/taxes/2025.pdf',
+      'Pictures → /home/ana/restored/Pictures',
+    ]);
+    await userEvent.click(screen.getByLabelText('The original location'));
+    expect(lines().map((li) => li.textContent)).toEqual([
+      'Documents/taxes/2025.pdf → /home/ana/Documents/taxes/2025.pdf',
+      'Pictures → /home/ana/Pictures',
+    ]);
+    await userEvent.click(screen.getByLabelText('Another folder'));
+    await userEvent.click(screen.getByRole('button', { name: 'Check what would happen' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Restore now' }));
+    expect(await screen.findByText('Where the files are')).toBeTruthy();
+    // Under cairn serve: the folder as text to copy (no file manager to open).
+    expect(screen.getByText('/home/ana/restored').className).toBe('path selectable');
+    expect(screen.queryByRole('button', { name: /Open folder/ })).toBeNull();
+  });
+
+  it('for the whole backup, each top folder (a database dump too); in place only the folder sources', async () => {
+    const entry = (name: string) => ({
+      name,
+      display: name,
+      path: name,
+      kind: 'dir' as const,
+      size: 0,
+      mtimeMs: 0,
+      mode: 0o755,
+      sha256: null,
+      target: null,
+      displayTarget: null,
+    });
+    useFakeService({
+      backupGet: detail,
+      folderList: () => ({
+        path: '',
+        entries: [entry('Documents'), entry('Pictures'), entry('shop')],
+        total: 3,
+        offset: 0,
+        nextOffset: null,
+      }),
+    });
+    render(<RestoreDialog plan="docs" stamp="2026-11-23_021000" paths={[]} onClose={() => {}} />);
+    await userEvent.type(screen.getByLabelText('Restore into'), '/r');
+    const landing = await screen.findByTestId('restore-landing');
+    expect(landing.textContent).toBe('Documents → /r/DocumentsPictures → /r/Picturesshop → /r/shop');
+    await userEvent.click(screen.getByLabelText('The original location'));
+    expect(screen.getByTestId('restore-landing').textContent).toBe(
+      'Documents → /home/ana/DocumentsPictures → /home/ana/Pictures',
+    );
+  });
+
+  it('in the app, "Open folder" shows the restored folder in the file manager', async () => {
+    const f = useFakeService({ backupGet: detail, restore: (i) => summary({ dryRun: i.dryRun }) });
+    const shown: unknown[] = [];
+    setConnection({
+      api: f.api,
+      subscribe: () => () => {},
+      desktop: {
+        pickFolder: () => Promise.resolve({ ok: true, value: { path: null } }),
+        showPath: (i) => {
+          shown.push(i);
+          return Promise.resolve({ ok: true, value: { shown: true, message: null } });
+        },
+        onNavigate: () => () => {},
+      },
+    });
+    render(<RestoreDialog plan="docs" stamp="2026-11-23_021000" paths={['Pictures']} onClose={() => {}} />);
+    await userEvent.click(screen.getByLabelText('The original location'));
+    await userEvent.click(screen.getByRole('button', { name: 'Check what would happen' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Restore now' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Open folder' }));
+    expect(shown).toEqual([{ path: '/home/ana/Pictures' }]);
   });
 });

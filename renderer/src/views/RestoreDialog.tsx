@@ -8,11 +8,13 @@ import {
   type RestoreSummary,
   type RestoreUndoReport,
 } from '../../../shared/contract';
-import { api } from '../client';
+import { api, desktop } from '../client';
 import { FolderField } from '../components/FolderField';
 import { ProgressBar } from '../components/ProgressBar';
 import { bytes, count, counted, dateTime, stampText } from '../format';
 import { appStore, useApp } from '../store/store';
+import { useCall } from '../useCall';
+import { landings, openableFolders, type Landing } from './restoreLanding';
 
 type Summary = z.output<typeof RestoreSummary>;
 type Undone = z.output<typeof RestoreUndoReport>;
@@ -87,6 +89,57 @@ function UndoneText({ u }: { u: Undone }) {
   );
 }
 
+/** Where each selection lands: "label/sub → /target/label/sub". */
+function LandingList({ items, done }: { items: Landing[]; done: boolean }) {
+  if (items.length === 0) return null;
+  return (
+    <>
+      <h3>{done ? 'Where the files are' : 'Where it lands'}</h3>
+      <ul className="landing" data-testid="restore-landing">
+        {items.slice(0, 20).map((l) => (
+          <li key={l.from}>
+            <span className="path">{l.from}</span> →{' '}
+            {l.to ? <span className="path">{l.to}</span> : <span className="status-failed">{l.why}</span>}
+          </li>
+        ))}
+        {items.length > 20 && <li className="muted">and {count(items.length - 20)} more, alike</li>}
+      </ul>
+    </>
+  );
+}
+
+/** After a restore: "Open folder" in the app (the file manager); in a browser the path, to copy. */
+function OpenFolders({ folders }: { folders: string[] }) {
+  const d = desktop();
+  const [message, setMessage] = useState<string | null>(null);
+  if (!d)
+    return (
+      <p>
+        Restored into{' '}
+        {folders.map((f, i) => (
+          <span key={f}>
+            {i > 0 && ', '}
+            <span className="path selectable">{f}</span>
+          </span>
+        ))}
+      </p>
+    );
+  const show = async (path: string) => {
+    const r = await d.showPath({ path });
+    setMessage(r.ok ? r.value.message : r.error.message);
+  };
+  return (
+    <div className="row">
+      {folders.map((f) => (
+        <button key={f} type="button" onClick={() => void show(f)}>
+          Open folder{folders.length > 1 ? ` ${f}` : ''}
+        </button>
+      ))}
+      {message && <span className="error">{message}</span>}
+    </div>
+  );
+}
+
 /** Restores `paths` of plan/stamp (all when empty). */
 export function RestoreDialog(props: { plan: string; stamp: string; paths: string[]; onClose(): void }) {
   const [mode, setMode] = useState<'to' | 'in-place'>('to');
@@ -103,6 +156,22 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
       ? s.restoreProgress
       : null,
   );
+  // What the landing paths need: the plan's source folders, and the backup's top folders when all of it goes.
+  const detail = useCall(`restore-detail|${props.plan}|${props.stamp}`, () =>
+    api().backupGet({ plan: props.plan, stamp: props.stamp }),
+  );
+  const top = useCall(props.paths.length ? null : `restore-top|${props.plan}|${props.stamp}`, () =>
+    api().folderList({ plan: props.plan, stamp: props.stamp, path: '' }),
+  );
+  const where = {
+    mode,
+    dir,
+    paths: props.paths,
+    tops: top.value?.entries.map((e) => e.path) ?? [],
+    sources: detail.value?.sources ?? [],
+  };
+  // In place needs the plan's folders: nothing is said until they are known.
+  const landed = mode === 'in-place' && !detail.value ? [] : landings(where);
   const first = useRef<HTMLInputElement>(null);
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => first.current?.focus(), []);
@@ -225,6 +294,7 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
                 </p>
               )}
             </fieldset>
+            <LandingList items={landed} done={false} />
             {summary && step === 'checked' && (
               <>
                 <h3>What would happen</h3>
@@ -254,6 +324,10 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
                 {summary.failed.length ? 'The restore did not complete.' : 'Restored.'}
               </p>
               <SummaryText s={summary} />
+              <LandingList items={landed} done />
+              {summary.written + summary.overwritten + summary.keptBoth > 0 && (
+                <OpenFolders folders={openableFolders(where)} />
+              )}
               {summary.safetyBackup && !undone && (
                 <p className="note">
                   What was there before is kept in the backup {stampText(summary.safetyBackup.stamp)}, pinned

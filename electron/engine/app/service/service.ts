@@ -15,6 +15,7 @@ import { runHandlers } from './handlers/runs';
 import { settingsHandlers } from './handlers/settings';
 import { timelineHandlers } from './handlers/timeline';
 import { setupHandlers } from './handlers/setup';
+import { sourceHandlers } from './handlers/sources';
 import { trustHandlers } from './handlers/trust';
 import { RunQueue } from './runQueue';
 
@@ -29,6 +30,7 @@ const handlers: Handlers = {
   ...settingsHandlers,
   ...timelineHandlers,
   ...setupHandlers,
+  ...sourceHandlers,
 };
 
 /** Puts a schema's complaints in one sentence: "plan: use letters, digits...; sources: too small". */

@@ -1,0 +1,166 @@
+// The folder picker under `cairn serve` (the app uses the native dialog): the folders of one folder, served
+// by the service (folderBrowse), with Up, Home, the roots and hidden folders on request.
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import type { z } from 'zod';
+import type { FolderBrowseResult } from '../../../shared/contract';
+import { api } from '../client';
+import { counted } from '../format';
+
+type Listing = z.output<typeof FolderBrowseResult>;
+
+/** Gives focus back to what had it when the dialog opened (the "Choose…" button), when it closes. */
+function useReturnFocus(): void {
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+}
+
+const isAbsolute = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
+
+/** Keeps Tab inside `box`: from the last control to the first, and back. */
+function trapTab(e: KeyboardEvent, box: HTMLElement): void {
+  const f = [...box.querySelectorAll<HTMLElement>('button, input')].filter(
+    (el) => !(el as HTMLButtonElement).disabled,
+  );
+  const first = f[0];
+  const last = f[f.length - 1];
+  if (e.shiftKey && document.activeElement === first) {
+    e.preventDefault();
+    last?.focus();
+  } else if (!e.shiftKey && document.activeElement === last) {
+    e.preventDefault();
+    first?.focus();
+  }
+}
+
+/** A dialog to choose a folder; starts at `start` when it is a folder that exists, else at the home folder. */
+export function FolderBrowser(props: {
+  title: string;
+  start: string;
+  onPick(path: string): void;
+  onClose(): void;
+}) {
+  useReturnFocus();
+  const titleId = useId();
+  const box = useRef<HTMLDivElement>(null);
+  const [listing, setListing] = useState<Listing | null>(null);
+  const [hidden, setHidden] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // In another folder the button clicked is gone with the old list: focus goes to the first folder (or
+  // "Choose"). Showing hidden folders or not keeps the folder, and the focus on the checkbox.
+  const at = listing?.path;
+  useEffect(() => {
+    if (at) box.current?.querySelector<HTMLElement>('.folder-list button, [data-choose]')?.focus();
+  }, [at]);
+  const open = async (path: string | undefined, showHidden = hidden) => {
+    const r = await api().folderBrowse({ path, hidden: showHidden });
+    if (!r.ok) return setError(r.error.message);
+    setError(null);
+    setListing(r.value);
+  };
+  useEffect(() => {
+    const start = props.start.trim();
+    void (async () => {
+      const r = await api().folderBrowse({ path: isAbsolute(start) ? start : undefined });
+      if (r.ok) return setListing(r.value);
+      setError(r.error.message);
+      const home = await api().folderBrowse({});
+      if (home.ok) setListing(home.value);
+    })();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the first listing only
+  }, []);
+  const keys = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') props.onClose();
+    else if (e.key === 'Tab' && box.current) trapTab(e, box.current);
+    else return;
+    // The dialog that opened this one (the restore dialog) must not act on the same key.
+    e.stopPropagation();
+  };
+  const l = listing;
+  return (
+    <div className="dialog-backdrop folder-browser-backdrop">
+      <div
+        ref={box}
+        className="dialog folder-browser"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        onKeyDown={keys}
+      >
+        <h2 id={titleId}>{props.title}</h2>
+        <p>
+          <span className="muted">In </span>
+          <span className="path" data-testid="browse-path">
+            {l?.path ?? '…'}
+          </span>
+        </p>
+        <div className="row folder-places">
+          <button type="button" disabled={!l?.parent} onClick={() => void open(l!.parent!)}>
+            ↑ Up
+          </button>
+          <button type="button" disabled={!l} onClick={() => void open(l!.home)}>
+            Home
+          </button>
+          {l?.roots.map((r) => (
+            <button key={r} type="button" onClick={() => void open(r)} aria-label={`The root folder ${r}`}>
+              {r}
+            </button>
+          ))}
+          <label>
+            <input
+              type="checkbox"
+              checked={hidden}
+              onChange={(e) => {
+                setHidden(e.target.checked);
+                if (l) void open(l.path, e.target.checked);
+              }}
+            />
+            Show hidden folders
+          </label>
+        </div>
+        {l &&
+          (l.folders.length === 0 ? (
+            <p className="muted">No folders in here.</p>
+          ) : (
+            <ul className="folder-list" aria-label={`Folders in ${l.path}`}>
+              {l.folders.map((f) => (
+                <li key={f.path}>
+                  <button type="button" className="link" onClick={() => void open(f.path)}>
+                    {f.name}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ))}
+        {l?.truncated && (
+          <p className="muted">The first {counted(l.folders.length, 'folder')} by name are listed.</p>
+        )}
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <div className="row">
+          <button
+            type="button"
+            className="primary"
+            data-choose
+            disabled={!l}
+            onClick={() => {
+              props.onPick(l!.path);
+              props.onClose();
+            }}
+          >
+            Choose this folder
+          </button>
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
