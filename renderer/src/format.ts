@@ -77,7 +77,35 @@ export function duration(seconds: number): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-/** 1 -> "1 file", 3 -> "3 files" (any noun with a plain -s plural). */
-export function counted(n: number, noun: string): string {
-  return `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
+/** 1 -> "1 file", 3 -> "3 files"; an irregular plural is given: counted(2, 'entry', 'entries'). */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${count(n)} ${n === 1 ? noun : plural}`;
+}
+
+/** "2026-11-23 02:10:05". */
+export function dateTimeSeconds(ms: number): string {
+  return `${dateTime(ms)}:${pad(new Date(ms).getSeconds())}`;
+}
+
+const minuteOf = (ms: number) => Math.floor(ms / 60_000);
+
+/** A backup's date to the minute, or to the second when another backup of `all` started in the same minute. */
+export function backupLabel(b: { startedAt: number }, all: readonly { startedAt: number }[]): string {
+  const m = minuteOf(b.startedAt);
+  const twin = all.some((o) => o !== b && minuteOf(o.startedAt) === m);
+  return twin ? dateTimeSeconds(b.startedAt) : dateTime(b.startedAt);
+}
+
+/** 1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd". */
+export function ordinal(n: number): string {
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const end = teen ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th');
+  return `${n}${end}`;
+}
+
+/** A message from the engine with its raw figures in words: "(116445950 bytes)" -> "(111 MB)", "7264 files" -> "7,264 files". */
+export function readable(message: string): string {
+  return message
+    .replace(/\b(\d+) bytes\b/g, (_m, n: string) => bytes(Number(n)))
+    .replace(/\b(\d{4,})(?= [a-z])/g, (_m, n: string) => count(Number(n)));
 }

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { z } from 'zod';
 import type { RetentionPreview } from '../../../shared/contract';
 import { api } from '../client';
-import { bytes, stampText } from '../format';
+import { bytes, count, counted, stampText } from '../format';
 import { appStore } from '../store/store';
 
 function PinButton({
@@ -72,7 +72,7 @@ export function Timeline({
   return (
     <>
       <p role="status" data-testid="retention-summary">
-        {preview.items.length - pruned} kept, {pruned} to be pruned
+        {count(preview.items.length - pruned)} kept, {count(pruned)} to be pruned
       </p>
       <ol className="timeline" aria-label={`Backups kept and pruned (${preview.target})`}>
         {preview.items.map((i) => (
@@ -121,7 +121,7 @@ export function PruneNow(props: {
     setConfirming(false);
     if (!r.ok) return setMsg(r.error.message);
     setMsg(
-      `Pruned ${r.value.pruned.length} backups${r.value.freedBytes !== null ? `, ${bytes(r.value.freedBytes)} freed` : ''}.`,
+      `Pruned ${counted(r.value.pruned.length, 'backup')}${r.value.freedBytes !== null ? `, ${bytes(r.value.freedBytes)} freed` : ''}.`,
     );
     appStore.getState().invalidateBackups();
     props.onDone();
@@ -131,7 +131,7 @@ export function PruneNow(props: {
       {confirming ? (
         <>
           <button type="button" className="danger" onClick={() => void prune()}>
-            Delete {props.stamps.length} backups
+            Delete {counted(props.stamps.length, 'backup')}
           </button>
           <button type="button" onClick={() => setConfirming(false)}>
             Keep them
