@@ -30,12 +30,10 @@ describe('format', () => {
 });
 
 describe('words for lists and logs', () => {
-  const at = (h: number, m: number, s = 0) => new Date(2026, 10, 23, h, m, s).getTime();
-
   it('labels a backup to the minute, and to the second when another falls in the same minute', () => {
-    const a = { startedAt: at(2, 10, 5) };
-    const b = { startedAt: at(2, 10, 40) };
-    const c = { startedAt: at(3, 0, 0) };
+    const a = { stamp: '2026-11-23_021005' };
+    const b = { stamp: '2026-11-23_021040' };
+    const c = { stamp: '2026-11-23_030000' };
     const all = [a, b, c];
     expect(backupLabel(a, all)).toBe('2026-11-23 02:10:05');
     expect(backupLabel(b, all)).toBe('2026-11-23 02:10:40');

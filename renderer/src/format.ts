@@ -82,18 +82,12 @@ export function counted(n: number, noun: string, plural = `${noun}s`): string {
   return `${count(n)} ${n === 1 ? noun : plural}`;
 }
 
-/** "2026-11-23 02:10:05". */
-export function dateTimeSeconds(ms: number): string {
-  return `${dateTime(ms)}:${pad(new Date(ms).getSeconds())}`;
-}
-
-const minuteOf = (ms: number) => Math.floor(ms / 60_000);
-
-/** A backup's date to the minute, or to the second when another backup of `all` started in the same minute. */
-export function backupLabel(b: { startedAt: number }, all: readonly { startedAt: number }[]): string {
-  const m = minuteOf(b.startedAt);
-  const twin = all.some((o) => o !== b && minuteOf(o.startedAt) === m);
-  return twin ? dateTimeSeconds(b.startedAt) : dateTime(b.startedAt);
+/** A backup's date as its folder is named: to the minute, or to the second when another of `all` shares its minute. */
+export function backupLabel(b: { stamp: string }, all: readonly { stamp: string }[]): string {
+  const minute = b.stamp.slice(0, 15);
+  const twin = all.some((o) => o.stamp !== b.stamp && o.stamp.slice(0, 15) === minute);
+  const text = stampText(b.stamp);
+  return twin ? text : text.slice(0, 16);
 }
 
 /** 1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd". */

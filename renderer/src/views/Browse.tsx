@@ -78,9 +78,10 @@ function BrowsePlan(o: { plan: string; stamp: string | null; path: string }) {
       <h1>Browse and restore</h1>
       <div className="row">
         <PlanPicker />
-        <label>
-          Backup
+        <span className="picker">
+          <label htmlFor="browse-backup">Backup</label>
           <select
+            id="browse-backup"
             value={shownStamp ?? ''}
             onChange={(e) => navigate({ view: 'browse', plan, stamp: e.target.value })}
           >
@@ -92,7 +93,7 @@ function BrowsePlan(o: { plan: string; stamp: string | null; path: string }) {
               </option>
             ))}
           </select>
-        </label>
+        </span>
       </div>
       <SearchPanel
         plan={plan}
