@@ -1,5 +1,7 @@
 // Words and numbers for people: sizes, counts, dates ("today 02:10, 3 hours ago"), durations.
 
+export { ordinal } from '../../shared/units';
+
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
 
 /** 1536 -> "1.5 KB" (powers of 1024, like file managers). */
@@ -88,13 +90,6 @@ export function backupLabel(b: { stamp: string }, all: readonly { stamp: string 
   const twin = all.some((o) => o.stamp !== b.stamp && o.stamp.slice(0, 15) === minute);
   const text = stampText(b.stamp);
   return twin ? text : text.slice(0, 16);
-}
-
-/** 1 -> "1st", 2 -> "2nd", 11 -> "11th", 23 -> "23rd". */
-export function ordinal(n: number): string {
-  const teen = n % 100 >= 11 && n % 100 <= 13;
-  const end = teen ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th');
-  return `${n}${end}`;
 }
 
 /** A message from the engine with its raw figures in words: "(116445950 bytes)" -> "(111 MB)", "7264 files" -> "7,264 files". */

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { z } from 'zod';
 import type { RetentionPreview } from '../../../shared/contract';
 import { api } from '../client';
-import { bytes, count, counted, stampText } from '../format';
+import { backupLabel, bytes, count, counted, stampText } from '../format';
 import { appStore } from '../store/store';
 
 function PinButton({
@@ -58,6 +58,12 @@ function PinButton({
   );
 }
 
+/** Why a backup is kept or pruned, as one sentence: "kept: newest of 2026-11-03, 2nd of the 7 daily". */
+function reasonText(i: { keep: boolean; reasons: string[] }): string {
+  if (!i.keep) return 'pruned: no rule keeps it';
+  return `kept: ${i.reasons.join('; ')}`;
+}
+
 /** The previewed backups, newest first. */
 export function Timeline({
   preview,
@@ -77,9 +83,9 @@ export function Timeline({
       <ol className="timeline" aria-label={`Backups kept and pruned (${preview.target})`}>
         {preview.items.map((i) => (
           <li key={i.stamp} data-testid="timeline-item">
-            <span>{stampText(i.stamp)}</span>
+            <span>{backupLabel(i, preview.items)}</span>
             <span className={i.keep ? 'keep' : 'prune'}>{i.keep ? 'kept' : 'pruned'}</span>
-            <span className="muted">{i.reasons.join('; ')}</span>
+            <span className="muted">{reasonText(i)}</span>
             {preview.target === 'local' ? (
               <PinButton
                 plan={plan}
