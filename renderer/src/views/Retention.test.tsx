@@ -53,8 +53,9 @@ describe('Retention', () => {
     await waitFor(() =>
       expect(screen.getByTestId('retention-summary').textContent).toBe('2 kept, 2 to be pruned'),
     );
-    expect(screen.getByText('kept: newest of 2026-11-22, 2nd of the 2 daily')).toBeTruthy();
-    expect(screen.getAllByText('pruned: no rule keeps it')).toHaveLength(2);
+    const items = screen.getAllByTestId('timeline-item').map((li) => li.textContent);
+    expect(items[1]).toBe('2026-11-22 02:10kept: newest of 2026-11-22, 2nd of the 2 dailyPin…');
+    expect(items[3]).toBe('2026-11-20 02:10pruned: no rule keeps itPin…');
     const within = screen.getByLabelText('Every backup of the last (hours)');
     expect((within as HTMLInputElement).value).toBe('24');
     await userEvent.clear(within);

@@ -58,10 +58,9 @@ function PinButton({
   );
 }
 
-/** Why a backup is kept or pruned, as one sentence: "kept: newest of 2026-11-03, 2nd of the 7 daily". */
+/** Why a backup is kept or pruned, after "kept: " or "pruned: " ("newest of 2026-11-03, 2nd of the 7 daily"). */
 function reasonText(i: { keep: boolean; reasons: string[] }): string {
-  if (!i.keep) return 'pruned: no rule keeps it';
-  return `kept: ${i.reasons.join('; ')}`;
+  return i.keep ? i.reasons.join('; ') : 'no rule keeps it';
 }
 
 /** The previewed backups, newest first. */
@@ -84,8 +83,10 @@ export function Timeline({
         {preview.items.map((i) => (
           <li key={i.stamp} data-testid="timeline-item">
             <span>{backupLabel(i, preview.items)}</span>
-            <span className={i.keep ? 'keep' : 'prune'}>{i.keep ? 'kept' : 'pruned'}</span>
-            <span className="muted">{reasonText(i)}</span>
+            <span>
+              <span className={i.keep ? 'keep' : 'prune'}>{i.keep ? 'kept' : 'pruned'}</span>
+              <span className="muted">: {reasonText(i)}</span>
+            </span>
             {preview.target === 'local' ? (
               <PinButton
                 plan={plan}
