@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { loadBackups } from '../bridge';
 import { api } from '../client';
 import { PlanPicker } from '../components/PlanPicker';
-import { backupLabel, bytes, counted, dateTime, stampText } from '../format';
+import { backupLabel, bytes, count, counted, dateTime, stampText } from '../format';
 import { navigate } from '../route';
 import { appStore, useApp } from '../store/store';
 import { useFolder } from '../useFolder';
@@ -126,7 +126,7 @@ function BrowsePlan(o: { plan: string; stamp: string | null; path: string }) {
           )}
           <p className="muted" role="status">
             {folder.total === null ? 'Loading…' : counted(folder.total, 'entry', 'entries')}
-            {selected.size > 0 ? ` · ${selected.size} selected` : ''}
+            {selected.size > 0 ? ` · ${count(selected.size)} selected` : ''}
           </p>
           <div ref={parent} className="list" role="list" aria-label="Folder content" tabIndex={0}>
             <div className="list-inner" style={{ height: v.getTotalSize() }}>
