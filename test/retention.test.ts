@@ -120,10 +120,15 @@ describe('cairn prune', () => {
     const dry = cairn(['prune', '--dry-run'], { dataDir: k.dataDir });
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('prune would remove 2 of 6 backup(s)');
+    const day = (stamp: string) => stamp.slice(0, 10);
     expect(dry.stdout).toMatch(
-      new RegExp(`home/${stamps[5]}\\s+keep\\s+newest backup; last of its day \\(day 1 of 3\\)`),
+      new RegExp(
+        `home/${stamps[5]}\\s+keep\\s+newest backup; newest of ${day(stamps[5]!)}, 1st of the 3 daily`,
+      ),
     );
-    expect(dry.stdout).toMatch(new RegExp(`home/${stamps[3]}\\s+keep\\s+last of its day \\(day 3 of 3\\)`));
+    expect(dry.stdout).toMatch(
+      new RegExp(`home/${stamps[3]}\\s+keep\\s+newest of ${day(stamps[3]!)}, 3rd of the 3 daily`),
+    );
     expect(dry.stdout).toMatch(new RegExp(`home/${stamps[2]}\\s+prune`));
     expect(dry.stdout).toMatch(new RegExp(`home/${stamps[0]}\\s+keep\\s+pinned: before upgrade`));
     expect(stampsOnDisk(planLayout(k.dest, 'home'))).toHaveLength(6);

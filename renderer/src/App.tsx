@@ -60,6 +60,12 @@ function Body({ view }: { view: View }) {
   }
 }
 
+/** The skip link moves focus to the view itself; its href would change the address, which is the route. */
+function skipToMain(e: React.MouseEvent) {
+  e.preventDefault();
+  document.getElementById('main')?.focus();
+}
+
 /** The whole UI. */
 export function App({ connected }: { connected: boolean }) {
   const view = useApp((s) => s.view);
@@ -85,6 +91,9 @@ export function App({ connected }: { connected: boolean }) {
   const empty = plans !== null && plans.length === 0;
   return (
     <div className="shell">
+      <a className="skip-link" href="#main" onClick={skipToMain}>
+        Skip to content
+      </a>
       <nav className="nav" aria-label="Views">
         <div className="brand">Cairn</div>
         <ul>
@@ -101,7 +110,7 @@ export function App({ connected }: { connected: boolean }) {
           {connection === 'live' ? 'Connected' : connection === 'down' ? 'Reconnecting…' : 'Connecting…'}
         </p>
       </nav>
-      <main className="page" id="main">
+      <main className="page" id="main" tabIndex={-1}>
         {plansError && (
           <p role="alert" className="error">
             {plansError}

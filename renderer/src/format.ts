@@ -1,5 +1,7 @@
 // Words and numbers for people: sizes, counts, dates ("today 02:10, 3 hours ago"), durations.
 
+export { ordinal } from '../../shared/units';
+
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
 
 /** 1536 -> "1.5 KB" (powers of 1024, like file managers). */
@@ -77,7 +79,22 @@ export function duration(seconds: number): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-/** 1 -> "1 file", 3 -> "3 files" (any noun with a plain -s plural). */
-export function counted(n: number, noun: string): string {
-  return `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
+/** 1 -> "1 file", 3 -> "3 files"; an irregular plural is given: counted(2, 'entry', 'entries'). */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${count(n)} ${n === 1 ? noun : plural}`;
+}
+
+/** A backup's date as its folder is named: to the minute, or to the second when another of `all` shares its minute. */
+export function backupLabel(b: { stamp: string }, all: readonly { stamp: string }[]): string {
+  const minute = b.stamp.slice(0, 15);
+  const twin = all.some((o) => o.stamp !== b.stamp && o.stamp.slice(0, 15) === minute);
+  const text = stampText(b.stamp);
+  return twin ? text : text.slice(0, 16);
+}
+
+/** A message from the engine with its raw figures in words: "(116445950 bytes)" -> "(111 MB)", "7264 files" -> "7,264 files". */
+export function readable(message: string): string {
+  return message
+    .replace(/\b(\d+) bytes\b/g, (_m, n: string) => bytes(Number(n)))
+    .replace(/\b(\d{4,})(?= [a-z])/g, (_m, n: string) => count(Number(n)));
 }

@@ -23,6 +23,8 @@ export const Backup = z.object({
   warnings: Count,
   note: z.string().nullable(),
   pinned: z.boolean(),
+  /** The copy an in-place restore made of what it replaced ("before restore of …"), not a regular backup. */
+  safety: z.boolean(),
   error: z.string().nullable(),
   verifiedAt: Millis.nullable(),
   verifyResult: z.string().nullable(),

@@ -28,6 +28,8 @@ export interface BackupRecord extends BackupCounts {
   pinned: boolean;
   /** A person asked for it (cairn backup, "Back up now"), not the schedule, a restore or an import. */
   manual: boolean;
+  /** The copy an in-place restore made of what it replaced ("before restore of …"), not a regular backup. */
+  safety: boolean;
   error: string | null;
   verifiedAt: number | null;
   verifyResult: string | null;
@@ -65,12 +67,17 @@ interface BackupRow {
   note: string | null;
   pinned: number;
   manual: number;
+  safety: number;
   error: string | null;
   verified_at: number | null;
   verify_result: string | null;
 }
 
-const SELECT = 'SELECT b.*, p.name AS plan_name FROM backups b JOIN plans p ON p.id = b.plan_id';
+// A restore's safety copy is known by its restores row, or (after an import, which has none) by its note.
+const SELECT = `SELECT b.*, p.name AS plan_name,
+  (EXISTS (SELECT 1 FROM restores r WHERE r.safety_backup_id = b.id)
+    OR (b.manual = 0 AND b.note LIKE 'before restore of %')) AS safety
+  FROM backups b JOIN plans p ON p.id = b.plan_id`;
 
 function toRecord(r: BackupRow): BackupRecord {
   return {
@@ -93,6 +100,7 @@ function toRecord(r: BackupRow): BackupRecord {
     note: r.note,
     pinned: r.pinned === 1,
     manual: r.manual === 1,
+    safety: r.safety === 1,
     error: r.error,
     verifiedAt: r.verified_at,
     verifyResult: r.verify_result,

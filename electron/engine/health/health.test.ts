@@ -36,6 +36,7 @@ function run(
     note: null,
     pinned: false,
     manual: false,
+    safety: false,
     error: status === 'failed' ? 'The source folder /home/a does not exist.' : null,
     verifiedAt: null,
     verifyResult: null,

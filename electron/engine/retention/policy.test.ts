@@ -78,18 +78,21 @@ describe('retention (restic forget semantics)', () => {
     );
     expect(k.get('2026-02-04')).toEqual([
       'newest backup',
-      'last of its day (day 1 of 7)',
-      'last of its week (week 1 of 4)',
-      'last of its month (month 1 of 12)',
+      'newest of 2026-02-04, 1st of the 7 daily',
+      'newest of the week of 2026-02-02, 1st of the 4 weekly',
+      'newest of 2026-02, 1st of the 12 monthly',
     ]);
-    expect(k.get('2026-02-02')).toEqual(['last of its day (day 3 of 7)']);
-    expect(k.get('2026-02-01')).toEqual(['last of its day (day 4 of 7)', 'last of its week (week 2 of 4)']);
+    expect(k.get('2026-02-02')).toEqual(['newest of 2026-02-02, 3rd of the 7 daily']);
+    expect(k.get('2026-02-01')).toEqual([
+      'newest of 2026-02-01, 4th of the 7 daily',
+      'newest of the week of 2026-01-26, 2nd of the 4 weekly',
+    ]);
     expect(k.get('2026-01-31')).toEqual([
-      'last of its day (day 5 of 7)',
-      'last of its month (month 2 of 12)',
+      'newest of 2026-01-31, 5th of the 7 daily',
+      'newest of 2026-01, 2nd of the 12 monthly',
     ]);
-    expect(k.get('2026-01-18')).toEqual(['last of its week (week 4 of 4)']);
-    expect(k.get('2025-03-31')).toEqual(['last of its month (month 12 of 12)']);
+    expect(k.get('2026-01-18')).toEqual(['newest of the week of 2026-01-12, 4th of the 4 weekly']);
+    expect(k.get('2025-03-31')).toEqual(['newest of 2025-03, 12th of the 12 monthly']);
   });
 
   it('keeps pinned backups, which still count towards the rules', () => {
@@ -103,7 +106,7 @@ describe('retention (restic forget semantics)', () => {
 
   it('keeps the oldest backup while a rule has counts left (restic >= 0.15)', () => {
     const k = kept(list, { ...rules, keepMonthly: 24 });
-    expect(k.get('2025-01-31')).toEqual(['last of its month (month 14 of 24)']);
+    expect(k.get('2025-01-31')).toEqual(['newest of 2025-01, 14th of the 24 monthly']);
     expect(k.get('2025-01-01')).toEqual(['oldest backup, kept while the monthly rule has room']);
   });
 
@@ -124,7 +127,7 @@ describe('retention (restic forget semantics)', () => {
       '2026-02-04',
     ]);
     expect(k.get('2026-02-03')).toEqual(['one of the last 3 backups']);
-    expect(k.get('2025-12-31')).toEqual(['last of its year (year 2 of 5)']);
+    expect(k.get('2025-12-31')).toEqual(['newest of 2025, 2nd of the 5 yearly']);
     expect(k.get('2025-01-01')).toEqual(['oldest backup, kept while the yearly rule has room']);
   });
 
@@ -181,9 +184,9 @@ describe('the oldest backup', () => {
     expect(d.map((x) => x.reasons)).toEqual([
       [
         'newest backup',
-        'last of its day (day 1 of 7)',
-        'last of its week (week 1 of 4)',
-        'last of its month (month 1 of 12)',
+        'newest of 2026-03-10, 1st of the 7 daily',
+        'newest of the week of 2026-03-09, 1st of the 4 weekly',
+        'newest of 2026-03, 1st of the 12 monthly',
       ],
       [],
       ['oldest backup, kept while the daily, weekly and monthly rules have room'],
@@ -269,7 +272,7 @@ describe('what people made on purpose (issue 15, item 11)', () => {
     expect(d.find((x) => x.id === 4)!.reasons).toEqual([
       'newest backup',
       'made in the last 24 hours',
-      'last of its day (day 1 of 1)',
+      'newest of 2026-03-30 (keep-daily 1)',
     ]);
     expect(d.find((x) => x.id === 5)!.keep).toBe(false);
     expect(d.find((x) => x.id === 6)!.keep).toBe(false); // the daily rule's one day is used up

@@ -1,3 +1,4 @@
+import { ordinal } from '../../../shared/units';
 import type { Retention } from '../catalog/plans';
 
 /** What the retention rules need to know about one backup. */
@@ -13,7 +14,7 @@ export interface RetentionInput {
 export interface RetentionDecision {
   id: number;
   keep: boolean;
-  /** Why it is kept, in plain words ("last of its day (day 3 of 7)", "pinned: before upgrade"); empty when pruned. */
+  /** Why it is kept, in plain words ("newest of 2026-11-03, 2nd of the 7 daily", "pinned: before upgrade"); empty when pruned. */
   reasons: string[];
 }
 
@@ -104,14 +105,24 @@ function timeReasons(
   return out;
 }
 
-const SLOT: Record<string, string> = { daily: 'day', weekly: 'week', monthly: 'month', yearly: 'year' };
+const pad2 = (n: number) => String(n).padStart(2, '0');
 
-/** "last of its day (day 3 of 7)", "one of the last 3 backups". */
-function countReason(k: Bucket): string {
+/** The calendar slot a count rule keeps one backup of: "2026-11-03", "the week of 2026-11-02", "2026-11", "2026". */
+function slotText(name: string, t: LocalTime): string {
+  if (name === 'daily') return `${t.year}-${pad2(t.month)}-${pad2(t.day)}`;
+  if (name === 'monthly') return `${t.year}-${pad2(t.month)}`;
+  if (name === 'yearly') return String(t.year);
+  const weekday = new Date(Date.UTC(t.year, t.month - 1, t.day)).getUTCDay() || 7;
+  return `the week of ${dateAfter(t, 1 - weekday)}`;
+}
+
+/** "newest of 2026-11-03, 2nd of the 7 daily", "newest of 2026-11 (keep-monthly 1)", "one of the last 3 backups". */
+function countReason(k: Bucket, t: LocalTime): string {
   if (k.name === 'last')
     return k.max === 1 ? 'the last backup (keep-last 1)' : `one of the last ${k.max} backups`;
-  const slot = SLOT[k.name]!;
-  return `last of its ${slot} (${slot} ${k.max - k.left} of ${k.max})`;
+  const slot = slotText(k.name, t);
+  if (k.max === 1) return `newest of ${slot} (keep-${k.name} 1)`;
+  return `newest of ${slot}, ${ordinal(k.max - k.left)} of the ${k.max} ${k.name}`;
 }
 
 /** "daily", "daily and monthly", "daily, weekly and monthly". */
@@ -131,7 +142,7 @@ function countReasons(buckets: Bucket[], t: LocalTime, nr: number, oldest: boole
     k.last = v;
     k.left--;
     if (sameSlot) room.push(k.name);
-    else out.push(countReason(k));
+    else out.push(countReason(k, t));
   }
   if (room.length)
     out.push(

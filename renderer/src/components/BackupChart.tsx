@@ -15,13 +15,15 @@ export function BackupChart({ points }: { points: ChartPoint[] }) {
   const max = Math.max(1, ...shown.map((p) => p.bytes));
   const w = 600;
   const h = 140;
+  // The bars sit between a top band (the largest size) and a bottom band (the dates), so no label covers a bar.
+  const top = 16;
   const slot = w / shown.length;
   const bar = Math.min(28, Math.max(2, slot * 0.7));
   return (
     <figure className="chart-figure">
       <svg
         className="chart"
-        viewBox={`0 0 ${w} ${h + 16}`}
+        viewBox={`0 0 ${w} ${top + h + 16}`}
         role="img"
         aria-label="Backup size and new bytes per backup"
       >
@@ -32,17 +34,19 @@ export function BackupChart({ points }: { points: ChartPoint[] }) {
           return (
             <g key={p.stamp}>
               <title>{`${stampText(p.stamp)}: ${bytes(p.bytes)} in total, ${bytes(p.newBytes)} new`}</title>
-              <rect className="size" x={x} y={h - hs} width={bar} height={hs} />
-              <rect className="new" x={x} y={h - hn} width={bar} height={hn} />
+              <rect className="size" x={x} y={top + h - hs} width={bar} height={hs} />
+              <rect className="new" x={x} y={top + h - hn} width={bar} height={hn} />
             </g>
           );
         })}
-        <text x={0} y={h + 13}>
+        <text x={0} y={top + h + 13}>
           {stampText(shown[0]!.stamp).slice(0, 10)}
         </text>
-        <text x={w} y={h + 13} textAnchor="end">
-          {stampText(shown[shown.length - 1]!.stamp).slice(0, 10)}
-        </text>
+        {shown.length > 1 && (
+          <text x={w} y={top + h + 13} textAnchor="end">
+            {stampText(shown[shown.length - 1]!.stamp).slice(0, 10)}
+          </text>
+        )}
         <text x={w} y={11} textAnchor="end">
           {bytes(max)}
         </text>

@@ -1,7 +1,7 @@
 // A backup in progress in words (the Overview's run panel) and as the indicator every view shows in the nav.
 import type { z } from 'zod';
 import type { RunProgress } from '../../../shared/contract';
-import { bytes, count, duration } from '../format';
+import { bytes, counted, duration } from '../format';
 import { useApp } from '../store/store';
 
 type Run = z.output<typeof RunProgress>;
@@ -13,14 +13,14 @@ type Run = z.output<typeof RunProgress>;
 export function runText(run: Run): string {
   const rate = `${bytes(run.bytesPerSecond)}/s`;
   if (run.fraction === null)
-    return `${bytes(run.bytesDone)} of at least ${bytes(run.totalBytes)} (counting: ${count(run.files)} files so far), ${rate}`;
+    return `${bytes(run.bytesDone)} of at least ${bytes(run.totalBytes)} (counting: ${counted(run.files, 'file')} so far), ${rate}`;
   const left =
     run.bytesDone >= run.totalBytes
       ? ', finishing (writing it all to the disk)'
       : run.etaSeconds !== null
         ? `, about ${duration(run.etaSeconds)} left`
         : '';
-  return `${bytes(run.bytesDone)} of ${bytes(run.totalBytes)} (${count(run.totalFiles)} files), ${rate}${left}`;
+  return `${bytes(run.bytesDone)} of ${bytes(run.totalBytes)} (${counted(run.totalFiles, 'file')}), ${rate}${left}`;
 }
 
 function headline(run: Run): string {

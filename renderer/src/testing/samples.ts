@@ -123,6 +123,7 @@ export function sampleBackups(n: number, plan = 'docs'): Listed[] {
       warnings: i % 50 === 7 ? 2 : 0,
       note: i === 3 ? 'before upgrade' : null,
       pinned: i === 3,
+      safety: false,
       error: null,
       verifiedAt: null,
       verifyResult: null,

@@ -48,4 +48,23 @@ describe('Activity', () => {
       stamp: backups[7]!.stamp,
     });
   });
+
+  it('writes the figures of a message as the other views do, not as raw numbers', async () => {
+    useFakeService({
+      activityList: () => ({
+        entries: [
+          entry(
+            1,
+            'info',
+            'Backup 2026-11-23_021100 completed: 7264 files, 12 new or changed (116445950 bytes)',
+          ),
+        ],
+        nextBeforeId: null,
+      }),
+    });
+    render(<Activity />);
+    expect(
+      await screen.findByText('Backup 2026-11-23_021100 completed: 7,264 files, 12 new or changed (111 MB)'),
+    ).toBeTruthy();
+  });
 });

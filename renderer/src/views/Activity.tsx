@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import type { z } from 'zod';
 import type { ActivityEntry, ActivityKind, ActivityLevel, PathWarning } from '../../../shared/contract';
 import { api } from '../client';
-import { dateTime } from '../format';
+import { dateTime, readable } from '../format';
 import { useApp } from '../store/store';
 
 type Entry = z.output<typeof ActivityEntry>;
@@ -128,7 +128,7 @@ export function Activity() {
               </td>
               <td>{e.actor}</td>
               <td>
-                {e.message}
+                {readable(e.message)}
                 {e.kind === 'backup' && e.level === 'warning' && e.planName && e.backupId !== null && (
                   <Warnings plan={e.planName} backupId={e.backupId} />
                 )}

@@ -5,6 +5,7 @@ import { appStore } from '../store/store';
 import { layOut, useFakeService } from '../testing/setup';
 import { sampleBackups, samplePlan } from '../testing/samples';
 import { Browse } from './Browse';
+import { backupLabel } from '../format';
 
 beforeAll(layOut);
 
@@ -115,5 +116,60 @@ describe('Browse', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Select this version' }));
     expect(screen.getByRole('button', { name: /Restore 1 selected/ })).toBeTruthy();
     expect((screen.getByLabelText('Backup') as HTMLSelectElement).value).toBe('2026-11-22_021000');
+  });
+
+  it('opens on the latest regular backup, labels backups of one minute to the second, and says "1 entry"', async () => {
+    const [safety, regular, older] = sampleBackups(3);
+    // A restore in place at 02:10:30 made a safety copy in the same minute as the regular backup.
+    const list = [
+      {
+        ...safety!,
+        stamp: '2026-11-23_021030',
+        startedAt: regular!.startedAt + 30_000,
+        safety: true,
+        pinned: true,
+      },
+      { ...regular!, stamp: '2026-11-23_021000' },
+      older!,
+    ];
+    const f = useFakeService({
+      backupList: () => ({ backups: list, total: 3 }),
+      folderList: (i) => ({
+        path: i.path,
+        entries: [
+          {
+            name: 'a.txt',
+            display: 'a.txt',
+            path: 'a.txt',
+            kind: 'file',
+            size: 5,
+            mtimeMs: 0,
+            mode: 0o644,
+            sha256: 'c'.repeat(64),
+            target: null,
+            displayTarget: null,
+          },
+        ],
+        total: 1,
+        offset: 0,
+        nextOffset: null,
+      }),
+    });
+    appStore.getState().setPlans([samplePlan()]);
+    render(<Browse />);
+    expect(await screen.findByText('1 entry')).toBeTruthy();
+    const picker = screen.getByLabelText('Backup') as HTMLSelectElement;
+    expect(picker.value).toBe('2026-11-23_021000');
+    const labels = [...picker.options].map((o) => o.text.split(' · ')[0]);
+    expect(labels).toEqual([
+      backupLabel(list[0]!, list),
+      backupLabel(list[1]!, list),
+      backupLabel(list[2]!, list),
+    ]);
+    expect(labels[0]).toMatch(/:\d\d:30$/);
+    expect(labels[2]).toMatch(/ \d\d:\d\d$/);
+    expect(f.calls.find((c) => c.method === 'folderList')!.input).toMatchObject({
+      stamp: '2026-11-23_021000',
+    });
   });
 });

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { loadBackups } from '../bridge';
 import { api } from '../client';
 import { PlanPicker } from '../components/PlanPicker';
-import { bytes, count, counted, dateTime, stampText } from '../format';
+import { backupLabel, bytes, count, counted, dateTime, stampText } from '../format';
 import { navigate, routeHash } from '../route';
 import { appStore, useApp } from '../store/store';
 import { useFolder } from '../useFolder';
@@ -41,7 +41,8 @@ function BrowsePlan(o: { plan: string; stamp: string | null; path: string }) {
   useEffect(() => {
     if (!backups) void loadBackups(appStore, api(), plan);
   }, [plan, backups]);
-  const shownStamp = o.stamp ?? good[0]?.stamp ?? null;
+  // The latest regular backup, not the safety copy a restore in place just made.
+  const shownStamp = o.stamp ?? (good.find((b) => !b.safety) ?? good[0])?.stamp ?? null;
   const selected = selection.stamp === shownStamp ? selection.paths : new Set<string>();
   const setSelected = (f: (s: Set<string>) => Set<string>) =>
     setSelection((s) => ({ stamp: shownStamp, paths: f(s.stamp === shownStamp ? s.paths : new Set()) }));
@@ -77,21 +78,22 @@ function BrowsePlan(o: { plan: string; stamp: string | null; path: string }) {
       <h1>Browse and restore</h1>
       <div className="row">
         <PlanPicker />
-        <label>
-          Backup
+        <span className="picker">
+          <label htmlFor="browse-backup">Backup</label>
           <select
+            id="browse-backup"
             value={shownStamp ?? ''}
             onChange={(e) => navigate({ view: 'browse', plan, stamp: e.target.value })}
           >
             {good.map((b) => (
               <option key={b.stamp} value={b.stamp}>
-                {dateTime(b.startedAt)} · {counted(b.files, 'file')}
+                {backupLabel(b, good)} · {counted(b.files, 'file')}
                 {b.pinned ? ' · pinned' : ''}
                 {b.note ? ` · ${b.note}` : ''}
               </option>
             ))}
           </select>
-        </label>
+        </span>
         {shownStamp && <a href={routeHash({ view: 'changes', plan, stamp: shownStamp })}>What changed</a>}
       </div>
       <SearchPanel
@@ -124,8 +126,8 @@ function BrowsePlan(o: { plan: string; stamp: string | null; path: string }) {
             </p>
           )}
           <p className="muted" role="status">
-            {folder.total === null ? 'Loading…' : `${count(folder.total)} entries`}
-            {selected.size > 0 ? ` · ${selected.size} selected` : ''}
+            {folder.total === null ? 'Loading…' : counted(folder.total, 'entry', 'entries')}
+            {selected.size > 0 ? ` · ${count(selected.size)} selected` : ''}
           </p>
           <div ref={parent} className="list" role="list" aria-label="Folder content" tabIndex={0}>
             <div className="list-inner" style={{ height: v.getTotalSize() }}>

@@ -9,7 +9,7 @@ import { BackupChart } from '../components/BackupChart';
 import { PauseBar, pausedText } from '../components/PauseBar';
 import { ProgressBar } from '../components/ProgressBar';
 import { runText } from '../components/RunStatus';
-import { bytes, count, counted, when } from '../format';
+import { bytes, counted, when } from '../format';
 import { appStore, useApp } from '../store/store';
 import { useCall, type CallState } from '../useCall';
 
@@ -81,7 +81,7 @@ function RunPanel({ plan }: { plan: string }) {
         >
           {finished.outcome === 'complete' && 'The backup finished.'}
           {finished.outcome === 'warnings' &&
-            `The backup finished with ${finished.backup?.warnings ?? 0} warnings (see Activity).`}
+            `The backup finished with ${counted(finished.backup?.warnings ?? 0, 'warning')} (see Activity).`}
           {finished.outcome === 'cancelled' && 'The backup was cancelled; nothing was left behind.'}
           {finished.outcome === 'failed' && `The backup failed: ${finished.error?.message ?? ''}`}
         </p>
@@ -157,7 +157,7 @@ function PlanCard({ p, drive, now }: { p: PlanStatusValue; drive: DriveCall; now
               : !d.connected
                 ? 'not connected'
                 : dp
-                  ? `${count(dp.backupsOnDrive)} backups on Drive, last push ${dp.lastPushAt ? when(dp.lastPushAt, now) : 'never'}${dp.pendingBytes ? `, ${bytes(dp.pendingBytes)} to upload` : ''}${dp.waiting ? `. ${dp.waiting}` : ''}`
+                  ? `${counted(dp.backupsOnDrive, 'backup')} on Drive, last push ${dp.lastPushAt ? when(dp.lastPushAt, now) : 'never'}${dp.pendingBytes ? `, ${bytes(dp.pendingBytes)} to upload` : ''}${dp.waiting ? `. ${dp.waiting}` : ''}`
                   : 'connected; this plan is not copied to Drive'}
         </dd>
       </dl>

@@ -11,6 +11,7 @@ import {
 import { api, desktop } from '../client';
 import { FolderField } from '../components/FolderField';
 import { ProgressBar } from '../components/ProgressBar';
+import { useReturnFocus } from '../components/useReturnFocus';
 import { bytes, count, counted, dateTime, stampText } from '../format';
 import { appStore, useApp } from '../store/store';
 import { useCall } from '../useCall';
@@ -174,6 +175,7 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
   const landed = mode === 'in-place' && !detail.value ? [] : landings(where);
   const first = useRef<HTMLInputElement>(null);
   const box = useRef<HTMLDivElement>(null);
+  useReturnFocus();
   useEffect(() => first.current?.focus(), []);
   useEffect(() => {
     const keys = (e: KeyboardEvent) => {

@@ -5,6 +5,7 @@ import { appStore } from '../store/store';
 import { useFakeService } from '../testing/setup';
 import { samplePlan } from '../testing/samples';
 import { Retention } from './Retention';
+import { ordinal } from '../format';
 
 const STAMPS = ['2026-11-23_021000', '2026-11-22_021000', '2026-11-21_021000', '2026-11-20_021000'];
 const policy = {
@@ -31,7 +32,8 @@ describe('Retention', () => {
             stamp,
             startedAt: 0,
             keep: n < days,
-            reasons: n < days ? [`last of its day (day ${n + 1} of ${days})`] : [],
+            reasons:
+              n < days ? [`newest of ${stamp.slice(0, 10)}, ${ordinal(n + 1)} of the ${days} daily`] : [],
           })),
         };
       },
@@ -51,7 +53,9 @@ describe('Retention', () => {
     await waitFor(() =>
       expect(screen.getByTestId('retention-summary').textContent).toBe('2 kept, 2 to be pruned'),
     );
-    expect(screen.getByText('last of its day (day 2 of 2)')).toBeTruthy();
+    const items = screen.getAllByTestId('timeline-item').map((li) => li.textContent);
+    expect(items[1]).toBe('2026-11-22 02:10kept: newest of 2026-11-22, 2nd of the 2 dailyPin…');
+    expect(items[3]).toBe('2026-11-20 02:10pruned: no rule keeps itPin…');
     const within = screen.getByLabelText('Every backup of the last (hours)');
     expect((within as HTMLInputElement).value).toBe('24');
     await userEvent.clear(within);
@@ -63,5 +67,35 @@ describe('Retention', () => {
     expect(f.calls.find((c) => c.method === 'retentionSet')?.input).toMatchObject({
       local: { keepDaily: 2, keepWithinHours: 0, keepNotedDays: 30 },
     });
+  });
+
+  it('says next to a field what is wrong with -1 or nothing, and refuses to save until it holds a number', async () => {
+    const f = useFakeService({
+      retentionGet: () => ({ planName: 'docs', local: policy, drive: null, autoPrune: false }),
+      retentionPreview: () => ({ planName: 'docs', target: 'local', items: [] }),
+    });
+    appStore.getState().setPlans([samplePlan()]);
+    render(<Retention />);
+    const weekly = await screen.findByLabelText('Weekly');
+    await userEvent.clear(weekly);
+    await userEvent.type(weekly, '-1');
+    expect(weekly.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('Enter 0 or more (0 turns this rule off).')).toBeTruthy();
+    expect(weekly.getAttribute('aria-describedby')).toBe(screen.getByText(/Enter 0 or more/).id);
+    const daily = screen.getByLabelText('Daily');
+    await userEvent.clear(daily);
+    expect(screen.getByText('Enter a number (0 turns this rule off).')).toBeTruthy();
+    await userEvent.click(screen.getByRole('button', { name: 'Save retention' }));
+    expect(await screen.findByText('Not saved: put a number in each field marked above.')).toBeTruthy();
+    expect(f.calls.some((c) => c.method === 'retentionSet')).toBe(false);
+    // The preview never asked about a negative count.
+    const asked = f.calls.filter((c) => c.method === 'retentionPreview');
+    expect(asked.every((c) => (c.input as { policy: { keepWeekly: number } }).policy.keepWeekly >= 0)).toBe(
+      true,
+    );
+    await userEvent.clear(weekly);
+    await userEvent.type(weekly, '2');
+    await userEvent.type(daily, '5');
+    expect(screen.queryByText(/Enter /)).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { z } from 'zod';
 import type { Retention as RetentionSchema, RetentionPolicies } from '../../../shared/contract';
 import { api } from '../client';
+import { NumberField } from '../components/NumberField';
 import { PlanPicker } from '../components/PlanPicker';
 import { useApp } from '../store/store';
 import { useCall } from '../useCall';
@@ -28,25 +29,26 @@ function PolicyFields({
   p,
   rules = COUNT_RULES,
   onChange,
+  onValidity,
 }: {
   id: string;
   p: Policy;
   rules?: [keyof Policy, string][];
   onChange(p: Policy): void;
+  onValidity(field: string, ok: boolean): void;
 }) {
   return (
     <div className="row">
       {rules.map(([k, label]) => (
-        <div key={k} className="field">
-          <label htmlFor={`${id}-${k}`}>{label}</label>
-          <input
-            id={`${id}-${k}`}
-            type="number"
-            min={0}
-            value={p[k]}
-            onChange={(e) => onChange({ ...p, [k]: Math.max(0, Math.floor(Number(e.target.value) || 0)) })}
-          />
-        </div>
+        <NumberField
+          key={k}
+          id={`${id}-${k}`}
+          label={label}
+          value={p[k]}
+          hint=" (0 turns this rule off)"
+          onChange={(n) => onChange({ ...p, [k]: n })}
+          onValidity={(ok) => onValidity(`${id}-${k}`, ok)}
+        />
       ))}
     </div>
   );
@@ -90,6 +92,15 @@ function RetentionEditor({
   const [dirty, setDirty] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
+  // Fields whose text is not a number: the preview keeps their last number, and Save is refused.
+  const [invalid, setInvalid] = useState<Set<string>>(new Set());
+  const validity = (field: string, ok: boolean) =>
+    setInvalid((s) => {
+      const n = new Set(s);
+      if (ok) n.delete(field);
+      else n.add(field);
+      return n;
+    });
   const policy = target === 'local' ? local : drive;
   const preview = useCall(policy ? `${plan}|${target}|${JSON.stringify(policy)}|${tick}` : null, () =>
     api().retentionPreview({ plan, target, policy: policy! }),
@@ -101,6 +112,7 @@ function RetentionEditor({
   };
   const save = async () => {
     if (!local) return;
+    if (invalid.size > 0) return setError('Not saved: put a number in each field marked above.');
     setError(null);
     const r = await api().retentionSet({
       plan,
@@ -117,8 +129,8 @@ function RetentionEditor({
       {local && (
         <section aria-labelledby="local-policy">
           <h2 id="local-policy">Backups kept on the backup disk</h2>
-          <PolicyFields id="local" p={local} onChange={editLocal} />
-          <PolicyFields id="local" p={local} rules={TIME_RULES} onChange={editLocal} />
+          <PolicyFields id="local" p={local} onChange={editLocal} onValidity={validity} />
+          <PolicyFields id="local" p={local} rules={TIME_RULES} onChange={editLocal} onValidity={validity} />
           <p className="muted">
             A backup you start yourself with a note (Back up now with a note, or cairn backup --note) is kept
             that many days; pinned backups are kept until you unpin them. 0 turns a rule off.
@@ -131,6 +143,7 @@ function RetentionEditor({
           <PolicyFields
             id="drive"
             p={drive}
+            onValidity={validity}
             onChange={(p) => {
               setDrive(p);
               setDriveEdited(true);

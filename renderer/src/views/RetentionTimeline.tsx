@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { z } from 'zod';
 import type { RetentionPreview } from '../../../shared/contract';
 import { api } from '../client';
-import { bytes, stampText } from '../format';
+import { backupLabel, bytes, count, counted, stampText } from '../format';
 import { appStore } from '../store/store';
 
 function PinButton({
@@ -58,6 +58,11 @@ function PinButton({
   );
 }
 
+/** Why a backup is kept or pruned, after "kept: " or "pruned: " ("newest of 2026-11-03, 2nd of the 7 daily"). */
+function reasonText(i: { keep: boolean; reasons: string[] }): string {
+  return i.keep ? i.reasons.join('; ') : 'no rule keeps it';
+}
+
 /** The previewed backups, newest first. */
 export function Timeline({
   preview,
@@ -72,14 +77,16 @@ export function Timeline({
   return (
     <>
       <p role="status" data-testid="retention-summary">
-        {preview.items.length - pruned} kept, {pruned} to be pruned
+        {count(preview.items.length - pruned)} kept, {count(pruned)} to be pruned
       </p>
       <ol className="timeline" aria-label={`Backups kept and pruned (${preview.target})`}>
         {preview.items.map((i) => (
           <li key={i.stamp} data-testid="timeline-item">
-            <span>{stampText(i.stamp)}</span>
-            <span className={i.keep ? 'keep' : 'prune'}>{i.keep ? 'kept' : 'pruned'}</span>
-            <span className="muted">{i.reasons.join('; ')}</span>
+            <span>{backupLabel(i, preview.items)}</span>
+            <span>
+              <span className={i.keep ? 'keep' : 'prune'}>{i.keep ? 'kept' : 'pruned'}</span>
+              <span className="muted">: {reasonText(i)}</span>
+            </span>
             {preview.target === 'local' ? (
               <PinButton
                 plan={plan}
@@ -121,7 +128,7 @@ export function PruneNow(props: {
     setConfirming(false);
     if (!r.ok) return setMsg(r.error.message);
     setMsg(
-      `Pruned ${r.value.pruned.length} backups${r.value.freedBytes !== null ? `, ${bytes(r.value.freedBytes)} freed` : ''}.`,
+      `Pruned ${counted(r.value.pruned.length, 'backup')}${r.value.freedBytes !== null ? `, ${bytes(r.value.freedBytes)} freed` : ''}.`,
     );
     appStore.getState().invalidateBackups();
     props.onDone();
@@ -131,7 +138,7 @@ export function PruneNow(props: {
       {confirming ? (
         <>
           <button type="button" className="danger" onClick={() => void prune()}>
-            Delete {props.stamps.length} backups
+            Delete {counted(props.stamps.length, 'backup')}
           </button>
           <button type="button" onClick={() => setConfirming(false)}>
             Keep them
