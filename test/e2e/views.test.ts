@@ -32,6 +32,21 @@ const VIEWS: { name: string; address: (f: Fixture) => string; ready: string }[] 
     address: (f) => `#/browse/${f.plan}/${f.stamp}/Documents/sub`,
     ready: '[role=listitem] >> text=b.txt',
   },
+  {
+    name: 'history-details',
+    address: (f) => `#/history/${f.plan}/${f.stamp}`,
+    ready: '[role=dialog] h2',
+  },
+  {
+    name: 'file',
+    address: (f) => `#/file/${f.plan}/${f.stamp}/Documents/sub/b.txt`,
+    ready: '[data-row] >> nth=1',
+  },
+  {
+    name: 'changes',
+    address: (f) => `#/changes/${f.plan}/${f.stamp}/Documents`,
+    ready: '[data-testid=changes-summary]',
+  },
   { name: 'retention', address: () => '#/retention', ready: '[data-testid=timeline-item]' },
   { name: 'drive', address: () => '#/drive', ready: 'h1:has-text("Google Drive")' },
   { name: 'settings', address: () => '#/settings', ready: 'h1:has-text("Settings")' },
@@ -65,6 +80,7 @@ interface El {
 interface Win {
   document: {
     querySelectorAll(selector: string): Iterable<El>;
+    querySelector(selector: string): { querySelectorAll(selector: string): Iterable<El> } | null;
     documentElement: { scrollWidth: number };
     activeElement: El | null;
   };
@@ -115,10 +131,14 @@ async function backUp(count: number, extra: { note?: string; pin?: boolean } = {
   await until(async () => (await api<unknown[]>('runList', {})).length === 0, 'the run to end');
 }
 
-/** Pairs of row boxes (neither inside the other) that overlap, described for the failure message. */
+/**
+ * Pairs of row boxes (neither inside the other) that overlap, described for the failure message. With a
+ * modal dialog open only its rows count: the page under it is covered and cannot be reached.
+ */
 function overlappingRows(selector: string): string[] {
   const w = globalThis as unknown as Win;
-  const els = [...w.document.querySelectorAll(selector)].filter((e) => e.getClientRects().length);
+  const scope = w.document.querySelector('[role=dialog][aria-modal=true]') ?? w.document;
+  const els = [...scope.querySelectorAll(selector)].filter((e) => e.getClientRects().length);
   const out: string[] = [];
   const name = (e: El) => `${e.tagName.toLowerCase()} "${(e.textContent ?? '').slice(0, 40)}"`;
   for (let i = 0; i < els.length; i++) {

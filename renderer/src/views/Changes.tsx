@@ -6,7 +6,7 @@ import type { ChangeKind } from '../../../shared/contract';
 import { loadBackups } from '../bridge';
 import { api } from '../client';
 import { PlanPicker } from '../components/PlanPicker';
-import { count, stampText } from '../format';
+import { backupLabel, count, stampText } from '../format';
 import { navigate, routeHash, type Route } from '../route';
 import { appStore, useApp } from '../store/store';
 import { useCall } from '../useCall';
@@ -75,7 +75,7 @@ function ChangesOf({ plan, route }: { plan: string; route: Route }) {
           <select value={stamp ?? ''} onChange={(e) => go({ stamp: e.target.value, against: undefined })}>
             {good.map((b) => (
               <option key={b.stamp} value={b.stamp}>
-                {stampText(b.stamp)}
+                {backupLabel(b, good)}
                 {b.pinned ? ' · pinned' : ''}
                 {b.note ? ` · ${b.note}` : ''}
               </option>
@@ -93,7 +93,7 @@ function ChangesOf({ plan, route }: { plan: string; route: Route }) {
               .filter((b) => b.stamp !== stamp)
               .map((b) => (
                 <option key={b.stamp} value={b.stamp}>
-                  {stampText(b.stamp)}
+                  {backupLabel(b, good)}
                 </option>
               ))}
           </select>

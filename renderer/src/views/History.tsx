@@ -6,7 +6,7 @@ import { loadBackups } from '../bridge';
 import type { ListedBackup as ListedBackupRow } from '../store/backupsSlice';
 import { api } from '../client';
 import { PlanPicker } from '../components/PlanPicker';
-import { bytes, count, counted, dateTime, stampText } from '../format';
+import { backupLabel, bytes, count, counted, dateTime, stampText } from '../format';
 import { navigate, routeHash } from '../route';
 import { appStore, useApp } from '../store/store';
 import { HistoryDetails } from './HistoryDetails';
@@ -136,7 +136,7 @@ export function History() {
                     onClick={() => navigate({ view: 'history', plan: b.planName, stamp: b.stamp })}
                     title={`Details of the ${b.status === 'failed' ? 'failed run' : 'backup'} of ${dateTime(b.startedAt)}`}
                   >
-                    {stampText(b.stamp)}
+                    {backupLabel(b, rows)}
                   </button>
                 </span>
                 <span className={`status-${b.status}`}>

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { z } from 'zod';
 import type { VerifyReport } from '../../../shared/contract';
 import { api, desktop } from '../client';
-import { bytes, counted, dateTime, duration, stampText } from '../format';
+import { bytes, counted, dateTime, duration, readable, stampText } from '../format';
 import { navigate } from '../route';
 import type { ListedBackup } from '../store/backupsSlice';
 import { appStore } from '../store/store';
@@ -121,7 +121,7 @@ export function HistoryDetails(o: { plan: string; stamp: string; listed: ListedB
             <ul className="hist-log" aria-label="Log of this backup">
               {(log.value?.entries ?? []).map((e) => (
                 <li key={e.id} className={`level-${e.level}`}>
-                  <span className="muted">{dateTime(e.at)}</span> {e.message}
+                  <span className="muted">{dateTime(e.at)}</span> {readable(e.message)}
                 </li>
               ))}
             </ul>
