@@ -22,6 +22,8 @@ export interface BenchArgs {
   /** Versions in the benchmark catalog, and entries in its largest folder. */
   catalogVersions: number;
   catalogFolder: number;
+  /** A folder the year catalog is built into once and read again by later runs; null: a fresh one. */
+  yearCatalog: string | null;
   json: string | null;
   keep: boolean;
   /** False with --peers none: time Cairn alone (the 1,000,000-file memory run). */
@@ -42,6 +44,7 @@ const HELP = `npm run bench -- [options]     (each option also as an env var, e.
   --only LIST            comma-separated sections: backup,hash,restore,catalog,drive (default all)
   --catalog-versions N   file versions in the catalog benchmark (default 1000000)
   --catalog-folder N     entries in the catalog benchmark's largest folder (default 100000)
+  --year-catalog DIR     build the year catalog into DIR once, reuse it on later runs (default a fresh one)
   --peers all|none       backups: time cp and rsync beside Cairn, or Cairn alone (default all)
   --drive-files N        small files (0..max-kib KiB) the drive section pushes (default 20000)
   --drive-big-mib N      the drive section's large file, in MiB (default 200)
@@ -96,6 +99,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     'only',
     'catalog-versions',
     'catalog-folder',
+    'year-catalog',
     'json',
     'keep',
     'peers',
@@ -120,6 +124,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     only: only as Section[],
     catalogVersions: Math.floor(num('--catalog-versions', get('catalog-versions'), 1_000_000)),
     catalogFolder: Math.floor(num('--catalog-folder', get('catalog-folder'), 100_000)),
+    yearCatalog: get('year-catalog') ?? null,
     json: get('json') ?? null,
     keep: get('keep') !== undefined && get('keep') !== '0',
     peers: peersFlag(get('peers')),

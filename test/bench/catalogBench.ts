@@ -12,7 +12,7 @@ import type { MethodInput, MethodOutput } from '../../shared/contract';
 import { tmpPath, type BenchContext } from './context';
 import type { Sample } from './measure';
 import { row } from './results';
-import { buildYearCatalog, type YearCatalog } from './yearCatalog';
+import { buildYearCatalog, keptYearCatalog, type YearCatalog } from './yearCatalog';
 
 const BACKUPS = 30;
 /** Each path outside the big folder has three versions: backups 1-10, 11-20, and 21 onwards. */
@@ -198,11 +198,15 @@ const tallies = (s: MethodOutput<'backupChanges'>['summary']) =>
 /** What changed in the newest backup of the year, against the one before, 100 backups back, and the first. */
 async function yearBench(ctx: BenchContext): Promise<void> {
   ctx.log('catalog: building a year of daily backups of 100,000 files through insertBackup and applyChanges');
-  const cat = buildYearCatalog(tmpPath(ctx, 'data-year'), { log: ctx.log });
+  const kept = ctx.args.yearCatalog;
+  const cat = kept
+    ? keptYearCatalog(kept, { log: ctx.log })
+    : buildYearCatalog(tmpPath(ctx, 'data-year'), { log: ctx.log });
   ctx.notes.push(
     `year catalog: ${cat.backups.length} daily backups of 100,000 files (1 % changed a day, 30 added and 30 removed, ` +
       `${cat.everyDay} every day): ${cat.versions.toLocaleString('en-US')} versions, ` +
-      `${(cat.catalogBytes / 1e6).toFixed(0)} MB on disk, built in ${(cat.buildMs / 1000).toFixed(1)} s`,
+      `${(cat.catalogBytes / 1e6).toFixed(0)} MB on disk, built in ${(cat.buildMs / 1000).toFixed(1)} s` +
+      (kept ? ` (kept in ${kept})` : ''),
   );
   const service = new CairnService({ db: cat.db, actor: 'bench', secrets: new FileSecretStore(cat.dataDir) });
   // Each timed call reads the comparison afresh (the service keeps the last ones for the next folder).

@@ -199,3 +199,24 @@ export function buildYearCatalog(dataDir: string, o: YearOptions = {}): YearCata
     buildMs: performance.now() - t0,
   };
 }
+
+type Kept = Omit<YearCatalog, 'db' | 'dataDir'>;
+
+/**
+ * The year catalog in `dataDir`: built there on the first call, opened again on the next ones (what it
+ * holds is written beside it), so that timing the comparisons again does not build it again.
+ */
+export function keptYearCatalog(dataDir: string, o: YearOptions = {}): YearCatalog {
+  const about = path.join(dataDir, 'year.json');
+  if (fs.existsSync(about)) {
+    const kept = JSON.parse(fs.readFileSync(about, 'utf8')) as Kept;
+    return { ...kept, db: openCatalog(dataDir), dataDir };
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const cat = buildYearCatalog(dataDir, o);
+  const kept: Kept & { db?: unknown; dataDir?: unknown } = { ...cat };
+  delete kept.db;
+  delete kept.dataDir;
+  fs.writeFileSync(about, JSON.stringify(kept));
+  return cat;
+}

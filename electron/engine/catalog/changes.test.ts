@@ -2,9 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRig, type Rig } from '../../../test/helpers/engine';
+import { buildYearCatalog } from '../../../test/bench/yearCatalog';
+import { tempDir } from '../../../test/helpers/tmp';
 import { writeTree } from '../../../test/helpers/tree';
 import { deleteDeadVersions } from '../retention/prune';
 import { changesInFolder, diffBackups, previousBackup, summarise, type Change } from './changes';
+import type { Db } from './db';
 
 let rig: Rig | null = null;
 afterEach(() => {
@@ -158,5 +161,85 @@ describe('what changed between two backups', () => {
       'src/keep.txt': 'removed',
       'src/notes': 'changed',
     });
+  });
+});
+
+type Held = Map<string, { kind: string; size: number; sha256: string | null; target: string | null }>;
+
+/** Everything a backup holds, read the plain way: each version whose interval covers it. */
+function held(db: Db, planId: number, id: number | null): Held {
+  if (id === null) return new Map();
+  const rows = db
+    .prepare(
+      `SELECT parent, name, kind, size, sha256, target FROM file_versions
+       WHERE plan_id = ? AND first_backup <= ? AND (last_backup IS NULL OR last_backup >= ?)`,
+    )
+    .all(planId, id, id) as {
+    parent: string;
+    name: string;
+    kind: string;
+    size: number;
+    sha256: null;
+    target: null;
+  }[];
+  return new Map(rows.map((r) => [r.parent ? `${r.parent}/${r.name}` : r.name, r]));
+}
+
+/** The changes from two whole backups compared path by path: what diffBackups must answer. */
+function compareWhole(older: Held, newer: Held): Record<string, string> {
+  const out: Record<string, string> = {};
+  const side = (v: { kind: string; size: number } | undefined) => (v ? `${v.kind}${v.size}` : '-');
+  for (const [key, a] of newer) {
+    const b = older.get(key);
+    const differs =
+      !b ||
+      a.kind !== b.kind ||
+      (a.kind !== 'd' && (a.size !== b.size || a.sha256 !== b.sha256 || a.target !== b.target));
+    if (differs) out[key] = `${b ? 'changed' : 'added'} ${side(b)} ${side(a)}`;
+  }
+  for (const [key, b] of older) if (!newer.has(key)) out[key] = `removed ${side(b)} -`;
+  return out;
+}
+
+describe('what changed, on a catalog of many backups', () => {
+  it('answers what comparing the two whole backups path by path answers, for near and far backups, across prunes', () => {
+    const dir = tempDir('cairn-changes-');
+    const cat = buildYearCatalog(dir, { files: 3000, days: 40, changePct: 3, churn: 20 });
+    try {
+      const ids = cat.backups.map((b) => b.id);
+      // Prune every fifth backup, as retention would: gaps in the intervals.
+      for (const id of ids.filter((_, i) => i % 5 === 3)) {
+        const remaining = ids.filter((x) => x !== id);
+        cat.db.transaction(() => {
+          deleteDeadVersions(cat.db, cat.planId, remaining, [id]);
+          cat.db.prepare('DELETE FROM backups WHERE id = ?').run(id);
+        })();
+        ids.splice(ids.indexOf(id), 1);
+      }
+      const got = (newer: number, older: number | null, near?: number) =>
+        Object.fromEntries(
+          diffBackups(cat.db, cat.planId, newer, older, near).map((c) => [
+            c.key,
+            `${c.change} ${c.before ? c.before.kind + c.before.size : '-'} ${c.after ? c.after.kind + c.after.size : '-'}`,
+          ]),
+        );
+      const pairs: [number, number | null][] = [
+        [ids[0]!, null],
+        [ids[1]!, ids[0]!],
+        [ids.at(-1)!, ids.at(-2)!],
+        [ids.at(-1)!, ids[0]!],
+        [ids[20]!, ids[4]!],
+      ];
+      for (const [newer, older] of pairs) {
+        const expected = compareWhole(held(cat.db, cat.planId, older), held(cat.db, cat.planId, newer));
+        expect(Object.keys(expected).length).toBeGreaterThan(20);
+        // Both ways of reading the older side: by last_backup (near) and by first_backup (far).
+        expect(got(newer, older)).toEqual(expected);
+        expect(got(newer, older, 1)).toEqual(expected);
+      }
+    } finally {
+      cat.db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,12 +7,10 @@ import { dbText, fromDb } from './versions';
 export type ChangeKind = 'added' | 'changed' | 'removed';
 export const CHANGE_KINDS: readonly ChangeKind[] = ['added', 'changed', 'removed'];
 
-/** One side of a change: the version a backup holds at that path (no mtime: see COLUMNS). */
+/** One side of a change: the kind and size of the version a backup holds at that path. */
 export interface ChangeSide {
   kind: 'f' | 'd' | 'l';
   size: number;
-  sha256: string | null;
-  target: string | null;
 }
 
 /** One path that differs between the two backups; `key` is its path in the catalog's escaped form. */
@@ -29,39 +27,73 @@ export interface Tally {
 }
 export type Tallies = Record<ChangeKind, Tally>;
 
-type Row = [
-  parent: string,
-  name: string,
-  kind: ChangeSide['kind'],
-  size: number,
-  sha: string | null,
-  target: string | null,
-];
-// Turning rows into JS values is most of the time of a large comparison: only the columns it needs.
-const COLUMNS = 'parent, name, kind, size, sha256, target';
-
-/** Versions the newer backup holds that the older does not: started after the older, still held by the newer. */
-const IN_NEWER_ONLY = `SELECT ${COLUMNS} FROM file_versions WHERE plan_id = @p AND first_backup > @o
-  AND first_backup <= @n AND (last_backup IS NULL OR last_backup >= @n)`;
-/** Versions the older backup holds that the newer does not: ended before the newer, held by the older. */
-const IN_OLDER_ONLY = `SELECT ${COLUMNS} FROM file_versions WHERE plan_id = @p AND last_backup >= @o
-  AND last_backup < @n AND first_backup <= @o`;
-
-const keyOf = (r: Row) => (r[0] ? `${r[0]}/${r[1]}` : r[1]);
-const sideOf = (r: Row): ChangeSide => ({
-  kind: r[2],
-  size: r[3],
-  sha256: r[4],
-  target: r[5],
-});
+/**
+ * The versions that differ between the two backups, side 0 held by the older only (ended before the newer),
+ * side 1 by the newer only (started after the older). The newer's come through the index on first_backup,
+ * in about the order they were written; the older's through the one on last_backup when few versions end
+ * between the two (a near backup), else through first_backup too: a long span ends most versions of the
+ * catalog, and reading them in last_backup order jumps all over the file.
+ */
+const sides = (older: 'file_versions_open' | 'file_versions_first') => `
+  SELECT 1 AS side, rowid AS r, parent, name, kind, size FROM file_versions INDEXED BY file_versions_first
+    WHERE plan_id = @p AND first_backup > @o AND first_backup <= @n AND (last_backup IS NULL OR last_backup >= @n)
+  UNION ALL
+  SELECT 0, rowid, parent, name, kind, size FROM file_versions INDEXED BY ${older}
+    WHERE plan_id = @p AND last_backup >= @o AND last_backup < @n AND first_backup <= @o`;
 
 /**
- * Whether two versions of one path differ in what they hold: kind, size, SHA-256 or link target. A new
- * mtime or mode alone (a file touched, a folder whose content changed) is not a change.
+ * Each path with a version on either side, paired in SQL (one version a side at most: a backup holds one
+ * version of a path), kept when only one side has it or the two differ in what they hold: kind, size,
+ * SHA-256 or link target (looked up only for two versions of one kind and size). A new mtime or mode alone
+ * (a file touched, a folder whose content changed) is not a change. One string a change: turning a row into
+ * an array costs more than the rest of the comparison, a single value a row much less.
+ * Format: sides (1 older only, 2 newer only, 3 both), kind before and after ('-': none), then
+ * "SIZE_BEFORE:SIZE_AFTER:KEY".
  */
-export function differs(a: ChangeSide, b: ChangeSide): boolean {
-  if (a.kind !== b.kind) return true;
-  return a.kind !== 'd' && (a.size !== b.size || a.sha256 !== b.sha256 || a.target !== b.target);
+const pairs = (older: Parameters<typeof sides>[0]) => `
+  WITH v AS (${sides(older)}), g AS (
+    SELECT parent, name, sum(side + 1) AS sides, min(r) AS r0, max(r) AS r1,
+      max(CASE side WHEN 0 THEN kind END) AS bk, max(CASE side WHEN 0 THEN size END) AS bs,
+      max(CASE side WHEN 1 THEN kind END) AS ak, max(CASE side WHEN 1 THEN size END) AS az
+    FROM v GROUP BY parent, name)
+  SELECT sides || ifnull(bk, '-') || ifnull(ak, '-') || ifnull(bs, '') || ':' || ifnull(az, '') || ':' ||
+    iif(parent = '', name, parent || '/' || name) FROM g
+  WHERE sides < 3 OR bk <> ak OR (bk <> 'd' AND (bs <> az OR (
+    SELECT a.sha256 IS NOT b.sha256 OR a.target IS NOT b.target FROM file_versions a, file_versions b
+    WHERE a.rowid = g.r0 AND b.rowid = g.r1)))`;
+
+/** Below this many versions ending between the two backups, the older's side is read by last_backup. */
+const NEAR = 20_000;
+
+/** Which index reads the older backup's side (see `sides`). */
+function olderIndex(
+  db: Db,
+  args: { p: number; n: number; o: number },
+  near: number,
+): Parameters<typeof sides>[0] {
+  const ending = db
+    .prepare(
+      `SELECT count(*) FROM (SELECT 1 FROM file_versions INDEXED BY file_versions_open
+        WHERE plan_id = @p AND last_backup >= @o AND last_backup < @n LIMIT ${near})`,
+    )
+    .pluck()
+    .get(args) as number;
+  return ending < near ? 'file_versions_open' : 'file_versions_first';
+}
+
+const CHANGE: Record<string, ChangeKind> = { '1': 'removed', '2': 'added', '3': 'changed' };
+const sideOf = (kind: string, size: string): ChangeSide | null =>
+  kind === '-' ? null : { kind: kind as ChangeSide['kind'], size: Number(size) };
+
+function parse(s: string): Change {
+  const a = s.indexOf(':', 3);
+  const b = s.indexOf(':', a + 1);
+  return {
+    key: s.slice(b + 1),
+    change: CHANGE[s[0]!]!,
+    before: sideOf(s[1]!, s.slice(3, a)),
+    after: sideOf(s[2]!, s.slice(a + 1, b)),
+  };
 }
 
 /** The kept backup just before a backup of a plan (ids grow with time), or undefined for the first. */
@@ -79,26 +111,21 @@ export function previousBackup(db: Db, planId: number, backupId: number): Backup
  * Every path that differs from backup `olderId` (null: nothing, as before a first backup) to backup
  * `newerId` of a plan. Versions are interval-encoded (first_backup..last_backup, with gaps where backups were
  * pruned), so only the versions that start or end between the two are read, not the two whole backups.
+ * `near`: see NEAR (a test reads both ways on a small catalog).
  */
-export function diffBackups(db: Db, planId: number, newerId: number, olderId: number | null): Change[] {
+export function diffBackups(
+  db: Db,
+  planId: number,
+  newerId: number,
+  olderId: number | null,
+  near = NEAR,
+): Change[] {
   const args = { p: planId, n: newerId, o: olderId ?? 0 };
-  const before = new Map<string, ChangeSide>();
-  if (olderId !== null)
-    for (const r of db.prepare(IN_OLDER_ONLY).raw(true).iterate(args) as Iterable<Row>)
-      before.set(keyOf(r), sideOf(r));
-  const changes: Change[] = [];
-  for (const r of db.prepare(IN_NEWER_ONLY).raw(true).iterate(args) as Iterable<Row>) {
-    const key = keyOf(r);
-    const after = sideOf(r);
-    const old = before.get(key);
-    if (old === undefined) changes.push({ key, change: 'added', before: null, after });
-    else {
-      before.delete(key);
-      if (differs(after, old)) changes.push({ key, change: 'changed', before: old, after });
-    }
-  }
-  for (const [key, old] of before) changes.push({ key, change: 'removed', before: old, after: null });
-  return changes;
+  const rows = db
+    .prepare(pairs(olderIndex(db, args, near)))
+    .pluck()
+    .all(args) as string[];
+  return rows.map(parse);
 }
 
 const isFolder = (s: ChangeSide | null) => s === null || s.kind === 'd';

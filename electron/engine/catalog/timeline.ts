@@ -71,7 +71,7 @@ export function fileTimeline(db: Db, planId: number, path: string): TimelineEntr
   const rows = db
     .prepare(
       `SELECT kind, size, mtime_ms, sha256, target, first_backup, last_backup FROM file_versions
-       WHERE plan_id = ? AND parent = ? AND name = ? ORDER BY first_backup`,
+       WHERE plan_id = ? AND parent = ? AND name = ? ORDER BY +first_backup`,
     )
     .raw(true)
     .all(planId, dbText(parent), dbText(name)) as Row[];

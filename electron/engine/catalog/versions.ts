@@ -103,7 +103,12 @@ export function closeAllOpen(db: Db, planId: number, lastBackupId: number): void
   );
 }
 
-const IN_BACKUP = 'first_backup <= @b AND (last_backup IS NULL OR last_backup >= @b)';
+/**
+ * The versions a backup holds. "+first_backup" keeps SQLite off the (plan_id, first_backup) index here: with
+ * it, a folder listing or one path's lookup would scan every version of the plan up to the backup instead of
+ * searching the (plan_id, parent, name) index.
+ */
+export const IN_BACKUP = '+first_backup <= @b AND (last_backup IS NULL OR last_backup >= @b)';
 
 /** The columns a FileVersion is read from, as arrays (cheaper than objects); the parent is read apart. */
 const COLUMNS = 'id, name, kind, size, mtime_ms, mode, sha256, target, first_backup, last_backup';

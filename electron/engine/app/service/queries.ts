@@ -7,10 +7,9 @@ import { activityDetails, type ActivityKind, type ActivityLevel } from '../../ca
 import { redact } from '../../secrets/redact';
 import type { Db } from '../../catalog/db';
 import { heldBy, keptBackups, type KeptBackup } from '../../catalog/timeline';
-import { dbText, fromDb } from '../../catalog/versions';
+import { dbText, fromDb, IN_BACKUP } from '../../catalog/versions';
 import { displayName, parseTyped } from '../../format/fsName';
 
-const IN_BACKUP = 'first_backup <= @b AND (last_backup IS NULL OR last_backup >= @b)';
 
 /** How many entries one folder of a backup holds (for paging). */
 export function countFolder(db: Db, planId: number, backupId: number, parent: string): number {
