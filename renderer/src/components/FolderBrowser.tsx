@@ -1,40 +1,15 @@
 // The folder picker under `cairn serve` (the app uses the native dialog): the folders of one folder, served
 // by the service (folderBrowse), with Up, Home, the roots and hidden folders on request.
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { z } from 'zod';
 import type { FolderBrowseResult } from '../../../shared/contract';
 import { api } from '../client';
 import { counted } from '../format';
+import { useDialog } from './useDialog';
 
 type Listing = z.output<typeof FolderBrowseResult>;
 
-/** Gives focus back to what had it when the dialog opened (the "Choose…" button), when it closes. */
-function useReturnFocus(): void {
-  useEffect(() => {
-    const opener = document.activeElement as HTMLElement | null;
-    return () => {
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
-}
-
 const isAbsolute = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
-
-/** Keeps Tab inside `box`: from the last control to the first, and back. */
-function trapTab(e: KeyboardEvent, box: HTMLElement): void {
-  const f = [...box.querySelectorAll<HTMLElement>('button, input')].filter(
-    (el) => !(el as HTMLButtonElement).disabled,
-  );
-  const first = f[0];
-  const last = f[f.length - 1];
-  if (e.shiftKey && document.activeElement === first) {
-    e.preventDefault();
-    last?.focus();
-  } else if (!e.shiftKey && document.activeElement === last) {
-    e.preventDefault();
-    first?.focus();
-  }
-}
 
 /** A dialog to choose a folder; starts at `start` when it is a folder that exists, else at the home folder. */
 export function FolderBrowser(props: {
@@ -43,9 +18,10 @@ export function FolderBrowser(props: {
   onPick(path: string): void;
   onClose(): void;
 }) {
-  useReturnFocus();
   const titleId = useId();
   const box = useRef<HTMLDivElement>(null);
+  // Focus goes back to the "Choose…" button when it closes.
+  useDialog(box, props.onClose);
   const [listing, setListing] = useState<Listing | null>(null);
   const [hidden, setHidden] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -72,13 +48,6 @@ export function FolderBrowser(props: {
     })();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the first listing only
   }, []);
-  const keys = (e: KeyboardEvent) => {
-    if (e.key === 'Escape') props.onClose();
-    else if (e.key === 'Tab' && box.current) trapTab(e, box.current);
-    else return;
-    // The dialog that opened this one (the restore dialog) must not act on the same key.
-    e.stopPropagation();
-  };
   const l = listing;
   return (
     <div className="dialog-backdrop folder-browser-backdrop">
@@ -88,7 +57,6 @@ export function FolderBrowser(props: {
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}
-        onKeyDown={keys}
       >
         <h2 id={titleId}>{props.title}</h2>
         <p>

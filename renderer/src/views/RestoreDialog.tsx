@@ -11,7 +11,7 @@ import {
 import { api, desktop } from '../client';
 import { FolderField } from '../components/FolderField';
 import { ProgressBar } from '../components/ProgressBar';
-import { useReturnFocus } from '../components/useReturnFocus';
+import { useDialog } from '../components/useDialog';
 import { bytes, count, counted, dateTime, stampText } from '../format';
 import { appStore, useApp } from '../store/store';
 import { useCall } from '../useCall';
@@ -175,30 +175,8 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
   const landed = mode === 'in-place' && !detail.value ? [] : landings(where);
   const first = useRef<HTMLInputElement>(null);
   const box = useRef<HTMLDivElement>(null);
-  useReturnFocus();
+  useDialog(box, () => step !== 'running' && !undoing && props.onClose());
   useEffect(() => first.current?.focus(), []);
-  useEffect(() => {
-    const keys = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && step !== 'running' && !undoing) props.onClose();
-      // Keep Tab inside the dialog while it is open.
-      if (e.key !== 'Tab' || !box.current) return;
-      const f = [...box.current.querySelectorAll<HTMLElement>('button, input, select, a[href]')].filter(
-        (el) => !(el as HTMLButtonElement).disabled,
-      );
-      const first = f[0];
-      const last = f[f.length - 1];
-      if (!first || !last) return;
-      if (e.shiftKey && document.activeElement === first) {
-        e.preventDefault();
-        last.focus();
-      } else if (!e.shiftKey && document.activeElement === last) {
-        e.preventDefault();
-        first.focus();
-      }
-    };
-    window.addEventListener('keydown', keys);
-    return () => window.removeEventListener('keydown', keys);
-  }, [props, step, undoing]);
 
   const input = (dryRun: boolean): z.input<typeof RestoreInput> => ({
     plan: props.plan,
