@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { cairn } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
+import { findFile } from '../helpers/tree';
 import type { Served } from '../serve-client';
 import { screenshot, type OpenBrowser } from './browser';
 import { e2e } from './fixture';
@@ -24,17 +25,6 @@ const version = (i: number) =>
   ['Notes', `edited in version ${i}`, ...Array.from({ length: i }, (_, k) => `extra line ${k + 1}`)].join(
     '\n',
   ) + '\n';
-
-function findFile(root: string, name: string): string | null {
-  for (const e of fs.readdirSync(root, { withFileTypes: true })) {
-    const p = path.join(root, e.name);
-    if (e.isDirectory()) {
-      const f = findFile(p, name);
-      if (f) return f;
-    } else if (e.name === name) return p;
-  }
-  return null;
-}
 
 beforeAll(async () => {
   const root = tempDir('cairn-e2e-timeline-');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { tempDir } from '../helpers/tmp';
+import { findFile } from '../helpers/tree';
 import type { Served } from '../serve-client';
 import { screenshot, type OpenBrowser } from './browser';
 import { e2e } from './fixture';
@@ -19,17 +20,6 @@ let page: Page;
 let source: string;
 let dest: string;
 let base: string;
-
-function findFile(root: string, name: string): string | null {
-  for (const e of fs.readdirSync(root, { withFileTypes: true })) {
-    const p = path.join(root, e.name);
-    if (e.isDirectory()) {
-      const f = findFile(p, name);
-      if (f) return f;
-    } else if (e.name === name) return p;
-  }
-  return null;
-}
 
 /** The backup folders of plan docs on the destination. */
 const stampDirs = () =>
