@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { FolderBrowseResult } from '../../../shared/contract';
 import { api } from '../client';
 import { counted } from '../format';
-import { useDialog } from './useDialog';
+import { Dialog } from './Dialog';
 
 type Listing = z.output<typeof FolderBrowseResult>;
 
@@ -20,8 +20,6 @@ export function FolderBrowser(props: {
 }) {
   const titleId = useId();
   const box = useRef<HTMLDivElement>(null);
-  // Focus goes back to the "Choose…" button when it closes.
-  useDialog(box, props.onClose);
   const [listing, setListing] = useState<Listing | null>(null);
   const [hidden, setHidden] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -50,85 +48,83 @@ export function FolderBrowser(props: {
   }, []);
   const l = listing;
   return (
-    <div className="dialog-backdrop folder-browser-backdrop">
-      <div
-        ref={box}
-        className="dialog folder-browser"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-      >
-        <h2 id={titleId}>{props.title}</h2>
-        <p>
-          <span className="muted">In </span>
-          <span className="path" data-testid="browse-path">
-            {l?.path ?? '…'}
-          </span>
-        </p>
-        <div className="row folder-places">
-          <button type="button" disabled={!l?.parent} onClick={() => void open(l!.parent!)}>
-            ↑ Up
+    <Dialog
+      box={box}
+      labelledBy={titleId}
+      onEscape={props.onClose}
+      className="folder-browser"
+      backdropClassName="folder-browser-backdrop"
+    >
+      <h2 id={titleId}>{props.title}</h2>
+      <p>
+        <span className="muted">In </span>
+        <span className="path" data-testid="browse-path">
+          {l?.path ?? '…'}
+        </span>
+      </p>
+      <div className="row folder-places">
+        <button type="button" disabled={!l?.parent} onClick={() => void open(l!.parent!)}>
+          ↑ Up
+        </button>
+        <button type="button" disabled={!l} onClick={() => void open(l!.home)}>
+          Home
+        </button>
+        {l?.roots.map((r) => (
+          <button key={r} type="button" onClick={() => void open(r)} aria-label={`The root folder ${r}`}>
+            {r}
           </button>
-          <button type="button" disabled={!l} onClick={() => void open(l!.home)}>
-            Home
-          </button>
-          {l?.roots.map((r) => (
-            <button key={r} type="button" onClick={() => void open(r)} aria-label={`The root folder ${r}`}>
-              {r}
-            </button>
-          ))}
-          <label>
-            <input
-              type="checkbox"
-              checked={hidden}
-              onChange={(e) => {
-                setHidden(e.target.checked);
-                if (l) void open(l.path, e.target.checked);
-              }}
-            />
-            Show hidden folders
-          </label>
-        </div>
-        {l &&
-          (l.folders.length === 0 ? (
-            <p className="muted">No folders in here.</p>
-          ) : (
-            <ul className="folder-list" aria-label={`Folders in ${l.path}`}>
-              {l.folders.map((f) => (
-                <li key={f.path}>
-                  <button type="button" className="link" onClick={() => void open(f.path)}>
-                    {f.name}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          ))}
-        {l?.truncated && (
-          <p className="muted">The first {counted(l.folders.length, 'folder')} by name are listed.</p>
-        )}
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <div className="row">
-          <button
-            type="button"
-            className="primary"
-            data-choose
-            disabled={!l}
-            onClick={() => {
-              props.onPick(l!.path);
-              props.onClose();
+        ))}
+        <label>
+          <input
+            type="checkbox"
+            checked={hidden}
+            onChange={(e) => {
+              setHidden(e.target.checked);
+              if (l) void open(l.path, e.target.checked);
             }}
-          >
-            Choose this folder
-          </button>
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
+          />
+          Show hidden folders
+        </label>
       </div>
-    </div>
+      {l &&
+        (l.folders.length === 0 ? (
+          <p className="muted">No folders in here.</p>
+        ) : (
+          <ul className="folder-list" aria-label={`Folders in ${l.path}`}>
+            {l.folders.map((f) => (
+              <li key={f.path}>
+                <button type="button" className="link" onClick={() => void open(f.path)}>
+                  {f.name}
+                </button>
+              </li>
+            ))}
+          </ul>
+        ))}
+      {l?.truncated && (
+        <p className="muted">The first {counted(l.folders.length, 'folder')} by name are listed.</p>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div className="row">
+        <button
+          type="button"
+          className="primary"
+          data-choose
+          disabled={!l}
+          onClick={() => {
+            props.onPick(l!.path);
+            props.onClose();
+          }}
+        >
+          Choose this folder
+        </button>
+        <button type="button" onClick={props.onClose}>
+          Cancel
+        </button>
+      </div>
+    </Dialog>
   );
 }
