@@ -7,6 +7,22 @@ import { useFakeService } from '../testing/setup';
 import { samplePlan } from '../testing/samples';
 import { Settings } from './Settings';
 
+/** The settings the fake service answers with (no notification address yet). */
+const SETTINGS = {
+  timezone: 'UTC',
+  notifications: {
+    desktop: true,
+    ntfyUrl: null as string | null,
+    webhookUrl: null as string | null,
+    onSuccess: false,
+  },
+  verify: { enabled: true, schedule: '30 3 * * 0', samplePercent: 100 },
+  watch: { enabled: true, autoBackup: false, settleSeconds: 300, minIntervalMinutes: 60 },
+  catchUpDelaySeconds: 120,
+  startAtLogin: false,
+  theme: 'system' as const,
+};
+
 describe('Settings', () => {
   it('describes the schedule, previews what the excludes leave out, and saves the plan', async () => {
     const f = useFakeService({
@@ -84,15 +100,7 @@ describe('Settings', () => {
 
   it('shows a notification address redacted and saves it only when edited', async () => {
     const shown = 'https://***@ntfy.example.org/alerts?token=***';
-    const settings = {
-      timezone: 'UTC',
-      notifications: { desktop: true, ntfyUrl: shown, webhookUrl: null, onSuccess: false },
-      verify: { enabled: true, schedule: '30 3 * * 0', samplePercent: 100 },
-      watch: { enabled: true, autoBackup: false, settleSeconds: 300, minIntervalMinutes: 60 },
-      catchUpDelaySeconds: 120,
-      startAtLogin: false,
-      theme: 'system' as const,
-    };
+    const settings = { ...SETTINGS, notifications: { ...SETTINGS.notifications, ntfyUrl: shown } };
     const f = useFakeService({
       settingsGet: () => settings,
       settingsSet: (p) => ({ ...settings, notifications: { ...settings.notifications, ...p.notifications } }),
@@ -119,15 +127,7 @@ describe('Settings', () => {
 });
 
 describe('Notification settings', () => {
-  const settings = {
-    timezone: 'UTC',
-    notifications: { desktop: true, ntfyUrl: null, webhookUrl: null, onSuccess: false },
-    verify: { enabled: true, schedule: '30 3 * * 0', samplePercent: 100 },
-    watch: { enabled: true, autoBackup: false, settleSeconds: 300, minIntervalMinutes: 60 },
-    catchUpDelaySeconds: 120,
-    startAtLogin: false,
-    theme: 'system' as const,
-  };
+  const settings = SETTINGS;
 
   it('composes the ntfy URL from a server and a topic, checks them as typed, and reports a test per channel', async () => {
     const f = useFakeService({
