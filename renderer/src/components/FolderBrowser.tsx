@@ -6,6 +6,7 @@ import type { FolderBrowseResult } from '../../../shared/contract';
 import { api } from '../client';
 import { counted } from '../format';
 import { Dialog } from './Dialog';
+import { ErrorLine } from './ErrorLine';
 
 type Listing = z.output<typeof FolderBrowseResult>;
 
@@ -103,11 +104,7 @@ export function FolderBrowser(props: {
       {l?.truncated && (
         <p className="muted">The first {counted(l.folders.length, 'folder')} by name are listed.</p>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       <div className="row">
         <button
           type="button"

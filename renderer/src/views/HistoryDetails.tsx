@@ -11,6 +11,7 @@ import { appStore } from '../store/store';
 import { useCall } from '../useCall';
 import { Dialog } from '../components/Dialog';
 import { RemoveBackupDialog } from './RemoveBackupDialog';
+import { ErrorLine } from '../components/ErrorLine';
 
 type VerifyResult = z.output<typeof VerifyReport>['results'][number];
 
@@ -83,11 +84,7 @@ export function HistoryDetails(o: { plan: string; stamp: string; listed: ListedB
               }}
             />
           )}
-          {detail.error && (
-            <p role="alert" className="error">
-              {detail.error}
-            </p>
-          )}
+          <ErrorLine text={detail.error} />
           {detail.value && <Folder path={detail.value.folder} />}
           <h3>Warnings and skipped files</h3>
           {b.warnings === 0 && b.skipped === 0 && !detail.value?.warnings.length ? (
@@ -107,11 +104,7 @@ export function HistoryDetails(o: { plan: string; stamp: string; listed: ListedB
             </>
           )}
           <h3>Log of this backup</h3>
-          {log.error && (
-            <p role="alert" className="error">
-              {log.error}
-            </p>
-          )}
+          <ErrorLine text={log.error} />
           <ul className="hist-log" aria-label="Log of this backup">
             {(log.value?.entries ?? []).map((e) => (
               <li key={e.id} className={`level-${e.level}`}>
@@ -252,11 +245,7 @@ function Actions(o: { b: ListedBackup; onRemove: () => void; onChanged: () => vo
           </button>
         </form>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
     </div>
   );
 }

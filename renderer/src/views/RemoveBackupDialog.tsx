@@ -8,6 +8,7 @@ import type { ListedBackup } from '../store/backupsSlice';
 import { appStore } from '../store/store';
 import { useCall } from '../useCall';
 import { Dialog } from '../components/Dialog';
+import { ErrorLine } from '../components/ErrorLine';
 
 /** The confirmation dialog for removing one backup. */
 export function RemoveBackupDialog(o: { backup: ListedBackup; onClose: () => void }) {
@@ -33,11 +34,7 @@ export function RemoveBackupDialog(o: { backup: ListedBackup; onClose: () => voi
     <Dialog box={box} labelledBy="remove-title" onEscape={() => !busy && o.onClose()} testId="remove-dialog">
       <h2 id="remove-title">Remove the backup of {date}?</h2>
       {preview.loading && <p className="muted">Working out what it frees…</p>}
-      {preview.error && (
-        <p role="alert" className="error">
-          {preview.error}
-        </p>
-      )}
+      <ErrorLine text={preview.error} />
       {p && (
         <>
           <p>
@@ -56,11 +53,7 @@ export function RemoveBackupDialog(o: { backup: ListedBackup; onClose: () => voi
           </ul>
         </>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       <div className="row">
         <button
           type="button"

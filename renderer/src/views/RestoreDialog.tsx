@@ -16,6 +16,7 @@ import { bytes, count, counted, dateTime, stampText } from '../format';
 import { appStore, useApp } from '../store/store';
 import { useCall } from '../useCall';
 import { landings, openableFolders, type Landing } from './restoreLanding';
+import { ErrorLine } from '../components/ErrorLine';
 
 type Summary = z.output<typeof RestoreSummary>;
 type Undone = z.output<typeof RestoreUndoReport>;
@@ -326,11 +327,7 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
           </div>
         )
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       <div className="row">
         {step === 'choose' && (
           <button
