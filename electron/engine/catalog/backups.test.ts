@@ -1,22 +1,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NO_COUNTS } from '../../../test/helpers/progress';
 import { tempDir } from '../../../test/helpers/tmp';
 import { insertBackup, listBackups } from './backups';
 import { openCatalog } from './db';
 import { insertPlan } from './plans';
 import { insertRestore } from './restores';
-
-const zero = {
-  files: 0,
-  dirs: 0,
-  symlinks: 0,
-  bytes: 0,
-  newFiles: 0,
-  newBytes: 0,
-  linkedFiles: 0,
-  skipped: 0,
-  warnings: 0,
-};
 
 describe('backups', () => {
   it('marks the safety copies of in-place restores (by their restore, or by their note after an import)', () => {
@@ -24,7 +13,7 @@ describe('backups', () => {
     const plan = insertPlan(db, { name: 'p', dest: '/d', sources: ['/s'] }, 0);
     const add = (i: number, note: string | null = null, manual = false) =>
       insertBackup(db, {
-        ...zero,
+        ...NO_COUNTS,
         planId: plan.id,
         stamp: `2026-01-0${i}_000000`,
         status: 'complete',

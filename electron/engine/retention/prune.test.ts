@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NO_COUNTS } from '../../../test/helpers/progress';
 import { tempDir } from '../../../test/helpers/tmp';
 import { insertBackup } from '../catalog/backups';
 import { openCatalog } from '../catalog/db';
@@ -10,21 +11,10 @@ describe('deleteDeadVersions', () => {
   it('removes exactly the versions no remaining backup holds', () => {
     const db = openCatalog(path.join(tempDir(), 'data'));
     const plan = insertPlan(db, { name: 'p', dest: '/d', sources: ['/s'] }, 0);
-    const zero = {
-      files: 0,
-      dirs: 0,
-      symlinks: 0,
-      bytes: 0,
-      newFiles: 0,
-      newBytes: 0,
-      linkedFiles: 0,
-      skipped: 0,
-      warnings: 0,
-    };
     const ids = [1, 2, 3, 4, 5].map(
       (i) =>
         insertBackup(db, {
-          ...zero,
+          ...NO_COUNTS,
           planId: plan.id,
           stamp: `2026-01-0${i}_000000`,
           status: 'complete',
