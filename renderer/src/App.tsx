@@ -14,6 +14,7 @@ import { Overview } from './views/Overview';
 import { Retention } from './views/Retention';
 import { Settings } from './views/Settings';
 import { useTheme } from './useTheme';
+import { ErrorLine } from './components/ErrorLine';
 
 const NAV: [View, string][] = [
   ['overview', 'Overview'],
@@ -111,11 +112,7 @@ export function App({ connected }: { connected: boolean }) {
         </p>
       </nav>
       <main className="page" id="main" tabIndex={-1}>
-        {plansError && (
-          <p role="alert" className="error">
-            {plansError}
-          </p>
-        )}
+        <ErrorLine text={plansError} />
         {plans === null && !plansError ? (
           <p>Loading…</p>
         ) : empty && view !== 'settings' && view !== 'activity' && view !== 'drive' ? (

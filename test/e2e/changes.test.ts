@@ -3,36 +3,21 @@
 // that are not neighbours compare, and a reload keeps the address. Screenshots 17-changes-*.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { cairn } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
 import { writeTree } from '../helpers/tree';
-import { call, serve, type Served } from '../serve-client';
-import { CONTENT_SECURITY_POLICY } from '../../electron/main/security';
-import { openBrowser, screenshot, type OpenBrowser } from './browser';
+import type { Served } from '../serve-client';
+import { screenshot, type OpenBrowser } from './browser';
+import { e2e } from './fixture';
 
+const { start, backUp } = e2e();
 let served: Served;
 let browser: OpenBrowser;
 let page: Page;
 let source: string;
 let base: string;
-
-/** The plan's kept backups, newest first. */
-async function stamps(): Promise<string[]> {
-  const r = JSON.parse((await call(served, 'backupList', { plan: 'docs' })).body) as {
-    value: { backups: { stamp: string }[] };
-  };
-  return r.value.backups.map((b) => b.stamp);
-}
-
-/** Backs up through the service and waits for the new backup; returns its stamp. */
-async function backUp(): Promise<string> {
-  const before = (await stamps()).length;
-  expect((await call(served, 'runNow', { plan: 'docs' })).status).toBe(200);
-  await expect.poll(async () => (await stamps()).length, { timeout: 60_000 }).toBe(before + 1);
-  return (await stamps())[0]!;
-}
 
 /** The rows of the tree as "change name" ("changed edit.txt", "inside sub/"), read at once. */
 function rows(): Promise<string[]> {
@@ -59,17 +44,7 @@ beforeAll(async () => {
   const dataDir = path.join(root, 'data');
   const dest = path.join(root, 'backups');
   expect(cairn(['plan', 'add', 'docs', '--source', source, '--dest', dest], { dataDir }).code).toBe(0);
-  served = await serve(dataDir);
-  base = `http://127.0.0.1:${served.port}`;
-  browser = await openBrowser(CONTENT_SECURITY_POLICY);
-  page = browser.page;
-  page.setDefaultTimeout(20_000);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  served?.proc.kill('SIGTERM');
-  await served?.exited;
+  ({ served, browser, page, base } = await start(dataDir, 20_000));
 });
 
 describe('what changed in a backup', () => {

@@ -11,24 +11,22 @@ import type { Page } from 'playwright-core';
 import { openCatalog } from '../../electron/engine/catalog/db';
 import { kvGet } from '../../electron/engine/catalog/kv';
 import { DRIVE_SETTING_KEYS, setDriveSetting } from '../../electron/engine/drive/pack/settings';
-import { CONTENT_SECURITY_POLICY } from '../../electron/main/security';
 import { spawnEmulator, type SpawnedEmulator } from '../drive-emulator/spawn';
 import { cairn } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
-import { call, serve, type Served } from '../serve-client';
-import { openBrowser, screenshot, type OpenBrowser } from './browser';
+import type { Served } from '../serve-client';
+import { screenshot, type OpenBrowser } from './browser';
+import { e2e } from './fixture';
 
 let emu: SpawnedEmulator;
+afterAll(async () => {
+  await emu?.stop();
+});
+const { start, api } = e2e();
 let served: Served;
 let browser: OpenBrowser;
 let page: Page;
 let dataDir: string;
-
-async function api<T>(method: string, input: unknown = {}): Promise<T> {
-  const r = JSON.parse((await call(served, method, input)).body) as { ok: boolean; value: T };
-  expect(r.ok, JSON.stringify(r)).toBe(true);
-  return r.value;
-}
 
 const status = () => api<{ connected: boolean; plans: { backupsOnDrive: number }[] }>('driveStatus');
 
@@ -50,18 +48,9 @@ beforeAll(async () => {
   }
   // The emulator's endpoints, but no OAuth client and no refresh token: a new user's first start.
   const { CAIRN_DRIVE_REFRESH_TOKEN: _t, ...env } = emu.env;
-  served = await serve(dataDir, { ...env, CAIRN_GOOGLE_CLIENT_ID: '', CAIRN_GOOGLE_CLIENT_SECRET: '' });
-  browser = await openBrowser(CONTENT_SECURITY_POLICY);
-  page = browser.page;
-  page.setDefaultTimeout(30_000);
+  const noClient = { ...env, CAIRN_GOOGLE_CLIENT_ID: '', CAIRN_GOOGLE_CLIENT_SECRET: '' };
+  ({ served, browser, page } = await start(dataDir, 30_000, noClient));
 }, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  served?.proc.kill('SIGTERM');
-  await served?.exited;
-  await emu?.stop();
-});
 
 describe('Google Drive set up from the browser UI', () => {
   it('shows the steps to make an OAuth client, with no error, and connects with the one entered', async () => {

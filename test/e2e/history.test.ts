@@ -5,16 +5,17 @@
 // test-results/screenshots/17-history-*.png.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { planLayout } from '../../electron/engine/format/layout';
-import { CONTENT_SECURITY_POLICY } from '../../electron/main/security';
 import { cairn } from '../helpers/cli';
 import { folderSnapshot } from '../helpers/snapshot';
 import { tempDir } from '../helpers/tmp';
-import { call, serve, type Served } from '../serve-client';
-import { openBrowser, screenshot, type OpenBrowser } from './browser';
+import type { Served } from '../serve-client';
+import { screenshot, type OpenBrowser } from './browser';
+import { e2e } from './fixture';
 
+const app = e2e();
 let served: Served;
 let browser: OpenBrowser;
 let page: Page;
@@ -31,10 +32,7 @@ interface Listed {
 }
 
 async function backups(): Promise<Listed[]> {
-  const r = JSON.parse((await call(served, 'backupList', { plan: 'docs', includeFailed: true })).body) as {
-    value: { backups: Listed[] };
-  };
-  return r.value.backups;
+  return (await app.api<{ backups: Listed[] }>('backupList', { plan: 'docs', includeFailed: true })).backups;
 }
 
 /** A stamp as the UI shows it: "2026-12-07_131717" is "2026-12-07 13:17:17". */
@@ -89,16 +87,7 @@ beforeAll(async () => {
   fs.renameSync(`${dest}.unplugged`, dest);
   backup('second draft, with a big appendix\n'.repeat(200));
   backup('third draft\n');
-  served = await serve(dataDir);
-  browser = await openBrowser(CONTENT_SECURITY_POLICY);
-  page = browser.page;
-  page.setDefaultTimeout(30_000);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  served?.proc.kill('SIGTERM');
-  await served?.exited;
+  ({ served, browser, page } = await app.start(dataDir, 30_000));
 });
 
 describe('History you can act on', () => {

@@ -3,14 +3,15 @@
 // test-results/screenshots/10-retention-noted.png.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { cairn } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
-import { call, serve, type Served } from '../serve-client';
-import { CONTENT_SECURITY_POLICY } from '../../electron/main/security';
-import { openBrowser, screenshot, type OpenBrowser } from './browser';
+import type { Served } from '../serve-client';
+import { screenshot, type OpenBrowser } from './browser';
+import { e2e } from './fixture';
 
+const { start, stamps } = e2e();
 let served: Served;
 let browser: OpenBrowser;
 let page: Page;
@@ -18,13 +19,6 @@ let source: string;
 let dest: string;
 
 const NOTE = 'before the OS upgrade';
-
-async function stamps(): Promise<string[]> {
-  const r = JSON.parse((await call(served, 'backupList', { plan: 'docs' })).body) as {
-    value: { backups: { stamp: string }[] };
-  };
-  return r.value.backups.map((b) => b.stamp);
-}
 
 /** "2026-12-07_064512" as the UI prints it ("2026-12-07 06:45:12"): the digits, in order. */
 const digits = (s: string) => s.replace(/\D/g, '');
@@ -37,16 +31,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(source, 'a.txt'), 'first\n');
   const dataDir = path.join(root, 'data');
   expect(cairn(['plan', 'add', 'docs', '--source', source, '--dest', dest], { dataDir }).code).toBe(0);
-  served = await serve(dataDir);
-  browser = await openBrowser(CONTENT_SECURITY_POLICY);
-  page = browser.page;
-  page.setDefaultTimeout(30_000);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  served?.proc.kill('SIGTERM');
-  await served?.exited;
+  ({ served, browser, page } = await start(dataDir, 30_000));
 });
 
 describe('retention of backups made by hand with a note', () => {

@@ -10,22 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { cairn } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
-import { call, serve, type Served } from '../serve-client';
-import { CONTENT_SECURITY_POLICY } from '../../electron/main/security';
-import { openBrowser, screenshot, type OpenBrowser } from './browser';
+import type { Served } from '../serve-client';
+import { screenshot, type OpenBrowser } from './browser';
+import { e2e } from './fixture';
 
+const { serve, open, api: value } = e2e();
 let served: Served;
 let browser: OpenBrowser;
 let page: Page;
 let root: string;
 let ntfy: http.Server;
 const received: { url: string; title: string; body: string }[] = [];
-
-async function value<T>(method: string, input: unknown = {}): Promise<T> {
-  const r = JSON.parse((await call(served, method, input)).body) as { ok: boolean; value: T };
-  expect(r.ok).toBe(true);
-  return r.value;
-}
 
 async function go(view: string): Promise<void> {
   await page.goto(`http://127.0.0.1:${served.port}/#token=${served.token}`);
@@ -57,15 +52,11 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => ntfy.listen(0, '127.0.0.1', r));
-  browser = await openBrowser(CONTENT_SECURITY_POLICY);
+  browser = await open(30_000);
   page = browser.page;
-  page.setDefaultTimeout(30_000);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  served?.proc.kill('SIGTERM');
-  await served?.exited;
   await new Promise((r) => ntfy?.close(r));
 });
 

@@ -6,14 +6,15 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { CONTENT_SECURITY_POLICY } from '../../electron/main/security';
 import { tempDir } from '../helpers/tmp';
 import { writeTree } from '../helpers/tree';
-import { call, serve, type Served } from '../serve-client';
-import { openBrowser, screenshot, type OpenBrowser } from './browser';
+import type { Served } from '../serve-client';
+import { screenshot, type OpenBrowser } from './browser';
+import { e2e } from './fixture';
 
+const { start, api, settle: backupsSettle } = e2e();
 let served: Served;
 let browser: OpenBrowser;
 let page: Page;
@@ -21,12 +22,6 @@ let base: string;
 let home: string;
 let dest: string;
 let appDb: string;
-
-async function api<T>(method: string, input: unknown = {}): Promise<T> {
-  const r = JSON.parse((await call(served, method, input)).body) as { ok: boolean; value: T };
-  expect(r.ok, JSON.stringify(r)).toBe(true);
-  return r.value;
-}
 
 /** axe-core's serious and critical findings on the page (injected by evaluate: the CSP allows no script tag). */
 async function axeProblems(): Promise<string[]> {
@@ -43,13 +38,6 @@ async function axeProblems(): Promise<string[]> {
 async function go(view: string): Promise<void> {
   await page.goto(`${base}/#/${view}`);
   await page.getByRole('heading', { level: 1 }).first().waitFor();
-}
-
-/** Waits until plan docs has `n` backups and nothing runs (the backup's after-steps included). */
-async function backupsSettle(n: number): Promise<void> {
-  const count = async () => (await api<{ total: number }>('backupList', { plan: 'docs' })).total;
-  await expect.poll(count, { timeout: 60_000 }).toBe(n);
-  await expect.poll(() => api<unknown[]>('runList'), { timeout: 60_000 }).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -69,18 +57,8 @@ beforeAll(async () => {
   d.exec(`CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
           INSERT INTO notes (body) VALUES ('one'), ('two'), ('three');`);
   d.close();
-  served = await serve(path.join(root, 'data'), { HOME: home });
-  base = `http://127.0.0.1:${served.port}`;
-  browser = await openBrowser(CONTENT_SECURITY_POLICY);
-  page = browser.page;
-  page.setDefaultTimeout(20_000);
+  ({ served, browser, page, base } = await start(path.join(root, 'data'), 20_000, { HOME: home }));
 }, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  served?.proc.kill('SIGTERM');
-  await served?.exited;
-});
 
 describe('set-up without a terminal, under cairn serve', () => {
   it('creates a plan whose source folder is chosen in the folder browser, by clicks', async () => {

@@ -4,14 +4,16 @@
 // address landing on the same file. Screenshots: test-results/screenshots/17-timeline-*.png.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { cairn } from '../helpers/cli';
 import { tempDir } from '../helpers/tmp';
-import { call, serve, type Served } from '../serve-client';
-import { CONTENT_SECURITY_POLICY } from '../../electron/main/security';
-import { openBrowser, screenshot, type OpenBrowser } from './browser';
+import { findFile } from '../helpers/tree';
+import type { Served } from '../serve-client';
+import { screenshot, type OpenBrowser } from './browser';
+import { e2e } from './fixture';
 
+const app = e2e();
 let served: Served;
 let browser: OpenBrowser;
 let page: Page;
@@ -24,24 +26,6 @@ const version = (i: number) =>
     '\n',
   ) + '\n';
 
-async function stamps(): Promise<string[]> {
-  const r = JSON.parse((await call(served, 'backupList', { plan: 'docs' })).body) as {
-    value: { backups: { stamp: string }[] };
-  };
-  return r.value.backups.map((b) => b.stamp);
-}
-
-function findFile(root: string, name: string): string | null {
-  for (const e of fs.readdirSync(root, { withFileTypes: true })) {
-    const p = path.join(root, e.name);
-    if (e.isDirectory()) {
-      const f = findFile(p, name);
-      if (f) return f;
-    } else if (e.name === name) return p;
-  }
-  return null;
-}
-
 beforeAll(async () => {
   const root = tempDir('cairn-e2e-timeline-');
   source = path.join(root, 'Documents');
@@ -50,17 +34,7 @@ beforeAll(async () => {
   const dataDir = path.join(root, 'data');
   const dest = path.join(root, 'backups');
   expect(cairn(['plan', 'add', 'docs', '--source', source, '--dest', dest], { dataDir }).code).toBe(0);
-  served = await serve(dataDir);
-  base = `http://127.0.0.1:${served.port}`;
-  browser = await openBrowser(CONTENT_SECURITY_POLICY);
-  page = browser.page;
-  page.setDefaultTimeout(30_000);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  served?.proc.kill('SIGTERM');
-  await served?.exited;
+  ({ served, browser, page, base } = await app.start(dataDir, 30_000));
 });
 
 const versionRows = () => page.getByRole('list', { name: 'Versions, newest first' }).getByRole('listitem');
@@ -71,8 +45,8 @@ describe('the file timeline', () => {
       fs.writeFileSync(path.join(source, 'notes.txt'), version(i));
       const at = new Date(2026, 10, 20 + i, 9, 30).getTime() / 1000;
       fs.utimesSync(path.join(source, 'notes.txt'), at, at);
-      expect((await call(served, 'runNow', { plan: 'docs' })).status).toBe(200);
-      await expect.poll(async () => (await stamps()).length, { timeout: 60_000 }).toBe(i);
+      await app.backUp();
+      expect(await app.stamps()).toHaveLength(i);
     }
   });
 
@@ -88,7 +62,7 @@ describe('the file timeline', () => {
     expect(await page.getByLabel('Content of notes.txt').textContent()).toBe(version(5));
     await screenshot(page, '17-timeline-1-versions');
 
-    const newestFirst = (await stamps()).slice(0, 5);
+    const newestFirst = (await app.stamps()).slice(0, 5);
     await versionRows().nth(2).getByRole('button').click();
     await expect
       .poll(() => new URL(page.url()).hash)

@@ -3,32 +3,23 @@
 // preview, and a failing plan. Screenshots of each view land in test-results/screenshots/.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { tempDir } from '../helpers/tmp';
-import { call, serve, type Served } from '../serve-client';
-import { CONTENT_SECURITY_POLICY } from '../../electron/main/security';
-import { openBrowser, screenshot, type OpenBrowser } from './browser';
+import { findFile } from '../helpers/tree';
+import type { Served } from '../serve-client';
+import { screenshot, type OpenBrowser } from './browser';
+import { e2e } from './fixture';
 
 const B_TXT = 'second file, version one\n'.repeat(40);
 
+const { start, api } = e2e();
 let served: Served;
 let browser: OpenBrowser;
 let page: Page;
 let source: string;
 let dest: string;
 let base: string;
-
-function findFile(root: string, name: string): string | null {
-  for (const e of fs.readdirSync(root, { withFileTypes: true })) {
-    const p = path.join(root, e.name);
-    if (e.isDirectory()) {
-      const f = findFile(p, name);
-      if (f) return f;
-    } else if (e.name === name) return p;
-  }
-  return null;
-}
 
 /** The backup folders of plan docs on the destination. */
 const stampDirs = () =>
@@ -47,18 +38,8 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(source, 'a.txt'), 'first file\n');
   fs.writeFileSync(path.join(source, 'sub', 'b.txt'), B_TXT);
   fs.writeFileSync(path.join(source, 'sub', 'deep', 'c.bin'), Buffer.alloc(70_000, 7));
-  served = await serve(path.join(root, 'data'));
-  base = `http://127.0.0.1:${served.port}`;
   // The desktop app's stricter policy (no inline styles at all): the UI must work under it too.
-  browser = await openBrowser(CONTENT_SECURITY_POLICY);
-  page = browser.page;
-  page.setDefaultTimeout(15_000);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  served?.proc.kill('SIGTERM');
-  await served?.exited;
+  ({ served, browser, page, base } = await start(path.join(root, 'data'), 15_000));
 });
 
 describe('the UI against cairn serve', () => {
@@ -186,8 +167,7 @@ describe('the UI against cairn serve', () => {
     // "The backup finished." may still show from the first backup: wait for this one, and its auto-prune
     // (which removes the "before restore" backups the undos above handed back to retention).
     await expect.poll(() => stampDirs().some((d) => !seen.has(d)), { timeout: 30_000 }).toBe(true);
-    const runs = async () => JSON.parse((await call(served, 'runList', {})).body) as { value: unknown[] };
-    await expect.poll(async () => (await runs()).value, { timeout: 30_000 }).toEqual([]);
+    await expect.poll(() => api<unknown[]>('runList'), { timeout: 30_000 }).toEqual([]);
     await go('retention');
     const summary = page.getByTestId('retention-summary');
     await summary.waitFor();

@@ -5,12 +5,12 @@
 // Also: Reload on a deep link, the skip link, focus back to the opener after Esc in the restore dialog.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { tempDir } from '../helpers/tmp';
-import { call, serve, type Served } from '../serve-client';
-import { CONTENT_SECURITY_POLICY } from '../../electron/main/security';
-import { openBrowser, screenshot, type OpenBrowser } from './browser';
+import type { Served } from '../serve-client';
+import { screenshot, type OpenBrowser } from './browser';
+import { e2e } from './fixture';
 
 /** What the views are shown with: the plan and its backups (newest first). */
 interface Fixture {
@@ -94,6 +94,7 @@ interface AxeResult {
 /** Anything that is one row of a list or table. */
 const ROWS = '[role=listitem], [data-testid=backup-row], tr, li, [data-row]';
 
+const { serve, open, api, backUp } = e2e();
 let served: Served;
 let browser: OpenBrowser;
 let page: Page;
@@ -102,34 +103,8 @@ let fixture: Fixture;
 let base: string;
 const axeSource = fs.readFileSync(path.resolve(__dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
 
-async function api<T>(method: string, input: unknown): Promise<T> {
-  const r = JSON.parse((await call(served, method, input)).body) as {
-    ok: boolean;
-    value: T;
-    error?: { message: string };
-  };
-  if (!r.ok) throw new Error(`${method}: ${r.error?.message}`);
-  return r.value;
-}
-
 type Listed = { stamp: string; safety: boolean; note: string | null };
 const backups = async () => (await api<{ backups: Listed[] }>('backupList', { plan: 'docs' })).backups;
-
-/** Waits until `ok` holds (expect.poll cannot run in beforeAll). */
-async function until(ok: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (await ok()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`waited a minute for ${what}`);
-}
-
-/** Backs up now through the API and waits until the backup is listed and no run is left. */
-async function backUp(count: number, extra: { note?: string; pin?: boolean } = {}): Promise<void> {
-  await api('runNow', { plan: 'docs', ...extra });
-  await until(async () => (await backups()).length === count, `backup ${count}`);
-  await until(async () => (await api<unknown[]>('runList', {})).length === 0, 'the run to end');
-}
 
 /**
  * Pairs of row boxes (neither inside the other) that overlap, described for the failure message. With a
@@ -186,11 +161,11 @@ beforeAll(async () => {
   served = await serve(path.join(root, 'data'));
   base = `http://127.0.0.1:${served.port}`;
   await api('planCreate', { name: 'docs', sources: [source], dest: path.join(root, 'backups') });
-  await backUp(1);
+  await backUp();
   fs.writeFileSync(path.join(source, 'a.txt'), 'second version\n');
-  await backUp(2, { note: 'before the OS upgrade', pin: true });
+  await backUp({ note: 'before the OS upgrade', pin: true });
   fs.writeFileSync(path.join(source, 'sub', 'b.txt'), 'third version, a little longer\n');
-  await backUp(3);
+  await backUp();
   // A restore in place of a file edited since makes a pinned "before restore" copy, the newest backup.
   const regular = (await backups())[0]!.stamp;
   fs.writeFileSync(path.join(source, 'a.txt'), 'edited by mistake\n');
@@ -203,18 +178,11 @@ beforeAll(async () => {
   });
   expect((await backups()).map((b) => b.safety)).toEqual([true, false, false, false]);
   fixture = { plan: 'docs', stamp: regular };
-  browser = await openBrowser(CONTENT_SECURITY_POLICY);
+  browser = await open(20_000);
   page = browser.page;
-  page.setDefaultTimeout(20_000);
   await page.goto(`${base}/#token=${served.token}`);
   await page.getByRole('heading', { level: 1 }).first().waitFor();
 }, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  served?.proc.kill('SIGTERM');
-  await served?.exited;
-});
 
 describe('every view, wide and narrow, light and dark', () => {
   for (const size of SIZES)

@@ -1,5 +1,18 @@
 import type { BackupProgress } from '../../electron/engine/backup/run';
 
+/** A backup's counts before anything is walked. */
+export const NO_COUNTS = {
+  files: 0,
+  dirs: 0,
+  symlinks: 0,
+  bytes: 0,
+  newFiles: 0,
+  newBytes: 0,
+  linkedFiles: 0,
+  skipped: 0,
+  warnings: 0,
+};
+
 /** When the sample run started. */
 export const T0 = 1_700_000_000_000;
 
@@ -9,15 +22,9 @@ export function sampleProgress(over: Partial<BackupProgress> = {}): BackupProgre
     planName: 'home',
     stamp: '2026-01-10_020000',
     startedAt: T0,
+    ...NO_COUNTS,
     files: 10,
     dirs: 1,
-    symlinks: 0,
-    bytes: 0,
-    newFiles: 0,
-    newBytes: 0,
-    linkedFiles: 0,
-    skipped: 0,
-    warnings: 0,
     currentPath: 'home/a',
     bytesDone: 0,
     totalFiles: 10,

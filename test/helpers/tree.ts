@@ -74,3 +74,15 @@ export function diffTrees(a: string, b: string, o: TreeDiffOptions = {}): string
   walk('');
   return out;
 }
+
+/** The first file called `name` under root, depth first; null when there is none. */
+export function findFile(root: string, name: string): string | null {
+  for (const e of fs.readdirSync(root, { withFileTypes: true })) {
+    const p = path.join(root, e.name);
+    if (e.isDirectory()) {
+      const f = findFile(p, name);
+      if (f) return f;
+    } else if (e.name === name) return p;
+  }
+  return null;
+}

@@ -1,39 +1,14 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/helpers/tmp';
-import { insertBackup, listBackups } from './backups';
-import { openCatalog } from './db';
-import { insertPlan } from './plans';
+import { addBackup, planCatalog } from '../../../test/helpers/catalog';
+import { listBackups } from './backups';
 import { insertRestore } from './restores';
-
-const zero = {
-  files: 0,
-  dirs: 0,
-  symlinks: 0,
-  bytes: 0,
-  newFiles: 0,
-  newBytes: 0,
-  linkedFiles: 0,
-  skipped: 0,
-  warnings: 0,
-};
 
 describe('backups', () => {
   it('marks the safety copies of in-place restores (by their restore, or by their note after an import)', () => {
-    const db = openCatalog(path.join(tempDir(), 'data'));
-    const plan = insertPlan(db, { name: 'p', dest: '/d', sources: ['/s'] }, 0);
+    const c = planCatalog();
+    const { db, plan } = c;
     const add = (i: number, note: string | null = null, manual = false) =>
-      insertBackup(db, {
-        ...zero,
-        planId: plan.id,
-        stamp: `2026-01-0${i}_000000`,
-        status: 'complete',
-        startedAt: i,
-        finishedAt: i,
-        note,
-        pinned: note !== null,
-        manual,
-      });
+      addBackup(c, i, { note, pinned: note !== null, manual });
     add(1);
     const safety = add(2, 'before restore of p/2026-01-01_000000 on 2026-01-02');
     add(3, 'before restore of the old laptop', true); // a person's own words

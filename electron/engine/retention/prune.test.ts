@@ -1,37 +1,12 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test/helpers/tmp';
-import { insertBackup } from '../catalog/backups';
-import { openCatalog } from '../catalog/db';
-import { insertPlan } from '../catalog/plans';
+import { addBackup, planCatalog } from '../../../test/helpers/catalog';
 import { deleteDeadVersions } from './prune';
 
 describe('deleteDeadVersions', () => {
   it('removes exactly the versions no remaining backup holds', () => {
-    const db = openCatalog(path.join(tempDir(), 'data'));
-    const plan = insertPlan(db, { name: 'p', dest: '/d', sources: ['/s'] }, 0);
-    const zero = {
-      files: 0,
-      dirs: 0,
-      symlinks: 0,
-      bytes: 0,
-      newFiles: 0,
-      newBytes: 0,
-      linkedFiles: 0,
-      skipped: 0,
-      warnings: 0,
-    };
-    const ids = [1, 2, 3, 4, 5].map(
-      (i) =>
-        insertBackup(db, {
-          ...zero,
-          planId: plan.id,
-          stamp: `2026-01-0${i}_000000`,
-          status: 'complete',
-          startedAt: i,
-          finishedAt: i,
-        }).id,
-    );
+    const c = planCatalog();
+    const { db, plan } = c;
+    const ids = [1, 2, 3, 4, 5].map((i) => addBackup(c, i).id);
     const ins = db.prepare(
       `INSERT INTO file_versions (plan_id, parent, name, kind, size, mtime_ms, mode, sha256, first_backup, last_backup)
        VALUES (?, '', ?, 'f', 1, 0, 420, 'x', ?, ?)`,

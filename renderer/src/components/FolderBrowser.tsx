@@ -1,40 +1,16 @@
 // The folder picker under `cairn serve` (the app uses the native dialog): the folders of one folder, served
 // by the service (folderBrowse), with Up, Home, the roots and hidden folders on request.
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { z } from 'zod';
 import type { FolderBrowseResult } from '../../../shared/contract';
 import { api } from '../client';
 import { counted } from '../format';
+import { Dialog } from './Dialog';
+import { ErrorLine } from './ErrorLine';
 
 type Listing = z.output<typeof FolderBrowseResult>;
 
-/** Gives focus back to what had it when the dialog opened (the "Choose…" button), when it closes. */
-function useReturnFocus(): void {
-  useEffect(() => {
-    const opener = document.activeElement as HTMLElement | null;
-    return () => {
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
-}
-
 const isAbsolute = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
-
-/** Keeps Tab inside `box`: from the last control to the first, and back. */
-function trapTab(e: KeyboardEvent, box: HTMLElement): void {
-  const f = [...box.querySelectorAll<HTMLElement>('button, input')].filter(
-    (el) => !(el as HTMLButtonElement).disabled,
-  );
-  const first = f[0];
-  const last = f[f.length - 1];
-  if (e.shiftKey && document.activeElement === first) {
-    e.preventDefault();
-    last?.focus();
-  } else if (!e.shiftKey && document.activeElement === last) {
-    e.preventDefault();
-    first?.focus();
-  }
-}
 
 /** A dialog to choose a folder; starts at `start` when it is a folder that exists, else at the home folder. */
 export function FolderBrowser(props: {
@@ -43,7 +19,6 @@ export function FolderBrowser(props: {
   onPick(path: string): void;
   onClose(): void;
 }) {
-  useReturnFocus();
   const titleId = useId();
   const box = useRef<HTMLDivElement>(null);
   const [listing, setListing] = useState<Listing | null>(null);
@@ -72,95 +47,81 @@ export function FolderBrowser(props: {
     })();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the first listing only
   }, []);
-  const keys = (e: KeyboardEvent) => {
-    if (e.key === 'Escape') props.onClose();
-    else if (e.key === 'Tab' && box.current) trapTab(e, box.current);
-    else return;
-    // The dialog that opened this one (the restore dialog) must not act on the same key.
-    e.stopPropagation();
-  };
   const l = listing;
   return (
-    <div className="dialog-backdrop folder-browser-backdrop">
-      <div
-        ref={box}
-        className="dialog folder-browser"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        onKeyDown={keys}
-      >
-        <h2 id={titleId}>{props.title}</h2>
-        <p>
-          <span className="muted">In </span>
-          <span className="path" data-testid="browse-path">
-            {l?.path ?? '…'}
-          </span>
-        </p>
-        <div className="row folder-places">
-          <button type="button" disabled={!l?.parent} onClick={() => void open(l!.parent!)}>
-            ↑ Up
+    <Dialog
+      box={box}
+      labelledBy={titleId}
+      onEscape={props.onClose}
+      className="folder-browser"
+      backdropClassName="folder-browser-backdrop"
+    >
+      <h2 id={titleId}>{props.title}</h2>
+      <p>
+        <span className="muted">In </span>
+        <span className="path" data-testid="browse-path">
+          {l?.path ?? '…'}
+        </span>
+      </p>
+      <div className="row folder-places">
+        <button type="button" disabled={!l?.parent} onClick={() => void open(l!.parent!)}>
+          ↑ Up
+        </button>
+        <button type="button" disabled={!l} onClick={() => void open(l!.home)}>
+          Home
+        </button>
+        {l?.roots.map((r) => (
+          <button key={r} type="button" onClick={() => void open(r)} aria-label={`The root folder ${r}`}>
+            {r}
           </button>
-          <button type="button" disabled={!l} onClick={() => void open(l!.home)}>
-            Home
-          </button>
-          {l?.roots.map((r) => (
-            <button key={r} type="button" onClick={() => void open(r)} aria-label={`The root folder ${r}`}>
-              {r}
-            </button>
-          ))}
-          <label>
-            <input
-              type="checkbox"
-              checked={hidden}
-              onChange={(e) => {
-                setHidden(e.target.checked);
-                if (l) void open(l.path, e.target.checked);
-              }}
-            />
-            Show hidden folders
-          </label>
-        </div>
-        {l &&
-          (l.folders.length === 0 ? (
-            <p className="muted">No folders in here.</p>
-          ) : (
-            <ul className="folder-list" aria-label={`Folders in ${l.path}`}>
-              {l.folders.map((f) => (
-                <li key={f.path}>
-                  <button type="button" className="link" onClick={() => void open(f.path)}>
-                    {f.name}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          ))}
-        {l?.truncated && (
-          <p className="muted">The first {counted(l.folders.length, 'folder')} by name are listed.</p>
-        )}
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <div className="row">
-          <button
-            type="button"
-            className="primary"
-            data-choose
-            disabled={!l}
-            onClick={() => {
-              props.onPick(l!.path);
-              props.onClose();
+        ))}
+        <label>
+          <input
+            type="checkbox"
+            checked={hidden}
+            onChange={(e) => {
+              setHidden(e.target.checked);
+              if (l) void open(l.path, e.target.checked);
             }}
-          >
-            Choose this folder
-          </button>
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-        </div>
+          />
+          Show hidden folders
+        </label>
       </div>
-    </div>
+      {l &&
+        (l.folders.length === 0 ? (
+          <p className="muted">No folders in here.</p>
+        ) : (
+          <ul className="folder-list" aria-label={`Folders in ${l.path}`}>
+            {l.folders.map((f) => (
+              <li key={f.path}>
+                <button type="button" className="link" onClick={() => void open(f.path)}>
+                  {f.name}
+                </button>
+              </li>
+            ))}
+          </ul>
+        ))}
+      {l?.truncated && (
+        <p className="muted">The first {counted(l.folders.length, 'folder')} by name are listed.</p>
+      )}
+      <ErrorLine text={error} />
+      <div className="row">
+        <button
+          type="button"
+          className="primary"
+          data-choose
+          disabled={!l}
+          onClick={() => {
+            props.onPick(l!.path);
+            props.onClose();
+          }}
+        >
+          Choose this folder
+        </button>
+        <button type="button" onClick={props.onClose}>
+          Cancel
+        </button>
+      </div>
+    </Dialog>
   );
 }

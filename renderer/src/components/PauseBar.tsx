@@ -6,6 +6,7 @@ import type { PauseSetInput } from '../../../shared/contract';
 import { api } from '../client';
 import { dateTime } from '../format';
 import { appStore, useApp } from '../store/store';
+import { ErrorLine } from './ErrorLine';
 
 /** The next local midnight: "until tomorrow" ends when the new day starts. */
 export function startOfTomorrow(now: number): number {
@@ -58,11 +59,7 @@ export function PauseBar({ now = Date.now }: { now?: () => number }) {
           </button>
         </>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
     </section>
   );
 }

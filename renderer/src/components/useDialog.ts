@@ -1,48 +1,57 @@
-// Keyboard and focus for the dialogs History opens (details, remove confirmation).
+// Keyboard and focus for a modal dialog: Tab kept inside, Esc, and focus back to the opener on close.
 import { useEffect, useRef, type RefObject } from 'react';
+import { useReturnFocus } from './useReturnFocus';
+
+const FOCUSABLE = 'button, input, select, a[href], [tabindex]';
+
+/** Whether `box` should act on a key: focus is in it (not in a dialog within), or on the body and it is the topmost dialog. */
+function acts(box: HTMLElement | null): boolean {
+  const active = document.activeElement;
+  if (!box || !active) return false;
+  if (active !== document.body) return active.closest('[role=dialog]') === box;
+  const dialogs = document.querySelectorAll('[role=dialog]');
+  return dialogs[dialogs.length - 1] === box;
+}
+
+/** Keeps Tab inside `box`: from the last control to the first, and back. */
+function trapTab(e: KeyboardEvent, box: HTMLElement): void {
+  const on = [...box.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+    (el) => !(el as HTMLButtonElement).disabled,
+  );
+  const first = on[0];
+  const last = on[on.length - 1];
+  if (e.shiftKey && document.activeElement === first) {
+    e.preventDefault();
+    last?.focus();
+  } else if (!e.shiftKey && document.activeElement === last) {
+    e.preventDefault();
+    first?.focus();
+  }
+}
 
 /**
- * Keeps Tab inside a dialog and closes it on Esc; on close, focus goes back to what had it when the dialog
- * opened, else to `fallback` (after a reload nothing had). (The lead swaps this for useReturnFocus.)
+ * Keeps Tab inside a dialog and calls `onEscape` on Esc; on close, focus goes back to what had it when the
+ * dialog opened, else to `fallback` (after a reload nothing had).
  */
 export function useDialog(
   box: RefObject<HTMLElement | null>,
   onEscape: () => void,
-  fallback: () => HTMLElement | null = () => null,
+  fallback?: () => HTMLElement | null,
 ): void {
+  useReturnFocus(fallback);
   const esc = useRef(onEscape);
   useEffect(() => {
     esc.current = onEscape;
   });
   useEffect(() => {
-    const before = document.activeElement as HTMLElement | null;
     const keys = (e: KeyboardEvent) => {
-      const active = document.activeElement;
-      if (!box.current?.contains(active) && active !== document.body) return;
-      if (active?.closest('[role=dialog]') !== box.current && active !== document.body) return; // a dialog within
+      if (!acts(box.current)) return;
       if (e.key === 'Escape') {
         e.preventDefault();
         esc.current();
-      }
-      if (e.key !== 'Tab') return;
-      const f = [...box.current!.querySelectorAll<HTMLElement>('button, input, select, a[href], [tabindex]')];
-      const on = f.filter((el) => !(el as HTMLButtonElement).disabled);
-      const first = on[0];
-      const last = on[on.length - 1];
-      if (e.shiftKey && document.activeElement === first) {
-        e.preventDefault();
-        last?.focus();
-      } else if (!e.shiftKey && document.activeElement === last) {
-        e.preventDefault();
-        first?.focus();
-      }
+      } else if (e.key === 'Tab') trapTab(e, box.current!);
     };
     window.addEventListener('keydown', keys);
-    return () => {
-      window.removeEventListener('keydown', keys);
-      const back = before && before !== document.body && before.isConnected ? before : fallback();
-      back?.focus();
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per dialog
-  }, []);
+    return () => window.removeEventListener('keydown', keys);
+  }, [box]);
 }

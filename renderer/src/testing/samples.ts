@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type {
   BackupList,
   DriveStatus,
+  FolderPage,
   Plan,
   PlanStatus,
   RunProgress,
@@ -10,6 +11,25 @@ import type {
 } from '../../../shared/contract';
 
 type Listed = z.output<typeof BackupList>['backups'][number];
+type Entry = z.output<typeof FolderPage>['entries'][number];
+
+/** An entry of a folder as folderList lists it: a folder at `path` (one of the top ones), unless `over` says else. */
+export function sampleEntry(path: string, over: Partial<Entry> = {}): Entry {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return {
+    name,
+    display: name,
+    path,
+    kind: 'dir',
+    size: 0,
+    mtimeMs: 0,
+    mode: 0o755,
+    sha256: null,
+    target: null,
+    displayTarget: null,
+    ...over,
+  };
+}
 
 /** A plan as planList returns it. */
 export function samplePlan(name = 'docs'): z.output<typeof Plan> {

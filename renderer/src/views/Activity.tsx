@@ -5,6 +5,7 @@ import type { ActivityEntry, ActivityKind, ActivityLevel, PathWarning } from '..
 import { api } from '../client';
 import { dateTime, readable } from '../format';
 import { useApp } from '../store/store';
+import { ErrorLine } from '../components/ErrorLine';
 
 type Entry = z.output<typeof ActivityEntry>;
 type Kind = z.output<typeof ActivityKind>;
@@ -102,11 +103,7 @@ export function Activity() {
           </select>
         </label>
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       <table className="plain">
         <thead>
           <tr>

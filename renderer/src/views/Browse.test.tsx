@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appStore } from '../store/store';
 import { layOut, useFakeService } from '../testing/setup';
-import { sampleBackups, samplePlan } from '../testing/samples';
+import { sampleBackups, sampleEntry, samplePlan } from '../testing/samples';
 import { Browse } from './Browse';
 import { backupLabel } from '../format';
 
@@ -20,20 +20,7 @@ describe('Browse', () => {
         if (i.path === '') {
           return {
             path: '',
-            entries: [
-              {
-                name: 'Documents',
-                display: 'Documents',
-                path: 'Documents',
-                kind: 'dir',
-                size: 0,
-                mtimeMs: 0,
-                mode: 0o755,
-                sha256: null,
-                target: null,
-                displayTarget: null,
-              },
-            ],
+            entries: [sampleEntry('Documents')],
             total: 1,
             offset: 0,
             nextOffset: null,
@@ -43,18 +30,14 @@ describe('Browse', () => {
         const n = Math.min(i.limit ?? 1000, TOTAL - offset);
         return {
           path: i.path,
-          entries: Array.from({ length: n }, (_, k) => ({
-            name: name(offset + k),
-            display: name(offset + k),
-            path: `${i.path}/${name(offset + k)}`,
-            kind: 'file' as const,
-            size: 100,
-            mtimeMs: 0,
-            mode: 0o644,
-            sha256: 'a'.repeat(64),
-            target: null,
-            displayTarget: null,
-          })),
+          entries: Array.from({ length: n }, (_, k) =>
+            sampleEntry(`${i.path}/${name(offset + k)}`, {
+              kind: 'file',
+              size: 100,
+              mode: 0o644,
+              sha256: 'a'.repeat(64),
+            }),
+          ),
           total: TOTAL,
           offset,
           nextOffset: offset + n < TOTAL ? offset + n : null,

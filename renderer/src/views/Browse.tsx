@@ -11,6 +11,7 @@ import { appStore, useApp } from '../store/store';
 import { useFolder } from '../useFolder';
 import { RestoreDialog } from './RestoreDialog';
 import { SearchPanel } from './SearchPanel';
+import { ErrorLine } from '../components/ErrorLine';
 
 /** The Browse and restore view: the backup History opened, or the newest of the chosen plan. */
 export function Browse() {
@@ -120,11 +121,7 @@ function BrowsePlan(o: { plan: string; stamp: string | null; path: string }) {
               </span>
             ))}
           </nav>
-          {folder.error && (
-            <p role="alert" className="error">
-              {folder.error}
-            </p>
-          )}
+          <ErrorLine text={folder.error} />
           <p className="muted" role="status">
             {folder.total === null ? 'Loading…' : counted(folder.total, 'entry', 'entries')}
             {selected.size > 0 ? ` · ${count(selected.size)} selected` : ''}

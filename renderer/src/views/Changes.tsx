@@ -11,6 +11,7 @@ import { navigate, routeHash, type Route } from '../route';
 import { appStore, useApp } from '../store/store';
 import { useCall } from '../useCall';
 import { ChangesList, tallyText } from './ChangesList';
+import { ErrorLine } from '../components/ErrorLine';
 
 type Kind = z.output<typeof ChangeKind>;
 const PAGE = 200;
@@ -146,11 +147,7 @@ function ChangesOf({ plan, route }: { plan: string; route: Route }) {
               </span>
             ))}
           </nav>
-          {r.error && (
-            <p role="alert" className="error">
-              {r.error}
-            </p>
-          )}
+          <ErrorLine text={r.error} />
           {!v || r.loading ? <p className="muted">Loading…</p> : null}
           {v && (
             <ChangesList

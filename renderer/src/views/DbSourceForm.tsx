@@ -3,6 +3,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { MethodInput } from '../../../shared/contract';
 import { api } from '../client';
+import { ErrorLine } from '../components/ErrorLine';
 
 type Kind = 'postgres' | 'sqlite';
 type Format = 'custom' | 'sql.gz' | 'backup' | 'vacuum';
@@ -222,11 +223,7 @@ export function DbSourceForm(props: { plan: string; onDone(told: string): void; 
       {field('label', 'Label (optional)', {
         hint: 'Its folder name in the backups; the database or file name when empty.',
       })}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       <div className="row">
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Adding…' : 'Add database'}

@@ -6,6 +6,7 @@ import { ProgressBar } from '../components/ProgressBar';
 import { bytes, count, when } from '../format';
 import { useCall } from '../useCall';
 import { ClientFields, ClientSteps, RebuildNote, type OwnClient } from './DriveClient';
+import { ErrorLine } from '../components/ErrorLine';
 
 function PasswordSetup({ onDone }: { onDone(): void }) {
   const [pw, setPw] = useState('');
@@ -100,11 +101,7 @@ export function Drive() {
   return (
     <>
       <h1>Google Drive</h1>
-      {st.error && (
-        <p role="alert" className="error">
-          {st.error}
-        </p>
-      )}
+      <ErrorLine text={st.error} />
       {d && (
         <>
           <section className="card" aria-label="Connection">

@@ -4,6 +4,7 @@ import { loadSnapshot } from '../bridge';
 import { api } from '../client';
 import { FolderField } from '../components/FolderField';
 import { appStore } from '../store/store';
+import { ErrorLine } from '../components/ErrorLine';
 
 /** Shown while there is no plan. */
 export function EmptyState() {
@@ -66,11 +67,7 @@ export function EmptyState() {
           Make the first backup now
         </label>
         <p className="muted">It then runs every day at 02:00; you can change that in Settings.</p>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorLine text={error} />
         <button type="submit" className="primary big" disabled={busy || !name || !source || !dest}>
           Create plan
         </button>

@@ -7,6 +7,7 @@ import { navigate } from '../route';
 import { useApp } from '../store/store';
 import { useCall } from '../useCall';
 import { CompareVersions, heldText, VersionPanel, type Version } from './FileVersion';
+import { ErrorLine } from '../components/ErrorLine';
 
 /** The view for #/file/...: the timeline of the file the address names. */
 export function FileTimeline() {
@@ -83,11 +84,7 @@ function Timeline(o: { plan: string; stamp: string; path: string; against?: stri
           Show its folder
         </button>
       </p>
-      {t.error && (
-        <p role="alert" className="error">
-          {t.error}
-        </p>
-      )}
+      <ErrorLine text={t.error} />
       <p className="muted" role="status">
         {t.value
           ? `${counted(versions.length, 'version')} in ${counted(held, 'backup')} of plan ${plan} (found in ${t.value.elapsedMs} ms)`

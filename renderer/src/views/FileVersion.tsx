@@ -10,6 +10,7 @@ import { useCall } from '../useCall';
 import { FilePreview } from './FilePreview';
 import { RestoreDialog } from './RestoreDialog';
 import { TextDiff } from './TextDiff';
+import { ErrorLine } from '../components/ErrorLine';
 
 export type Version = z.output<typeof TimelineVersion>;
 
@@ -69,11 +70,7 @@ export function VersionPanel(o: { plan: string; stamp: string; path: string; ver
         )}
         {c.value && <ShowInFolder file={c.value.file} />}
       </div>
-      {c.error && (
-        <p role="alert" className="error">
-          {c.error}
-        </p>
-      )}
+      <ErrorLine text={c.error} />
       {version.kind === 'symlink' && <p>A link to {version.target}</p>}
       {c.value && <FilePreview c={c.value} name={name} />}
       {restoring && (

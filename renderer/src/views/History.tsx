@@ -10,6 +10,7 @@ import { backupLabel, bytes, count, counted, dateTime, stampText } from '../form
 import { navigate, routeHash } from '../route';
 import { appStore, useApp } from '../store/store';
 import { HistoryDetails } from './HistoryDetails';
+import { ErrorLine } from '../components/ErrorLine';
 
 type StatusFilter = 'all' | 'complete' | 'warnings' | 'failed';
 
@@ -97,11 +98,7 @@ export function History() {
           <input value={text} onChange={(e) => setText(e.target.value)} placeholder="2026-11 or a note" />
         </label>
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       <p className="muted" role="status">
         {list ? `${count(rows.length)} of ${count(list.length)} backups` : 'Loading…'}
       </p>

@@ -9,8 +9,9 @@ import { navigate } from '../route';
 import type { ListedBackup } from '../store/backupsSlice';
 import { appStore } from '../store/store';
 import { useCall } from '../useCall';
-import { useDialog } from '../components/useDialog';
+import { Dialog } from '../components/Dialog';
 import { RemoveBackupDialog } from './RemoveBackupDialog';
+import { ErrorLine } from '../components/ErrorLine';
 
 type VerifyResult = z.output<typeof VerifyReport>['results'][number];
 
@@ -46,90 +47,75 @@ export function HistoryDetails(o: { plan: string; stamp: string; listed: ListedB
   const box = useRef<HTMLDivElement>(null);
   const [removing, setRemoving] = useState(false);
   const close = () => navigate({ view: 'history', plan });
-  useDialog(
-    box,
-    () => !removing && close(),
-    () => rowButton(stamp),
-  );
   useEffect(() => box.current?.querySelector<HTMLElement>('.dialog-close')?.focus(), []);
   const kept = b !== undefined && b.status !== 'failed';
   const detail = useCall(kept ? `${plan}/${stamp}` : null, () => api().backupGet({ plan, stamp }));
   const log = useCall(b ? `log/${b.id}` : null, () => api().activityList({ backupId: b!.id, limit: 100 }));
   return (
-    <div className="dialog-backdrop">
-      <div
-        ref={box}
-        className="dialog hist-details"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="hist-details-title"
-      >
-        <div className="hist-details-head">
-          <h2 id="hist-details-title">
-            {b?.status === 'failed' ? 'Failed run' : 'Backup'} of {stampText(stamp)}
-          </h2>
-          <button type="button" className="dialog-close" onClick={close}>
-            Close
-          </button>
-        </div>
-        {!b ? (
-          <p role="alert" className="error">
-            Plan {plan} has no backup {stampText(stamp)} (it may have been removed or pruned).
-          </p>
-        ) : (
-          <>
-            <Facts b={b} />
-            {kept && (
-              <Actions
-                b={b}
-                onRemove={() => setRemoving(true)}
-                onChanged={() => {
-                  detail.reload();
-                  log.reload();
-                }}
-              />
-            )}
-            {detail.error && (
-              <p role="alert" className="error">
-                {detail.error}
-              </p>
-            )}
-            {detail.value && <Folder path={detail.value.folder} />}
-            <h3>Warnings and skipped files</h3>
-            {b.warnings === 0 && b.skipped === 0 && !detail.value?.warnings.length ? (
-              <p className="muted">None.</p>
-            ) : (
-              <>
-                <p>
-                  {counted(b.warnings, 'warning')}, {counted(b.skipped, 'file')} skipped.
-                </p>
-                <ul className="hist-warnings">
-                  {(detail.value?.warnings ?? []).map((w, i) => (
-                    <li key={i}>
-                      <code>{w.path}</code>: {w.message}
-                    </li>
-                  ))}
-                </ul>
-              </>
-            )}
-            <h3>Log of this backup</h3>
-            {log.error && (
-              <p role="alert" className="error">
-                {log.error}
-              </p>
-            )}
-            <ul className="hist-log" aria-label="Log of this backup">
-              {(log.value?.entries ?? []).map((e) => (
-                <li key={e.id} className={`level-${e.level}`}>
-                  <span className="muted">{dateTime(e.at)}</span> {readable(e.message)}
-                </li>
-              ))}
-            </ul>
-          </>
-        )}
-        {removing && b && <RemoveBackupDialog backup={b} onClose={() => setRemoving(false)} />}
+    <Dialog
+      box={box}
+      labelledBy="hist-details-title"
+      onEscape={() => !removing && close()}
+      fallback={() => rowButton(stamp)}
+      className="hist-details"
+    >
+      <div className="hist-details-head">
+        <h2 id="hist-details-title">
+          {b?.status === 'failed' ? 'Failed run' : 'Backup'} of {stampText(stamp)}
+        </h2>
+        <button type="button" className="dialog-close" onClick={close}>
+          Close
+        </button>
       </div>
-    </div>
+      {!b ? (
+        <p role="alert" className="error">
+          Plan {plan} has no backup {stampText(stamp)} (it may have been removed or pruned).
+        </p>
+      ) : (
+        <>
+          <Facts b={b} />
+          {kept && (
+            <Actions
+              b={b}
+              onRemove={() => setRemoving(true)}
+              onChanged={() => {
+                detail.reload();
+                log.reload();
+              }}
+            />
+          )}
+          <ErrorLine text={detail.error} />
+          {detail.value && <Folder path={detail.value.folder} />}
+          <h3>Warnings and skipped files</h3>
+          {b.warnings === 0 && b.skipped === 0 && !detail.value?.warnings.length ? (
+            <p className="muted">None.</p>
+          ) : (
+            <>
+              <p>
+                {counted(b.warnings, 'warning')}, {counted(b.skipped, 'file')} skipped.
+              </p>
+              <ul className="hist-warnings">
+                {(detail.value?.warnings ?? []).map((w, i) => (
+                  <li key={i}>
+                    <code>{w.path}</code>: {w.message}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          <h3>Log of this backup</h3>
+          <ErrorLine text={log.error} />
+          <ul className="hist-log" aria-label="Log of this backup">
+            {(log.value?.entries ?? []).map((e) => (
+              <li key={e.id} className={`level-${e.level}`}>
+                <span className="muted">{dateTime(e.at)}</span> {readable(e.message)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {removing && b && <RemoveBackupDialog backup={b} onClose={() => setRemoving(false)} />}
+    </Dialog>
   );
 }
 
@@ -259,11 +245,7 @@ function Actions(o: { b: ListedBackup; onRemove: () => void; onChanged: () => vo
           </button>
         </form>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
     </div>
   );
 }

@@ -12,6 +12,7 @@ import { runText } from '../components/RunStatus';
 import { bytes, counted, when } from '../format';
 import { appStore, useApp } from '../store/store';
 import { useCall, type CallState } from '../useCall';
+import { ErrorLine } from '../components/ErrorLine';
 
 /** The badge of each health state (the README's table): only "healthy" is green "Safe". */
 const STATE_WORDS: Record<PlanStatusValue['state'], string> = {
@@ -86,11 +87,7 @@ function RunPanel({ plan }: { plan: string }) {
           {finished.outcome === 'failed' && `The backup failed: ${finished.error?.message ?? ''}`}
         </p>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
     </section>
   );
 }
@@ -181,11 +178,7 @@ export function Overview() {
   return (
     <>
       <h1>Overview</h1>
-      {statusError && (
-        <p role="alert" className="error">
-          {statusError}
-        </p>
-      )}
+      <ErrorLine text={statusError} />
       {!status && !statusError && <p>Loading…</p>}
       <PauseBar />
       {status?.plans.map((p) => (

@@ -7,7 +7,8 @@ import { navigate } from '../route';
 import type { ListedBackup } from '../store/backupsSlice';
 import { appStore } from '../store/store';
 import { useCall } from '../useCall';
-import { useDialog } from '../components/useDialog';
+import { Dialog } from '../components/Dialog';
+import { ErrorLine } from '../components/ErrorLine';
 
 /** The confirmation dialog for removing one backup. */
 export function RemoveBackupDialog(o: { backup: ListedBackup; onClose: () => void }) {
@@ -17,7 +18,6 @@ export function RemoveBackupDialog(o: { backup: ListedBackup; onClose: () => voi
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const cancel = useRef<HTMLButtonElement>(null);
-  useDialog(box, () => !busy && o.onClose());
   useEffect(() => cancel.current?.focus(), []);
   const preview = useCall(`remove/${b.planName}/${b.stamp}`, () => api().backupRemovePreview(ref));
   const p = preview.value;
@@ -31,59 +31,42 @@ export function RemoveBackupDialog(o: { backup: ListedBackup; onClose: () => voi
   };
   const date = stampText(b.stamp); // to the second: several backups may fall in one minute
   return (
-    <div className="dialog-backdrop">
-      <div
-        ref={box}
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="remove-title"
-        data-testid="remove-dialog"
-      >
-        <h2 id="remove-title">Remove the backup of {date}?</h2>
-        {preview.loading && <p className="muted">Working out what it frees…</p>}
-        {preview.error && (
-          <p role="alert" className="error">
-            {preview.error}
+    <Dialog box={box} labelledBy="remove-title" onEscape={() => !busy && o.onClose()} testId="remove-dialog">
+      <h2 id="remove-title">Remove the backup of {date}?</h2>
+      {preview.loading && <p className="muted">Working out what it frees…</p>}
+      <ErrorLine text={preview.error} />
+      {p && (
+        <>
+          <p>
+            Removing it frees {bytes(p.freedBytes)} ({counted(p.freedFiles, 'file')} that no other backup
+            holds). The other backups stay as they are; files they share with it stay with them.
           </p>
-        )}
-        {p && (
-          <>
-            <p>
-              Removing it frees {bytes(p.freedBytes)} ({counted(p.freedFiles, 'file')} that no other backup
-              holds). The other backups stay as they are; files they share with it stay with them.
+          {p.refusals.map((t) => (
+            <p key={t} role="alert" className="error">
+              {t}
             </p>
-            {p.refusals.map((t) => (
-              <p key={t} role="alert" className="error">
-                {t}
-              </p>
+          ))}
+          <ul>
+            {p.warnings.map((t) => (
+              <li key={t}>{t}</li>
             ))}
-            <ul>
-              {p.warnings.map((t) => (
-                <li key={t}>{t}</li>
-              ))}
-            </ul>
-          </>
-        )}
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <div className="row">
-          <button
-            type="button"
-            className="danger"
-            disabled={!p || p.refusals.length > 0 || busy}
-            onClick={() => void remove()}
-          >
-            {busy ? 'Removing…' : `Remove the backup of ${date} (${p ? bytes(p.freedBytes) : '…'})`}
-          </button>
-          <button type="button" onClick={o.onClose} disabled={busy} ref={cancel}>
-            Cancel
-          </button>
-        </div>
+          </ul>
+        </>
+      )}
+      <ErrorLine text={error} />
+      <div className="row">
+        <button
+          type="button"
+          className="danger"
+          disabled={!p || p.refusals.length > 0 || busy}
+          onClick={() => void remove()}
+        >
+          {busy ? 'Removing…' : `Remove the backup of ${date} (${p ? bytes(p.freedBytes) : '…'})`}
+        </button>
+        <button type="button" onClick={o.onClose} disabled={busy} ref={cancel}>
+          Cancel
+        </button>
       </div>
-    </div>
+    </Dialog>
   );
 }

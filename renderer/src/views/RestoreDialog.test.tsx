@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { RestoreInput } from '../../../shared/contract';
 import type { z } from 'zod';
 import { setConnection } from '../client';
-import { sampleBackups } from '../testing/samples';
+import { sampleBackups, sampleEntry } from '../testing/samples';
 import { useFakeService } from '../testing/setup';
 import { RestoreDialog } from './RestoreDialog';
 
@@ -170,23 +170,11 @@ describe('RestoreDialog: where it lands', () => {
   });
 
   it('for the whole backup, each top folder (a database dump too); in place only the folder sources', async () => {
-    const entry = (name: string) => ({
-      name,
-      display: name,
-      path: name,
-      kind: 'dir' as const,
-      size: 0,
-      mtimeMs: 0,
-      mode: 0o755,
-      sha256: null,
-      target: null,
-      displayTarget: null,
-    });
     useFakeService({
       backupGet: detail,
       folderList: () => ({
         path: '',
-        entries: [entry('Documents'), entry('Pictures'), entry('shop')],
+        entries: [sampleEntry('Documents'), sampleEntry('Pictures'), sampleEntry('shop')],
         total: 3,
         offset: 0,
         nextOffset: null,

@@ -11,11 +11,12 @@ import {
 import { api, desktop } from '../client';
 import { FolderField } from '../components/FolderField';
 import { ProgressBar } from '../components/ProgressBar';
-import { useReturnFocus } from '../components/useReturnFocus';
+import { Dialog } from '../components/Dialog';
 import { bytes, count, counted, dateTime, stampText } from '../format';
 import { appStore, useApp } from '../store/store';
 import { useCall } from '../useCall';
 import { landings, openableFolders, type Landing } from './restoreLanding';
+import { ErrorLine } from '../components/ErrorLine';
 
 type Summary = z.output<typeof RestoreSummary>;
 type Undone = z.output<typeof RestoreUndoReport>;
@@ -175,30 +176,7 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
   const landed = mode === 'in-place' && !detail.value ? [] : landings(where);
   const first = useRef<HTMLInputElement>(null);
   const box = useRef<HTMLDivElement>(null);
-  useReturnFocus();
   useEffect(() => first.current?.focus(), []);
-  useEffect(() => {
-    const keys = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && step !== 'running' && !undoing) props.onClose();
-      // Keep Tab inside the dialog while it is open.
-      if (e.key !== 'Tab' || !box.current) return;
-      const f = [...box.current.querySelectorAll<HTMLElement>('button, input, select, a[href]')].filter(
-        (el) => !(el as HTMLButtonElement).disabled,
-      );
-      const first = f[0];
-      const last = f[f.length - 1];
-      if (!first || !last) return;
-      if (e.shiftKey && document.activeElement === first) {
-        e.preventDefault();
-        last.focus();
-      } else if (!e.shiftKey && document.activeElement === last) {
-        e.preventDefault();
-        first.focus();
-      }
-    };
-    window.addEventListener('keydown', keys);
-    return () => window.removeEventListener('keydown', keys);
-  }, [props, step, undoing]);
 
   const input = (dryRun: boolean): z.input<typeof RestoreInput> => ({
     plan: props.plan,
@@ -245,149 +223,146 @@ export function RestoreDialog(props: { plan: string; stamp: string; paths: strin
       ? 'the whole backup'
       : `${props.paths.length} selected item${props.paths.length === 1 ? '' : 's'}`;
   return (
-    <div className="dialog-backdrop">
-      <div ref={box} className="dialog" role="dialog" aria-modal="true" aria-labelledby="restore-title">
-        <h2 id="restore-title">
-          Restore {what} from {stampText(props.stamp)}
-        </h2>
-        {step === 'choose' || step === 'checked' ? (
-          <>
-            <fieldset disabled={step === 'checked'}>
-              <legend>Where to</legend>
-              <label>
-                <input
-                  ref={first}
-                  type="radio"
-                  name="mode"
-                  checked={mode === 'to'}
-                  onChange={() => setMode('to')}
-                />
-                Another folder
-              </label>
-              {mode === 'to' && (
-                <>
-                  <FolderField label="Restore into" value={dir} onChange={setDir} purpose="restore-target" />
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={overwrite}
-                      onChange={(e) => setOverwrite(e.target.checked)}
-                    />
-                    Replace files that differ (otherwise both are kept)
-                  </label>
-                </>
-              )}
-              <br />
-              <label>
-                <input
-                  type="radio"
-                  name="mode"
-                  checked={mode === 'in-place'}
-                  onChange={() => setMode('in-place')}
-                />
-                The original location
-              </label>
-              {mode === 'in-place' && (
-                <p className="note">
-                  Before it replaces anything, Cairn makes a pinned &quot;before restore&quot; backup of what
-                  is there now. If the restore was a mistake, &quot;Undo this restore&quot; puts back the
-                  files it changed, except those changed again since. The backup stays pinned for{' '}
-                  {SAFETY_PIN_DAYS} days.
-                </p>
-              )}
-            </fieldset>
-            <LandingList items={landed} done={false} />
-            {summary && step === 'checked' && (
+    <Dialog
+      box={box}
+      labelledBy="restore-title"
+      onEscape={() => step !== 'running' && !undoing && props.onClose()}
+    >
+      <h2 id="restore-title">
+        Restore {what} from {stampText(props.stamp)}
+      </h2>
+      {step === 'choose' || step === 'checked' ? (
+        <>
+          <fieldset disabled={step === 'checked'}>
+            <legend>Where to</legend>
+            <label>
+              <input
+                ref={first}
+                type="radio"
+                name="mode"
+                checked={mode === 'to'}
+                onChange={() => setMode('to')}
+              />
+              Another folder
+            </label>
+            {mode === 'to' && (
               <>
-                <h3>What would happen</h3>
-                <SummaryText s={summary} />
+                <FolderField label="Restore into" value={dir} onChange={setDir} purpose="restore-target" />
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={overwrite}
+                    onChange={(e) => setOverwrite(e.target.checked)}
+                  />
+                  Replace files that differ (otherwise both are kept)
+                </label>
               </>
             )}
-          </>
-        ) : step === 'running' ? (
-          <div role="status">
-            <p>Restoring…</p>
-            <ProgressBar
-              fraction={progress?.totalBytes ? progress.bytes / progress.totalBytes : null}
-              label="Restore progress"
-            />
-            {progress && (
-              <p className="muted">
-                {count(progress.files)}
-                {progress.totalFiles !== null ? ` of ${count(progress.totalFiles)}` : ''} files,{' '}
-                {bytes(progress.bytes)}
+            <br />
+            <label>
+              <input
+                type="radio"
+                name="mode"
+                checked={mode === 'in-place'}
+                onChange={() => setMode('in-place')}
+              />
+              The original location
+            </label>
+            {mode === 'in-place' && (
+              <p className="note">
+                Before it replaces anything, Cairn makes a pinned &quot;before restore&quot; backup of what is
+                there now. If the restore was a mistake, &quot;Undo this restore&quot; puts back the files it
+                changed, except those changed again since. The backup stays pinned for {SAFETY_PIN_DAYS} days.
               </p>
             )}
-          </div>
-        ) : (
-          summary && (
-            <div role="status">
-              <p className={summary.failed.length ? 'status-failed' : 'status-complete'}>
-                {summary.failed.length ? 'The restore did not complete.' : 'Restored.'}
-              </p>
-              <SummaryText s={summary} />
-              <LandingList items={landed} done />
-              {summary.written + summary.overwritten + summary.keptBoth > 0 && (
-                <OpenFolders folders={openableFolders(where)} />
-              )}
-              {summary.safetyBackup && !undone && (
-                <p className="note">
-                  What was there before is kept in the backup {stampText(summary.safetyBackup.stamp)}, pinned
-                  until {dateTime(summary.safetyBackup.pinnedUntil)} ({SAFETY_PIN_DAYS} days) or until you
-                  undo this restore; then the retention rules decide about it. An undo puts back only the
-                  files this restore changed, and keeps any you change meanwhile.
-                </p>
-              )}
-              {undoing && (
-                <p role="status" aria-busy="true">
-                  Undoing the restore…
-                </p>
-              )}
-              {undone && <UndoneText u={undone} />}
-            </div>
-          )
-        )}
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <div className="row">
-          {step === 'choose' && (
-            <button
-              type="button"
-              className="primary"
-              onClick={() => void check()}
-              disabled={mode === 'to' && !dir}
-            >
-              Check what would happen
-            </button>
-          )}
-          {step === 'checked' && (
+          </fieldset>
+          <LandingList items={landed} done={false} />
+          {summary && step === 'checked' && (
             <>
-              <button type="button" className="primary" onClick={() => void run()}>
-                Restore now
-              </button>
-              <button type="button" onClick={() => setStep('choose')}>
-                Change
-              </button>
+              <h3>What would happen</h3>
+              <SummaryText s={summary} />
             </>
           )}
-          {step === 'done' && summary?.safetyBackup && (
-            <button
-              type="button"
-              data-testid="undo-restore"
-              onClick={() => void undo()}
-              disabled={undoing || undone !== null}
-            >
-              {undoing ? 'Undoing…' : undone ? 'Restore undone' : 'Undo this restore'}
-            </button>
+        </>
+      ) : step === 'running' ? (
+        <div role="status">
+          <p>Restoring…</p>
+          <ProgressBar
+            fraction={progress?.totalBytes ? progress.bytes / progress.totalBytes : null}
+            label="Restore progress"
+          />
+          {progress && (
+            <p className="muted">
+              {count(progress.files)}
+              {progress.totalFiles !== null ? ` of ${count(progress.totalFiles)}` : ''} files,{' '}
+              {bytes(progress.bytes)}
+            </p>
           )}
-          <button type="button" onClick={props.onClose} disabled={step === 'running' || undoing}>
-            {step === 'done' ? 'Close' : 'Cancel'}
-          </button>
         </div>
+      ) : (
+        summary && (
+          <div role="status">
+            <p className={summary.failed.length ? 'status-failed' : 'status-complete'}>
+              {summary.failed.length ? 'The restore did not complete.' : 'Restored.'}
+            </p>
+            <SummaryText s={summary} />
+            <LandingList items={landed} done />
+            {summary.written + summary.overwritten + summary.keptBoth > 0 && (
+              <OpenFolders folders={openableFolders(where)} />
+            )}
+            {summary.safetyBackup && !undone && (
+              <p className="note">
+                What was there before is kept in the backup {stampText(summary.safetyBackup.stamp)}, pinned
+                until {dateTime(summary.safetyBackup.pinnedUntil)} ({SAFETY_PIN_DAYS} days) or until you undo
+                this restore; then the retention rules decide about it. An undo puts back only the files this
+                restore changed, and keeps any you change meanwhile.
+              </p>
+            )}
+            {undoing && (
+              <p role="status" aria-busy="true">
+                Undoing the restore…
+              </p>
+            )}
+            {undone && <UndoneText u={undone} />}
+          </div>
+        )
+      )}
+      <ErrorLine text={error} />
+      <div className="row">
+        {step === 'choose' && (
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void check()}
+            disabled={mode === 'to' && !dir}
+          >
+            Check what would happen
+          </button>
+        )}
+        {step === 'checked' && (
+          <>
+            <button type="button" className="primary" onClick={() => void run()}>
+              Restore now
+            </button>
+            <button type="button" onClick={() => setStep('choose')}>
+              Change
+            </button>
+          </>
+        )}
+        {step === 'done' && summary?.safetyBackup && (
+          <button
+            type="button"
+            data-testid="undo-restore"
+            onClick={() => void undo()}
+            disabled={undoing || undone !== null}
+          >
+            {undoing ? 'Undoing…' : undone ? 'Restore undone' : 'Undo this restore'}
+          </button>
+        )}
+        <button type="button" onClick={props.onClose} disabled={step === 'running' || undoing}>
+          {step === 'done' ? 'Close' : 'Cancel'}
+        </button>
       </div>
-    </div>
+    </Dialog>
   );
 }

@@ -9,6 +9,7 @@ import { PlanPicker } from '../components/PlanPicker';
 import { useApp } from '../store/store';
 import { useCall } from '../useCall';
 import { PruneNow, Timeline } from './RetentionTimeline';
+import { ErrorLine } from '../components/ErrorLine';
 
 type Policy = z.output<typeof RetentionSchema>;
 const COUNT_RULES: [keyof Policy, string][] = [
@@ -63,11 +64,7 @@ export function Retention() {
     <>
       <h1>Retention</h1>
       <PlanPicker />
-      {current.error && (
-        <p role="alert" className="error">
-          {current.error}
-        </p>
-      )}
+      <ErrorLine text={current.error} />
       {current.value && current.value.planName === plan && (
         <RetentionEditor key={plan} plan={plan} saved={current.value} />
       )}
@@ -173,11 +170,7 @@ function RetentionEditor({
         </button>
         {saved && <span role="status">{saved}</span>}
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       <h2>Preview (nothing is deleted until you save and prune)</h2>
       {drive && (
         <div className="row" role="radiogroup" aria-label="Which copy">
@@ -191,11 +184,7 @@ function RetentionEditor({
           </label>
         </div>
       )}
-      {preview.error && (
-        <p role="alert" className="error">
-          {preview.error}
-        </p>
-      )}
+      <ErrorLine text={preview.error} />
       {preview.value && <Timeline preview={preview.value} plan={plan} onPin={() => setTick((t) => t + 1)} />}
       {preview.value && (
         <PruneNow

@@ -5,6 +5,7 @@ import type { SearchResults } from '../../../shared/contract';
 import { api } from '../client';
 import { bytes, count, counted, dateTime, stampText } from '../format';
 import { navigate } from '../route';
+import { ErrorLine } from '../components/ErrorLine';
 
 /** The search box and its results; picking a version opens it in the browser with it selected. */
 export function SearchPanel({ plan, onPick }: { plan: string; onPick(stamp: string, path: string): void }) {
@@ -34,11 +35,7 @@ export function SearchPanel({ plan, onPick }: { plan: string; onPick(stamp: stri
           </button>
         )}
       </form>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       {res && (
         <div className="card">
           <p className="muted" role="status">

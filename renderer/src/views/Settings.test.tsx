@@ -3,9 +3,43 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { dateTime } from '../format';
 import { appStore } from '../store/store';
+import type { FakeApi, Handlers } from '../testing/fakeApi';
 import { useFakeService } from '../testing/setup';
 import { samplePlan } from '../testing/samples';
 import { Settings } from './Settings';
+
+/** The settings the fake service answers with (no notification address yet). */
+const SETTINGS = {
+  timezone: 'UTC',
+  notifications: {
+    desktop: true,
+    ntfyUrl: null as string | null,
+    webhookUrl: null as string | null,
+    onSuccess: false,
+  },
+  verify: { enabled: true, schedule: '30 3 * * 0', samplePercent: 100 },
+  watch: { enabled: true, autoBackup: false, settleSeconds: 300, minIntervalMinutes: 60 },
+  catchUpDelaySeconds: 120,
+  startAtLogin: false,
+  theme: 'system' as const,
+};
+
+/**
+ * A service that answers `settings` and saves notification changes into them, with no plan and nothing
+ * running; `more` adds or replaces handlers.
+ */
+function useFakeSettings(settings: typeof SETTINGS, more: Handlers = {}): FakeApi {
+  const f = useFakeService({
+    settingsGet: () => settings,
+    settingsSet: (p) => ({ ...settings, notifications: { ...settings.notifications, ...p.notifications } }),
+    status: () => ({ overall: 'healthy', plans: [], timezone: 'UTC', generatedAt: 0 }),
+    runList: () => [],
+    planList: () => [],
+    ...more,
+  });
+  appStore.getState().setPlans([]);
+  return f;
+}
 
 describe('Settings', () => {
   it('describes the schedule, previews what the excludes leave out, and saves the plan', async () => {
@@ -84,23 +118,8 @@ describe('Settings', () => {
 
   it('shows a notification address redacted and saves it only when edited', async () => {
     const shown = 'https://***@ntfy.example.org/alerts?token=***';
-    const settings = {
-      timezone: 'UTC',
-      notifications: { desktop: true, ntfyUrl: shown, webhookUrl: null, onSuccess: false },
-      verify: { enabled: true, schedule: '30 3 * * 0', samplePercent: 100 },
-      watch: { enabled: true, autoBackup: false, settleSeconds: 300, minIntervalMinutes: 60 },
-      catchUpDelaySeconds: 120,
-      startAtLogin: false,
-      theme: 'system' as const,
-    };
-    const f = useFakeService({
-      settingsGet: () => settings,
-      settingsSet: (p) => ({ ...settings, notifications: { ...settings.notifications, ...p.notifications } }),
-      status: () => ({ overall: 'healthy', plans: [], timezone: 'UTC', generatedAt: 0 }),
-      runList: () => [],
-      planList: () => [],
-    });
-    appStore.getState().setPlans([]);
+    const settings = { ...SETTINGS, notifications: { ...SETTINGS.notifications, ntfyUrl: shown } };
+    const f = useFakeSettings(settings);
     render(<Settings />);
     const server = (await screen.findByLabelText('ntfy server')) as HTMLInputElement;
     const ntfy = screen.getByLabelText('ntfy topic') as HTMLInputElement;
@@ -119,29 +138,15 @@ describe('Settings', () => {
 });
 
 describe('Notification settings', () => {
-  const settings = {
-    timezone: 'UTC',
-    notifications: { desktop: true, ntfyUrl: null, webhookUrl: null, onSuccess: false },
-    verify: { enabled: true, schedule: '30 3 * * 0', samplePercent: 100 },
-    watch: { enabled: true, autoBackup: false, settleSeconds: 300, minIntervalMinutes: 60 },
-    catchUpDelaySeconds: 120,
-    startAtLogin: false,
-    theme: 'system' as const,
-  };
+  const settings = SETTINGS;
 
   it('composes the ntfy URL from a server and a topic, checks them as typed, and reports a test per channel', async () => {
-    const f = useFakeService({
-      settingsGet: () => settings,
-      settingsSet: (p) => ({ ...settings, notifications: { ...settings.notifications, ...p.notifications } }),
+    const f = useFakeSettings(settings, {
       notifyTest: () => ({
         sent: ['log', 'ntfy'],
         failed: [{ channel: 'webhook', message: 'The webhook at hooks.example.org answered 500.' }],
       }),
-      status: () => ({ overall: 'healthy', plans: [], timezone: 'UTC', generatedAt: 0 }),
-      runList: () => [],
-      planList: () => [],
     });
-    appStore.getState().setPlans([]);
     render(<Settings />);
     const server = (await screen.findByLabelText('ntfy server')) as HTMLInputElement;
     expect(server.value).toBe('https://ntfy.sh');
@@ -178,17 +183,13 @@ describe('Notification settings', () => {
   it('says how start at login is done under cairn serve, and where it cannot be', async () => {
     const note = 'Cairn wrote the systemd user unit /home/u/.config/systemd/user/cairn-serve.service.';
     let on = false;
-    useFakeService({
+    useFakeSettings(settings, {
       settingsGet: () => ({ ...settings, startAtLogin: on, startAtLoginSupported: true }),
       settingsSet: (p) => {
         on = p.startAtLogin ?? on;
         return { ...settings, startAtLogin: on, startAtLoginNote: note, startAtLoginSupported: true };
       },
-      status: () => ({ overall: 'healthy', plans: [], timezone: 'UTC', generatedAt: 0 }),
-      runList: () => [],
-      planList: () => [],
     });
-    appStore.getState().setPlans([]);
     render(<Settings />);
     const box = (await screen.findByLabelText('Start Cairn when I log in')) as HTMLInputElement;
     await userEvent.click(box);

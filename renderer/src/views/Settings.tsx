@@ -9,6 +9,7 @@ import { useCall } from '../useCall';
 import { themeChanged } from '../useTheme';
 import { EmptyState } from './EmptyState';
 import { PlanSettings } from './PlanSettings';
+import { ErrorLine } from '../components/ErrorLine';
 
 type SettingsValue = z.output<typeof SettingsSchema>;
 
@@ -252,11 +253,7 @@ export function Settings() {
         </button>
       </div>
       {adding || !plan ? <EmptyState /> : <PlanSettings key={plan.name} plan={plan} />}
-      {settings.error && (
-        <p role="alert" className="error">
-          {settings.error}
-        </p>
-      )}
+      <ErrorLine text={settings.error} />
       {s && <AppSettings s={s} onSaved={setSaved} />}
     </>
   );

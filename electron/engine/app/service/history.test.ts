@@ -1,37 +1,14 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../../test/helpers/tmp';
+import { describe, expect, it } from 'vitest';
 import { writeTree } from '../../../../test/helpers/tree';
-import { openCatalog, type Db } from '../../catalog/db';
 import { planLayout } from '../../format/layout';
-import { FileSecretStore } from '../../secrets/store';
-import { CairnService } from './service';
+import { serviceKit, value } from '../../../../test/helpers/service';
 
-let db: Db | null = null;
-afterEach(() => {
-  db?.close();
-  db = null;
-});
-
-function value<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
+const kit = serviceKit();
 
 /** A service over a plan with two backups; the second adds a 10,000-byte file. */
 async function setup() {
-  const root = tempDir();
-  const src = path.join(root, 'docs');
-  const dest = path.join(root, 'dest');
-  writeTree(src, { 'a.txt': 'alpha' });
-  db = openCatalog(path.join(root, 'data'));
-  const service = new CairnService({
-    db,
-    actor: 'test',
-    secrets: new FileSecretStore(path.dirname(db.name)),
-  });
-  const api = service.api();
+  const { src, dest, service, api } = kit({ 'a.txt': 'alpha' }, 'docs');
   value(await api.planCreate({ name: 'home', dest, sources: [src] }));
   const first = (await service.runs.request('home', { actor: 'test' }).done).backup!;
   writeTree(src, { 'b.bin': 'b'.repeat(10_000) });

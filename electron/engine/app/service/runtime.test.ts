@@ -54,7 +54,13 @@ function setup(files: Record<string, string | Buffer> = { 'a.txt': 'alpha' }, cr
     'test',
   );
   const lines: string[] = [];
-  rt = new CairnRuntime({
+  rt = runtime(db, lines);
+  return { root, src, dest, plan, lines, db, rt };
+}
+
+/** A runtime over `db` that ticks every 150 ms; its notifications and log go to `lines`. */
+function runtime(db: Db, lines: string[]): CairnRuntime {
+  return new CairnRuntime({
     db,
     secrets: new FileSecretStore(path.dirname(db.name)),
     actor: 'test',
@@ -62,7 +68,6 @@ function setup(files: Record<string, string | Buffer> = { 'a.txt': 'alpha' }, cr
     log: (l) => lines.push(l),
     tickMs: 150,
   });
-  return { root, src, dest, plan, lines, db, rt };
 }
 
 describe('CairnRuntime', () => {
@@ -231,14 +236,7 @@ describe('CairnRuntime', () => {
     expect((await first.service.api().pauseSet({ until: until1h })).ok).toBe(true);
     // A restart reads the pause back from the catalog: the missed run waits.
     await first.close();
-    const again = new CairnRuntime({
-      db,
-      secrets: new FileSecretStore(path.dirname(db.name)),
-      actor: 'test',
-      localNotifier: logNotifier((l) => lines.push(l)),
-      log: (l) => lines.push(l),
-      tickMs: 150,
-    });
+    const again = runtime(db, lines);
     rt = again;
     await again.start();
     await new Promise((r) => setTimeout(r, 600));

@@ -1,42 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CairnEvent } from '../../../../shared/cairnEvents';
-import { tempDir } from '../../../../test/helpers/tmp';
-import { writeTree } from '../../../../test/helpers/tree';
-import { openCatalog, type Db } from '../../catalog/db';
 import { getPlan } from '../../catalog/plans';
 import { addDbSource } from '../../dbsource/ops';
 import { FileSecretStore } from '../../secrets/store';
-import { CairnService } from './service';
+import { serviceKit, value } from '../../../../test/helpers/service';
 
-let db: Db | null = null;
-afterEach(() => {
-  db?.close();
-  db = null;
-});
+const kit = serviceKit();
 
 function setup(files: Record<string, string | Buffer> = { 'a.txt': 'alpha', 'docs/b.txt': 'beta' }) {
-  const root = tempDir();
-  const src = path.join(root, 'src');
-  const dest = path.join(root, 'dest');
-  writeTree(src, files);
-  db = openCatalog(path.join(root, 'data'));
-  const service = new CairnService({
-    db,
-    actor: 'test',
-    secrets: new FileSecretStore(path.dirname(db.name)),
-  });
-  const api = service.api();
+  const { root, src, dest, db, service, api } = kit(files);
   const events: CairnEvent[] = [];
   service.bus.on((e) => events.push(e));
-  return { root, src, dest, service, api, events };
-}
-
-function value<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
+  return { root, src, dest, db, service, api, events };
 }
 
 function bigTree(n: number): Record<string, string | Buffer> {
@@ -188,7 +166,7 @@ describe('the service', () => {
   });
 
   it("lists a plan's database sources with the size and time of their last dump", async () => {
-    const { root, src, dest, service, api } = setup();
+    const { root, src, dest, db, service, api } = setup();
     value(await api.planCreate({ name: 'home', dest, sources: [src] }));
     expect(value(await api.dbSourceList({ plan: 'home' }))).toEqual([]);
     const file = path.join(root, 'app.sqlite');
@@ -197,12 +175,12 @@ describe('the service', () => {
       "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('hello');",
     );
     d.close();
-    const plan = getPlan(db!, 'home');
+    const plan = getPlan(db, 'home');
     await addDbSource(
-      db!,
+      db,
       plan,
       { kind: 'sqlite', location: file },
-      new FileSecretStore(path.dirname(db!.name)),
+      new FileSecretStore(path.dirname(db.name)),
       Date.now(),
       'test',
     );

@@ -5,35 +5,16 @@ import { build } from 'esbuild';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CairnApi } from '../../../../shared/contract';
 import { tempDir } from '../../../../test/helpers/tmp';
 import { writeTree } from '../../../../test/helpers/tree';
-import { openCatalog, type Db } from '../../catalog/db';
 import { getPlan } from '../../catalog/plans';
-import { FileSecretStore } from '../../secrets/store';
-import { CairnService } from './service';
+import { serviceKit, value } from '../../../../test/helpers/service';
 
-let db: Db | null = null;
-afterEach(() => {
-  db?.close();
-  db = null;
-});
+const kit = serviceKit();
 
-function setup() {
-  const root = tempDir();
-  const src = path.join(root, 'src');
-  writeTree(src, { 'a.txt': 'alpha' });
-  db = openCatalog(path.join(root, 'data'));
-  const secrets = new FileSecretStore(path.join(root, 'data'));
-  const service = new CairnService({ db, actor: 'test', secrets });
-  return { root, src, dest: path.join(root, 'dest'), service, api: service.api(), secrets };
-}
-
-function value<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
+const setup = () => kit({ 'a.txt': 'alpha' });
 
 function sqliteFile(dir: string, name = 'app.sqlite'): string {
   const file = path.join(dir, name);
@@ -45,7 +26,7 @@ function sqliteFile(dir: string, name = 'app.sqlite'): string {
 
 describe('database sources through the service', () => {
   it('adds a SQLite file, test-restores it from the newest backup, reports a damaged dump, and removes it', async () => {
-    const { root, src, dest, service, api } = setup();
+    const { root, src, dest, db, service, api } = setup();
     value(await api.planCreate({ name: 'home', dest, sources: [src] }));
     const file = sqliteFile(root);
     const added = value(await api.dbSourceAdd({ plan: 'home', kind: 'sqlite', file }));
@@ -79,7 +60,7 @@ describe('database sources through the service', () => {
     expect(bad.results[0]!.detail).toMatch(/SHA-256|changed|manifest/i);
 
     // Read as a "test-restore" job (a prune meanwhile keeps the backup): not beside an import of the plan.
-    const importing = service.ctx.jobs.begin('import', getPlan(db!, 'home'), 'test');
+    const importing = service.ctx.jobs.begin('import', getPlan(db, 'home'), 'test');
     expect(await api.dbSourceTest({ plan: 'home' })).toMatchObject({
       ok: false,
       error: {
@@ -121,7 +102,7 @@ describe('database sources through the service', () => {
   });
 
   it('builds a PostgreSQL URL from its fields, keeps the password out of the catalog, and says when the server does not answer', async () => {
-    const { src, dest, api, secrets } = setup();
+    const { src, dest, db, api, secrets } = setup();
     value(await api.planCreate({ name: 'home', dest, sources: [src] }));
     expect(await api.dbSourceAdd({ plan: 'home', kind: 'postgres', host: 'db.local' })).toMatchObject({
       ok: false,
@@ -155,10 +136,10 @@ describe('database sources through the service', () => {
     });
     expect(r.connection).toMatch(/^The PostgreSQL server at 127\.0\.0\.1:1 is not answering/);
     expect(await secrets.get(`dbsource.${r.source.id}.password`)).toBe(password);
-    db!.pragma('wal_checkpoint(TRUNCATE)');
-    for (const f of fs.readdirSync(path.dirname(db!.name)))
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    for (const f of fs.readdirSync(path.dirname(db.name)))
       if (f.startsWith('catalog'))
-        expect(fs.readFileSync(path.join(path.dirname(db!.name), f)).includes(password)).toBe(false);
+        expect(fs.readFileSync(path.join(path.dirname(db.name), f)).includes(password)).toBe(false);
     // A connection string carries its password to the secret store too.
     const u = value(
       await api.dbSourceAdd({

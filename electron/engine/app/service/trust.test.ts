@@ -1,35 +1,14 @@
-import { FileSecretStore } from '../../secrets/store';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../../test/helpers/tmp';
-import { diffTrees, writeTree } from '../../../../test/helpers/tree';
-import { openCatalog, type Db } from '../../catalog/db';
-import { CairnService } from './service';
+import { describe, expect, it } from 'vitest';
+import { diffTrees } from '../../../../test/helpers/tree';
+import { serviceKit, value } from '../../../../test/helpers/service';
 
-let db: Db | null = null;
-afterEach(() => {
-  db?.close();
-  db = null;
-});
-
-function value<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
+const kit = serviceKit();
 
 async function setup() {
-  const root = tempDir();
-  const src = path.join(root, 'docs');
-  const dest = path.join(root, 'dest');
-  writeTree(src, { 'a.txt': 'alpha', 'sub/b.txt': 'beta', 'sub/link': { symlink: 'b.txt' } });
-  db = openCatalog(path.join(root, 'data'));
-  const service = new CairnService({
-    db,
-    actor: 'test',
-    secrets: new FileSecretStore(path.dirname(db.name)),
-  });
-  const api = service.api();
+  const files = { 'a.txt': 'alpha', 'sub/b.txt': 'beta', 'sub/link': { symlink: 'b.txt' } };
+  const { root, src, dest, service, api } = kit(files, 'docs');
   value(await api.planCreate({ name: 'home', dest, sources: [src] }));
   const first = await service.runs.request('home', { actor: 'test' }).done;
   return { root, src, dest, service, api, stamp: first.backup!.stamp };

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRig, type Rig } from '../../../../../test/helpers/engine';
+import { value } from '../../../../../test/helpers/service';
 import { writeTree } from '../../../../../test/helpers/tree';
 import { FileSecretStore } from '../../../secrets/store';
 import { CairnService } from '../service';
@@ -11,11 +12,6 @@ afterEach(() => {
   rig?.db.close();
   rig = null;
 });
-
-function value<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 describe('backupChanges', () => {
   it('answers against the backup before, any other backup in either order, one folder at a time', async () => {
