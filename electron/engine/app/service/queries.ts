@@ -10,7 +10,6 @@ import { heldBy, keptBackups, type KeptBackup } from '../../catalog/timeline';
 import { dbText, fromDb, IN_BACKUP } from '../../catalog/versions';
 import { displayName, parseTyped } from '../../format/fsName';
 
-
 /** How many entries one folder of a backup holds (for paging). */
 export function countFolder(db: Db, planId: number, backupId: number, parent: string): number {
   const r = db
