@@ -103,10 +103,12 @@ describe('resumable sessions kept across a kill -9 (issue #16 item 2)', () => {
         `the next push sent ${total - before} bytes; ${total} in all (${(total / packBytes).toFixed(3)}x)`,
     );
     expect(total).toBeLessThan(1.15 * packBytes);
-    // It asked Google how much of the interrupted pack it had (308), then sent the rest on that session.
+    // It asked Google how much of the interrupted pack it had (308), then sent the rest on that session; or,
+    // killed after the pack's last byte went out, found the pack whole and sent none of it again.
     const log = await logSince(seq);
+    const asked = log.filter((e) => e.op === 'files.upload.status').map((e) => e.status);
     if (midPack)
-      expect(log.filter((e) => e.op === 'files.upload.status').map((e) => e.status)).toContain(308);
+      expect(asked.includes(308) || total < 1.01 * packBytes, `status answers ${asked}`).toBe(true);
     expect(savedSessions(k)).toEqual([]);
     expect(fs.readdirSync(k.staging)).toEqual([]);
     expect((await state()).sessions).toBe(0);
