@@ -24,7 +24,7 @@ describe('cairn remove', () => {
 
     const preview = cairn(['remove', ref], { dataDir });
     expect(preview.code).toBe(1);
-    expect(preview.stdout).toBe(`Removing ${ref} would free 3 B in 1 file(s) that no other backup holds.\n`);
+    expect(preview.stdout).toBe(`Removing ${ref} would free 3 B (1 file no other backup holds).\n`);
     expect(preview.stderr).toContain(`Nothing removed; to remove ${ref}, run again with --yes.`);
     expect(stampsOnDisk(layout)).toEqual(stamps);
 

@@ -5,8 +5,10 @@ import type { RemovePreview } from '../../engine/retention/remove';
 import type { CliContext } from '../context';
 import { formatBytes, formatCount } from '../format';
 
+/** "6 B (1 file no other backup holds)". */
 function freed(p: RemovePreview): string {
-  return `${formatBytes(p.freedBytes)} in ${formatCount(p.freedFiles)} file(s) that no other backup holds`;
+  const files = `${formatCount(p.freedFiles)} ${p.freedFiles === 1 ? 'file' : 'files'}`;
+  return `${formatBytes(p.freedBytes)} (${files} no other backup holds)`;
 }
 
 /**
@@ -41,7 +43,7 @@ export function registerRemove(program: Command, ctx: () => CliContext): void {
       const done = removeBackupOp(c.ops(), plan, b);
       c.out(
         { removed: true, ...done },
-        (p) => `Removed ${name}: ${freed(p)} freed. Its copy on Google Drive, if any, is not touched.`,
+        (p) => `Removed ${name}; freed ${freed(p)}. Its copy on Google Drive, if any, is not touched.`,
       );
     });
 }
