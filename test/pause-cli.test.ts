@@ -26,6 +26,8 @@ describe('cairn pause and resume (the pause the app and `cairn serve` share)', (
 
     const open = cairn(['pause'], { dataDir });
     expect(open.stdout).toMatch(/paused until you resume; a backup you start still runs/);
+    // The next scheduled run is not promised while the pause holds it.
+    expect(cairn(['status'], { dataDir }).stdout).toMatch(/^home .* paused until you resume$/m);
     // A backup started by hand still runs.
     expect(cairn(['backup', 'home'], { dataDir }).code).toBe(0);
 
@@ -34,6 +36,7 @@ describe('cairn pause and resume (the pause the app and `cairn serve` share)', (
 
     expect(cairnJson<PauseJson>(['resume'], { dataDir }).value.pause).toBeNull();
     expect(cairn(['status'], { dataDir }).stdout).not.toMatch(/paused/);
+    expect(cairn(['status'], { dataDir }).stdout).toMatch(/^home .* next \d{4}-\d\d-\d\d \d\d:\d\d/m);
     expect(cairn(['log', '--kind', 'settings'], { dataDir }).stdout).toMatch(/backups resumed/);
   });
 });

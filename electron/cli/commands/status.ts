@@ -28,6 +28,13 @@ function when(ms: number, now: number): string {
   return `${text} (${diff < 0 ? `${formatDuration(-diff)} ago` : `in ${formatDuration(diff)}`})`;
 }
 
+/** "next 2026-12-08 02:00 (in 11 h)", or "paused until you resume" when the pause holds that run. */
+function nextRunText(s: StatusValue, p: StatusValue['plans'][number]): string {
+  if (!p.nextRun) return `schedule "${p.schedule}" not understood`;
+  if (s.pause && (s.pause.until === null || s.pause.until > p.nextRun)) return `paused ${pauseEnd(s.pause)}`;
+  return `next ${when(p.nextRun, s.generatedAt)}`;
+}
+
 /** The status as text: one block per plan, reasons under it. */
 export function statusText(s: StatusValue): string {
   if (s.plans.length === 0)
@@ -36,7 +43,7 @@ export function statusText(s: StatusValue): string {
     p.planName,
     WORDS[p.state],
     p.lastGood ? `last good ${when(p.lastGood.finishedAt, s.generatedAt)}` : 'no backup yet',
-    p.nextRun ? `next ${when(p.nextRun, s.generatedAt)}` : `schedule "${p.schedule}" not understood`,
+    nextRunText(s, p),
   ]);
   const lines = table([['PLAN', 'STATE', 'LAST GOOD BACKUP', 'NEXT RUN'], ...rows]).split('\n');
   const notes = s.plans.flatMap((p) => [
