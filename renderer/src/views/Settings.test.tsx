@@ -195,6 +195,10 @@ describe('Notification settings', () => {
     await userEvent.click(box);
     expect(await screen.findByText(note)).toBeTruthy();
     expect(box.checked).toBe(true);
+    // Desktop notifications are the app's; under serve the log always has them, and the page says so.
+    expect(screen.getByLabelText(/Desktop notifications/).closest('label')!.textContent).toMatch(
+      /cairn serve writes them to its log/,
+    );
   });
 });
 

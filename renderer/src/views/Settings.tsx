@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { z } from 'zod';
 import type { NotifyTestResult, Settings as SettingsSchema, SettingsPatch } from '../../../shared/contract';
-import { api } from '../client';
+import { api, desktop } from '../client';
 import { addressProblem, channelName, NTFY_SERVER, ntfyParts, ntfyUrl, topicProblem } from '../notifyAddress';
 import { appStore, useApp } from '../store/store';
 import { useCall } from '../useCall';
@@ -177,6 +177,12 @@ function AppSettings({ s, onSaved }: { s: SettingsValue; onSaved(v: SettingsValu
             onChange={(e) => void patch({ notifications: { desktop: e.target.checked } })}
           />
           Desktop notifications when a backup fails or is overdue
+          {desktop() === null && (
+            <span className="muted">
+              {' '}
+              (shown by the Cairn app; <code>cairn serve</code> writes them to its log whatever this says)
+            </span>
+          )}
         </label>
         <br />
         <label>
