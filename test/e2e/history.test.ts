@@ -39,7 +39,11 @@ async function backups(): Promise<Listed[]> {
 const asShown = (s: string) => `${s.slice(0, 10)} ${s.slice(11, 13)}:${s.slice(13, 15)}:${s.slice(15, 17)}`;
 
 /** The row of a backup, found by its stamp. */
-const row = (stamp: string) => page.locator(`[data-testid=backup-row][data-stamp="${stamp}"]`);
+/** The row of the backup with this stamp (a failed run started in the same second has the same stamp). */
+const row = (stamp: string) =>
+  page
+    .locator(`[data-testid=backup-row][data-stamp="${stamp}"]`)
+    .filter({ hasNot: page.locator('.status-failed') });
 
 /** Pairs of rows whose boxes intersect (none expected). */
 async function overlaps(): Promise<string[]> {
