@@ -1,17 +1,8 @@
 import type { BackupProgress } from '../../electron/engine/backup/run';
+import { noCounts } from '../../electron/engine/backup/walk';
 
 /** A backup's counts before anything is walked. */
-export const NO_COUNTS = {
-  files: 0,
-  dirs: 0,
-  symlinks: 0,
-  bytes: 0,
-  newFiles: 0,
-  newBytes: 0,
-  linkedFiles: 0,
-  skipped: 0,
-  warnings: 0,
-};
+export const NO_COUNTS = noCounts();
 
 /** When the sample run started. */
 export const T0 = 1_700_000_000_000;

@@ -59,13 +59,9 @@ interface DirFinish {
   pending: number;
 }
 
-/**
- * Walks the sources in sorted order and writes one complete backup folder: unchanged files are hard-linked
- * from the previous backup without being read, changed and new ones copied and hashed in one pass. The walk
- * merge-joins the previous manifest, so memory stays flat however many files there are.
- */
-export class Walker {
-  readonly stats: WalkStats = {
+/** A backup's counts before anything is walked. */
+export function noCounts(): Omit<WalkStats, 'currentPath'> {
+  return {
     files: 0,
     dirs: 0,
     symlinks: 0,
@@ -75,8 +71,16 @@ export class Walker {
     linkedFiles: 0,
     skipped: 0,
     warnings: 0,
-    currentPath: '',
   };
+}
+
+/**
+ * Walks the sources in sorted order and writes one complete backup folder: unchanged files are hard-linked
+ * from the previous backup without being read, changed and new ones copied and hashed in one pass. The walk
+ * merge-joins the previous manifest, so memory stays flat however many files there are.
+ */
+export class Walker {
+  readonly stats: WalkStats = { ...noCounts(), currentPath: '' };
   readonly warnings: Warning[] = [];
   private readonly out: EntryOutput;
   private inFlight = new Set<Promise<void>>();
