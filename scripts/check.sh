@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need on a Debian machine (Chromium, PostgreSQL, age, rsync; apt needs root or
+# Installs what the tests need on a Debian machine (Chromium, PostgreSQL, age, rsync, rclone, OpenSSH; apt needs root or
 # sudo), installs the npm packages, and runs every test. CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v age >/dev/null 2>&1 || need+=(age)
 command -v rsync >/dev/null 2>&1 || need+=(rsync)
+command -v rclone >/dev/null 2>&1 || need+=(rclone)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
 [ -x "$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -n 1)" ] || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need[*]}"
@@ -18,6 +20,10 @@ if [ ${#need[@]} -gt 0 ]; then
   # Tests start their own throwaway PostgreSQL cluster; the packaged one need not run.
   if [[ " ${need[*]} " == *" postgresql "* ]]; then
     $sudo_cmd service postgresql stop >/dev/null 2>&1 || true
+  fi
+  # Likewise the SFTP tests start their own sshd on 127.0.0.1 with a throwaway host key.
+  if [[ " ${need[*]} " == *" openssh-server "* ]]; then
+    $sudo_cmd service ssh stop >/dev/null 2>&1 || true
   fi
 fi
 
