@@ -9,6 +9,7 @@ import { migration0007 } from './migrations/0007-drive-pieces';
 import { migration0008 } from './migrations/0008-drive-sessions';
 import { migration0009 } from './migrations/0009-drive-deltas';
 import { migration0010 } from './migrations/0010-changes-index';
+import { migration0011 } from './migrations/0011-remotes';
 
 export interface Migration {
   version: number;
@@ -28,6 +29,7 @@ export const migrations: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0011,
 ];
 
 /** Applies each migration newer than `PRAGMA user_version`, each in its own transaction. */
