@@ -32,6 +32,8 @@ export interface DriveAbout {
   /** Bytes used across Drive, Gmail and Photos. */
   usage: number;
   usageInDrive: number;
+  /** What a user should know of the store (S3: "versioning is on", "object lock: 30 days"); none for Drive. */
+  notes?: string[];
 }
 
 /** Which files to list; all conditions must hold. Trashed files never show. */
@@ -128,4 +130,13 @@ export interface DriveRemote {
   readonly stats: DriveStats;
   /** The OAuth client ID this remote signs in as (kept in plan.json: Drive shows a client only its own files). */
   readonly clientId?: string | null;
+  /** Which kind of store (issue #18: the same contract over Drive, S3 and rclone); undefined means Drive. */
+  readonly kind?: 'drive' | 's3' | 'rclone';
+  /** Where the copy lives, for messages and status: "Google Drive", "s3://bucket/prefix", "nas:backups". */
+  readonly label?: string;
+  /**
+   * Pack size this store suits (default packer.ts PACK_TARGET_BYTES, 32 MiB). A store that cannot resume an
+   * interrupted upload (rclone) asks for smaller packs, so a kill -9 costs less than one pack per upload.
+   */
+  readonly packTargetBytes?: number;
 }
