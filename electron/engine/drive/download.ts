@@ -10,7 +10,13 @@ import type { DriveRemote } from './types';
  * the MD5 when one is known. A damaged download is removed rather than left looking whole.
  */
 export async function downloadTo(
-  ctx: { remote: Pick<DriveRemote, 'download'>; clock: Clock; backoff: BackoffPolicy },
+  ctx: {
+    remote: Pick<DriveRemote, 'download'>;
+    clock: Clock;
+    backoff: BackoffPolicy;
+    /** The store, for messages (default "Google Drive"). */
+    store?: string;
+  },
   fileId: string,
   dest: string,
   md5: string | null,
@@ -18,6 +24,7 @@ export async function downloadTo(
 ): Promise<number> {
   const fh = await fs.promises.open(dest, 'w');
   const hash = crypto.createHash('md5');
+  const store = ctx.store ?? 'Google Drive';
   let written = 0;
   let ok = false;
   try {
@@ -37,7 +44,7 @@ export async function downloadTo(
             ? e
             : new DriveError(
                 'drive',
-                `Could not download ${fileId} from Google Drive (${errorDetails(e).message}).`,
+                `Could not download ${fileId} from ${store} (${errorDetails(e).message}).`,
                 'network',
               );
         }
@@ -49,7 +56,7 @@ export async function downloadTo(
     if (md5 && got !== md5) {
       throw new DriveError(
         'corrupt',
-        `The download of ${fileId} does not match Drive's MD5; try again.`,
+        `The download of ${fileId} does not match the MD5 ${store} gave; try again.`,
         'checksum',
       );
     }
