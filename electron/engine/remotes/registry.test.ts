@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv, fakeClock } from '../../../test/drive-emulator/harness';
 import { startEmulator, type DriveEmulator } from '../../../test/drive-emulator/server';
@@ -117,7 +119,10 @@ describe('two remotes holding the same plan', () => {
     expect([stamps(DRIVE_REMOTE_ID).length, stamps(a.id).length, stamps(b.id).length]).toEqual([1, 2, 1]);
     const driveBefore = { packs: listPacks(db, copy(DRIVE_REMOTE_ID)), stamps: stamps(DRIVE_REMOTE_ID) };
     const bBefore = { packs: listPacks(db, copy(b.id)), stamps: stamps(b.id) };
+    const bFirst = first.b.pushed[0]!;
 
+    const aStaging = path.join(rig.dataDir, 'remote-staging', String(a.id));
+    expect(fs.existsSync(aStaging)).toBe(true);
     removeRemote(db, 'a');
     for (const t of ['drive_packs', 'drive_pack_contents', 'drive_manifests', 'drive_plans', 'remote_plans'])
       expect(db.prepare(`SELECT COUNT(*) FROM ${t} WHERE remote_id = ?`).pluck().get(a.id)).toBe(0);
@@ -127,6 +132,8 @@ describe('two remotes holding the same plan', () => {
     );
     expect({ packs: listPacks(db, copy(b.id)), stamps: stamps(b.id) }).toEqual(bBefore);
     expect(findDrivePlan(db, copy(b.id))?.lastPushAt).not.toBeNull();
+    expect((await push(b.id)).pushed).toEqual([second.backup.stamp]); // and clears a's staging folder
+    expect(fs.existsSync(aStaging)).toBe(false);
     // b's copy is whole and restores on its own.
     const v = await verifyDrive({
       db,
@@ -140,11 +147,12 @@ describe('two remotes holding the same plan', () => {
       now: () => rig.clock.now,
       actor: 'test',
     });
-    expect([v.problems, v.manifests, v.sampled]).toEqual([[], 1, bBefore.packs.length]);
+    expect([v.problems, v.manifests]).toEqual([[], 2]);
+    expect(v.sampled).toBe(listPacks(db, copy(b.id)).length);
     const r = await openDriveRestore({
       db,
       plan,
-      stamp: first.b.pushed[0]!,
+      stamp: bFirst,
       remote: stores.get(b.id)!,
       remoteId: b.id,
       secrets,

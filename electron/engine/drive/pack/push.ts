@@ -11,7 +11,7 @@ import { DriveError } from '../errors';
 import { systemClock, type Clock } from '../pacing';
 import type { SecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
-import { DRIVE_REMOTE_ID, remoteById } from '../../remotes/registry';
+import { DRIVE_REMOTE_ID, listRemotes, remoteById } from '../../remotes/registry';
 import { loadDriveKey, type DriveKey } from './crypto';
 import { planFolders, syncBackupIndex, syncPlanFiles, type PlanFolders } from './folders';
 import { asJob, type Admit } from '../../backup/lock';
@@ -188,7 +188,15 @@ async function pushOnce(opts: PushOptions): Promise<PushResult> {
   const key = await loadDriveKey(o.secrets);
   const stagingRoot = stagingRootOf(o.dataDir ?? path.dirname(o.db.name), o.remoteId);
   const stagingDir = path.join(stagingRoot, String(o.plan.id));
-  removeGonePlans(o.db, stagingRoot);
+  removeGone(
+    stagingRoot,
+    listPlans(o.db).map((p) => p.id),
+  );
+  if (o.remoteId !== DRIVE_REMOTE_ID)
+    removeGone(
+      path.dirname(stagingRoot),
+      listRemotes(o.db).map((r) => r.id),
+    ); // of removed remotes
   const folders = await planFolders(o.db, o.remote, copyOf(o), o.plan, o.machine);
   // Everything is staged in the data folder: the backup disk may be unplugged (or, after an import, absent).
   const tmp = pushTmp(stagingDir);
@@ -217,17 +225,16 @@ export function stagingRootOf(dataDir: string, remoteId: number): string {
     : path.join(dataDir, 'remote-staging', String(remoteId));
 }
 
-/** Removes the staging folders of plans that were removed (named by plan id). */
-function removeGonePlans(db: Db, stagingRoot: string): void {
+/** Removes the staging folders (named by plan or remote id) in `dir` of plans or remotes that were removed. */
+function removeGone(dir: string, kept: number[]): void {
   let names: string[];
   try {
-    names = fs.readdirSync(stagingRoot);
+    names = fs.readdirSync(dir);
   } catch {
     return;
   }
-  const ids = new Set(listPlans(db).map((p) => String(p.id)));
-  for (const n of names)
-    if (!ids.has(n)) fs.rmSync(path.join(stagingRoot, n), { recursive: true, force: true });
+  const ids = new Set(kept.map(String));
+  for (const n of names) if (!ids.has(n)) fs.rmSync(path.join(dir, n), { recursive: true, force: true });
 }
 
 async function pushBackups(
