@@ -6,12 +6,11 @@ import { findPlan } from '../electron/engine/catalog/plans';
 import { clockTime } from '../electron/engine/drive/errors';
 import { DRIVE_SETTING_KEYS, setDriveSetting } from '../electron/engine/drive/pack/settings';
 import type { DriveStatusView } from '../electron/engine/drive/pack/status';
-import { findDrivePlan } from '../electron/engine/drive/pack/store';
+import { driveCopy, findDrivePlan } from '../electron/engine/drive/pack/store';
 import { spawnEmulator, type SpawnedEmulator } from './drive-emulator/spawn';
 import { cairn, cairnJson, cairnSpawn } from './helpers/cli';
 import { tempDir } from './helpers/tmp';
 import { writeTree } from './helpers/tree';
-import { driveCopy } from '../electron/engine/drive/pack/store';
 
 let emu: SpawnedEmulator;
 beforeAll(async () => {

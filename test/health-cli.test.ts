@@ -3,11 +3,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCatalog } from '../electron/engine/catalog/db';
 import { findPlan } from '../electron/engine/catalog/plans';
-import { drivePlan, updateDrivePlan } from '../electron/engine/drive/pack/store';
+import { driveCopy, drivePlan, updateDrivePlan } from '../electron/engine/drive/pack/store';
 import { cairn, cairnJson } from './helpers/cli';
 import { tempDir } from './helpers/tmp';
 import { writeTree } from './helpers/tree';
-import { driveCopy } from '../electron/engine/drive/pack/store';
 
 type StatusJson = { overall: string; plans: { state: string; reasons: string[] }[] };
 
