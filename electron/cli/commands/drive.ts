@@ -20,12 +20,14 @@ import { listDriveBackups } from '../../engine/drive/pack/remoteList';
 import { openForStatus } from '../../engine/drive/pack/openRemote';
 import { driveSettingsWithSecret, saveOwnClient } from '../../engine/drive/pack/settings';
 import { driveStatus, type DriveStatusView } from '../../engine/drive/pack/status';
-import { listDriveManifests } from '../../engine/drive/pack/store';
+import { driveCopy, listDriveManifests } from '../../engine/drive/pack/store';
 import { CairnError } from '../../engine/errors';
 import { intOption, type CliContext } from '../context';
 import { formatBytes, formatCount, table } from '../format';
 import { registerDriveMaintenance } from './driveMaintain';
 import { cliRemote, cliSecrets } from './driveOpen';
+import { DRIVE_REMOTE_ID } from '../../engine/remotes/registry';
+import { openCopyHolders } from '../../engine/remotes/ops';
 
 async function readLine(prompt: string): Promise<string> {
   process.stderr.write(prompt);
@@ -204,7 +206,7 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
       const found = (await listDriveBackups(await cliRemote(c))).filter((b) => !name || b.plan === name);
       const known = new Map(
         listPlans(db).flatMap((p) =>
-          listDriveManifests(db, p.id).map((m) => [`${p.name}/${m.stamp}`, m] as const),
+          listDriveManifests(db, driveCopy(p.id)).map((m) => [`${p.name}/${m.stamp}`, m] as const),
         ),
       );
       const rows = found.map((b) => {
@@ -237,6 +239,7 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
       const r = await importFromDrive({
         db: c.catalog(),
         remote: await cliRemote(c),
+        remoteId: DRIVE_REMOTE_ID,
         secrets: cliSecrets(c),
         machine: o.machine,
         password: process.env.CAIRN_DRIVE_PASSWORD || undefined,
@@ -284,17 +287,21 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
         process.env.CAIRN_DRIVE_PASSWORD || (await readLine('Drive password (at least 12 characters): '))
       ).trim();
       if (old) {
-        const remote = await cliRemote(c); // reachable before anything changes
+        // Every remote holding a copy (Drive, S3, rclone), reachable before anything changes.
+        const holders = await openCopyHolders(c.catalog(), c.core().drive);
         const key = await saveDriveKey(secrets, pw, old.identity);
         try {
-          await resealIdentity(c.catalog(), remote, key, path.join(c.dataDir, 'drive-tmp'));
+          for (const h of holders)
+            await resealIdentity(c.catalog(), h.store, h.row.id, key, path.join(c.dataDir, 'drive-tmp'));
         } catch (e) {
           await saveDriveKey(secrets, old.password, old.identity);
           throw e;
         }
+        const where = holders.map((h) => (h.row.kind === 'drive' ? 'Drive' : `remote ${h.row.name}`));
         c.out(
-          { encrypted: true },
-          () => 'The Drive password is changed; the key file on Drive now opens with the new one.',
+          { encrypted: true, resealed: holders.map((h) => h.row.name) },
+          () =>
+            `The password is changed; the key file ${where.length ? `on ${where.join(', ')} ` : ''}now opens with the new one.`,
         );
         return;
       }
