@@ -4,6 +4,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { MethodInput } from '../../../shared/contract';
 import { api } from '../client';
 import { ErrorLine } from '../components/ErrorLine';
+import { makeField } from '../components/formField';
 
 type Kind = 'postgres' | 'sqlite';
 type Format = 'custom' | 'sql.gz' | 'backup' | 'vacuum';
@@ -97,43 +98,7 @@ export function DbSourceForm(props: { plan: string; onDone(told: string): void; 
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const problems = formProblems(kind, byUrl, v);
-  const field = (
-    k: keyof Values,
-    label: string,
-    o: { type?: string; hint?: string; placeholder?: string } = {},
-  ) => {
-    const problem = shown.has(k) ? problems[k] : undefined;
-    const describedBy = [o.hint && `${id}-${k}-hint`, problem && `${id}-${k}-problem`]
-      .filter(Boolean)
-      .join(' ');
-    return (
-      <div className="field">
-        <label htmlFor={`${id}-${k}`}>{label}</label>
-        <input
-          id={`${id}-${k}`}
-          type={o.type ?? 'text'}
-          value={v[k]}
-          placeholder={o.placeholder}
-          spellCheck={false}
-          autoComplete={k === 'password' ? 'new-password' : 'off'}
-          aria-invalid={problem ? true : undefined}
-          aria-describedby={describedBy || undefined}
-          onChange={(e) => setV({ ...v, [k]: e.target.value })}
-          onBlur={() => v[k] && setShown(new Set(shown).add(k))}
-        />
-        {o.hint && (
-          <small id={`${id}-${k}-hint`} className="muted">
-            {o.hint}
-          </small>
-        )}
-        {problem && (
-          <small id={`${id}-${k}-problem`} className="error">
-            {problem}
-          </small>
-        )}
-      </div>
-    );
-  };
+  const field = makeField({ id, values: v, setValues: setV, problems, shown, setShown });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
