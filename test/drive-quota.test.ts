@@ -11,6 +11,7 @@ import { spawnEmulator, type SpawnedEmulator } from './drive-emulator/spawn';
 import { cairn, cairnJson, cairnSpawn } from './helpers/cli';
 import { tempDir } from './helpers/tmp';
 import { writeTree } from './helpers/tree';
+import { driveCopy } from '../electron/engine/drive/pack/store';
 
 let emu: SpawnedEmulator;
 beforeAll(async () => {
@@ -58,7 +59,7 @@ async function setup(autoPush = false) {
 function drivePlanNow(dataDir: string) {
   const db = openCatalog(dataDir);
   try {
-    return findDrivePlan(db, findPlan(db, 'home')!.id);
+    return findDrivePlan(db, driveCopy(findPlan(db, 'home')!.id));
   } finally {
     db.close();
   }

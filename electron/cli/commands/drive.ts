@@ -20,13 +20,14 @@ import { listDriveBackups } from '../../engine/drive/pack/remoteList';
 import { openForStatus } from '../../engine/drive/pack/openRemote';
 import { driveSettingsWithSecret, saveOwnClient } from '../../engine/drive/pack/settings';
 import { driveStatus, type DriveStatusView } from '../../engine/drive/pack/status';
-import { listDriveManifests } from '../../engine/drive/pack/store';
+import { driveCopy, listDriveManifests } from '../../engine/drive/pack/store';
 import { CairnError } from '../../engine/errors';
 import { intOption, type CliContext } from '../context';
 import { formatBytes, formatCount, table } from '../format';
 import { untilSignal } from '../streams';
 import { registerDriveMaintenance } from './driveMaintain';
 import { cliRemote, cliSecrets } from './driveOpen';
+import { DRIVE_REMOTE_ID } from '../../engine/remotes/registry';
 
 async function readLine(prompt: string): Promise<string> {
   process.stderr.write(prompt);
@@ -212,7 +213,7 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
       const found = (await listDriveBackups(await cliRemote(c))).filter((b) => !name || b.plan === name);
       const known = new Map(
         listPlans(db).flatMap((p) =>
-          listDriveManifests(db, p.id).map((m) => [`${p.name}/${m.stamp}`, m] as const),
+          listDriveManifests(db, driveCopy(p.id)).map((m) => [`${p.name}/${m.stamp}`, m] as const),
         ),
       );
       const rows = found.map((b) => {
@@ -245,6 +246,7 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
       const r = await importFromDrive({
         db: c.catalog(),
         remote: await cliRemote(c),
+        remoteId: DRIVE_REMOTE_ID,
         secrets: cliSecrets(c),
         machine: o.machine,
         password: process.env.CAIRN_DRIVE_PASSWORD || undefined,
@@ -283,7 +285,7 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
         const remote = await cliRemote(c); // reachable before anything changes
         const key = await saveDriveKey(secrets, pw, old.identity);
         try {
-          await resealIdentity(c.catalog(), remote, key, path.join(c.dataDir, 'drive-tmp'));
+          await resealIdentity(c.catalog(), remote, DRIVE_REMOTE_ID, key, path.join(c.dataDir, 'drive-tmp'));
         } catch (e) {
           await saveDriveKey(secrets, old.password, old.identity);
           throw e;

@@ -11,6 +11,7 @@ import { CairnError } from '../../engine/errors';
 import { intOption, type CliContext } from '../context';
 import { formatBytes, formatCount } from '../format';
 import { cliRemote, cliSecrets } from './driveOpen';
+import { DRIVE_REMOTE_ID } from '../../engine/remotes/registry';
 
 /** Each plan's check of its copy on `where` (Drive, or a remote's name). */
 export function verifyText(rs: DriveVerifyResult[], where = 'Drive'): string {
@@ -41,6 +42,7 @@ async function eachPlanOnDrive<T>(
     db: ReturnType<CliContext['catalog']>;
     plan: Plan;
     remote: DriveRemote;
+    remoteId: number;
     secrets: SecretStore;
     machine: string;
     workDir: string;
@@ -54,7 +56,15 @@ async function eachPlanOnDrive<T>(
     const workDir = fs.mkdtempSync(path.join(c.dataDir, prefix));
     try {
       out.push(
-        await task({ db, plan, remote, secrets: cliSecrets(c), machine: driveSettings(db).machine, workDir }),
+        await task({
+          db,
+          plan,
+          remote,
+          remoteId: DRIVE_REMOTE_ID,
+          secrets: cliSecrets(c),
+          machine: driveSettings(db).machine,
+          workDir,
+        }),
       );
     } finally {
       fs.rmSync(workDir, { recursive: true, force: true });

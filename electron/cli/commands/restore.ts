@@ -3,7 +3,7 @@ import { restoreOp } from '../../engine/app/ops/restore';
 import { resolveBackup, type BackupRecord } from '../../engine/catalog/backups';
 import type { Db } from '../../engine/catalog/db';
 import { findPlan, type Plan } from '../../engine/catalog/plans';
-import { listDriveManifests } from '../../engine/drive/pack/store';
+import { driveCopy, listDriveManifests } from '../../engine/drive/pack/store';
 import { CairnError } from '../../engine/errors';
 import type { RestoreSummary } from '../../engine/restore/restore';
 import { SAFETY_PIN_DAYS } from '../../../shared/schemas/trust';
@@ -88,7 +88,7 @@ function resolveOrDriveOnly(
     if (!(e instanceof CairnError) || e.code !== 'not-found' || slash < 0) throw e;
     const plan = findPlan(db, ref.slice(0, slash));
     const stamp = ref.slice(slash + 1);
-    if (!plan || !listDriveManifests(db, plan.id).some((m) => m.stamp === stamp)) throw e;
+    if (!plan || !listDriveManifests(db, driveCopy(plan.id)).some((m) => m.stamp === stamp)) throw e;
     return { plan, backup: { id: null, stamp } };
   }
 }

@@ -8,8 +8,9 @@ import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import type { DriveRestore } from '../drive/pack/restoreSource';
 import { openDriveRemote } from '../drive/pack/openRemote';
-import { listDriveManifests } from '../drive/pack/store';
+import { driveCopy, listDriveManifests } from '../drive/pack/store';
 import type { DriveAccess } from './service/context';
+import { DRIVE_REMOTE_ID } from '../remotes/registry';
 
 /**
  * A backup whose folder is not on this machine (disk gone, new machine, pruned here but kept on Drive) is
@@ -26,7 +27,7 @@ export async function openDriveSourceFor(o: {
   const { db, drive, plan, backup } = o;
   if (!drive) return null;
   if (fs.existsSync(planLayout(plan.dest, plan.name).backupDir(backup.stamp))) return null;
-  if (!listDriveManifests(db, plan.id).some((m) => m.stamp === backup.stamp)) return null;
+  if (!listDriveManifests(db, driveCopy(plan.id)).some((m) => m.stamp === backup.stamp)) return null;
   const workDir = fs.mkdtempSync(path.join(drive.workDir ?? os.tmpdir(), 'drive-restore-'));
   try {
     // Loaded only now: a restore from the local disk does not pay for the Drive client, tar and age.
@@ -37,6 +38,7 @@ export async function openDriveSourceFor(o: {
       plan,
       stamp: backup.stamp,
       remote,
+      remoteId: DRIVE_REMOTE_ID,
       secrets: drive.secrets,
       workDir,
       signal: o.signal,

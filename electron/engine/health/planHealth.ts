@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { listBackups, type BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import { listPlans, type Plan } from '../catalog/plans';
-import { findDrivePlan, lastDriveQuota } from '../drive/pack/store';
+import { driveCopy, findDrivePlan, lastDriveQuota } from '../drive/pack/store';
 import { describeSchedule } from '../schedule/describe';
 import { nextRun } from '../schedule/nextRun';
 import { grewMost, growthRatio, sizeJump } from './growth';
@@ -42,7 +42,7 @@ const FULL = new Set(['storageQuotaExceeded', 'drive-quota']);
 
 /** The plan's Drive copy as the catalog knows it; null when the plan has none. */
 function driveFacts(db: Db, planId: number): DriveFacts | null {
-  const d = findDrivePlan(db, planId);
+  const d = findDrivePlan(db, driveCopy(planId));
   if (!d) return null;
   const code = d.lastErrorCode ?? '';
   return {

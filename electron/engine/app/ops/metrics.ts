@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Db } from '../../catalog/db';
 import { latestGoodBackup, latestRun, listBackups } from '../../catalog/backups';
 import { listPlans } from '../../catalog/plans';
-import { findDrivePlan, lastDriveQuota, listDriveManifests } from '../../drive/pack/store';
+import { driveCopy, findDrivePlan, lastDriveQuota, listDriveManifests } from '../../drive/pack/store';
 import { STATES, type HealthState } from '../../health/health';
 import { planHealth } from '../../health/planHealth';
 import type { StatFs } from '../../health/space';
@@ -118,9 +118,9 @@ export function collectMetrics(db: Db, now: number, statFs?: StatFs): Metric[] {
     }
     count.samples.push({ labels: l, value: listBackups(db, { planId: plan.id }).length });
     if (h.nextRun !== null) next.samples.push({ labels: l, value: h.nextRun / 1000 });
-    const onDrive = findDrivePlan(db, plan.id);
+    const onDrive = findDrivePlan(db, driveCopy(plan.id));
     if (onDrive) {
-      const there = new Set(listDriveManifests(db, plan.id).map((x) => x.stamp));
+      const there = new Set(listDriveManifests(db, driveCopy(plan.id)).map((x) => x.stamp));
       const pending = listBackups(db, { planId: plan.id }).filter((b) => !there.has(b.stamp));
       drive.samples.push({ labels: l, value: pending.reduce((n, b) => n + b.newBytes, 0) });
       if (onDrive.lastPushAt) drivePush.samples.push({ labels: l, value: onDrive.lastPushAt / 1000 });

@@ -24,7 +24,7 @@ import { notifyUrls } from './notifyUrls';
 import { readSettings, storedNotifications } from './settingsStore';
 import type { PushResult } from '../../drive/pack/push';
 import { drivePushEnd } from './progress';
-import { findDrivePlan } from '../../drive/pack/store';
+import { driveCopy, findDrivePlan } from '../../drive/pack/store';
 import { clockTime } from '../../drive/errors';
 import { throttleByKey } from './throttle';
 import { collectStatus } from './statusView';
@@ -329,7 +329,7 @@ export class CairnRuntime {
     if (!this.o.drive) return;
     const now = this.service.ctx.now();
     for (const plan of listPlans(this.o.db)) {
-      const at = findDrivePlan(this.o.db, plan.id)?.resumesAt;
+      const at = findDrivePlan(this.o.db, driveCopy(plan.id))?.resumesAt;
       if (!at || at + DRIVE_RESUME_GRACE_MS > now) continue;
       if (this.service.ctx.jobs.onPlan(plan).some((j) => j.kind === 'push')) continue;
       this.o.log(
