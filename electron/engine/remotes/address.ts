@@ -100,13 +100,3 @@ export function rcloneConfig(o: { target: string; configFile?: string | null; cw
   }
   return { remote: `${m[1]}:${remotePath}`, configFile };
 }
-
-/** Where a remote keeps its copy, as people write it: "s3://bucket/prefix/", "nas:backups". */
-export function remoteWhere(kind: string, config: unknown): string {
-  if (kind === 's3') {
-    const c = config as S3Config;
-    return `s3://${c.bucket}/${c.prefix}` + (c.endpoint ? ` at ${c.endpoint}` : '');
-  }
-  if (kind === 'rclone') return (config as RcloneConfig).remote;
-  return 'Google Drive';
-}

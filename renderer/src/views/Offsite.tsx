@@ -158,16 +158,16 @@ export function Offsite() {
   const [adding, setAdding] = useState(false);
   const [told, setTold] = useState<string | null>(null);
   const addButton = useRef<HTMLButtonElement>(null);
-  const pushing = list.value?.some((r) => r.pushing) ?? false;
+  const { reload, value } = list;
   // While a push runs, the list is asked again every two seconds, so its state and figures follow.
   useEffect(() => {
-    if (!pushing) return;
+    if (!value?.some((r) => r.pushing)) return;
     const t = setTimeout(() => {
       setNow(Date.now());
-      list.reload();
+      reload();
     }, 2000);
     return () => clearTimeout(t);
-  }, [pushing, list.reload, list.value]);
+  }, [reload, value]);
   const closeForm = () => {
     setAdding(false);
     requestAnimationFrame(() => addButton.current?.focus());

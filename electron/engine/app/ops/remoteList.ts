@@ -1,9 +1,9 @@
 // Every remote as `cairn remote list` and the off-site view show it: Drive first, then each S3 bucket and
 // rclone remote, with its state per plan, from the catalog alone (no network).
-import { remoteWhere } from '../../remotes/address';
 import { remoteStates, type RemoteState } from '../../remotes/ops';
 import { listRemotes, remoteSecretKey, type RemoteRow } from '../../remotes/registry';
 import type { OpsDeps } from './deps';
+import { remoteWhere } from './remotes';
 
 export interface RemoteListItem extends Omit<RemoteState, 'label'> {
   where: string;
@@ -31,7 +31,7 @@ export async function listRemoteItems(d: OpsDeps): Promise<RemoteListItem[]> {
     const s = byName.get(row.name);
     if (!s) continue;
     const { label: _label, ...rest } = s;
-    out.push({ ...rest, where: remoteWhere(row.kind, row.config), credentials: await credentialsOf(d, row) });
+    out.push({ ...rest, where: remoteWhere(row), credentials: await credentialsOf(d, row) });
   }
   return out;
 }

@@ -71,19 +71,18 @@ export function remotePushOp(
     admitted?: boolean;
   } = {},
 ): Promise<{ remote: RemoteRow; runs: RemotePlanRun<PushResult>[] }> {
-  return eachPlan(d, name, o.plan, o.signal, (remote, plan) => {
-    const push = () =>
-      pushRemote({
-        ...access(d),
-        plan,
-        remote,
-        actor: d.actor,
-        signal: o.signal,
-        onProgress: (p: PushProgress) => o.onProgress?.(plan, p),
-        dataDir: d.drive?.workDir,
-      });
-    return o.admitted ? push() : d.jobs.run('push', plan, d.actor, push);
-  });
+  return eachPlan(d, name, o.plan, o.signal, (remote, plan) =>
+    pushRemote({
+      ...access(d),
+      plan,
+      remote,
+      actor: d.actor,
+      signal: o.signal,
+      admit: o.admitted ? undefined : d.jobs.admitFor(d.actor),
+      onProgress: (p: PushProgress) => o.onProgress?.(plan, p),
+      dataDir: d.drive?.workDir,
+    }),
+  );
 }
 
 /** Checks the remote's copy of each of its plans (or one) against the catalog. */
@@ -93,7 +92,7 @@ export function remoteVerifyOp(
   o: { plan?: string; signal?: AbortSignal } = {},
 ): Promise<{ remote: RemoteRow; runs: RemotePlanRun<DriveVerifyResult>[] }> {
   return eachPlan(d, name, o.plan, o.signal, (remote, plan) =>
-    verifyRemote({ ...access(d), plan, remote, signal: o.signal }),
+    verifyRemote({ ...access(d), plan, remote, signal: o.signal, actor: d.actor, dataDir: d.drive?.workDir }),
   );
 }
 
@@ -104,8 +103,14 @@ export function remotePruneOp(
   o: { plan?: string; dryRun?: boolean } = {},
 ): Promise<{ remote: RemoteRow; runs: RemotePlanRun<DrivePruneResult>[] }> {
   return eachPlan(d, name, o.plan, undefined, (remote, plan) =>
-    d.jobs.run('drive-prune', plan, d.actor, () =>
-      pruneRemote({ ...access(d), plan, remote, dryRun: o.dryRun }),
-    ),
+    pruneRemote({
+      ...access(d),
+      plan,
+      remote,
+      dryRun: o.dryRun,
+      actor: d.actor,
+      admit: d.jobs.admitFor(d.actor),
+      dataDir: d.drive?.workDir,
+    }),
   );
 }

@@ -5,8 +5,7 @@ import { findPlanById, getPlan } from '../../catalog/plans';
 import { FOLDER_MIME, type DriveRemote } from '../../drive/types';
 import { ROOT_FOLDER } from '../../drive/pack/layout';
 import { CairnError, describeError } from '../../errors';
-import { remoteWhere } from '../../remotes/address';
-import { openRemote } from '../../remotes/ops';
+import { openRemote, remoteLabel } from '../../remotes/ops';
 import {
   addRemote,
   attachPlan,
@@ -25,6 +24,12 @@ import type { OpsDeps } from './deps';
 export type NewRemote =
   | { kind: 's3'; config: S3Config; credentials: { accessKeyId: string; secretAccessKey: string } | null }
   | { kind: 'rclone'; config: RcloneConfig };
+
+/** Where a remote keeps its copy, as people write it: "s3://bucket/prefix at https://host", "nas:backups". */
+export function remoteWhere(row: RemoteRow): string {
+  const endpoint = row.kind === 's3' ? (row.config as S3Config).endpoint : null;
+  return remoteLabel(row) + (endpoint ? ` at ${endpoint}` : '');
+}
 
 /** What a quick look at the store found: reachable or not (and why), and whose backups it holds. */
 export interface RemoteReach {
@@ -45,7 +50,7 @@ async function machinesOn(remote: DriveRemote): Promise<string[]> {
 
 /** Opens the remote for a status look (one try of each request) and says what it holds. */
 export async function reachRemote(d: OpsDeps, row: RemoteRow, env?: NodeJS.ProcessEnv): Promise<RemoteReach> {
-  const where = remoteWhere(row.kind, row.config);
+  const where = remoteWhere(row);
   try {
     const remote = await openRemote(d.db, row, { secrets: d.secrets, env }, { quick: true });
     const machines = await machinesOn(remote);
@@ -93,7 +98,7 @@ export async function addRemoteOp(
     at: d.now(),
     kind: 'settings',
     actor: d.actor,
-    message: `Remote ${row.name} added: ${remoteWhere(row.kind, row.config)}` + planText(i.plans),
+    message: `Remote ${row.name} added: ${remoteWhere(row)}` + planText(i.plans),
   });
   return { remote: row, reach: await reachRemote(d, row, i.env) };
 }
@@ -117,7 +122,7 @@ export function remoteKnowledge(d: Pick<OpsDeps, 'db'>, name: string): RemoteFor
   const plans = remotePlanIds(d.db, row).map((id) => findPlanById(d.db, id)!.name);
   return {
     name: row.name,
-    where: remoteWhere(row.kind, row.config),
+    where: remoteWhere(row),
     plans,
     backups: count('drive_manifests'),
     packs: count('drive_packs'),
