@@ -188,17 +188,8 @@ describe('cairn remote', () => {
     expect(u.run(['plan', 'add', 'home', '--source', src, '--dest', path.join(root, 'dest')]).code).toBe(0);
     expect(u.run(['backup', 'home']).code).toBe(0);
 
-    const add = u.run([
-      'remote',
-      'add',
-      'nas',
-      '--plan',
-      'home',
-      '--rclone',
-      `here:${store}/cairn`,
-      '--rclone-config',
-      conf,
-    ]);
+    const nas = ['--rclone', `here:${store}/cairn`, '--rclone-config', conf];
+    const add = u.run(['remote', 'add', 'nas', '--plan', 'home', ...nas]);
     expect(add.code, add.stderr).toBe(0);
     expect(add.stdout).toContain(`Remote nas added: here:${store}/cairn, copying home.`);
     expect(add.stdout).toMatch(/is reachable and holds no Cairn backup yet/);
@@ -238,15 +229,7 @@ describe('cairn remote', () => {
 
     // A new machine: the remote added without a plan says whose backups it holds; import rebuilds the plan.
     const other = user(path.join(root, 'home2'));
-    const seen = other.run([
-      'remote',
-      'add',
-      'nas',
-      '--rclone',
-      `here:${store}/cairn`,
-      '--rclone-config',
-      conf,
-    ]);
+    const seen = other.run(['remote', 'add', 'nas', ...nas]);
     expect(seen.code, seen.stderr).toBe(0);
     expect(seen.stdout).toMatch(
       /holds Cairn backups of \S+; to rebuild the catalog from them: cairn remote import nas\./,

@@ -1,6 +1,7 @@
 // One labelled text field of a form whose values are a record of strings: its hint, and its problem once the
 // user has left it filled (or tried to send the form). The database and remote forms share it.
-import type { Dispatch, ReactElement, SetStateAction } from 'react';
+import type { Dispatch, ReactElement, ReactNode, SetStateAction } from 'react';
+import { ErrorLine } from './ErrorLine';
 
 export interface FieldOptions {
   type?: string;
@@ -51,4 +52,51 @@ export function makeField<K extends string>(f: {
       </div>
     );
   };
+}
+
+/** A form's end: the service's refusal, if any, then the send button (its words while busy) and Cancel. */
+export function FormEnd(p: { error: string | null; busy: boolean; send: string; onCancel(): void }) {
+  return (
+    <>
+      <ErrorLine text={p.error} />
+      <div className="row">
+        <button type="submit" className="primary" disabled={p.busy}>
+          {p.busy ? 'Adding…' : p.send}
+        </button>
+        <button type="button" onClick={p.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </>
+  );
+}
+
+/** What an action told: a status line, green when it went well, red otherwise. */
+export function Told({ told }: { told: { ok: boolean; text: string } | null }) {
+  return told ? (
+    <p role="status" className={told.ok ? 'status-complete' : 'status-failed'}>
+      {told.text}
+    </p>
+  ) : null;
+}
+
+/** "Remove NAME?" asked in place: what removing means, the danger button, and "Keep it" (focused). */
+export function ConfirmRemove(p: {
+  name: string;
+  children: ReactNode;
+  busy: boolean;
+  onRemove(): void;
+  onKeep(): void;
+}) {
+  return (
+    <div className="row" role="group" aria-label={`Remove ${p.name}?`}>
+      <span>{p.children}</span>
+      <button type="button" className="danger" disabled={p.busy} onClick={p.onRemove}>
+        Remove {p.name}
+      </button>
+      <button type="button" autoFocus onClick={p.onKeep}>
+        Keep it
+      </button>
+    </div>
+  );
 }

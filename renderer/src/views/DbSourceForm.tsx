@@ -3,8 +3,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { MethodInput } from '../../../shared/contract';
 import { api } from '../client';
-import { ErrorLine } from '../components/ErrorLine';
-import { makeField } from '../components/formField';
+import { FormEnd, makeField } from '../components/formField';
 
 type Kind = 'postgres' | 'sqlite';
 type Format = 'custom' | 'sql.gz' | 'backup' | 'vacuum';
@@ -188,15 +187,7 @@ export function DbSourceForm(props: { plan: string; onDone(told: string): void; 
       {field('label', 'Label (optional)', {
         hint: 'Its folder name in the backups; the database or file name when empty.',
       })}
-      <ErrorLine text={error} />
-      <div className="row">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add database'}
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormEnd error={error} busy={busy} send="Add database" onCancel={props.onCancel} />
     </form>
   );
 }

@@ -9,6 +9,7 @@ import { ErrorLine } from '../components/ErrorLine';
 import { bytes, when } from '../format';
 import { useApp } from '../store/store';
 import { useCall } from '../useCall';
+import { ConfirmRemove, Told } from '../components/formField';
 import { Drive } from './Drive';
 import { RemoteForm } from './RemoteForm';
 
@@ -81,18 +82,15 @@ function RemoteActions({ r, changed }: { r: Remote; changed(): void }) {
   return (
     <>
       {confirming ? (
-        <div className="row" role="group" aria-label={`Remove ${r.name}?`}>
-          <span>
-            Forget {r.name}? Cairn forgets what it knew of the copy there and its keys; nothing on the store
-            is deleted.
-          </span>
-          <button type="button" className="danger" disabled={busy !== null} onClick={() => void remove()}>
-            Remove {r.name}
-          </button>
-          <button type="button" autoFocus onClick={() => setConfirming(false)}>
-            Keep it
-          </button>
-        </div>
+        <ConfirmRemove
+          name={r.name}
+          busy={busy !== null}
+          onRemove={() => void remove()}
+          onKeep={() => setConfirming(false)}
+        >
+          Forget {r.name}? Cairn forgets what it knew of the copy there and its keys; nothing on the store is
+          deleted.
+        </ConfirmRemove>
       ) : (
         <div className="row">
           <button type="button" disabled={busy !== null || r.pushing} onClick={() => void run('push')}>
@@ -108,11 +106,7 @@ function RemoteActions({ r, changed }: { r: Remote; changed(): void }) {
           )}
         </div>
       )}
-      {told && (
-        <p role="status" className={told.ok ? 'status-complete' : 'status-failed'}>
-          {told.text}
-        </p>
-      )}
+      <Told told={told} />
     </>
   );
 }
@@ -123,7 +117,7 @@ function RemoteItem({ r, now, changed }: { r: Remote; now: number; changed(): vo
   return (
     <li className="card" data-testid="remote" aria-label={r.name}>
       <strong>{r.name}</strong> <span className="muted">({KIND[r.kind]})</span>{' '}
-      <span className="path">{r.where}</span>
+      {r.where !== KIND[r.kind] && <span className="path">{r.where}</span>}
       <dl className="facts">
         <dt>State</dt>
         <dd data-testid="remote-state" className={r.state === 'error' ? 'status-failed' : undefined}>

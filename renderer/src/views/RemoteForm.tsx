@@ -4,8 +4,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { MethodInput } from '../../../shared/contract';
 import { api } from '../client';
-import { ErrorLine } from '../components/ErrorLine';
-import { makeField } from '../components/formField';
+import { FormEnd, makeField } from '../components/formField';
 
 type Kind = 's3' | 'rclone';
 type Key =
@@ -166,15 +165,7 @@ export function RemoteForm(props: { plans: string[]; onDone(told: string): void;
         ))}
         <small className="muted">None: add it only to import from it (`cairn remote import`).</small>
       </fieldset>
-      <ErrorLine text={error} />
-      <div className="row">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add remote'}
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormEnd error={error} busy={busy} send="Add remote" onCancel={props.onCancel} />
     </form>
   );
 }
