@@ -62,16 +62,22 @@ describe('Off-site copies', () => {
   });
 
   it('pushes, and removes only after confirming, saying nothing on the store is deleted', async () => {
+    let pushing = false;
     const f = useFakeService({
       ...statusOf,
-      remoteList: () => [drive, bucket],
-      remotePush: () => ({ started: true, plans: ['docs'] }),
+      remoteList: () => [drive, { ...bucket, pushing }],
+      remotePush: () => {
+        pushing = true;
+        return { started: true, plans: ['docs'] };
+      },
       remoteRemove: () => ({ name: 'wasabi', where: bucket.where, plans: ['docs'], backups: 3, packs: 9 }),
     });
     render(<Offsite />);
     const item = within((await screen.findAllByTestId('remote'))[1]!);
     await userEvent.click(item.getByRole('button', { name: 'Push now' }));
     expect(await item.findByText('Pushing docs…')).toBeTruthy();
+    expect(item.getByTestId('remote-state').textContent).toBe('Pushing…');
+    expect(item.getByRole('button', { name: 'Push now' })).toHaveProperty('disabled', true);
     await userEvent.click(item.getByRole('button', { name: 'Remove wasabi…' }));
     expect(item.getByRole('group').textContent).toMatch(/nothing on the store is deleted/);
     await userEvent.click(item.getByRole('button', { name: 'Remove wasabi' }));

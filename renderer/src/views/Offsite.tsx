@@ -38,7 +38,7 @@ const lastPush = (r: Remote) => Math.max(0, ...r.plans.map((p) => p.lastPushAt ?
 function RemoteActions({ r, changed }: { r: Remote; changed(): void }) {
   const [busy, setBusy] = useState<'push' | 'verify' | 'remove' | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const [told, setTold] = useState<{ ok: boolean; text: string } | null>(null);
+  const [told, setTold] = useState<{ ok: boolean; text: string; push?: boolean } | null>(null);
   const run = async (what: 'push' | 'verify') => {
     setBusy(what);
     setTold(null);
@@ -47,10 +47,9 @@ function RemoteActions({ r, changed }: { r: Remote; changed(): void }) {
       setTold(
         !x.ok
           ? { ok: false, text: x.error.message }
-          : {
-              ok: true,
-              text: x.value.started ? `Pushing ${x.value.plans.join(', ')}…` : 'A push is already under way.',
-            },
+          : x.value.started
+            ? { ok: true, text: `Pushing ${x.value.plans.join(', ')}…`, push: true }
+            : { ok: true, text: 'A push is already under way.' },
       );
     } else {
       const x = await api().remoteVerify({ name: r.name });
@@ -106,7 +105,8 @@ function RemoteActions({ r, changed }: { r: Remote; changed(): void }) {
           )}
         </div>
       )}
-      <Told told={told} />
+      {/* "Pushing…" is said while the push runs; then the remote's state and error say how it went. */}
+      <Told told={told?.push && !r.pushing ? null : told} />
     </>
   );
 }

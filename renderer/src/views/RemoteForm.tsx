@@ -163,7 +163,7 @@ export function RemoteForm(props: { plans: string[]; onDone(told: string): void;
             {p}
           </label>
         ))}
-        <small className="muted">None: add it only to import from it (`cairn remote import`).</small>
+        <p className="muted">None: add it only to import from it (`cairn remote import`).</p>
       </fieldset>
       <FormEnd error={error} busy={busy} send="Add remote" onCancel={props.onCancel} />
     </form>
