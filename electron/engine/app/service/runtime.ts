@@ -291,6 +291,14 @@ export class CairnRuntime {
         told(null, e);
       },
     );
+    void r.remotes.then((rs) => {
+      for (const x of rs)
+        if (x.error)
+          this.o.log(
+            `The push of ${plan.name} to remote ${x.remote} did not finish: ${describeError(x.error)}`,
+          );
+      if (rs.length) this.service.ctx.changed();
+    });
   }
 
   private async scheduledVerify(): Promise<void> {

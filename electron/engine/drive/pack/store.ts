@@ -320,6 +320,14 @@ export function listDriveManifests(db: Db, c: CopyId): DriveManifestRow[] {
     .map(camel) as DriveManifestRow[];
 }
 
+/** The remotes (ids, Drive first) that hold the backup `stamp` of the plan. */
+export function remotesHolding(db: Db, planId: number, stamp: string): number[] {
+  return db
+    .prepare('SELECT remote_id FROM drive_manifests WHERE plan_id = ? AND stamp = ? ORDER BY remote_id')
+    .pluck()
+    .all(planId, stamp) as number[];
+}
+
 /** Forgets a backup on Drive that retention removed, and remembers it was removed (no push sends it again). */
 export function deleteDriveManifest(db: Db, c: CopyId, stamp: string, now: number): void {
   db.transaction(() => {
