@@ -86,6 +86,8 @@ export const RemoteRemoved = z.object({
   plans: z.array(PlanName),
   backups: Count,
   packs: Count,
+  /** Its S3 keys were in the secret store (deleted with it). */
+  keys: z.boolean(),
 });
 
 export const RemoteRunInput = z.strictObject({ name: RemoteName, plan: PlanName.optional() });

@@ -127,7 +127,7 @@ function forgottenText(v: RemoteForgotten, done: boolean): string {
   const what =
     `the catalog's record of ${v.backups} backup(s) and ${v.packs} pack(s) on ${v.where}` +
     (v.plans.length ? ` (plans ${v.plans.join(', ')})` : '') +
-    ' and its stored keys';
+    (v.keys ? ' and its S3 keys in the secret store' : '');
   return done
     ? `Remote ${v.name} removed: Cairn forgot ${what}. Nothing on the store was deleted.`
     : `Removing remote ${v.name} would forget ${what}; nothing on the store is deleted.`;
@@ -165,7 +165,7 @@ export function registerRemote(program: Command, ctx: () => CliContext): void {
     .action(async (name: string, o: AddOptions) => {
       const c = ctx();
       const r = await addRemoteOp(c.ops(), { ...newRemote(o), name, plans: o.plan ?? [] });
-      const v = { ...r, ...remoteKnowledge(c.ops(), r.remote.name) };
+      const v = { ...r, ...(await remoteKnowledge(c.ops(), r.remote.name)) };
       c.out(v, addText, (x) =>
         x.reach.reachable
           ? []
@@ -284,7 +284,7 @@ export function registerRemote(program: Command, ctx: () => CliContext): void {
             'usage',
             'Google Drive cannot be removed; disconnect it with `cairn drive disconnect`.',
           );
-        const v = remoteKnowledge(c.ops(), name);
+        const v = await remoteKnowledge(c.ops(), name);
         c.exitCode = 1;
         c.out({ ...v, removed: false }, (x) => forgottenText(x, false));
         problem([`Nothing removed; to remove ${name}, run again with --yes.`]);

@@ -70,7 +70,14 @@ describe('Off-site copies', () => {
         pushing = true;
         return { started: true, plans: ['docs'] };
       },
-      remoteRemove: () => ({ name: 'wasabi', where: bucket.where, plans: ['docs'], backups: 3, packs: 9 }),
+      remoteRemove: () => ({
+        name: 'wasabi',
+        where: bucket.where,
+        plans: ['docs'],
+        backups: 3,
+        packs: 9,
+        keys: true,
+      }),
     });
     render(<Offsite />);
     const item = within((await screen.findAllByTestId('remote'))[1]!);

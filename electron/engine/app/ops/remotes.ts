@@ -112,26 +112,36 @@ export interface RemoteForgotten {
   plans: string[];
   backups: number;
   packs: number;
+  /** S3 keys kept in the secret store for it (deleted with it). */
+  keys: boolean;
+}
+
+/** The names of the plans a remote copies. */
+function planNames(d: Pick<OpsDeps, 'db'>, row: RemoteRow): string[] {
+  return remotePlanIds(d.db, row).map((id) => findPlanById(d.db, id)!.name);
 }
 
 /** What the catalog knows of a remote's copy, for the preview and the answer of a removal. */
-export function remoteKnowledge(d: Pick<OpsDeps, 'db'>, name: string): RemoteForgotten {
+export async function remoteKnowledge(
+  d: Pick<OpsDeps, 'db' | 'secrets'>,
+  name: string,
+): Promise<RemoteForgotten> {
   const row = getRemote(d.db, name);
   const count = (table: string) =>
     (d.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE remote_id = ?`).get(row.id) as { n: number }).n;
-  const plans = remotePlanIds(d.db, row).map((id) => findPlanById(d.db, id)!.name);
   return {
     name: row.name,
     where: remoteWhere(row),
-    plans,
+    plans: planNames(d, row),
     backups: count('drive_manifests'),
     packs: count('drive_packs'),
+    keys: (await d.secrets.get(remoteSecretKey(row.name))) !== null,
   };
 }
 
 /** Forgets a remote, its catalog records and its stored keys; the store keeps every file. */
 export async function removeRemoteOp(d: OpsDeps, name: string): Promise<RemoteForgotten> {
-  const known = remoteKnowledge(d, name);
+  const known = await remoteKnowledge(d, name);
   removeRemote(d.db, name);
   await d.secrets.delete(remoteSecretKey(name));
   logActivity(d.db, {
@@ -158,7 +168,7 @@ export function setRemotePlans(
     for (const p of add) attachPlan(d.db, row.id, p.id);
     for (const p of remove) detachPlan(d.db, row.id, p.id);
   })();
-  const plans = remoteKnowledge(d, name).plans;
+  const plans = planNames(d, row);
   logActivity(d.db, {
     at: d.now(),
     kind: 'settings',
