@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { tempDir } from '../helpers/tmp';
 import { writeTree } from '../helpers/tree';
-import type { Served } from '../serve-client';
+import { call, type Served } from '../serve-client';
 import { screenshot } from './browser';
 import { e2e } from './fixture';
 
@@ -72,6 +72,22 @@ describe('Off-site copies under cairn serve', () => {
 
     await nas.getByRole('button', { name: 'Verify' }).click();
     await nas.getByText(/^docs: intact \(1 backups/).waitFor();
+
+    // The same service over HTTP: prune's dry run, and refusals in words.
+    const pruned = await api<{ plans: { plan: string; dryRun: boolean; pruned: string[]; error: null }[] }>(
+      'remotePrune',
+      { name: 'nas', dryRun: true },
+    );
+    expect(pruned.plans).toEqual([{ plan: 'docs', dryRun: true, pruned: [], freedBytes: 0, error: null }]);
+    const refused = async (method: string, input: unknown) =>
+      (JSON.parse((await call(served, method, input)).body) as { error: { message: string } }).error.message;
+    expect(await refused('remoteAdd', { kind: 's3', name: 'b', url: 'https://x' })).toMatch(
+      /not an S3 address/,
+    );
+    expect(await refused('remoteAdd', { kind: 'rclone', name: 'nas', target: 'here:/x' })).toMatch(
+      /A remote named "nas" exists already/,
+    );
+    expect(await refused('remotePush', { name: 'nope' })).toMatch(/No remote named "nope"/);
 
     await nas.getByRole('button', { name: 'Remove nas…' }).click();
     await nas.getByRole('button', { name: 'Remove nas' }).click();
