@@ -28,6 +28,7 @@ import { untilSignal } from '../streams';
 import { registerDriveMaintenance } from './driveMaintain';
 import { cliRemote, cliSecrets } from './driveOpen';
 import { DRIVE_REMOTE_ID } from '../../engine/remotes/registry';
+import { openCopyHolders } from '../../engine/remotes/ops';
 
 async function readLine(prompt: string): Promise<string> {
   process.stderr.write(prompt);
@@ -282,17 +283,21 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
         process.env.CAIRN_DRIVE_PASSWORD || (await readLine('Drive password (at least 12 characters): '))
       ).trim();
       if (old) {
-        const remote = await cliRemote(c); // reachable before anything changes
+        // Every remote holding a copy (Drive, S3, rclone), reachable before anything changes.
+        const holders = await openCopyHolders(c.catalog(), c.core().drive);
         const key = await saveDriveKey(secrets, pw, old.identity);
         try {
-          await resealIdentity(c.catalog(), remote, DRIVE_REMOTE_ID, key, path.join(c.dataDir, 'drive-tmp'));
+          for (const h of holders)
+            await resealIdentity(c.catalog(), h.store, h.row.id, key, path.join(c.dataDir, 'drive-tmp'));
         } catch (e) {
           await saveDriveKey(secrets, old.password, old.identity);
           throw e;
         }
+        const where = holders.map((h) => (h.row.kind === 'drive' ? 'Drive' : `remote ${h.row.name}`));
         c.out(
-          { encrypted: true },
-          () => 'The Drive password is changed; the key file on Drive now opens with the new one.',
+          { encrypted: true, resealed: holders.map((h) => h.row.name) },
+          () =>
+            `The password is changed; the key file ${where.length ? `on ${where.join(', ')} ` : ''}now opens with the new one.`,
         );
         return;
       }

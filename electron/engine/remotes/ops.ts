@@ -210,6 +210,26 @@ export async function importFromRemote(o: {
   return r;
 }
 
+/**
+ * The remotes holding a copy of some plan (Drive first), each opened: what a password change seals the key
+ * file again on. Opening them all first checks they are reachable before anything changes.
+ */
+export async function openCopyHolders(
+  db: Db,
+  access: { secrets: SecretStore; env?: NodeJS.ProcessEnv },
+): Promise<{ row: RemoteRow; store: DriveRemote }[]> {
+  const ids = new Set(
+    db
+      .prepare('SELECT DISTINCT remote_id FROM drive_plans WHERE folder_id IS NOT NULL')
+      .pluck()
+      .all() as number[],
+  );
+  const out: { row: RemoteRow; store: DriveRemote }[] = [];
+  for (const row of listRemotes(db).filter((r) => ids.has(r.id)))
+    out.push({ row, store: await openRemote(db, row, access) });
+  return out;
+}
+
 /** A remote as the off-site view and `cairn remote list` show it, from the catalog alone (no network). */
 export interface RemoteState {
   name: string;
