@@ -88,6 +88,9 @@ describe('Off-site copies under cairn serve', () => {
       /A remote named "nas" exists already/,
     );
     expect(await refused('remotePush', { name: 'nope' })).toMatch(/No remote named "nope"/);
+    expect(
+      await refused('remoteAdd', { kind: 'rclone', name: 'x', target: 'here:/x', configFile: 'rclone.conf' }),
+    ).toMatch(/full path of the rclone config file/);
 
     await nas.getByRole('button', { name: 'Remove nas…' }).click();
     await nas.getByRole('button', { name: 'Remove nas' }).click();

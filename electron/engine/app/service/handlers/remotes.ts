@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ParsedInput } from '../../../../../shared/contract';
 import type { Plan } from '../../../catalog/plans';
 import { CairnError, describeError } from '../../../errors';
@@ -17,8 +18,12 @@ const pushingIn = (c: ServiceContext) => pushing.get(c) ?? pushing.set(c, new Se
 
 /** The engine's description of a new remote from the form's fields. */
 export function newRemote(i: ParsedInput<'remoteAdd'>, env?: NodeJS.ProcessEnv): NewRemote {
-  if (i.kind === 'rclone')
+  if (i.kind === 'rclone') {
+    // The service's working folder means nothing to the user: a config file is named by its full path.
+    if (i.configFile && !path.isAbsolute(i.configFile))
+      throw new CairnError('usage', 'Give the full path of the rclone config file, starting with /.');
     return { kind: 'rclone', config: rcloneConfig({ target: i.target, configFile: i.configFile || null }) };
+  }
   if (!i.accessKeyId !== !i.secretAccessKey)
     throw new CairnError(
       'usage',
