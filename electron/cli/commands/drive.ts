@@ -24,6 +24,7 @@ import { driveCopy, listDriveManifests } from '../../engine/drive/pack/store';
 import { CairnError } from '../../engine/errors';
 import { intOption, type CliContext } from '../context';
 import { formatBytes, formatCount, table } from '../format';
+import { untilSignal } from '../streams';
 import { registerDriveMaintenance } from './driveMaintain';
 import { cliRemote, cliSecrets } from './driveOpen';
 import { DRIVE_REMOTE_ID } from '../../engine/remotes/registry';
@@ -80,25 +81,40 @@ function statusText(s: DriveStatusView): string {
   return lines.join('\n');
 }
 
-function pushText(results: PushResult[]): string {
+/** What each plan's push sent, one line each ("to Drive", or another remote's name in `where`). */
+export function pushText(results: PushResult[], where = 'Drive'): string {
   return results
     .map((r) => {
       const head =
         `${r.planName}: ${r.pushed.length} backup(s) pushed, ${formatCount(r.packsUploaded)} pack(s), ` +
         `${formatBytes(r.bytesUploaded)} uploaded in ${(r.durationMs / 1000).toFixed(1)} s` +
         (r.packsRecovered ? `, ${r.packsRecovered} pack(s) a stopped push had finished` : '') +
-        (r.alreadyOnDrive ? `; ${r.alreadyOnDrive} already on Drive` : '');
+        (r.alreadyOnDrive ? `; ${r.alreadyOnDrive} already on ${where}` : '');
       return head;
     })
     .join('\n');
 }
 
 /** Backups left for later and files that do not match their manifest, for stderr. */
-function pushProblems(results: PushResult[]): string[] {
+export function pushProblems(results: PushResult[]): string[] {
   return results.flatMap((r) => [
     ...r.skipped.map((s) => `  ${r.planName}: left for later: ${s.stamp}: ${s.reason}`),
     ...r.unreadable.slice(0, 20).map((p) => `  ${r.planName}: does not match its manifest: ${p}`),
   ]);
+}
+
+/** What an import rebuilt, per plan ("from Drive", or from another remote). */
+export function importText(v: DriveImportResult, from: string): string {
+  return [
+    ...v.plans.map(
+      (p) =>
+        `${p.planName}: ${p.imported.length} backup(s) imported from ${from} (${v.machine})` +
+        (p.created ? ', plan created' : '') +
+        (p.notListed.length ? `; ${p.notListed.length} older than the catalog's newest left out` : '') +
+        (p.madeWithClient ? `; made with the OAuth client ${p.madeWithClient}` : ''),
+    ),
+    'See them with: cairn list; restore with: cairn restore PLAN/STAMP --to DIR',
+  ].join('\n');
 }
 
 /** `cairn drive connect | status | push | list | import | password | verify | prune | disconnect`. */
@@ -169,24 +185,16 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
       const c = ctx();
       const db = c.catalog();
       const plans = name ? [getPlan(db, name)] : listPlans(db);
-      const ac = new AbortController();
-      const stop = () => ac.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      let pushes;
-      try {
-        pushes = await pushOp(c.ops(), plans, {
-          signal: ac.signal,
+      const pushes = await untilSignal((signal) =>
+        pushOp(c.ops(), plans, {
+          signal,
           bandwidthBytesPerSecond: o.bwlimit ? o.bwlimit * 1024 : undefined,
           onProgress: (_plan, p) => {
             if (p.waitingUntil)
               process.stderr.write(`${p.waiting ?? waitingMessage('daily', p.waitingUntil)}\n`);
           },
-        });
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
+        }),
+      );
       // A plan whose push stopped stops the command with its reason (exit 2), as one push did before.
       const stopped = pushes.find((x) => x.error);
       if (stopped) throw stopped.error;
@@ -249,19 +257,7 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
       });
       c.out(
         r,
-        (v: DriveImportResult) =>
-          [
-            ...v.plans.map(
-              (p) =>
-                `${p.planName}: ${p.imported.length} backup(s) imported from Drive (${v.machine})` +
-                (p.created ? ', plan created' : '') +
-                (p.notListed.length
-                  ? `; ${p.notListed.length} older than the catalog's newest left out`
-                  : '') +
-                (p.madeWithClient ? `; made with the OAuth client ${p.madeWithClient}` : ''),
-            ),
-            'See them with: cairn list; restore with: cairn restore PLAN/STAMP --to DIR',
-          ].join('\n'),
+        (v: DriveImportResult) => importText(v, 'Drive'),
         (v: DriveImportResult) => [
           ...new Set(v.plans.flatMap((p) => (p.clientWarning ? [`WARNING: ${p.clientWarning}`] : []))),
         ],
