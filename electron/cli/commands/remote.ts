@@ -242,6 +242,7 @@ export function registerRemote(program: Command, ctx: () => CliContext): void {
       const password = o.passwordStdin
         ? fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '')
         : process.env.CAIRN_DRIVE_PASSWORD || undefined;
+      if (password === '') throw new CairnError('usage', '--password-stdin read an empty password.');
       const r = await importFromRemote({
         db: c.catalog(),
         remote: getRemote(c.catalog(), name),
