@@ -242,4 +242,37 @@ describe('cairn remote', () => {
     expect(restored.code, restored.stderr).toBe(0);
     expect(diffTrees(src, path.join(out, 'docs'))).toEqual([]);
   });
+
+  it('an encrypted copy: import on a new machine takes the password from stdin, and says when it is wrong', () => {
+    const root = tempDir('cairn-remote-age-');
+    const { conf, store } = localRclone(root);
+    const src = path.join(root, 'docs');
+    writeTree(src, { 'secret.txt': 'only for me' });
+    const u = user(path.join(root, 'home'));
+    const pw = 'correct horse battery staple';
+    expect(u.run(['plan', 'add', 'home', '--source', src, '--dest', path.join(root, 'dest')]).code).toBe(0);
+    expect(u.run(['drive', 'password'], { input: `${pw}\n` }).code).toBe(0);
+    expect(u.run(['backup', 'home']).code).toBe(0);
+    const nas = ['--rclone', `here:${store}`, '--rclone-config', conf];
+    expect(u.run(['remote', 'add', 'nas', '--plan', 'home', ...nas]).code).toBe(0);
+    expect(u.run(['remote', 'push', 'nas']).code).toBe(0);
+    const packs = fs.readdirSync(
+      path.join(store, 'Cairn', fs.readdirSync(path.join(store, 'Cairn'))[0]!, 'home', 'packs'),
+    );
+    expect(packs.every((p) => p.endsWith('.tar.gz.age'))).toBe(true);
+
+    const other = user(path.join(root, 'home2'));
+    expect(other.run(['remote', 'add', 'nas', ...nas]).code).toBe(0);
+    const wrong = other.run(['remote', 'import', 'nas', '--password-stdin'], { input: 'not the password\n' });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/password/i);
+    const empty = other.run(['remote', 'import', 'nas', '--password-stdin'], { input: '\n' });
+    expect(empty.stderr).toMatch(/--password-stdin read an empty password/);
+    const ok = other.run(['remote', 'import', 'nas', '--password-stdin'], { input: `${pw}\n` });
+    expect(ok.code, ok.stderr).toBe(0);
+    const out = path.join(root, 'restored');
+    const restored = other.run(['restore', 'home/latest', '--to', out]);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'docs', 'secret.txt'), 'utf8')).toBe('only for me');
+  });
 });
