@@ -10,7 +10,13 @@ import type { DriveRemote } from './types';
  * the MD5 when one is known. A damaged download is removed rather than left looking whole.
  */
 export async function downloadTo(
-  ctx: { remote: Pick<DriveRemote, 'download'>; clock: Clock; backoff: BackoffPolicy },
+  ctx: {
+    remote: Pick<DriveRemote, 'download'>;
+    clock: Clock;
+    backoff: BackoffPolicy;
+    /** The store's name in messages (default "Google Drive"). */
+    store?: string;
+  },
   fileId: string,
   dest: string,
   md5: string | null,
@@ -37,7 +43,7 @@ export async function downloadTo(
             ? e
             : new DriveError(
                 'drive',
-                `Could not download ${fileId} from Google Drive (${errorDetails(e).message}).`,
+                `Could not download ${fileId} from ${ctx.store ?? 'Google Drive'} (${errorDetails(e).message}).`,
                 'network',
               );
         }
@@ -49,7 +55,7 @@ export async function downloadTo(
     if (md5 && got !== md5) {
       throw new DriveError(
         'corrupt',
-        `The download of ${fileId} does not match Drive's MD5; try again.`,
+        `The download of ${fileId} does not match the MD5 ${ctx.store ?? 'Drive'} keeps; try again.`,
         'checksum',
       );
     }
