@@ -12,7 +12,8 @@ export const LAYERS = [
   ['contract', ['shared']],
   // What a backup folder is on disk: manifest, layout, stamps, line sinks, the sorted disk walk, excludes.
   ['format', ['electron/engine/format', 'electron/engine/errors.ts', 'electron/engine/paths.ts']],
-  ['catalog', ['electron/engine/catalog', 'electron/engine/secrets']],
+  // remotes/registry.ts is catalog rows only (which remotes, which plans they copy): the Drive code reads it.
+  ['catalog', ['electron/engine/catalog', 'electron/engine/secrets', 'electron/engine/remotes/registry.ts']],
   // The features: each may use another, as long as no two folders end up importing each other.
   [
     'feature',
@@ -23,6 +24,8 @@ export const LAYERS = [
       'electron/engine/restore',
       'electron/engine/verify',
       'electron/engine/drive',
+      // Off-site copies other than Drive (S3, rclone) and the calls over every remote; built on drive/pack.
+      'electron/engine/remotes',
     ],
   ],
   // Operations, the service and its runtime, the scheduler, the watchers, notifications, health.

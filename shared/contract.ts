@@ -43,6 +43,18 @@ import {
 } from './schemas/status';
 import { PauseSetInput, PauseState } from './schemas/setup';
 import {
+  RemoteAddInput,
+  RemoteAddResult,
+  RemotePruneInput,
+  RemotePruneResult,
+  RemotePushResult,
+  RemoteRef,
+  RemoteRemoved,
+  RemoteRunInput,
+  RemoteVerifyResult,
+  RemoteView,
+} from './schemas/remotes';
+import {
   DbSourceAddInput,
   DbSourceAddResult,
   DbSourceRef,
@@ -74,6 +86,7 @@ export * from './schemas/dbsources';
 export * from './schemas/drive';
 export * from './schemas/history';
 export * from './schemas/plans';
+export * from './schemas/remotes';
 export * from './schemas/setup';
 export * from './schemas/sources';
 export * from './schemas/status';
@@ -165,6 +178,13 @@ export const methods = {
   dbSourceRemove: method(DbSourceRef, z.object({ removed: z.string() })),
   dbSourceTest: method(DbSourceTestInput, DbSourceTestResult),
   folderBrowse: method(FolderBrowseInput, FolderBrowseResult),
+  // Off-site remotes: Drive, S3, rclone (issue 18)
+  remoteList: method(NoInput, z.array(RemoteView)),
+  remoteAdd: method(RemoteAddInput, RemoteAddResult),
+  remoteRemove: method(RemoteRef, RemoteRemoved),
+  remotePush: method(RemoteRunInput, RemotePushResult),
+  remoteVerify: method(RemoteRunInput, RemoteVerifyResult),
+  remotePrune: method(RemotePruneInput, RemotePruneResult),
 } as const satisfies Record<string, MethodSpec<z.ZodType, z.ZodType>>;
 
 export type Methods = typeof methods;

@@ -6,7 +6,7 @@ import { findPlan } from '../electron/engine/catalog/plans';
 import { clockTime } from '../electron/engine/drive/errors';
 import { DRIVE_SETTING_KEYS, setDriveSetting } from '../electron/engine/drive/pack/settings';
 import type { DriveStatusView } from '../electron/engine/drive/pack/status';
-import { findDrivePlan } from '../electron/engine/drive/pack/store';
+import { driveCopy, findDrivePlan } from '../electron/engine/drive/pack/store';
 import { spawnEmulator, type SpawnedEmulator } from './drive-emulator/spawn';
 import { cairn, cairnJson, cairnSpawn } from './helpers/cli';
 import { tempDir } from './helpers/tmp';
@@ -58,7 +58,7 @@ async function setup(autoPush = false) {
 function drivePlanNow(dataDir: string) {
   const db = openCatalog(dataDir);
   try {
-    return findDrivePlan(db, findPlan(db, 'home')!.id);
+    return findDrivePlan(db, driveCopy(findPlan(db, 'home')!.id));
   } finally {
     db.close();
   }

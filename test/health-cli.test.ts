@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCatalog } from '../electron/engine/catalog/db';
 import { findPlan } from '../electron/engine/catalog/plans';
-import { drivePlan, updateDrivePlan } from '../electron/engine/drive/pack/store';
+import { driveCopy, drivePlan, updateDrivePlan } from '../electron/engine/drive/pack/store';
 import { cairn, cairnJson } from './helpers/cli';
 import { tempDir } from './helpers/tmp';
 import { writeTree } from './helpers/tree';
@@ -67,9 +67,9 @@ describe('cairn status and metrics read the one health model (README "Is it safe
     expect(cairn(['backup', 'home'], { dataDir }).code).toBe(0);
     const db = openCatalog(dataDir);
     const planId = findPlan(db, 'home')!.id;
-    drivePlan(db, planId, 'laptop');
+    drivePlan(db, driveCopy(planId), 'laptop');
     // What pushPlan records when Google answers invalid_grant (drive/pack/push.ts, drive/errors.ts).
-    updateDrivePlan(db, planId, {
+    updateDrivePlan(db, driveCopy(planId), {
       lastErrorCode: 'invalid_grant',
       lastErrorMessage: 'Drive link expired: reconnect with `cairn drive connect`.',
       lastErrorAt: Date.now(),

@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   log: async () => (await import('./commands/log')).registerLog,
   serve: async () => (await import('./commands/serve')).registerServe,
   drive: async () => (await import('./commands/drive')).registerDrive,
+  remote: async () => (await import('./commands/remote')).registerRemote,
   dbsource: async () => (await import('./commands/dbsource')).registerDbSource,
 };
 

@@ -6,10 +6,10 @@ import type { View } from './route';
 import { Activity } from './views/Activity';
 import { Browse } from './views/Browse';
 import { Changes } from './views/Changes';
-import { Drive } from './views/Drive';
 import { EmptyState } from './views/EmptyState';
 import { FileTimeline } from './views/FileTimeline';
 import { History } from './views/History';
+import { Offsite } from './views/Offsite';
 import { Overview } from './views/Overview';
 import { Retention } from './views/Retention';
 import { Settings } from './views/Settings';
@@ -21,7 +21,7 @@ const NAV: [View, string][] = [
   ['history', 'History'],
   ['browse', 'Browse and restore'],
   ['retention', 'Retention'],
-  ['drive', 'Google Drive'],
+  ['drive', 'Off-site copies'],
   ['settings', 'Settings'],
   ['activity', 'Activity'],
 ];
@@ -53,7 +53,7 @@ function Body({ view }: { view: View }) {
     case 'retention':
       return <Retention />;
     case 'drive':
-      return <Drive />;
+      return <Offsite />;
     case 'settings':
       return <Settings />;
     case 'activity':

@@ -28,8 +28,8 @@ export interface Route {
   against?: string;
 }
 
-/** Views older addresses and the desktop shell still name. */
-const ALIASES: Record<string, View> = { restore: 'browse' };
+/** Views older addresses and the desktop shell still name; #/offsite is the off-site view (#/drive). */
+const ALIASES: Record<string, View> = { restore: 'browse', offsite: 'drive' };
 
 /**
  * One address segment. Names may hold bytes that are not UTF-8, kept as lone surrogates U+DC80..U+DCFF

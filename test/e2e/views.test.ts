@@ -48,7 +48,8 @@ const VIEWS: { name: string; address: (f: Fixture) => string; ready: string }[] 
     ready: '[data-testid=changes-summary]',
   },
   { name: 'retention', address: () => '#/retention', ready: '[data-testid=timeline-item]' },
-  { name: 'drive', address: () => '#/drive', ready: 'h1:has-text("Google Drive")' },
+  { name: 'drive', address: () => '#/drive', ready: 'h2:has-text("Google Drive")' },
+  { name: 'offsite', address: () => '#/offsite', ready: '[data-testid=remote]' },
   { name: 'settings', address: () => '#/settings', ready: 'h1:has-text("Settings")' },
   { name: 'activity', address: () => '#/activity', ready: '[data-testid=activity-row]' },
 ];

@@ -5,6 +5,7 @@ import { openDrive } from '../../electron/engine/drive/index';
 import { saveDriveKey } from '../../electron/engine/drive/pack/crypto';
 import { pushPlan, type PushOptions } from '../../electron/engine/drive/pack/push';
 import type { DriveRemote } from '../../electron/engine/drive/types';
+import { DRIVE_REMOTE_ID } from '../../electron/engine/remotes/registry';
 import { FileSecretStore, type SecretStore } from '../../electron/engine/secrets/store';
 import { emulatorEnv, fakeClock } from '../drive-emulator/harness';
 import type { DriveEmulator } from '../drive-emulator/server';
@@ -64,9 +65,18 @@ export function makeCorpus(
   return files;
 }
 
-/** What every push of the rig's plan to `remote` says: the plan, its catalog, the machine, the rig's clock. */
+/** What every push of the rig's plan to `remote` (Drive) says: the plan, its catalog, the machine, the rig's clock. */
 export function pushBase(rig: Rig, remote: DriveRemote, secrets: SecretStore, machine: string) {
-  return { db: rig.db, plan: rig.plan, remote, secrets, machine, now: () => rig.clock.now, actor: 'test' };
+  return {
+    db: rig.db,
+    plan: rig.plan,
+    remote,
+    remoteId: DRIVE_REMOTE_ID,
+    secrets,
+    machine,
+    now: () => rig.clock.now,
+    actor: 'test',
+  };
 }
 
 /**

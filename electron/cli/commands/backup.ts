@@ -46,6 +46,16 @@ async function afterBackupLines(r: AfterBackupReport): Promise<{ lines: string[]
       `  the push to Google Drive did not finish: ${describeError(e)} (cairn drive push retries it)`,
     );
   }
+  for (const x of await r.remotes) {
+    if (x.result)
+      lines.push(
+        `  pushed to remote ${x.remote}: ${x.result.pushed.length} backup(s), ${formatBytes(x.result.bytesUploaded)} uploaded`,
+      );
+    else
+      problems.push(
+        `  the push to remote ${x.remote} did not finish: ${describeError(x.error)} (cairn remote push ${x.remote} retries it)`,
+      );
+  }
   return { lines, problems };
 }
 

@@ -20,12 +20,15 @@ import { listDriveBackups } from '../../engine/drive/pack/remoteList';
 import { openForStatus } from '../../engine/drive/pack/openRemote';
 import { driveSettingsWithSecret, saveOwnClient } from '../../engine/drive/pack/settings';
 import { driveStatus, type DriveStatusView } from '../../engine/drive/pack/status';
-import { listDriveManifests } from '../../engine/drive/pack/store';
+import { driveCopy, listDriveManifests } from '../../engine/drive/pack/store';
 import { CairnError } from '../../engine/errors';
 import { intOption, type CliContext } from '../context';
 import { formatBytes, formatCount, table } from '../format';
+import { untilSignal } from '../streams';
 import { registerDriveMaintenance } from './driveMaintain';
 import { cliRemote, cliSecrets } from './driveOpen';
+import { DRIVE_REMOTE_ID } from '../../engine/remotes/registry';
+import { openCopyHolders } from '../../engine/remotes/ops';
 
 async function readLine(prompt: string): Promise<string> {
   process.stderr.write(prompt);
@@ -78,25 +81,40 @@ function statusText(s: DriveStatusView): string {
   return lines.join('\n');
 }
 
-function pushText(results: PushResult[]): string {
+/** What each plan's push sent, one line each ("to Drive", or another remote's name in `where`). */
+export function pushText(results: PushResult[], where = 'Drive'): string {
   return results
     .map((r) => {
       const head =
         `${r.planName}: ${r.pushed.length} backup(s) pushed, ${formatCount(r.packsUploaded)} pack(s), ` +
         `${formatBytes(r.bytesUploaded)} uploaded in ${(r.durationMs / 1000).toFixed(1)} s` +
         (r.packsRecovered ? `, ${r.packsRecovered} pack(s) a stopped push had finished` : '') +
-        (r.alreadyOnDrive ? `; ${r.alreadyOnDrive} already on Drive` : '');
+        (r.alreadyOnDrive ? `; ${r.alreadyOnDrive} already on ${where}` : '');
       return head;
     })
     .join('\n');
 }
 
 /** Backups left for later and files that do not match their manifest, for stderr. */
-function pushProblems(results: PushResult[]): string[] {
+export function pushProblems(results: PushResult[]): string[] {
   return results.flatMap((r) => [
     ...r.skipped.map((s) => `  ${r.planName}: left for later: ${s.stamp}: ${s.reason}`),
     ...r.unreadable.slice(0, 20).map((p) => `  ${r.planName}: does not match its manifest: ${p}`),
   ]);
+}
+
+/** What an import rebuilt, per plan ("from Drive", or from another remote). */
+export function importText(v: DriveImportResult, from: string): string {
+  return [
+    ...v.plans.map(
+      (p) =>
+        `${p.planName}: ${p.imported.length} backup(s) imported from ${from} (${v.machine})` +
+        (p.created ? ', plan created' : '') +
+        (p.notListed.length ? `; ${p.notListed.length} older than the catalog's newest left out` : '') +
+        (p.madeWithClient ? `; made with the OAuth client ${p.madeWithClient}` : ''),
+    ),
+    'See them with: cairn list; restore with: cairn restore PLAN/STAMP --to DIR',
+  ].join('\n');
 }
 
 /** `cairn drive connect | status | push | list | import | password | verify | prune | disconnect`. */
@@ -167,24 +185,16 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
       const c = ctx();
       const db = c.catalog();
       const plans = name ? [getPlan(db, name)] : listPlans(db);
-      const ac = new AbortController();
-      const stop = () => ac.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      let pushes;
-      try {
-        pushes = await pushOp(c.ops(), plans, {
-          signal: ac.signal,
+      const pushes = await untilSignal((signal) =>
+        pushOp(c.ops(), plans, {
+          signal,
           bandwidthBytesPerSecond: o.bwlimit ? o.bwlimit * 1024 : undefined,
           onProgress: (_plan, p) => {
             if (p.waitingUntil)
               process.stderr.write(`${p.waiting ?? waitingMessage('daily', p.waitingUntil)}\n`);
           },
-        });
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-      }
+        }),
+      );
       // A plan whose push stopped stops the command with its reason (exit 2), as one push did before.
       const stopped = pushes.find((x) => x.error);
       if (stopped) throw stopped.error;
@@ -204,7 +214,7 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
       const found = (await listDriveBackups(await cliRemote(c))).filter((b) => !name || b.plan === name);
       const known = new Map(
         listPlans(db).flatMap((p) =>
-          listDriveManifests(db, p.id).map((m) => [`${p.name}/${m.stamp}`, m] as const),
+          listDriveManifests(db, driveCopy(p.id)).map((m) => [`${p.name}/${m.stamp}`, m] as const),
         ),
       );
       const rows = found.map((b) => {
@@ -237,6 +247,7 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
       const r = await importFromDrive({
         db: c.catalog(),
         remote: await cliRemote(c),
+        remoteId: DRIVE_REMOTE_ID,
         secrets: cliSecrets(c),
         machine: o.machine,
         password: process.env.CAIRN_DRIVE_PASSWORD || undefined,
@@ -246,19 +257,7 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
       });
       c.out(
         r,
-        (v: DriveImportResult) =>
-          [
-            ...v.plans.map(
-              (p) =>
-                `${p.planName}: ${p.imported.length} backup(s) imported from Drive (${v.machine})` +
-                (p.created ? ', plan created' : '') +
-                (p.notListed.length
-                  ? `; ${p.notListed.length} older than the catalog's newest left out`
-                  : '') +
-                (p.madeWithClient ? `; made with the OAuth client ${p.madeWithClient}` : ''),
-            ),
-            'See them with: cairn list; restore with: cairn restore PLAN/STAMP --to DIR',
-          ].join('\n'),
+        (v: DriveImportResult) => importText(v, 'Drive'),
         (v: DriveImportResult) => [
           ...new Set(v.plans.flatMap((p) => (p.clientWarning ? [`WARNING: ${p.clientWarning}`] : []))),
         ],
@@ -284,17 +283,21 @@ export function registerDrive(program: Command, ctx: () => CliContext): void {
         process.env.CAIRN_DRIVE_PASSWORD || (await readLine('Drive password (at least 12 characters): '))
       ).trim();
       if (old) {
-        const remote = await cliRemote(c); // reachable before anything changes
+        // Every remote holding a copy (Drive, S3, rclone), reachable before anything changes.
+        const holders = await openCopyHolders(c.catalog(), c.core().drive);
         const key = await saveDriveKey(secrets, pw, old.identity);
         try {
-          await resealIdentity(c.catalog(), remote, key, path.join(c.dataDir, 'drive-tmp'));
+          for (const h of holders)
+            await resealIdentity(c.catalog(), h.store, h.row.id, key, path.join(c.dataDir, 'drive-tmp'));
         } catch (e) {
           await saveDriveKey(secrets, old.password, old.identity);
           throw e;
         }
+        const where = holders.map((h) => (h.row.kind === 'drive' ? 'Drive' : `remote ${h.row.name}`));
         c.out(
-          { encrypted: true },
-          () => 'The Drive password is changed; the key file on Drive now opens with the new one.',
+          { encrypted: true, resealed: holders.map((h) => h.row.name) },
+          () =>
+            `The password is changed; the key file ${where.length ? `on ${where.join(', ')} ` : ''}now opens with the new one.`,
         );
         return;
       }

@@ -11,12 +11,14 @@ import { CairnError } from '../../engine/errors';
 import { intOption, type CliContext } from '../context';
 import { formatBytes, formatCount } from '../format';
 import { cliRemote, cliSecrets } from './driveOpen';
+import { DRIVE_REMOTE_ID } from '../../engine/remotes/registry';
 
-function verifyText(rs: DriveVerifyResult[]): string {
+/** Each plan's check of its copy on `where` (Drive, or a remote's name). */
+export function verifyText(rs: DriveVerifyResult[], where = 'Drive'): string {
   const lines: string[] = [];
   for (const r of rs) {
     lines.push(
-      `${r.planName} on Drive: ${r.problems.length ? 'PROBLEMS' : 'intact'} — ${formatCount(r.packs)} pack(s), ` +
+      `${r.planName} on ${where}: ${r.problems.length ? 'PROBLEMS' : 'intact'} — ${formatCount(r.packs)} pack(s), ` +
         `${formatCount(r.manifests)} backup(s), ${formatCount(r.sampled)} pack(s) read back (${formatBytes(r.sampledBytes)})` +
         (r.duplicatesRemoved ? `, ${r.duplicatesRemoved} duplicate file(s) removed` : ''),
     );
@@ -25,7 +27,7 @@ function verifyText(rs: DriveVerifyResult[]): string {
 }
 
 /** What the Drive check found wrong, for stderr. */
-function verifyProblems(rs: DriveVerifyResult[]): string[] {
+export function verifyProblems(rs: DriveVerifyResult[]): string[] {
   return rs.flatMap((r) =>
     r.problems.slice(0, 50).map((p) => `  ${r.planName}: ${p.problem.toUpperCase()}: ${p.name}: ${p.detail}`),
   );
@@ -40,6 +42,7 @@ async function eachPlanOnDrive<T>(
     db: ReturnType<CliContext['catalog']>;
     plan: Plan;
     remote: DriveRemote;
+    remoteId: number;
     secrets: SecretStore;
     machine: string;
     workDir: string;
@@ -53,7 +56,15 @@ async function eachPlanOnDrive<T>(
     const workDir = fs.mkdtempSync(path.join(c.dataDir, prefix));
     try {
       out.push(
-        await task({ db, plan, remote, secrets: cliSecrets(c), machine: driveSettings(db).machine, workDir }),
+        await task({
+          db,
+          plan,
+          remote,
+          remoteId: DRIVE_REMOTE_ID,
+          secrets: cliSecrets(c),
+          machine: driveSettings(db).machine,
+          workDir,
+        }),
       );
     } finally {
       fs.rmSync(workDir, { recursive: true, force: true });
@@ -83,11 +94,12 @@ export async function runDriveVerify(
   c.out(rs, verifyText, verifyProblems);
 }
 
-function pruneText(rs: DrivePruneResult[]): string {
+/** Each plan's retention on `where` (Drive, or a remote's name): what went, and why each backup stays. */
+export function pruneText(rs: DrivePruneResult[], where = 'Drive'): string {
   return rs
     .map((r) =>
       [
-        `${r.planName} on Drive${r.dryRun ? ' (dry run)' : ''}: ${r.pruned.length} backup(s) ${r.dryRun ? 'would be' : ''} pruned` +
+        `${r.planName} on ${where}${r.dryRun ? ' (dry run)' : ''}: ${r.pruned.length} backup(s) ${r.dryRun ? 'would be' : ''} pruned` +
           (r.dryRun
             ? ''
             : `, ${r.packsDeleted} pack(s) deleted, ${r.packsRewritten} rewritten, ${formatBytes(r.freedBytes)} freed`),

@@ -3,7 +3,7 @@ import { logActivity } from '../../engine/catalog/activity';
 import type { Plan, Retention } from '../../engine/catalog/plans';
 import { drivePolicy, editDrivePolicy, type DriveCounts } from '../../engine/drive/pack/policy';
 import { driveSettings } from '../../engine/drive/pack/settings';
-import { findDrivePlan } from '../../engine/drive/pack/store';
+import { driveCopy, findDrivePlan } from '../../engine/drive/pack/store';
 import { findPlan, listPlans } from '../../engine/catalog/plans';
 import { dbSourceViews } from '../../engine/dbsource/store';
 import { CairnError } from '../../engine/errors';
@@ -11,6 +11,7 @@ import { createPlan, editPlan, removePlan } from '../../engine/plans/planOps';
 import { collect, intOption, type CliContext } from '../context';
 import { table } from '../format';
 import { dbSourceLines } from './dbsource';
+import { DRIVE_REMOTE_ID } from '../../engine/remotes/registry';
 
 interface PlanOpts {
   dest?: string;
@@ -110,8 +111,9 @@ function editDriveKeeps(c: CliContext, p: Plan, o: DriveKeepOpts): Retention | n
   const db = c.catalog();
   const patch: Partial<DriveCounts> = {};
   for (const [, opt, key] of DRIVE_KEEPS) if (o[opt] !== undefined) patch[key] = o[opt];
-  if (Object.keys(patch).length === 0) return findDrivePlan(db, p.id) ? drivePolicy(db, p) : null;
-  const r = editDrivePolicy(db, p, driveSettings(db).machine, patch);
+  if (Object.keys(patch).length === 0)
+    return findDrivePlan(db, driveCopy(p.id)) ? drivePolicy(db, DRIVE_REMOTE_ID, p) : null;
+  const r = editDrivePolicy(db, DRIVE_REMOTE_ID, p, driveSettings(db).machine, patch);
   logActivity(db, {
     at: c.now(),
     planId: p.id,
@@ -212,7 +214,9 @@ export function registerPlan(program: Command, ctx: () => CliContext): void {
       const p = findPlan(c.catalog(), name);
       if (!p) throw notFound(name);
       const dbs = dbSourceViews(c.catalog(), p.id);
-      const drive = findDrivePlan(c.catalog(), p.id) ? drivePolicy(c.catalog(), p) : null;
+      const drive = findDrivePlan(c.catalog(), driveCopy(p.id))
+        ? drivePolicy(c.catalog(), DRIVE_REMOTE_ID, p)
+        : null;
       c.out({ ...p, databases: dbs, drive }, (v) =>
         [describePlan(v, v.drive), ...dbSourceLines(dbs)].join('\n'),
       );

@@ -3,7 +3,7 @@ import { restoreOp } from '../../engine/app/ops/restore';
 import { resolveBackup, type BackupRecord } from '../../engine/catalog/backups';
 import type { Db } from '../../engine/catalog/db';
 import { findPlan, type Plan } from '../../engine/catalog/plans';
-import { listDriveManifests } from '../../engine/drive/pack/store';
+import { remotesHolding } from '../../engine/drive/pack/store';
 import { CairnError } from '../../engine/errors';
 import type { RestoreSummary } from '../../engine/restore/restore';
 import { SAFETY_PIN_DAYS } from '../../../shared/schemas/trust';
@@ -74,8 +74,8 @@ function problemLines(s: RestoreSummary): string[] {
 }
 
 /**
- * The backup a reference names; or, for PLAN/STAMP pruned here but still kept on Drive (Drive has its own
- * retention), that stamp alone: it is then restored from Drive.
+ * The backup a reference names; or, for PLAN/STAMP pruned here but still kept on Drive or another remote
+ * (each has its own retention), that stamp alone: it is then restored from there.
  */
 function resolveOrDriveOnly(
   db: Db,
@@ -88,7 +88,7 @@ function resolveOrDriveOnly(
     if (!(e instanceof CairnError) || e.code !== 'not-found' || slash < 0) throw e;
     const plan = findPlan(db, ref.slice(0, slash));
     const stamp = ref.slice(slash + 1);
-    if (!plan || !listDriveManifests(db, plan.id).some((m) => m.stamp === stamp)) throw e;
+    if (!plan || remotesHolding(db, plan.id, stamp).length === 0) throw e;
     return { plan, backup: { id: null, stamp } };
   }
 }

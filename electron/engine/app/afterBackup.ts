@@ -1,12 +1,14 @@
 // What happens after a good backup, written once for every face: retention when the plan prunes
 // automatically (deleting exactly what its preview shows), then a push to Drive when Drive is linked and
-// auto-push is on (with Drive's own retention when the plan prunes). Neither can fail the backup.
+// auto-push is on (with Drive's own retention when the plan prunes), then to each other remote of the plan
+// with auto-push on (S3, rclone), one after the other. None can fail the backup, nor stop another copy.
 import { logActivity } from '../catalog/activity';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import { pushAfterBackup } from '../drive/pack/afterBackup';
 import type { PushProgress, PushResult } from '../drive/pack/push';
 import { describeError } from '../errors';
+import { pushRemotesAfterBackup, type RemotePush } from '../remotes/afterBackup';
 import type { DriveAccess } from './service/context';
 import type { JobCoordinator } from './jobs';
 import { pruneOp } from './ops/prune';
@@ -33,6 +35,12 @@ export interface AfterBackupReport {
    * `cairn serve` let it run while the next backup may start.
    */
   push: Promise<PushResult | null>;
+  /**
+   * The pushes to the plan's other remotes, after Drive's (settled either way): one per remote with
+   * auto-push on, each with what it sent or why not (also in the activity log and that remote's state).
+   * Never rejects.
+   */
+  remotes: Promise<RemotePush[]>;
 }
 
 /** Runs the after-backup steps of a plan whose backup just succeeded. */
@@ -83,5 +91,27 @@ export function afterBackup(d: AfterBackupDeps, plan: Plan): AfterBackupReport {
   // Nobody need wait for the push (the service alone does not): its failure is in the activity log and
   // Drive status, never an unhandled rejection.
   push.catch(() => undefined);
-  return { pruned, pruneError, push };
+  const remotes = drive
+    ? push
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .then(() => d.jobs.whenFree('push', plan, { signal: d.signal }))
+        .then(() =>
+          pushRemotesAfterBackup({
+            db: d.db,
+            plan,
+            secrets: drive.secrets,
+            env: drive.env,
+            now: d.now,
+            actor: d.actor,
+            signal: d.signal,
+            admit: d.jobs.admitFor(d.actor),
+            dataDir: drive.workDir,
+          }),
+        )
+        .catch((): RemotePush[] => []) // cancelled while waiting for a push under way
+    : Promise.resolve([]);
+  return { pruned, pruneError, push, remotes };
 }

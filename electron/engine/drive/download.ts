@@ -14,7 +14,7 @@ export async function downloadTo(
     remote: Pick<DriveRemote, 'download'>;
     clock: Clock;
     backoff: BackoffPolicy;
-    /** The store's name in messages (default "Google Drive"). */
+    /** The store, for messages (default "Google Drive"). */
     store?: string;
   },
   fileId: string,
@@ -24,6 +24,7 @@ export async function downloadTo(
 ): Promise<number> {
   const fh = await fs.promises.open(dest, 'w');
   const hash = crypto.createHash('md5');
+  const store = ctx.store ?? 'Google Drive';
   let written = 0;
   let ok = false;
   try {
@@ -43,7 +44,7 @@ export async function downloadTo(
             ? e
             : new DriveError(
                 'drive',
-                `Could not download ${fileId} from ${ctx.store ?? 'Google Drive'} (${errorDetails(e).message}).`,
+                `Could not download ${fileId} from ${store} (${errorDetails(e).message}).`,
                 'network',
               );
         }
@@ -55,7 +56,7 @@ export async function downloadTo(
     if (md5 && got !== md5) {
       throw new DriveError(
         'corrupt',
-        `The download of ${fileId} does not match the MD5 ${ctx.store ?? 'Drive'} keeps; try again.`,
+        `The download of ${fileId} does not match the MD5 ${store} gave; try again.`,
         'checksum',
       );
     }

@@ -1,4 +1,4 @@
-// The one health model: what is true of a plan now (its runs, its disk, its Drive copy) becomes a list of
+// The one health model: what is true of a plan now (its runs, its disk, its off-site copies) becomes a list of
 // issues, each with a state; the plan's state is the worst of them. The Overview badge, the tray,
 // `cairn status` (and its exit code), `cairn metrics` and notifications all read it.
 import { formatBytes } from '../../../shared/units';
@@ -34,6 +34,7 @@ export const ISSUE_STATE = {
   'drive-link': 'attention',
   'drive-quota': 'attention',
   'drive-waiting': 'attention',
+  'remote-behind': 'attention',
 } as const satisfies Record<string, HealthState>;
 
 export type IssueKind = keyof typeof ISSUE_STATE;
@@ -72,6 +73,15 @@ export interface DriveFacts {
   waiting?: string | null;
 }
 
+/** A remote other than Drive (S3, rclone) whose last push of the plan failed. */
+export interface RemoteFacts {
+  name: string;
+  /** Where it keeps the copy: "s3://bucket/prefix", "nas:backups". */
+  label: string;
+  /** Why the last push did not complete. */
+  error: string;
+}
+
 export interface HealthInput {
   plan: Pick<Plan, 'name' | 'dest' | 'staleHours' | 'createdAt'>;
   now: number;
@@ -85,6 +95,8 @@ export interface HealthInput {
   jump?: SizeJump | null;
   /** Null when the plan has no Drive copy. */
   drive?: DriveFacts | null;
+  /** The plan's other remotes whose copy is behind (their last push failed). */
+  remotes?: RemoteFacts[];
 }
 
 export interface Health {
@@ -202,6 +214,14 @@ function driveIssues(d: DriveFacts | null | undefined): Found[] {
   return out;
 }
 
+/** Each remote whose copy is behind, by name: the other copies are not held up by it. */
+function remoteIssues(rs: RemoteFacts[] | undefined): Found[] {
+  return (rs ?? []).map((r) => [
+    'remote-behind',
+    `The copy on remote ${r.name} (${r.label}) is behind: ${r.error}`,
+  ]);
+}
+
 /** A plan's health from what is true now: every issue found, and the worst state among them. */
 export function assessHealth(i: HealthInput): Health {
   const found = [
@@ -210,6 +230,7 @@ export function assessHealth(i: HealthInput): Health {
     ...spaceIssue(i.destPresent ? i.space : null),
     ...jumpIssue(i.jump),
     ...driveIssues(i.drive),
+    ...remoteIssues(i.remotes),
   ];
   const issues = found.map(([kind, message]) => ({ kind, state: ISSUE_STATE[kind], message }));
   issues.sort((a, b) => STATES[b.state].rank - STATES[a.state].rank);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeRig, type Rig } from '../../../test/helpers/engine';
 import { writeTree } from '../../../test/helpers/tree';
 import { pushAfterBackup } from '../drive/pack/afterBackup';
-import { drivePlan, recordDriveQuota, updateDrivePlan } from '../drive/pack/store';
+import { driveCopy, drivePlan, recordDriveQuota, updateDrivePlan } from '../drive/pack/store';
 import { FileSecretStore } from '../secrets/store';
 import { planHealth } from './planHealth';
 import type { StatFs } from './space';
@@ -95,9 +95,9 @@ describe('planHealth (catalog, backup disk and Drive state as they are now)', ()
     const r = (rig = makeRig());
     writeTree(r.src, { 'a.txt': 'alpha' });
     await r.backup();
-    drivePlan(r.db, r.plan.id, 'laptop');
+    drivePlan(r.db, driveCopy(r.plan.id), 'laptop');
     expect(look(r).state).toBe('healthy');
-    updateDrivePlan(r.db, r.plan.id, {
+    updateDrivePlan(r.db, driveCopy(r.plan.id), {
       lastErrorCode: 'invalid_grant',
       lastErrorMessage: 'Drive link expired: reconnect with `cairn drive connect`.',
       lastErrorAt: r.clock.now,
@@ -114,8 +114,8 @@ describe('a plan copied to Drive before, with the Drive link gone', () => {
     const r = (rig = makeRig());
     writeTree(r.src, { 'a.txt': 'alpha' });
     await r.backup();
-    drivePlan(r.db, r.plan.id, 'laptop');
-    updateDrivePlan(r.db, r.plan.id, { lastPushAt: r.clock.now });
+    drivePlan(r.db, driveCopy(r.plan.id), 'laptop');
+    updateDrivePlan(r.db, driveCopy(r.plan.id), { lastPushAt: r.clock.now });
     const pushed = await pushAfterBackup({
       db: r.db,
       plan: r.plan,
@@ -134,8 +134,8 @@ describe('a plan copied to Drive before, with the Drive link gone', () => {
     const r = (rig = makeRig());
     writeTree(r.src, { 'a.txt': 'alpha' });
     await r.backup();
-    drivePlan(r.db, r.plan.id, 'laptop');
-    updateDrivePlan(r.db, r.plan.id, { lastPushAt: r.clock.now });
+    drivePlan(r.db, driveCopy(r.plan.id), 'laptop');
+    updateDrivePlan(r.db, driveCopy(r.plan.id), { lastPushAt: r.clock.now });
     fs.writeFileSync(path.join(r.dataDir, 'secrets.bin'), 'sealed by the app');
     const pushed = await pushAfterBackup({
       db: r.db,

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import { listBackups, type BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import { listPlans, type Plan } from '../catalog/plans';
-import { findDrivePlan, lastDriveQuota } from '../drive/pack/store';
+import { driveCopy, findDrivePlan, lastDriveQuota } from '../drive/pack/store';
+import { remoteLabel } from '../remotes/open';
+import { remotesOfPlan } from '../remotes/registry';
 import { describeSchedule } from '../schedule/describe';
 import { nextRun } from '../schedule/nextRun';
 import { grewMost, growthRatio, sizeJump } from './growth';
@@ -13,6 +15,7 @@ import {
   type DiskSpace,
   type DriveFacts,
   type Health,
+  type RemoteFacts,
   type SizeJump,
 } from './health';
 import { daysUntilFull, diskStatFs, growthPerDay, type StatFs } from './space';
@@ -42,7 +45,7 @@ const FULL = new Set(['storageQuotaExceeded', 'drive-quota']);
 
 /** The plan's Drive copy as the catalog knows it; null when the plan has none. */
 function driveFacts(db: Db, planId: number): DriveFacts | null {
-  const d = findDrivePlan(db, planId);
+  const d = findDrivePlan(db, driveCopy(planId));
   if (!d) return null;
   const code = d.lastErrorCode ?? '';
   return {
@@ -51,6 +54,16 @@ function driveFacts(db: Db, planId: number): DriveFacts | null {
     quota: lastDriveQuota(db),
     waiting: d.resumesAt ? d.lastErrorMessage : null,
   };
+}
+
+/** The plan's other remotes (S3, rclone) whose last push failed, each named (a wait for a limit is not one). */
+function remoteFacts(db: Db, planId: number): RemoteFacts[] {
+  return remotesOfPlan(db, { id: planId }).flatMap((r) => {
+    const d = findDrivePlan(db, { remoteId: r.id, planId });
+    return d?.lastErrorMessage && !d.resumesAt
+      ? [{ name: r.name, label: remoteLabel(r), error: d.lastErrorMessage }]
+      : [];
+  });
 }
 
 function device(dir: string): number | null {
@@ -87,7 +100,10 @@ function jumpOf(db: Db, good: BackupRecord[]): SizeJump | null {
   return { ...j, grew: cache.get(id)! };
 }
 
-/** Reads a plan's runs from the catalog, its disk's presence and room, and its Drive state, and assesses them. */
+/**
+ * Reads a plan's runs from the catalog, its disk's presence and room, and the state of its Drive copy and
+ * of its other remotes, and assesses them.
+ */
 export function planHealth(db: Db, plan: Plan, now: number, p: HealthProbes): PlanHealth {
   const good = listBackups(db, { planId: plan.id, limit: 8 });
   const lastGood = good[0];
@@ -106,6 +122,7 @@ export function planHealth(db: Db, plan: Plan, now: number, p: HealthProbes): Pl
     space,
     jump: jumpOf(db, good),
     drive: driveFacts(db, plan.id),
+    remotes: remoteFacts(db, plan.id),
   });
   return {
     ...h,

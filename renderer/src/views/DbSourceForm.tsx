@@ -3,7 +3,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { MethodInput } from '../../../shared/contract';
 import { api } from '../client';
-import { ErrorLine } from '../components/ErrorLine';
+import { FormEnd, makeField } from '../components/formField';
 
 type Kind = 'postgres' | 'sqlite';
 type Format = 'custom' | 'sql.gz' | 'backup' | 'vacuum';
@@ -97,43 +97,7 @@ export function DbSourceForm(props: { plan: string; onDone(told: string): void; 
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const problems = formProblems(kind, byUrl, v);
-  const field = (
-    k: keyof Values,
-    label: string,
-    o: { type?: string; hint?: string; placeholder?: string } = {},
-  ) => {
-    const problem = shown.has(k) ? problems[k] : undefined;
-    const describedBy = [o.hint && `${id}-${k}-hint`, problem && `${id}-${k}-problem`]
-      .filter(Boolean)
-      .join(' ');
-    return (
-      <div className="field">
-        <label htmlFor={`${id}-${k}`}>{label}</label>
-        <input
-          id={`${id}-${k}`}
-          type={o.type ?? 'text'}
-          value={v[k]}
-          placeholder={o.placeholder}
-          spellCheck={false}
-          autoComplete={k === 'password' ? 'new-password' : 'off'}
-          aria-invalid={problem ? true : undefined}
-          aria-describedby={describedBy || undefined}
-          onChange={(e) => setV({ ...v, [k]: e.target.value })}
-          onBlur={() => v[k] && setShown(new Set(shown).add(k))}
-        />
-        {o.hint && (
-          <small id={`${id}-${k}-hint`} className="muted">
-            {o.hint}
-          </small>
-        )}
-        {problem && (
-          <small id={`${id}-${k}-problem`} className="error">
-            {problem}
-          </small>
-        )}
-      </div>
-    );
-  };
+  const field = makeField({ id, values: v, setValues: setV, problems, shown, setShown });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
@@ -223,15 +187,7 @@ export function DbSourceForm(props: { plan: string; onDone(told: string): void; 
       {field('label', 'Label (optional)', {
         hint: 'Its folder name in the backups; the database or file name when empty.',
       })}
-      <ErrorLine text={error} />
-      <div className="row">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Adding…' : 'Add database'}
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormEnd error={error} busy={busy} send="Add database" onCancel={props.onCancel} />
     </form>
   );
 }

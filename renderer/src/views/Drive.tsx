@@ -66,7 +66,7 @@ function PasswordSetup({ onDone }: { onDone(): void }) {
   );
 }
 
-/** The Google Drive view. */
+/** Google Drive's part of the off-site view: connection, quota, plans on Drive, encryption password. */
 export function Drive() {
   const st = useCall('drive', () => api().driveStatus({}));
   const [own, setOwn] = useState<OwnClient>({ clientId: '', clientSecret: '' });
@@ -99,8 +99,8 @@ export function Drive() {
   // A status from before the client was reported says only whether one is set.
   const hasClient = d ? (d.client === undefined ? d.configured : d.client !== null) : false;
   return (
-    <>
-      <h1>Google Drive</h1>
+    <section aria-labelledby="drive-title">
+      <h2 id="drive-title">Google Drive</h2>
       <ErrorLine text={st.error} />
       {d && (
         <>
@@ -213,6 +213,6 @@ export function Drive() {
           <RebuildNote d={d} />
         </>
       )}
-    </>
+    </section>
   );
 }

@@ -6,6 +6,7 @@ import type { DbSourceView } from '../../../shared/contract';
 import { api } from '../client';
 import { bytes, dateTime, when } from '../format';
 import { useCall } from '../useCall';
+import { ConfirmRemove, Told } from '../components/formField';
 import { DbSourceForm } from './DbSourceForm';
 
 type Source = z.output<typeof DbSourceView>;
@@ -85,15 +86,14 @@ function DbSourceActions({ plan, s, changed }: { plan: string; s: Source; change
   return (
     <div className="db-actions">
       {confirming ? (
-        <div className="row" role="group" aria-label={`Remove ${s.label}?`}>
-          <span>Stop dumping {s.label}? Its dumps stay in the backups made so far.</span>
-          <button type="button" className="danger" disabled={busy !== null} onClick={() => void remove()}>
-            Remove {s.label}
-          </button>
-          <button type="button" autoFocus onClick={() => setConfirming(false)}>
-            Keep it
-          </button>
-        </div>
+        <ConfirmRemove
+          name={s.label}
+          busy={busy !== null}
+          onRemove={() => void remove()}
+          onKeep={() => setConfirming(false)}
+        >
+          Stop dumping {s.label}? Its dumps stay in the backups made so far.
+        </ConfirmRemove>
       ) : (
         <div className="row">
           <button type="button" disabled={busy !== null} onClick={() => void test()}>
@@ -104,11 +104,7 @@ function DbSourceActions({ plan, s, changed }: { plan: string; s: Source; change
           </button>
         </div>
       )}
-      {told && (
-        <p role="status" className={told.ok ? 'status-complete' : 'status-failed'}>
-          {told.text}
-        </p>
-      )}
+      <Told told={told} />
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { driveSettings } from '../../drive/pack/settings';
 import { CairnError } from '../../errors';
 import { readSettings } from '../service/settingsStore';
 import type { OpsDeps } from './deps';
+import { DRIVE_REMOTE_ID } from '../../remotes/registry';
 
 /**
  * Applies the plan's Drive retention as a "drive-prune" job (what `cairn drive prune` does), in a scratch
@@ -28,6 +29,7 @@ export async function drivePruneOp(
       db: d.db,
       plan,
       remote,
+      remoteId: DRIVE_REMOTE_ID,
       secrets: drive.secrets,
       machine: driveSettings(d.db).machine,
       workDir,

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeRig, type Rig } from '../../../../test/helpers/engine';
 import { writeTree } from '../../../../test/helpers/tree';
-import { recordDriveQuota } from '../../drive/pack/store';
+import { drivePlan, recordDriveQuota, updateDrivePlan } from '../../drive/pack/store';
+import { addRemote } from '../../remotes/registry';
 import { collectMetrics, formatMetrics, writeAtomic } from './metrics';
 import { tempDir } from '../../../../test/helpers/tmp';
 
@@ -43,6 +44,23 @@ describe('cairn metrics from the health model', () => {
     expect(sample(text, 'cairn_plan_state', 'plan="docs",state="attention"')).toBe(1);
     expect(sample(text, 'cairn_drive_quota_used_bytes')).toBe(10 * MiB);
     expect(sample(text, 'cairn_drive_quota_limit_bytes')).toBe(100 * MiB);
+  });
+
+  it('gives each other remote of a plan its bytes waiting, last push and whether it is behind', async () => {
+    const r = (rig = makeRig());
+    writeTree(r.src, { 'a.bin': 'a'.repeat(MiB) });
+    await r.backup();
+    const config = { remote: 'nas:b', configFile: null };
+    const nas = addRemote(r.db, { name: 'nas', kind: 'rclone', config, planIds: [r.plan.id], now: 1 });
+    const c = { remoteId: nas.id, planId: r.plan.id };
+    drivePlan(r.db, c, 'box');
+    updateDrivePlan(r.db, c, { lastPushAt: 5000, lastErrorAt: 6000, lastErrorMessage: 'refused' });
+    const text = formatMetrics(collectMetrics(r.db, r.clock.now, () => null));
+    const l = 'plan="docs",remote="nas"';
+    expect(sample(text, 'cairn_remote_pending_bytes', l)).toBe(MiB);
+    expect(sample(text, 'cairn_remote_last_push_timestamp_seconds', l)).toBe(5);
+    expect(sample(text, 'cairn_remote_push_failed', l)).toBe(1);
+    expect(sample(text, 'cairn_plan_issue', 'plan="docs",kind="remote-behind"')).toBe(1);
   });
 });
 

@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { Db } from '../../catalog/db';
 import { latestGoodBackup, latestRun, listBackups } from '../../catalog/backups';
 import { listPlans } from '../../catalog/plans';
-import { findDrivePlan, lastDriveQuota, listDriveManifests } from '../../drive/pack/store';
+import { drivePendingBytes } from '../../drive/pack/status';
+import { driveCopy, findDrivePlan, lastDriveQuota, listDriveManifests } from '../../drive/pack/store';
+import { remotesOfPlan } from '../../remotes/registry';
 import { STATES, type HealthState } from '../../health/health';
 import { planHealth } from '../../health/planHealth';
 import type { StatFs } from '../../health/space';
@@ -87,6 +89,18 @@ export function collectMetrics(db: Db, now: number, statFs?: StatFs): Metric[] {
     'cairn_drive_last_push_timestamp_seconds',
     'When the last push to Google Drive finished (Unix time).',
   );
+  const remotePending = m(
+    'cairn_remote_pending_bytes',
+    'Content bytes a push to a remote other than Drive (S3, rclone) would still upload.',
+  );
+  const remotePush = m(
+    'cairn_remote_last_push_timestamp_seconds',
+    'When the last push to a remote other than Drive finished (Unix time).',
+  );
+  const remoteFailed = m(
+    'cairn_remote_push_failed',
+    '1 when the last push to the remote failed (it is behind).',
+  );
   const jobs = new JobCoordinator(() => now);
   for (const plan of listPlans(db)) {
     const l = { plan: plan.name };
@@ -118,12 +132,20 @@ export function collectMetrics(db: Db, now: number, statFs?: StatFs): Metric[] {
     }
     count.samples.push({ labels: l, value: listBackups(db, { planId: plan.id }).length });
     if (h.nextRun !== null) next.samples.push({ labels: l, value: h.nextRun / 1000 });
-    const onDrive = findDrivePlan(db, plan.id);
+    const onDrive = findDrivePlan(db, driveCopy(plan.id));
     if (onDrive) {
-      const there = new Set(listDriveManifests(db, plan.id).map((x) => x.stamp));
+      const there = new Set(listDriveManifests(db, driveCopy(plan.id)).map((x) => x.stamp));
       const pending = listBackups(db, { planId: plan.id }).filter((b) => !there.has(b.stamp));
       drive.samples.push({ labels: l, value: pending.reduce((n, b) => n + b.newBytes, 0) });
       if (onDrive.lastPushAt) drivePush.samples.push({ labels: l, value: onDrive.lastPushAt / 1000 });
+    }
+    for (const r of remotesOfPlan(db, plan)) {
+      const c = { remoteId: r.id, planId: plan.id };
+      const rl = { ...l, remote: r.name };
+      const st = findDrivePlan(db, c);
+      remotePending.samples.push({ labels: rl, value: drivePendingBytes(db, c) });
+      remoteFailed.samples.push({ labels: rl, value: st?.lastErrorAt && !st.resumesAt ? 1 : 0 });
+      if (st?.lastPushAt) remotePush.samples.push({ labels: rl, value: st.lastPushAt / 1000 });
     }
   }
   const quota = lastDriveQuota(db);
@@ -153,6 +175,9 @@ export function collectMetrics(db: Db, now: number, statFs?: StatFs): Metric[] {
     next,
     drive,
     drivePush,
+    remotePending,
+    remotePush,
+    remoteFailed,
   ];
 }
 

@@ -1,10 +1,11 @@
 import type { Plan } from '../../catalog/plans';
 import type { PushProgress, PushResult } from '../../drive/pack/push';
 import { openDriveRemote } from '../../drive/pack/openRemote';
-import { findDrivePlan } from '../../drive/pack/store';
+import { driveCopy, findDrivePlan } from '../../drive/pack/store';
 import { driveSettingsWithSecret } from '../../drive/pack/settings';
 import { CairnError } from '../../errors';
 import type { OpsDeps } from './deps';
+import { DRIVE_REMOTE_ID } from '../../remotes/registry';
 
 export interface PlanPush {
   plan: Plan;
@@ -36,7 +37,7 @@ export async function pushOp(
   // Loaded only now, with the Drive client: a command that does not push should not pay for them.
   const { pushPlan } = await import('../../drive/pack/push');
   // A plan whose push was left waiting for Google's daily limit: the first try is a probe, not minutes of retries.
-  const probing = plans.some((p) => findDrivePlan(d.db, p.id)?.resumesAt);
+  const probing = plans.some((p) => findDrivePlan(d.db, driveCopy(p.id))?.resumesAt);
   const remote = await openDriveRemote(d.db, drive, { ...o, probing });
   const out: PlanPush[] = [];
   for (const plan of plans) {
@@ -45,6 +46,7 @@ export async function pushOp(
         db: d.db,
         plan,
         remote,
+        remoteId: DRIVE_REMOTE_ID,
         secrets: drive.secrets,
         machine: s.machine,
         packTargetBytes: s.packTargetBytes ?? undefined,

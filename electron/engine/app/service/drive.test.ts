@@ -10,7 +10,13 @@ import { collectMetrics, formatMetrics } from '../ops/metrics';
 import { openCatalog, type Db } from '../../catalog/db';
 import { loadDriveKey } from '../../drive/pack/crypto';
 import { DRIVE_SETTING_KEYS, setDriveSetting } from '../../drive/pack/settings';
-import { drivePlan, findDrivePlan, listDriveManifests, updateDrivePlan } from '../../drive/pack/store';
+import {
+  driveCopy,
+  drivePlan,
+  findDrivePlan,
+  listDriveManifests,
+  updateDrivePlan,
+} from '../../drive/pack/store';
 import { DRIVE_TOKENS_KEY, FileSecretStore } from '../../secrets/store';
 import { logNotifier } from '../../notify/log';
 import { CairnRuntime, DRIVE_RESUME_GRACE_MS } from './runtime';
@@ -104,7 +110,7 @@ describe('Drive through the service', () => {
     );
     const end = events.filter((e) => e.type === 'driveProgress').at(-1)!;
     expect(end.data).toMatchObject({ planName: 'home', phase: 'done', message: '1 backup(s) pushed.' });
-    expect(listDriveManifests(db!, 1)).toHaveLength(1);
+    expect(listDriveManifests(db!, driveCopy(1))).toHaveLength(1);
     const st = await api.driveStatus({});
     expect(st).toMatchObject({
       ok: true,
@@ -167,7 +173,7 @@ describe('Drive through the service', () => {
     const { rt, events, db } = await runtimeAfterBackup({});
     try {
       await until(() => events.some((e) => e.type === 'driveProgress' && e.data.phase === 'done'));
-      expect(listDriveManifests(db, 1)).toHaveLength(1);
+      expect(listDriveManifests(db, driveCopy(1))).toHaveLength(1);
     } finally {
       await rt.close();
     }
@@ -184,8 +190,8 @@ describe('Drive through the service', () => {
     try {
       // A push of another process met Google's daily limit, said when it would resume, and was stopped.
       const resumesAt = now + 30 * 60_000;
-      drivePlan(db, 1, 'laptop');
-      updateDrivePlan(db, 1, {
+      drivePlan(db, driveCopy(1), 'laptop');
+      updateDrivePlan(db, driveCopy(1), {
         resumesAt,
         lastErrorCode: 'userRateLimitExceeded',
         lastErrorMessage: "Waiting for Google's daily limit, resumes about 09:30.",
@@ -196,8 +202,8 @@ describe('Drive through the service', () => {
       now = resumesAt + DRIVE_RESUME_GRACE_MS;
       await rt.observe();
       await until(() => events.some((e) => e.type === 'driveProgress' && e.data.phase === 'done'));
-      expect(listDriveManifests(db, 1)).toHaveLength(1);
-      expect(findDrivePlan(db, 1)).toMatchObject({ resumesAt: null, lastErrorMessage: null });
+      expect(listDriveManifests(db, driveCopy(1))).toHaveLength(1);
+      expect(findDrivePlan(db, driveCopy(1))).toMatchObject({ resumesAt: null, lastErrorMessage: null });
       expect(lines.filter((l) => l.startsWith('Resuming the push of home'))).toHaveLength(1);
     } finally {
       await rt.close();

@@ -24,7 +24,7 @@ import { notifyUrls } from './notifyUrls';
 import { readSettings, storedNotifications } from './settingsStore';
 import type { PushResult } from '../../drive/pack/push';
 import { drivePushEnd } from './progress';
-import { findDrivePlan } from '../../drive/pack/store';
+import { driveCopy, findDrivePlan } from '../../drive/pack/store';
 import { clockTime } from '../../drive/errors';
 import { throttleByKey } from './throttle';
 import { collectStatus } from './statusView';
@@ -291,6 +291,14 @@ export class CairnRuntime {
         told(null, e);
       },
     );
+    void r.remotes.then((rs) => {
+      for (const x of rs)
+        if (x.error)
+          this.o.log(
+            `The push of ${plan.name} to remote ${x.remote} did not finish: ${describeError(x.error)}`,
+          );
+      if (rs.length) this.service.ctx.changed();
+    });
   }
 
   private async scheduledVerify(): Promise<void> {
@@ -329,7 +337,7 @@ export class CairnRuntime {
     if (!this.o.drive) return;
     const now = this.service.ctx.now();
     for (const plan of listPlans(this.o.db)) {
-      const at = findDrivePlan(this.o.db, plan.id)?.resumesAt;
+      const at = findDrivePlan(this.o.db, driveCopy(plan.id))?.resumesAt;
       if (!at || at + DRIVE_RESUME_GRACE_MS > now) continue;
       if (this.service.ctx.jobs.onPlan(plan).some((j) => j.kind === 'push')) continue;
       this.o.log(

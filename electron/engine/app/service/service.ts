@@ -11,6 +11,7 @@ import { changesHandlers } from './handlers/changes';
 import { driveHandlers } from './handlers/drive';
 import { historyHandlers } from './handlers/history';
 import { planHandlers } from './handlers/plans';
+import { remoteHandlers } from './handlers/remotes';
 import { runHandlers } from './handlers/runs';
 import { settingsHandlers } from './handlers/settings';
 import { timelineHandlers } from './handlers/timeline';
@@ -31,6 +32,7 @@ const handlers: Handlers = {
   ...timelineHandlers,
   ...setupHandlers,
   ...sourceHandlers,
+  ...remoteHandlers,
 };
 
 /** Puts a schema's complaints in one sentence: "plan: use letters, digits...; sources: too small". */

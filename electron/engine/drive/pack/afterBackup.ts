@@ -12,7 +12,8 @@ import type { Admit } from '../../backup/lock';
 import type { PushProgress, PushResult } from './push';
 import { openDriveRemote } from './openRemote';
 import { driveSettingsWithSecret } from './settings';
-import { findDrivePlan, updateDrivePlan } from './store';
+import { DRIVE_REMOTE_ID } from '../../remotes/registry';
+import { driveCopy, findDrivePlan, updateDrivePlan } from './store';
 
 /**
  * Pushes a plan to Drive right after its backup (then applies the Drive retention when the plan prunes
@@ -40,6 +41,7 @@ export async function pushAfterBackup(o: {
   const env = o.env ?? process.env;
   const s = await driveSettingsWithSecret(o.db, o.secrets);
   if (!s.autoPush) return null;
+  const copy = driveCopy(o.plan.id);
   try {
     driveConfig(s, env);
   } catch {
@@ -48,15 +50,15 @@ export async function pushAfterBackup(o: {
   if (!env.CAIRN_DRIVE_REFRESH_TOKEN && (await o.secrets.get(DRIVE_TOKENS_KEY)) === null) {
     // A plan copied to Drive before whose link is gone here: its Drive status (and health) says so.
     // Not when the app holds the link in its keychain (a CLI backup beside the app): the app pushes.
-    if (findDrivePlan(o.db, o.plan.id)?.lastPushAt && !o.secrets.sealedElsewhere?.())
-      updateDrivePlan(o.db, o.plan.id, {
+    if (findDrivePlan(o.db, copy)?.lastPushAt && !o.secrets.sealedElsewhere?.())
+      updateDrivePlan(o.db, copy, {
         lastErrorCode: 'drive-auth',
         lastErrorMessage: `Google Drive is not connected here, so backups of ${o.plan.name} are not copied to Drive; connect with: cairn drive connect.`,
         lastErrorAt: o.now(),
       });
     return null;
   }
-  const waits = findDrivePlan(o.db, o.plan.id);
+  const waits = findDrivePlan(o.db, copy);
   if (waits?.resumesAt && waits.resumesAt > o.now()) {
     // A push waits for Google's daily limit already (here or in a process since stopped, which the app or
     // `cairn serve` resumes); it sends this backup too. Not a failure: the backup does not wait an hour.
@@ -71,6 +73,7 @@ export async function pushAfterBackup(o: {
       db: o.db,
       plan: o.plan,
       remote,
+      remoteId: DRIVE_REMOTE_ID,
       secrets: o.secrets,
       machine: s.machine,
       now: o.now,
@@ -89,6 +92,7 @@ export async function pushAfterBackup(o: {
           db: o.db,
           plan: o.plan,
           remote,
+          remoteId: DRIVE_REMOTE_ID,
           secrets: o.secrets,
           machine: s.machine,
           workDir,

@@ -20,8 +20,9 @@ import { listDriveBackups } from './remoteList';
 import { openDriveRestore } from './restoreSource';
 import { rewriteMap } from './repack';
 import { pruneDrive, setDrivePolicy } from './retention';
-import { listDriveManifests, listPacks } from './store';
+import { driveCopy, listDriveManifests, listPacks } from './store';
 import { verifyDrive } from './verify';
+import { DRIVE_REMOTE_ID } from '../../remotes/registry';
 
 let emu: DriveEmulator;
 beforeAll(async () => {
@@ -47,6 +48,7 @@ async function restoreFromDrive(o: { rig: Rig; remote: DriveRemote; secrets: Sec
     plan,
     stamp: o.stamp,
     remote: o.remote,
+    remoteId: DRIVE_REMOTE_ID,
     secrets: o.secrets,
     workDir: tempDir(),
   });
@@ -78,7 +80,7 @@ describe('incremental manifests on Drive', () => {
       write(rig.src, `d${i % 50}/f${i}.txt`, crypto.randomBytes(200 + (i % 7) * 100).toString('hex'));
     await rig.backup();
     await push();
-    const packsBefore = new Set(listPacks(rig.db, rig.plan.id).map((p) => p.id));
+    const packsBefore = new Set(listPacks(rig.db, driveCopy(rig.plan.id)).map((p) => p.id));
     let changed = 0;
     for (let i = 0; i < 20; i++) {
       const data = crypto.randomBytes(6 * 1024);
@@ -91,7 +93,7 @@ describe('incremental manifests on Drive', () => {
     const uploaded = emu.uploadedBytes() - before;
     expect(second.pushed).toHaveLength(1);
     expect(second.contentBytes).toBe(changed);
-    const packed = listPacks(rig.db, rig.plan.id)
+    const packed = listPacks(rig.db, driveCopy(rig.plan.id))
       .filter((p) => !packsBefore.has(p.id))
       .reduce((n, p) => n + p.size, 0);
     console.log(
@@ -99,7 +101,7 @@ describe('incremental manifests on Drive', () => {
         `(target ${Math.round(1.2 * packed + 16 * 1024)})`,
     );
     expect(uploaded).toBeLessThan(1.2 * packed + 16 * 1024);
-    const m = listDriveManifests(rig.db, rig.plan.id)[0]!;
+    const m = listDriveManifests(rig.db, driveCopy(rig.plan.id))[0]!;
     expect(m.name).toMatch(/\.delta\.tsv\.gz$/);
     expect(m.mapName).toMatch(/\.packs\.delta\.tsv\.gz$/);
     fs.rmSync(rig.root, { recursive: true, force: true });
@@ -126,7 +128,7 @@ describe('incremental manifests on Drive', () => {
       if (b % 3 !== 1) await push(); // sometimes two backups go up in one push
     }
     await push();
-    const rows = listDriveManifests(rig.db, rig.plan.id).reverse();
+    const rows = listDriveManifests(rig.db, driveCopy(rig.plan.id)).reverse();
     expect(rows.map((r) => r.stamp)).toEqual(stamps);
     // Full, 13 deltas each on the one before, then full again (every 14th), then a delta.
     const parents = rows.map((r) => r.manifestParent);
@@ -144,6 +146,7 @@ describe('incremental manifests on Drive', () => {
     const imp = await importFromDrive({
       db: fresh.db,
       remote,
+      remoteId: DRIVE_REMOTE_ID,
       secrets: freshSecrets,
       machine: 'chain',
       password,
@@ -152,7 +155,7 @@ describe('incremental manifests on Drive', () => {
       actor: 'test',
     });
     expect(imp.plans.find((p) => p.planName === 'docs')!.imported).toEqual(stamps);
-    expect(listDriveManifests(fresh.db, fresh.plan.id).map((r) => r.manifestParent)).toEqual(
+    expect(listDriveManifests(fresh.db, driveCopy(fresh.plan.id)).map((r) => r.manifestParent)).toEqual(
       [...parents].reverse(),
     );
     for (const s of [stamps[3]!, stamps[13]!, stamps[15]!])
@@ -160,7 +163,7 @@ describe('incremental manifests on Drive', () => {
 
     // repack's rewriteMap writes a delta map FULL, with the same lines as the chain gave.
     const key = await loadDriveKey(secrets);
-    const src = catalogSource({ db: rig.db, planId: rig.plan.id, remote, key });
+    const src = catalogSource({ db: rig.db, copy: driveCopy(rig.plan.id), remote, key });
     const mapLines = async () =>
       zlib
         .gunzipSync(fs.readFileSync(await fullMap(src, stamps[13]!, tempDir())))
@@ -169,10 +172,10 @@ describe('incremental manifests on Drive', () => {
         .sort();
     const mapBefore = await mapLines();
     expect(mapBefore.length).toBeGreaterThan(100);
-    const folders = await planFolders(rig.db, remote, rig.plan, 'chain');
+    const folders = await planFolders(rig.db, remote, driveCopy(rig.plan.id), rig.plan, 'chain');
     await rewriteMap({
       db: rig.db,
-      plan: rig.plan,
+      copy: driveCopy(rig.plan.id),
       remote,
       key,
       folders,
@@ -180,12 +183,12 @@ describe('incremental manifests on Drive', () => {
       now: () => rig.clock.now,
       stamp: stamps[13]!,
     });
-    const rewritten = listDriveManifests(rig.db, rig.plan.id).find((m) => m.stamp === stamps[13])!;
+    const rewritten = listDriveManifests(rig.db, driveCopy(rig.plan.id)).find((m) => m.stamp === stamps[13])!;
     expect([rewritten.mapParent, rewritten.mapName]).toEqual([null, `${stamps[13]}.packs.tsv.gz.age`]);
     expect(await mapLines()).toEqual(mapBefore);
 
     // A month later, keep the last 4: the parent of the oldest kept (a delta) goes, so that one is written full first.
-    setDrivePolicy(rig.db, rig.plan, 'chain', {
+    setDrivePolicy(rig.db, DRIVE_REMOTE_ID, rig.plan, 'chain', {
       keepLast: 4,
       keepDaily: 0,
       keepWeekly: 0,
@@ -195,7 +198,7 @@ describe('incremental manifests on Drive', () => {
     rig.clock.now += 30 * 86_400_000;
     const r = await pruneDrive({ ...base, workDir: tempDir() });
     expect(r.pruned).toEqual(stamps.slice(0, 12).reverse());
-    const kept = listDriveManifests(rig.db, rig.plan.id).reverse();
+    const kept = listDriveManifests(rig.db, driveCopy(rig.plan.id)).reverse();
     expect(kept.map((k) => [k.stamp, k.manifestParent, k.mapParent])).toEqual([
       [stamps[12], null, null],
       [stamps[13], stamps[12], null],
@@ -221,7 +224,15 @@ describe('incremental manifests on Drive', () => {
     ]);
     const workDir = path.join(tempDir(), 'work');
     await expect(
-      openDriveRestore({ db: rig.db, plan: rig.plan, stamp: stamps[15]!, remote, secrets, workDir }),
+      openDriveRestore({
+        db: rig.db,
+        plan: rig.plan,
+        stamp: stamps[15]!,
+        remote,
+        remoteId: DRIVE_REMOTE_ID,
+        secrets,
+        workDir,
+      }),
     ).rejects.toThrow(`The manifest of backup ${stamps[14]} is not on Drive`);
     expect(fs.existsSync(workDir)).toBe(false);
     for (const d of snaps.values()) fs.rmSync(d, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { applyManifestDelta, deltaParent, rebuildMap } from './delta';
 import { fetchPlain } from './fetch';
 import type { PlanFolders } from './folders';
 import { manifestName, mapName, parseManifestName, parseMapName, props } from './layout';
-import { listDriveManifests, replaceDriveFile } from './store';
+import { listDriveManifests, replaceDriveFile, type CopyId } from './store';
 
 export type Which = 'manifest' | 'map';
 
@@ -28,14 +28,14 @@ const missing = (stamp: string, which: Which) =>
 /** A chain source from the catalog's record of what is on Drive. */
 export function catalogSource(o: {
   db: Db;
-  planId: number;
+  copy: CopyId;
   remote: DriveRemote;
   key: DriveKey | null;
   signal?: AbortSignal;
 }): ChainSource {
   return {
     async fetch(stamp, which, dest) {
-      const m = listDriveManifests(o.db, o.planId).find((x) => x.stamp === stamp);
+      const m = listDriveManifests(o.db, o.copy).find((x) => x.stamp === stamp);
       if (!m) throw missing(stamp, which);
       const f =
         which === 'manifest'
@@ -179,18 +179,18 @@ export function namesOf(stamp: string, which: Which, encrypted: boolean): { full
  * then deletes the old file: at every point the catalog names a file that is on Drive.
  */
 export async function replaceWithFull(
-  o: SmallUpload & { db: Db; planId: number },
+  o: SmallUpload & { db: Db; copy: CopyId },
   stamp: string,
   which: Which,
   file: string,
 ): Promise<void> {
-  const m = listDriveManifests(o.db, o.planId).find((x) => x.stamp === stamp);
+  const m = listDriveManifests(o.db, o.copy).find((x) => x.stamp === stamp);
   if (!m) return;
   const oldId = which === 'manifest' ? m.fileId : m.mapFileId;
   const name = namesOf(stamp, which, o.key !== null).full;
   // Uploaded beside the old file (not over it), so a stop here leaves the recorded one in place.
   const prop = which === 'manifest' ? props.manifest(stamp) : props.map(stamp);
   const f = await uploadSmall(o, file, name, prop, []);
-  replaceDriveFile(o.db, o.planId, stamp, which, { fileId: f.id, name, md5: f.md5 });
+  replaceDriveFile(o.db, o.copy, stamp, which, { fileId: f.id, name, md5: f.md5 });
   if (oldId !== f.id) await o.remote.delete(oldId);
 }

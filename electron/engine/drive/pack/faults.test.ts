@@ -17,7 +17,8 @@ import type { DriveRemote } from '../types';
 import { pushPlan, type PushOptions } from './push';
 import { openDriveRestore } from './restoreSource';
 import { pushAfterBackup } from './afterBackup';
-import { drivePlan, findDrivePlan, listPacks, updateDrivePlan } from './store';
+import { driveCopy, drivePlan, findDrivePlan, listPacks, updateDrivePlan } from './store';
+import { DRIVE_REMOTE_ID } from '../../remotes/registry';
 
 let emu: DriveEmulator;
 /** The clock of the test under way, which the emulator's timed faults follow too. */
@@ -69,6 +70,7 @@ async function restoresFromDrive(rig: Rig, remote: DriveRemote, secrets: FileSec
     plan: rig.plan,
     stamp: backup.stamp,
     remote,
+    remoteId: DRIVE_REMOTE_ID,
     secrets,
     workDir: tempDir(),
   });
@@ -127,7 +129,7 @@ describe('push under Drive faults', () => {
     const err = await push(remote).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DriveError);
     expect((err as DriveError).code).toBe('drive-quota');
-    expect(findDrivePlan(rig.db, rig.plan.id)?.lastErrorMessage).toMatch(
+    expect(findDrivePlan(rig.db, driveCopy(rig.plan.id))?.lastErrorMessage).toMatch(
       /Drive is full.*Local backups are untouched/,
     );
     const stamp = latestGoodBackup(rig.db, rig.plan.id)!.stamp;
@@ -135,7 +137,7 @@ describe('push under Drive faults', () => {
     emu.reset();
     const r = await push(remote);
     expect(r.pushed).toHaveLength(1);
-    expect(findDrivePlan(rig.db, rig.plan.id)?.lastErrorMessage).toBeNull();
+    expect(findDrivePlan(rig.db, driveCopy(rig.plan.id))?.lastErrorMessage).toBeNull();
     await restoresFromDrive(rig, remote, secrets);
   });
 
@@ -147,7 +149,7 @@ describe('push under Drive faults', () => {
     const err = (await push(remote).catch((e: unknown) => e)) as DriveError;
     expect(err.code).toBe('drive-auth');
     expect(err.message).toMatch(/Drive link expired: reconnect/);
-    expect(findDrivePlan(rig.db, rig.plan.id)?.lastErrorCode).toBe('invalid_grant');
+    expect(findDrivePlan(rig.db, driveCopy(rig.plan.id))?.lastErrorCode).toBe('invalid_grant');
     const again = await open(); // a new grant, as after `cairn drive connect`
     const r = await push(again);
     expect(r.pushed).toHaveLength(1);
@@ -163,7 +165,7 @@ describe('push under Drive faults', () => {
     expect(r.pushed).toHaveLength(1);
     expect(waits).toHaveLength(1);
     expect(clock.slept.some((ms) => ms >= 59 * 60_000)).toBe(true);
-    expect(listPacks(rig.db, rig.plan.id, 'staged')).toEqual([]);
+    expect(listPacks(rig.db, driveCopy(rig.plan.id), 'staged')).toEqual([]);
   });
 
   /** Google's daily cap as observed: 403 userRateLimitExceeded on every upload until `forMs` have passed. */
@@ -181,7 +183,7 @@ describe('push under Drive faults', () => {
     const r = await push(remote, {
       onProgress: (p) => {
         if (!p.waitingUntil) return;
-        const st = findDrivePlan(rig.db, rig.plan.id);
+        const st = findDrivePlan(rig.db, driveCopy(rig.plan.id));
         seen.push({
           at: clock.now(),
           until: p.waitingUntil,
@@ -196,7 +198,7 @@ describe('push under Drive faults', () => {
     expect(w.resumesAt).toBe(w.until);
     expect(w.until - w.at).toBe(60 * 60_000);
     expect(r.pushed).toHaveLength(1);
-    const st = findDrivePlan(rig.db, rig.plan.id)!;
+    const st = findDrivePlan(rig.db, driveCopy(rig.plan.id))!;
     expect([st.resumesAt, st.lastErrorMessage]).toEqual([null, null]);
     await restoresFromDrive(rig, remote, secrets);
   });
@@ -211,14 +213,14 @@ describe('push under Drive faults', () => {
     // 8 tries with backoff, then one probe at each hour while the cap lasts.
     expect(cap.reduce((n, f) => n + f.fired, 0)).toBe(10);
     expect(clock.now() - start).toBeLessThan(3 * 3600_000 + 10 * 60_000);
-    expect(listPacks(rig.db, rig.plan.id, 'staged')).toEqual([]);
+    expect(listPacks(rig.db, driveCopy(rig.plan.id), 'staged')).toEqual([]);
   });
 
   it("a backup while a push waits for Google's daily limit does not start another push or wait an hour", async () => {
     const { rig, secrets, clock } = await setup();
     const resumesAt = clock.now() + 40 * 60_000;
-    drivePlan(rig.db, rig.plan.id, 'laptop');
-    updateDrivePlan(rig.db, rig.plan.id, {
+    drivePlan(rig.db, driveCopy(rig.plan.id), 'laptop');
+    updateDrivePlan(rig.db, driveCopy(rig.plan.id), {
       resumesAt,
       lastErrorCode: 'userRateLimitExceeded',
       lastErrorMessage: "Waiting for Google's daily limit, resumes about 10:40.",
@@ -250,11 +252,11 @@ describe('push under Drive faults', () => {
     const err = (await push(remote, { waitForLimits: false }).catch((e: unknown) => e)) as DriveError;
     expect(err.code).toBe('drive-limit');
     expect(err.message).toMatch(/Waiting for Google's daily limit, resumes about \d\d:\d\d/);
-    expect(findDrivePlan(rig.db, rig.plan.id)?.resumesAt).toBe(err.resumesAt);
-    const before = listPacks(rig.db, rig.plan.id, 'uploaded').length;
+    expect(findDrivePlan(rig.db, driveCopy(rig.plan.id))?.resumesAt).toBe(err.resumesAt);
+    const before = listPacks(rig.db, driveCopy(rig.plan.id), 'uploaded').length;
     const r = await push(remote);
     expect(r.pushed).toHaveLength(1);
-    expect(r.packsUploaded + before).toBe(listPacks(rig.db, rig.plan.id, 'uploaded').length);
+    expect(r.packsUploaded + before).toBe(listPacks(rig.db, driveCopy(rig.plan.id), 'uploaded').length);
     noDuplicateNames();
     await restoresFromDrive(rig, remote, secrets);
     fs.rmSync(rig.root, { recursive: true, force: true });
@@ -289,7 +291,7 @@ describe('push under Drive faults', () => {
     expect(err.code).toBe('drive-auth');
     expect(err.message).toMatch(/^Drive link expired: reconnect/);
     expect(remote.stats.refreshes).toBe(2);
-    expect(findDrivePlan(rig.db, rig.plan.id)?.lastErrorCode).toBe('invalid_grant');
+    expect(findDrivePlan(rig.db, driveCopy(rig.plan.id))?.lastErrorCode).toBe('invalid_grant');
   });
 
   it('an endless 401 stops at the refresh budget with a clear message, and the next push completes', async () => {
@@ -304,7 +306,7 @@ describe('push under Drive faults', () => {
     );
     expect(remote.stats.refreshes).toBe(3);
     expect(f.fired).toBe(4);
-    expect(findDrivePlan(rig.db, rig.plan.id)?.lastErrorMessage).toBe(err.message);
+    expect(findDrivePlan(rig.db, driveCopy(rig.plan.id))?.lastErrorMessage).toBe(err.message);
     emu.reset();
     const again = await open();
     expect((await push(again)).pushed).toHaveLength(1);

@@ -10,7 +10,7 @@ import { encryptStream, sealIdentity, type DriveKey } from './crypto';
 import { IDENTITY_FILE, planFileName, planPath, README_FILE } from './layout';
 import { readmeText, README_VERSION } from './readme';
 import { recordCopyClient } from './client';
-import { drivePlan, updateDrivePlan } from './store';
+import { drivePlan, updateDrivePlan, type CopyId } from './store';
 
 /** The Drive folders of one plan. */
 export interface PlanFolders {
@@ -23,6 +23,7 @@ export interface PlanFolders {
 export async function planFolders(
   db: Db,
   remote: DriveRemote,
+  c: CopyId,
   plan: Plan,
   machine: string,
 ): Promise<PlanFolders> {
@@ -32,12 +33,16 @@ export async function planFolders(
     remote.ensureFolder([...base, 'packs']),
     remote.ensureFolder([...base, 'manifests']),
   ]);
-  drivePlan(db, plan.id, machine);
-  updateDrivePlan(db, plan.id, { folderId: root.id, folderUrl: root.webViewLink });
+  drivePlan(db, c, machine);
+  updateDrivePlan(db, c, { folderId: root.id, folderUrl: root.webViewLink });
   return { root, packs, manifests };
 }
 
-/** Replaces a small file in a folder: the new copy is uploaded first, then older copies are deleted. */
+/**
+ * Replaces a small file in a folder: the new copy is uploaded first, then older copies are deleted. On a
+ * path store (S3, rclone) the upload replaces the file of that name in place and keeps its id, so the id
+ * just uploaded is never among those deleted.
+ */
 async function replaceFile(
   remote: DriveRemote,
   parentId: string,
@@ -51,12 +56,13 @@ async function replaceFile(
   fs.mkdirSync(tmpDir, { recursive: true });
   const tmp = path.join(tmpDir, `${name}.${process.pid}.tmp`);
   fs.writeFileSync(tmp, data);
+  let id: string;
   try {
-    await remote.upload({ parentId, name, source: { path: tmp }, appProperties, mimeType });
+    id = (await remote.upload({ parentId, name, source: { path: tmp }, appProperties, mimeType })).file.id;
   } finally {
     fs.rmSync(tmp, { force: true });
   }
-  for (const f of old) await remote.delete(f.id);
+  for (const f of old) if (f.id !== id) await remote.delete(f.id);
 }
 
 async function toBuffer(s: Readable): Promise<Buffer> {
@@ -79,19 +85,20 @@ export function planSettings(plan: Plan, oauthClientId?: string | null): Record<
 export async function syncPlanFiles(
   db: Db,
   remote: DriveRemote,
+  c: CopyId,
   plan: Plan,
   machine: string,
   folders: PlanFolders,
   key: DriveKey | null,
   tmpDir: string,
 ): Promise<void> {
-  const state = drivePlan(db, plan.id, machine);
+  const state = drivePlan(db, c, machine);
   if (state.readmeVersion < README_VERSION) {
     const text = Buffer.from(readmeText(machine, plan.name));
     // As text, so Drive's preview shows it.
     const props = { cairnReadme: String(README_VERSION) };
     await replaceFile(remote, folders.root.id, README_FILE, text, tmpDir, props, 'text/plain');
-    updateDrivePlan(db, plan.id, { readmeVersion: README_VERSION });
+    updateDrivePlan(db, c, { readmeVersion: README_VERSION });
   }
   if (key) {
     const keys = await remote.ensureFolder([...planPath(machine, plan.name), 'keys']);
@@ -170,18 +177,21 @@ export async function syncBackupIndex(
 
 /**
  * After a password change: writes keys/identity.age again, sealed with the new password, in every plan
- * folder this catalog pushed to (the new copy first, then the old one goes). The packs stay as they are:
+ * folder this catalog pushed to on the remote `remoteId` (the new copy first, then the old one goes). The packs stay as they are:
  * they are encrypted to the key, not to the password.
  */
 export async function resealIdentity(
   db: Db,
   remote: DriveRemote,
+  remoteId: number,
   key: DriveKey,
   tmpDir: string,
 ): Promise<number> {
   const rows = db
-    .prepare('SELECT p.name, d.machine FROM drive_plans d JOIN plans p ON p.id = d.plan_id')
-    .all() as {
+    .prepare(
+      'SELECT p.name, d.machine FROM drive_plans d JOIN plans p ON p.id = d.plan_id WHERE d.remote_id = ?',
+    )
+    .all(remoteId) as {
     name: string;
     machine: string;
   }[];

@@ -33,6 +33,8 @@ import {
   insertUploadedPack,
   listDriveManifests,
   listPacks,
+  packedContent,
+  remoteTitle,
   updateDrivePlan,
 } from './store';
 import { manifestSizes, planFromSettings, type PlanJson } from './importPlan';
@@ -55,6 +57,8 @@ export interface DriveImportResult {
 export interface DriveImportOptions {
   db: Db;
   remote: DriveRemote;
+  /** Which remote of the catalog `remote` is (Drive: DRIVE_REMOTE_ID); the copy is recorded under it. */
+  remoteId: number;
   secrets: SecretStore;
   /** Which machine's folder to import (needed when Cairn/ holds several). */
   machine?: string;
@@ -64,6 +68,11 @@ export interface DriveImportOptions {
   cacheDir: string;
   now: () => number;
   actor: string;
+}
+
+/** The remote as messages name it: "this Drive", or its label ("s3://bucket/prefix", "nas:backups"). */
+function where(o: DriveImportOptions): string {
+  return o.remote.label && o.remote.kind !== 'drive' ? o.remote.label : 'this Drive';
 }
 
 async function folders(remote: DriveRemote, parentId: string): Promise<DriveFile[]> {
@@ -78,7 +87,7 @@ async function folders(remote: DriveRemote, parentId: string): Promise<DriveFile
 export async function importFromDrive(o: DriveImportOptions): Promise<DriveImportResult> {
   const root = (await o.remote.listAll({ parentId: 'root', name: ROOT_FOLDER, mimeType: FOLDER_MIME }))[0];
   const machines = root ? await folders(o.remote, root.id) : [];
-  if (machines.length === 0) throw new CairnError('not-found', 'There are no Cairn backups on this Drive.');
+  if (machines.length === 0) throw new CairnError('not-found', `There are no Cairn backups on ${where(o)}.`);
   const names = machines.map((m) => m.name);
   const machine = o.machine
     ? machines.find((m) => m.name === o.machine)
@@ -89,8 +98,8 @@ export async function importFromDrive(o: DriveImportOptions): Promise<DriveImpor
     throw new CairnError(
       'usage',
       o.machine
-        ? `Drive has no backups of machine "${o.machine}"; it has: ${names.join(', ')}.`
-        : `Drive holds backups of several machines (${names.join(', ')}); choose one with --machine NAME.`,
+        ? `${where(o)} has no backups of machine "${o.machine}"; it has: ${names.join(', ')}.`
+        : `${where(o)} holds backups of several machines (${names.join(', ')}); choose one with --machine NAME.`,
     );
   }
   const out: DriveImportResult = { machine: machine.name, plans: [] };
@@ -131,8 +140,9 @@ async function importPlan(o: DriveImportOptions, machine: string, pf: DriveFile)
   }
   const madeWithClient = typeof settings?.oauthClientId === 'string' ? settings.oauthClientId : null;
   recordCopyClient(o.db, madeWithClient);
-  drivePlan(o.db, plan.id, machine);
-  updateDrivePlan(o.db, plan.id, { folderId: pf.id, folderUrl: pf.webViewLink });
+  const c = { remoteId: o.remoteId, planId: plan.id };
+  drivePlan(o.db, c, machine);
+  updateDrivePlan(o.db, c, { folderId: pf.id, folderUrl: pf.webViewLink });
   const sub = await folders(o.remote, pf.id);
   const packsFolder = sub.find((f) => f.name === 'packs');
   const manFolder = sub.find((f) => f.name === 'manifests');
@@ -148,7 +158,8 @@ async function importPlan(o: DriveImportOptions, machine: string, pf: DriveFile)
       }),
     ),
   ].sort((a, b) => a[0].localeCompare(b[0]));
-  const known = new Set(listDriveManifests(o.db, plan.id).map((m) => m.stamp));
+  const known = new Set(listDriveManifests(o.db, c).map((m) => m.stamp));
+  const packed = packedContent(o.db, c);
   const imported: string[] = [];
   const notListed: string[] = [];
   // Manifests and maps stored as changes to an earlier backup are rebuilt from their chains (chain.ts).
@@ -165,7 +176,7 @@ async function importPlan(o: DriveImportOptions, machine: string, pf: DriveFile)
     const mfile = await fullManifest(src, stamp, dir, parents);
     fs.renameSync(await fullMap(src, stamp, dir), `${pfile}.gz`);
     const sizes = await manifestSizes(mfile);
-    const packsNow = new Map(listPacks(o.db, plan.id).map((p) => [p.name, p]));
+    const packsNow = new Map(listPacks(o.db, c).map((p) => [p.name, p]));
     const byPack = new Map<string, { sha256: string; size: number }[]>();
     const pieces = new Map<string, Map<number, Piece>>();
     for (const line of readLinesGz(`${pfile}.gz`, pfile)) {
@@ -185,21 +196,16 @@ async function importPlan(o: DriveImportOptions, machine: string, pf: DriveFile)
       byPack.set(l.pack, list);
     }
     o.db.transaction(() => {
-      for (const [sha, list] of pieces) insertPieces(o.db, plan!.id, sha, [...list.values()]);
+      for (const [sha, list] of pieces) insertPieces(o.db, c, sha, [...list.values()]);
       for (const [name, contents] of byPack) {
         const df = onDrive.get(name);
         if (!df) continue;
         const uniq = [...new Map(contents.map((c) => [c.sha256, c])).values()];
-        const free = uniq.filter(
-          (c) =>
-            o.db
-              .prepare('SELECT 1 FROM drive_pack_contents WHERE plan_id = ? AND sha256 = ?')
-              .get(plan!.id, c.sha256) === undefined,
-        );
+        const free = uniq.filter((x) => !packed(x.sha256));
         insertUploadedPack(
           o.db,
           {
-            planId: plan!.id,
+            ...c,
             name,
             fileId: df.id,
             size: df.size ?? 0,
@@ -213,9 +219,9 @@ async function importPlan(o: DriveImportOptions, machine: string, pf: DriveFile)
         );
       }
     })();
-    const st = await recordBackup(o.db, plan, stamp, mfile, dir, o.now());
+    const st = await recordBackup(o, plan, stamp, mfile, dir);
     insertDriveManifest(o.db, {
-      planId: plan.id,
+      ...c,
       stamp,
       fileId: f.id,
       name: f.name,
@@ -241,7 +247,7 @@ async function importPlan(o: DriveImportOptions, machine: string, pf: DriveFile)
     planId: plan.id,
     kind: 'import',
     actor: o.actor,
-    message: `Imported ${imported.length} backup(s) of ${plan.name} from Drive`,
+    message: `Imported ${imported.length} backup(s) of ${plan.name} from ${remoteTitle(o.db, o.remoteId)}`,
   });
   return {
     planName: plan.name,
@@ -278,7 +284,9 @@ function* readLinesGz(gz: string, plain: string): Generator<string> {
  * Records a backup from its manifest in the catalog (after the newest it has), as `cairn import` does for
  * a local destination, but with no backup folder: its files come from Drive.
  */
-async function recordBackup(db: Db, plan: Plan, stamp: string, manifest: string, dir: string, now: number) {
+async function recordBackup(o: DriveImportOptions, plan: Plan, stamp: string, manifest: string, dir: string) {
+  const { db } = o;
+  const now = o.now();
   const prev = listBackups(db, { planId: plan.id, limit: 1 })[0];
   const tmp = path.join(dir, `${stamp}.changes`);
   const cached = prev ? path.join(dir, `${prev.stamp}.tsv.gz`) : null;
@@ -297,7 +305,7 @@ async function recordBackup(db: Db, plan: Plan, stamp: string, manifest: string,
       startedAt: header.startedAt,
       finishedAt: header.startedAt || now,
       counts,
-      note: 'imported from Google Drive',
+      note: `imported from ${o.remote.kind && o.remote.kind !== 'drive' ? (o.remote.label ?? 'a remote') : 'Google Drive'}`,
       prevId: prev?.id ?? null,
       usePrev,
       changesFile: tmp,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Db } from '../../catalog/db';
 import type { DriveKey } from './crypto';
 import { packName } from './layout';
-import { insertStagedPack, type PackRow } from './store';
+import { insertStagedPack, type CopyId, type PackRow } from './store';
 import { writePack, type PackItem } from './writer';
 
 /** Default target of a pack's content: tens of MB, so a plan of 100 GB is a few thousand files on Drive. */
@@ -28,10 +28,11 @@ export class Packer {
   constructor(
     private readonly o: {
       db: Db;
-      planId: number;
+      copy: CopyId;
       stagingDir: string;
       key: DriveKey | null;
       now: () => number;
+      /** Content bytes per pack (default PACK_TARGET_BYTES; a remote may ask for another: packTargetBytes). */
       target?: number;
       /** Called with each pack written and recorded; uploads it. */
       onPack: (pack: PackRow, file: string) => Promise<void>;
@@ -87,7 +88,7 @@ export class Packer {
     const pack = insertStagedPack(
       this.o.db,
       {
-        planId: this.o.planId,
+        ...this.o.copy,
         name,
         size: w.size,
         md5: w.md5,

@@ -11,8 +11,9 @@ import { drivePlan, findDrivePlan, listDriveManifests } from './store';
  * The plan's Drive retention: its own count rules when set, else the local ones (the default); keep-within
  * and the days a noted backup made by hand is kept are always the plan's.
  */
-export function drivePolicy(db: Db, plan: Plan): Retention {
-  const s = findDrivePlan(db, plan.id) as unknown as Record<string, number | null> | undefined;
+export function drivePolicy(db: Db, remoteId: number, plan: Plan): Retention {
+  const s = findDrivePlan(db, { remoteId, planId: plan.id }) as unknown as
+    Record<string, number | null> | undefined;
   const own = (k: string, local: number) => (s && s[k] !== null && s[k] !== undefined ? s[k] : local);
   return {
     keepLast: own('keepLast', plan.keepLast),
@@ -39,16 +40,26 @@ const COUNT_COLUMNS: [keyof DriveCounts, string][] = [
 ];
 
 /** Sets some of the plan's own Drive count rules (the others stay as they are: their own, or the local ones). */
-export function editDrivePolicy(db: Db, plan: Plan, machine: string, patch: Partial<DriveCounts>): Retention {
-  drivePlan(db, plan.id, machine);
+export function editDrivePolicy(
+  db: Db,
+  remoteId: number,
+  plan: Plan,
+  machine: string,
+  patch: Partial<DriveCounts>,
+): Retention {
+  drivePlan(db, { remoteId, planId: plan.id }, machine);
   for (const [k, col] of COUNT_COLUMNS) {
     const v = patch[k];
     if (v === undefined) continue;
     if (!Number.isInteger(v) || v < 0)
       throw new CairnError('usage', `A Drive retention count is a whole number from 0 (got ${v}).`);
-    db.prepare(`UPDATE drive_plans SET ${col} = ? WHERE plan_id = ?`).run(v, plan.id);
+    db.prepare(`UPDATE drive_plans SET ${col} = ? WHERE remote_id = ? AND plan_id = ?`).run(
+      v,
+      remoteId,
+      plan.id,
+    );
   }
-  return drivePolicy(db, plan);
+  return drivePolicy(db, remoteId, plan);
 }
 
 /**
@@ -57,12 +68,13 @@ export function editDrivePolicy(db: Db, plan: Plan, machine: string, patch: Part
  */
 export function previewDrivePrune(
   db: Db,
+  remoteId: number,
   plan: Plan,
   now: number,
   timeZone?: string,
   policy: Partial<Retention> = {},
 ) {
-  const on = listDriveManifests(db, plan.id);
+  const on = listDriveManifests(db, { remoteId, planId: plan.id });
   const local = new Map(listBackups(db, { planId: plan.id }).map((b) => [b.stamp, b]));
   const inputs = on.map((m, i) => ({
     id: i,
@@ -71,10 +83,12 @@ export function previewDrivePrune(
     note: local.get(m.stamp)?.note ?? null,
     manual: local.get(m.stamp)?.manual ?? false,
   }));
-  return applyRetention(inputs, { ...drivePolicy(db, plan), ...policy }, now, timeZone).map((d) => ({
-    stamp: on[d.id]!.stamp,
-    startedAt: on[d.id]!.startedAt,
-    keep: d.keep,
-    reasons: d.reasons,
-  }));
+  return applyRetention(inputs, { ...drivePolicy(db, remoteId, plan), ...policy }, now, timeZone).map(
+    (d) => ({
+      stamp: on[d.id]!.stamp,
+      startedAt: on[d.id]!.startedAt,
+      keep: d.keep,
+      reasons: d.reasons,
+    }),
+  );
 }

@@ -18,7 +18,8 @@ import { planHealth } from '../../health/planHealth';
 import { pushAfterBackup } from './afterBackup';
 import { PIECE_THRESHOLD } from './layout';
 import { pushPlan } from './push';
-import { listDriveManifests, listPacks } from './store';
+import { driveCopy, listDriveManifests, listPacks } from './store';
+import { DRIVE_REMOTE_ID } from '../../remotes/registry';
 
 let emu: DriveEmulator;
 beforeAll(async () => {
@@ -39,6 +40,7 @@ async function setup(o: { password?: string } = {}) {
       db: rig.db,
       plan: rig.plan,
       remote,
+      remoteId: DRIVE_REMOTE_ID,
       secrets,
       machine: `m-${crypto.randomBytes(3).toString('hex')}`,
       now: () => rig.clock.now,
@@ -57,7 +59,7 @@ describe('pushPlan', () => {
     await rig.backup();
     const first = await push();
     expect(first.pushed).toHaveLength(1);
-    const total = listPacks(rig.db, rig.plan.id, 'uploaded').reduce((n, p) => n + p.size, 0);
+    const total = listPacks(rig.db, driveCopy(rig.plan.id), 'uploaded').reduce((n, p) => n + p.size, 0);
     expect(first.packsUploaded).toBeGreaterThan(2);
     expect(first.bytesUploaded).toBeGreaterThanOrEqual(total);
 
@@ -86,7 +88,7 @@ describe('pushPlan', () => {
     expect(second.pushed).toHaveLength(1);
     expect(second.contentBytes).toBe(changed);
     expect(second.packsUploaded).toBe(1);
-    const m = listDriveManifests(rig.db, rig.plan.id)[0]!;
+    const m = listDriveManifests(rig.db, driveCopy(rig.plan.id))[0]!;
     const small = emu.files().filter((f) => f.id === m.fileId || f.id === m.mapFileId);
     const manifestBytes = small.reduce((n, f) => n + (f.size ?? 0), 0);
     // The pack of 3 random 4 KiB files (gzip cannot shrink them) plus tar headers, plus manifest and map.
@@ -115,6 +117,7 @@ describe('pushPlan', () => {
       db: rig.db,
       plan: rig.plan,
       remote,
+      remoteId: DRIVE_REMOTE_ID,
       secrets,
       machine: 'bw',
       now: () => rig.clock.now,
@@ -158,7 +161,7 @@ describe('pushPlan', () => {
     await rig.backup();
     const r = await push();
     expect(r.pushed).toHaveLength(1);
-    const pack = listPacks(rig.db, rig.plan.id, 'uploaded')[0]!;
+    const pack = listPacks(rig.db, driveCopy(rig.plan.id), 'uploaded')[0]!;
     expect(pack.name).toMatch(/\.tar\.gz\.age$/);
     const dir = tempDir();
     const packFile = path.join(dir, pack.name);
@@ -180,7 +183,7 @@ describe('pushPlan', () => {
 
     // A password change seals the key file again; the packs stay, the old password no longer opens it.
     const key = await saveDriveKey(secrets, 'a brand new password', identity);
-    expect(await resealIdentity(rig.db, remote, key, tempDir())).toBe(1);
+    expect(await resealIdentity(rig.db, remote, DRIVE_REMOTE_ID, key, tempDir())).toBe(1);
     const keyFiles = emu.files().filter((f) => f.name === 'identity.age');
     expect(keyFiles).toHaveLength(1); // the old copy is gone
     const sealed = emu.readFile(keyFiles[0]!.id);
@@ -212,7 +215,7 @@ describe('pushPlan', () => {
     expect(good.pushed).toHaveLength(1);
     // The 8 full pieces were packed by the first push: only the last, one byte, is new.
     expect(good.contentBytes).toBe(1);
-    const m = listDriveManifests(rig.db, rig.plan.id)[0]!;
+    const m = listDriveManifests(rig.db, driveCopy(rig.plan.id))[0]!;
     const map = zlib.gunzipSync(emu.readFile(m.mapFileId)).toString().trim().split('\n');
     expect(map.map((l) => l.split('\t').slice(2, 3).join())).toEqual([
       '0',

@@ -11,13 +11,22 @@ import { DriveError } from '../errors';
 import { systemClock, type Clock } from '../pacing';
 import type { SecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
+import { DRIVE_REMOTE_ID, listRemotes, remoteById } from '../../remotes/registry';
 import { loadDriveKey, type DriveKey } from './crypto';
 import { planFolders, syncBackupIndex, syncPlanFiles, type PlanFolders } from './folders';
 import { asJob, type Admit } from '../../backup/lock';
 import { Packer } from './packer';
 import { pushManifest } from './pushManifest';
 import { cleanStaging, progress, pushTmp, resumeStaged, uploadPack, type PushState } from './pushState';
-import { drivePlan, listDriveManifests, prunedFromDrive, updateDrivePlan } from './store';
+import {
+  copyOf,
+  drivePlan,
+  listDriveManifests,
+  prunedFromDrive,
+  remoteTitle,
+  updateDrivePlan,
+  type CopyId,
+} from './store';
 
 export interface PushProgress {
   planName: string;
@@ -38,6 +47,8 @@ export interface PushOptions {
   db: Db;
   plan: Plan;
   remote: DriveRemote;
+  /** Which remote of the catalog `remote` is (remotes/registry.ts; Drive: DRIVE_REMOTE_ID). */
+  remoteId: number;
   secrets: SecretStore;
   /** The machine's folder under Cairn/ (default os.hostname() by the caller). */
   machine: string;
@@ -49,13 +60,14 @@ export interface PushOptions {
   /** The job coordinator's admission (app/jobs.ts): each attempt runs as a "push" job. */
   admit?: Admit;
   onProgress?: (p: PushProgress) => void;
-  /** Content bytes per pack (default 32 MiB). */
+  /** Content bytes per pack (default: the remote's packTargetBytes, else 32 MiB). */
   packTargetBytes?: number;
   /** On Google's upload or rate limit: wait and go on (default), or stop with the drive-limit error. */
   waitForLimits?: boolean;
   /**
-   * The data folder: packs are staged in `<dataDir>/drive-staging/<plan id>/` until Drive has them, so a
-   * push killed mid-upload finds them there (default: the catalog's folder, which is the data folder).
+   * The data folder: packs are staged in `<dataDir>/drive-staging/<plan id>/` (another remote:
+   * `<dataDir>/remote-staging/<remote id>/<plan id>/`) until the remote has them, so a push killed mid-upload
+   * finds them there (default: the catalog's folder, which is the data folder).
    */
   dataDir?: string;
 }
@@ -90,10 +102,11 @@ export interface PushResult {
  */
 export async function pushPlan(o: PushOptions): Promise<PushResult> {
   const clock = o.clock ?? systemClock;
+  const c = copyOf(o);
   for (;;) {
     try {
       const r = await asJob(o.admit, 'push', o.plan, () => pushOnce(o));
-      updateDrivePlan(o.db, o.plan.id, {
+      updateDrivePlan(o.db, c, {
         lastPushAt: o.now(),
         lastPushBytes: r.bytesUploaded,
         lastErrorCode: null,
@@ -107,7 +120,7 @@ export async function pushPlan(o: PushOptions): Promise<PushResult> {
       if (e instanceof CairnError && e.code === 'locked') throw e; // the running push owns the status
       const de = e instanceof DriveError ? e : null;
       const code = e instanceof CairnError ? e.code : 'internal';
-      updateDrivePlan(o.db, o.plan.id, {
+      updateDrivePlan(o.db, c, {
         lastErrorCode: de?.reason ?? code,
         lastErrorMessage: describeError(e),
         lastErrorAt: o.now(),
@@ -116,7 +129,7 @@ export async function pushPlan(o: PushOptions): Promise<PushResult> {
       if (code === 'drive-limit' && de?.resumesAt && o.waitForLimits !== false && !o.signal?.aborted) {
         o.onProgress?.({ ...emptyProgress(o), waitingUntil: de.resumesAt, waiting: de.message });
         await clock.sleep(Math.max(0, de.resumesAt - clock.now()), o.signal);
-        updateDrivePlan(o.db, o.plan.id, { resumesAt: null }); // trying again now, no longer waiting
+        updateDrivePlan(o.db, c, { resumesAt: null }); // trying again now, no longer waiting
         continue;
       }
       if (code !== 'cancelled') {
@@ -126,7 +139,8 @@ export async function pushPlan(o: PushOptions): Promise<PushResult> {
           kind: 'upload',
           level: 'error',
           actor: o.actor,
-          message: `Drive push of ${o.plan.name} stopped: ${describeError(e)}`,
+          message: `${remoteTitle(o.db, o.remoteId)} push of ${o.plan.name} stopped: ${describeError(e)}`,
+          details: { remote: remoteName(o.db, o.remoteId) },
         });
       }
       throw e;
@@ -153,23 +167,37 @@ function logPush(o: PushOptions, r: PushResult): void {
     level: r.skipped.length || r.unreadable.length ? 'warning' : 'info',
     actor: o.actor,
     message:
-      `Pushed ${r.pushed.length} backup(s) of ${o.plan.name} to Drive: ${r.packsUploaded} pack(s), ` +
+      `Pushed ${r.pushed.length} backup(s) of ${o.plan.name} to ${remoteTitle(o.db, o.remoteId)}: ` +
+      `${r.packsUploaded} pack(s), ` +
       `${r.bytesUploaded} bytes uploaded` +
       (r.skipped.length ? `; ${r.skipped.length} left for later` : '') +
       (r.unreadable.length ? `; ${r.unreadable.length} file(s) did not match their manifest` : ''),
-    details: { pushed: r.pushed, skipped: r.skipped, unreadable: r.unreadable.slice(0, 20) },
+    details: {
+      remote: remoteName(o.db, o.remoteId),
+      pushed: r.pushed,
+      skipped: r.skipped,
+      unreadable: r.unreadable.slice(0, 20),
+    },
   });
 }
 
 async function pushOnce(opts: PushOptions): Promise<PushResult> {
   const t0 = Date.now();
   // The folder name first used for the plan stays, even if the host is renamed.
-  const o = { ...opts, machine: machineFor(opts.db, opts.plan.id, opts.machine) };
+  const o = { ...opts, machine: machineFor(opts.db, copyOf(opts), opts.machine) };
   const key = await loadDriveKey(o.secrets);
-  const stagingRoot = path.join(o.dataDir ?? path.dirname(o.db.name), 'drive-staging');
+  const stagingRoot = stagingRootOf(o.dataDir ?? path.dirname(o.db.name), o.remoteId);
   const stagingDir = path.join(stagingRoot, String(o.plan.id));
-  removeGonePlans(o.db, stagingRoot);
-  const folders = await planFolders(o.db, o.remote, o.plan, o.machine);
+  removeGone(
+    stagingRoot,
+    listPlans(o.db).map((p) => p.id),
+  );
+  if (o.remoteId !== DRIVE_REMOTE_ID)
+    removeGone(
+      path.dirname(stagingRoot),
+      listRemotes(o.db).map((r) => r.id),
+    ); // of removed remotes
+  const folders = await planFolders(o.db, o.remote, copyOf(o), o.plan, o.machine);
   // Everything is staged in the data folder: the backup disk may be unplugged (or, after an import, absent).
   const tmp = pushTmp(stagingDir);
   fs.rmSync(tmp, { recursive: true, force: true }); // left by a killed push
@@ -180,24 +208,33 @@ async function pushOnce(opts: PushOptions): Promise<PushResult> {
     force: true,
   });
   try {
-    await syncPlanFiles(o.db, o.remote, o.plan, o.machine, folders, key, tmp);
+    await syncPlanFiles(o.db, o.remote, copyOf(o), o.plan, o.machine, folders, key, tmp);
     return await pushBackups(o, folders, key, stagingDir, tmp, t0);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-/** Removes the staging folders of plans that were removed (named by plan id). */
-function removeGonePlans(db: Db, stagingRoot: string): void {
+/**
+ * Where a remote's packs wait until it has them: `drive-staging/` for Drive (as before remotes), else
+ * `remote-staging/<remote id>/`; each holds a folder per plan id.
+ */
+export function stagingRootOf(dataDir: string, remoteId: number): string {
+  return remoteId === DRIVE_REMOTE_ID
+    ? path.join(dataDir, 'drive-staging')
+    : path.join(dataDir, 'remote-staging', String(remoteId));
+}
+
+/** Removes the staging folders (named by plan or remote id) in `dir` of plans or remotes that were removed. */
+function removeGone(dir: string, kept: number[]): void {
   let names: string[];
   try {
-    names = fs.readdirSync(stagingRoot);
+    names = fs.readdirSync(dir);
   } catch {
     return;
   }
-  const ids = new Set(listPlans(db).map((p) => String(p.id)));
-  for (const n of names)
-    if (!ids.has(n)) fs.rmSync(path.join(stagingRoot, n), { recursive: true, force: true });
+  const ids = new Set(kept.map(String));
+  for (const n of names) if (!ids.has(n)) fs.rmSync(path.join(dir, n), { recursive: true, force: true });
 }
 
 async function pushBackups(
@@ -228,8 +265,9 @@ async function pushBackups(
     },
   };
   await resumeStaged(s);
-  const onDrive = new Set(listDriveManifests(o.db, o.plan.id).map((m) => m.stamp));
-  for (const s of prunedFromDrive(o.db, o.plan.id)) onDrive.add(s);
+  const c = copyOf(o);
+  const onDrive = new Set(listDriveManifests(o.db, c).map((m) => m.stamp));
+  for (const s of prunedFromDrive(o.db, c)) onDrive.add(s);
   const backups = listBackups(o.db, { planId: o.plan.id }).reverse();
   for (const [i, b] of backups.entries()) {
     if (onDrive.has(b.stamp)) {
@@ -267,18 +305,18 @@ async function pushBackup(s: PushState, b: BackupRecord, prev: BackupRecord | un
   }
   const packer = new Packer({
     db: o.db,
-    planId: o.plan.id,
+    copy: copyOf(o),
     stagingDir: s.stagingDir,
     key: s.key,
     now: o.now,
-    target: o.packTargetBytes,
+    target: o.packTargetBytes ?? o.remote.packTargetBytes,
     onPack: (pack, file) => uploadPack(s, pack, file),
   });
   progress(s, b.stamp);
   const ok = await pushManifest({
     db: o.db,
     remote: o.remote,
-    planId: o.plan.id,
+    copy: copyOf(o),
     stamp: b.stamp,
     startedAt: b.startedAt,
     backupDir: dir,
@@ -305,7 +343,12 @@ async function pushBackup(s: PushState, b: BackupRecord, prev: BackupRecord | un
   progress(s, b.stamp);
 }
 
-/** The machine's folder name on Drive, made once and kept (so renaming the host does not split the copy). */
-export function machineFor(db: Db, planId: number, fallback: string): string {
-  return drivePlan(db, planId, fallback).machine;
+/** The machine's folder name on the remote, made once and kept (so renaming the host does not split the copy). */
+export function machineFor(db: Db, c: CopyId, fallback: string): string {
+  return drivePlan(db, c, fallback).machine;
+}
+
+/** The remote's name in the catalog, for activity details (the log and health name the remote). */
+function remoteName(db: Db, remoteId: number): string {
+  return remoteById(db, remoteId).name;
 }

@@ -12,13 +12,20 @@ import type { PlanFolders } from './folders';
 import { mapLine, type MapLine, MAX_DELTA_CHAIN, type Piece, PIECE_THRESHOLD, props } from './layout';
 import type { Packer } from './packer';
 import { knownPieces, packNameOf, packPieces } from './pieces';
-import { insertDriveManifest, insertPieces, listDriveManifests, packOf, piecesOf } from './store';
+import {
+  insertDriveManifest,
+  insertPieces,
+  listDriveManifests,
+  packOf,
+  piecesOf,
+  type CopyId,
+} from './store';
 import { hashFile } from './writer';
 
 export interface PushManifestOptions {
   db: Db;
   remote: DriveRemote;
-  planId: number;
+  copy: CopyId;
   stamp: string;
   startedAt: number;
   backupDir: string;
@@ -44,10 +51,10 @@ export interface PushManifestOptions {
  * content could not be read whole.
  */
 export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
-  const at = { packer: o.packer, inPack: packOf(o.db, o.planId) };
+  const at = { packer: o.packer, inPack: packOf(o.db, o.copy) };
   /** Piece lists read in this push, recorded once their packs are all on Drive. */
   const read = new Map<string, Piece[]>();
-  const recorded = piecesOf(o.db, o.planId);
+  const recorded = piecesOf(o.db, o.copy);
   const mapTmp = path.join(o.stagingDir, `${o.stamp}.packs.tsv.gz.tmp`);
   fs.mkdirSync(o.stagingDir, { recursive: true });
   fs.rmSync(mapTmp, { force: true });
@@ -87,7 +94,7 @@ export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
       for (const l of lines) await map.add(mapLine(l));
     }
     await o.packer.finish();
-    for (const [sha, pieces] of read) insertPieces(o.db, o.planId, sha, pieces);
+    for (const [sha, pieces] of read) insertPieces(o.db, o.copy, sha, pieces);
     await map.finish();
   } catch (err) {
     await o.packer.drain().catch(() => undefined);
@@ -115,7 +122,7 @@ export async function pushManifest(o: PushManifestOptions): Promise<boolean> {
     const m = await upload('manifest', parts.manifest);
     const p = await upload('map', parts.map);
     insertDriveManifest(o.db, {
-      planId: o.planId,
+      ...o.copy,
       stamp: o.stamp,
       fileId: m.id,
       name: m.name,
@@ -206,7 +213,7 @@ async function chooseParts(
     map: Part;
   };
   const base =
-    o.parent && fs.existsSync(o.parent.manifestFile) ? chainRoom(o.db, o.planId, o.parent.stamp) : null;
+    o.parent && fs.existsSync(o.parent.manifestFile) ? chainRoom(o.db, o.copy, o.parent.stamp) : null;
   if (!base || (!base.manifest && !base.map)) return out;
   const parent = o.parent!.stamp;
   const mDelta = path.join(o.stagingDir, `${o.stamp}.delta.tsv.gz.tmp`);
@@ -233,8 +240,8 @@ async function chooseParts(
 }
 
 /** Whether a delta against `stamp` is allowed, for the manifest and for the map: it is on Drive and its chain has room. */
-function chainRoom(db: Db, planId: number, stamp: string): { manifest: boolean; map: boolean } | null {
-  const rows = new Map(listDriveManifests(db, planId).map((r) => [r.stamp, r]));
+function chainRoom(db: Db, c: CopyId, stamp: string): { manifest: boolean; map: boolean } | null {
+  const rows = new Map(listDriveManifests(db, c).map((r) => [r.stamp, r]));
   const row = rows.get(stamp);
   if (!row) return null;
   const depth = (key: 'manifestParent' | 'mapParent') => {

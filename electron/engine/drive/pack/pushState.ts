@@ -4,7 +4,7 @@ import type { DriveKey } from './crypto';
 import type { PlanFolders } from './folders';
 import type { PushOptions, PushResult } from './push';
 import { cancelSessions, packSession } from './sessions';
-import { deletePack, listPacks, markUploaded, type PackRow } from './store';
+import { copyOf, deletePack, listPacks, markUploaded, type PackRow } from './store';
 
 /** What one push carries from backup to backup. */
 export interface PushState {
@@ -32,7 +32,7 @@ export function progress(s: PushState, stamp: string | null): void {
 /** Uploads one staged pack and marks it uploaded; removes the local copy. */
 export async function uploadPack(s: PushState, pack: PackRow, file: string): Promise<void> {
   const { file: f } = await s.o.remote.upload({
-    session: packSession(s.o.db, s.o.plan.id, pack, s.o.now),
+    session: packSession(s.o.db, pack, s.o.now),
     parentId: s.folders.packs.id,
     name: pack.name,
     source: { path: file },
@@ -54,9 +54,10 @@ export async function uploadPack(s: PushState, pack: PackRow, file: string): Pro
  * no pack needs any more (or too old to trust) are cancelled first.
  */
 export async function resumeStaged(s: PushState): Promise<void> {
-  const { db, plan } = s.o;
+  const { db } = s.o;
+  const c = copyOf(s.o);
   const left: { pack: PackRow; file: string }[] = [];
-  for (const pack of listPacks(db, plan.id, 'staged')) {
+  for (const pack of listPacks(db, c, 'staged')) {
     const there = (await s.o.remote.listAll({ parentId: s.folders.packs.id, name: pack.name })).find(
       (f) => f.md5Checksum === pack.md5,
     );
@@ -75,7 +76,7 @@ export async function resumeStaged(s: PushState): Promise<void> {
   await cancelSessions(
     db,
     s.o.remote,
-    plan.id,
+    c,
     left.map((l) => l.pack),
     s.o.now(),
   );
@@ -95,7 +96,7 @@ export function cleanStaging(s: PushState): void {
   } catch {
     return;
   }
-  const keep = new Set(listPacks(s.o.db, s.o.plan.id, 'staged').map((p) => p.name));
+  const keep = new Set(listPacks(s.o.db, copyOf(s.o), 'staged').map((p) => p.name));
   keep.add(path.basename(pushTmp(s.stagingDir)));
   for (const n of names) {
     if (!keep.has(n)) fs.rmSync(path.join(s.stagingDir, n), { recursive: true, force: true });

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../catalog/db';
-import type { Plan } from '../../catalog/plans';
 import type { DriveRemote } from '../types';
 import { LineSink } from '../../format/lineSink';
 import { catalogSource, fullMap, replaceWithFull } from './chain';
@@ -11,12 +10,12 @@ import { extractPack } from './fetch';
 import type { PlanFolders } from './folders';
 import { packName, props } from './layout';
 import { newPackId, PACK_TARGET_BYTES } from './packer';
-import { listDriveManifests, packOf, type PackRow } from './store';
+import { listDriveManifests, packOf, replacePacks, type CopyId, type PackRow } from './store';
 import { writePack, type PackItem } from './writer';
 
 interface RepackContext {
   db: Db;
-  plan: Plan;
+  copy: CopyId;
   remote: DriveRemote;
   key: DriveKey | null;
   folders: PlanFolders;
@@ -55,7 +54,7 @@ export async function repack(o: RepackContext & { packs: PackRow[] }): Promise<{
     groups.at(-1)!.push(i);
     bytes += i.size;
   }
-  const made: { name: string; fileId: string; size: number; md5: string; items: PackItem[] }[] = [];
+  const made: Parameters<typeof replacePacks>[1] = [];
   for (const g of groups.filter((x) => x.length)) {
     const id = newPackId();
     const name = packName(id, o.key !== null);
@@ -68,36 +67,20 @@ export async function repack(o: RepackContext & { packs: PackRow[] }): Promise<{
       appProperties: props.pack(id),
     });
     fs.rmSync(file, { force: true });
-    made.push({ name, fileId: f.id, size: w.size, md5: w.md5, items: g });
+    const pack = {
+      ...o.copy,
+      name,
+      fileId: f.id,
+      size: w.size,
+      md5: w.md5,
+      contentBytes: g.reduce((n, i) => n + i.size, 0),
+      members: g.length,
+      encrypted: o.key !== null,
+    };
+    made.push({ pack, contents: g.map((i) => ({ sha256: i.sha256, size: i.size })) });
     freed -= w.size;
   }
-  o.db.transaction(() => {
-    for (const m of made) {
-      const info = o.db
-        .prepare(
-          `INSERT INTO drive_packs (plan_id, name, status, file_id, size, md5, content_bytes, members, encrypted,
-             created_at, uploaded_at) VALUES (?, ?, 'uploaded', ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          o.plan.id,
-          m.name,
-          m.fileId,
-          m.size,
-          m.md5,
-          m.items.reduce((n, i) => n + i.size, 0),
-          m.items.length,
-          o.key ? 1 : 0,
-          o.now(),
-          o.now(),
-        );
-      const move = o.db.prepare(
-        'INSERT OR REPLACE INTO drive_pack_contents (plan_id, sha256, pack_id, size) VALUES (?, ?, ?, ?)',
-      );
-      for (const i of m.items) move.run(o.plan.id, i.sha256, Number(info.lastInsertRowid), i.size);
-    }
-    const del = o.db.prepare('DELETE FROM drive_packs WHERE id = ?');
-    for (const p of o.packs) del.run(p.id);
-  })();
+  replacePacks(o.db, made, o.packs, o.now());
   fs.rmSync(content, { recursive: true, force: true });
   return { freedBytes: freed };
 }
@@ -108,12 +91,12 @@ export async function repack(o: RepackContext & { packs: PackRow[] }): Promise<{
  * manifests and downloaded map files between calls (see chain.ts).
  */
 export async function rewriteMap(o: RepackContext & { stamp: string; cacheDir?: string }): Promise<void> {
-  const m = listDriveManifests(o.db, o.plan.id).find((x) => x.stamp === o.stamp);
+  const m = listDriveManifests(o.db, o.copy).find((x) => x.stamp === o.stamp);
   if (!m) return;
   const cache = o.cacheDir ?? path.join(o.workDir, 'chain-cache');
-  const src = catalogSource({ db: o.db, planId: o.plan.id, remote: o.remote, key: o.key });
+  const src = catalogSource({ db: o.db, copy: o.copy, remote: o.remote, key: o.key });
   const old = await fullMap(src, o.stamp, cache);
-  const find = packOf(o.db, o.plan.id);
+  const find = packOf(o.db, o.copy);
   const file = path.join(o.workDir, `${o.stamp}.packs.full.gz`);
   fs.rmSync(file, { force: true });
   const out = new LineSink(file, true);
@@ -132,7 +115,7 @@ export async function rewriteMap(o: RepackContext & { stamp: string; cacheDir?: 
   }
   fs.rmSync(old, { force: true });
   try {
-    await replaceWithFull({ ...o, planId: o.plan.id }, o.stamp, 'map', file);
+    await replaceWithFull(o, o.stamp, 'map', file);
   } finally {
     fs.rmSync(file, { force: true });
     if (!o.cacheDir) fs.rmSync(cache, { recursive: true, force: true });

@@ -12,7 +12,8 @@ import { openDrive } from '../index';
 import { FileSecretStore } from '../../secrets/store';
 import { pushPlan } from './push';
 import { openDriveRestore } from './restoreSource';
-import { listPacks } from './store';
+import { driveCopy, listPacks } from './store';
+import { DRIVE_REMOTE_ID } from '../../remotes/registry';
 
 let emu: DriveEmulator;
 beforeAll(async () => {
@@ -34,6 +35,7 @@ describe('openDriveRestore', () => {
       db: rig.db,
       plan: rig.plan,
       remote,
+      remoteId: DRIVE_REMOTE_ID,
       secrets,
       machine: 'rs',
       now: () => rig.clock.now,
@@ -41,7 +43,7 @@ describe('openDriveRestore', () => {
       clock,
       packTargetBytes: 64 * 1024,
     });
-    const packs = listPacks(rig.db, rig.plan.id, 'uploaded');
+    const packs = listPacks(rig.db, driveCopy(rig.plan.id), 'uploaded');
     expect(packs.length).toBeGreaterThan(4);
 
     const backup = latestGoodBackup(rig.db, rig.plan.id)!;
@@ -51,6 +53,7 @@ describe('openDriveRestore', () => {
       plan: rig.plan,
       stamp: backup.stamp,
       remote,
+      remoteId: DRIVE_REMOTE_ID,
       secrets,
       workDir,
     });

@@ -7,10 +7,11 @@ import { CairnError } from '../../errors';
 import { localContent, type ContentSource } from '../../restore/content';
 import type { SecretStore } from '../../secrets/store';
 import type { DriveRemote } from '../types';
+import { DRIVE_REMOTE_ID } from '../../remotes/registry';
 import { loadDriveKey } from './crypto';
 import { catalogSource, fullManifest } from './chain';
 import { extractPack } from './fetch';
-import { listDriveManifests, packOf, piecesOf, type PackRow } from './store';
+import { copyOf, listDriveManifests, packOf, piecesOf, remoteTitle, type PackRow } from './store';
 
 /** What `restoreBackup` needs to restore a backup from Drive (its `manifestFile` and `source` options). */
 export interface DriveRestore {
@@ -32,21 +33,25 @@ export async function openDriveRestore(o: {
   plan: Plan;
   stamp: string;
   remote: DriveRemote;
+  /** Which remote of the catalog `remote` is (Drive: DRIVE_REMOTE_ID). */
+  remoteId: number;
   secrets: SecretStore;
   workDir: string;
   signal?: AbortSignal;
 }): Promise<DriveRestore> {
-  const m = listDriveManifests(o.db, o.plan.id).find((x) => x.stamp === o.stamp);
+  const c = copyOf(o);
+  const where = remoteTitle(o.db, o.remoteId);
+  const m = listDriveManifests(o.db, c).find((x) => x.stamp === o.stamp);
   if (!m) {
     throw new CairnError(
       'not-found',
-      `Backup ${o.plan.name}/${o.stamp} is not on Drive; see: cairn drive list.`,
+      `Backup ${o.plan.name}/${o.stamp} is not on ${where}; see: cairn ${o.remoteId === DRIVE_REMOTE_ID ? 'drive' : 'remote'} list.`,
     );
   }
   const key = await loadDriveKey(o.secrets);
   fs.mkdirSync(o.workDir, { recursive: true, mode: 0o700 });
   // A manifest stored as changes to an earlier backup is rebuilt from its chain (format16 section 3).
-  const src = catalogSource({ db: o.db, planId: o.plan.id, remote: o.remote, key, signal: o.signal });
+  const src = catalogSource({ db: o.db, copy: c, remote: o.remote, key, signal: o.signal });
   const manifestFile = await fullManifest(src, m.stamp, path.join(o.workDir, 'manifests')).catch((e) => {
     fs.rmSync(o.workDir, { recursive: true, force: true });
     throw e;
@@ -54,8 +59,8 @@ export async function openDriveRestore(o: {
   const contentDir = path.join(o.workDir, 'content');
   fs.mkdirSync(contentDir, { recursive: true });
   const local = localContent(contentDir);
-  const findPack = packOf(o.db, o.plan.id);
-  const findPieces = piecesOf(o.db, o.plan.id);
+  const findPack = packOf(o.db, c);
+  const findPieces = piecesOf(o.db, c);
   const loading = new Map<number, Promise<void>>();
   const stats = { packs: 0, bytes: 0 };
   const load = (pack: PackRow): Promise<void> => {
@@ -63,7 +68,7 @@ export async function openDriveRestore(o: {
     if (!p) {
       p = (async () => {
         if (!pack.fileId)
-          throw new CairnError('not-found', `Pack ${pack.name} never reached Drive; push again.`);
+          throw new CairnError('not-found', `Pack ${pack.name} never reached ${where}; push again.`);
         const file = path.join(o.workDir, pack.name);
         await o.remote.downloadTo(pack.fileId, file, { md5: pack.md5, signal: o.signal });
         stats.packs++;
@@ -79,7 +84,7 @@ export async function openDriveRestore(o: {
     return p;
   };
   const source: ContentSource = {
-    describe: `Google Drive (${o.plan.name}/${o.stamp})`,
+    describe: `${o.remote.label ?? 'Google Drive'} (${o.plan.name}/${o.stamp})`,
     read(entry, sink, signal) {
       const sha = entry.sha256;
       if (!sha) throw new CairnError('corrupt', `"${entry.path}" has no SHA-256 in the manifest.`);
@@ -89,13 +94,13 @@ export async function openDriveRestore(o: {
       if (pack) return load(pack).then(() => local.read(at, sink, signal));
       const pieces = findPieces(sha);
       if (pieces.length === 0) {
-        throw Object.assign(new Error(`"${entry.path}" is in no pack on Drive`), { code: 'ENOENT' });
+        throw Object.assign(new Error(`"${entry.path}" is in no pack on ${where}`), { code: 'ENOENT' });
       }
       return (async () => {
         for (const p of pieces) {
           const holder = findPack(p.sha256);
           if (!holder) {
-            throw Object.assign(new Error(`piece ${p.index} of "${entry.path}" is in no pack on Drive`), {
+            throw Object.assign(new Error(`piece ${p.index} of "${entry.path}" is in no pack on ${where}`), {
               code: 'ENOENT',
             });
           }
@@ -107,7 +112,7 @@ export async function openDriveRestore(o: {
           };
           await local.read({ ...entry, path: p.sha256, size: p.size }, check, signal);
           if (h.digest('hex') !== p.sha256)
-            throw new CairnError('corrupt', `Piece ${p.index} of "${entry.path}" from Drive is damaged.`);
+            throw new CairnError('corrupt', `Piece ${p.index} of "${entry.path}" from ${where} is damaged.`);
         }
       })();
     },

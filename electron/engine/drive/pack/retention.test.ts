@@ -12,7 +12,8 @@ import { restoreBackup } from '../../restore/restore';
 import { openDriveRestore } from './restoreSource';
 import { pruneDrive, setDrivePolicy } from './retention';
 import { PIECE_SIZE } from './layout';
-import { driveHasContent, listDriveManifests, listPacks } from './store';
+import { driveCopy, driveHasContent, listDriveManifests, listPacks } from './store';
+import { DRIVE_REMOTE_ID } from '../../remotes/registry';
 
 let emu: DriveEmulator;
 beforeAll(async () => {
@@ -39,7 +40,7 @@ describe('Drive retention', () => {
     write(rig.src, 'big.bin', 3 << 20);
     const first = (await rig.backup()).backup.stamp;
     await push();
-    const [mixed, big] = listPacks(rig.db, rig.plan.id, 'uploaded')
+    const [mixed, big] = listPacks(rig.db, driveCopy(rig.plan.id), 'uploaded')
       .sort((a, b) => a.members - b.members)
       .reverse();
     expect(big!.members).toBe(1);
@@ -51,10 +52,10 @@ describe('Drive retention', () => {
     await rig.backup();
     await push();
 
-    setDrivePolicy(rig.db, rig.plan, machine, KEEP_LAST_ONE);
+    setDrivePolicy(rig.db, DRIVE_REMOTE_ID, rig.plan, machine, KEEP_LAST_ONE);
     const dry = await pruneDrive({ ...base, workDir: tempDir(), dryRun: true });
     expect(dry.pruned).toEqual([first]);
-    expect(listDriveManifests(rig.db, rig.plan.id)).toHaveLength(2);
+    expect(listDriveManifests(rig.db, driveCopy(rig.plan.id))).toHaveLength(2);
 
     const r = await pruneDrive({ ...base, workDir: tempDir() });
     expect(r).toMatchObject({ pruned: [first], packsDeleted: 1, packsRewritten: 1 });
@@ -65,7 +66,7 @@ describe('Drive retention', () => {
     expect([...onDrive].some((n) => n.startsWith(first))).toBe(false);
 
     // The kept backup's pack map names only packs that are on Drive, and it restores from Drive alone.
-    const kept = listDriveManifests(rig.db, rig.plan.id)[0]!;
+    const kept = listDriveManifests(rig.db, driveCopy(rig.plan.id))[0]!;
     const map = zlib.gunzipSync(emu.readFile(kept.mapFileId)).toString().trim().split('\n');
     for (const l of map) expect(onDrive.has(l.split('\t')[1]!)).toBe(true);
     const backup = latestGoodBackup(rig.db, rig.plan.id)!;
@@ -74,6 +75,7 @@ describe('Drive retention', () => {
       plan: rig.plan,
       stamp: backup.stamp,
       remote,
+      remoteId: DRIVE_REMOTE_ID,
       secrets,
       workDir: tempDir(),
     });
@@ -112,7 +114,7 @@ describe('Drive retention', () => {
     await rig.backup();
     expect((await push()).contentBytes).toBe(9 * PIECE_SIZE);
     const first = latestGoodBackup(rig.db, rig.plan.id)!;
-    expect(listPacks(rig.db, rig.plan.id, 'uploaded').map((p) => p.members)).toEqual([8, 1]);
+    expect(listPacks(rig.db, driveCopy(rig.plan.id), 'uploaded').map((p) => p.members)).toEqual([8, 1]);
 
     rig.clock.now += 86_400_000;
     mark([0, 1, 2, 3, 4, 5]);
@@ -120,17 +122,17 @@ describe('Drive retention', () => {
     expect((await push()).contentBytes).toBe(6 * PIECE_SIZE); // only the changed pieces
     expect(rig.db.prepare('SELECT COUNT(*) FROM drive_pieces').pluck().get()).toBe(18);
     const versions = rig.db.prepare('SELECT DISTINCT sha256 FROM drive_pieces').pluck().all() as string[];
-    const has = driveHasContent(rig.db, rig.plan.id);
+    const has = driveHasContent(rig.db, driveCopy(rig.plan.id));
     expect(versions.map(has)).toEqual([true, true]);
-    setDrivePolicy(rig.db, rig.plan, machine, KEEP_LAST_ONE);
+    setDrivePolicy(rig.db, DRIVE_REMOTE_ID, rig.plan, machine, KEEP_LAST_ONE);
     const r = await pruneDrive({ ...o, workDir: tempDir() });
     expect(r).toMatchObject({ pruned: [first.stamp], packsDeleted: 0, packsRewritten: 1 });
     const pieceRows = rig.db.prepare('SELECT COUNT(*) FROM drive_pieces').pluck();
     expect(pieceRows.get()).toBe(9); // the pruned version's piece list is forgotten
-    expect(versions.map(driveHasContent(rig.db, rig.plan.id)).sort()).toEqual([false, true]);
+    expect(versions.map(driveHasContent(rig.db, driveCopy(rig.plan.id))).sort()).toEqual([false, true]);
 
     const onDrive = new Set(emu.files().map((f) => f.name));
-    const kept = listDriveManifests(rig.db, rig.plan.id)[0]!;
+    const kept = listDriveManifests(rig.db, driveCopy(rig.plan.id))[0]!;
     const map = zlib.gunzipSync(emu.readFile(kept.mapFileId)).toString().trim().split('\n');
     expect(map.map((l) => Number(l.split('\t')[2]))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     for (const l of map) expect(onDrive.has(l.split('\t')[1]!)).toBe(true);

@@ -15,23 +15,32 @@ import { machineFor } from './push';
 import { repack, rewriteMap } from './repack';
 import { parseMapLine } from './layout';
 import { previewDrivePrune } from './policy';
-import { deleteDriveManifest, forgetDeadPieces, listDriveManifests, listPacks } from './store';
+import {
+  copyOf,
+  deleteDriveManifest,
+  deletePack,
+  forgetDeadPieces,
+  listDriveManifests,
+  listPacks,
+  remoteTitle,
+} from './store';
 
 export { drivePolicy, editDrivePolicy, previewDrivePrune, type DriveCounts } from './policy';
 
 /** Sets the plan's own Drive count rules (null: the same as local). */
 export function setDrivePolicy(
   db: Db,
+  remoteId: number,
   plan: Plan,
   machine: string,
   r: Omit<Retention, 'keepWithinHours' | 'keepNotedDays'> | null,
 ): void {
-  machineFor(db, plan.id, machine);
+  machineFor(db, { remoteId, planId: plan.id }, machine);
   const v = (k: keyof NonNullable<typeof r>) => (r ? r[k] : null);
   db.prepare(
     `UPDATE drive_plans SET keep_last = ?, keep_daily = ?, keep_weekly = ?, keep_monthly = ?, keep_yearly = ?
-     WHERE plan_id = ?`,
-  ).run(v('keepLast'), v('keepDaily'), v('keepWeekly'), v('keepMonthly'), v('keepYearly'), plan.id);
+     WHERE remote_id = ? AND plan_id = ?`,
+  ).run(v('keepLast'), v('keepDaily'), v('keepWeekly'), v('keepMonthly'), v('keepYearly'), remoteId, plan.id);
 }
 
 export interface DrivePruneResult {
@@ -55,6 +64,8 @@ export async function pruneDrive(o: {
   db: Db;
   plan: Plan;
   remote: DriveRemote;
+  /** Which remote of the catalog `remote` is (Drive: DRIVE_REMOTE_ID). */
+  remoteId: number;
   secrets: SecretStore;
   machine: string;
   workDir: string;
@@ -69,7 +80,7 @@ export async function pruneDrive(o: {
   expect?: string[];
 }): Promise<DrivePruneResult> {
   const { db, plan } = o;
-  const items = previewDrivePrune(db, plan, o.now(), o.timeZone);
+  const items = previewDrivePrune(db, o.remoteId, plan, o.now(), o.timeZone);
   const result: DrivePruneResult = {
     planName: plan.name,
     dryRun: o.dryRun === true,
@@ -82,7 +93,7 @@ export async function pruneDrive(o: {
   if (o.expect && [...o.expect].sort().join(',') !== [...result.pruned].sort().join(','))
     throw new CairnError(
       'conflict',
-      `The backups of plan ${plan.name} on Drive changed since the preview; preview the prune again.`,
+      `The backups of plan ${plan.name} on ${remoteTitle(db, o.remoteId)} changed since the preview; preview the prune again.`,
     );
   if (o.dryRun) return result;
   return asJob(o.admit, 'drive-prune', plan, () => applyDrivePrune(o, result));
@@ -93,32 +104,33 @@ async function applyDrivePrune(
   result: DrivePruneResult,
 ): Promise<DrivePruneResult> {
   const { db, plan } = o;
+  const c = copyOf(o);
   const key = await loadDriveKey(o.secrets);
-  const folders = await planFolders(db, o.remote, plan, machineFor(db, plan.id, o.machine));
+  const folders = await planFolders(db, o.remote, c, plan, machineFor(db, c, o.machine));
   const doomed = new Set(result.pruned);
   fs.mkdirSync(o.workDir, { recursive: true });
   const cache = path.join(o.workDir, 'chain-cache');
-  const src = catalogSource({ db, planId: plan.id, remote: o.remote, key });
-  const up = { db, planId: plan.id, remote: o.remote, folders, key, workDir: o.workDir };
+  const src = catalogSource({ db, copy: c, remote: o.remote, key });
+  const up = { db, copy: c, remote: o.remote, folders, key, workDir: o.workDir };
   // A kept backup stored as changes to one about to go is written FULL first (format16 section 3).
-  for (const m of listDriveManifests(db, plan.id).reverse()) {
+  for (const m of listDriveManifests(db, c).reverse()) {
     if (doomed.has(m.stamp)) continue;
     if (m.manifestParent && doomed.has(m.manifestParent))
       await replaceWithFull(up, m.stamp, 'manifest', await fullManifest(src, m.stamp, cache));
     if (m.mapParent && doomed.has(m.mapParent))
       await replaceWithFull(up, m.stamp, 'map', await fullMap(src, m.stamp, cache));
   }
-  for (const m of listDriveManifests(db, plan.id).filter((x) => doomed.has(x.stamp))) {
+  for (const m of listDriveManifests(db, c).filter((x) => doomed.has(x.stamp))) {
     await o.remote.delete(m.fileId);
     await o.remote.delete(m.mapFileId);
-    deleteDriveManifest(db, plan.id, m.stamp, o.now());
+    deleteDriveManifest(db, c, m.stamp, o.now());
   }
   // What the kept backups need, from their pack maps; maps naming a pack the catalog no longer has are stale.
   db.exec(
     'CREATE TEMP TABLE IF NOT EXISTS drive_live (sha256 TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM drive_live;',
   );
   const live = db.prepare('INSERT OR IGNORE INTO drive_live (sha256) VALUES (?)');
-  const kept = listDriveManifests(db, plan.id);
+  const kept = listDriveManifests(db, c);
   const mapsByPack = new Map<string, Set<string>>();
   for (const m of kept) {
     const file = await fullMap(src, m.stamp, cache);
@@ -137,25 +149,25 @@ async function applyDrivePrune(
       }
     })();
   }
-  forgetDeadPieces(db, plan.id);
+  forgetDeadPieces(db, c);
   const liveBytes = db.prepare(
     `SELECT COALESCE(SUM(c.size), 0) AS bytes, COUNT(l.sha256) AS n FROM drive_pack_contents c
      LEFT JOIN drive_live l ON l.sha256 = c.sha256 WHERE c.pack_id = ? AND l.sha256 IS NOT NULL`,
   );
   const stale = new Set<string>();
-  const known = new Set(listPacks(db, plan.id).map((p) => p.name));
+  const known = new Set(listPacks(db, c).map((p) => p.name));
   for (const [pack, stamps] of mapsByPack) if (!known.has(pack)) for (const s of stamps) stale.add(s);
   const mostlyDead = [];
-  for (const p of listPacks(db, plan.id, 'uploaded')) {
+  for (const p of listPacks(db, c, 'uploaded')) {
     const l = liveBytes.get(p.id) as { bytes: number; n: number };
     if (l.n === 0) {
       await o.remote.delete(p.fileId!);
-      db.prepare('DELETE FROM drive_packs WHERE id = ?').run(p.id);
+      deletePack(db, p.id);
       result.packsDeleted++;
       result.freedBytes += p.size;
     } else if (l.bytes < p.contentBytes * (o.keepRatio ?? 0.5)) mostlyDead.push(p);
   }
-  const ctx = { db, plan, remote: o.remote, key, folders, workDir: o.workDir, now: o.now };
+  const ctx = { db, copy: c, remote: o.remote, key, folders, workDir: o.workDir, now: o.now };
   if (mostlyDead.length) {
     const r = await repack({ ...ctx, packs: mostlyDead });
     result.packsRewritten = mostlyDead.length;
@@ -173,9 +185,9 @@ async function applyDrivePrune(
     kind: 'prune',
     actor: o.actor,
     message:
-      `Pruned Drive copy of ${plan.name}: ${result.pruned.length} backup(s), ${result.packsDeleted} pack(s) deleted, ` +
+      `Pruned ${remoteTitle(db, o.remoteId)} copy of ${plan.name}: ${result.pruned.length} backup(s), ${result.packsDeleted} pack(s) deleted, ` +
       `${result.packsRewritten} rewritten, ${result.freedBytes} bytes freed`,
-    details: { pruned: result.pruned },
+    details: { remoteId: o.remoteId, pruned: result.pruned },
   });
   return result;
 }

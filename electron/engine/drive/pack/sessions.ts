@@ -1,13 +1,14 @@
 import type { Db } from '../../catalog/db';
 import { CairnError } from '../../errors';
 import type { DriveRemote, UploadSession } from '../types';
-import type { PackRow } from './store';
+import type { CopyId, PackRow } from './store';
 
 /** How long a saved session is continued: Google keeps one about a week; Cairn stops trusting it sooner. */
 export const SESSION_LIFETIME_MS = 6 * 24 * 60 * 60 * 1000;
 
 /** A resumable upload session saved in the catalog (migration 0008). */
 export interface SessionRow {
+  remoteId: number;
   planId: number;
   /** The file's name on Drive (a pack's name). */
   name: string;
@@ -17,14 +18,14 @@ export interface SessionRow {
   createdAt: number;
 }
 
-/** The plan's saved sessions. */
-export function listSessions(db: Db, planId: number): SessionRow[] {
+/** The copy's saved sessions. */
+export function listSessions(db: Db, c: CopyId): SessionRow[] {
   return db
     .prepare(
-      `SELECT plan_id AS planId, name, uri, size, md5, created_at AS createdAt
-       FROM drive_sessions WHERE plan_id = ? ORDER BY created_at`,
+      `SELECT remote_id AS remoteId, plan_id AS planId, name, uri, size, md5, created_at AS createdAt
+       FROM drive_sessions WHERE remote_id = ? AND plan_id = ? ORDER BY created_at`,
     )
-    .all(planId) as SessionRow[];
+    .all(c.remoteId, c.planId) as SessionRow[];
 }
 
 /** Whether a saved session is for these very bytes (same size and MD5) and young enough to continue. */
@@ -34,8 +35,12 @@ function usable(r: SessionRow | undefined, pack: PackRow | undefined, now: numbe
   );
 }
 
-function deleteSession(db: Db, planId: number, name: string): void {
-  db.prepare('DELETE FROM drive_sessions WHERE plan_id = ? AND name = ?').run(planId, name);
+function deleteSession(db: Db, c: CopyId, name: string): void {
+  db.prepare('DELETE FROM drive_sessions WHERE remote_id = ? AND plan_id = ? AND name = ?').run(
+    c.remoteId,
+    c.planId,
+    name,
+  );
 }
 
 /**
@@ -43,17 +48,17 @@ function deleteSession(db: Db, planId: number, name: string): void {
  * and MD5) within SESSION_LIFETIME_MS; a new session is saved before its first byte goes, and the row
  * removed once the upload is done or Drive forgot it.
  */
-export function packSession(db: Db, planId: number, pack: PackRow, now: () => number): UploadSession {
-  const row = listSessions(db, planId).find((r) => r.name === pack.name);
+export function packSession(db: Db, pack: PackRow, now: () => number): UploadSession {
+  const row = listSessions(db, pack).find((r) => r.name === pack.name);
   return {
     uri: row && usable(row, pack, now()) ? row.uri : null,
     save: (uri) => {
       db.prepare(
-        `INSERT OR REPLACE INTO drive_sessions (plan_id, name, uri, size, md5, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      ).run(planId, pack.name, uri, pack.size, pack.md5, now());
+        `INSERT OR REPLACE INTO drive_sessions (remote_id, plan_id, name, uri, size, md5, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(pack.remoteId, pack.planId, pack.name, uri, pack.size, pack.md5, now());
     },
-    forget: () => deleteSession(db, planId, pack.name),
+    forget: () => deleteSession(db, pack, pack.name),
   };
 }
 
@@ -65,12 +70,12 @@ export function packSession(db: Db, planId: number, pack: PackRow, now: () => nu
 export async function cancelSessions(
   db: Db,
   remote: DriveRemote,
-  planId: number,
+  c: CopyId,
   staged: PackRow[],
   now: number,
 ): Promise<number> {
   let cancelled = 0;
-  for (const r of listSessions(db, planId)) {
+  for (const r of listSessions(db, c)) {
     if (
       usable(
         r,
@@ -84,7 +89,7 @@ export async function cancelSessions(
     } catch (e) {
       if (!(e instanceof CairnError) || ['cancelled', 'drive-auth', 'drive-limit'].includes(e.code)) throw e;
     }
-    deleteSession(db, planId, r.name);
+    deleteSession(db, c, r.name);
     cancelled++;
   }
   return cancelled;

@@ -10,6 +10,7 @@ import type { DriveAbout, DriveRemote } from '../types';
 import { clientMismatch, copyClient } from './client';
 import { loadDriveKey } from './crypto';
 import {
+  driveCopy,
   driveHasContent,
   findDrivePlan,
   lastDriveQuota,
@@ -18,6 +19,7 @@ import {
   prunedFromDrive,
   recordDriveQuota,
   updateDrivePlan,
+  type CopyId,
 } from './store';
 
 /** What `cairn drive status` and the service's driveStatus show (shared/schemas/drive.ts DriveStatus, plus more). */
@@ -66,15 +68,16 @@ function notSetUp(e: unknown): boolean {
  * uploaded yet. Not the backups' sizes: a content already on Drive (a renamed or copied file, a file
  * changed back) costs nothing.
  */
-export function drivePendingBytes(db: Db, planId: number): number {
-  const on = new Set(listDriveManifests(db, planId).map((m) => m.stamp));
-  for (const s of prunedFromDrive(db, planId)) on.add(s);
+export function drivePendingBytes(db: Db, c: CopyId): number {
+  const { planId } = c;
+  const on = new Set(listDriveManifests(db, c).map((m) => m.stamp));
+  for (const s of prunedFromDrive(db, c)) on.add(s);
   const waiting = listBackups(db, { planId })
     .filter((b) => !on.has(b.stamp))
     .map((b) => b.id);
   if (waiting.length === 0) return 0;
   // Any pack, staged or uploaded (staged packs are counted below), and a piece list whose pieces are packed.
-  const has = driveHasContent(db, planId, false);
+  const has = driveHasContent(db, c, false);
   const contents = db
     .prepare(
       `SELECT DISTINCT v.sha256 AS sha256, v.size AS size FROM file_versions v
@@ -91,7 +94,7 @@ export function drivePendingBytes(db: Db, planId: number): number {
     if (!has(c.sha256)) bytes += c.size;
   }
   // Staged packs hold contents the catalog counts as packed, but not yet on Drive.
-  return bytes + listPacks(db, planId, 'staged').reduce((n, p) => n + p.contentBytes, 0);
+  return bytes + listPacks(db, c, 'staged').reduce((n, p) => n + p.contentBytes, 0);
 }
 
 /** How long `drive status` waits for Google before answering from the catalog. */
@@ -126,8 +129,12 @@ async function probe(remote: DriveRemote, ms: number): Promise<Probe> {
 /** Google refused the link (invalid_grant, access refused): every plan copied to Drive says so, for health. */
 function recordRefusedLink(db: Db, e: DriveError, at: number): void {
   for (const p of listPlans(db)) {
-    if (!findDrivePlan(db, p.id)) continue;
-    updateDrivePlan(db, p.id, { lastErrorCode: e.reason, lastErrorMessage: e.message, lastErrorAt: at });
+    if (!findDrivePlan(db, driveCopy(p.id))) continue;
+    updateDrivePlan(db, driveCopy(p.id), {
+      lastErrorCode: e.reason,
+      lastErrorMessage: e.message,
+      lastErrorAt: at,
+    });
   }
 }
 
@@ -177,13 +184,13 @@ export async function driveStatus(o: {
   let lastError: DriveStatusView['lastError'] = null;
   const plans: DriveStatusView['plans'] = [];
   for (const p of listPlans(o.db)) {
-    const st = findDrivePlan(o.db, p.id);
-    const on = listDriveManifests(o.db, p.id);
+    const st = findDrivePlan(o.db, driveCopy(p.id));
+    const on = listDriveManifests(o.db, driveCopy(p.id));
     const resumesAt = st?.resumesAt ?? null;
     plans.push({
       planName: p.name,
       lastPushAt: st?.lastPushAt ?? null,
-      pendingBytes: drivePendingBytes(o.db, p.id),
+      pendingBytes: drivePendingBytes(o.db, driveCopy(p.id)),
       backupsOnDrive: on.length,
       resumesAt,
       waiting: resumesAt ? (st?.lastErrorMessage ?? null) : null,

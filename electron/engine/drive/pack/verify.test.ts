@@ -10,8 +10,9 @@ import { openDrive } from '../index';
 import { FileSecretStore } from '../../secrets/store';
 import { PIECE_THRESHOLD } from './layout';
 import { pushPlan } from './push';
-import { listPacks, packOf } from './store';
+import { driveCopy, listPacks, packOf } from './store';
 import { verifyDrive } from './verify';
+import { DRIVE_REMOTE_ID } from '../../remotes/registry';
 
 let emu: DriveEmulator;
 beforeAll(async () => {
@@ -33,6 +34,7 @@ describe('verifyDrive', () => {
       db: rig.db,
       plan: rig.plan,
       remote,
+      remoteId: DRIVE_REMOTE_ID,
       secrets,
       machine: 'verify',
       now: () => rig.clock.now,
@@ -40,7 +42,7 @@ describe('verifyDrive', () => {
     };
     await pushPlan({ ...base, clock, packTargetBytes: 64 * 1024 });
     const verify = () => verifyDrive({ ...base, workDir: tempDir(), samplePercent: 100 });
-    const packs = listPacks(rig.db, rig.plan.id, 'uploaded');
+    const packs = listPacks(rig.db, driveCopy(rig.plan.id), 'uploaded');
     expect(packs.length).toBeGreaterThan(2);
 
     const clean = await verify();
@@ -84,7 +86,15 @@ describe('verifyDrive', () => {
     const secrets = new FileSecretStore(rig.dataDir);
     const clock = fakeClock();
     const { remote } = await openDrive({ secrets, env: emulatorEnv(emu, emu.issueRefreshToken()), clock });
-    const base = { db: rig.db, plan: rig.plan, remote, secrets, machine: 'verify-pieces', actor: 'test' };
+    const base = {
+      db: rig.db,
+      plan: rig.plan,
+      remote,
+      remoteId: DRIVE_REMOTE_ID,
+      secrets,
+      machine: 'verify-pieces',
+      actor: 'test',
+    };
     await pushPlan({ ...base, now: () => rig.clock.now, clock, packTargetBytes: 1 << 20 });
     const verify = () =>
       verifyDrive({ ...base, now: () => rig.clock.now, workDir: tempDir(), samplePercent: 100 });
@@ -94,7 +104,7 @@ describe('verifyDrive', () => {
       .prepare('SELECT piece_sha256 FROM drive_pieces WHERE idx = 1')
       .pluck()
       .get() as string;
-    const zeros = packOf(rig.db, rig.plan.id)(zero)!;
+    const zeros = packOf(rig.db, driveCopy(rig.plan.id))(zero)!;
     rig.db.prepare('DELETE FROM drive_packs WHERE id = ?').run(zeros.id);
     const problems = (await verify()).problems.filter((p) => p.problem === 'missing');
     expect(problems.map((p) => p.detail)).toEqual(

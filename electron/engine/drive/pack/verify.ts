@@ -10,7 +10,15 @@ import { loadDriveKey } from './crypto';
 import { hashMembers } from './fetch';
 import { planFolders } from './folders';
 import { machineFor } from './push';
-import { listDriveManifests, listPacks, packContents, piecesOffDrive, type PackRow } from './store';
+import {
+  copyOf,
+  listDriveManifests,
+  listPacks,
+  packContents,
+  piecesOffDrive,
+  remoteTitle,
+  type PackRow,
+} from './store';
 
 export interface DriveProblem {
   problem: 'missing' | 'changed' | 'damaged' | 'extra';
@@ -40,6 +48,8 @@ export async function verifyDrive(o: {
   db: Db;
   plan: Plan;
   remote: DriveRemote;
+  /** Which remote of the catalog `remote` is (Drive: DRIVE_REMOTE_ID). */
+  remoteId: number;
   secrets: SecretStore;
   machine: string;
   workDir: string;
@@ -47,10 +57,12 @@ export async function verifyDrive(o: {
   now: () => number;
   actor: string;
 }): Promise<DriveVerifyResult> {
-  const folders = await planFolders(o.db, o.remote, o.plan, machineFor(o.db, o.plan.id, o.machine));
+  const c = copyOf(o);
+  const where = remoteTitle(o.db, o.remoteId);
+  const folders = await planFolders(o.db, o.remote, c, o.plan, machineFor(o.db, c, o.machine));
   const key = await loadDriveKey(o.secrets);
-  const packs = listPacks(o.db, o.plan.id, 'uploaded');
-  const manifests = listDriveManifests(o.db, o.plan.id);
+  const packs = listPacks(o.db, c, 'uploaded');
+  const manifests = listDriveManifests(o.db, c);
   const r: DriveVerifyResult = {
     planName: o.plan.name,
     packs: packs.length,
@@ -70,7 +82,7 @@ export async function verifyDrive(o: {
   const check = async (files: Map<string, DriveFile[]>, name: string, id: string, md5: string) => {
     const same = files.get(name) ?? [];
     const mine = same.find((f) => f.id === id);
-    if (!mine) return void r.problems.push({ problem: 'missing', name, detail: 'not on Drive' });
+    if (!mine) return void r.problems.push({ problem: 'missing', name, detail: `not on ${where}` });
     if (mine.md5Checksum !== md5)
       r.problems.push({ problem: 'changed', name, detail: `MD5 ${mine.md5Checksum} instead of ${md5}` });
     for (const dup of same.filter((f) => f.id !== id)) {
@@ -89,16 +101,20 @@ export async function verifyDrive(o: {
       [m.mapName, m.mapParent],
     ] as const)
       if (parent && !stamps.has(parent))
-        r.problems.push({ problem: 'missing', name, detail: `its parent backup ${parent} is not on Drive` });
+        r.problems.push({
+          problem: 'missing',
+          name,
+          detail: `its parent backup ${parent} is not on ${where}`,
+        });
   }
-  for (const x of piecesOffDrive(o.db, o.plan.id))
+  for (const x of piecesOffDrive(o.db, c))
     r.problems.push({
       problem: 'missing',
       name: x.piece,
-      detail: `piece ${x.index} of content ${x.sha256} is in no pack on Drive`,
+      detail: `piece ${x.index} of content ${x.sha256} is in no pack on ${where}`,
     });
   const known = new Set(packs.map((p) => p.name));
-  for (const s of listPacks(o.db, o.plan.id, 'staged')) known.add(s.name);
+  for (const s of listPacks(o.db, c, 'staged')) known.add(s.name);
   for (const name of packFiles.keys())
     if (!known.has(name))
       r.problems.push({ problem: 'extra', name, detail: 'a pack the catalog does not know' });
@@ -115,10 +131,10 @@ export async function verifyDrive(o: {
     level: r.problems.length ? 'error' : 'info',
     actor: o.actor,
     message:
-      `Verified the Drive copy of ${o.plan.name}: ${r.packs} pack(s), ${r.manifests} backup(s), ${r.sampled} pack(s) read back` +
+      `Verified the ${where} copy of ${o.plan.name}: ${r.packs} pack(s), ${r.manifests} backup(s), ${r.sampled} pack(s) read back` +
       (r.problems.length ? `; ${r.problems.length} problem(s)` : ', intact') +
       (r.duplicatesRemoved ? `; ${r.duplicatesRemoved} duplicate file(s) removed` : ''),
-    details: { problems: r.problems.slice(0, 20) },
+    details: { remoteId: o.remoteId, problems: r.problems.slice(0, 20) },
   });
   return r;
 }

@@ -3,7 +3,7 @@ import { logActivity } from '../../../catalog/activity';
 import { listBackups, listWarnings, resolveBackup, setPinned } from '../../../catalog/backups';
 import type { Db } from '../../../catalog/db';
 import { getPlan } from '../../../catalog/plans';
-import { findDrivePlan, listDriveManifests } from '../../../drive/pack/store';
+import { driveCopy, findDrivePlan, listDriveManifests } from '../../../drive/pack/store';
 import { listFolder } from '../../../catalog/versions';
 import { displayName } from '../../../format/fsName';
 import { planLayout } from '../../../format/layout';
@@ -30,7 +30,9 @@ export const backupHandlers: HandlerGroup<
       if (!onDrive.has(id))
         onDrive.set(
           id,
-          findDrivePlan(c.db, id) ? new Set(listDriveManifests(c.db, id).map((m) => m.stamp)) : null,
+          findDrivePlan(c.db, driveCopy(id))
+            ? new Set(listDriveManifests(c.db, driveCopy(id)).map((m) => m.stamp))
+            : null,
         );
       return onDrive.get(id)!;
     };

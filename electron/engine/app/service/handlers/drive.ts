@@ -38,6 +38,19 @@ async function pushInBackground(c: ServiceContext, plans: Plan[], tickets: JobTi
   }
 }
 
+/** Admits a "push" job on each plan, or null when one is pushing already (then none is admitted). */
+export function admitPushes(c: ServiceContext, plans: Plan[]): JobTicket[] | null {
+  const tickets: JobTicket[] = [];
+  try {
+    for (const p of plans) tickets.push(c.jobs.begin('push', p, c.actor));
+  } catch (e) {
+    for (const t of tickets) t.end();
+    if (e instanceof CairnError && e.code === 'locked') return null;
+    throw e;
+  }
+  return tickets;
+}
+
 /** Google Drive over the Drive engine. */
 export const driveHandlers: HandlerGroup<
   'driveStatus' | 'driveConnect' | 'driveDisconnect' | 'drivePush' | 'driveSetPassword'
@@ -135,15 +148,8 @@ export const driveHandlers: HandlerGroup<
     const plans = i.plan ? [getPlan(c.db, i.plan)] : listPlans(c.db);
     // Admitted as "push" jobs now, so a push already under way (asked here, or after a backup) is not
     // started twice; the background push ends each job when its plan is done.
-    const tickets: JobTicket[] = [];
-    try {
-      for (const p of plans) tickets.push(c.jobs.begin('push', p, c.actor));
-    } catch (e) {
-      for (const t of tickets) t.end();
-      if (e instanceof CairnError && e.code === 'locked')
-        return { started: false, plans: plans.map((p) => p.name) };
-      throw e;
-    }
+    const tickets = admitPushes(c, plans);
+    if (!tickets) return { started: false, plans: plans.map((p) => p.name) };
     void pushInBackground(c, plans, tickets);
     return { started: true, plans: plans.map((p) => p.name) };
   },

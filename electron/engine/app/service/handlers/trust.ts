@@ -17,6 +17,7 @@ import { undoOp } from '../../ops/undo';
 import { safetyPinUntil } from '../../../catalog/restores';
 import { verifyOp } from '../../ops/verify';
 import { backupOf } from './backups';
+import { DRIVE_REMOTE_ID } from '../../../remotes/registry';
 
 /** The plan's policies; the Drive one where this process reaches Drive (its own rules, else the local ones). */
 function policies(db: Db, p: Plan, drive: boolean) {
@@ -24,7 +25,7 @@ function policies(db: Db, p: Plan, drive: boolean) {
   return {
     planName: p.name,
     local: { keepLast, keepDaily, keepWeekly, keepMonthly, keepYearly, keepWithinHours, keepNotedDays },
-    drive: drive ? drivePolicy(db, p) : null,
+    drive: drive ? drivePolicy(db, DRIVE_REMOTE_ID, p) : null,
     autoPrune: p.autoPrune,
   };
 }
@@ -132,7 +133,7 @@ export const trustHandlers: HandlerGroup<
     const p = editPlan(c.db, i.plan, { ...(i.local ?? {}), autoPrune: i.autoPrune }, c.now(), c.actor);
     if (i.drive) {
       const { keepLast, keepDaily, keepWeekly, keepMonthly, keepYearly } = i.drive;
-      editDrivePolicy(c.db, p, driveSettings(c.db).machine, {
+      editDrivePolicy(c.db, DRIVE_REMOTE_ID, p, driveSettings(c.db).machine, {
         keepLast,
         keepDaily,
         keepWeekly,
@@ -154,7 +155,14 @@ export const trustHandlers: HandlerGroup<
     if (i.target === 'drive') {
       withDrive(c, 'The retention preview for Google Drive');
       const plan = getPlan(c.db, i.plan);
-      const items = previewDrivePrune(c.db, plan, c.now(), readSettings(c.db).timezone, i.policy);
+      const items = previewDrivePrune(
+        c.db,
+        DRIVE_REMOTE_ID,
+        plan,
+        c.now(),
+        readSettings(c.db).timezone,
+        i.policy,
+      );
       return { planName: plan.name, target: 'drive' as const, items };
     }
     const plan = getPlan(c.db, i.plan);

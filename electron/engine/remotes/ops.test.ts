@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emulatorEnv, fakeClock } from '../../../test/drive-emulator/harness';
+import { startEmulator, type DriveEmulator } from '../../../test/drive-emulator/server';
+import { makeRig } from '../../../test/helpers/engine';
+import { tempDir } from '../../../test/helpers/tmp';
+import { writeTree } from '../../../test/helpers/tree';
+import { afterBackup } from '../app/afterBackup';
+import { JobCoordinator } from '../app/jobs';
+import { listActivity } from '../catalog/activity';
+import { openDrive } from '../drive/index';
+import { pushPlan } from '../drive/pack/push';
+import { driveCopy, findDrivePlan, listDriveManifests } from '../drive/pack/store';
+import { planHealth } from '../health/planHealth';
+import { FileSecretStore } from '../secrets/store';
+import { remoteStates } from './ops';
+import { addRemote } from './registry';
+
+let emu: DriveEmulator;
+beforeAll(async () => {
+  emu = await startEmulator({ dir: tempDir() });
+});
+afterAll(async () => {
+  await emu.stop();
+});
+
+describe('remoteStates (from the catalog alone)', () => {
+  it('gives each remote its plans: last push, backups there, bytes waiting, and one word', async () => {
+    const rig = makeRig();
+    const { db, plan } = rig;
+    const secrets = new FileSecretStore(rig.dataDir);
+    const nas = addRemote(db, {
+      name: 'nas',
+      kind: 'rclone',
+      config: { remote: 'nas:backups', configFile: null },
+      planIds: [plan.id],
+      now: 1,
+    });
+    const now = () => rig.clock.now;
+    const states = () => remoteStates({ db, secrets, now });
+    writeTree(rig.src, { 'a.txt': 'alpha' });
+    await rig.backup();
+    expect((await states()).map((s) => [s.name, s.kind, s.label, s.state])).toEqual([
+      ['drive', 'drive', 'Google Drive', 'never'],
+      ['nas', 'rclone', 'nas:backups', 'never'],
+    ]);
+    const { remote } = await openDrive({
+      secrets,
+      env: emulatorEnv(emu, emu.issueRefreshToken()),
+      clock: fakeClock(),
+    });
+    const pushed = await pushPlan({
+      db,
+      plan,
+      remote,
+      remoteId: nas.id,
+      secrets,
+      machine: 'box',
+      now,
+      actor: 't',
+    });
+    const at = rig.clock.now;
+    expect((await states())[1]).toEqual({
+      name: 'nas',
+      kind: 'rclone',
+      label: 'nas:backups',
+      autoPush: true,
+      plans: [
+        {
+          plan: 'docs',
+          lastPushAt: at,
+          lastPushBytes: pushed.bytesUploaded,
+          bytesWaiting: 0,
+          backupsOnRemote: 1,
+          error: null,
+          resumesAt: null,
+        },
+      ],
+      state: 'ok',
+    });
+    writeTree(rig.src, { 'b.txt': 'twelve bytes' });
+    await rig.backup();
+    const [drive, after] = await states();
+    expect([drive!.state, drive!.plans[0]!.bytesWaiting]).toEqual(['never', 5 + 12]);
+    expect([after!.state, after!.plans[0]!.bytesWaiting]).toEqual(['waiting', 12]);
+  });
+});
+
+describe('after a backup', () => {
+  it('Drive is pushed as before; a remote that fails is recorded, logged and named by health', async () => {
+    const rig = makeRig();
+    const { db, plan } = rig;
+    const secrets = new FileSecretStore(rig.dataDir);
+    // A store that cannot be reached: rclone names a remote its (empty) config file does not have.
+    const offsite = addRemote(db, {
+      name: 'offsite',
+      kind: 'rclone',
+      config: { remote: 'missing:backups', configFile: `${tempDir()}/rclone.conf` },
+      planIds: [plan.id],
+      now: 1,
+    });
+    writeTree(rig.src, { 'a.txt': 'alpha' });
+    await rig.backup();
+    const drive = { secrets, env: emulatorEnv(emu, emu.issueRefreshToken()), workDir: rig.dataDir };
+    const now = () => rig.clock.now;
+    const r = afterBackup({ db, jobs: new JobCoordinator(now), drive, now, actor: 'test' }, plan);
+    expect((await r.push)?.pushed).toHaveLength(1);
+    const [off] = await r.remotes;
+    expect(off).toMatchObject({ remote: 'offsite', result: null });
+    expect(listDriveManifests(db, driveCopy(plan.id))).toHaveLength(1);
+
+    const row = findDrivePlan(db, { remoteId: offsite.id, planId: plan.id })!;
+    expect([row.lastErrorAt, row.lastPushAt, row.lastErrorMessage]).toEqual([
+      rig.clock.now,
+      null,
+      expect.any(String),
+    ]);
+    const log = listActivity(db, { limit: 10 }).map((a) => a.message);
+    expect(
+      log.some((m) => /remote offsite \(missing:backups\) after the backup did not complete/.test(m)),
+    ).toBe(true);
+    const h = planHealth(db, plan, rig.clock.now, {
+      timezone: 'UTC',
+      statFs: () => ({ freeBytes: 1e12, totalBytes: 2e12 }),
+    });
+    expect([h.state, h.issues.map((i) => i.kind)]).toEqual(['attention', ['remote-behind']]);
+    expect(h.reasons[0]).toContain('The copy on remote offsite (missing:backups) is behind: ');
+    const st = await remoteStates({ db, secrets, now });
+    expect(st.map((s) => s.state)).toEqual(['ok', 'error']);
+    expect(st[1]!.plans[0]!.error?.message).toBe(row.lastErrorMessage);
+  });
+});

@@ -1,0 +1,245 @@
+// `cairn remote` as the README starts it (bin/cairn.mjs, no Cairn environment variable, a fresh home, the
+// working folder elsewhere) against real stores: an rclone remote on rclone's local backend (a temp rclone
+// config file with `[here] type = local`), and for S3 a closed port on 127.0.0.1 (the unreachable case).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI } from './helpers/cli';
+import { tempDir } from './helpers/tmp';
+import { writeTree, diffTrees } from './helpers/tree';
+import { userEnv } from './helpers/userEnv';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A user of this computer: their own home (so their own data folder) and a working folder elsewhere. */
+function user(home: string) {
+  const env = userEnv(home);
+  delete env.AWS_SECRET_ACCESS_KEY;
+  delete env.AWS_ACCESS_KEY_ID;
+  delete env.RCLONE_CONFIG;
+  const cwd = tempDir('cairn-cwd-');
+  const run = (args: string[], o: { input?: string; env?: NodeJS.ProcessEnv } = {}): Run => {
+    const r = spawnSync(process.execPath, [CLI, ...args], {
+      encoding: 'utf8',
+      env: { ...env, ...o.env },
+      cwd,
+      input: o.input ?? '',
+      timeout: 180_000,
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+  const json = <T>(args: string[], o?: { input?: string; env?: NodeJS.ProcessEnv }) => {
+    const r = run(['--json', ...args], o);
+    try {
+      return { ...r, value: JSON.parse(r.stdout) as T };
+    } catch {
+      throw new Error(`cairn ${args.join(' ')} printed no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+    }
+  };
+  return { run, json, home, dataDir: path.join(home, '.config', 'Cairn') };
+}
+
+/** An rclone config file with one local-backend remote, and the folder it stands for. */
+function localRclone(root: string) {
+  const conf = path.join(root, 'rclone.conf');
+  fs.writeFileSync(conf, '[here]\ntype = local\n');
+  const store = path.join(root, 'store');
+  fs.mkdirSync(store);
+  return { conf, store };
+}
+
+/** A port on 127.0.0.1 nothing listens on (taken, then closed). */
+async function closedPort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+interface ListItem {
+  name: string;
+  kind: string;
+  where: string;
+  state: string;
+  plans: { plan: string; lastPushAt: number | null; bytesWaiting: number; backupsOnRemote: number }[];
+}
+
+describe('cairn remote', () => {
+  it('refuses bad input with one clear sentence and exit 2, storing nothing', async () => {
+    const root = tempDir('cairn-remote-bad-');
+    const u = user(path.join(root, 'home'));
+    const { conf, store } = localRclone(root);
+    writeTree(path.join(root, 'docs'), { 'a.txt': 'alpha' });
+    expect(
+      u.run(['plan', 'add', 'home', '--source', path.join(root, 'docs'), '--dest', path.join(root, 'dest')])
+        .code,
+    ).toBe(0);
+    const bad: [string[], RegExp][] = [
+      [['remote', 'push', 'nope'], /No remote named "nope"\. Remotes: drive\./],
+      [['remote', 'add', 'x', '--s3', 'https://bucket/x'], /not an S3 address; write it as s3:\/\/BUCKET/],
+      [['remote', 'add', 'x', '--s3', 's3://My_Bucket'], /not a valid bucket name/],
+      [
+        ['remote', 'add', 'x', '--s3', 's3://bucket', '--endpoint', 'minio:9000'],
+        /must start with https:\/\//,
+      ],
+      [['remote', 'add', 'x'], /either --s3 s3:\/\/BUCKET\/PREFIX or --rclone REMOTE:PATH/],
+      [['remote', 'add', 'x', '--rclone', store], /does not name an rclone remote; write it as REMOTE:PATH/],
+      [
+        ['remote', 'add', 'x', '--rclone', 'here:x', '--rclone-config', 'nope.conf'],
+        /rclone config file .*nope\.conf does not exist/,
+      ],
+      [['remote', 'add', 'x', '--rclone', 'here:x', '--region', 'eu-west-1'], /--region is for --s3 remotes/],
+      [
+        ['remote', 'add', 'x', '--rclone', `here:${store}`, '--rclone-config', conf, '--plan', 'work'],
+        /no plan named "work"; the plans are: home/,
+      ],
+      [
+        ['remote', 'add', 'x', '--s3', 's3://bucket', '--access-key-id', 'AKIA1'],
+        /AWS_SECRET_ACCESS_KEY or pipe it on stdin/,
+      ],
+      [
+        ['remote', 'add', 'bad name!', '--rclone', `here:${store}`, '--rclone-config', conf],
+        /cannot name a remote/,
+      ],
+      [['remote', 'remove', 'drive', '--yes'], /Google Drive cannot be removed/],
+    ];
+    for (const [args, message] of bad) {
+      const r = u.run(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+    }
+    const list = u.json<ListItem[]>(['remote', 'list']);
+    expect(list.value.map((r) => r.name)).toEqual(['drive']);
+
+    expect(u.run(['remote', 'add', 'nas', '--rclone', `here:${store}`, '--rclone-config', conf]).code).toBe(
+      0,
+    );
+    const again = u.run(['remote', 'add', 'nas', '--rclone', `here:${store}/other`, '--rclone-config', conf]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/A remote named "nas" exists already/);
+    const notCopied = u.run(['remote', 'push', 'nas', '--plan', 'home']);
+    expect(notCopied.code).toBe(2);
+    expect(notCopied.stderr).toMatch(
+      /does not copy plan home; attach it with: cairn remote plan nas --add home/,
+    );
+    const none = u.run(['remote', 'push', 'nas']);
+    expect(none.stderr).toMatch(/copies no plan yet/);
+  });
+
+  it('an S3 bucket: the secret key from stdin goes to the secret store only; an unreachable store is added with a warning', async () => {
+    const root = tempDir('cairn-remote-s3-');
+    const u = user(path.join(root, 'home'));
+    const port = await closedPort();
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY';
+    const r = u.run(
+      [
+        'remote',
+        'add',
+        'minio',
+        '--s3',
+        's3://family-backups/laptop',
+        '--endpoint',
+        `http://127.0.0.1:${port}`,
+        '--path-style',
+        '--region',
+        'eu-west-3',
+        '--storage-class',
+        'standard_ia',
+        '--access-key-id',
+        'AKIAEXAMPLE',
+      ],
+      { input: `${secret}\n` },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /^Remote minio added: s3:\/\/family-backups\/laptop at http:\/\/127\.0\.0\.1:\d+, no plan yet/,
+    );
+    expect(r.stderr).toMatch(/WARNING: s3:\/\/family-backups\/laptop at \S+ could not be reached: /);
+    expect(r.stderr).toMatch(/take it back with: cairn remote remove minio/);
+    const secrets = fs.readFileSync(path.join(u.dataDir, 'secrets.json'), 'utf8');
+    expect(secrets).toContain(secret);
+    expect(fs.readFileSync(path.join(u.dataDir, 'catalog.sqlite')).includes(secret)).toBe(false);
+    const [, minio] = u.json<ListItem[]>(['remote', 'list']).value;
+    expect(minio).toMatchObject({ name: 'minio', kind: 's3', state: 'never', plans: [] });
+    expect(minio!.where).toBe(`s3://family-backups/laptop at http://127.0.0.1:${port}`);
+
+    const preview = u.run(['remote', 'remove', 'minio']);
+    expect(preview.code).toBe(1);
+    expect(preview.stdout).toMatch(/would forget .* nothing on the store is deleted/);
+    expect(u.run(['remote', 'remove', 'minio', '--yes']).code).toBe(0);
+    const file = path.join(u.dataDir, 'secrets.json');
+    expect(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '').not.toContain(secret);
+  });
+
+  it('an rclone local remote: add says it is empty, push, list, verify, prune, remove keeps the store; import rebuilds on a new machine', async () => {
+    const root = tempDir('cairn-remote-rclone-');
+    const { conf, store } = localRclone(root);
+    const src = path.join(root, 'docs');
+    writeTree(src, { 'a.txt': 'alpha', 'sub/b.txt': 'beta'.repeat(1000) });
+    const u = user(path.join(root, 'home'));
+    expect(u.run(['plan', 'add', 'home', '--source', src, '--dest', path.join(root, 'dest')]).code).toBe(0);
+    expect(u.run(['backup', 'home']).code).toBe(0);
+
+    const nas = ['--rclone', `here:${store}/cairn`, '--rclone-config', conf];
+    const add = u.run(['remote', 'add', 'nas', '--plan', 'home', ...nas]);
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).toContain(`Remote nas added: here:${store}/cairn, copying home.`);
+    expect(add.stdout).toMatch(/is reachable and holds no Cairn backup yet/);
+
+    const before = u.json<ListItem[]>(['remote', 'list']).value.find((r) => r.name === 'nas')!;
+    expect(before.state).not.toBe('ok');
+    expect(before.plans[0]!.lastPushAt).toBeNull();
+
+    const push = u.run(['remote', 'push', 'nas']);
+    expect(push.code, push.stderr).toBe(0);
+    expect(push.stdout).toMatch(/^home: 1 backup\(s\) pushed, \d+ pack\(s\), .* uploaded/);
+    expect(fs.readdirSync(path.join(store, 'cairn', 'Cairn'))).toHaveLength(1);
+
+    const text = u.run(['remote', 'list']);
+    expect(text.stdout.split('\n')[0]).toMatch(/^NAME\s+KIND\s+WHERE\s+PLANS\s+STATE\s+LAST PUSH\s+WAITING$/);
+    expect(text.stdout.split('\n')[1]).toMatch(/^drive\s+drive\s+Google Drive/);
+    expect(text.stdout).toMatch(/\nnas\s+rclone\s+here:\S+\s+home\s+ok\s+/);
+    const after = u.json<ListItem[]>(['remote', 'list']).value.find((r) => r.name === 'nas')!;
+    expect(after).toMatchObject({
+      state: 'ok',
+      plans: [{ plan: 'home', bytesWaiting: 0, backupsOnRemote: 1 }],
+    });
+
+    const verify = u.run(['remote', 'verify', 'nas']);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(verify.stdout).toMatch(/^home on nas: intact/);
+    const prune = u.run(['remote', 'prune', 'nas', '--dry-run']);
+    expect(prune.code, prune.stderr).toBe(0);
+    expect(prune.stdout).toMatch(/^home on nas \(dry run\): 0 backup\(s\)/);
+
+    const removed = u.run(['remote', 'remove', 'nas', '--yes']);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toMatch(
+      /Cairn forgot the catalog's record of 1 backup\(s\) and \d+ pack\(s\).*Nothing on the store was deleted/,
+    );
+    expect(fs.readdirSync(path.join(store, 'cairn', 'Cairn'))).toHaveLength(1);
+
+    // A new machine: the remote added without a plan says whose backups it holds; import rebuilds the plan.
+    const other = user(path.join(root, 'home2'));
+    const seen = other.run(['remote', 'add', 'nas', ...nas]);
+    expect(seen.code, seen.stderr).toBe(0);
+    expect(seen.stdout).toMatch(
+      /holds Cairn backups of \S+; to rebuild the catalog from them: cairn remote import nas\./,
+    );
+    const imported = other.run(['remote', 'import', 'nas']);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(/^home: 1 backup\(s\) imported from nas/);
+    const out = path.join(root, 'restored');
+    const restored = other.run(['restore', 'home/latest', '--to', out]);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(diffTrees(src, path.join(out, 'docs'))).toEqual([]);
+  });
+});
