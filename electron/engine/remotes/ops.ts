@@ -23,17 +23,15 @@ import type { DriveRemote } from '../drive/types';
 import { DriveError } from '../drive/errors';
 import { CairnError, describeError } from '../errors';
 import type { SecretStore } from '../secrets/store';
-import { openRemote, remoteLabel } from './open';
+import { openRemote, remoteLabel, type RemoteAccess } from './open';
 import { attachPlan, listRemotes, remotePlanIds, type RemoteRow } from './registry';
 
 export { openRemote, remoteLabel } from './open';
 
-interface RemoteCall {
+interface RemoteCall extends RemoteAccess {
   db: Db;
   plan: Plan;
   remote: RemoteRow;
-  secrets: SecretStore;
-  env?: NodeJS.ProcessEnv;
   now: () => number;
 }
 
