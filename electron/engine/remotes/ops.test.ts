@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv, fakeClock } from '../../../test/drive-emulator/harness';
 import { startEmulator, type DriveEmulator } from '../../../test/drive-emulator/server';
@@ -86,7 +88,7 @@ describe('remoteStates (from the catalog alone)', () => {
 });
 
 describe('after a backup', () => {
-  it('Drive is pushed as before; a remote that fails is recorded, logged and named by health', async () => {
+  it('Drive is pushed as before; a remote that fails is recorded, logged and named by health, the next still pushed', async () => {
     const rig = makeRig();
     const { db, plan } = rig;
     const secrets = new FileSecretStore(rig.dataDir);
@@ -98,14 +100,33 @@ describe('after a backup', () => {
       planIds: [plan.id],
       now: 1,
     });
+    // Then one that works: rclone's local backend, a folder on this machine.
+    const conf = path.join(tempDir(), 'rclone.conf');
+    fs.writeFileSync(conf, '[disk]\ntype = local\n');
+    const diskDir = tempDir();
+    addRemote(db, {
+      name: 'disk',
+      kind: 'rclone',
+      config: { remote: `disk:${diskDir}`, configFile: conf },
+      planIds: [plan.id],
+      now: 1,
+    });
     writeTree(rig.src, { 'a.txt': 'alpha' });
     await rig.backup();
-    const drive = { secrets, env: emulatorEnv(emu, emu.issueRefreshToken()), workDir: rig.dataDir };
+    const drive = {
+      secrets,
+      env: emulatorEnv(emu, emu.issueRefreshToken()),
+      workDir: rig.dataDir,
+      store: { clock: fakeClock() }, // the stores' retries wait on it: none of their backoff takes time here
+    };
     const now = () => rig.clock.now;
     const r = afterBackup({ db, jobs: new JobCoordinator(now), drive, now, actor: 'test' }, plan);
     expect((await r.push)?.pushed).toHaveLength(1);
-    const [off] = await r.remotes;
+    const [off, disk] = await r.remotes;
     expect(off).toMatchObject({ remote: 'offsite', result: null });
+    expect(disk).toMatchObject({ remote: 'disk', error: null });
+    expect(disk!.result?.pushed).toHaveLength(1);
+    expect(fs.readdirSync(path.join(diskDir, 'Cairn'))).toHaveLength(1);
     expect(listDriveManifests(db, driveCopy(plan.id))).toHaveLength(1);
 
     const row = findDrivePlan(db, { remoteId: offsite.id, planId: plan.id })!;
@@ -125,7 +146,7 @@ describe('after a backup', () => {
     expect([h.state, h.issues.map((i) => i.kind)]).toEqual(['attention', ['remote-behind']]);
     expect(h.reasons[0]).toContain('The copy on remote offsite (missing:backups) is behind: ');
     const st = await remoteStates({ db, secrets, now });
-    expect(st.map((s) => s.state)).toEqual(['ok', 'error']);
+    expect(st.map((s) => s.state)).toEqual(['ok', 'error', 'ok']);
     expect(st[1]!.plans[0]!.error?.message).toBe(row.lastErrorMessage);
   });
 });
