@@ -14,8 +14,11 @@ import { pushPlan } from '../drive/pack/push';
 import { driveCopy, findDrivePlan, listDriveManifests } from '../drive/pack/store';
 import { planHealth } from '../health/planHealth';
 import { FileSecretStore } from '../secrets/store';
-import { remoteStates } from './ops';
-import { addRemote } from './registry';
+import { openRemote, pushRemote, remoteStates } from './ops';
+import { addRemote, remoteSecretKey } from './registry';
+import { startS3Server } from '../../../test/s3-server/server';
+import { updatePlan, type Plan } from '../catalog/plans';
+import { driveSettings } from '../drive/pack/settings';
 
 let emu: DriveEmulator;
 beforeAll(async () => {
@@ -148,5 +151,40 @@ describe('after a backup', () => {
     const st = await remoteStates({ db, secrets, now });
     expect(st.map((s) => s.state)).toEqual(['ok', 'error', 'ok']);
     expect(st[1]!.plans[0]!.error?.message).toBe(row.lastErrorMessage);
+  });
+});
+
+describe('a path store (S3) replacing a small file by name', () => {
+  it("keeps the plan file it just uploaded when the plan changes (the new copy has the old one's key)", async () => {
+    const s3 = await startS3Server();
+    try {
+      const rig = makeRig();
+      const secrets = new FileSecretStore(rig.dataDir);
+      await secrets.set(remoteSecretKey('vault'), JSON.stringify(s3.credentials));
+      const vault = addRemote(rig.db, {
+        name: 'vault',
+        kind: 's3',
+        config: s3.config('m/'),
+        planIds: [rig.plan.id],
+        now: 1,
+      });
+      const push = (plan: Plan) =>
+        pushRemote({ db: rig.db, plan, remote: vault, secrets, now: () => rig.clock.now, actor: 't' });
+      writeTree(rig.src, { 'a.txt': 'alpha' });
+      await rig.backup();
+      await push(rig.plan);
+      const planKey = `m/Cairn/${driveSettings(rig.db).machine}/docs/plan.json`;
+      const store = await openRemote(rig.db, vault, { secrets });
+      const before = await store.get(planKey);
+      const changed = updatePlan(rig.db, 'docs', { excludes: ['*.tmp'] }, rig.clock.now + 1);
+      await push(changed);
+      const after = await store.get(planKey);
+      expect(after.md5Checksum).not.toBe(before.md5Checksum);
+      const parts: Buffer[] = [];
+      for await (const c of await store.download(planKey)) parts.push(c as Buffer);
+      expect(JSON.parse(Buffer.concat(parts).toString())).toMatchObject({ excludes: ['*.tmp'] });
+    } finally {
+      await s3.close();
+    }
   });
 });
