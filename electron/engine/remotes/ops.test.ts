@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { JobCoordinator } from '../app/jobs';
 import { listActivity } from '../catalog/activity';
 import { openDrive } from '../drive/index';
 import { pushPlan } from '../drive/pack/push';
-import { driveCopy, findDrivePlan, listDriveManifests } from '../drive/pack/store';
+import { driveCopy, findDrivePlan, listDriveManifests, listPacks } from '../drive/pack/store';
 import { planHealth } from '../health/planHealth';
 import { FileSecretStore } from '../secrets/store';
 import { openRemote, pushRemote, remoteStates } from './ops';
@@ -186,5 +187,36 @@ describe('a path store (S3) replacing a small file by name', () => {
     } finally {
       await s3.close();
     }
+  });
+});
+
+describe('a store that asks for smaller packs', () => {
+  it("packs to the remote's packTargetBytes (rclone: 8 MiB, as it cannot resume a file)", async () => {
+    const rig = makeRig();
+    const secrets = new FileSecretStore(rig.dataDir);
+    const conf = path.join(tempDir(), 'rclone.conf');
+    fs.writeFileSync(conf, '[disk]\ntype = local\n');
+    const disk = addRemote(rig.db, {
+      name: 'disk',
+      kind: 'rclone',
+      config: { remote: `disk:${tempDir()}`, configFile: conf },
+      planIds: [rig.plan.id],
+      now: 1,
+    });
+    const MiB = 1024 * 1024;
+    for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(rig.src, `f${i}.bin`), crypto.randomBytes(MiB));
+    await rig.backup();
+    const r = await pushRemote({
+      db: rig.db,
+      plan: rig.plan,
+      remote: disk,
+      secrets,
+      now: () => rig.clock.now,
+      actor: 't',
+    });
+    const packs = listPacks(rig.db, { remoteId: disk.id, planId: rig.plan.id });
+    expect(r.packsUploaded).toBe(packs.length);
+    // 20 MiB of content in packs of at most 8 MiB: three packs (one of 32 MiB by default).
+    expect(packs.map((p) => p.contentBytes)).toEqual([8 * MiB, 8 * MiB, 4 * MiB]);
   });
 });
