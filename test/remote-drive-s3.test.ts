@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterBackup } from '../electron/engine/app/afterBackup';
 import { JobCoordinator } from '../electron/engine/app/jobs';
 import { listActivity } from '../electron/engine/catalog/activity';
+import { saveDriveKey } from '../electron/engine/drive/pack/crypto';
 import { driveCopy, listDriveManifests } from '../electron/engine/drive/pack/store';
 import { planHealth } from '../electron/engine/health/planHealth';
-import { remoteStates } from '../electron/engine/remotes/ops';
+import { importFromRemote, remoteStates } from '../electron/engine/remotes/ops';
 import { addRemote, remoteSecretKey } from '../electron/engine/remotes/registry';
 import { FileSecretStore } from '../electron/engine/secrets/store';
 import { emulatorEnv, fakeClock } from './drive-emulator/harness';
@@ -33,9 +34,9 @@ afterAll(async () => {
 });
 
 /** `cairn ARGS` in a child process, awaited (the servers of this test answer from this process meanwhile). */
-function cairnAsync(args: string[], dataDir: string): Promise<CliResult> {
+function cairnAsync(args: string[], dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...process.env, CAIRN_DATA_DIR: dataDir },
+    env: { ...process.env, CAIRN_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -123,5 +124,45 @@ describe('a plan with Drive and S3', () => {
     expect([onDrive(), onS3()]).toEqual([3, 3]);
     expect(health().state).toBe('healthy');
     expect((await remoteStates({ db, secrets, now })).map((s) => s.state)).toEqual(['ok', 'ok']);
+  });
+
+  it('a password change seals the key file again on Drive and on S3; a new machine imports from S3 with the new one', async () => {
+    const rig: Rig = makeRig();
+    const { db, plan } = rig;
+    const secrets = new FileSecretStore(rig.dataDir);
+    await saveDriveKey(secrets, 'old password 1234');
+    await secrets.set(remoteSecretKey('vault'), JSON.stringify(s3.credentials));
+    const config = s3.config('pw/');
+    addRemote(db, { name: 'vault', kind: 's3', config, planIds: [plan.id], now: rig.clock.now });
+    const env = emulatorEnv(emu, emu.issueRefreshToken());
+    const drive = { secrets, env, workDir: rig.dataDir, store: { clock: fakeClock() } };
+    writeTree(rig.src, { 'a.txt': 'alpha' });
+    rig.clock.now += 60_000;
+    await rig.backup();
+    const now = () => rig.clock.now;
+    const r = afterBackup({ db, jobs: new JobCoordinator(now), drive, now, actor: 'test' }, plan);
+    expect([(await r.push)?.pushed.length, (await r.remotes)[0]?.result?.pushed.length]).toEqual([1, 1]);
+
+    const changed = await cairnAsync(['drive', 'password', '--change'], rig.dataDir, {
+      ...env,
+      CAIRN_DRIVE_PASSWORD: 'new password 5678',
+    });
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(changed.stdout).toContain('the key file on Drive, remote vault now opens with the new one');
+
+    // A new machine: the remote added without a plan, then imported with the new password.
+    const fresh = makeRig();
+    const freshSecrets = new FileSecretStore(fresh.dataDir);
+    await freshSecrets.set(remoteSecretKey('vault'), JSON.stringify(s3.credentials));
+    const vault = addRemote(fresh.db, { name: 'vault', kind: 's3', config, planIds: [], now: 1 });
+    const imported = await importFromRemote({
+      db: fresh.db,
+      remote: vault,
+      secrets: freshSecrets,
+      now: () => fresh.clock.now,
+      password: 'new password 5678',
+      store: { clock: fakeClock() },
+    });
+    expect(imported.plans.map((p) => [p.planName, p.imported.length])).toEqual([['docs', 1]]);
   });
 });
