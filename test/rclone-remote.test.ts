@@ -1,5 +1,6 @@
 // The rclone remote (electron/engine/remotes/rclone.ts) against the real `rclone` over its local backend and
 // over a real OpenSSH SFTP server on 127.0.0.1 (test/sftp-server), with faults cut by the proxy in front.
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -240,4 +241,31 @@ describe('the rclone remote over SFTP, with faults', () => {
       await new Promise((res) => setTimeout(res, 100));
     expect(rcloneWith(name)).toEqual([]);
   });
+});
+
+/** A 2 MiB tmpfs (root only), or null where mounting is not allowed. */
+function smallDisk(): string | null {
+  const dir = tempDir('cairn-full-');
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir], { encoding: 'utf8' });
+  return r.status === 0 ? dir : null;
+}
+
+describe('a full store', () => {
+  const disk = process.getuid?.() === 0 ? smallDisk() : null;
+  afterAll(() => {
+    if (disk) spawnSync('umount', [disk]);
+  });
+
+  it.skipIf(!disk).each(['local', 'sftp'])(
+    'is a quota error over %s (SFTP says only "Failure")',
+    async (kind) => {
+      const r = remoteOf(`${kind}:${disk}/${kind}`);
+      const a = randomFile(3_000_000);
+      const e = await r
+        .upload({ parentId: (await r.ensureFolder(['packs'])).id, name: 'p', source: { path: a.file } })
+        .catch((x: unknown) => x);
+      expect(e).toMatchObject({ code: 'drive-quota' });
+      expect((e as Error).message).toMatch(new RegExp(`^${kind}:${disk}/${kind} is full`));
+    },
+  );
 });
