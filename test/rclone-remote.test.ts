@@ -1,10 +1,12 @@
 // The rclone remote (electron/engine/remotes/rclone.ts) against the real `rclone` over its local backend and
 // over a real OpenSSH SFTP server on 127.0.0.1 (test/sftp-server), with faults cut by the proxy in front.
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Clock } from '../electron/engine/drive/pacing';
 import { FOLDER_MIME, type DriveRemote } from '../electron/engine/drive/types';
 import { createRcloneRemote } from '../electron/engine/remotes/rclone';
@@ -239,5 +241,61 @@ describe('the rclone remote over SFTP, with faults', () => {
     for (let i = 0; i < 50 && rcloneWith(name).length > 0; i++)
       await new Promise((res) => setTimeout(res, 100));
     expect(rcloneWith(name)).toEqual([]);
+  });
+});
+
+/** A 2 MiB tmpfs (root only), or null where mounting is not allowed. */
+function smallDisk(): string | null {
+  const dir = tempDir('cairn-full-');
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir], { encoding: 'utf8' });
+  return r.status === 0 ? dir : null;
+}
+
+describe('a full store', () => {
+  const disk = process.getuid?.() === 0 ? smallDisk() : null;
+  afterAll(() => {
+    if (disk) spawnSync('umount', [disk]);
+  });
+
+  it.skipIf(!disk).each(['local', 'sftp'])(
+    'is a quota error over %s (SFTP says only "Failure")',
+    async (kind) => {
+      const r = remoteOf(`${kind}:${disk}/${kind}`);
+      const a = randomFile(3_000_000);
+      const e = await r
+        .upload({ parentId: (await r.ensureFolder(['packs'])).id, name: 'p', source: { path: a.file } })
+        .catch((x: unknown) => x);
+      expect(e).toMatchObject({ code: 'drive-quota' });
+      expect((e as Error).message).toMatch(new RegExp(`^${kind}:${disk}/${kind} is full`));
+    },
+  );
+});
+
+describe('a server that never answers', () => {
+  it('is given up on after the idle timeout, each try, rclone killed', async () => {
+    const silent = net.createServer(() => undefined); // accepts, then says nothing
+    await new Promise<void>((res) => silent.listen(0, '127.0.0.1', res));
+    onTestFinished(() => void silent.close());
+    const port = (silent.address() as net.AddressInfo).port;
+    const conf = path.join(tempDir(), 'rclone.conf');
+    fs.writeFileSync(
+      conf,
+      `[mute]\ntype = sftp\nhost = 127.0.0.1\nport = ${port}\nuser = nobody\nkey_file = ${server.dir}/client_key\n`,
+    );
+    const clock = instantClock();
+    const r = createRcloneRemote({
+      name: 'mute',
+      config: { remote: 'mute:x', configFile: conf },
+      clock,
+      timeoutMs: 1500,
+      backoff: { maxAttempts: 2 },
+    });
+    const started = Date.now();
+    const e = await r.listAll({ parentId: 'root' }).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'drive' });
+    expect((e as Error).message).toMatch(/^Could not list mute:x\/ on mute:x \(/);
+    expect(r.stats).toMatchObject({ requests: 2, retries: 1 });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(rcloneWith(conf)).toEqual([]);
   });
 });
