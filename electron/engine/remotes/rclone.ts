@@ -31,7 +31,7 @@ import {
   type UploadOptions,
   type UploadResult,
 } from '../drive/types';
-import type { StoreOptions } from './options';
+import { QUICK_TIMEOUT_MS, type StoreOptions } from './options';
 import type { RcloneConfig } from './registry';
 import { failureDetails, failureKind, rcloneError, type RcloneWhere } from './rcloneErrors';
 import { RcloneFailure, runRclone, startRclone, writeChunk, type RcloneSetup } from './rcloneRun';
@@ -100,7 +100,7 @@ class RcloneRemote implements DriveRemote {
     this.base = baseOf(o.config.remote);
     this.clock = o.clock ?? systemClock;
     this.backoff = { ...DEFAULT_BACKOFF, ...o.backoff, ...(o.quick ? { maxAttempts: 1 } : {}) };
-    const idleMs = o.quick ? 1500 : (o.timeoutMs ?? RCLONE_IDLE_MS);
+    const idleMs = o.quick ? QUICK_TIMEOUT_MS : (o.timeoutMs ?? RCLONE_IDLE_MS);
     this.setup = {
       configFile: o.config.configFile,
       // PATH (to find rclone) and HOME (its default config) stay when the caller passes only a few variables.
