@@ -25,3 +25,12 @@ export function table(rows: string[][]): string {
     .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '))
     .join('\n');
 }
+
+/** "2026-12-07 17:21 (10 s ago)" or "2026-12-08 02:00 (in 8 h 37 min)", in the machine's time zone. */
+export function formatWhen(ms: number, now: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const text = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const diff = ms - now;
+  return `${text} (${diff < 0 ? `${formatDuration(-diff)} ago` : `in ${formatDuration(diff)}`})`;
+}

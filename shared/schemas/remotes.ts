@@ -31,7 +31,7 @@ export const RemoteView = z.object({
   where: z.string(),
   autoPush: z.boolean(),
   /** ok: every plan pushed; error: a push stopped; waiting: content waits to go up; never: nothing pushed yet. */
-  state: z.enum(['ok', 'error', 'waiting', 'never']),
+  state: z.enum(['ok', 'error', 'waiting', 'never', 'off']),
   plans: z.array(RemotePlanState),
   /** A push started from this window or `cairn serve` is under way. */
   pushing: z.boolean(),

@@ -127,7 +127,12 @@ export function registerRemote(program: Command, ctx: () => CliContext): void {
     )
     .action(async () => {
       const c = ctx();
-      c.out(await listRemoteItems(c.ops()), listText, listProblems);
+      const now = c.now();
+      c.out(
+        await listRemoteItems(c.ops()),
+        (rs) => listText(rs, now),
+        (rs) => listProblems(rs, now),
+      );
     });
 
   remote

@@ -4,7 +4,7 @@ import type { RemoteListItem } from '../../engine/app/ops/remoteList';
 import type { RemoteForgotten, RemoteReach } from '../../engine/app/ops/remotes';
 import type { RemoteRow } from '../../engine/remotes/registry';
 import { waitingMessage } from '../../engine/drive/index';
-import { formatBytes, table } from '../format';
+import { formatBytes, formatWhen, table } from '../format';
 
 /** The remote added, where, which plans, and what its store holds (a store not reached is said on stderr). */
 export function addText(v: {
@@ -22,10 +22,11 @@ export function addText(v: {
   );
 }
 
-const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : 'never');
+const when = (ms: number | null, now: number) => (ms ? formatWhen(ms, now) : 'never');
+const STATE_WORD = { ok: 'ok', error: 'error', waiting: 'waiting', never: 'never', off: 'not connected' };
 
 /** The remotes as a table: NAME KIND WHERE PLANS STATE LAST PUSH WAITING, Drive first. */
-export function listText(rs: RemoteListItem[]): string {
+export function listText(rs: RemoteListItem[], now: number): string {
   return table([
     ['NAME', 'KIND', 'WHERE', 'PLANS', 'STATE', 'LAST PUSH', 'WAITING'],
     ...rs.map((r) => {
@@ -35,20 +36,20 @@ export function listText(rs: RemoteListItem[]): string {
         r.kind,
         r.where,
         r.plans.map((p) => p.plan).join(',') || '-',
-        r.state,
-        when(last || null),
-        formatBytes(r.plans.reduce((n, p) => n + p.bytesWaiting, 0)),
+        STATE_WORD[r.state],
+        when(last || null, now),
+        r.state === 'off' ? '-' : formatBytes(r.plans.reduce((n, p) => n + p.bytesWaiting, 0)),
       ];
     }),
   ]);
 }
 
 /** Each plan's last error, for stderr. */
-export function listProblems(rs: RemoteListItem[]): string[] {
+export function listProblems(rs: RemoteListItem[], now: number): string[] {
   return rs.flatMap((r) =>
     r.plans.flatMap((p) =>
       p.error
-        ? [`${r.name} ${p.plan}: ${p.error.message} (${when(p.error.at)})`]
+        ? [`${r.name} ${p.plan}: ${p.error.message} (${when(p.error.at, now)})`]
         : p.resumesAt
           ? [`${r.name} ${p.plan}: ${waitingMessage('daily', p.resumesAt)}`]
           : [],

@@ -7,7 +7,7 @@ import { pauseEnd } from '../../engine/app/service/pause';
 import { CairnService } from '../../engine/app/service/service';
 import { CairnError } from '../../engine/errors';
 import type { CliContext } from '../context';
-import { formatDuration, table } from '../format';
+import { formatWhen as when, table } from '../format';
 
 type StatusValue = z.output<typeof Status>;
 
@@ -19,14 +19,6 @@ const WORDS: Record<StatusValue['overall'], string> = {
   'waiting-disk': 'DISK NOT CONNECTED',
   failing: 'FAILING',
 };
-
-function when(ms: number, now: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const text = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  const diff = ms - now;
-  return `${text} (${diff < 0 ? `${formatDuration(-diff)} ago` : `in ${formatDuration(diff)}`})`;
-}
 
 /** "next 2026-12-08 02:00 (in 11 h)", or "paused until you resume" when the pause holds that run. */
 function nextRunText(s: StatusValue, p: StatusValue['plans'][number]): string {

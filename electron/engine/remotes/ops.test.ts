@@ -45,10 +45,14 @@ describe('remoteStates (from the catalog alone)', () => {
     const states = () => remoteStates({ db, secrets, now });
     writeTree(rig.src, { 'a.txt': 'alpha' });
     await rig.backup();
+    // Drive not linked here and never pushed: not in use, so nothing waits for it.
     expect((await states()).map((s) => [s.name, s.kind, s.label, s.state])).toEqual([
-      ['drive', 'drive', 'Google Drive', 'never'],
+      ['drive', 'drive', 'Google Drive', 'off'],
       ['nas', 'rclone', 'nas:backups', 'never'],
     ]);
+    expect(
+      (await remoteStates({ db, secrets, now, env: { CAIRN_DRIVE_REFRESH_TOKEN: 't' } }))[0]?.state,
+    ).toBe('never');
     const { remote } = await openDrive({
       secrets,
       env: emulatorEnv(emu, emu.issueRefreshToken()),
@@ -86,7 +90,7 @@ describe('remoteStates (from the catalog alone)', () => {
     writeTree(rig.src, { 'b.txt': 'twelve bytes' });
     await rig.backup();
     const [drive, after] = await states();
-    expect([drive!.state, drive!.plans[0]!.bytesWaiting]).toEqual(['never', 5 + 12]);
+    expect([drive!.state, drive!.plans[0]!.bytesWaiting]).toEqual(['off', 5 + 12]);
     expect([after!.state, after!.plans[0]!.bytesWaiting]).toEqual(['waiting', 12]);
   });
 });

@@ -22,7 +22,7 @@ import type { DriveVerifyResult } from '../drive/pack/verify';
 import type { DriveRemote } from '../drive/types';
 import { DriveError } from '../drive/errors';
 import { CairnError, describeError } from '../errors';
-import type { SecretStore } from '../secrets/store';
+import { DRIVE_TOKENS_KEY, type SecretStore } from '../secrets/store';
 import { openRemote, remoteLabel, type RemoteAccess } from './open';
 import { attachPlan, listRemotes, remotePlanIds, type RemoteRow } from './registry';
 
@@ -245,8 +245,11 @@ export interface RemoteState {
     error: { code: string; message: string; at: number } | null;
     resumesAt: number | null;
   }[];
-  /** error: a plan's last push failed; never: nothing pushed yet; waiting: backups not there yet; else ok. */
-  state: 'ok' | 'error' | 'waiting' | 'never';
+  /**
+   * error: a plan's last push failed; never: nothing pushed yet; waiting: backups not there yet; off: Google
+   * Drive, never pushed and not connected here (not in use, so nothing is waiting for it); else ok.
+   */
+  state: 'ok' | 'error' | 'waiting' | 'never' | 'off';
 }
 
 /** The state of one plan's copy on a remote. */
@@ -280,24 +283,28 @@ function overall(plans: RemoteState['plans']): RemoteState['state'] {
  * Every remote (Drive first) with each plan it copies: last push, bytes waiting, backups on the remote, the
  * last error; from the catalog at once, without asking any store.
  */
-export function remoteStates(o: {
+export async function remoteStates(o: {
   db: Db;
   secrets: SecretStore;
   env?: NodeJS.ProcessEnv;
   now: () => number;
 }): Promise<RemoteState[]> {
-  const states = listRemotes(o.db).map((r) => {
+  const driveLinked =
+    Boolean((o.env ?? process.env).CAIRN_DRIVE_REFRESH_TOKEN) ||
+    Boolean(o.secrets.sealedElsewhere?.()) ||
+    (await o.secrets.get(DRIVE_TOKENS_KEY)) !== null;
+  return listRemotes(o.db).map((r) => {
     const plans = remotePlanIds(o.db, r)
       .flatMap((id) => findPlanById(o.db, id) ?? [])
       .map((p) => planState(o.db, r, p));
+    const state = overall(plans);
     return {
       name: r.name,
       kind: r.kind,
       label: remoteLabel(r),
       autoPush: r.autoPush,
       plans,
-      state: overall(plans),
+      state: r.kind === 'drive' && state === 'never' && !driveLinked ? ('off' as const) : state,
     };
   });
-  return Promise.resolve(states);
 }

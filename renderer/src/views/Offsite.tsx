@@ -26,6 +26,7 @@ const STATE: Record<Remote['state'], string> = {
   waiting: 'Waiting to go up',
   error: 'Push failed',
   never: 'Never pushed',
+  off: 'Not connected',
 };
 
 /** "Up to date", "Pushing…", "Push failed"... */
