@@ -22,9 +22,9 @@ function PasswordSetup({ onDone }: { onDone(): void }) {
     <section aria-labelledby="pw-title" className="card">
       <h2 id="pw-title">Encryption password</h2>
       <p className="warning-box" role="note">
-        Cairn encrypts what it sends to Drive with this password. Nobody, not even Cairn&apos;s authors, can
-        recover it: if you lose it, the copy on Drive cannot be read. Write it down and keep it somewhere
-        safe.
+        Cairn encrypts what it sends off-site (to Drive and to every other remote) with this password. Nobody,
+        not even Cairn&apos;s authors, can recover it: if you lose it, the copies cannot be read. Write it
+        down and keep it somewhere safe.
       </p>
       <div className="field">
         <label htmlFor="pw">Password (at least 12 characters)</label>

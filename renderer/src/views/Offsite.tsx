@@ -91,6 +91,8 @@ function RemoteActions({ r, changed }: { r: Remote; changed(): void }) {
           Forget {r.name}? Cairn forgets what it knew of the copy there and its keys; nothing on the store is
           deleted.
         </ConfirmRemove>
+      ) : r.state === 'off' ? (
+        <p className="muted">Connect Google Drive below to copy your plans there.</p>
       ) : (
         <div className="row">
           <button type="button" disabled={busy !== null || r.pushing} onClick={() => void run('push')}>
@@ -129,7 +131,7 @@ function RemoteItem({ r, now, changed }: { r: Remote; now: number; changed(): vo
         <dt>Last push</dt>
         <dd>{last ? when(last, now) : 'never'}</dd>
         <dt>Waiting to go up</dt>
-        <dd>{bytes(waiting)}</dd>
+        <dd>{r.state === 'off' ? '—' : bytes(waiting)}</dd>
         <dt>Credentials</dt>
         <dd>{r.credentials}</dd>
       </dl>
