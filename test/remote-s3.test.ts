@@ -122,6 +122,7 @@ describe('an S3 remote through the cairn CLI', () => {
     srv.proxy.clearFaults();
     const push = await u.run(['remote', 'push', 'offsite']);
     expect(push.code, push.stderr).toBe(0);
+    expect(push.stderr).not.toMatch(/Warning/);
     expect(push.stdout).toMatch(/^home: 1 backup\(s\) pushed, \d+ pack\(s\), .* uploaded/);
     expect(srv.proxy.count('ListParts', 200)).toBeGreaterThanOrEqual(1);
     const first = storedBytes('machine-1/');
