@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startS3Server, type S3TestServer } from '../../../test/s3-server/server';
 import { DriveError } from '../drive/errors';
@@ -207,6 +208,26 @@ describe('S3 remote: multipart uploads', () => {
     expect((await remote.get(r.file.id)).md5Checksum).toBe(md5);
     expect(remote.stats.bytesUploaded).toBe(data.length);
     expect((await read(remote, r.file.id)).equals(data)).toBe(true);
+  });
+
+  it('a stream of unknown size goes in parts through a temporary file; a small one of known size in one PUT', async () => {
+    const { remote } = open();
+    const { data, md5 } = randomFile('stream.bin', PART_SIZE + 777);
+    const big = await remote.upload({
+      parentId: 'root',
+      name: 's1',
+      source: { stream: Readable.from([data]) },
+    });
+    expect(big.file).toMatchObject({ size: data.length, md5Checksum: md5 });
+    expect(srv.proxy.count('UploadPart', 200)).toBe(2);
+    const small = data.subarray(0, 1000);
+    const r = await remote.upload({
+      parentId: 'root',
+      name: 's2',
+      source: { stream: Readable.from([small]), size: 1000 },
+    });
+    expect(srv.proxy.count('PutObject', 200)).toBe(1);
+    expect((await read(remote, r.file.id)).equals(small)).toBe(true);
   });
 
   it('after the uploading process is killed (-9) mid-part, another one sends only the missing parts', async () => {
