@@ -1,12 +1,13 @@
 // `cairn remote` as the README starts it (bin/cairn.mjs, no Cairn environment variable, a fresh home, the
 // working folder elsewhere) against real stores: an rclone remote on rclone's local backend (a temp rclone
-// config file with `[here] type = local`), and for S3 a closed port on 127.0.0.1 (the unreachable case).
-import { spawnSync } from 'node:child_process';
+// config file with `[here] type = local`), s3rver on 127.0.0.1 (test/s3-server), and a closed port (unreachable).
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from './helpers/cli';
+import { startS3Server, type S3TestServer } from './s3-server/server';
 import { tempDir } from './helpers/tmp';
 import { writeTree, diffTrees } from './helpers/tree';
 import { userEnv } from './helpers/userEnv';
@@ -34,6 +35,18 @@ function user(home: string) {
     });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
+  // Without blocking this process: for a server that runs in it (s3rver), which spawnSync would freeze.
+  const runAsync = (args: string[], o: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> =>
+    new Promise((resolve, reject) => {
+      const p = spawn(process.execPath, [CLI, ...args], { env: { ...env, ...o.env }, cwd });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      p.on('error', reject);
+      p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      p.stdin.end(o.input ?? '');
+    });
   const json = <T>(args: string[], o?: { input?: string; env?: NodeJS.ProcessEnv }) => {
     const r = run(['--json', ...args], o);
     try {
@@ -42,7 +55,7 @@ function user(home: string) {
       throw new Error(`cairn ${args.join(' ')} printed no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
     }
   };
-  return { run, json, home, dataDir: path.join(home, '.config', 'Cairn') };
+  return { run, runAsync, json, home, dataDir: path.join(home, '.config', 'Cairn') };
 }
 
 /** An rclone config file with one local-backend remote, and the folder it stands for. */
@@ -241,5 +254,107 @@ describe('cairn remote', () => {
     const restored = other.run(['restore', 'home/latest', '--to', out]);
     expect(restored.code, restored.stderr).toBe(0);
     expect(diffTrees(src, path.join(out, 'docs'))).toEqual([]);
+  });
+
+  it('an encrypted copy: import on a new machine takes the password from stdin, and says when it is wrong', () => {
+    const root = tempDir('cairn-remote-age-');
+    const { conf, store } = localRclone(root);
+    const src = path.join(root, 'docs');
+    writeTree(src, { 'secret.txt': 'only for me' });
+    const u = user(path.join(root, 'home'));
+    const pw = 'correct horse battery staple';
+    expect(u.run(['plan', 'add', 'home', '--source', src, '--dest', path.join(root, 'dest')]).code).toBe(0);
+    expect(u.run(['drive', 'password'], { input: `${pw}\n` }).code).toBe(0);
+    expect(u.run(['backup', 'home']).code).toBe(0);
+    const nas = ['--rclone', `here:${store}`, '--rclone-config', conf];
+    expect(u.run(['remote', 'add', 'nas', '--plan', 'home', ...nas]).code).toBe(0);
+    expect(u.run(['remote', 'push', 'nas']).code).toBe(0);
+    const packs = fs.readdirSync(
+      path.join(store, 'Cairn', fs.readdirSync(path.join(store, 'Cairn'))[0]!, 'home', 'packs'),
+    );
+    expect(packs.every((p) => p.endsWith('.tar.gz.age'))).toBe(true);
+
+    const other = user(path.join(root, 'home2'));
+    expect(other.run(['remote', 'add', 'nas', ...nas]).code).toBe(0);
+    const wrong = other.run(['remote', 'import', 'nas', '--password-stdin'], { input: 'not the password\n' });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/password/i);
+    const empty = other.run(['remote', 'import', 'nas', '--password-stdin'], { input: '\n' });
+    expect(empty.stderr).toMatch(/--password-stdin read an empty password/);
+    const ok = other.run(['remote', 'import', 'nas', '--password-stdin'], { input: `${pw}\n` });
+    expect(ok.code, ok.stderr).toBe(0);
+    const out = path.join(root, 'restored');
+    const restored = other.run(['restore', 'home/latest', '--to', out]);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'docs', 'secret.txt'), 'utf8')).toBe('only for me');
+  });
+
+  describe('on a local S3 server', () => {
+    let s3: S3TestServer;
+    beforeAll(async () => {
+      s3 = await startS3Server();
+    });
+    afterAll(async () => {
+      await s3?.close();
+    });
+
+    it('keys from AWS_SECRET_ACCESS_KEY; push; machines share a bucket under their own prefixes; refused keys are a warning', async () => {
+      const root = tempDir('cairn-remote-s3rver-');
+      const src = path.join(root, 'docs');
+      writeTree(src, { 'a.txt': 'alpha', 'b.txt': 'beta'.repeat(500) });
+      const u = user(path.join(root, 'home'));
+      expect(u.run(['plan', 'add', 'home', '--source', src, '--dest', path.join(root, 'dest')]).code).toBe(0);
+      expect(u.run(['backup', 'home']).code).toBe(0);
+      const at = (prefix: string) => [
+        `s3://${s3.bucket}/${prefix}`,
+        '--endpoint',
+        s3.endpoint,
+        '--path-style',
+      ];
+      const keyEnv = { AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey };
+      const id = ['--access-key-id', s3.credentials.accessKeyId];
+      const add = await u.runAsync(['remote', 'add', 'b', '--plan', 'home', '--s3', ...at('laptop'), ...id], {
+        env: keyEnv,
+      });
+      expect(add.code, add.stderr).toBe(0);
+      expect(add.stdout).toMatch(
+        /s3:\/\/cairn-test\/laptop at http:\/\/127\.0\.0\.1:\d+ is reachable and holds no Cairn backup yet/,
+      );
+      const push = await u.runAsync(['remote', 'push', 'b']);
+      expect(push.code, push.stderr).toBe(0);
+      expect(push.stdout).toMatch(/^home: 1 backup\(s\) pushed/);
+      expect(JSON.parse((await u.runAsync(['--json', 'remote', 'list'])).stdout)[1]).toMatchObject({
+        name: 'b',
+        kind: 's3',
+        state: 'ok',
+      });
+
+      // Another machine, same bucket: its own prefix is empty; the laptop's prefix holds the laptop's backups.
+      const other = user(path.join(root, 'home2'));
+      const own = await other.runAsync(['remote', 'add', 'mine', '--s3', ...at('desktop'), ...id], {
+        env: keyEnv,
+      });
+      expect(own.stdout).toMatch(/holds no Cairn backup yet/);
+      const shared = await other.runAsync(['remote', 'add', 'laptop', '--s3', ...at('laptop'), ...id], {
+        env: keyEnv,
+      });
+      expect(shared.stdout).toMatch(
+        /holds Cairn backups of \S+; to rebuild the catalog from them: cairn remote import laptop\./,
+      );
+      // Without --access-key-id the AWS SDK's own chain is used (here: AWS_* in the environment).
+      const chain = await other.runAsync(['remote', 'add', 'chain', '--s3', ...at('laptop')], {
+        env: s3.env,
+      });
+      expect(chain.stdout, chain.stderr).toMatch(/holds Cairn backups of/);
+
+      const refused = await other.runAsync(
+        ['remote', 'add', 'wrong', '--s3', ...at('x'), '--access-key-id', 'NOTTHEKEY'],
+        { input: 'whatever\n' },
+      );
+      expect(refused.code).toBe(0);
+      expect(refused.stderr).toMatch(
+        /^WARNING: s3:\/\/cairn-test\/x at \S+ could not be reached: .*credentials/m,
+      );
+    });
   });
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { listRemoteItems, type RemoteListItem } from '../../engine/app/ops/remoteList';
+import { listRemoteItems } from '../../engine/app/ops/remoteList';
 import { remotePruneOp, remotePushOp, remoteVerifyOp } from '../../engine/app/ops/remoteRun';
 import {
   addRemoteOp,
@@ -8,19 +8,16 @@ import {
   removeRemoteOp,
   setRemotePlans,
   type NewRemote,
-  type RemoteForgotten,
-  type RemoteReach,
 } from '../../engine/app/ops/remotes';
 import { rcloneConfig, s3Config } from '../../engine/remotes/address';
 import { importFromRemote } from '../../engine/remotes/ops';
-import { getRemote, type RemoteRow } from '../../engine/remotes/registry';
-import { waitingMessage } from '../../engine/drive/index';
+import { getRemote } from '../../engine/remotes/registry';
 import { CairnError } from '../../engine/errors';
 import { collect, type CliContext } from '../context';
-import { formatBytes, table } from '../format';
 import { problem, untilSignal } from '../streams';
 import { importText, pushProblems, pushText } from './drive';
 import { pruneText, verifyProblems, verifyText } from './driveMaintain';
+import { addText, forgottenText, listProblems, listText } from './remoteText';
 
 interface AddOptions {
   plan?: string[];
@@ -78,59 +75,6 @@ function newRemote(o: AddOptions): NewRemote {
   });
   const credentials = o.accessKeyId ? { accessKeyId: o.accessKeyId, secretAccessKey: readSecretKey() } : null;
   return { kind: 's3', config, credentials };
-}
-
-function addText(v: { remote: RemoteRow; where: string; plans: string[]; reach: RemoteReach }): string {
-  return (
-    `Remote ${v.remote.name} added: ${v.where}, ` +
-    (v.plans.length
-      ? `copying ${v.plans.join(', ')}.`
-      : `no plan yet (import from it, or attach one: cairn remote plan ${v.remote.name} --add PLAN).`) +
-    (v.reach.reachable ? `\n${v.reach.message}` : '')
-  );
-}
-
-const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : 'never');
-
-function listText(rs: RemoteListItem[]): string {
-  return table([
-    ['NAME', 'KIND', 'WHERE', 'PLANS', 'STATE', 'LAST PUSH', 'WAITING'],
-    ...rs.map((r) => {
-      const last = Math.max(0, ...r.plans.map((p) => p.lastPushAt ?? 0));
-      return [
-        r.name,
-        r.kind,
-        r.where,
-        r.plans.map((p) => p.plan).join(',') || '-',
-        r.state,
-        when(last || null),
-        formatBytes(r.plans.reduce((n, p) => n + p.bytesWaiting, 0)),
-      ];
-    }),
-  ]);
-}
-
-/** Each plan's last error, for stderr. */
-function listProblems(rs: RemoteListItem[]): string[] {
-  return rs.flatMap((r) =>
-    r.plans.flatMap((p) =>
-      p.error
-        ? [`${r.name} ${p.plan}: ${p.error.message} (${when(p.error.at)})`]
-        : p.resumesAt
-          ? [`${r.name} ${p.plan}: ${waitingMessage('daily', p.resumesAt)}`]
-          : [],
-    ),
-  );
-}
-
-function forgottenText(v: RemoteForgotten, done: boolean): string {
-  const what =
-    `the catalog's record of ${v.backups} backup(s) and ${v.packs} pack(s) on ${v.where}` +
-    (v.plans.length ? ` (plans ${v.plans.join(', ')})` : '') +
-    (v.keys ? ' and its S3 keys in the secret store' : '');
-  return done
-    ? `Remote ${v.name} removed: Cairn forgot ${what}. Nothing on the store was deleted.`
-    : `Removing remote ${v.name} would forget ${what}; nothing on the store is deleted.`;
 }
 
 /** Stops the first plan's failure: exit 2 with its reason, after printing what the others did. */

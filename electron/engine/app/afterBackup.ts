@@ -104,6 +104,7 @@ export function afterBackup(d: AfterBackupDeps, plan: Plan): AfterBackupReport {
             plan,
             secrets: drive.secrets,
             env: drive.env,
+            store: drive.store,
             now: d.now,
             actor: d.actor,
             signal: d.signal,

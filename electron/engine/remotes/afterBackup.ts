@@ -8,7 +8,7 @@ import type { PushProgress, PushResult } from '../drive/pack/push';
 import { describeError } from '../errors';
 import type { SecretStore } from '../secrets/store';
 import { pruneRemote, pushRemote } from './ops';
-import { remoteLabel } from './open';
+import { remoteLabel, type RemoteAccess } from './open';
 import { remotesOfPlan, type RemoteRow } from './registry';
 
 /** What a push to one remote came to: what went up, or why not (then also in the log and its state). */
@@ -28,6 +28,7 @@ export async function pushRemotesAfterBackup(o: {
   plan: Plan;
   secrets: SecretStore;
   env?: NodeJS.ProcessEnv;
+  store?: RemoteAccess['store'];
   now: () => number;
   actor: string;
   signal?: AbortSignal;

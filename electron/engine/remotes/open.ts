@@ -6,11 +6,14 @@ import { openDriveRemote } from '../drive/pack/openRemote';
 import type { DriveRemote } from '../drive/types';
 import { CairnError } from '../errors';
 import type { SecretStore } from '../secrets/store';
+import type { StoreOptions } from './options';
 import { remoteSecretKey, type RcloneConfig, type RemoteRow, type S3Config } from './registry';
 
 export interface RemoteAccess {
   secrets: SecretStore;
   env?: NodeJS.ProcessEnv;
+  /** For S3 and rclone stores: their clock and retry policy (tests run backoff waits at once), retry notices. */
+  store?: Omit<StoreOptions, 'quick'>;
 }
 
 /** The store behind a remote of the catalog, as the one contract the pack layer runs on (DriveRemote). */
@@ -24,6 +27,7 @@ export async function openRemote(
   if (row.kind === 's3') {
     const { createS3Remote } = await import('./s3');
     return createS3Remote({
+      ...access.store,
       name: row.name,
       config: row.config as S3Config,
       credentials: await s3Credentials(row, access.secrets),
@@ -32,6 +36,7 @@ export async function openRemote(
   }
   const { createRcloneRemote } = await import('./rclone');
   return createRcloneRemote({
+    ...access.store,
     name: row.name,
     config: row.config as RcloneConfig,
     env: access.env,

@@ -23,17 +23,15 @@ import type { DriveRemote } from '../drive/types';
 import { DriveError } from '../drive/errors';
 import { CairnError, describeError } from '../errors';
 import type { SecretStore } from '../secrets/store';
-import { openRemote, remoteLabel } from './open';
+import { openRemote, remoteLabel, type RemoteAccess } from './open';
 import { attachPlan, listRemotes, remotePlanIds, type RemoteRow } from './registry';
 
 export { openRemote, remoteLabel } from './open';
 
-interface RemoteCall {
+interface RemoteCall extends RemoteAccess {
   db: Db;
   plan: Plan;
   remote: RemoteRow;
-  secrets: SecretStore;
-  env?: NodeJS.ProcessEnv;
   now: () => number;
 }
 
@@ -177,18 +175,18 @@ export async function pruneRemote(
  * Rebuilds plans and catalog from the remote alone (a new machine: the remote added without a plan), then
  * makes the remote copy the plans it held. An encrypted copy needs the password once.
  */
-export async function importFromRemote(o: {
-  db: Db;
-  remote: RemoteRow;
-  secrets: SecretStore;
-  env?: NodeJS.ProcessEnv;
-  now: () => number;
-  password?: string;
-  dataDir?: string;
-  /** Which machine's backups, when the remote holds several. */
-  machine?: string;
-  actor?: string;
-}): Promise<DriveImportResult> {
+export async function importFromRemote(
+  o: RemoteAccess & {
+    db: Db;
+    remote: RemoteRow;
+    now: () => number;
+    password?: string;
+    dataDir?: string;
+    /** Which machine's backups, when the remote holds several. */
+    machine?: string;
+    actor?: string;
+  },
+): Promise<DriveImportResult> {
   const store = await openRemote(o.db, o.remote, o);
   const { importFromDrive } = await import('../drive/pack/importDrive');
   const r = await importFromDrive({

@@ -103,7 +103,8 @@ class RcloneRemote implements DriveRemote {
     const idleMs = o.quick ? 1500 : (o.timeoutMs ?? RCLONE_IDLE_MS);
     this.setup = {
       configFile: o.config.configFile,
-      env: o.env ?? process.env,
+      // PATH (to find rclone) and HOME (its default config) stay when the caller passes only a few variables.
+      env: { ...process.env, ...o.env },
       idleMs,
       connectMs: Math.min(idleMs, 30_000),
     };

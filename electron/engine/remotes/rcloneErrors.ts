@@ -9,7 +9,7 @@ export type FailureKind = 'not-found' | 'no-remote' | 'auth' | 'quota' | 'retry'
 const NO_REMOTE = /didn't find section in config file|config file .* not found/i;
 const AUTH =
   /unable to authenticate|failed to parse private key|no key found|couldn't read private key|passphrase|knownhosts: key (mismatch|is unknown)|host key mismatch|invalid_grant|oauth2: cannot fetch token|token expired|unauthori[sz]ed|invalid credentials|authentication failed|\b401\b|login failed/i;
-const QUOTA = /no space left|enospc|quota|insufficient storage|storage (is )?full|\b507\b|disk full/i;
+const QUOTA = /no space left|enospc|quota|insufficient storage|storage (is )?full|\b507\b|disk full|remaining disk space/i;
 const NOT_FOUND = /directory not found|object not found|file not found|doesn't exist|no such file/i;
 const TRANSIENT =
   /connection (reset|refused|lost|closed)|broken pipe|\beof\b|timeout|timed out|temporar|try again|\b5\d\d\b|\b429\b|too many requests|reset by peer|couldn't connect|dial tcp|network|closed network connection|ssh: disconnect|corrupted on transfer|hash differ|ssh_fx_(connection_lost|no_connection)|handshake failed(?!: ssh: unable)/i;

@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { appStore } from '../store/store';
@@ -49,16 +49,21 @@ const statusOf = { driveStatus: sampleDriveOff };
 
 describe('Off-site copies', () => {
   it('lists Drive first and each remote with its state, bytes waiting and error in words', async () => {
-    useFakeService({ ...statusOf, remoteList: () => [drive, bucket] });
+    const waiting = { ...drive, plans: [{ ...drive.plans[0]!, resumesAt: AT }] };
+    useFakeService({ ...statusOf, remoteList: () => [drive, bucket, { ...waiting, name: 'later' }] });
     render(<Offsite />);
     const items = await screen.findAllByTestId('remote');
-    expect(items.map((i) => i.getAttribute('aria-label'))).toEqual(['drive', 'wasabi']);
+    expect(items.map((i) => i.getAttribute('aria-label'))).toEqual(['drive', 'wasabi', 'later']);
+    expect(items[2]!.textContent).toMatch(
+      /docs: the push waits for the store's limit and goes on by itself about 2026-12-0[67] \d\d:30\./,
+    );
     const w = within(items[1]!);
     expect(w.getByText('Push failed')).toBeTruthy();
     expect(w.getByText('3.0 MB')).toBeTruthy();
     expect(w.getByRole('alert').textContent).toMatch(/^docs: S3 refused the credentials for remote wasabi/);
     expect(within(items[0]!).queryByRole('button', { name: /Remove/ })).toBeNull();
     expect(screen.getByRole('heading', { name: 'Google Drive' })).toBeTruthy();
+    expect(within(items[0]!).queryByText(/waits for the store's limit/)).toBeNull();
   });
 
   it('pushes, and removes only after confirming, saying nothing on the store is deleted', async () => {
@@ -88,7 +93,10 @@ describe('Off-site copies', () => {
     await userEvent.click(item.getByRole('button', { name: 'Remove wasabi…' }));
     expect(item.getByRole('group').textContent).toMatch(/nothing on the store is deleted/);
     await userEvent.click(item.getByRole('button', { name: 'Remove wasabi' }));
-    expect(f.calls.filter((c) => c.method.startsWith('remote')).map((c) => [c.method, c.input])).toEqual([
+    const remoteCalls = () =>
+      f.calls.filter((c) => c.method.startsWith('remote')).map((c) => [c.method, c.input]);
+    await waitFor(() => expect(remoteCalls()).toHaveLength(5));
+    expect(remoteCalls()).toEqual([
       ['remoteList', {}],
       ['remotePush', { name: 'wasabi' }],
       ['remoteList', {}],

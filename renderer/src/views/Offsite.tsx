@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { RemoteView } from '../../../shared/contract';
 import { api } from '../client';
 import { ErrorLine } from '../components/ErrorLine';
-import { bytes, when } from '../format';
+import { bytes, dateTime, when } from '../format';
 import { useApp } from '../store/store';
 import { useCall } from '../useCall';
 import { ConfirmRemove, Told } from '../components/formField';
@@ -137,6 +137,14 @@ function RemoteItem({ r, now, changed }: { r: Remote; now: number; changed(): vo
         .map((p) => (
           <p key={p.plan} className="error" role="alert">
             {p.plan}: {p.error!.message} ({when(p.error!.at, now)})
+          </p>
+        ))}
+      {r.plans
+        .filter((p) => p.resumesAt !== null)
+        .map((p) => (
+          <p key={p.plan} className="muted">
+            {p.plan}: the push waits for the store&apos;s limit and goes on by itself about{' '}
+            {dateTime(p.resumesAt!)}.
           </p>
         ))}
       <RemoteActions r={r} changed={changed} />

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { JobCoordinator } from '../jobs';
 import type { Db } from '../../catalog/db';
 import type { SecretStore } from '../../secrets/store';
+import type { RemoteAccess } from '../../remotes/open';
 import type { EventBus } from './bus';
 import type { WatchInfo } from '../../watch/watchers';
 import type { RunQueue } from './runQueue';
@@ -12,6 +13,8 @@ import type { LoginItemControl } from '../serveLogin';
 export interface DriveAccess {
   secrets: SecretStore;
   env?: NodeJS.ProcessEnv;
+  /** The clock and retry policy of S3 and rclone remotes (tests run backoff waits at once). */
+  store?: RemoteAccess['store'];
   /** Where a restore from Drive unpacks the packs it needs (the data directory; default the temp folder). */
   workDir?: string;
   /** Opens the consent page (Electron's shell.openExternal); headless, the UI opens the returned URL. */

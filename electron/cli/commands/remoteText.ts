@@ -1,0 +1,68 @@
+// What `cairn remote` prints: the added remote and what its store holds, the table of remotes, each
+// plan's last error, and what removing a remote forgets.
+import type { RemoteListItem } from '../../engine/app/ops/remoteList';
+import type { RemoteForgotten, RemoteReach } from '../../engine/app/ops/remotes';
+import type { RemoteRow } from '../../engine/remotes/registry';
+import { waitingMessage } from '../../engine/drive/index';
+import { formatBytes, table } from '../format';
+
+/** The remote added, where, which plans, and what its store holds (a store not reached is said on stderr). */
+export function addText(v: {
+  remote: RemoteRow;
+  where: string;
+  plans: string[];
+  reach: RemoteReach;
+}): string {
+  return (
+    `Remote ${v.remote.name} added: ${v.where}, ` +
+    (v.plans.length
+      ? `copying ${v.plans.join(', ')}.`
+      : `no plan yet (import from it, or attach one: cairn remote plan ${v.remote.name} --add PLAN).`) +
+    (v.reach.reachable ? `\n${v.reach.message}` : '')
+  );
+}
+
+const when = (ms: number | null) => (ms ? new Date(ms).toLocaleString() : 'never');
+
+/** The remotes as a table: NAME KIND WHERE PLANS STATE LAST PUSH WAITING, Drive first. */
+export function listText(rs: RemoteListItem[]): string {
+  return table([
+    ['NAME', 'KIND', 'WHERE', 'PLANS', 'STATE', 'LAST PUSH', 'WAITING'],
+    ...rs.map((r) => {
+      const last = Math.max(0, ...r.plans.map((p) => p.lastPushAt ?? 0));
+      return [
+        r.name,
+        r.kind,
+        r.where,
+        r.plans.map((p) => p.plan).join(',') || '-',
+        r.state,
+        when(last || null),
+        formatBytes(r.plans.reduce((n, p) => n + p.bytesWaiting, 0)),
+      ];
+    }),
+  ]);
+}
+
+/** Each plan's last error, for stderr. */
+export function listProblems(rs: RemoteListItem[]): string[] {
+  return rs.flatMap((r) =>
+    r.plans.flatMap((p) =>
+      p.error
+        ? [`${r.name} ${p.plan}: ${p.error.message} (${when(p.error.at)})`]
+        : p.resumesAt
+          ? [`${r.name} ${p.plan}: ${waitingMessage('daily', p.resumesAt)}`]
+          : [],
+    ),
+  );
+}
+
+/** What removing a remote forgets (a preview) or forgot; nothing on the store is deleted either way. */
+export function forgottenText(v: RemoteForgotten, done: boolean): string {
+  const what =
+    `the catalog's record of ${v.backups} backup(s) and ${v.packs} pack(s) on ${v.where}` +
+    (v.plans.length ? ` (plans ${v.plans.join(', ')})` : '') +
+    (v.keys ? ' and its S3 keys in the secret store' : '');
+  return done
+    ? `Remote ${v.name} removed: Cairn forgot ${what}. Nothing on the store was deleted.`
+    : `Removing remote ${v.name} would forget ${what}; nothing on the store is deleted.`;
+}
