@@ -43,11 +43,17 @@ function fakeClock(): Clock & { slept: number[] } {
 }
 
 let n = 0;
-function open(prefix = `p${n++}/`, extra: { accessKeyId?: string; bucket?: string } = {}) {
+function open(
+  prefix = `p${n++}/`,
+  extra: { accessKeyId?: string; bucket?: string; storageClass?: string } = {},
+) {
   const clock = fakeClock();
   const remote = createS3Remote({
     name: 'offsite',
-    config: srv.config(prefix, extra.bucket ? { bucket: extra.bucket } : {}),
+    config: srv.config(prefix, {
+      ...(extra.bucket ? { bucket: extra.bucket } : {}),
+      storageClass: extra.storageClass ?? null,
+    }),
     credentials: { ...srv.credentials, ...(extra.accessKeyId ? { accessKeyId: extra.accessKeyId } : {}) },
     clock,
     backoff: { random: () => 0 },
@@ -228,6 +234,37 @@ describe('S3 remote: multipart uploads', () => {
     });
     expect(srv.proxy.count('PutObject', 200)).toBe(1);
     expect((await read(remote, r.file.id)).equals(small)).toBe(true);
+  });
+
+  it('sends Content-MD5 and x-amz-checksum-sha256 with every PUT and part, and the storage class asked for', async () => {
+    const { remote } = open(undefined, { storageClass: 'STANDARD_IA' });
+    const small = randomFile('sc-small.bin', 1000);
+    const big = randomFile('sc-big.bin', PART_SIZE + 1);
+    await remote.upload({ parentId: 'root', name: 'sc-small', source: { path: small.file } });
+    await remote.upload({ parentId: 'root', name: 'sc-big', source: { path: big.file } });
+    const b64 = (algo: string, b: Buffer) => crypto.createHash(algo).update(b).digest('base64');
+    const put = srv.proxy.log.find((l) => l.op === 'PutObject')!;
+    expect(put.headers).toEqual({
+      'content-md5': b64('md5', small.data),
+      'x-amz-checksum-sha256': b64('sha256', small.data),
+      'x-amz-storage-class': 'STANDARD_IA',
+    });
+    const create = srv.proxy.log.find((l) => l.op === 'CreateMultipartUpload')!;
+    expect(create.headers).toEqual({
+      'x-amz-checksum-algorithm': 'SHA256',
+      'x-amz-storage-class': 'STANDARD_IA',
+    });
+    const parts = srv.proxy.log.filter((l) => l.op === 'UploadPart').map((l) => l.headers);
+    expect(parts).toEqual([
+      {
+        'content-md5': b64('md5', big.data.subarray(0, PART_SIZE)),
+        'x-amz-checksum-sha256': b64('sha256', big.data.subarray(0, PART_SIZE)),
+      },
+      {
+        'content-md5': b64('md5', big.data.subarray(PART_SIZE)),
+        'x-amz-checksum-sha256': b64('sha256', big.data.subarray(PART_SIZE)),
+      },
+    ]);
   });
 
   it('after the uploading process is killed (-9) mid-part, another one sends only the missing parts', async () => {
