@@ -59,7 +59,16 @@ export interface Logged {
   key: string;
   status: number | null;
   fault: FaultKind | null;
+  /** The checksum and storage-class headers the request carried. */
+  headers: Record<string, string>;
 }
+
+const KEPT_HEADERS = [
+  'content-md5',
+  'x-amz-checksum-sha256',
+  'x-amz-checksum-algorithm',
+  'x-amz-storage-class',
+];
 
 const MAX_LOG = 100_000;
 const OBJECT = '._S3rver_object';
@@ -186,7 +195,16 @@ export class FaultProxy {
     const key = decodeURIComponent(rest.join('/'));
     const op = opOf(req.method ?? 'GET', key, url.searchParams, decodeURIComponent(bucket));
     const fault = this.take(op, key);
-    const entry: Logged = { op, method: req.method ?? '', key, status: null, fault: fault?.kind ?? null };
+    const headers: Record<string, string> = {};
+    for (const h of KEPT_HEADERS) if (typeof req.headers[h] === 'string') headers[h] = req.headers[h];
+    const entry: Logged = {
+      op,
+      method: req.method ?? '',
+      key,
+      status: null,
+      fault: fault?.kind ?? null,
+      headers,
+    };
     if (this.log.length < MAX_LOG) this.log.push(entry);
     res.on('finish', () => (entry.status = res.statusCode));
     const b = decodeURIComponent(bucket);

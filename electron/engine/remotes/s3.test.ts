@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startS3Server, type S3TestServer } from '../../../test/s3-server/server';
 import { DriveError } from '../drive/errors';
@@ -42,11 +43,17 @@ function fakeClock(): Clock & { slept: number[] } {
 }
 
 let n = 0;
-function open(prefix = `p${n++}/`, extra: { accessKeyId?: string; bucket?: string } = {}) {
+function open(
+  prefix = `p${n++}/`,
+  extra: { accessKeyId?: string; bucket?: string; storageClass?: string } = {},
+) {
   const clock = fakeClock();
   const remote = createS3Remote({
     name: 'offsite',
-    config: srv.config(prefix, extra.bucket ? { bucket: extra.bucket } : {}),
+    config: srv.config(prefix, {
+      ...(extra.bucket ? { bucket: extra.bucket } : {}),
+      storageClass: extra.storageClass ?? null,
+    }),
     credentials: { ...srv.credentials, ...(extra.accessKeyId ? { accessKeyId: extra.accessKeyId } : {}) },
     clock,
     backoff: { random: () => 0 },
@@ -207,6 +214,57 @@ describe('S3 remote: multipart uploads', () => {
     expect((await remote.get(r.file.id)).md5Checksum).toBe(md5);
     expect(remote.stats.bytesUploaded).toBe(data.length);
     expect((await read(remote, r.file.id)).equals(data)).toBe(true);
+  });
+
+  it('a stream of unknown size goes in parts through a temporary file; a small one of known size in one PUT', async () => {
+    const { remote } = open();
+    const { data, md5 } = randomFile('stream.bin', PART_SIZE + 777);
+    const big = await remote.upload({
+      parentId: 'root',
+      name: 's1',
+      source: { stream: Readable.from([data]) },
+    });
+    expect(big.file).toMatchObject({ size: data.length, md5Checksum: md5 });
+    expect(srv.proxy.count('UploadPart', 200)).toBe(2);
+    const small = data.subarray(0, 1000);
+    const r = await remote.upload({
+      parentId: 'root',
+      name: 's2',
+      source: { stream: Readable.from([small]), size: 1000 },
+    });
+    expect(srv.proxy.count('PutObject', 200)).toBe(1);
+    expect((await read(remote, r.file.id)).equals(small)).toBe(true);
+  });
+
+  it('sends Content-MD5 and x-amz-checksum-sha256 with every PUT and part, and the storage class asked for', async () => {
+    const { remote } = open(undefined, { storageClass: 'STANDARD_IA' });
+    const small = randomFile('sc-small.bin', 1000);
+    const big = randomFile('sc-big.bin', PART_SIZE + 1);
+    await remote.upload({ parentId: 'root', name: 'sc-small', source: { path: small.file } });
+    await remote.upload({ parentId: 'root', name: 'sc-big', source: { path: big.file } });
+    const b64 = (algo: string, b: Buffer) => crypto.createHash(algo).update(b).digest('base64');
+    const put = srv.proxy.log.find((l) => l.op === 'PutObject')!;
+    expect(put.headers).toEqual({
+      'content-md5': b64('md5', small.data),
+      'x-amz-checksum-sha256': b64('sha256', small.data),
+      'x-amz-storage-class': 'STANDARD_IA',
+    });
+    const create = srv.proxy.log.find((l) => l.op === 'CreateMultipartUpload')!;
+    expect(create.headers).toEqual({
+      'x-amz-checksum-algorithm': 'SHA256',
+      'x-amz-storage-class': 'STANDARD_IA',
+    });
+    const parts = srv.proxy.log.filter((l) => l.op === 'UploadPart').map((l) => l.headers);
+    expect(parts).toEqual([
+      {
+        'content-md5': b64('md5', big.data.subarray(0, PART_SIZE)),
+        'x-amz-checksum-sha256': b64('sha256', big.data.subarray(0, PART_SIZE)),
+      },
+      {
+        'content-md5': b64('md5', big.data.subarray(PART_SIZE)),
+        'x-amz-checksum-sha256': b64('sha256', big.data.subarray(PART_SIZE)),
+      },
+    ]);
   });
 
   it('after the uploading process is killed (-9) mid-part, another one sends only the missing parts', async () => {

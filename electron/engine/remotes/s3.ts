@@ -389,6 +389,9 @@ class S3Remote implements DriveRemote {
  */
 function makeClient(o: StoreOptions & { config: S3Config; credentials: S3Credentials | null }): S3Client {
   const timeout = o.quick ? QUICK_TIMEOUT_MS : o.timeoutMs;
+  // The SDK warns on stderr, once per process and over seven lines, that its releases of 2027 will need
+  // Node 22; Cairn runs on Node >= 20 and pins its SDK, so a `cairn` command should not print that.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new S3Client({
     region: o.config.region || 'us-east-1',
     endpoint: o.config.endpoint ?? undefined,
