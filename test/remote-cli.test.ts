@@ -256,6 +256,57 @@ describe('cairn remote', () => {
     expect(diffTrees(src, path.join(out, 'docs'))).toEqual([]);
   });
 
+  it("remote set: pushed only by hand, then a plan's own retention on the remote; wrong uses refused", () => {
+    const root = tempDir('cairn-remote-set-');
+    const { conf, store } = localRclone(root);
+    const src = path.join(root, 'docs');
+    writeTree(src, { 'a.txt': 'alpha' });
+    const u = user(path.join(root, 'home'));
+    const dest = path.join(root, 'dest');
+    expect(u.run(['plan', 'add', 'home', '--source', src, '--dest', dest, '--keep-within', '0']).code).toBe(
+      0,
+    );
+    const nas = ['--rclone', `here:${store}/cairn`, '--rclone-config', conf];
+    expect(u.run(['remote', 'add', 'nas', '--plan', 'home', ...nas]).code).toBe(0);
+
+    const set = u.run(['remote', 'set', 'nas', '--no-auto-push']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toBe('Remote nas: pushed only by hand (cairn remote push).\n');
+    const first = u.run(['backup', 'home']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).not.toContain('pushed to remote nas');
+    const waiting = u.json<ListItem[]>(['remote', 'list']).value.find((r) => r.name === 'nas')!;
+    expect(waiting.plans[0]!.backupsOnRemote).toBe(0);
+    expect(u.run(['remote', 'list']).stdout).toMatch(/\nnas\s+rclone\s+\S+\s+home\s+never \(by hand\)/);
+
+    expect(u.run(['remote', 'push', 'nas']).code).toBe(0);
+    writeTree(src, { 'b.txt': 'beta' });
+    expect(u.run(['backup', 'home']).code).toBe(0);
+    expect(u.run(['remote', 'push', 'nas']).code).toBe(0);
+    const keep = ['--keep-last', '1', '--keep-daily', '0', '--keep-weekly', '0', '--keep-monthly', '0'];
+    const rules = u.run(['remote', 'set', 'nas', '--plan', 'home', ...keep]);
+    expect(rules.code, rules.stderr).toBe(0);
+    expect(rules.stdout).toMatch(/Plan home there keeps last 1, daily 0, weekly 0, monthly 0, yearly 0\./);
+    const prune = u.run(['remote', 'prune', 'nas']);
+    expect(prune.code, prune.stderr).toBe(0);
+    expect(prune.stdout).toMatch(/^home on nas: 1 backup\(s\)/);
+    const left = u.json<ListItem[]>(['remote', 'list']).value.find((r) => r.name === 'nas')!;
+    expect(left.plans[0]!.backupsOnRemote).toBe(1);
+    // The local copy keeps both: the remote's rules are its own.
+    expect(u.json<unknown[]>(['list', 'home']).value).toHaveLength(2);
+
+    for (const bad of [
+      ['remote', 'set', 'nas', '--keep-last', '1'],
+      ['remote', 'set', 'nas', '--plan', 'nope', '--keep-last', '1'],
+      ['remote', 'set', 'gone', '--auto-push'],
+      ['remote', 'set', 'nas', '--plan', 'home', '--keep-last', '-1'],
+    ]) {
+      const r = u.run(bad);
+      expect(r.code, bad.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
   it('an encrypted copy: import on a new machine takes the password from stdin, and says when it is wrong', () => {
     const root = tempDir('cairn-remote-age-');
     const { conf, store } = localRclone(root);

@@ -7,17 +7,18 @@ import {
   remoteKnowledge,
   removeRemoteOp,
   setRemotePlans,
+  setRemoteSettings,
   type NewRemote,
 } from '../../engine/app/ops/remotes';
 import { rcloneConfig, s3Config } from '../../engine/remotes/address';
 import { importFromRemote } from '../../engine/remotes/ops';
 import { getRemote } from '../../engine/remotes/registry';
 import { CairnError } from '../../engine/errors';
-import { collect, type CliContext } from '../context';
+import { collect, intOption, type CliContext } from '../context';
 import { problem, untilSignal } from '../streams';
 import { importText, pushProblems, pushText } from './drive';
 import { pruneText, verifyProblems, verifyText } from './driveMaintain';
-import { addText, forgottenText, listProblems, listText } from './remoteText';
+import { addText, forgottenText, listProblems, listText, settingsText } from './remoteText';
 
 interface AddOptions {
   plan?: string[];
@@ -83,7 +84,17 @@ function throwFirst(runs: { error: unknown }[]): void {
   if (failed) throw failed.error;
 }
 
-/** `cairn remote add | list | push | verify | prune | import | plan | remove`. */
+interface SetOptions {
+  autoPush?: boolean;
+  plan?: string;
+  keepLast?: number;
+  keepDaily?: number;
+  keepWeekly?: number;
+  keepMonthly?: number;
+  keepYearly?: number;
+}
+
+/** `cairn remote add | list | push | verify | prune | import | plan | set | remove`. */
 export function registerRemote(program: Command, ctx: () => CliContext): void {
   const remote = program
     .command('remote')
@@ -218,6 +229,35 @@ export function registerRemote(program: Command, ctx: () => CliContext): void {
         { name, plans },
         (v) => `Remote ${v.name} copies ${v.plans.length ? v.plans.join(', ') : 'no plan'}.`,
       );
+    });
+
+  remote
+    .command('set <name>')
+    .description(
+      "a remote's own settings: pushed after each backup or only by hand; with --plan, that plan's retention there (until set, its local rules)",
+    )
+    .option('--auto-push', 'push after each backup of the plans it copies (the default)')
+    .option('--no-auto-push', 'push only by hand: cairn remote push, or Push now in the app')
+    .option('--plan <plan>', 'the plan whose retention on this remote the --keep-* options set')
+    .option('--keep-last <n>', 'keep the newest N backups there', intOption('--keep-last'))
+    .option(
+      '--keep-daily <n>',
+      'keep the newest backup of each of the last N days',
+      intOption('--keep-daily'),
+    )
+    .option('--keep-weekly <n>', 'keep one backup a week for N weeks', intOption('--keep-weekly'))
+    .option('--keep-monthly <n>', 'keep one backup a month for N months', intOption('--keep-monthly'))
+    .option('--keep-yearly <n>', 'keep one backup a year for N years', intOption('--keep-yearly'))
+    .action((name: string, o: SetOptions) => {
+      const c = ctx();
+      const keeps = {
+        keepLast: o.keepLast,
+        keepDaily: o.keepDaily,
+        keepWeekly: o.keepWeekly,
+        keepMonthly: o.keepMonthly,
+        keepYearly: o.keepYearly,
+      };
+      c.out(setRemoteSettings(c.ops(), name, { autoPush: o.autoPush, plan: o.plan, keeps }), settingsText);
     });
 
   remote

@@ -1,7 +1,7 @@
 // What `cairn remote` prints: the added remote and what its store holds, the table of remotes, each
 // plan's last error, and what removing a remote forgets.
 import type { RemoteListItem } from '../../engine/app/ops/remoteList';
-import type { RemoteForgotten, RemoteReach } from '../../engine/app/ops/remotes';
+import type { RemoteForgotten, RemoteReach, RemoteSettings } from '../../engine/app/ops/remotes';
 import type { RemoteRow } from '../../engine/remotes/registry';
 import { waitingMessage } from '../../engine/drive/index';
 import { formatBytes, formatWhen, table } from '../format';
@@ -36,7 +36,7 @@ export function listText(rs: RemoteListItem[], now: number): string {
         r.kind,
         r.where,
         r.plans.map((p) => p.plan).join(',') || '-',
-        STATE_WORD[r.state],
+        STATE_WORD[r.state] + (r.autoPush ? '' : ' (by hand)'),
         when(last || null, now),
         r.state === 'off' ? '-' : formatBytes(r.plans.reduce((n, p) => n + p.bytesWaiting, 0)),
       ];
@@ -66,4 +66,19 @@ export function forgottenText(v: RemoteForgotten, done: boolean): string {
   return done
     ? `Remote ${v.name} removed: Cairn forgot ${what}. Nothing on the store was deleted.`
     : `Removing remote ${v.name} would forget ${what}; nothing on the store is deleted.`;
+}
+
+/** "Remote nas: pushed after each backup. Plan home there keeps: the newest 3, 7 daily…". */
+export function settingsText(v: RemoteSettings): string {
+  const push = v.autoPush ? 'pushed after each backup' : 'pushed only by hand (cairn remote push)';
+  if (!v.retention) return `Remote ${v.name}: ${push}.`;
+  const r = v.retention.rules;
+  const rules = [
+    `last ${r.keepLast}`,
+    `daily ${r.keepDaily}`,
+    `weekly ${r.keepWeekly}`,
+    `monthly ${r.keepMonthly}`,
+    `yearly ${r.keepYearly}`,
+  ].join(', ');
+  return `Remote ${v.name}: ${push}. Plan ${v.retention.plan} there keeps ${rules}.`;
 }

@@ -302,7 +302,7 @@ export async function remoteStates(o: {
       name: r.name,
       kind: r.kind,
       label: remoteLabel(r),
-      autoPush: r.autoPush,
+      autoPush: r.kind === 'drive' ? driveSettings(o.db).autoPush : r.autoPush,
       plans,
       state: r.kind === 'drive' && state === 'never' && !driveLinked ? ('off' as const) : state,
     };

@@ -15,10 +15,14 @@ import {
   remotePlanIds,
   remoteSecretKey,
   removeRemote,
+  setAutoPush,
   type RcloneConfig,
   type RemoteRow,
   type S3Config,
 } from '../../remotes/registry';
+import { DRIVE_SETTING_KEYS, driveSettings, setDriveSetting } from '../../drive/pack/settings';
+import { editDrivePolicy, type DriveCounts } from '../../drive/pack/policy';
+import type { Retention } from '../../catalog/plans';
 import type { OpsDeps } from './deps';
 
 export type NewRemote =
@@ -176,4 +180,54 @@ export function setRemotePlans(
     message: `Remote ${name} now copies ${plans.length ? plans.join(', ') : 'no plan'}`,
   });
   return plans;
+}
+
+/** A remote's own settings after a change: push after each backup or only by hand, and a plan's retention there. */
+export interface RemoteSettings {
+  name: string;
+  autoPush: boolean;
+  /** The plan's count rules on the remote, when a plan was named (until set, its local rules). */
+  retention: { plan: string; rules: Retention } | null;
+}
+
+/**
+ * Sets whether the remote is pushed after each backup, and (with a plan) some of that plan's retention counts
+ * on the remote; what is not given stays as it was.
+ */
+export function setRemoteSettings(
+  d: OpsDeps,
+  name: string,
+  o: { autoPush?: boolean; plan?: string; keeps?: Partial<DriveCounts> },
+): RemoteSettings {
+  const row = getRemote(d.db, name);
+  const keeps = Object.entries(o.keeps ?? {}).filter(([, v]) => v !== undefined);
+  if (keeps.length && !o.plan)
+    throw new CairnError('usage', 'Retention on a remote is per plan: name it with --plan PLAN.');
+  const plan = o.plan === undefined ? null : getPlan(d.db, o.plan);
+  if (plan && !remotePlanIds(d.db, row).includes(plan.id))
+    throw new CairnError(
+      'usage',
+      `Remote ${name} does not copy plan ${plan.name}; attach it with: cairn remote plan ${name} --add ${plan.name}.`,
+    );
+  let rules: Retention | null = null;
+  d.db.transaction(() => {
+    // Drive's own setting (cairn drive, the Drive page) is the one its pushes follow.
+    if (o.autoPush !== undefined && row.kind === 'drive')
+      setDriveSetting(d.db, DRIVE_SETTING_KEYS.autoPush, o.autoPush);
+    else if (o.autoPush !== undefined) setAutoPush(d.db, row.id, o.autoPush);
+    if (plan) rules = editDrivePolicy(d.db, row.id, plan, driveSettings(d.db).machine, o.keeps ?? {});
+  })();
+  logActivity(d.db, {
+    at: d.now(),
+    planId: plan?.id,
+    kind: 'settings',
+    actor: d.actor,
+    message: `Remote ${name} settings changed`,
+    details: { autoPush: o.autoPush, ...o.keeps },
+  });
+  return {
+    name,
+    autoPush: row.kind === 'drive' ? driveSettings(d.db).autoPush : getRemote(d.db, name).autoPush,
+    retention: plan && rules ? { plan: plan.name, rules } : null,
+  };
 }
