@@ -21,7 +21,7 @@ import { DriveError } from '../drive/errors';
 import { oldestFirst } from '../drive/files';
 import { backoffDelay, DEFAULT_BACKOFF, systemClock, type BackoffPolicy, type Clock } from '../drive/pacing';
 import { openSource, type SourceReader } from '../drive/sources';
-import type { DriveStats } from '../drive/transport';
+import { emptyStats, type DriveStats } from '../drive/transport';
 import {
   FOLDER_MIME,
   type DriveAbout,
@@ -80,13 +80,7 @@ class RcloneRemote implements DriveRemote {
   readonly label: string;
   readonly packTargetBytes = RCLONE_PACK_BYTES;
   readonly clientId = null;
-  readonly stats: DriveStats = {
-    requests: 0,
-    retries: 0,
-    refreshes: 0,
-    bytesUploaded: 0,
-    bytesDownloaded: 0,
-  };
+  readonly stats: DriveStats = emptyStats();
   private readonly base: string;
   private readonly setup: RcloneSetup;
   private readonly clock: Clock;
@@ -426,14 +420,8 @@ class RcloneRemote implements DriveRemote {
     dest: string,
     o: { md5?: string; signal?: AbortSignal } = {},
   ): Promise<number> {
-    const md5 = o.md5 ?? (await this.get(fileId)).md5Checksum;
-    return downloadTo(
-      { remote: this, clock: this.clock, backoff: this.backoff, store: this.label },
-      fileId,
-      dest,
-      md5,
-      o.signal,
-    );
+    const ctx = { remote: this, clock: this.clock, backoff: this.backoff, store: this.label };
+    return downloadTo(ctx, fileId, dest, o);
   }
 
   /** A folder id (ending in '/') goes with all it holds (`purge`), a file with `deletefile`; gone is fine. */
