@@ -123,15 +123,29 @@ export async function pushRemote(
   });
 }
 
-/** Checks the plan's copy on the remote (drive/pack/verify.ts): every recorded file there, a sample read back. */
-export async function verifyRemote(
-  o: RemoteCall & { signal?: AbortSignal; samplePercent?: number; actor?: string; dataDir?: string },
-): Promise<DriveVerifyResult> {
+/** What verify and prune of a copy are given: the store opened, a scratch folder, who asked. */
+interface CopyWork {
+  db: Db;
+  plan: Plan;
+  remote: DriveRemote;
+  remoteId: number;
+  secrets: SecretStore;
+  machine: string;
+  workDir: string;
+  now: () => number;
+  actor: string;
+}
+
+/** Opens the plan's copy on the remote and runs `work` on it with a scratch folder (`prefix`) in the data folder. */
+async function withCopy<T>(
+  o: RemoteCall & { actor?: string; dataDir?: string },
+  prefix: string,
+  work: (w: CopyWork) => Promise<T>,
+): Promise<T> {
   copyFor(o);
   const store = await openRemote(o.db, o.remote, o);
-  const { verifyDrive } = await import('../drive/pack/verify');
-  return inWorkDir(o.db, o.dataDir, 'remote-verify-', (workDir) =>
-    verifyDrive({
+  return inWorkDir(o.db, o.dataDir, prefix, (workDir) =>
+    work({
       db: o.db,
       plan: o.plan,
       remote: store,
@@ -139,36 +153,30 @@ export async function verifyRemote(
       secrets: o.secrets,
       machine: machineOf(o.db),
       workDir,
-      samplePercent: o.samplePercent,
       now: o.now,
       actor: o.actor ?? 'user',
     }),
   );
 }
 
+/** Checks the plan's copy on the remote (drive/pack/verify.ts): every recorded file there, a sample read back. */
+export async function verifyRemote(
+  o: RemoteCall & { signal?: AbortSignal; samplePercent?: number; actor?: string; dataDir?: string },
+): Promise<DriveVerifyResult> {
+  return withCopy(o, 'remote-verify-', async (w) => {
+    const { verifyDrive } = await import('../drive/pack/verify');
+    return verifyDrive({ ...w, samplePercent: o.samplePercent });
+  });
+}
+
 /** Applies the plan's retention to its copy on the remote (drive/pack/retention.ts); `dryRun` only says what. */
 export async function pruneRemote(
   o: RemoteCall & { dryRun?: boolean; actor?: string; admit?: Admit; timeZone?: string; dataDir?: string },
 ): Promise<DrivePruneResult> {
-  copyFor(o);
-  const store = await openRemote(o.db, o.remote, o);
-  const { pruneDrive } = await import('../drive/pack/retention');
-  return inWorkDir(o.db, o.dataDir, 'remote-prune-', (workDir) =>
-    pruneDrive({
-      db: o.db,
-      plan: o.plan,
-      remote: store,
-      remoteId: o.remote.id,
-      secrets: o.secrets,
-      machine: machineOf(o.db),
-      workDir,
-      now: o.now,
-      actor: o.actor ?? 'user',
-      dryRun: o.dryRun,
-      admit: o.admit,
-      timeZone: o.timeZone,
-    }),
-  );
+  return withCopy(o, 'remote-prune-', async (w) => {
+    const { pruneDrive } = await import('../drive/pack/retention');
+    return pruneDrive({ ...w, dryRun: o.dryRun, admit: o.admit, timeZone: o.timeZone });
+  });
 }
 
 /**
