@@ -124,39 +124,29 @@ export async function pushRemote(
 }
 
 /** What verify and prune of a copy are given: the store opened, a scratch folder, who asked. */
-interface CopyWork {
-  db: Db;
-  plan: Plan;
-  remote: DriveRemote;
-  remoteId: number;
-  secrets: SecretStore;
-  machine: string;
-  workDir: string;
-  now: () => number;
-  actor: string;
+function copyWork(o: RemoteCall & { actor?: string }, store: DriveRemote, workDir: string) {
+  return {
+    db: o.db,
+    plan: o.plan,
+    remote: store,
+    remoteId: o.remote.id,
+    secrets: o.secrets,
+    machine: machineOf(o.db),
+    workDir,
+    now: o.now,
+    actor: o.actor ?? 'user',
+  };
 }
 
 /** Opens the plan's copy on the remote and runs `work` on it with a scratch folder (`prefix`) in the data folder. */
 async function withCopy<T>(
   o: RemoteCall & { actor?: string; dataDir?: string },
   prefix: string,
-  work: (w: CopyWork) => Promise<T>,
+  work: (w: ReturnType<typeof copyWork>) => Promise<T>,
 ): Promise<T> {
   copyFor(o);
   const store = await openRemote(o.db, o.remote, o);
-  return inWorkDir(o.db, o.dataDir, prefix, (workDir) =>
-    work({
-      db: o.db,
-      plan: o.plan,
-      remote: store,
-      remoteId: o.remote.id,
-      secrets: o.secrets,
-      machine: machineOf(o.db),
-      workDir,
-      now: o.now,
-      actor: o.actor ?? 'user',
-    }),
-  );
+  return inWorkDir(o.db, o.dataDir, prefix, (workDir) => work(copyWork(o, store, workDir)));
 }
 
 /** Checks the plan's copy on the remote (drive/pack/verify.ts): every recorded file there, a sample read back. */
