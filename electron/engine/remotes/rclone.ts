@@ -32,6 +32,7 @@ import {
   type UploadResult,
 } from '../drive/types';
 import { QUICK_TIMEOUT_MS, type StoreOptions } from './options';
+import { implicitFolder } from './paths';
 import type { RcloneConfig } from './registry';
 import { failureDetails, failureKind, rcloneError, type RcloneWhere } from './rcloneErrors';
 import { RcloneFailure, runRclone, startRclone, writeChunk, type RcloneSetup } from './rcloneRun';
@@ -157,17 +158,7 @@ class RcloneRemote implements DriveRemote {
   private folder(id: string): DriveFile {
     const trimmed = id.slice(0, -1);
     const parent = trimmed.slice(0, Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf(':')) + 1);
-    return {
-      id,
-      name: nameOf(id),
-      mimeType: FOLDER_MIME,
-      size: null,
-      md5Checksum: null,
-      appProperties: {},
-      parents: parent ? [parent] : [],
-      createdTime: null,
-      webViewLink: null,
-    };
+    return implicitFolder(id, nameOf(id), parent ? [parent] : []);
   }
 
   /** One entry by its path, or null when there is none. */

@@ -29,6 +29,7 @@ import {
   type UploadResult,
 } from '../drive/types';
 import { QUICK_TIMEOUT_MS, type StoreOptions } from './options';
+import { implicitFolder } from './paths';
 import type { S3Config } from './registry';
 import { S3Calls, toS3Error, type S3Where } from './s3calls';
 import { abortUpload, PART_SIZE, uploadObject, type S3UploadContext } from './s3upload';
@@ -74,17 +75,7 @@ function propsOf(meta: Record<string, string> | undefined): Record<string, strin
 }
 
 function folder(prefix: string, parent: string): DriveFile {
-  return {
-    id: prefix,
-    name: prefix.slice(parent.length).replace(/\/$/, ''),
-    mimeType: FOLDER_MIME,
-    size: null,
-    md5Checksum: null,
-    appProperties: {},
-    parents: [parent],
-    createdTime: null,
-    webViewLink: null,
-  };
+  return implicitFolder(prefix, prefix.slice(parent.length).replace(/\/$/, ''), [parent]);
 }
 
 /** The folder id (prefix) a key lives in. */
