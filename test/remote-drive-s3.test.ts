@@ -2,7 +2,6 @@
 // backup both are pushed; with the S3 server answering 503 SlowDown to everything, Drive still gets the
 // backup, and health, `cairn status` and the remote states name the S3 remote as the copy that is behind;
 // once S3 answers again, the next backup catches it up.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { afterBackup } from '../electron/engine/app/afterBackup';
 import { JobCoordinator } from '../electron/engine/app/jobs';
@@ -15,7 +14,7 @@ import { addRemote, remoteSecretKey } from '../electron/engine/remotes/registry'
 import { FileSecretStore } from '../electron/engine/secrets/store';
 import { emulatorEnv, fakeClock } from './drive-emulator/harness';
 import { startEmulator, type DriveEmulator } from './drive-emulator/server';
-import { CLI, type CliResult } from './helpers/cli';
+import { cairnAsync, type CliResult } from './helpers/cli';
 import { makeRig, type Rig } from './helpers/engine';
 import { tempDir } from './helpers/tmp';
 import { writeTree } from './helpers/tree';
@@ -33,17 +32,9 @@ afterAll(async () => {
   await s3?.close();
 });
 
-/** `cairn ARGS` in a child process, awaited (the servers of this test answer from this process meanwhile). */
-function cairnAsync(args: string[], dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...process.env, CAIRN_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
+/** `cairn ARGS` on the rig's data folder, awaited (the servers of this test answer from this process meanwhile). */
+function cairnIn(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return cairnAsync(args, { env: { ...process.env, CAIRN_DATA_DIR: dataDir, ...env } });
 }
 
 const EVERY_OP: Op[] = ['ListObjectsV2', 'HeadObject', 'GetObject', 'PutObject', 'CreateMultipartUpload'];
@@ -112,7 +103,7 @@ describe('a plan with Drive and S3', () => {
       ),
     );
     // The CLI reads the same health: exit 1, the S3 remote named.
-    const status = await cairnAsync(['status'], rig.dataDir);
+    const status = await cairnIn(rig.dataDir, ['status']);
     expect(status.code, status.stderr).toBe(1);
     expect(status.stdout).toContain('docs: The copy on remote offsite (s3://cairn-test/laptop) is behind');
 
@@ -143,7 +134,7 @@ describe('a plan with Drive and S3', () => {
     const r = afterBackup({ db, jobs: new JobCoordinator(now), drive, now, actor: 'test' }, plan);
     expect([(await r.push)?.pushed.length, (await r.remotes)[0]?.result?.pushed.length]).toEqual([1, 1]);
 
-    const changed = await cairnAsync(['drive', 'password', '--change'], rig.dataDir, {
+    const changed = await cairnIn(rig.dataDir, ['drive', 'password', '--change'], {
       ...env,
       CAIRN_DRIVE_PASSWORD: 'new password 5678',
     });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planLayout } from '../electron/engine/format/layout';
 import { PART_SIZE } from '../electron/engine/remotes/s3upload';
-import { CLI } from './helpers/cli';
+import { cairnAsync, CLI } from './helpers/cli';
 import { diffFromManifest, makeWritable, manifestEntries, recipeTools, runRecipe } from './helpers/recipe';
 import { tempDir } from './helpers/tmp';
 import { diffTrees } from './helpers/tree';
@@ -31,20 +31,8 @@ function user(home: string) {
   for (const k of Object.keys(env)) if (k.startsWith('AWS_')) delete env[k];
   const cwd = tempDir('cairn-cwd-');
   // Asynchronous: the S3 server runs in this process, and a spawnSync would stop it answering.
-  const run = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...env, ...extra },
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 180_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const code = await new Promise<number>((r) => child.once('close', (c) => r(c ?? -1)));
-    return { code, stdout, stderr };
-  };
+  const run = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+    cairnAsync(args, { env: { ...env, ...extra }, cwd, timeoutMs: 180_000 });
   const start = (args: string[]) =>
     spawn(process.execPath, [CLI, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   return { run, start };

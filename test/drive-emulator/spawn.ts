@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import readline from 'node:readline';
+import { spawnReady, stopChild } from '../helpers/child';
 import type { Fault, FaultSpec } from './faults';
 import type { LogEntry } from './server';
 import type { StoredFile } from './store';
 
 const MAIN = path.resolve(__dirname, 'main.ts');
-const TSX = path.resolve(__dirname, '../../node_modules/tsx/dist/cli.mjs');
 
 /** What the standalone emulator prints when it is ready. */
 export interface EmulatorInfo {
@@ -49,21 +48,11 @@ export interface SpawnedEmulator extends EmulatorInfo {
 
 /** Starts `main.ts` in a child process (through tsx) and waits for its ready line. */
 export async function spawnEmulator(args: string[] = []): Promise<SpawnedEmulator> {
-  const child = spawn(process.execPath, [TSX, MAIN, '--refresh-token', ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const rl = readline.createInterface({ input: child.stdout! });
-  const info = await new Promise<EmulatorInfo>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the Drive emulator did not start within 30 s')), 30_000);
-    rl.once('line', (l) => {
-      clearTimeout(timer);
-      resolve(JSON.parse(l) as EmulatorInfo);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the Drive emulator exited with code ${code}`));
-    });
-  });
+  const { child, info } = await spawnReady<EmulatorInfo>(
+    MAIN,
+    ['--refresh-token', ...args],
+    'the Drive emulator',
+  );
   const admin = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
     const r = await fetch(`${info.url}__admin/${route}`, {
       method,
@@ -89,11 +78,6 @@ export async function spawnEmulator(args: string[] = []): Promise<SpawnedEmulato
     setQuota: async (bytes) => void (await admin('POST', 'quota', { bytes })),
     revokeGrants: async () => void (await admin('POST', 'revoke')),
     expireSessions: async () => (await admin<{ expired: number }>('POST', 'expire-sessions')).expired,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => stopChild(child),
   };
 }

@@ -56,3 +56,26 @@ export function cairnSpawn(args: string[], o: CliOptions): ChildProcess {
     gid: o.gid,
   });
 }
+
+/**
+ * Runs `cairn` to completion without blocking this process (a server the test runs here keeps answering,
+ * which a spawnSync would stop); `env` is its whole environment.
+ */
+export function cairnAsync(
+  args: string[],
+  o: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number },
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: o.env,
+    cwd: o.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: o.timeoutMs,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve) =>
+    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr })),
+  );
+}

@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import readline from 'node:readline';
+import { spawnReady, stopChild } from '../helpers/child';
 import type { DropFault, ProxyState } from './proxy';
 
 const MAIN = path.resolve(__dirname, 'main.ts');
-const TSX = path.resolve(__dirname, '../../node_modules/tsx/dist/cli.mjs');
 
 export interface SpawnedSftp {
   child: ChildProcess;
@@ -23,23 +22,11 @@ export interface SpawnedSftp {
 
 /** Starts main.ts in a child process (through tsx) and waits for its ready line (30 s at most). */
 export async function spawnSftpServer(dir: string): Promise<SpawnedSftp> {
-  const child = spawn(process.execPath, [TSX, MAIN, '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const rl = readline.createInterface({ input: child.stdout! });
-  const info = await new Promise<
+  const { child, info } = await spawnReady<
     Omit<SpawnedSftp, 'child' | 'state' | 'drop' | 'clearFaults' | 'resetCounters' | 'stop'> & {
       adminUrl: string;
     }
-  >((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the SFTP server did not start within 30 s')), 30_000);
-    rl.once('line', (l) => {
-      clearTimeout(timer);
-      resolve(JSON.parse(l));
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the SFTP server exited with code ${code}`));
-    });
-  });
+  >(MAIN, ['--dir', dir], 'the SFTP server');
   // A few tries: the server may close a kept-alive connection just as the next request goes out.
   const admin = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
@@ -62,11 +49,6 @@ export async function spawnSftpServer(dir: string): Promise<SpawnedSftp> {
     drop: async (f) => void (await admin('POST', 'drop', f)),
     clearFaults: async () => void (await admin('DELETE', 'faults')),
     resetCounters: async () => void (await admin('POST', 'reset')),
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => stopChild(child),
   };
 }

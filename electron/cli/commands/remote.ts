@@ -78,6 +78,11 @@ function newRemote(o: AddOptions): NewRemote {
   return { kind: 's3', config, credentials };
 }
 
+/** What the plans that did not fail gave. */
+function resultsOf<T>(runs: { result: T | null }[]): T[] {
+  return runs.flatMap((r) => (r.result ? [r.result] : []));
+}
+
 /** Stops the first plan's failure: exit 2 with its reason, after printing what the others did. */
 function throwFirst(runs: { error: unknown }[]): void {
   const failed = runs.find((r) => r.error);
@@ -155,7 +160,7 @@ export function registerRemote(program: Command, ctx: () => CliContext): void {
     .action(async (name: string, o: { plan?: string }) => {
       const c = ctx();
       const { runs } = await untilSignal((signal) => remotePushOp(c.ops(), name, { plan: o.plan, signal }));
-      const done = runs.flatMap((r) => (r.result ? [r.result] : []));
+      const done = resultsOf(runs);
       if (done.some((r) => r.skipped.length || r.unreadable.length)) c.exitCode = 1;
       c.out(done, (v) => pushText(v, name), pushProblems);
       throwFirst(runs);
@@ -170,7 +175,7 @@ export function registerRemote(program: Command, ctx: () => CliContext): void {
     .action(async (name: string, o: { plan?: string }) => {
       const c = ctx();
       const { runs } = await remoteVerifyOp(c.ops(), name, { plan: o.plan });
-      const rs = runs.flatMap((r) => (r.result ? [r.result] : []));
+      const rs = resultsOf(runs);
       c.exitCode = rs.some((r) => r.problems.length) ? 1 : rs.every((r) => r.manifests === 0) ? 2 : 0;
       c.out(rs, (v) => verifyText(v, name), verifyProblems);
       throwFirst(runs);
@@ -184,10 +189,7 @@ export function registerRemote(program: Command, ctx: () => CliContext): void {
     .action(async (name: string, o: { plan?: string; dryRun?: boolean }) => {
       const c = ctx();
       const { runs } = await remotePruneOp(c.ops(), name, { plan: o.plan, dryRun: o.dryRun });
-      c.out(
-        runs.flatMap((r) => (r.result ? [r.result] : [])),
-        (v) => pruneText(v, name),
-      );
+      c.out(resultsOf(runs), (v) => pruneText(v, name));
       throwFirst(runs);
     });
 

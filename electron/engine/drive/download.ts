@@ -1,17 +1,32 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { CairnError } from '../errors';
 import { DriveError, errorDetails } from './errors';
 import { backoffDelay, type BackoffPolicy, type Clock } from './pacing';
-import type { DriveRemote } from './types';
+import type { DriveRemote, DriveStats } from './types';
+
+/** `body` with each chunk counted in `stats.bytesDownloaded` as the caller reads it. */
+export function countDownloaded(body: Readable, stats: DriveStats): Readable {
+  // Count through a Transform: a 'data' listener would start the flow before the caller reads.
+  const counted = new Transform({
+    transform(c: Buffer, _enc, done) {
+      stats.bytesDownloaded += c.length;
+      done(null, c);
+    },
+  });
+  pipeline(body, counted, () => undefined);
+  return counted;
+}
 
 /**
- * Downloads a file to `dest`, resuming with a Range request where a dropped connection stopped, and checks
- * the MD5 when one is known. A damaged download is removed rather than left looking whole.
+ * Downloads a file to `dest` (DriveRemote.downloadTo), resuming with a Range request where a dropped
+ * connection stopped, and checks the MD5: the caller's, else the one the store gives, when one is known.
+ * A damaged download is removed rather than left looking whole.
  */
 export async function downloadTo(
   ctx: {
-    remote: Pick<DriveRemote, 'download'>;
+    remote: Pick<DriveRemote, 'download' | 'get'>;
     clock: Clock;
     backoff: BackoffPolicy;
     /** The store, for messages (default "Google Drive"). */
@@ -19,9 +34,10 @@ export async function downloadTo(
   },
   fileId: string,
   dest: string,
-  md5: string | null,
-  signal?: AbortSignal,
+  o: { md5?: string; signal?: AbortSignal },
 ): Promise<number> {
+  const md5 = o.md5 ?? (await ctx.remote.get(fileId)).md5Checksum;
+  const signal = o.signal;
   const fh = await fs.promises.open(dest, 'w');
   const hash = crypto.createHash('md5');
   const store = ctx.store ?? 'Google Drive';

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { randomFile } from '../../../test/drive-emulator/harness';
 import { useEmulator } from '../../../test/helpers/driveClient';
 import type { OpenDriveOptions } from './index';
-import { DriveError } from './errors';
+import { driveFailure } from '../../../test/helpers/driveError';
 import type { DriveRemote } from './types';
 
 const MiB = 1024 * 1024;
@@ -27,15 +27,6 @@ async function open(extra: Partial<OpenDriveOptions> = {}) {
 let n = 0;
 async function folder(remote: DriveRemote) {
   return remote.ensureFolder(['Cairn', 'faults', `t${n++}`]);
-}
-
-async function failure(p: Promise<unknown>): Promise<DriveError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DriveError);
-  return e as DriveError;
 }
 
 describe('Drive faults end as they should', () => {
@@ -118,19 +109,23 @@ describe('Drive faults end as they should', () => {
     const f = await folder(remote);
     drive.emu.setQuota(drive.emu.store.usage() + MiB);
     const { file } = randomFile(drive.work, 'quota.bin', 3 * MiB);
-    const known = await failure(remote.upload({ parentId: f.id, name: 'known', source: { path: file } }));
+    const known = await driveFailure(
+      remote.upload({ parentId: f.id, name: 'known', source: { path: file } }),
+    );
     expect(known.code).toBe('drive-quota');
     expect(known.message).toMatch(/Drive is full.*Local backups are untouched/);
     // A stream of unknown length fails at the chunk that crosses the limit.
     const stream = fs.createReadStream(file);
-    const streamed = await failure(remote.upload({ parentId: f.id, name: 'streamed', source: { stream } }));
+    const streamed = await driveFailure(
+      remote.upload({ parentId: f.id, name: 'streamed', source: { stream } }),
+    );
     expect(streamed.reason).toBe('storageQuotaExceeded');
     expect(
       drive.emu.count('files.upload.chunk', 200) + drive.emu.count('files.upload.chunk', 308),
     ).toBeGreaterThan(0);
     drive.emu.setQuota(null);
     drive.emu.fault({ kind: 'storage-quota', op: 'files.create.multipart' });
-    const small = await failure(
+    const small = await driveFailure(
       remote.upload({
         parentId: f.id,
         name: 'small',
@@ -146,7 +141,7 @@ describe('Drive faults end as they should', () => {
     await remote.about();
     drive.emu.fault({ kind: 'expire-token', op: 'about.get' });
     drive.emu.fault({ kind: 'invalid-grant' });
-    const e = await failure(remote.about());
+    const e = await driveFailure(remote.about());
     expect(e.code).toBe('drive-auth');
     expect(e.reason).toBe('invalid_grant');
     expect(e.message).toMatch(/^Drive link expired: reconnect/);
@@ -155,7 +150,7 @@ describe('Drive faults end as they should', () => {
     // A grant Google revoked (7 days in Testing mode) fails the first request of a fresh remote too.
     const fresh = await open();
     drive.emu.revokeGrants();
-    const e2 = await failure(fresh.remote.listAll({ parentId: 'root' }));
+    const e2 = await driveFailure(fresh.remote.listAll({ parentId: 'root' }));
     expect(e2.message).toMatch(/^Drive link expired/);
   });
 
@@ -163,7 +158,7 @@ describe('Drive faults end as they should', () => {
     const { remote, clock } = await open();
     const f = await folder(remote);
     drive.emu.fault({ kind: 'upload-limit', op: 'files.create.multipart' });
-    const e = await failure(
+    const e = await driveFailure(
       remote.upload({
         parentId: f.id,
         name: 'ul',
@@ -178,7 +173,7 @@ describe('Drive faults end as they should', () => {
   it("userRateLimitExceeded past the backoff is Google's daily limit; the next try is one probe", async () => {
     const { remote, clock, backoffs } = await open({ backoff: { random: () => 0, maxAttempts: 8 } });
     const cap = drive.emu.fault({ kind: 'user-rate-limit', times: 1000, op: 'about.get' });
-    const e = await failure(remote.about());
+    const e = await driveFailure(remote.about());
     expect(e.code).toBe('drive-limit');
     expect(e.reason).toBe('userRateLimitExceeded');
     expect(e.resumesAt).toBe(clock.now() + 60 * 60_000);
@@ -186,7 +181,7 @@ describe('Drive faults end as they should', () => {
     expect(backoffs()).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 64000]);
     expect(cap.fired).toBe(8);
     // Still capped an hour later: one request, and the push waits again without minutes of backoff.
-    const again = await failure(remote.about());
+    const again = await driveFailure(remote.about());
     expect(again.code).toBe('drive-limit');
     expect(cap.fired).toBe(9);
     expect(backoffs()).toHaveLength(7);
@@ -195,7 +190,7 @@ describe('Drive faults end as they should', () => {
   it('a remote opened while the daily limit was on probes: one answer of the limit waits again at once', async () => {
     const { remote, backoffs } = await open({ probing: true });
     const cap = drive.emu.fault({ kind: 'user-rate-limit', times: 1000, op: 'about.get' });
-    expect((await failure(remote.about())).code).toBe('drive-limit');
+    expect((await driveFailure(remote.about())).code).toBe('drive-limit');
     expect([cap.fired, backoffs()]).toEqual([1, []]);
   });
 
@@ -218,7 +213,7 @@ describe('Drive faults end as they should', () => {
   it('a long Retry-After is not slept inside the request: the push waits until then', async () => {
     const { remote, clock } = await open();
     const f = drive.emu.fault({ kind: 'too-many-requests', op: 'about.get', times: 5, retryAfter: '7200' });
-    const e = await failure(remote.about());
+    const e = await driveFailure(remote.about());
     expect(e.code).toBe('drive-limit');
     expect(e.resumesAt).toBe(clock.now() + 7200_000);
     expect(e.message).toMatch(/^Waiting for Google's rate limit, resumes about/);
@@ -228,7 +223,7 @@ describe('Drive faults end as they should', () => {
   it('a 429 that persists past the retries becomes a wait, not a failure', async () => {
     const { remote, clock } = await open({ backoff: { random: () => 0, maxAttempts: 4 } });
     drive.emu.fault({ kind: 'too-many-requests', times: 100, op: 'about.get' });
-    const e = await failure(remote.about());
+    const e = await driveFailure(remote.about());
     expect(e.code).toBe('drive-limit');
     expect(e.resumesAt).toBe(clock.now() + 10 * 60_000);
     expect(drive.emu.count('about.get', 429)).toBe(4);
@@ -273,7 +268,7 @@ describe('Drive faults end as they should', () => {
     expect(drive.emu.count('files.upload.chunk', 404)).toBe(1);
 
     drive.emu.fault({ kind: 'expire-session', skip: 1 });
-    const e = await failure(
+    const e = await driveFailure(
       remote.upload({
         parentId: f.id,
         name: 'expired-stream',

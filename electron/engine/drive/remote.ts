@@ -1,8 +1,8 @@
-import { pipeline, Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { drive as driveApi, type drive_v3 } from '@googleapis/drive';
 import type { OAuth2Client } from 'google-auth-library';
 import { CairnError } from '../errors';
-import { downloadTo } from './download';
+import { countDownloaded, downloadTo } from './download';
 import { DEFAULT_WAITS, DriveError, type LimitWaits } from './errors';
 import { ambiguous, buildQuery, FILE_FIELDS, oldestFirst, toFile } from './files';
 import { DEFAULT_BACKOFF, Pacer, systemClock, type BackoffPolicy, type Clock } from './pacing';
@@ -218,16 +218,7 @@ class GoogleDriveRemote implements DriveRemote {
         ),
       { signal: o.signal },
     );
-    // Count through a Transform: a 'data' listener would start the flow before the caller reads.
-    const stats = this.t.stats;
-    const counted = new Transform({
-      transform(c: Buffer, _enc, done) {
-        stats.bytesDownloaded += c.length;
-        done(null, c);
-      },
-    });
-    pipeline(r.data as unknown as Readable, counted, () => undefined);
-    return counted;
+    return countDownloaded(r.data as unknown as Readable, this.t.stats);
   }
 
   async downloadTo(
@@ -235,14 +226,8 @@ class GoogleDriveRemote implements DriveRemote {
     dest: string,
     o: { md5?: string; signal?: AbortSignal } = {},
   ): Promise<number> {
-    const md5 = o.md5 ?? (await this.get(fileId)).md5Checksum;
-    return downloadTo(
-      { remote: this, clock: this.clock, backoff: { ...DEFAULT_BACKOFF, ...this.o.backoff } },
-      fileId,
-      dest,
-      md5,
-      o.signal,
-    );
+    const backoff = { ...DEFAULT_BACKOFF, ...this.o.backoff };
+    return downloadTo({ remote: this, clock: this.clock, backoff }, fileId, dest, o);
   }
 
   cancelUpload(uri: string): Promise<void> {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
+import { CairnError } from '../errors';
 
 /** What to upload: a file on disk (re-readable, so an upload can start over) or a one-pass stream. */
 export type UploadSource = { path: string } | { stream: Readable; size?: number };
@@ -87,4 +88,18 @@ class StreamReader implements SourceReader {
 export async function openSource(s: UploadSource): Promise<SourceReader> {
   if ('path' in s) return FileReader.open(s.path);
   return new StreamReader(s.stream, s.size ?? null);
+}
+
+/** Reads a small source whole: exactly `size` bytes, else an `io` error naming `name` (it changed size). */
+export async function readWhole(source: UploadSource, size: number, name: string): Promise<Buffer> {
+  const reader = await openSource(source);
+  const data = Buffer.alloc(size);
+  try {
+    if ((await reader.fill(data)) !== size) {
+      throw new CairnError('io', `${name} changed size while Cairn was reading it; push again.`);
+    }
+  } finally {
+    await reader.close();
+  }
+  return data;
 }

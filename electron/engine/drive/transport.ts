@@ -23,6 +23,11 @@ export interface DriveStats {
   bytesDownloaded: number;
 }
 
+/** Stats of a store that has made no request yet. */
+export function emptyStats(): DriveStats {
+  return { requests: 0, retries: 0, refreshes: 0, bytesUploaded: 0, bytesDownloaded: 0 };
+}
+
 /** A retry about to happen, for progress and status ("Google asked Cairn to slow down"). */
 export interface RetryNotice {
   what: string;
@@ -55,13 +60,7 @@ export const DEFAULT_MAX_REFRESHES = 10;
  * stream body), so Cairn does all of it here, with its own clock.
  */
 export class Transport {
-  readonly stats: DriveStats = {
-    requests: 0,
-    retries: 0,
-    refreshes: 0,
-    bytesUploaded: 0,
-    bytesDownloaded: 0,
-  };
+  readonly stats: DriveStats = emptyStats();
 
   /** The refresh under way, which concurrent 401s wait for instead of refreshing again. */
   private refreshing: Promise<void> | null = null;

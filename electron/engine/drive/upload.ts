@@ -3,12 +3,11 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import type { drive_v3 } from '@googleapis/drive';
 import type { OAuth2Client } from 'google-auth-library';
-import { CairnError } from '../errors';
 import { DriveError } from './errors';
 import { ambiguous, FILE_FIELDS, toFile } from './files';
 import type { Pacer } from './pacing';
 import { uploadResumable } from './resumable';
-import { openSource } from './sources';
+import { openSource, readWhole } from './sources';
 import type { Transport } from './transport';
 import type { DriveFile, ListQuery, UploadOptions, UploadResult } from './types';
 
@@ -88,15 +87,7 @@ function sessionLost(e: unknown, resumed: boolean): boolean {
 async function uploadMultipart(c: UploadContext, o: UploadOptions, size: number): Promise<UploadResult> {
   const mimeType = o.mimeType ?? 'application/octet-stream';
   const appProperties = o.appProperties ?? {};
-  const reader = await openSource(o.source);
-  const data = Buffer.alloc(size);
-  try {
-    if ((await reader.fill(data)) !== size) {
-      throw new CairnError('io', `${o.name} changed size while Cairn was reading it; push again.`);
-    }
-  } finally {
-    await reader.close();
-  }
+  const data = await readWhole(o.source, size, o.name);
   const md5 = crypto.createHash('md5').update(data).digest('hex');
   let sent = 0;
   const count = (n: number) => {

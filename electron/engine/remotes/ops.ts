@@ -123,52 +123,50 @@ export async function pushRemote(
   });
 }
 
+/** What verify and prune of a copy are given: the store opened, a scratch folder, who asked. */
+function copyWork(o: RemoteCall & { actor?: string }, store: DriveRemote, workDir: string) {
+  return {
+    db: o.db,
+    plan: o.plan,
+    remote: store,
+    remoteId: o.remote.id,
+    secrets: o.secrets,
+    machine: machineOf(o.db),
+    workDir,
+    now: o.now,
+    actor: o.actor ?? 'user',
+  };
+}
+
+/** Opens the plan's copy on the remote and runs `work` on it with a scratch folder (`prefix`) in the data folder. */
+async function withCopy<T>(
+  o: RemoteCall & { actor?: string; dataDir?: string },
+  prefix: string,
+  work: (w: ReturnType<typeof copyWork>) => Promise<T>,
+): Promise<T> {
+  copyFor(o);
+  const store = await openRemote(o.db, o.remote, o);
+  return inWorkDir(o.db, o.dataDir, prefix, (workDir) => work(copyWork(o, store, workDir)));
+}
+
 /** Checks the plan's copy on the remote (drive/pack/verify.ts): every recorded file there, a sample read back. */
 export async function verifyRemote(
   o: RemoteCall & { signal?: AbortSignal; samplePercent?: number; actor?: string; dataDir?: string },
 ): Promise<DriveVerifyResult> {
-  copyFor(o);
-  const store = await openRemote(o.db, o.remote, o);
-  const { verifyDrive } = await import('../drive/pack/verify');
-  return inWorkDir(o.db, o.dataDir, 'remote-verify-', (workDir) =>
-    verifyDrive({
-      db: o.db,
-      plan: o.plan,
-      remote: store,
-      remoteId: o.remote.id,
-      secrets: o.secrets,
-      machine: machineOf(o.db),
-      workDir,
-      samplePercent: o.samplePercent,
-      now: o.now,
-      actor: o.actor ?? 'user',
-    }),
-  );
+  return withCopy(o, 'remote-verify-', async (w) => {
+    const { verifyDrive } = await import('../drive/pack/verify');
+    return verifyDrive({ ...w, samplePercent: o.samplePercent });
+  });
 }
 
 /** Applies the plan's retention to its copy on the remote (drive/pack/retention.ts); `dryRun` only says what. */
 export async function pruneRemote(
   o: RemoteCall & { dryRun?: boolean; actor?: string; admit?: Admit; timeZone?: string; dataDir?: string },
 ): Promise<DrivePruneResult> {
-  copyFor(o);
-  const store = await openRemote(o.db, o.remote, o);
-  const { pruneDrive } = await import('../drive/pack/retention');
-  return inWorkDir(o.db, o.dataDir, 'remote-prune-', (workDir) =>
-    pruneDrive({
-      db: o.db,
-      plan: o.plan,
-      remote: store,
-      remoteId: o.remote.id,
-      secrets: o.secrets,
-      machine: machineOf(o.db),
-      workDir,
-      now: o.now,
-      actor: o.actor ?? 'user',
-      dryRun: o.dryRun,
-      admit: o.admit,
-      timeZone: o.timeZone,
-    }),
-  );
+  return withCopy(o, 'remote-prune-', async (w) => {
+    const { pruneDrive } = await import('../drive/pack/retention');
+    return pruneDrive({ ...w, dryRun: o.dryRun, admit: o.admit, timeZone: o.timeZone });
+  });
 }
 
 /**

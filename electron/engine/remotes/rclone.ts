@@ -21,7 +21,7 @@ import { DriveError } from '../drive/errors';
 import { oldestFirst } from '../drive/files';
 import { backoffDelay, DEFAULT_BACKOFF, systemClock, type BackoffPolicy, type Clock } from '../drive/pacing';
 import { openSource, type SourceReader } from '../drive/sources';
-import type { DriveStats } from '../drive/transport';
+import { emptyStats, type DriveStats } from '../drive/transport';
 import {
   FOLDER_MIME,
   type DriveAbout,
@@ -32,6 +32,7 @@ import {
   type UploadResult,
 } from '../drive/types';
 import { QUICK_TIMEOUT_MS, type StoreOptions } from './options';
+import { implicitFolder } from './paths';
 import type { RcloneConfig } from './registry';
 import { failureDetails, failureKind, rcloneError, type RcloneWhere } from './rcloneErrors';
 import { RcloneFailure, runRclone, startRclone, writeChunk, type RcloneSetup } from './rcloneRun';
@@ -80,13 +81,7 @@ class RcloneRemote implements DriveRemote {
   readonly label: string;
   readonly packTargetBytes = RCLONE_PACK_BYTES;
   readonly clientId = null;
-  readonly stats: DriveStats = {
-    requests: 0,
-    retries: 0,
-    refreshes: 0,
-    bytesUploaded: 0,
-    bytesDownloaded: 0,
-  };
+  readonly stats: DriveStats = emptyStats();
   private readonly base: string;
   private readonly setup: RcloneSetup;
   private readonly clock: Clock;
@@ -163,17 +158,7 @@ class RcloneRemote implements DriveRemote {
   private folder(id: string): DriveFile {
     const trimmed = id.slice(0, -1);
     const parent = trimmed.slice(0, Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf(':')) + 1);
-    return {
-      id,
-      name: nameOf(id),
-      mimeType: FOLDER_MIME,
-      size: null,
-      md5Checksum: null,
-      appProperties: {},
-      parents: parent ? [parent] : [],
-      createdTime: null,
-      webViewLink: null,
-    };
+    return implicitFolder(id, nameOf(id), parent ? [parent] : []);
   }
 
   /** One entry by its path, or null when there is none. */
@@ -426,14 +411,8 @@ class RcloneRemote implements DriveRemote {
     dest: string,
     o: { md5?: string; signal?: AbortSignal } = {},
   ): Promise<number> {
-    const md5 = o.md5 ?? (await this.get(fileId)).md5Checksum;
-    return downloadTo(
-      { remote: this, clock: this.clock, backoff: this.backoff, store: this.label },
-      fileId,
-      dest,
-      md5,
-      o.signal,
-    );
+    const ctx = { remote: this, clock: this.clock, backoff: this.backoff, store: this.label };
+    return downloadTo(ctx, fileId, dest, o);
   }
 
   /** A folder id (ending in '/') goes with all it holds (`purge`), a file with `deletefile`; gone is fine. */

@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fakeClock } from '../../../test/drive-emulator/harness';
 import { startS3Server, type S3TestServer } from '../../../test/s3-server/server';
-import { DriveError } from '../drive/errors';
-import type { Clock } from '../drive/pacing';
+import { driveFailure } from '../../../test/helpers/driveError';
 import { FOLDER_MIME, type DriveRemote } from '../drive/types';
 import { createS3Remote } from './s3';
 import { PART_SIZE } from './s3upload';
@@ -28,26 +28,12 @@ beforeEach(() => {
   srv.proxy.resetCounters();
 });
 
-/** A clock that does not wait: backoff sleeps are recorded. */
-function fakeClock(): Clock & { slept: number[] } {
-  let t = 1_800_000_000_000;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => t,
-    sleep: async (ms) => {
-      slept.push(ms);
-      t += ms;
-    },
-  };
-}
-
 let n = 0;
 function open(
   prefix = `p${n++}/`,
   extra: { accessKeyId?: string; bucket?: string; storageClass?: string } = {},
 ) {
-  const clock = fakeClock();
+  const clock = fakeClock(1_800_000_000_000);
   const remote = createS3Remote({
     name: 'offsite',
     config: srv.config(prefix, {
@@ -72,15 +58,6 @@ async function read(remote: DriveRemote, id: string, start?: number): Promise<Bu
   const chunks: Buffer[] = [];
   for await (const c of await remote.download(id, { start })) chunks.push(c as Buffer);
   return Buffer.concat(chunks);
-}
-
-async function failure(p: Promise<unknown>): Promise<DriveError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DriveError);
-  return e as DriveError;
 }
 
 describe('S3 remote: objects as files, prefixes as folders', () => {
@@ -339,7 +316,7 @@ describe('S3 remote: multipart uploads', () => {
     await remote.cancelUpload(saved[0]!); // completed: the store no longer knows it, which is fine
     srv.proxy.fault({ op: 'CompleteMultipartUpload', kind: 'slowdown', times: 100 });
     const left: string[] = [];
-    await failure(
+    await driveFailure(
       remote.upload({
         parentId: 'root',
         name: 'left',
@@ -391,7 +368,7 @@ describe('S3 remote: faults', () => {
     expect(srv.proxy.count('PutObject')).toBe(2);
     expect((await remote.get(r.file.id)).md5Checksum).toBe(md5);
     srv.proxy.fault({ op: 'PutObject', kind: 'corrupt-request', times: 100 });
-    const e = await failure(remote.upload({ parentId: 'root', name: 'worse', source: { path: file } }));
+    const e = await driveFailure(remote.upload({ parentId: 'root', name: 'worse', source: { path: file } }));
     expect(e.code).toBe('corrupt');
     expect(await remote.listAll({ parentId: 'root', name: 'worse' })).toEqual([]);
   });
@@ -402,7 +379,7 @@ describe('S3 remote: faults', () => {
     const r = await remote.upload({ parentId: 'root', name: 'flip', source: { path: file } });
     srv.proxy.fault({ op: 'GetObject', kind: 'corrupt-response' });
     const dest = path.join(work, 'flip.out');
-    const e = await failure(remote.downloadTo(r.file.id, dest, { md5 }));
+    const e = await driveFailure(remote.downloadTo(r.file.id, dest, { md5 }));
     expect(e.code).toBe('corrupt');
     expect(e.message).not.toMatch(/Drive/);
     expect(fs.existsSync(dest)).toBe(false);
@@ -410,7 +387,7 @@ describe('S3 remote: faults', () => {
 
   it('refused credentials are drive-auth, naming the remote and how to set them again', async () => {
     const { remote } = open('auth/', { accessKeyId: 'WRONG' });
-    const e = await failure(remote.listAll({ parentId: 'root' }));
+    const e = await driveFailure(remote.listAll({ parentId: 'root' }));
     expect(e.code).toBe('drive-auth');
     expect(e.message).toMatch(
       /^S3 refused the credentials for remote offsite \(s3:\/\/cairn-test\/auth\): InvalidAccessKeyId/,
@@ -422,7 +399,7 @@ describe('S3 remote: faults', () => {
   it('a bucket that does not exist is not-found, naming the bucket', async () => {
     const { remote } = open('x/', { bucket: 'no-such-bucket' });
     for (const call of [() => remote.about(), () => remote.listAll({ parentId: 'root' })]) {
-      const e = await failure(call());
+      const e = await driveFailure(call());
       expect(e.code).toBe('not-found');
       expect(e.message).toMatch(/bucket "no-such-bucket"/);
     }

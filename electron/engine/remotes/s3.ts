@@ -1,7 +1,7 @@
 // An S3-compatible bucket as a DriveRemote (issue #18): the pack layer runs on it unchanged. Folders are key
 // prefixes ending in '/' (implicit: nothing is created for them), a file's id is its full key, and names are
 // unique in a folder (an upload to an existing name replaces it). Uploads: s3upload.ts.
-import { pipeline, Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   GetBucketVersioningCommand,
@@ -15,7 +15,7 @@ import {
   type _Object,
 } from '@aws-sdk/client-s3';
 import { CairnError } from '../errors';
-import { downloadTo } from '../drive/download';
+import { countDownloaded, downloadTo } from '../drive/download';
 import { DriveError } from '../drive/errors';
 import { oldestFirst } from '../drive/files';
 import { DEFAULT_BACKOFF, systemClock, type BackoffPolicy, type Clock } from '../drive/pacing';
@@ -29,6 +29,7 @@ import {
   type UploadResult,
 } from '../drive/types';
 import { QUICK_TIMEOUT_MS, type StoreOptions } from './options';
+import { implicitFolder } from './paths';
 import type { S3Config } from './registry';
 import { S3Calls, toS3Error, type S3Where } from './s3calls';
 import { abortUpload, PART_SIZE, uploadObject, type S3UploadContext } from './s3upload';
@@ -74,17 +75,7 @@ function propsOf(meta: Record<string, string> | undefined): Record<string, strin
 }
 
 function folder(prefix: string, parent: string): DriveFile {
-  return {
-    id: prefix,
-    name: prefix.slice(parent.length).replace(/\/$/, ''),
-    mimeType: FOLDER_MIME,
-    size: null,
-    md5Checksum: null,
-    appProperties: {},
-    parents: [parent],
-    createdTime: null,
-    webViewLink: null,
-  };
+  return implicitFolder(prefix, prefix.slice(parent.length).replace(/\/$/, ''), [parent]);
 }
 
 /** The folder id (prefix) a key lives in. */
@@ -329,16 +320,7 @@ class S3Remote implements DriveRemote {
         ),
       o.signal,
     );
-    // Count through a Transform: a 'data' listener would start the flow before the caller reads.
-    const stats = this.calls.stats;
-    const counted = new Transform({
-      transform(c: Buffer, _enc, done) {
-        stats.bytesDownloaded += c.length;
-        done(null, c);
-      },
-    });
-    pipeline(r.Body as Readable, counted, () => undefined);
-    return counted;
+    return countDownloaded(r.Body as Readable, this.calls.stats);
   }
 
   async downloadTo(
@@ -346,9 +328,8 @@ class S3Remote implements DriveRemote {
     dest: string,
     o: { md5?: string; signal?: AbortSignal } = {},
   ): Promise<number> {
-    const md5 = o.md5 ?? (await this.get(fileId)).md5Checksum;
     const ctx = { remote: this, clock: this.clock, backoff: this.backoff, store: this.label };
-    return downloadTo(ctx, fileId, dest, md5, o.signal);
+    return downloadTo(ctx, fileId, dest, o);
   }
 
   cancelUpload(uri: string): Promise<void> {

@@ -3,7 +3,7 @@
 import { CairnError } from '../errors';
 import { DriveError, errorDetails, parseRetryAfter, type ErrorDetails } from '../drive/errors';
 import { backoffDelay, type BackoffPolicy, type Clock } from '../drive/pacing';
-import type { DriveStats, RetryNotice } from '../drive/transport';
+import { emptyStats, type DriveStats, type RetryNotice } from '../drive/transport';
 
 /** Which store a message names. */
 export interface S3Where {
@@ -157,13 +157,7 @@ export interface CallsOptions {
 
 /** Runs S3 requests with Cairn's own retries and counts them. */
 export class S3Calls {
-  readonly stats: DriveStats = {
-    requests: 0,
-    retries: 0,
-    refreshes: 0,
-    bytesUploaded: 0,
-    bytesDownloaded: 0,
-  };
+  readonly stats: DriveStats = emptyStats();
 
   constructor(readonly o: CallsOptions) {}
 

@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { CairnError } from '../errors';
 import { DriveError } from '../drive/errors';
-import { openSource } from '../drive/sources';
+import { openSource, readWhole } from '../drive/sources';
 import type { DriveFile, UploadOptions, UploadResult } from '../drive/types';
 import { badDigest, s3Details, type S3Calls } from './s3calls';
 
@@ -134,15 +134,7 @@ async function dropDamaged(c: S3UploadContext, key: string, e: unknown): Promise
 }
 
 async function putSmall(c: S3UploadContext, o: UploadOptions, size: number): Promise<UploadResult> {
-  const reader = await openSource(o.source);
-  const data = Buffer.alloc(size);
-  try {
-    if ((await reader.fill(data)) !== size) {
-      throw new CairnError('io', `${o.name} changed size while Cairn was reading it; push again.`);
-    }
-  } finally {
-    await reader.close();
-  }
+  const data = await readWhole(o.source, size, o.name);
   const sums = { md5: hex('md5', data), sha256: hex('sha256', data) };
   const key = o.parentId + o.name;
   const count = progress(c, o);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emulatorEnv, fakeClock } from '../../../../test/drive-emulator/harness';
 import { startEmulator, type DriveEmulator } from '../../../../test/drive-emulator/server';
-import { makeCorpus } from '../../../../test/helpers/driveKit';
+import { makeCorpus, pushBase } from '../../../../test/helpers/driveKit';
 import { makeRig } from '../../../../test/helpers/engine';
 import { tempDir } from '../../../../test/helpers/tmp';
 import { openDrive } from '../index';
@@ -12,7 +12,6 @@ import { PIECE_THRESHOLD } from './layout';
 import { pushPlan } from './push';
 import { driveCopy, listPacks, packOf } from './store';
 import { verifyDrive } from './verify';
-import { DRIVE_REMOTE_ID } from '../../remotes/registry';
 
 let emu: DriveEmulator;
 beforeAll(async () => {
@@ -30,16 +29,7 @@ describe('verifyDrive', () => {
     const secrets = new FileSecretStore(rig.dataDir);
     const clock = fakeClock();
     const { remote } = await openDrive({ secrets, env: emulatorEnv(emu, emu.issueRefreshToken()), clock });
-    const base = {
-      db: rig.db,
-      plan: rig.plan,
-      remote,
-      remoteId: DRIVE_REMOTE_ID,
-      secrets,
-      machine: 'verify',
-      now: () => rig.clock.now,
-      actor: 'test',
-    };
+    const base = pushBase(rig, remote, secrets, 'verify');
     await pushPlan({ ...base, clock, packTargetBytes: 64 * 1024 });
     const verify = () => verifyDrive({ ...base, workDir: tempDir(), samplePercent: 100 });
     const packs = listPacks(rig.db, driveCopy(rig.plan.id), 'uploaded');
@@ -86,18 +76,9 @@ describe('verifyDrive', () => {
     const secrets = new FileSecretStore(rig.dataDir);
     const clock = fakeClock();
     const { remote } = await openDrive({ secrets, env: emulatorEnv(emu, emu.issueRefreshToken()), clock });
-    const base = {
-      db: rig.db,
-      plan: rig.plan,
-      remote,
-      remoteId: DRIVE_REMOTE_ID,
-      secrets,
-      machine: 'verify-pieces',
-      actor: 'test',
-    };
-    await pushPlan({ ...base, now: () => rig.clock.now, clock, packTargetBytes: 1 << 20 });
-    const verify = () =>
-      verifyDrive({ ...base, now: () => rig.clock.now, workDir: tempDir(), samplePercent: 100 });
+    const base = pushBase(rig, remote, secrets, 'verify-pieces');
+    await pushPlan({ ...base, clock, packTargetBytes: 1 << 20 });
+    const verify = () => verifyDrive({ ...base, workDir: tempDir(), samplePercent: 100 });
     expect((await verify()).problems).toEqual([]);
     // The catalog forgets the pack of the zero pieces (1 to 7): verify says which pieces are not on Drive.
     const zero = rig.db
