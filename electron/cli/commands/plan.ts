@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { logActivity } from '../../engine/catalog/activity';
 import type { Plan, Retention } from '../../engine/catalog/plans';
-import { drivePolicy, editDrivePolicy, type DriveCounts } from '../../engine/drive/pack/policy';
+import { drivePolicy, editDrivePolicy } from '../../engine/drive/pack/policy';
+import { copyKeepOptions, copyKeepsGiven } from './keeps';
 import { driveSettings } from '../../engine/drive/pack/settings';
 import { driveCopy, findDrivePlan } from '../../engine/drive/pack/store';
 import { findPlan, listPlans } from '../../engine/catalog/plans';
@@ -87,30 +88,19 @@ interface DriveKeepOpts {
   driveKeepYearly?: number;
 }
 
-const DRIVE_KEEPS: [string, keyof DriveKeepOpts, keyof DriveCounts, string][] = [
-  ['last', 'driveKeepLast', 'keepLast', 'the newest N backups'],
-  ['daily', 'driveKeepDaily', 'keepDaily', 'the newest backup of each of the last N days'],
-  ['weekly', 'driveKeepWeekly', 'keepWeekly', 'one backup a week for N weeks'],
-  ['monthly', 'driveKeepMonthly', 'keepMonthly', 'one backup a month for N months'],
-  ['yearly', 'driveKeepYearly', 'keepYearly', 'one backup a year for N years'],
-];
-
 /** --drive-keep-*: the plan's own Drive retention (until set, Drive follows the local --keep-* rules). */
 function driveKeepOptions(cmd: Command): Command {
-  for (const [rule, , , what] of DRIVE_KEEPS)
-    cmd.option(
-      `--drive-keep-${rule} <n>`,
-      `on Google Drive, keep ${what} (default: as --keep-${rule})`,
-      intOption(`--drive-keep-${rule}`),
-    );
-  return cmd;
+  return copyKeepOptions(
+    cmd,
+    '--drive-keep',
+    (what, rule) => `on Google Drive, keep ${what} (default: as --keep-${rule})`,
+  );
 }
 
 /** Applies the --drive-keep-* options given; the Drive count rules after, or null when the plan has no Drive copy. */
 function editDriveKeeps(c: CliContext, p: Plan, o: DriveKeepOpts): Retention | null {
   const db = c.catalog();
-  const patch: Partial<DriveCounts> = {};
-  for (const [, opt, key] of DRIVE_KEEPS) if (o[opt] !== undefined) patch[key] = o[opt];
+  const patch = copyKeepsGiven(o, (k) => `drive${k[0]!.toUpperCase()}${k.slice(1)}`);
   if (Object.keys(patch).length === 0)
     return findDrivePlan(db, driveCopy(p.id)) ? drivePolicy(db, DRIVE_REMOTE_ID, p) : null;
   const r = editDrivePolicy(db, DRIVE_REMOTE_ID, p, driveSettings(db).machine, patch);

@@ -14,7 +14,9 @@ import { rcloneConfig, s3Config } from '../../engine/remotes/address';
 import { importFromRemote } from '../../engine/remotes/ops';
 import { getRemote } from '../../engine/remotes/registry';
 import { CairnError } from '../../engine/errors';
-import { collect, intOption, type CliContext } from '../context';
+import { collect, type CliContext } from '../context';
+import type { DriveCounts } from '../../engine/drive/pack/policy';
+import { copyKeepOptions, copyKeepsGiven } from './keeps';
 import { problem, untilSignal } from '../streams';
 import { importText, pushProblems, pushText } from './drive';
 import { pruneText, verifyProblems, verifyText } from './driveMaintain';
@@ -89,14 +91,9 @@ function throwFirst(runs: { error: unknown }[]): void {
   if (failed) throw failed.error;
 }
 
-interface SetOptions {
+interface SetOptions extends Partial<DriveCounts> {
   autoPush?: boolean;
   plan?: string;
-  keepLast?: number;
-  keepDaily?: number;
-  keepWeekly?: number;
-  keepMonthly?: number;
-  keepYearly?: number;
 }
 
 /** `cairn remote add | list | push | verify | prune | import | plan | set | remove`. */
@@ -233,34 +230,22 @@ export function registerRemote(program: Command, ctx: () => CliContext): void {
       );
     });
 
-  remote
-    .command('set <name>')
-    .description(
-      "a remote's own settings: pushed after each backup or only by hand; with --plan, that plan's retention there (until set, its local rules)",
-    )
-    .option('--auto-push', 'push after each backup of the plans it copies (the default)')
-    .option('--no-auto-push', 'push only by hand: cairn remote push, or Push now in the app')
-    .option('--plan <plan>', 'the plan whose retention on this remote the --keep-* options set')
-    .option('--keep-last <n>', 'keep the newest N backups there', intOption('--keep-last'))
-    .option(
-      '--keep-daily <n>',
-      'keep the newest backup of each of the last N days',
-      intOption('--keep-daily'),
-    )
-    .option('--keep-weekly <n>', 'keep one backup a week for N weeks', intOption('--keep-weekly'))
-    .option('--keep-monthly <n>', 'keep one backup a month for N months', intOption('--keep-monthly'))
-    .option('--keep-yearly <n>', 'keep one backup a year for N years', intOption('--keep-yearly'))
-    .action((name: string, o: SetOptions) => {
-      const c = ctx();
-      const keeps = {
-        keepLast: o.keepLast,
-        keepDaily: o.keepDaily,
-        keepWeekly: o.keepWeekly,
-        keepMonthly: o.keepMonthly,
-        keepYearly: o.keepYearly,
-      };
-      c.out(setRemoteSettings(c.ops(), name, { autoPush: o.autoPush, plan: o.plan, keeps }), settingsText);
-    });
+  copyKeepOptions(
+    remote
+      .command('set <name>')
+      .description(
+        "a remote's own settings: pushed after each backup or only by hand; with --plan, that plan's retention there (until set, its local rules)",
+      )
+      .option('--auto-push', 'push after each backup of the plans it copies (the default)')
+      .option('--no-auto-push', 'push only by hand: cairn remote push, or Push now in the app')
+      .option('--plan <plan>', 'the plan whose retention on this remote the --keep-* options set'),
+    '--keep',
+    (what) => `keep ${what} there`,
+  ).action((name: string, o: SetOptions) => {
+    const c = ctx();
+    const keeps = copyKeepsGiven(o);
+    c.out(setRemoteSettings(c.ops(), name, { autoPush: o.autoPush, plan: o.plan, keeps }), settingsText);
+  });
 
   remote
     .command('remove <name>')

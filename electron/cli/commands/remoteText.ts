@@ -5,6 +5,7 @@ import type { RemoteForgotten, RemoteReach, RemoteSettings } from '../../engine/
 import type { RemoteRow } from '../../engine/remotes/registry';
 import { waitingMessage } from '../../engine/drive/index';
 import { formatBytes, formatWhen, table } from '../format';
+import { copyKeepsText } from './keeps';
 
 /** The remote added, where, which plans, and what its store holds (a store not reached is said on stderr). */
 export function addText(v: {
@@ -72,13 +73,6 @@ export function forgottenText(v: RemoteForgotten, done: boolean): string {
 export function settingsText(v: RemoteSettings): string {
   const push = v.autoPush ? 'pushed after each backup' : 'pushed only by hand (cairn remote push)';
   if (!v.retention) return `Remote ${v.name}: ${push}.`;
-  const r = v.retention.rules;
-  const rules = [
-    `last ${r.keepLast}`,
-    `daily ${r.keepDaily}`,
-    `weekly ${r.keepWeekly}`,
-    `monthly ${r.keepMonthly}`,
-    `yearly ${r.keepYearly}`,
-  ].join(', ');
+  const rules = copyKeepsText(v.retention.rules);
   return `Remote ${v.name}: ${push}. Plan ${v.retention.plan} there keeps ${rules}.`;
 }
