@@ -114,6 +114,32 @@ describe('local backup', () => {
     expect(f1[0]!.size).toBe('changed content'.length);
   });
 
+  it('copies an unchanged file again when its copy in the previous backup is gone, linking the rest', async () => {
+    const rig = makeRig();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 600; i++) files[`d${i % 2}/f${String(i).padStart(3, '0')}.txt`] = `content ${i}`;
+    writeTree(rig.src, files);
+    const first = await rig.backup();
+    // Someone deleted two files by hand from the previous backup, one early and one late in a folder.
+    const prev = path.join(rig.backupDir(first.backup.stamp), 'src');
+    fs.rmSync(path.join(prev, 'd0/f000.txt'));
+    fs.rmSync(path.join(prev, 'd1/f599.txt'));
+    const second = await rig.backup();
+    expect(second.backup.status).toBe('complete');
+    expect(second.backup.newFiles).toBe(2);
+    expect(second.backup.linkedFiles).toBe(598);
+    const copy = path.join(rig.backupDir(second.backup.stamp), 'src');
+    expect(diffTrees(rig.src, copy, { mode: true, mtime: true })).toEqual([]);
+    expect(fs.statSync(path.join(copy, 'd0/f002.txt')).ino).toBe(
+      fs.statSync(path.join(prev, 'd0/f002.txt')).ino,
+    );
+    // The catalog and the manifest still hold every file, the two copied ones with their content's hash.
+    const held = [...iterateBackup(rig.db, rig.plan.id, second.backup.id)].filter((v) => v.kind === 'f');
+    expect(held).toHaveLength(600);
+    const third = await rig.backup();
+    expect(third.backup.linkedFiles).toBe(600);
+  });
+
   it('copies a file again when only its mode or timestamps changed', async () => {
     const rig = makeRig();
     writeTree(rig.src, { 'x.sh': 'echo', 'y.txt': 'same' });

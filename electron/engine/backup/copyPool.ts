@@ -2,12 +2,24 @@ import { LanePool, workerFile } from './lanePool';
 
 /** One file to copy: the walker's lstat figures go along so the worker can tell whether it changed. */
 export interface CopyJob {
+  kind?: 'copy';
   src: string;
   dst: string;
   mode: number;
   size: number;
   mtimeMs: number;
   detectSqlite: boolean;
+}
+
+/**
+ * Unchanged files of one folder to hard-link from the previous backup: `from/<name>` to `to/<name>` for each
+ * name, in one message and one answer (a no-change backup sends one job per folder, not one per file).
+ */
+export interface LinkJob {
+  kind: 'link';
+  from: string;
+  to: string;
+  names: string[];
 }
 
 export type CopyOutcome =
@@ -24,10 +36,23 @@ export type CopyOutcome =
   | { kind: 'error'; code: string | null; message: string };
 
 /**
+ * What a link job answers: the names that could not be linked, as [index in names, errno code] pairs (empty
+ * when all were linked). The job stops at the first error that is not a reason to copy instead (disk full):
+ * names after it are not linked and are left out of the answer, so the caller must treat it as fatal.
+ */
+export type LinkOutcome = { kind: 'linked'; failed: [number, string][] };
+
+/**
  * Copy threads (copyWorker.ts): files of one folder on one thread, folders side by side (see LanePool).
+ * Copies and links both: a folder's new and unchanged files are created by the same thread.
  * `copied` (a SharedArrayBuffer of one BigInt64) counts the bytes written as they are, inside a file too,
  * so progress moves while one large file copies.
  */
-export function copyPool(size?: number, copied?: SharedArrayBuffer): LanePool<CopyJob, CopyOutcome> {
-  return new LanePool<CopyJob, CopyOutcome>(workerFile('copy'), size, undefined, { copied });
+export function copyPool(
+  size?: number,
+  copied?: SharedArrayBuffer,
+): LanePool<CopyJob | LinkJob, CopyOutcome | LinkOutcome> {
+  return new LanePool<CopyJob | LinkJob, CopyOutcome | LinkOutcome>(workerFile('copy'), size, undefined, {
+    copied,
+  });
 }

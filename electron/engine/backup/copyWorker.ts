@@ -7,13 +7,15 @@ import {
   fchmodSync,
   fstatSync,
   futimesSync,
+  linkSync,
   openSync,
   readSync,
   writeSync,
 } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { fsPath } from '../format/fsName';
-import type { CopyJob, CopyOutcome } from './copyPool';
+import type { CopyJob, CopyOutcome, LinkJob, LinkOutcome } from './copyPool';
+import { LINK_FALLBACK } from './linkErrors';
 import { ioFailure, serveLanes } from './laneWorker';
 
 const CHUNK = 1 << 20;
@@ -69,4 +71,20 @@ function work(j: CopyJob): CopyOutcome {
   }
 }
 
-serveLanes(work);
+/** Links a folder's unchanged files; stops at the first error that a copy would not get round (disk full). */
+function link(j: LinkJob): LinkOutcome {
+  const failed: [number, string][] = [];
+  for (let i = 0; i < j.names.length; i++) {
+    const name = j.names[i]!;
+    try {
+      linkSync(fsPath(`${j.from}/${name}`), fsPath(`${j.to}/${name}`));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException | null)?.code ?? 'EIO';
+      failed.push([i, code]);
+      if (!LINK_FALLBACK.has(code)) break;
+    }
+  }
+  return { kind: 'linked', failed };
+}
+
+serveLanes((j: CopyJob | LinkJob) => (j.kind === 'link' ? link(j) : work(j)));

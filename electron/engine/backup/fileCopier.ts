@@ -3,7 +3,7 @@ import type { BackupCounts } from '../catalog/backups';
 import { CairnError, describeError, errnoCode } from '../errors';
 import { fsPath, hasRawBytes, readLink } from '../format/fsName';
 import { copySqlite } from './copy';
-import { copyPool, type CopyJob, type CopyOutcome } from './copyPool';
+import { copyPool, type CopyJob, type CopyOutcome, type LinkJob, type LinkOutcome } from './copyPool';
 import type { LanePool } from './lanePool';
 import type { ManifestEntry } from '../format/manifest';
 
@@ -64,7 +64,7 @@ export function destError(e: unknown, what: string): unknown {
  * copied with SQLite's backup API, a file that changes while read is retried and then reported.
  */
 export class FileCopier {
-  private pool: LanePool<CopyJob, CopyOutcome> | null = null;
+  private pool: LanePool<CopyJob | LinkJob, CopyOutcome | LinkOutcome> | null = null;
   private readonly copied = new BigInt64Array(new SharedArrayBuffer(8));
   private sqliteBytes = 0;
 
@@ -76,9 +76,26 @@ export class FileCopier {
     },
   ) {}
 
-  private copyOnce(abs: string, out: string, st: fs.Stats, detectSqlite: boolean): Promise<CopyOutcome> {
-    this.pool ??= copyPool(this.o.parallel, this.copied.buffer as SharedArrayBuffer);
-    return this.pool.run(
+  private threads(): LanePool<CopyJob | LinkJob, CopyOutcome | LinkOutcome> {
+    return (this.pool ??= copyPool(this.o.parallel, this.copied.buffer as SharedArrayBuffer));
+  }
+
+  /**
+   * Hard-links `names` from the previous backup's folder `from` into the new one `to`, on the thread that
+   * creates that folder's files; answers the names that failed as [index, errno code] pairs.
+   */
+  async link(from: string, to: string, names: string[]): Promise<[number, string][]> {
+    const r = (await this.threads().run({ kind: 'link', from, to, names }, to)) as LinkOutcome;
+    return r.failed;
+  }
+
+  private async copyOnce(
+    abs: string,
+    out: string,
+    st: fs.Stats,
+    detectSqlite: boolean,
+  ): Promise<CopyOutcome> {
+    return (await this.threads().run(
       {
         src: abs,
         dst: out,
@@ -88,7 +105,7 @@ export class FileCopier {
         detectSqlite,
       },
       out.slice(0, out.lastIndexOf('/')),
-    );
+    )) as CopyOutcome;
   }
 
   /** Copies one file (retrying while it changes under us); null when it was skipped or is gone. */

@@ -14,6 +14,7 @@ import {
   type WalkStats,
 } from './fileCopier';
 import { displayName, encodeName, fsPath, readNames } from '../format/fsName';
+import { LINK_FALLBACK } from './linkErrors';
 import type { LineSink } from '../format/lineSink';
 import {
   comparePaths,
@@ -49,7 +50,23 @@ export interface WalkOptions {
 const MAX_WARNINGS_KEPT = 1000;
 /** Copies waiting or running on the pool before the walk pauses. */
 const MAX_COPIES = 256;
-const LINK_FALLBACK = new Set(['ENOENT', 'EMLINK', 'EPERM', 'EXDEV', 'ENOTSUP', 'EOPNOTSUPP']);
+/** Unchanged files of one folder sent to the copy threads in one link job, at most. */
+const LINK_BATCH = 256;
+
+/** An unchanged file waiting for its link; copied instead when the link fails (the previous copy is gone). */
+interface LinkSlot extends PendingEntry {
+  abs: string;
+}
+
+/** The current folder's unchanged files not yet sent to the threads; their entries wait on `done`. */
+interface LinkBatch {
+  rel: string;
+  dir: DirFinish;
+  names: string[];
+  slots: LinkSlot[];
+  done: Promise<void>;
+  settle: (task: Promise<void>) => void;
+}
 
 interface DirFinish {
   out: string;
@@ -101,6 +118,7 @@ export class Walker {
   /** Counts the sources for the run's total once the walk has to wait for copies (count.ts). */
   private counter: SourceCounter | null = null;
   private walked = false;
+  private links: LinkBatch | null = null;
 
   constructor(private readonly o: WalkOptions) {
     this.out = new EntryOutput(o.manifest, o.changes);
@@ -120,6 +138,7 @@ export class Walker {
       await this.enterDir(s.path, s.label, '', st, s.matcher);
     }
     await this.drainBase(null);
+    this.sendLinks();
     this.walked = true;
     this.counter?.stop();
     await this.out.flush(true);
@@ -157,6 +176,7 @@ export class Walker {
   }
 
   private async enterDir(abs: string, rel: string, srcRel: string, st: fs.Stats, m: ExcludeMatcher) {
+    this.sendLinks();
     const out = `${this.o.outRoot}/${rel}`;
     try {
       fs.mkdirSync(fsPath(out), { mode: 0o700 });
@@ -202,6 +222,7 @@ export class Walker {
         this.stats.skipped++;
       }
     }
+    this.sendLinks();
     this.dirStack.pop();
     if (finish.pending > 0) this.deferredDirs.push(finish);
     else this.finishDir(finish);
@@ -253,10 +274,10 @@ export class Walker {
       }
     }
     const prev = await this.match(rel);
-    const out = `${this.o.outRoot}/${rel}`;
     const mode = st.mode & 0o7777;
     this.stats.files++;
     this.stats.bytes += st.size;
+    const dir = this.dirStack.at(-1)!;
     if (
       this.o.baseRoot &&
       prev &&
@@ -268,30 +289,11 @@ export class Walker {
       prev.ino === inoOf(st) &&
       prev.mode === mode
     ) {
-      try {
-        fs.linkSync(fsPath(`${this.o.baseRoot}/${rel}`), fsPath(out));
-        this.stats.linkedFiles++;
-        this.linkedBytes += st.size;
-        await this.out.push({ ...prev, path: rel }, prev);
-        return;
-      } catch (e) {
-        const code = errnoCode(e);
-        if (code && DISK_FULL.has(code)) throw destError(e, rel);
-        if (!code || !LINK_FALLBACK.has(code)) throw e;
-        // The previous copy is gone or cannot take another link: copy instead.
-      }
+      this.linkLater(abs, rel, prev, dir);
+      return;
     }
-    const dir = this.dirStack.at(-1)!;
-    dir.pending++;
     const slot: PendingEntry = { entry: null, prev };
-    const task = this.copier.copy(abs, rel, out, st).then((e) => {
-      slot.entry = e;
-      if (e?.flags.includes('s')) this.sqliteCopied.add(rel);
-      dir.pending--;
-    });
-    slot.wait = task;
-    this.copying.set(rel, task);
-    this.track(task.finally(() => this.copying.delete(rel)));
+    slot.wait = this.startCopy(abs, rel, st, slot, dir);
     this.out.queue(slot);
     // A counter and a queue of waiters, not Promise.race over the copies in flight: each race would add a
     // reaction to every pending copy, and a long copy would collect one per file walked meanwhile.
@@ -301,6 +303,87 @@ export class Walker {
       await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
     }
     if (this.failure) throw this.failure;
+  }
+
+  /** Starts copying a new or changed file into its folder (`slot.entry` is set when it is done). */
+  private startCopy(
+    abs: string,
+    rel: string,
+    st: fs.Stats,
+    slot: PendingEntry,
+    dir: DirFinish,
+  ): Promise<void> {
+    dir.pending++;
+    const task = this.copier.copy(abs, rel, `${this.o.outRoot}/${rel}`, st).then((e) => {
+      slot.entry = e;
+      if (e?.flags.includes('s')) this.sqliteCopied.add(rel);
+      dir.pending--;
+    });
+    this.copying.set(rel, task);
+    this.track(task.finally(() => this.copying.delete(rel)));
+    return task;
+  }
+
+  /**
+   * Queues an unchanged file's hard link: the folder's links go to its copy thread together (sendLinks), and
+   * its entry (the previous one) is written once they are made.
+   */
+  private linkLater(abs: string, rel: string, prev: ManifestEntry, dir: DirFinish): void {
+    const cut = rel.lastIndexOf('/');
+    const folder = rel.slice(0, cut);
+    if (this.links && this.links.rel !== folder) this.sendLinks();
+    let b = this.links;
+    if (!b) {
+      let settle!: (task: Promise<void>) => void;
+      const done = new Promise<void>((resolve) => (settle = resolve as (task: Promise<void>) => void));
+      done.catch(() => {}); // the failure is the walk's (track): no entry waiting on it may go unhandled
+      b = this.links = { rel: folder, dir, names: [], slots: [], done, settle };
+    }
+    const slot: LinkSlot = { entry: prev, prev, wait: b.done, abs };
+    b.names.push(rel.slice(cut + 1));
+    b.slots.push(slot);
+    this.out.queue(slot);
+    this.stats.linkedFiles++;
+    this.linkedBytes += prev.size;
+    if (b.names.length >= LINK_BATCH) this.sendLinks();
+  }
+
+  /** Sends the current folder's queued links to its thread; a file whose link fails is copied instead. */
+  private sendLinks(): void {
+    const b = this.links;
+    if (!b) return;
+    this.links = null;
+    b.dir.pending++;
+    const from = `${this.o.baseRoot}/${b.rel}`;
+    const task = this.copier.link(from, `${this.o.outRoot}/${b.rel}`, b.names).then((failed) => {
+      // Entries whose link is made are ready to be written (EntryOutput.flush passes a slot with no wait).
+      for (const slot of b.slots) slot.wait = undefined;
+      for (const [i, code] of failed) this.linkFailed(b.slots[i]!, code, b.dir);
+      b.dir.pending--;
+    });
+    this.track(task);
+    b.settle(task);
+  }
+
+  /** A link that failed: fatal when the disk is full, else the file is copied instead (if still there). */
+  private linkFailed(slot: LinkSlot, code: string, dir: DirFinish): void {
+    const rel = slot.prev!.path;
+    if (DISK_FULL.has(code)) throw destError(Object.assign(new Error(code), { code }), rel);
+    if (!LINK_FALLBACK.has(code)) throw new Error(`${displayName(rel)} could not be linked (${code})`);
+    // The previous copy is gone or cannot take another link: copy instead.
+    this.stats.linkedFiles--;
+    this.linkedBytes -= slot.prev!.size;
+    slot.entry = null;
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(fsPath(slot.abs));
+    } catch {
+      this.stats.files--; // gone since the walk saw it
+      this.stats.bytes -= slot.prev!.size;
+      return;
+    }
+    this.stats.bytes += st.size - slot.prev!.size;
+    slot.wait = this.startCopy(slot.abs, rel, st, slot, dir);
   }
 
   private track(task: Promise<void>): void {
@@ -329,6 +412,7 @@ export class Walker {
 
   /** Lets copies, progress and cancellation in; flushes finished copies from the queue. */
   private async breathe(): Promise<void> {
+    if (this.failure) throw this.failure;
     if (this.o.signal?.aborted)
       throw new CairnError('cancelled', 'The backup was cancelled; nothing was kept.');
     if (this.out.pending) await this.out.flush(false);

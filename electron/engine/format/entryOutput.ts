@@ -44,10 +44,12 @@ export class EntryOutput {
   async flush(all: boolean, downTo = 0): Promise<void> {
     while (this.q.length > downTo) {
       const head = this.q[0]!;
-      if (head.wait) {
-        if (!all && downTo === 0) return;
-        await head.wait;
-        head.wait = undefined;
+      if (head.wait && !all && downTo === 0) return;
+      // A link that failed turns into a copy: `wait` is then replaced, and that copy is waited for too.
+      while (head.wait) {
+        const w = head.wait;
+        await w;
+        if (head.wait === w) head.wait = undefined;
       }
       this.q.shift();
       await this.write(head.entry, head.prev);
