@@ -15,6 +15,8 @@ export interface BenchContext {
   cli: string;
   rows: Row[];
   notes: string[];
+  /** restic's version when it is there to time beside Cairn (backup rows), else null. */
+  restic: string | null;
   log(s: string): void;
 }
 

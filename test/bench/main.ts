@@ -13,6 +13,7 @@ import type { BenchContext } from './context';
 import { buildCorpus, type Corpus } from './corpus';
 import { HASH_WORKER_FLAG, hashBench, hashWorker } from './hashBench';
 import { rssSource } from './measure';
+import { findRestic, spawnRunner } from './restic';
 import { restoreBench } from './restoreBench';
 import { applyTargets, formatTable } from './results';
 
@@ -28,13 +29,13 @@ function version(cmd: string): string {
   return (r.stdout ?? '').split('\n')[0]!.trim() || 'not found';
 }
 
-function machine(): string[] {
+function machine(restic: string | null): string[] {
   return [
     `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${os
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
-    `tools: node ${process.version}; ${version('rsync')}; ${version('cp')}; ${version('sha256sum')}`,
+    `tools: node ${process.version}; ${version('rsync')}; ${version('cp')}; ${version('sha256sum')}; restic ${restic ?? 'not timed'}`,
     `peak RSS read with: ${rssSource() === 'gnu-time' ? '/usr/bin/time (wait4 ru_maxrss)' : '/proc VmHWM polled every 10 ms'}`,
   ];
 }
@@ -83,7 +84,7 @@ async function bench(argv: string[]): Promise<number> {
     largeBytes: 0,
     maxBytes: 0,
   };
-  const ctx: BenchContext = { args, corpus: empty, tmp, cli, rows: [], notes: [], log };
+  const ctx: BenchContext = { args, corpus: empty, tmp, cli, rows: [], notes: [], restic: null, log };
   try {
     if (needsCorpus) {
       log(
@@ -92,7 +93,12 @@ async function bench(argv: string[]): Promise<number> {
       ctx.corpus = buildCorpus(path.join(tmp, 'corpus'), args, log);
     }
     const c = ctx.corpus;
-    if (args.only.includes('backup')) await backupBench(ctx);
+    if (args.only.includes('backup')) {
+      const restic = findRestic(spawnRunner, process.getuid?.() === 0);
+      if ('version' in restic) ctx.restic = restic.version;
+      else ctx.notes.push(`backup: no restic rows: ${restic.missing}.`);
+      await backupBench(ctx);
+    }
     if (args.only.includes('hash')) await hashBench(ctx, path.join(snap, 'dist', 'bench.mjs'));
     if (args.only.includes('restore')) await restoreBench(ctx);
     if (args.only.includes('catalog')) await catalogBench(ctx);
@@ -100,7 +106,7 @@ async function bench(argv: string[]): Promise<number> {
     applyTargets(ctx.rows, c.files);
     const header = [
       `Cairn benchmark, ${new Date().toISOString()}`,
-      ...machine(),
+      ...machine(ctx.restic),
       needsCorpus
         ? `corpus: ${c.files.toLocaleString('en-US')} files (${(c.files - c.largeFiles.length).toLocaleString('en-US')} small of 0-${args.maxKib} KiB in ${c.dirs.toLocaleString('en-US')} folders, ${c.largeFiles.length} x ${args.largeMib} MiB random), ${(c.bytes / 1e6).toFixed(0)} MB`
         : 'corpus: none (catalog and drive sections only)',
