@@ -1,8 +1,10 @@
 // Command-line flags (and CAIRN_BENCH_* environment variables) of `npm run bench`.
 import os from 'node:os';
 
-export type Section = 'backup' | 'hash' | 'restore' | 'catalog' | 'drive';
-const SECTIONS: Section[] = ['backup', 'hash', 'restore', 'catalog', 'drive'];
+export type Section = 'backup' | 'prune' | 'hash' | 'restore' | 'catalog' | 'drive' | 'scale';
+/** The sections run by default; `scale` is long and runs only when named. */
+const DEFAULT_SECTIONS: Section[] = ['backup', 'prune', 'hash', 'restore', 'catalog', 'drive'];
+const SECTIONS: Section[] = [...DEFAULT_SECTIONS, 'scale'];
 
 export interface BenchArgs {
   /** Small files in the corpus, spread over nested folders. */
@@ -41,7 +43,8 @@ const HELP = `npm run bench -- [options]     (each option also as an env var, e.
   --runs N               timed runs per measurement, median reported (default 3)
   --change-pct N         percent of small files changed for the "1% changed" backup (default 1)
   --dir DIR              where the temporary folder goes (default the OS temp folder)
-  --only LIST            comma-separated sections: backup,hash,restore,catalog,drive (default all)
+  --only LIST            comma-separated sections: backup,prune,hash,restore,catalog,drive,scale
+                         (default all but scale)
   --catalog-versions N   file versions in the catalog benchmark (default 1000000)
   --catalog-folder N     entries in the catalog benchmark's largest folder (default 100000)
   --year-catalog DIR     build the year catalog into DIR once, reuse it on later runs (default a fresh one)
@@ -107,7 +110,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     'drive-big-mib',
   ]);
   for (const k of flags.keys()) if (!known.has(k)) throw new Error(`Unknown option --${k}; see --help.`);
-  const only = (get('only') ?? SECTIONS.join(','))
+  const only = (get('only') ?? DEFAULT_SECTIONS.join(','))
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);

@@ -14,6 +14,7 @@ import { buildCorpus, type Corpus } from './corpus';
 import { HASH_WORKER_FLAG, hashBench, hashWorker } from './hashBench';
 import { rssSource } from './measure';
 import { findRestic, spawnRunner } from './restic';
+import { pruneBench } from './pruneBench';
 import { restoreBench } from './restoreBench';
 import { applyTargets, formatTable } from './results';
 
@@ -71,7 +72,7 @@ async function bench(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   log(`working in ${tmp}`);
-  const needsCorpus = args.only.some((s) => s !== 'catalog' && s !== 'drive');
+  const needsCorpus = args.only.some((s) => ['backup', 'prune', 'hash', 'restore'].includes(s));
   const empty: Corpus = {
     root: path.join(tmp, 'corpus'),
     small: '',
@@ -99,6 +100,7 @@ async function bench(argv: string[]): Promise<number> {
       else ctx.notes.push(`backup: no restic rows: ${restic.missing}.`);
       await backupBench(ctx);
     }
+    if (args.only.includes('prune')) await pruneBench(ctx);
     if (args.only.includes('hash')) await hashBench(ctx, path.join(snap, 'dist', 'bench.mjs'));
     if (args.only.includes('restore')) await restoreBench(ctx);
     if (args.only.includes('catalog')) await catalogBench(ctx);
@@ -109,7 +111,7 @@ async function bench(argv: string[]): Promise<number> {
       ...machine(ctx.restic),
       needsCorpus
         ? `corpus: ${c.files.toLocaleString('en-US')} files (${(c.files - c.largeFiles.length).toLocaleString('en-US')} small of 0-${args.maxKib} KiB in ${c.dirs.toLocaleString('en-US')} folders, ${c.largeFiles.length} x ${args.largeMib} MiB random), ${(c.bytes / 1e6).toFixed(0)} MB`
-        : 'corpus: none (catalog and drive sections only)',
+        : 'corpus: none (the catalog, drive and scale sections make their own)',
       `method: median of ${args.runs} runs (catalog: of ${Math.max(5, args.runs)} in-process calls after one warm call); the page cache cannot be dropped, so one untimed pass warms it first and every timing is warm-cache; \`sync\` runs (untimed) before each timed run; Cairn is the real CLI (a snapshot of dist/cli.mjs, its chunks and workers taken at the start, run as bin/cairn.mjs runs it, startup included) and fsyncs its backup, the peers do not; MB/s and files/s are over the whole tree the operation covers.`,
     ];
     const out = [
