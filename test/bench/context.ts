@@ -28,6 +28,14 @@ export function cairnCmd(ctx: BenchContext, dataDir: string, ...args: string[]):
   };
 }
 
+/** `cairn plan add` retention flags with every rule off but keep-last: keep-last 0 keeps every backup. */
+export function keepLast(n: number): string[] {
+  return ['last', 'daily', 'weekly', 'monthly', 'yearly', 'within', 'noted'].flatMap((k) => [
+    `--keep-${k}`,
+    k === 'last' ? String(n) : '0',
+  ]);
+}
+
 /** Runs a command untimed (setup), failing loudly when it fails. */
 export async function setup(cmd: Cmd, okCodes?: number[]): Promise<void> {
   await run(cmd, okCodes);

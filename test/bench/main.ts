@@ -16,6 +16,7 @@ import { rssSource } from './measure';
 import { findRestic, spawnRunner } from './restic';
 import { pruneBench } from './pruneBench';
 import { restoreBench } from './restoreBench';
+import { scaleBench } from './scaleBench';
 import { applyTargets, formatTable } from './results';
 
 const script = fileURLToPath(import.meta.url);
@@ -105,6 +106,7 @@ async function bench(argv: string[]): Promise<number> {
     if (args.only.includes('restore')) await restoreBench(ctx);
     if (args.only.includes('catalog')) await catalogBench(ctx);
     if (args.only.includes('drive')) await driveBench(ctx);
+    if (args.only.includes('scale')) await scaleBench(ctx);
     applyTargets(ctx.rows, c.files);
     const header = [
       `Cairn benchmark, ${new Date().toISOString()}`,

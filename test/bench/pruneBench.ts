@@ -5,16 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cairnCmd, remove, setup, timed, tmpPath, type BenchContext } from './context';
+import { cairnCmd, keepLast, remove, setup, timed, tmpPath, type BenchContext } from './context';
 import type { Sample } from './measure';
 import { PRUNES_NONE, PRUNES_ONE, row } from './results';
-
-/** Retention with every rule off but keep-last: keep-last 0 keeps every backup. */
-const keepLast = (n: number) =>
-  ['last', 'daily', 'weekly', 'monthly', 'yearly', 'within', 'noted'].flatMap((k) => [
-    `--keep-${k}`,
-    k === 'last' ? String(n) : '0',
-  ]);
 
 const STAMP = /^\d{4}-\d\d-\d\d_\d{6}(-\d+)?$/;
 const stamps = (root: string) =>
