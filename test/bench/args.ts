@@ -51,7 +51,8 @@ const HELP = `npm run bench -- [options]     (each option also as an env var, e.
   --catalog-versions N   file versions in the catalog benchmark (default 1000000)
   --catalog-folder N     entries in the catalog benchmark's largest folder (default 100000)
   --year-catalog DIR     build the year catalog into DIR once, reuse it on later runs (default a fresh one)
-  --peers all|none       backups: time cp and rsync beside Cairn, or Cairn alone (default all)
+  --peers all|none       backups: time cp, rsync and restic beside Cairn, or Cairn alone
+                         (default all)
   --drive-files N        small files (0..max-kib KiB) the drive section pushes (default 20000)
   --drive-big-mib N      the drive section's large file, in MiB (default 200)
   --scale-files N        scale section: files of 0-1 KiB for peak RSS and time per 100k files, also

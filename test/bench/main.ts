@@ -95,12 +95,12 @@ async function bench(argv: string[]): Promise<number> {
       ctx.corpus = buildCorpus(path.join(tmp, 'corpus'), args, log);
     }
     const c = ctx.corpus;
-    if (args.only.includes('backup')) {
+    if (args.only.includes('backup') && args.peers) {
       const restic = findRestic(spawnRunner, process.getuid?.() === 0);
       if ('version' in restic) ctx.restic = restic.version;
       else ctx.notes.push(`backup: no restic rows: ${restic.missing}.`);
-      await backupBench(ctx);
     }
+    if (args.only.includes('backup')) await backupBench(ctx);
     if (args.only.includes('prune')) await pruneBench(ctx);
     if (args.only.includes('hash')) await hashBench(ctx, path.join(snap, 'dist', 'bench.mjs'));
     if (args.only.includes('restore')) await restoreBench(ctx);
