@@ -5,16 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isStamp } from '../../electron/engine/format/stamp';
 import { cairnCmd, keepLast, remove, setup, timed, tmpPath, type BenchContext } from './context';
 import type { Sample } from './measure';
 import { PRUNES_NONE, PRUNES_ONE, row } from './results';
 
-const STAMP = /^\d{4}-\d\d-\d\d_\d{6}(-\d+)?$/;
-const stamps = (root: string) =>
-  fs
-    .readdirSync(root)
-    .filter((n) => STAMP.test(n))
-    .sort();
+/** The plan's backup folders on the destination, oldest first. */
+const stamps = (root: string) => fs.readdirSync(root).filter(isStamp).sort();
 
 /** The longest wait for a background sweep to empty the trash. */
 const SWEEP_LIMIT_MS = 30 * 60_000;
@@ -32,7 +29,7 @@ function entries(dir: string): number {
  * Waits (untimed for the rows it follows) until the trash is empty; the time from the command's return
  * until then, or null when the trash was already empty (nothing left to the background).
  */
-async function sweepDone(trash: string, since: number): Promise<number | null> {
+export async function sweepDone(trash: string, since: number): Promise<number | null> {
   if (entries(trash) === 0) return null;
   while (entries(trash) > 0) {
     if (performance.now() - since > SWEEP_LIMIT_MS)
