@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import { catalogPath } from '../../electron/engine/catalog/db';
-import { cairnCmd, keepLast, remove, setup, timed, tmpPath, type BenchContext } from './context';
+import { cairnCmd, keepLast, setup, timed, tmpPath, type BenchContext } from './context';
 import { buildCorpus, type Corpus } from './corpus';
 import type { Sample } from './measure';
 import {
@@ -75,7 +75,6 @@ async function tinyFiles(ctx: BenchContext, files: number, tool: string): Promis
     const s = await timed(p.backup);
     ctx.rows.push({ ...row('scale', operation, tool, [s], size), amount: per100k(s, c.files) });
   }
-  await remove(c.root, p.dataDir, p.dest);
 }
 
 /** `days` daily no-change backups of one tree of `files` files: catalog rows and size, early and late times. */
@@ -112,10 +111,12 @@ async function dailyRuns(ctx: BenchContext, files: number, days: number): Promis
   ctx.notes.push(
     `${SAME_TREE_DAILY}: ${days} no-change \`cairn backup\` runs of ${n(c.files)} files keeping every backup, one after the other (real clock); backup 2 took ${at(2)}, backup ${days} ${at(days)}; the median of backups 2-4 is compared with the median of backups ${days - 2}-${days}.`,
   );
-  await remove(c.root, p.dataDir, p.dest);
 }
 
-/** The scale section: tiny files at N/10 and N, then the daily runs. */
+/**
+ * The scale section: tiny files at N/10 and N, then the daily runs. Nothing is deleted until the end (with
+ * the temp folder): for minutes after many files are deleted, ext4 creates files several times slower.
+ */
 export async function scaleBench(ctx: BenchContext): Promise<void> {
   const { scaleFiles, scaleDays, files } = ctx.args;
   if (scaleDays < 4)
