@@ -85,7 +85,7 @@ export async function pruneBench(ctx: BenchContext): Promise<void> {
   const op = 'background sweep of one pruned backup';
   const tree = { bytes: null, files: c.files };
   if (sweeps.length > 0) {
-    const sweepNote = `from the command's return until ${path.basename(path.dirname(trash))}/trash is empty`;
+    const sweepNote = `from the command's return until ${path.basename(path.dirname(trash))}/trash is empty (a sweeper's start included, polled every 20 ms)`;
     ctx.rows.push(row('prune', op, 'cairn (trash sweep)', sweeps, tree, sweepNote));
   } else
     ctx.notes.push(`${op}: none, the pruning runs left nothing in the trash (deleted before returning).`);

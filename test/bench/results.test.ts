@@ -74,4 +74,16 @@ describe('applyTargets', () => {
     expect(rows[0]!.ratios).toEqual([{ peer: 'cairn at a tenth of the files, per file', value: 1.5 }]);
     expect(rows[0]!.targets).toEqual([{ text: 'RSS < 400 MiB at 1M files (#19)', met: false }]);
   });
+
+  it('adds the catalog time limits and the 1M-file RSS ceiling to the rows they are for', () => {
+    const open = { ...at('open folder, 100,000 entries', 'cairn catalog', 250), section: 'catalog' };
+    const first = { ...at('first backup', 'cairn', 2000), rssKib: 300 * 1024 };
+    applyTargets([open, first, at('first backup', 'cp -a', 1000)], 1_000_000);
+    expect(open.targets).toEqual([{ text: '< 200 ms (#7)', met: false }]);
+    expect(first.targets).toEqual([
+      { text: '<= 1.15x cp -a (#19)', met: false },
+      { text: 'RSS < 400 MiB at 1M files (#3)', met: true },
+    ]);
+    expect(verdict(first)).toBe('MISSED');
+  });
 });
