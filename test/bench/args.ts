@@ -1,8 +1,10 @@
 // Command-line flags (and CAIRN_BENCH_* environment variables) of `npm run bench`.
 import os from 'node:os';
 
-export type Section = 'backup' | 'hash' | 'restore' | 'catalog' | 'drive';
-const SECTIONS: Section[] = ['backup', 'hash', 'restore', 'catalog', 'drive'];
+export type Section = 'backup' | 'prune' | 'hash' | 'restore' | 'catalog' | 'drive' | 'scale';
+/** The sections run by default; `scale` is long and runs only when named. */
+const DEFAULT_SECTIONS: Section[] = ['backup', 'prune', 'hash', 'restore', 'catalog', 'drive'];
+const SECTIONS: Section[] = [...DEFAULT_SECTIONS, 'scale'];
 
 export interface BenchArgs {
   /** Small files in the corpus, spread over nested folders. */
@@ -31,6 +33,9 @@ export interface BenchArgs {
   /** The Drive section: small files pushed, and the size of its one large file in MiB. */
   driveFiles: number;
   driveBigMib: number;
+  /** The scale section: tiny files for the peak-RSS run, and daily no-change backups of a --files tree. */
+  scaleFiles: number;
+  scaleDays: number;
 }
 
 const HELP = `npm run bench -- [options]     (each option also as an env var, e.g. CAIRN_BENCH_FILES)
@@ -41,13 +46,19 @@ const HELP = `npm run bench -- [options]     (each option also as an env var, e.
   --runs N               timed runs per measurement, median reported (default 3)
   --change-pct N         percent of small files changed for the "1% changed" backup (default 1)
   --dir DIR              where the temporary folder goes (default the OS temp folder)
-  --only LIST            comma-separated sections: backup,hash,restore,catalog,drive (default all)
+  --only LIST            comma-separated sections: backup,prune,hash,restore,catalog,drive,scale
+                         (default all but scale)
   --catalog-versions N   file versions in the catalog benchmark (default 1000000)
   --catalog-folder N     entries in the catalog benchmark's largest folder (default 100000)
   --year-catalog DIR     build the year catalog into DIR once, reuse it on later runs (default a fresh one)
-  --peers all|none       backups: time cp and rsync beside Cairn, or Cairn alone (default all)
+  --peers all|none       backups: time cp, rsync and restic beside Cairn, or Cairn alone
+                         (default all)
   --drive-files N        small files (0..max-kib KiB) the drive section pushes (default 20000)
   --drive-big-mib N      the drive section's large file, in MiB (default 200)
+  --scale-files N        scale section: files of 0-1 KiB for peak RSS and time per 100k files, also
+                         timed at N/10 (default 1000000)
+  --scale-days N         scale section: daily no-change backups of a --files tree, for the catalog's
+                         growth and the last backups' time against backups 2-4 (default 365)
   --json PATH            also write the table as JSON to PATH
   --keep                 keep the temporary folder`;
 
@@ -105,9 +116,11 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     'peers',
     'drive-files',
     'drive-big-mib',
+    'scale-files',
+    'scale-days',
   ]);
   for (const k of flags.keys()) if (!known.has(k)) throw new Error(`Unknown option --${k}; see --help.`);
-  const only = (get('only') ?? SECTIONS.join(','))
+  const only = (get('only') ?? DEFAULT_SECTIONS.join(','))
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -130,5 +143,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     peers: peersFlag(get('peers')),
     driveFiles: Math.floor(num('--drive-files', get('drive-files'), 20_000)),
     driveBigMib: num('--drive-big-mib', get('drive-big-mib'), 200),
+    scaleFiles: Math.floor(num('--scale-files', get('scale-files'), 1_000_000)),
+    scaleDays: Math.floor(num('--scale-days', get('scale-days'), 365)),
   };
 }

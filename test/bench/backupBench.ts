@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import { cairnCmd, remove, setup, timed, tmpPath, type BenchContext } from './context';
 import { changeFiles } from './corpus';
-import type { Sample } from './measure';
+import type { Cmd, Sample } from './measure';
+import { resticBackup, resticInit } from './restic';
 import { row } from './results';
 
 /** Cairn's state after the first-backup runs, for the sections that follow. */
@@ -27,6 +28,9 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
   const first: Record<string, Sample[]> = { cairn: [] };
   let state: CairnState | null = null;
   let rsyncBase = '';
+  // restic: a fresh repository for each first backup (init untimed); the last one takes the no-change runs.
+  const resticCache = tmpPath(ctx, 'restic-cache');
+  let resticRepo = '';
   // Earlier runs' copies are removed after the loop, not between runs: for minutes after many files are
   // deleted, ext4 creates files several times slower (it passes over recently freed inodes), and that
   // would fall on whichever tool happened to run next.
@@ -53,6 +57,12 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
     // Keep only the last run's rsync copy: it is the base of the incremental runs.
     stale.push(rsSync, cpDest, ...(rsyncBase ? [rsyncBase] : []));
     rsyncBase = rsDest;
+    if (!ctx.restic) continue;
+    const repo = tmpPath(ctx, 'dest', `restic-first-${i}`);
+    await setup(resticInit(repo, resticCache));
+    await peer(first, 'restic', resticBackup(repo, resticCache, src));
+    if (resticRepo) stale.push(resticRepo);
+    resticRepo = repo;
   }
   await remove(...stale);
   for (const [tool, s] of Object.entries(first))
@@ -75,6 +85,7 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
     const cpal = tmpPath(ctx, 'dest', `cpal-${i}`);
     await peer(same, 'cp -al (floor)', ['cp', '-al', rsyncBase, cpal]);
     stale.push(rs, cpal);
+    if (ctx.restic) await peer(same, 'restic', resticBackup(resticRepo, resticCache, src));
   }
   await remove(...stale.splice(0));
   for (const [tool, s] of Object.entries(same))
@@ -103,11 +114,11 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
   const note = `${count} files (${args.changePct}%) rewritten before each run`;
   for (const [tool, s] of Object.entries(changed))
     ctx.rows.push(row('backup', 'backup after changes', tool, s, size(), note));
-  if (rsyncBase) await remove(rsyncBase);
+  await remove(...[rsyncBase, resticRepo, resticCache].filter(Boolean));
   return state!;
 }
 
-/** Times one run of a peer tool into its list of samples. */
-async function peer(into: Record<string, Sample[]>, tool: string, argv: string[]): Promise<void> {
-  (into[tool] ??= []).push(await timed({ argv }));
+/** Times one run of a peer tool (a command line, or a command with its environment) into its samples. */
+async function peer(into: Record<string, Sample[]>, tool: string, cmd: string[] | Cmd): Promise<void> {
+  (into[tool] ??= []).push(await timed(Array.isArray(cmd) ? { argv: cmd } : cmd));
 }

@@ -15,6 +15,8 @@ export interface BenchContext {
   cli: string;
   rows: Row[];
   notes: string[];
+  /** restic's version when it is there to time beside Cairn (backup rows), else null. */
+  restic: string | null;
   log(s: string): void;
 }
 
@@ -24,6 +26,14 @@ export function cairnCmd(ctx: BenchContext, dataDir: string, ...args: string[]):
     argv: [process.execPath, ctx.cli, ...args],
     env: { ...process.env, CAIRN_DATA_DIR: dataDir },
   };
+}
+
+/** `cairn plan add` retention flags with every rule off but keep-last: keep-last 0 keeps every backup. */
+export function keepLast(n: number): string[] {
+  return ['last', 'daily', 'weekly', 'monthly', 'yearly', 'within', 'noted'].flatMap((k) => [
+    `--keep-${k}`,
+    k === 'last' ? String(n) : '0',
+  ]);
 }
 
 /** Runs a command untimed (setup), failing loudly when it fails. */

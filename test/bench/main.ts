@@ -13,7 +13,10 @@ import type { BenchContext } from './context';
 import { buildCorpus, type Corpus } from './corpus';
 import { HASH_WORKER_FLAG, hashBench, hashWorker } from './hashBench';
 import { rssSource } from './measure';
+import { findRestic, spawnRunner } from './restic';
+import { pruneBench } from './pruneBench';
 import { restoreBench } from './restoreBench';
+import { scaleBench } from './scaleBench';
 import { applyTargets, formatTable } from './results';
 
 const script = fileURLToPath(import.meta.url);
@@ -28,13 +31,13 @@ function version(cmd: string): string {
   return (r.stdout ?? '').split('\n')[0]!.trim() || 'not found';
 }
 
-function machine(): string[] {
+function machine(restic: string | null): string[] {
   return [
     `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load average ${os
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
-    `tools: node ${process.version}; ${version('rsync')}; ${version('cp')}; ${version('sha256sum')}`,
+    `tools: node ${process.version}; ${version('rsync')}; ${version('cp')}; ${version('sha256sum')}; restic ${restic ?? 'not timed'}`,
     `peak RSS read with: ${rssSource() === 'gnu-time' ? '/usr/bin/time (wait4 ru_maxrss)' : '/proc VmHWM polled every 10 ms'}`,
   ];
 }
@@ -70,7 +73,7 @@ async function bench(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   log(`working in ${tmp}`);
-  const needsCorpus = args.only.some((s) => s !== 'catalog' && s !== 'drive');
+  const needsCorpus = args.only.some((s) => ['backup', 'prune', 'hash', 'restore'].includes(s));
   const empty: Corpus = {
     root: path.join(tmp, 'corpus'),
     small: '',
@@ -83,7 +86,7 @@ async function bench(argv: string[]): Promise<number> {
     largeBytes: 0,
     maxBytes: 0,
   };
-  const ctx: BenchContext = { args, corpus: empty, tmp, cli, rows: [], notes: [], log };
+  const ctx: BenchContext = { args, corpus: empty, tmp, cli, rows: [], notes: [], restic: null, log };
   try {
     if (needsCorpus) {
       log(
@@ -92,18 +95,25 @@ async function bench(argv: string[]): Promise<number> {
       ctx.corpus = buildCorpus(path.join(tmp, 'corpus'), args, log);
     }
     const c = ctx.corpus;
+    if (args.only.includes('backup') && args.peers) {
+      const restic = findRestic(spawnRunner, process.getuid?.() === 0);
+      if ('version' in restic) ctx.restic = restic.version;
+      else ctx.notes.push(`backup: no restic rows: ${restic.missing}.`);
+    }
     if (args.only.includes('backup')) await backupBench(ctx);
+    if (args.only.includes('prune')) await pruneBench(ctx);
     if (args.only.includes('hash')) await hashBench(ctx, path.join(snap, 'dist', 'bench.mjs'));
     if (args.only.includes('restore')) await restoreBench(ctx);
     if (args.only.includes('catalog')) await catalogBench(ctx);
     if (args.only.includes('drive')) await driveBench(ctx);
+    if (args.only.includes('scale')) await scaleBench(ctx);
     applyTargets(ctx.rows, c.files);
     const header = [
       `Cairn benchmark, ${new Date().toISOString()}`,
-      ...machine(),
+      ...machine(ctx.restic),
       needsCorpus
         ? `corpus: ${c.files.toLocaleString('en-US')} files (${(c.files - c.largeFiles.length).toLocaleString('en-US')} small of 0-${args.maxKib} KiB in ${c.dirs.toLocaleString('en-US')} folders, ${c.largeFiles.length} x ${args.largeMib} MiB random), ${(c.bytes / 1e6).toFixed(0)} MB`
-        : 'corpus: none (catalog and drive sections only)',
+        : 'corpus: none (the catalog, drive and scale sections make their own)',
       `method: median of ${args.runs} runs (catalog: of ${Math.max(5, args.runs)} in-process calls after one warm call); the page cache cannot be dropped, so one untimed pass warms it first and every timing is warm-cache; \`sync\` runs (untimed) before each timed run; Cairn is the real CLI (a snapshot of dist/cli.mjs, its chunks and workers taken at the start, run as bin/cairn.mjs runs it, startup included) and fsyncs its backup, the peers do not; MB/s and files/s are over the whole tree the operation covers.`,
     ];
     const out = [
