@@ -1,6 +1,9 @@
 import { LanePool, workerFile } from './lanePool';
 
-/** One file to copy: the walker's lstat figures go along so the worker can tell whether it changed. */
+/**
+ * One file to copy: the walker's lstat figures go along so the worker can tell whether it changed; -1 in
+ * all three for a file the walk did not stat (the worker then takes them from the open file).
+ */
 export interface CopyJob {
   kind?: 'copy';
   src: string;
@@ -31,6 +34,8 @@ export type CopyOutcome =
       mtimeMs: number;
       ctimeMs: number;
       ino: string;
+      /** The permission bits the copy was given. */
+      mode: number;
     }
   | { kind: 'sqlite' }
   | { kind: 'error'; code: string | null; message: string };

@@ -21,7 +21,8 @@ import { ioFailure, serveLanes } from './laneWorker';
 const CHUNK = 1 << 20;
 const buf = Buffer.allocUnsafe(CHUNK);
 const MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
-const NOFOLLOW = constants.O_NOFOLLOW || 0;
+// O_NONBLOCK: a file replaced by a named pipe since the walk saw it must not block the thread on open.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW || 0) | (constants.O_NONBLOCK || 0);
 const shared = (workerData as { copied?: SharedArrayBuffer } | null)?.copied;
 /** Bytes written by every copy thread of the run, read by the walk for its progress (copyPool.ts). */
 const copied = shared ? new BigInt64Array(shared) : null;
@@ -30,14 +31,22 @@ function work(j: CopyJob): CopyOutcome {
   let sfd = -1,
     dfd = -1;
   try {
-    sfd = openSync(fsPath(j.src), constants.O_RDONLY | NOFOLLOW);
+    sfd = openSync(fsPath(j.src), OPEN_FLAGS);
+    let { size, mtimeMs, mode } = j;
+    if (size < 0) {
+      // The walk did not stat this file: its figures now, before the first byte is read.
+      const st = fstatSync(sfd);
+      if (!st.isFile()) return { kind: 'error', code: 'ENOENT', message: 'no longer a file' };
+      ({ size, mtimeMs } = st);
+      mode = st.mode & 0o7777;
+    }
     const hash = createHash('sha256');
     let total = 0,
       first = true;
     // Read no more than the size the walk saw: a file that keeps growing (a busy log) would otherwise be
     // chased for ever. If it changed, the caller retries and then reports it.
     for (;;) {
-      const n = readSync(sfd, buf, 0, Math.min(CHUNK, Math.max(j.size - total, first ? 100 : 0)), null);
+      const n = readSync(sfd, buf, 0, Math.min(CHUNK, Math.max(size - total, first ? 100 : 0)), null);
       if (first) {
         first = false;
         if (j.detectSqlite && n >= 100 && buf.subarray(0, 16).equals(MAGIC)) return { kind: 'sqlite' };
@@ -51,9 +60,9 @@ function work(j: CopyJob): CopyOutcome {
       if (copied) Atomics.add(copied, 0, BigInt(n));
     }
     const after = fstatSync(sfd);
-    fchmodSync(dfd, j.mode);
+    fchmodSync(dfd, mode);
     futimesSync(dfd, after.atimeMs / 1000, after.mtimeMs / 1000);
-    const changed = after.size !== j.size || after.mtimeMs !== j.mtimeMs || total !== j.size;
+    const changed = after.size !== size || after.mtimeMs !== mtimeMs || total !== size;
     return {
       kind: 'copied',
       sha256: hash.digest('hex'),
@@ -62,6 +71,7 @@ function work(j: CopyJob): CopyOutcome {
       mtimeMs: after.mtimeMs,
       ctimeMs: after.ctimeMs,
       ino: after.dev + ':' + after.ino,
+      mode,
     };
   } catch (e) {
     return ioFailure(e);

@@ -92,24 +92,29 @@ export class FileCopier {
   private async copyOnce(
     abs: string,
     out: string,
-    st: fs.Stats,
+    st: fs.Stats | null,
     detectSqlite: boolean,
   ): Promise<CopyOutcome> {
     return (await this.threads().run(
       {
         src: abs,
         dst: out,
-        mode: st.mode & 0o7777,
-        size: st.size,
-        mtimeMs: st.mtimeMs,
+        mode: st ? st.mode & 0o7777 : -1,
+        size: st ? st.size : -1,
+        mtimeMs: st ? st.mtimeMs : -1,
         detectSqlite,
       },
       out.slice(0, out.lastIndexOf('/')),
     )) as CopyOutcome;
   }
 
-  /** Copies one file (retrying while it changes under us); null when it was skipped or is gone. */
-  async copy(abs: string, rel: string, out: string, st: fs.Stats): Promise<ManifestEntry | null> {
+  /**
+   * Copies one file (retrying while it changes under us); null when it was skipped or is gone. `st` is the
+   * walk's lstat, or null for a file the walk did not stat (the copy thread then reads its figures).
+   */
+  async copy(abs: string, rel: string, out: string, st: fs.Stats | null): Promise<ManifestEntry | null> {
+    /** What the walk added to the run's bytes for this file. */
+    const counted = st?.size ?? 0;
     let cur = st;
     for (let attempt = 1; ; attempt++) {
       // SQLite opens a database by a text path: one whose name is not UTF-8 is copied as a plain file.
@@ -117,10 +122,18 @@ export class FileCopier {
       let sqlite = false;
       if (r.kind === 'sqlite') {
         try {
-          const c = await copySqlite(abs, out, cur);
+          const sst = cur ?? fs.lstatSync(fsPath(abs));
+          const c = await copySqlite(abs, out, sst);
           this.sqliteBytes += c.size;
           sqlite = true;
-          r = { kind: 'copied', ...c, mtimeMs: cur.mtimeMs, ctimeMs: cur.ctimeMs, ino: inoOf(cur) };
+          r = {
+            kind: 'copied',
+            ...c,
+            mtimeMs: sst.mtimeMs,
+            ctimeMs: sst.ctimeMs,
+            ino: inoOf(sst),
+            mode: sst.mode & 0o7777,
+          };
         } catch (se) {
           fs.rmSync(fsPath(out), { force: true });
           this.o.warn(
@@ -134,7 +147,7 @@ export class FileCopier {
         if (r.code && (DISK_FULL.has(r.code) || r.code === 'EROFS')) throw destError(r, rel);
         fs.rmSync(fsPath(out), { force: true });
         this.o.stats.files--;
-        this.o.stats.bytes -= st.size;
+        this.o.stats.bytes -= counted;
         if (r.code === 'ENOENT') return null; // deleted while we were getting to it
         this.o.warn(rel, `could not be read (${r.code ?? r.message}); skipped`);
         this.o.stats.skipped++;
@@ -147,7 +160,7 @@ export class FileCopier {
           cur = fs.lstatSync(fsPath(abs));
         } catch {
           this.o.stats.files--;
-          this.o.stats.bytes -= st.size;
+          this.o.stats.bytes -= counted;
           return null;
         }
         continue;
@@ -155,13 +168,13 @@ export class FileCopier {
       if (r.changed) this.o.warn(rel, 'kept changing while it was read; the copy may be inconsistent');
       this.o.stats.newFiles++;
       this.o.stats.newBytes += r.size;
-      this.o.stats.bytes += r.size - st.size;
+      this.o.stats.bytes += r.size - counted;
       return {
         kind: 'f',
         path: rel,
         size: r.size,
         mtimeMs: r.mtimeMs,
-        mode: cur.mode & 0o7777,
+        mode: r.mode,
         sha256: r.sha256,
         target: null,
         ino: r.ino,

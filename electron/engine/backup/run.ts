@@ -18,7 +18,14 @@ import { CairnError, describeError, errnoCode } from '../errors';
 import { checkPlanFolders } from './checks';
 import { excludeMatcher } from '../format/excludes';
 import { reconcile, writePlanFile } from './reconcile';
-import { fsyncDir, planLayout, removeTree, syncFileSystemAsync, type PlanLayout } from '../format/layout';
+import {
+  Flusher,
+  fsyncDir,
+  planLayout,
+  removeTree,
+  syncFileSystemAsync,
+  type PlanLayout,
+} from '../format/layout';
 import { LineSink } from '../format/lineSink';
 import { ManifestReader, ManifestWriter } from '../format/manifest';
 import { formatStamp } from '../format/stamp';
@@ -39,6 +46,8 @@ export interface BackupProgress extends WalkStats {
 
 /** How often a run tells its progress at the least, even while one large file copies. */
 const PROGRESS_EVERY_MS = 500;
+/** How often the run looks at the bytes copied, to let the disk write them back as it goes (Flusher). */
+const WRITEBACK_EVERY_MS = 250;
 
 export interface BackupRunOptions {
   db: Db;
@@ -93,6 +102,8 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
   const sinks: { abort(): Promise<void> }[] = [];
   const base: { reader: ManifestReader | null } = { reader: null };
   let ticker: NodeJS.Timeout | null = null;
+  let writeback: NodeJS.Timeout | null = null;
+  const flusher = new Flusher(layout.root, 256 << 20);
   try {
     checkPlanFolders(plan);
     try {
@@ -186,6 +197,13 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
       });
     };
     if (o.onProgress) ticker = setInterval(report, o.progressEveryMs ?? PROGRESS_EVERY_MS);
+    // Copied data is flushed in the background while the walk goes on: the disk writes as the copy threads
+    // read, and the final sync before publishing has little left to do.
+    let copied = 0;
+    writeback = setInterval(() => {
+      flusher.wrote(w.bytesCopied - copied);
+      copied = w.bytesCopied;
+    }, WRITEBACK_EVERY_MS);
     const matcher = excludeMatcher(plan.excludes);
     // Database sources are dumped first into the partial area, then walked as sources (dbsource/stage.ts).
     const dbs = o.secrets
@@ -212,6 +230,8 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     o.signal?.throwIfAborted();
 
     // Publish: data on disk first, then the manifest, then the folder (DESIGN.md section 1).
+    clearInterval(writeback);
+    await flusher.settle();
     await syncFileSystemAsync(layout.root);
     fs.renameSync(manifestTmp, layout.manifestFile(stamp));
     fsyncDir(layout.manifests);
@@ -261,7 +281,9 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     writeBackupIndex(db, plan);
     return { backup, warnings: walker.warnings };
   } catch (e) {
+    if (writeback) clearInterval(writeback);
     await walker?.settle();
+    await flusher.settle();
     await Promise.all(sinks.map((s) => s.abort()));
     base.reader?.close();
     for (const f of partialFiles) removeTree(f);
@@ -269,6 +291,7 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     throw e;
   } finally {
     if (ticker) clearInterval(ticker);
+    if (writeback) clearInterval(writeback);
   }
 }
 

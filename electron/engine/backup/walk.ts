@@ -13,7 +13,7 @@ import {
   type Warning,
   type WalkStats,
 } from './fileCopier';
-import { displayName, encodeName, fsPath, readNames } from '../format/fsName';
+import { displayName, encodeName, fsPath, readEntries, type NameEntry } from '../format/fsName';
 import { LINK_FALLBACK } from './linkErrors';
 import type { LineSink } from '../format/lineSink';
 import {
@@ -119,6 +119,10 @@ export class Walker {
   private counter: SourceCounter | null = null;
   private walked = false;
   private links: LinkBatch | null = null;
+  /** The previous manifest's line of the entry match() returned last. */
+  private matchedLine = '';
+  /** New files being copied that the walk did not stat, with their size once a total needed it (-1 before). */
+  private readonly unstated = new Map<string, number>();
 
   constructor(private readonly o: WalkOptions) {
     this.out = new EntryOutput(o.manifest, o.changes);
@@ -154,6 +158,11 @@ export class Walker {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Bytes copied so far (inside files still copying too). */
+  get bytesCopied(): number {
+    return this.copier.bytesCopied;
+  }
+
   /** Bytes linked or copied so far (inside files still copying too). */
   get bytesDone(): number {
     return this.linkedBytes + this.copier.bytesCopied;
@@ -166,8 +175,29 @@ export class Walker {
   totals(): { files: number; bytes: number; counted: boolean } {
     const s = this.stats;
     const c = this.counter;
-    if (this.walked || !c) return { files: s.files, bytes: s.bytes, counted: this.walked };
-    return { files: Math.max(s.files, c.files), bytes: Math.max(s.bytes, c.bytes), counted: c.done };
+    const bytes = s.bytes + this.unstatedBytes();
+    if (this.walked || !c) return { files: s.files, bytes, counted: this.walked };
+    return { files: Math.max(s.files, c.files), bytes: Math.max(bytes, c.bytes), counted: c.done };
+  }
+
+  /** The size of the new files being copied that the walk did not stat (an lstat each, once: a few hundred). */
+  private unstatedBytes(): number {
+    let sum = 0;
+    for (const [abs, size] of this.unstated) {
+      if (size >= 0) {
+        sum += size;
+        continue;
+      }
+      let n = 0;
+      try {
+        n = fs.lstatSync(fsPath(abs)).size;
+      } catch {
+        // gone: the copy will say so
+      }
+      this.unstated.set(abs, n);
+      sum += n;
+    }
+    return sum;
   }
 
   warn(path: string, message: string): void {
@@ -188,19 +218,26 @@ export class Walker {
     await this.out.push(entry, await this.match(rel));
     const finish: DirFinish = { out, mode: entry.mode, atimeMs: st.atimeMs, mtimeMs: st.mtimeMs, pending: 0 };
     this.dirStack.push(finish);
-    let names: string[];
+    let entries: NameEntry[];
     try {
-      names = readNames(abs);
+      entries = readEntries(abs);
     } catch (e) {
       this.warn(rel, `folder could not be read (${errnoCode(e) ?? describeError(e)}); backed up empty`);
-      names = [];
+      entries = [];
     }
-    names.sort();
-    for (const name of names) {
+    for (const d of entries) {
       if ((++this.tick & 255) === 0) await this.breathe();
+      const name = d.name;
       const childAbs = `${abs}/${name}`;
       const childRel = `${rel}/${name}`;
       const childSrcRel = srcRel ? `${srcRel}/${name}` : name;
+      if (d.isFile() && !(await this.prevIsFile(childRel))) {
+        // A new file, by its folder entry: the copy thread reads its figures (no lstat here).
+        if (m.excluded(childSrcRel, false)) continue;
+        this.stats.currentPath = childRel;
+        await this.file(childAbs, childRel, null);
+        continue;
+      }
       let cst: fs.Stats;
       try {
         cst = fs.lstatSync(fsPath(childAbs));
@@ -238,6 +275,15 @@ export class Walker {
     }
   }
 
+  /** Whether the previous backup holds a file at this path: its figures are then compared after an lstat. */
+  private async prevIsFile(rel: string): Promise<boolean> {
+    const base = this.o.base;
+    if (!base) return false;
+    await this.drainBase(rel);
+    const e = base.peekSync() ?? (await base.peek());
+    return e !== null && e.path === rel && e.kind === 'f';
+  }
+
   /** The previous backup's entry for this path, after passing (as removed) every entry sorted before it. */
   private async match(rel: string): Promise<ManifestEntry | null> {
     const base = this.o.base;
@@ -245,6 +291,7 @@ export class Walker {
     await this.drainBase(rel);
     const e = base.peekSync() ?? (await base.peek());
     if (e && e.path === rel) {
+      this.matchedLine = base.peekedLine;
       base.advance();
       return e;
     }
@@ -262,7 +309,8 @@ export class Walker {
     }
   }
 
-  private async file(abs: string, rel: string, st: fs.Stats): Promise<void> {
+  /** A file: linked when the previous backup's copy is the same, else copied; `st` null for a new file. */
+  private async file(abs: string, rel: string, st: fs.Stats | null): Promise<void> {
     const sidecar = /-(wal|shm|journal)$/.exec(rel);
     if (sidecar) {
       const db = rel.slice(0, sidecar.index);
@@ -274,11 +322,11 @@ export class Walker {
       }
     }
     const prev = await this.match(rel);
-    const mode = st.mode & 0o7777;
     this.stats.files++;
-    this.stats.bytes += st.size;
+    this.stats.bytes += st?.size ?? 0;
     const dir = this.dirStack.at(-1)!;
     if (
+      st &&
       this.o.baseRoot &&
       prev &&
       prev.kind === 'f' &&
@@ -287,7 +335,7 @@ export class Walker {
       prev.mtimeMs === st.mtimeMs &&
       prev.ctimeMs === st.ctimeMs &&
       prev.ino === inoOf(st) &&
-      prev.mode === mode
+      prev.mode === (st.mode & 0o7777)
     ) {
       this.linkLater(abs, rel, prev, dir);
       return;
@@ -309,12 +357,14 @@ export class Walker {
   private startCopy(
     abs: string,
     rel: string,
-    st: fs.Stats,
+    st: fs.Stats | null,
     slot: PendingEntry,
     dir: DirFinish,
   ): Promise<void> {
     dir.pending++;
+    if (!st) this.unstated.set(abs, -1);
     const task = this.copier.copy(abs, rel, `${this.o.outRoot}/${rel}`, st).then((e) => {
+      this.unstated.delete(abs); // its bytes are in the run's counts now
       slot.entry = e;
       if (e?.flags.includes('s')) this.sqliteCopied.add(rel);
       dir.pending--;
@@ -339,7 +389,7 @@ export class Walker {
       done.catch(() => {}); // the failure is the walk's (track): no entry waiting on it may go unhandled
       b = this.links = { rel: folder, dir, names: [], slots: [], done, settle };
     }
-    const slot: LinkSlot = { entry: prev, prev, wait: b.done, abs };
+    const slot: LinkSlot = { entry: prev, prev, wait: b.done, abs, line: this.matchedLine };
     b.names.push(rel.slice(cut + 1));
     b.slots.push(slot);
     this.out.queue(slot);

@@ -6,6 +6,8 @@ export interface PendingEntry {
   entry: ManifestEntry | null;
   prev: ManifestEntry | null;
   wait?: Promise<void>;
+  /** The manifest line of `entry` when it is `prev` unchanged (its line in the previous manifest). */
+  line?: string;
 }
 
 /** Entries held back behind an unfinished copy before the walk waits for it. */
@@ -52,16 +54,16 @@ export class EntryOutput {
         if (head.wait === w) head.wait = undefined;
       }
       this.q.shift();
-      await this.write(head.entry, head.prev);
+      await this.write(head.entry, head.prev, head.entry === head.prev ? head.line : undefined);
     }
   }
 
-  private async write(entry: ManifestEntry | null, prev: ManifestEntry | null): Promise<void> {
+  private async write(entry: ManifestEntry | null, prev: ManifestEntry | null, line?: string): Promise<void> {
     if (entry === null) {
       if (prev) await this.changes.add(`-${escapeField(prev.path)}`);
       return;
     }
-    await this.manifest.add(entry);
+    await this.manifest.add(entry, line);
     if (prev && sameVersion(prev, entry)) return;
     if (prev) await this.changes.add(`-${escapeField(prev.path)}`);
     await this.changes.add(`+${formatEntry(entry)}`);

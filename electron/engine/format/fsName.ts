@@ -84,6 +84,26 @@ export function readNames(dir: string): string[] {
   return fs.readdirSync(p, { encoding: 'buffer' }).map(decodeName);
 }
 
+/** A folder entry: its name (byte-exact, as readNames) and whether its directory entry says a plain file. */
+export interface NameEntry {
+  name: string;
+  isFile(): boolean;
+}
+
+/**
+ * A folder's entries sorted by name, each with its type from the directory entry (no lstat): a file system
+ * that does not tell types gives false, and the caller lstats as before.
+ */
+export function readEntries(dir: string): NameEntry[] {
+  const p = fsPath(dir);
+  let list: NameEntry[] = fs.readdirSync(p, { withFileTypes: true });
+  if (list.some((d) => d.name.includes('\uFFFD')))
+    list = fs
+      .readdirSync(p, { withFileTypes: true, encoding: 'buffer' })
+      .map((d) => ({ name: decodeName(d.name), isFile: () => d.isFile() }));
+  return list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /** A symlink's target, byte-exact. */
 export function readLink(p: string): string {
   return decodeName(fs.readlinkSync(fsPath(p), { encoding: 'buffer' }));

@@ -151,14 +151,17 @@ export class ManifestWriter {
     void this.sink.add(headerLines(header).trimEnd());
   }
 
-  /** Adds one entry; await the result only when it is a promise. */
-  add(e: ManifestEntry): Promise<void> | undefined {
+  /**
+   * Adds one entry; await the result only when it is a promise. `line` is the entry already formatted (an
+   * unchanged file's line from the previous manifest), to save formatting it again.
+   */
+  add(e: ManifestEntry, line?: string): Promise<void> | undefined {
     this.entries++;
     if (e.kind === 'f') {
       this.files++;
       this.bytes += e.size;
     }
-    return this.sink.add(formatEntry(e));
+    return this.sink.add(line ?? formatEntry(e));
   }
 
   /** Writes the footer (which marks the file whole), closes and fsyncs it. */
@@ -187,6 +190,8 @@ export class ManifestReader {
   private rest = '';
   private ended = false;
   private current: ManifestEntry | null | undefined;
+  /** The line `current` was parsed from, as it is in the file. */
+  private currentLine = '';
   private readonly src: fs.ReadStream;
 
   private constructor(readonly file: string) {
@@ -293,7 +298,13 @@ export class ManifestReader {
     if (this.current !== undefined) return this.current;
     const line = this.nextLineSync();
     if (line === undefined) return undefined;
+    this.currentLine = line ?? '';
     return (this.current = line === null ? null : parseEntry(line));
+  }
+
+  /** The line of the entry last peeked, as it is in the file (formatEntry of it gives the same line). */
+  get peekedLine(): string {
+    return this.currentLine;
   }
 
   /** The next entry without consuming it; null at the end. */
