@@ -24,6 +24,7 @@ import { ManifestReader, ManifestWriter } from '../format/manifest';
 import { formatStamp } from '../format/stamp';
 import { destError, type Warning, type WalkStats } from './fileCopier';
 import { Walker } from './walk';
+import { moveToTrash, trashIsEmpty } from '../format/trash';
 
 export interface BackupProgress extends WalkStats {
   planName: string;
@@ -264,12 +265,22 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     await walker?.settle();
     await Promise.all(sinks.map((s) => s.abort()));
     base.reader?.close();
-    for (const f of partialFiles) removeTree(f);
-    recordFailure(o, stamp, startedAt, walker, e);
-    throw e;
+    for (const f of partialFiles) moveToTrash(layout, f);
+    const err = withTrashNote(e, layout);
+    recordFailure(o, stamp, startedAt, walker, err);
+    throw err;
   } finally {
     if (ticker) clearInterval(ticker);
   }
+}
+
+/** A disk full while the trash still holds pruned backups: their space is on its way back (the sweep). */
+function withTrashNote(e: unknown, layout: PlanLayout): unknown {
+  if (!(e instanceof CairnError) || e.code !== 'disk-full' || trashIsEmpty(layout.trash)) return e;
+  return new CairnError(
+    'disk-full',
+    `${e.message} The space of pruned backups is still being freed; try again shortly.`,
+  );
 }
 
 function recordFailure(
