@@ -4,9 +4,9 @@
 import type { Plan } from '../catalog/plans';
 import { describeError } from '../errors';
 import { planLayout } from '../format/layout';
-import { trashIsEmpty } from '../format/trash';
+import { trashIsEmpty, type TrashSweeper } from '../format/trash';
 import { unlinkTree } from '../format/unlinkTree';
-import { sweepTrash, type TrashSweeper } from '../retention/sweep';
+import { sweepTrash } from '../retention/sweep';
 
 type PlanPlace = Pick<Plan, 'dest' | 'name'>;
 

@@ -24,7 +24,7 @@ import { ManifestReader, ManifestWriter } from '../format/manifest';
 import { formatStamp } from '../format/stamp';
 import { destError, type Warning, type WalkStats } from './fileCopier';
 import { Walker } from './walk';
-import { moveToTrash, trashIsEmpty } from '../format/trash';
+import { entriesOf, inlineSweeper, moveToTrash, trashIsEmpty, type TrashSweeper } from '../format/trash';
 
 export interface BackupProgress extends WalkStats {
   planName: string;
@@ -60,6 +60,8 @@ export interface BackupRunOptions {
    * only the "before restore" backup does that, which saves files an in-place restore would replace.
    */
   secrets: SecretStore | null;
+  /** Empties the trash a failed run's partial folder goes to (inline when not given). */
+  trash?: TrashSweeper;
 }
 
 export interface BackupOutcome {
@@ -265,7 +267,8 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     await walker?.settle();
     await Promise.all(sinks.map((s) => s.abort()));
     base.reader?.close();
-    for (const f of partialFiles) moveToTrash(layout, f);
+    const trashed = partialFiles.map((f) => moveToTrash(layout, f)).filter((t) => t !== null);
+    (o.trash ?? inlineSweeper).dropped(plan, trashed, entriesOf([walker?.stats ?? NO_ENTRIES]));
     const err = withTrashNote(e, layout);
     recordFailure(o, stamp, startedAt, walker, err);
     throw err;
@@ -273,6 +276,8 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     if (ticker) clearInterval(ticker);
   }
 }
+
+const NO_ENTRIES = { files: 0, dirs: 0, symlinks: 0 };
 
 /** A disk full while the trash still holds pruned backups: their space is on its way back (the sweep). */
 function withTrashNote(e: unknown, layout: PlanLayout): unknown {

@@ -8,8 +8,7 @@ import { fsyncDir, planLayout } from '../format/layout';
 import { writeBackupIndex } from '../catalog/backupIndex';
 import { CairnError } from '../errors';
 import { applyRetention } from './policy';
-import { entriesOf, inlineSweeper, type TrashSweeper } from './sweep';
-import { moveToTrash } from '../format/trash';
+import { entriesOf, inlineSweeper, moveToTrash, type TrashSweeper } from '../format/trash';
 
 export interface PruneItem {
   backup: BackupRecord;

@@ -6,7 +6,7 @@ import type { Plan } from '../catalog/plans';
 import { formatBytes } from '../../../shared/units';
 import { CairnError } from '../errors';
 import { deadVersionBytes, dropBackups } from './prune';
-import type { TrashSweeper } from './sweep';
+import type { TrashSweeper } from '../format/trash';
 
 export interface RemovePreview {
   planName: string;

@@ -89,19 +89,3 @@ async function onThreads(subtrees: Buffer[], signal?: AbortSignal): Promise<void
     await pool.close();
   }
 }
-
-/** Who empties a plan's trash once a prune or a removal has moved backups' folders into it. */
-export interface TrashSweeper {
-  /** `moved`: the folders just moved in; `entries`: the files, folders and links they hold (the catalog's count). */
-  dropped(plan: { dest: string; name: string }, moved: string[], entries: number): void;
-}
-
-/** Without a sweeper the folders go at once, as the command's last step. */
-export const inlineSweeper: TrashSweeper = {
-  dropped: (_plan, moved) => moved.forEach((p) => unlinkTree(p)),
-};
-
-/** The files, folders and links of backups, as the catalog counts them. */
-export function entriesOf(backups: { files: number; dirs: number; symlinks: number }[]): number {
-  return backups.reduce((n, b) => n + b.files + b.dirs + b.symlinks, 0);
-}

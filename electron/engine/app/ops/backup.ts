@@ -32,6 +32,7 @@ export async function backupOp(
       secrets: d.secrets,
       signal: o.signal,
       onProgress: o.onProgress,
+      trash: d.jobs.trash,
     }).finally(() => d.jobs.trash.beside(plan)),
   );
   const after = afterBackup({ ...d, onDriveProgress: o.onDriveProgress }, plan);
