@@ -3,13 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LanePool, workerFile } from '../backup/lanePool';
-import { encodeName } from '../format/fsName';
+import { fsPath } from '../format/fsName';
 import { trashIsEmpty } from '../format/trash';
-import { finishSplit, splitTree, unlinkTree } from '../format/unlinkTree';
+import { finishSplit, splitTree, unlinkTree, type FsPath } from '../format/unlinkTree';
 
-/** A subtree for a sweep thread: its path's bytes as a latin1 string (cheap to pass, any name). */
+/** A subtree for a sweep thread: its path, or its bytes as a latin1 string when `raw` (a name not UTF-8). */
 export interface SweepJob {
   dir: string;
+  raw: boolean;
 }
 
 /** Threads that unlink side by side (the machine's disk does the rest). */
@@ -43,14 +44,14 @@ export async function sweepTrash(trash: string, signal?: AbortSignal): Promise<v
   if (!checkTrash(trash)) return;
   // Something moved in while the sweep ran (a prune beside it): go again, a few times at most.
   for (let round = 0; round < 3 && !trashIsEmpty(trash) && !signal?.aborted; round++) {
-    const { subtrees, split } = splitTree(encodeName(trash), SUBTREES);
+    const { subtrees, split } = splitTree(fsPath(trash), SUBTREES);
     await onThreads(subtrees, signal);
     finishSplit(split);
   }
 }
 
 /** Deletes the subtrees on the sweep threads, a few in flight per thread (inline when none is built). */
-async function onThreads(subtrees: Buffer[], signal?: AbortSignal): Promise<void> {
+async function onThreads(subtrees: FsPath[], signal?: AbortSignal): Promise<void> {
   if (subtrees.length === 0) return;
   let file: string;
   try {
@@ -70,9 +71,11 @@ async function onThreads(subtrees: Buffer[], signal?: AbortSignal): Promise<void
       let failed: Error | null = null;
       const feed = () => {
         while (!failed && next < subtrees.length && inFlight < threads * 2) {
-          const dir = subtrees[next++]!.toString('latin1');
+          const p = subtrees[next++]!;
+          const job =
+            typeof p === 'string' ? { dir: p, raw: false } : { dir: p.toString('latin1'), raw: true };
           inFlight++;
-          pool.submit({ dir }, dir, (err) => {
+          pool.submit(job, job.dir, (err) => {
             inFlight--;
             failed ??= err;
             feed();

@@ -4,6 +4,6 @@ import type { SweepJob } from './sweep';
 import { unlinkTree } from '../format/unlinkTree';
 
 serveLanes((j: SweepJob): null => {
-  unlinkTree(Buffer.from(j.dir, 'latin1'));
+  unlinkTree(j.raw ? Buffer.from(j.dir, 'latin1') : j.dir);
   return null;
 });
