@@ -136,6 +136,7 @@ export function dropBackups(
   checkDest(plan.dest);
   const layout = planLayout(plan.dest, plan.name);
   fs.mkdirSync(layout.partial, { recursive: true });
+  fs.mkdirSync(layout.trash, { recursive: true });
   const moved: BackupRecord[] = [];
   try {
     for (const b of doomed) {
