@@ -75,6 +75,7 @@ await build({
   entryPoints: {
     'workers/copy': 'electron/engine/backup/copyWorker.ts',
     'workers/place': 'electron/engine/restore/placeWorker.ts',
+    'workers/sweep': 'electron/engine/retention/sweepWorker.ts',
   },
 });
 // The UI (renderer/) with Vite into dist/renderer (vite.config.ts).

@@ -4,6 +4,7 @@ import type { Db } from '../engine/catalog/db';
 import type { SecretStore } from '../engine/secrets/store';
 import { CairnError } from '../engine/errors';
 import { defaultDataDir } from '../engine/paths';
+import { cliTrashSweeps } from './detachSweep';
 import { problem } from './streams';
 
 export interface GlobalOptions {
@@ -25,7 +26,7 @@ export class CliContext {
 
   /** Cairn opened for the data folder by the one composition root (the CLI has no keychain). */
   core(): CairnCore {
-    this.opened ??= openCore(this.dataDir, { keychain: null });
+    this.opened ??= openCore(this.dataDir, { keychain: null, trash: cliTrashSweeps() });
     return this.opened;
   }
 

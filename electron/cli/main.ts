@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   drive: async () => (await import('./commands/drive')).registerDrive,
   remote: async () => (await import('./commands/remote')).registerRemote,
   dbsource: async () => (await import('./commands/dbsource')).registerDbSource,
+  'sweep-trash': async () => (await import('./commands/sweepTrash')).registerSweepTrash,
 };
 
 /** The command word in argv (skipping global options), or null. */

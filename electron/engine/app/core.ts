@@ -6,6 +6,7 @@ import type { Notifier } from '../notify/types';
 import { openSecretStore, type Keychain, type SecretsChoice } from '../secrets/choose';
 import type { SecretStore } from '../secrets/store';
 import { JobCoordinator } from './jobs';
+import type { TrashSweeps } from './trashSweeps';
 import { moveCatalogSecrets } from './moveSecrets';
 import type { DriveAccess } from './service/context';
 
@@ -27,6 +28,8 @@ export interface FaceAdapters {
   tickMs?: number;
   /** The computer's name in notifications (default os.hostname()). */
   computer?: string;
+  /** Who empties the plans' trash (default: background sweeps in this process). */
+  trash?: TrashSweeps;
 }
 
 /** Cairn opened for a data folder: the catalog and the secrets every face shares. */
@@ -45,7 +48,7 @@ export interface CairnCore {
 /** Opens the catalog and the secret store of a data folder (the CLI's one-shot commands stop here). */
 export function openCore(
   dataDir: string,
-  a: Pick<FaceAdapters, 'keychain' | 'openUrl' | 'env' | 'now'>,
+  a: Pick<FaceAdapters, 'keychain' | 'openUrl' | 'env' | 'now' | 'trash'>,
 ): CairnCore {
   const db = openCatalog(dataDir);
   const { store, choice } = openSecretStore(dataDir, a.keychain ?? null);
@@ -56,7 +59,7 @@ export function openCore(
     secretsChoice: choice,
     // A restore from Drive unpacks the packs it needs in the data folder (same disk as the catalog).
     drive: { secrets: store, env: a.env, workDir: dataDir, openUrl: a.openUrl },
-    jobs: new JobCoordinator(a.now),
+    jobs: new JobCoordinator(a.now, a.trash),
     // Until it settles, readers fall back to the catalog's copy (driveSettingsWithSecret, notifyUrls).
     secretsMoved: moveCatalogSecrets(db, store, (a.now ?? Date.now)()).catch((e: unknown) => {
       process.stderr.write(`Secrets stay in the catalog for now: ${String(e)}\n`);

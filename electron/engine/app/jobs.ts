@@ -9,6 +9,7 @@ import { planLayout } from '../format/layout';
 import { acquireLock, alive, JOB_KINDS, type Admit, type JobKind } from '../backup/lock';
 import type { Plan } from '../catalog/plans';
 import { CairnError } from '../errors';
+import { TrashSweeps } from './trashSweeps';
 
 export { JOB_KINDS, type JobKind };
 
@@ -148,7 +149,11 @@ export class JobCoordinator {
   private readonly running = new Map<string, JobInfo>();
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** Who empties the plans' trash after a prune or removal (in the background unless told otherwise). */
+    readonly trash: TrashSweeps = new TrashSweeps(),
+  ) {}
 
   /**
    * Admits a job of `kind` on the plan, or throws CairnError "locked" naming what runs. The mark goes to

@@ -1,11 +1,14 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { listBackups } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import type { DbSource } from '../dbsource/store';
 import { describeError } from '../errors';
 import { importBackup } from './importBackup';
-import { manifestStamps, removeTree, stampsOnDisk, type PlanLayout } from '../format/layout';
+import { readNames } from '../format/fsName';
+import { manifestStamps, stampsOnDisk, type PlanLayout } from '../format/layout';
+import { moveToTrash } from '../format/trash';
 
 /** Brings the catalog and the destination into agreement after a crash: see DESIGN.md section 1. */
 export async function reconcile(db: Db, plan: Plan, layout: PlanLayout, now: number): Promise<string[]> {
@@ -17,8 +20,10 @@ export async function reconcile(db: Db, plan: Plan, layout: PlanLayout, now: num
       fs.renameSync(layout.doomedDir(stamp), layout.backupDir(stamp));
       notes.push(`put back backup folder ${stamp}, which a prune or removal had not finished deleting`);
     }
-  removeTree(layout.partial);
+  // What else is in partial/ (a killed run's backup, its database dumps, a pruned folder no longer listed)
+  // goes to the trash by a rename: a big leftover is never deleted on this run's critical path.
   fs.mkdirSync(layout.partial, { recursive: true });
+  for (const name of readNames(layout.partial)) moveToTrash(layout, path.join(layout.partial, name));
   const folders = new Set(stampsOnDisk(layout));
   for (const stamp of manifestStamps(layout)) {
     if (known.has(stamp)) continue;

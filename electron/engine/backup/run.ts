@@ -31,6 +31,7 @@ import { ManifestReader, ManifestWriter } from '../format/manifest';
 import { formatStamp } from '../format/stamp';
 import { destError, type Warning, type WalkStats } from './fileCopier';
 import { Walker } from './walk';
+import { entriesOf, inlineSweeper, moveToTrash, trashIsEmpty, type TrashSweeper } from '../format/trash';
 
 export interface BackupProgress extends WalkStats {
   planName: string;
@@ -68,6 +69,8 @@ export interface BackupRunOptions {
    * only the "before restore" backup does that, which saves files an in-place restore would replace.
    */
   secrets: SecretStore | null;
+  /** Empties the trash a failed run's partial folder goes to (inline when not given). */
+  trash?: TrashSweeper;
 }
 
 export interface BackupOutcome {
@@ -286,13 +289,26 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     await flusher.settle();
     await Promise.all(sinks.map((s) => s.abort()));
     base.reader?.close();
-    for (const f of partialFiles) removeTree(f);
-    recordFailure(o, stamp, startedAt, walker, e);
-    throw e;
+    const trashed = partialFiles.map((f) => moveToTrash(layout, f)).filter((t) => t !== null);
+    (o.trash ?? inlineSweeper).dropped(plan, trashed, entriesOf([walker?.stats ?? NO_ENTRIES]));
+    const err = withTrashNote(e, layout);
+    recordFailure(o, stamp, startedAt, walker, err);
+    throw err;
   } finally {
     if (ticker) clearInterval(ticker);
     if (writeback) clearInterval(writeback);
   }
+}
+
+const NO_ENTRIES = { files: 0, dirs: 0, symlinks: 0 };
+
+/** A disk full while the trash still holds pruned backups: their space is on its way back (the sweep). */
+function withTrashNote(e: unknown, layout: PlanLayout): unknown {
+  if (!(e instanceof CairnError) || e.code !== 'disk-full' || trashIsEmpty(layout.trash)) return e;
+  return new CairnError(
+    'disk-full',
+    `${e.message} The space of pruned backups is still being freed; try again shortly.`,
+  );
 }
 
 function recordFailure(

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fsPath, readNames } from './fsName';
@@ -18,6 +19,10 @@ export function planLayout(dest: string, planName: string) {
     manifestFile: (stamp: string) => path.join(meta, 'manifests', `${stamp}.tsv.gz`),
     /** Where a backup's folder waits while prune or a removal deletes it (reconcile puts it back if still listed). */
     doomedDir: (stamp: string) => path.join(meta, 'partial', `pruned-${stamp}`),
+    /** What no one needs any more (pruned backups, a killed run's leftovers), deleted by a sweep (retention/sweep.ts). */
+    trash: path.join(meta, 'trash'),
+    /** A new name in the trash for `what` (a folder's own name), unique among every run's. */
+    trashSlot: (what: string) => path.join(meta, 'trash', `${what}.${randomBytes(6).toString('hex')}`),
   };
 }
 

@@ -4,10 +4,11 @@ import { listBackups, type BackupRecord } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
 import { checkDest } from '../backup/checks';
-import { fsyncDir, planLayout, removeTree } from '../format/layout';
+import { fsyncDir, planLayout } from '../format/layout';
 import { writeBackupIndex } from '../catalog/backupIndex';
 import { CairnError } from '../errors';
 import { applyRetention } from './policy';
+import { entriesOf, inlineSweeper, moveToTrash, type TrashSweeper } from '../format/trash';
 
 export interface PruneItem {
   backup: BackupRecord;
@@ -34,6 +35,8 @@ export interface PruneOptions {
   reading?: ReadonlySet<string>;
   /** Stamps a preview showed as pruned: refuse if the rules now prune anything else. */
   expect?: string[];
+  /** Empties the trash the pruned folders went to (inline when not given). */
+  trash?: TrashSweeper;
 }
 
 /**
@@ -118,9 +121,9 @@ export function deadVersionBytes(
  * Deletes backups of a plan from the catalog and the destination. Each folder is first renamed into
  * .cairn/partial (no half-deleted backup is ever visible under its name), then the catalog forgets the
  * backups (rows, dead versions, the activity entry) in one transaction and .cairn/backups.json follows, then
- * manifests and folders go. Should the transaction fail, the folders go back; should the process stop
- * before it, reconcile puts back every folder whose backup is still listed. Hard links shared with kept
- * backups stay with them.
+ * manifests go and the folders move to .cairn/trash, which `trash` empties (off the critical path where it
+ * can). Should the transaction fail, the folders go back; should the process stop before it, reconcile puts
+ * back every folder whose backup is still listed. Hard links shared with kept backups stay with them.
  */
 export function dropBackups(
   db: Db,
@@ -128,14 +131,16 @@ export function dropBackups(
   doomed: BackupRecord[],
   remaining: number[],
   activity: NewActivity,
+  trash: TrashSweeper = inlineSweeper,
 ): void {
   checkDest(plan.dest);
   const layout = planLayout(plan.dest, plan.name);
   fs.mkdirSync(layout.partial, { recursive: true });
+  fs.mkdirSync(layout.trash, { recursive: true });
   const moved: BackupRecord[] = [];
   try {
     for (const b of doomed) {
-      removeTree(layout.doomedDir(b.stamp));
+      moveToTrash(layout, layout.doomedDir(b.stamp)); // a leftover of an earlier try
       try {
         fs.renameSync(layout.backupDir(b.stamp), layout.doomedDir(b.stamp));
         moved.push(b);
@@ -162,7 +167,9 @@ export function dropBackups(
   writeBackupIndex(db, plan);
   for (const b of doomed) fs.rmSync(layout.manifestFile(b.stamp), { force: true });
   fsyncDir(layout.manifests);
-  for (const b of moved) removeTree(layout.doomedDir(b.stamp));
+  const trashed = moved.map((b) => layout.trashSlot(`pruned-${b.stamp}`));
+  moved.forEach((b, i) => fs.renameSync(layout.doomedDir(b.stamp), trashed[i]!));
+  trash.dropped(plan, trashed, entriesOf(moved));
 }
 
 /**
@@ -194,13 +201,20 @@ export function prunePlan(db: Db, plan: Plan, o: PruneOptions): PruneResult {
 
   const doomedIds = new Set(doomed.map((b) => b.id));
   const remaining = items.filter((i) => !doomedIds.has(i.backup.id)).map((i) => i.backup.id);
-  dropBackups(db, plan, doomed, remaining, {
-    at: o.now,
-    planId: plan.id,
-    kind: 'prune',
-    actor: o.actor,
-    message: `Pruned ${doomed.length} backup(s) of ${plan.name}: ${result.pruned.join(', ')}`,
-    details: { pruned: result.pruned, kept: items.filter((i) => i.keep).map((i) => i.backup.stamp) },
-  });
+  dropBackups(
+    db,
+    plan,
+    doomed,
+    remaining,
+    {
+      at: o.now,
+      planId: plan.id,
+      kind: 'prune',
+      actor: o.actor,
+      message: `Pruned ${doomed.length} backup(s) of ${plan.name}: ${result.pruned.join(', ')}`,
+      details: { pruned: result.pruned, kept: items.filter((i) => i.keep).map((i) => i.backup.stamp) },
+    },
+    o.trash,
+  );
   return result;
 }

@@ -6,6 +6,7 @@ import type { Plan } from '../catalog/plans';
 import { formatBytes } from '../../../shared/units';
 import { CairnError } from '../errors';
 import { deadVersionBytes, dropBackups } from './prune';
+import type { TrashSweeper } from '../format/trash';
 
 export interface RemovePreview {
   planName: string;
@@ -72,7 +73,7 @@ export function removeBackup(
   db: Db,
   plan: Plan,
   backup: BackupRecord,
-  o: { now: number; actor: string; reading?: ReadonlySet<string> },
+  o: { now: number; actor: string; reading?: ReadonlySet<string>; trash?: TrashSweeper },
 ): RemovePreview {
   const p = previewRemove(db, plan, backup, o.reading);
   if (p.refusals.length)
@@ -80,13 +81,20 @@ export function removeBackup(
   const remaining = listBackups(db, { planId: plan.id })
     .filter((b) => b.id !== backup.id)
     .map((b) => b.id);
-  dropBackups(db, plan, [backup], remaining, {
-    at: o.now,
-    planId: plan.id,
-    kind: 'prune',
-    actor: o.actor,
-    message: `Removed backup ${plan.name}/${backup.stamp} by hand (${formatBytes(p.freedBytes)} freed)`,
-    details: { removed: backup.stamp, freedFiles: p.freedFiles, freedBytes: p.freedBytes },
-  });
+  dropBackups(
+    db,
+    plan,
+    [backup],
+    remaining,
+    {
+      at: o.now,
+      planId: plan.id,
+      kind: 'prune',
+      actor: o.actor,
+      message: `Removed backup ${plan.name}/${backup.stamp} by hand (${formatBytes(p.freedBytes)} freed)`,
+      details: { removed: backup.stamp, freedFiles: p.freedFiles, freedBytes: p.freedBytes },
+    },
+    o.trash,
+  );
   return p;
 }

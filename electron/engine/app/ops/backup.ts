@@ -17,6 +17,9 @@ export async function backupOp(
     onDriveProgress?: (p: PushProgress) => void;
   } = {},
 ): Promise<{ outcome: BackupOutcome; after: AfterBackupReport }> {
+  // A backup never waits for the trash: what a killed sweep left (or this run's reconcile moved there) is
+  // swept beside it.
+  d.jobs.trash.beside(plan);
   const outcome = await d.jobs.run('backup', plan, d.actor, () =>
     runBackup({
       db: d.db,
@@ -29,7 +32,8 @@ export async function backupOp(
       secrets: d.secrets,
       signal: o.signal,
       onProgress: o.onProgress,
-    }),
+      trash: d.jobs.trash,
+    }).finally(() => d.jobs.trash.beside(plan)),
   );
   const after = afterBackup({ ...d, onDriveProgress: o.onDriveProgress }, plan);
   return { outcome, after };

@@ -23,6 +23,7 @@ export function pruneOp(
       expect: o.expect,
       timeZone: readSettings(d.db).timezone,
       reading: d.jobs.readingStamps(plan),
+      trash: d.jobs.trash,
     });
   if (o.dryRun) return run();
   const job = d.jobs.begin('prune', plan, d.actor);

@@ -24,6 +24,7 @@ export function removeBackupOp(
       now: d.now(),
       actor: d.actor,
       reading: d.jobs.readingStamps(plan),
+      trash: d.jobs.trash,
     });
   } finally {
     job.end();

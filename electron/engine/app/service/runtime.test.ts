@@ -201,6 +201,31 @@ describe('CairnRuntime', () => {
     expect(listBackups(db, { planId: plan.id })).toHaveLength(3);
   });
 
+  it('sweeps pruned folders out of the trash in the background, and at start what a stopped sweep left', async () => {
+    const { db, rt: first, plan, dest } = setup({ 'a.txt': 'alpha', 'sub/b.txt': 'beta' }, 0);
+    await first.service.call('retentionSet', { plan: 'home', local: { keepWithinHours: 0 } });
+    const stamps: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 1100));
+      stamps.push((await first.service.runs.request('home', { actor: 'test' }).done).backup!.stamp);
+    }
+    const trash = path.join(dest, 'home/.cairn/trash');
+    await first.sweeps();
+    expect(fs.readdirSync(trash)).toEqual([]);
+    expect(fs.existsSync(path.join(dest, 'home', stamps[1]!))).toBe(false);
+    expect(fs.readFileSync(path.join(dest, 'home', stamps[2]!, 'src/sub/b.txt'), 'utf8')).toBe('beta');
+    expect(listBackups(db, { planId: plan.id })).toHaveLength(2);
+
+    await first.close();
+    writeTree(path.join(trash, 'pruned-x.1'), { 'S/d/f.txt': 'left by a sweep cut short' });
+    const lines: string[] = [];
+    const again = runtime(db, lines);
+    rt = again;
+    await again.start();
+    await again.sweeps();
+    expect(fs.readdirSync(trash)).toEqual([]);
+  });
+
   it('tells the local channel and a webhook once when a backup starts failing', async () => {
     const got: string[] = [];
     const s = http.createServer((req, res) => {

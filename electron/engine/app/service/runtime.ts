@@ -57,6 +57,8 @@ const LAST_VERIFY = 'service.lastScheduledVerify';
  * was left by a process that stopped, and the runtime resumes it.
  */
 export const DRIVE_RESUME_GRACE_MS = 2 * 60_000;
+/** How long quitting waits for a sweep of the trash (the next start's sweep finishes it). */
+const SWEEP_GRACE_MS = 2_000;
 
 /**
  * Cairn's runtime around the service: the scheduler, the watchers and the health monitor, wired so a
@@ -170,6 +172,8 @@ export class CairnRuntime {
 
   /** Starts scheduling, watching and the periodic health check. */
   async start(): Promise<void> {
+    // What a sweep stopped by the last quit (or a killed one) left in the trash goes now, in the background.
+    for (const plan of listPlans(this.o.db)) this.service.ctx.jobs.trash.beside(plan);
     this.scheduler.start();
     this.pause.sync();
     // Watching a large tree takes a while to set up: it must not hold up the start.
@@ -201,6 +205,12 @@ export class CairnRuntime {
     this.pause.close();
     await this.service.runs.cancelAll();
     await this.watchers.close();
+    await this.service.ctx.jobs.trash.close(SWEEP_GRACE_MS);
+  }
+
+  /** Settles when no sweep of the trash runs in this process (tests; a prune's folders are gone then). */
+  sweeps(): Promise<void> {
+    return this.service.ctx.jobs.trash.idle();
   }
 
   private async notifiers(): Promise<Notifier[]> {
