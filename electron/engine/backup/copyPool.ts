@@ -15,14 +15,23 @@ export interface CopyJob {
 }
 
 /**
- * Unchanged files of one folder to hard-link from the previous backup: `from/<name>` to `to/<name>` for each
- * name, in one message and one answer (a no-change backup sends one job per folder, not one per file).
+ * Files of one folder that the previous backup holds unchanged, by the walk's reckoning, to hard-link from it:
+ * `from/<name>` to `to/<name>` for each name, in one message and one answer (a no-change backup sends one job
+ * per folder, not one per file). The thread first lstats `src/<name>` and links only when the source still
+ * has the previous backup's figures (`size`, `mtimeMs`, `ctimeMs`, `mode`, `ino` by index); otherwise it
+ * answers CHANGED for that name and the walk copies it.
  */
 export interface LinkJob {
   kind: 'link';
+  src: string;
   from: string;
   to: string;
   names: string[];
+  size: number[];
+  mtimeMs: number[];
+  ctimeMs: number[];
+  mode: number[];
+  ino: string[];
 }
 
 export type CopyOutcome =

@@ -8,6 +8,7 @@ import {
   fstatSync,
   futimesSync,
   linkSync,
+  lstatSync,
   openSync,
   readSync,
   writeSync,
@@ -15,7 +16,7 @@ import {
 import { workerData } from 'node:worker_threads';
 import { fsPath } from '../format/fsName';
 import type { CopyJob, CopyOutcome, LinkJob, LinkOutcome } from './copyPool';
-import { LINK_FALLBACK } from './linkErrors';
+import { CHANGED, LINK_FALLBACK } from './linkErrors';
 import { ioFailure, serveLanes } from './laneWorker';
 
 const CHUNK = 1 << 20;
@@ -81,15 +82,35 @@ function work(j: CopyJob): CopyOutcome {
   }
 }
 
-/** Links a folder's unchanged files; stops at the first error that a copy would not get round (disk full). */
+/**
+ * Links a folder's unchanged files, each after an lstat of its source shows the previous backup's figures;
+ * stops at the first error that a copy would not get round (disk full).
+ */
 function link(j: LinkJob): LinkOutcome {
   const failed: [number, string][] = [];
   for (let i = 0; i < j.names.length; i++) {
     const name = j.names[i]!;
+    let code = 'ENOENT';
     try {
+      const st = lstatSync(fsPath(`${j.src}/${name}`), { throwIfNoEntry: false });
+      if (!st) {
+        failed.push([i, code]);
+        continue;
+      }
+      if (
+        !st.isFile() ||
+        st.size !== j.size[i] ||
+        st.mtimeMs !== j.mtimeMs[i] ||
+        st.ctimeMs !== j.ctimeMs[i] ||
+        (st.mode & 0o7777) !== j.mode[i] ||
+        `${st.dev}:${st.ino}` !== j.ino[i]
+      ) {
+        failed.push([i, CHANGED]);
+        continue;
+      }
       linkSync(fsPath(`${j.from}/${name}`), fsPath(`${j.to}/${name}`));
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException | null)?.code ?? 'EIO';
+      code = (e as NodeJS.ErrnoException | null)?.code ?? 'EIO';
       failed.push([i, code]);
       if (!LINK_FALLBACK.has(code)) break;
     }

@@ -81,11 +81,12 @@ export class FileCopier {
   }
 
   /**
-   * Hard-links `names` from the previous backup's folder `from` into the new one `to`, on the thread that
-   * creates that folder's files; answers the names that failed as [index, errno code] pairs.
+   * Hard-links a folder's files from the previous backup into the new one, on the thread that creates that
+   * folder's files, each after checking its source (LinkJob); answers the names that were not linked as
+   * [index, errno code or CHANGED] pairs.
    */
-  async link(from: string, to: string, names: string[]): Promise<[number, string][]> {
-    const r = (await this.threads().run({ kind: 'link', from, to, names }, to)) as LinkOutcome;
+  async link(job: Omit<LinkJob, 'kind'>): Promise<[number, string][]> {
+    const r = (await this.threads().run({ kind: 'link', ...job }, job.to)) as LinkOutcome;
     return r.failed;
   }
 

@@ -2,3 +2,6 @@
 
 /** Errors a hard link may meet where a copy still works: the previous copy is gone or cannot take a link. */
 export const LINK_FALLBACK = new Set(['ENOENT', 'EMLINK', 'EPERM', 'EXDEV', 'ENOTSUP', 'EOPNOTSUPP']);
+
+/** A link job's answer for a source that is no longer what the previous backup holds: it is copied instead. */
+export const CHANGED = 'CHANGED';

@@ -14,7 +14,7 @@ import {
   type WalkStats,
 } from './fileCopier';
 import { displayName, encodeName, fsPath, readEntries, type NameEntry } from '../format/fsName';
-import { LINK_FALLBACK } from './linkErrors';
+import { CHANGED, LINK_FALLBACK } from './linkErrors';
 import type { LineSink } from '../format/lineSink';
 import {
   comparePaths,
@@ -61,6 +61,8 @@ interface LinkSlot extends PendingEntry {
 /** The current folder's unchanged files not yet sent to the threads; their entries wait on `done`. */
 interface LinkBatch {
   rel: string;
+  /** The source folder. */
+  src: string;
   dir: DirFinish;
   names: string[];
   slots: LinkSlot[];
@@ -119,6 +121,8 @@ export class Walker {
   private counter: SourceCounter | null = null;
   private walked = false;
   private links: LinkBatch | null = null;
+  /** The last link job sent: settles once its failed links have become copies. */
+  private lastLinks: Promise<void> = Promise.resolve();
   /** The previous manifest's line of the entry match() returned last. */
   private matchedLine = '';
   /** New files being copied that the walk did not stat, with their size once a total needed it (-1 before). */
@@ -231,8 +235,9 @@ export class Walker {
       const childAbs = `${abs}/${name}`;
       const childRel = `${rel}/${name}`;
       const childSrcRel = srcRel ? `${srcRel}/${name}` : name;
-      if (d.isFile() && !(await this.prevIsFile(childRel))) {
-        // A new file, by its folder entry: the copy thread reads its figures (no lstat here).
+      if (d.isFile()) {
+        // A file, by its folder entry: the copy thread reads its figures (no lstat here). One the previous
+        // backup holds goes to be linked, after the thread checks its figures; a new one to be copied.
         if (m.excluded(childSrcRel, false)) continue;
         this.stats.currentPath = childRel;
         await this.file(childAbs, childRel, null);
@@ -275,15 +280,6 @@ export class Walker {
     }
   }
 
-  /** Whether the previous backup holds a file at this path: its figures are then compared after an lstat. */
-  private async prevIsFile(rel: string): Promise<boolean> {
-    const base = this.o.base;
-    if (!base) return false;
-    await this.drainBase(rel);
-    const e = base.peekSync() ?? (await base.peek());
-    return e !== null && e.path === rel && e.kind === 'f';
-  }
-
   /** The previous backup's entry for this path, after passing (as removed) every entry sorted before it. */
   private async match(rel: string): Promise<ManifestEntry | null> {
     const base = this.o.base;
@@ -314,6 +310,9 @@ export class Walker {
     const sidecar = /-(wal|shm|journal)$/.exec(rel);
     if (sidecar) {
       const db = rel.slice(0, sidecar.index);
+      // The database may be waiting on a link job that turns it into a copy: that copy is known after it.
+      this.sendLinks();
+      await this.lastLinks;
       await this.copying.get(db);
       if (this.sqliteCopied.has(db)) {
         // Copying it raw beside the consistent snapshot could make SQLite replay stale pages into it.
@@ -323,23 +322,28 @@ export class Walker {
     }
     const prev = await this.match(rel);
     this.stats.files++;
-    this.stats.bytes += st?.size ?? 0;
     const dir = this.dirStack.at(-1)!;
     if (
-      st &&
       this.o.baseRoot &&
       prev &&
       prev.kind === 'f' &&
       !prev.flags.includes('s') &&
-      prev.size === st.size &&
-      prev.mtimeMs === st.mtimeMs &&
-      prev.ctimeMs === st.ctimeMs &&
-      prev.ino === inoOf(st) &&
-      prev.mode === (st.mode & 0o7777)
+      prev.ctimeMs !== null &&
+      prev.ino !== null &&
+      (st === null ||
+        (prev.size === st.size &&
+          prev.mtimeMs === st.mtimeMs &&
+          prev.ctimeMs === st.ctimeMs &&
+          prev.ino === inoOf(st) &&
+          prev.mode === (st.mode & 0o7777)))
     ) {
+      // Counted at the previous size: the link job checks it (a file found changed is counted again).
+      this.stats.bytes += prev.size;
       this.linkLater(abs, rel, prev, dir);
+      await this.out.bound();
       return;
     }
+    this.stats.bytes += st?.size ?? 0;
     const slot: PendingEntry = { entry: null, prev };
     slot.wait = this.startCopy(abs, rel, st, slot, dir);
     this.out.queue(slot);
@@ -382,12 +386,13 @@ export class Walker {
     const cut = rel.lastIndexOf('/');
     const folder = rel.slice(0, cut);
     if (this.links && this.links.rel !== folder) this.sendLinks();
+    const src = abs.slice(0, abs.length - (rel.length - cut));
     let b = this.links;
     if (!b) {
       let settle!: (task: Promise<void>) => void;
       const done = new Promise<void>((resolve) => (settle = resolve as (task: Promise<void>) => void));
       done.catch(() => {}); // the failure is the walk's (track): no entry waiting on it may go unhandled
-      b = this.links = { rel: folder, dir, names: [], slots: [], done, settle };
+      b = this.links = { rel: folder, src, dir, names: [], slots: [], done, settle };
     }
     const slot: LinkSlot = { entry: prev, prev, wait: b.done, abs, line: this.matchedLine };
     b.names.push(rel.slice(cut + 1));
@@ -404,8 +409,19 @@ export class Walker {
     if (!b) return;
     this.links = null;
     b.dir.pending++;
-    const from = `${this.o.baseRoot}/${b.rel}`;
-    const task = this.copier.link(from, `${this.o.outRoot}/${b.rel}`, b.names).then((failed) => {
+    const prevs = b.slots.map((s) => s.prev!);
+    const job = {
+      src: b.src,
+      from: `${this.o.baseRoot}/${b.rel}`,
+      to: `${this.o.outRoot}/${b.rel}`,
+      names: b.names,
+      size: prevs.map((p) => p.size),
+      mtimeMs: prevs.map((p) => p.mtimeMs),
+      ctimeMs: prevs.map((p) => p.ctimeMs!),
+      mode: prevs.map((p) => p.mode),
+      ino: prevs.map((p) => p.ino!),
+    };
+    const task = this.copier.link(job).then((failed) => {
       // Entries whose link is made are ready to be written (EntryOutput.flush passes a slot with no wait).
       for (const slot of b.slots) slot.wait = undefined;
       for (const [i, code] of failed) this.linkFailed(b.slots[i]!, code, b.dir);
@@ -413,14 +429,16 @@ export class Walker {
     });
     this.track(task);
     b.settle(task);
+    this.lastLinks = b.done;
   }
 
   /** A link that failed: fatal when the disk is full, else the file is copied instead (if still there). */
   private linkFailed(slot: LinkSlot, code: string, dir: DirFinish): void {
     const rel = slot.prev!.path;
     if (DISK_FULL.has(code)) throw destError(Object.assign(new Error(code), { code }), rel);
-    if (!LINK_FALLBACK.has(code)) throw new Error(`${displayName(rel)} could not be linked (${code})`);
-    // The previous copy is gone or cannot take another link: copy instead.
+    if (code !== CHANGED && !LINK_FALLBACK.has(code))
+      throw new Error(`${displayName(rel)} could not be linked (${code})`);
+    // Changed since the previous backup, or the previous copy is gone or cannot take another link: a copy.
     this.stats.linkedFiles--;
     this.linkedBytes -= slot.prev!.size;
     slot.entry = null;

@@ -35,6 +35,11 @@ export class EntryOutput {
     this.q.push(slot);
   }
 
+  /** Waits for the oldest entries when too many are queued (the walk must not run far ahead of its copies). */
+  async bound(): Promise<void> {
+    if (this.q.length >= MAX_QUEUE) await this.flush(false, MAX_QUEUE / 2);
+  }
+
   /** Queues an entry; written in walk order as soon as everything before it is known. */
   async push(entry: ManifestEntry | null, prev: ManifestEntry | null): Promise<void> {
     if (this.q.length === 0) return this.write(entry, prev);
