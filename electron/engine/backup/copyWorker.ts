@@ -16,7 +16,7 @@ import {
 import { workerData } from 'node:worker_threads';
 import { fsPath } from '../format/fsName';
 import type { CopyJob, CopyOutcome, LinkJob, LinkOutcome } from './copyPool';
-import { CHANGED, LINK_FALLBACK } from './linkErrors';
+import { CHANGED, LINK_FALLBACK, sameSource } from './linking';
 import { ioFailure, serveLanes } from './laneWorker';
 
 const CHUNK = 1 << 20;
@@ -90,27 +90,19 @@ function link(j: LinkJob): LinkOutcome {
   const failed: [number, string][] = [];
   for (let i = 0; i < j.names.length; i++) {
     const name = j.names[i]!;
-    let code = 'ENOENT';
     try {
       const st = lstatSync(fsPath(`${j.src}/${name}`), { throwIfNoEntry: false });
       if (!st) {
-        failed.push([i, code]);
+        failed.push([i, 'ENOENT']);
         continue;
       }
-      if (
-        !st.isFile() ||
-        st.size !== j.size[i] ||
-        st.mtimeMs !== j.mtimeMs[i] ||
-        st.ctimeMs !== j.ctimeMs[i] ||
-        (st.mode & 0o7777) !== j.mode[i] ||
-        `${st.dev}:${st.ino}` !== j.ino[i]
-      ) {
+      if (!st.isFile() || !sameSource(st, j.size[i]!, j.mtimeMs[i]!, j.ctimeMs[i]!, j.mode[i]!, j.ino[i]!)) {
         failed.push([i, CHANGED]);
         continue;
       }
       linkSync(fsPath(`${j.from}/${name}`), fsPath(`${j.to}/${name}`));
     } catch (e) {
-      code = (e as NodeJS.ErrnoException | null)?.code ?? 'EIO';
+      const code = (e as NodeJS.ErrnoException | null)?.code ?? 'EIO';
       failed.push([i, code]);
       if (!LINK_FALLBACK.has(code)) break;
     }

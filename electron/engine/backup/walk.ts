@@ -4,17 +4,9 @@ import { CairnError, describeError, errnoCode } from '../errors';
 import type { ExcludeMatcher } from '../format/excludes';
 import { EntryOutput, type PendingEntry } from '../format/entryOutput';
 import { SourceCounter } from './count';
-import {
-  destError,
-  DISK_FULL,
-  FileCopier,
-  inoOf,
-  statEntry,
-  type Warning,
-  type WalkStats,
-} from './fileCopier';
+import { destError, DISK_FULL, FileCopier, statEntry, type Warning, type WalkStats } from './fileCopier';
 import { displayName, encodeName, fsPath, readEntries, type NameEntry } from '../format/fsName';
-import { CHANGED, LINK_FALLBACK } from './linkErrors';
+import { CHANGED, LINK_FALLBACK, sameSource } from './linking';
 import type { LineSink } from '../format/lineSink';
 import {
   comparePaths,
@@ -330,12 +322,7 @@ export class Walker {
       !prev.flags.includes('s') &&
       prev.ctimeMs !== null &&
       prev.ino !== null &&
-      (st === null ||
-        (prev.size === st.size &&
-          prev.mtimeMs === st.mtimeMs &&
-          prev.ctimeMs === st.ctimeMs &&
-          prev.ino === inoOf(st) &&
-          prev.mode === (st.mode & 0o7777)))
+      (st === null || sameSource(st, prev.size, prev.mtimeMs, prev.ctimeMs, prev.mode, prev.ino))
     ) {
       // Counted at the previous size: the link job checks it (a file found changed is counted again).
       this.stats.bytes += prev.size;
