@@ -289,9 +289,10 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     await flusher.settle();
     await Promise.all(sinks.map((s) => s.abort()));
     base.reader?.close();
+    // Looked at before this run's own partial folder goes there: the note is about earlier backups' space.
+    const err = withTrashNote(e, layout);
     const trashed = partialFiles.map((f) => moveToTrash(layout, f)).filter((t) => t !== null);
     (o.trash ?? inlineSweeper).dropped(plan, trashed, entriesOf([walker?.stats ?? NO_ENTRIES]));
-    const err = withTrashNote(e, layout);
     recordFailure(o, stamp, startedAt, walker, err);
     throw err;
   } finally {

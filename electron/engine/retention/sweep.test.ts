@@ -157,5 +157,26 @@ describe('the trash around backups and prunes', () => {
       await sweepTrash(layout.trash);
       await k.backup();
     });
+
+    it("does not say so when the trash holds only the failed run's own partial folder", async (ctx) => {
+      if (!mounted) ctx.skip();
+      const k = planKit();
+      k.db.prepare('UPDATE plans SET dest = ?').run(mnt);
+      writeTree(k.source, { 'huge.bin': Buffer.alloc(8 << 20, 3) });
+      const layout = planLayout(mnt, 'home');
+      expect(trashNames(layout.trash)).toEqual([]);
+      const err = await runBackup({
+        db: k.db,
+        plan: k.plan(),
+        now: Date.now,
+        actor: 'test',
+        secrets: secrets(k.dataDir),
+        trash: { dropped: () => undefined },
+      }).catch((e: Error) => e);
+      expect(String(err)).toMatch(/disk is full/);
+      expect(String(err)).not.toMatch(/still being freed/);
+      expect(trashNames(layout.trash)).toHaveLength(1); // the partial folder, for the sweep
+      await sweepTrash(layout.trash);
+    });
   });
 });
