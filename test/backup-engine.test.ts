@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +26,11 @@ describe('local backup', () => {
       'dir/deep/er/c.txt': 'deep',
       'dir/script.sh': { mode: 0o755, content: '#!/bin/sh\necho hi\n' },
       'dir/secret': { mode: 0o600, content: 'private' },
+      // Modes a umask of 022 would not give at creation, and ones it would: each copy has its source's.
+      'modes/group-writable': { mode: 0o664, content: 'g' },
+      'modes/read-only': { mode: 0o444, content: 'r' },
+      'modes/none': { mode: 0o000, content: 'n' },
+      'modes/setgid': { mode: 0o2755, content: 's' },
       'link-rel': { symlink: 'dir/deep' },
       'link-abs': { symlink: '/etc/hostname' },
       'link-dangling': { symlink: 'nowhere/at/all' },
@@ -39,9 +45,9 @@ describe('local backup', () => {
     const copy = path.join(rig.backupDir(backup.stamp), 'src');
     expect(diffTrees(rig.src, copy, { mode: true, mtime: true })).toEqual([]);
     expect(fs.readlinkSync(path.join(copy, 'link-abs'))).toBe('/etc/hostname');
-    expect(backup.files).toBe(8);
+    expect(backup.files).toBe(12);
     expect(backup.symlinks).toBe(3);
-    expect(backup.newFiles).toBe(8);
+    expect(backup.newFiles).toBe(12);
     // The destination describes itself.
     expect(fs.existsSync(path.join(rig.dest, 'docs', '.cairn', 'manifests', `${backup.stamp}.tsv.gz`))).toBe(
       true,
@@ -65,6 +71,14 @@ describe('local backup', () => {
       firstBackup: backup.id,
       lastBackup: null,
     });
+    // Every byte hashed: a file read in one go, an empty one and one of several reads.
+    const sha = (rel: string) =>
+      createHash('sha256')
+        .update(fs.readFileSync(path.join(rig.src, rel)))
+        .digest('hex');
+    const all = [...iterateBackup(rig.db, rig.plan.id, backup.id)];
+    for (const rel of ['a.txt', 'empty', 'dir/b.bin', 'modes/none'])
+      expect(all.find((e) => e.path === `src/${rel}`)?.sha256).toBe(sha(rel));
   });
 
   it('hard-links unchanged files and records only what changed', async () => {

@@ -23,6 +23,8 @@ export function progressLine(stream: NodeJS.WriteStream = process.stderr) {
     shown = true;
   };
   return {
+    /** Whether the line is shown at all (stderr is a terminal). */
+    tty,
     show,
     update(p: ProgressFigures, verb = 'backed up'): void {
       const secs = Math.max(0.001, (Date.now() - p.startedAt) / 1000);

@@ -91,7 +91,8 @@ export function registerBackup(program: Command, ctx: () => CliContext): void {
               pin: o.pin,
               manual: true,
               signal: ac.signal,
-              onProgress: backupProgress(line),
+              // Off a terminal nothing is shown, and the run does not count its sources for a total.
+              onProgress: line.tty ? backupProgress(line) : undefined,
             });
             line.done();
             c.exitCode = Math.max(c.exitCode, backupExitCode(out.backup));

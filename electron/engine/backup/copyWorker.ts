@@ -1,6 +1,6 @@
 // A copy thread (see copyPool.ts): copies with synchronous calls and its own buffer, reading, hashing and
 // writing in one pass, then sets the source's mode and mtime on the copy. Bundled to dist/workers/copy.cjs.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -14,7 +14,8 @@ import {
   writeSync,
 } from 'node:fs';
 import { workerData } from 'node:worker_threads';
-import { fsPath } from '../format/fsName';
+import { fsPath, hasRawBytes } from '../format/fsName';
+import { keptAtCreate, sha256Once } from '../format/newFile';
 import type { CopyJob, CopyOutcome, LinkJob, LinkOutcome } from './copyPool';
 import { CHANGED, LINK_FALLBACK, sameSource } from './linking';
 import { ioFailure, serveLanes } from './laneWorker';
@@ -41,8 +42,9 @@ function work(j: CopyJob): CopyOutcome {
       ({ size, mtimeMs } = st);
       mode = st.mode & 0o7777;
     }
-    const hash = createHash('sha256');
-    let total = 0,
+    let hash: Hash | null = null,
+      sha = '',
+      total = 0,
       first = true;
     // Read no more than the size the walk saw: a file that keeps growing (a busy log) would otherwise be
     // chased for ever. If it changed, the caller retries and then reports it.
@@ -51,22 +53,26 @@ function work(j: CopyJob): CopyOutcome {
       if (first) {
         first = false;
         if (j.detectSqlite && n >= 100 && buf.subarray(0, 16).equals(MAGIC)) return { kind: 'sqlite' };
-        dfd = openSync(fsPath(j.dst), 'wx', 0o600);
+        // Created with its final permissions when the umask leaves them whole (no fchmod afterwards).
+        dfd = openSync(fsPath(j.dst), 'wx', keptAtCreate(mode) ? mode : 0o600);
       }
       if (n === 0) break;
-      hash.update(buf.subarray(0, n));
+      const chunk = buf.subarray(0, n);
+      // A file read in one go (most are) is hashed in one call.
+      if (total === 0 && n === size) sha = sha256Once(chunk);
+      else (hash ??= createHash('sha256')).update(chunk);
       let off = 0;
       while (off < n) off += writeSync(dfd, buf, off, n - off);
       total += n;
       if (copied) Atomics.add(copied, 0, BigInt(n));
     }
     const after = fstatSync(sfd);
-    fchmodSync(dfd, mode);
+    if (!keptAtCreate(mode)) fchmodSync(dfd, mode);
     futimesSync(dfd, after.atimeMs / 1000, after.mtimeMs / 1000);
     const changed = after.size !== size || after.mtimeMs !== mtimeMs || total !== size;
     return {
       kind: 'copied',
-      sha256: hash.digest('hex'),
+      sha256: hash ? hash.digest('hex') : total > 0 ? sha : sha256Once(buf.subarray(0, 0)),
       size: total,
       changed,
       mtimeMs: after.mtimeMs,
@@ -88,10 +94,13 @@ function work(j: CopyJob): CopyOutcome {
  */
 function link(j: LinkJob): LinkOutcome {
   const failed: [number, string][] = [];
+  // Raw bytes are looked for once in the folders and then in each name, not in every joined path.
+  const plain = !hasRawBytes(j.src) && !hasRawBytes(j.from) && !hasRawBytes(j.to);
   for (let i = 0; i < j.names.length; i++) {
     const name = j.names[i]!;
+    const at = plain && !hasRawBytes(name) ? (p: string) => p : fsPath;
     try {
-      const st = lstatSync(fsPath(`${j.src}/${name}`), { throwIfNoEntry: false });
+      const st = lstatSync(at(`${j.src}/${name}`), { throwIfNoEntry: false });
       if (!st) {
         failed.push([i, 'ENOENT']);
         continue;
@@ -100,7 +109,7 @@ function link(j: LinkJob): LinkOutcome {
         failed.push([i, CHANGED]);
         continue;
       }
-      linkSync(fsPath(`${j.from}/${name}`), fsPath(`${j.to}/${name}`));
+      linkSync(at(`${j.from}/${name}`), at(`${j.to}/${name}`));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException | null)?.code ?? 'EIO';
       failed.push([i, code]);

@@ -183,7 +183,7 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
       manifest,
       changes,
       signal: o.signal,
-      onProgress: () => report(),
+      onProgress: o.onProgress ? () => report() : undefined,
     });
     const w = walker;
     const report = () => {

@@ -109,7 +109,10 @@ export class Walker {
   private lastProgress = 0;
   private linkedBytes = 0;
   private sources: WalkSource[] = [];
-  /** Counts the sources for the run's total once the walk has to wait for copies (count.ts). */
+  /**
+   * Counts the sources for the run's total once the walk has to wait for copies (count.ts), when someone
+   * watches the progress.
+   */
   private counter: SourceCounter | null = null;
   private walked = false;
   private links: LinkBatch | null = null;
@@ -338,7 +341,8 @@ export class Walker {
     // reaction to every pending copy, and a long copy would collect one per file walked meanwhile.
     while (this.inFlight.size >= MAX_COPIES) {
       if (this.failure) throw this.failure;
-      this.counter ??= new SourceCounter(this.sources);
+      // The total is for a progress display: a run nobody watches (a script, cron) skips the second walk.
+      if (this.o.onProgress) this.counter ??= new SourceCounter(this.sources);
       await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
     }
     if (this.failure) throw this.failure;

@@ -2,7 +2,7 @@
 // source is opened with O_NOFOLLOW|O_NONBLOCK, the temporary name with O_EXCL|O_NOFOLLOW, the bytes hashed
 // as they are written, size and SHA-256 checked, mode and mtime set, then the rename; on any failure the
 // temporary file is removed. Bundled to dist/workers/place.cjs.
-import { createHash, hash as hashOnce, type Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -17,6 +17,7 @@ import {
 import { ioFailure, serveLanes } from '../backup/laneWorker';
 import type { LineChunk, PlaceChunk, PlaceFailure, PlaceOutcome } from './placePool';
 import { fsPath } from '../format/fsName';
+import { keptAtCreate, sha256Once } from '../format/newFile';
 
 /** One file to place. */
 interface PlaceFile {
@@ -34,11 +35,6 @@ const CHUNK = 1 << 20;
 const buf = Buffer.allocUnsafe(CHUNK);
 const CREATE = C.O_WRONLY | C.O_CREAT | C.O_EXCL | (C.O_NOFOLLOW || 0);
 const READ = C.O_RDONLY | (C.O_NOFOLLOW || 0) | (C.O_NONBLOCK || 0);
-const UMASK = process.umask();
-// One call for a file read in one go (most files); crypto.hash is in Node 20.12 and later.
-const sha256: (b: Buffer) => string = hashOnce
-  ? (b) => hashOnce('sha256', b)
-  : (b) => createHash('sha256').update(b).digest('hex');
 
 function place(j: PlaceFile): 0 | PlaceFailure {
   let sfd = -1,
@@ -55,7 +51,7 @@ function place(j: PlaceFile): 0 | PlaceFailure {
     }
     // Made with the file's permissions where the umask keeps them (it is still under its temporary name),
     // which saves an fchmod for most files; anything else is made private and set after the check.
-    const direct = (j.mode & ~UMASK & 0o777) === j.mode;
+    const direct = keptAtCreate(j.mode);
     dfd = openSync(fsPath(j.tmp), CREATE, direct ? j.mode : 0o600);
     created = true;
     let hash: Hash | null = null,
@@ -66,7 +62,7 @@ function place(j: PlaceFile): 0 | PlaceFailure {
       const n = readSync(sfd, buf, 0, CHUNK, null);
       if (n === 0) break;
       const chunk = buf.subarray(0, n);
-      if (total === 0 && n < CHUNK) sha = sha256(chunk);
+      if (total === 0 && n < CHUNK) sha = sha256Once(chunk);
       else (hash ??= createHash('sha256')).update(chunk);
       let off = 0;
       while (off < n) off += writeSync(dfd, buf, off, n - off);
@@ -74,7 +70,7 @@ function place(j: PlaceFile): 0 | PlaceFailure {
       if (n < CHUNK || total > j.size) break;
     }
     if (hash) sha = hash.digest('hex');
-    else if (total === 0) sha = sha256(buf.subarray(0, 0));
+    else if (total === 0) sha = sha256Once(buf.subarray(0, 0));
     if (total !== j.size)
       return {
         kind: 'mismatch',

@@ -1,0 +1,18 @@
+// What the copy threads (backup) and the place threads (restore) share when they write a new file.
+import { createHash, hash as hashOnce } from 'node:crypto';
+
+/** The process's umask, read once: threads share it, and Cairn never changes it. */
+const UMASK = process.umask();
+
+/**
+ * Whether a file created with `mode` gets exactly that mode (plain permission bits that the umask keeps), so
+ * it can be created with it and needs no fchmod afterwards; any other mode is created private and set after.
+ */
+export function keptAtCreate(mode: number): boolean {
+  return (mode & ~UMASK & 0o777) === mode;
+}
+
+/** SHA-256 of one buffer in one call (a file read in one go, most files); crypto.hash is in Node 20.12+. */
+export const sha256Once: (b: Buffer) => string = hashOnce
+  ? (b) => hashOnce('sha256', b)
+  : (b) => createHash('sha256').update(b).digest('hex');
