@@ -31,9 +31,10 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
   // restic: a fresh repository for each first backup (init untimed); the last one takes the no-change runs.
   const resticCache = tmpPath(ctx, 'restic-cache');
   let resticRepo = '';
-  // Earlier runs' copies are removed after the loop, not between runs: for minutes after many files are
-  // deleted, ext4 creates files several times slower (it passes over recently freed inodes), and that
-  // would fall on whichever tool happened to run next.
+  // Earlier runs' copies are removed at the end of the section, not between runs or parts: for minutes
+  // after many files are deleted, ext4 creates files several times slower (it passes over recently freed
+  // inodes), and that would fall on whichever tool happened to run next (Cairn's no-change runs took 3.4 and
+  // 3.9 s in the first minute after the first backups' copies were removed, 2.8 s in the next).
   const stale: string[] = [];
   for (let i = 0; i < args.runs; i++) {
     ctx.log(`first backup, run ${i + 1} of ${args.runs}`);
@@ -64,7 +65,6 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
     if (resticRepo) stale.push(resticRepo);
     resticRepo = repo;
   }
-  await remove(...stale);
   for (const [tool, s] of Object.entries(first))
     ctx.rows.push(row('backup', 'first backup', tool, s, size()));
 
@@ -87,7 +87,6 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
     stale.push(rs, cpal);
     if (ctx.restic) await peer(same, 'restic', resticBackup(resticRepo, resticCache, src));
   }
-  await remove(...stale.splice(0));
   for (const [tool, s] of Object.entries(same))
     ctx.rows.push(row('backup', 'no-change backup', tool, s, size()));
 
@@ -108,13 +107,13 @@ export async function backupBench(ctx: BenchContext): Promise<CairnState> {
       `${src}/`,
       `${rs}/`,
     ]);
-    await remove(rsyncBase);
+    stale.push(rsyncBase);
     rsyncBase = rs;
   }
   const note = `${count} files (${args.changePct}%) rewritten before each run`;
   for (const [tool, s] of Object.entries(changed))
     ctx.rows.push(row('backup', 'backup after changes', tool, s, size(), note));
-  await remove(...[rsyncBase, resticRepo, resticCache].filter(Boolean));
+  await remove(...stale, ...[rsyncBase, resticRepo, resticCache].filter(Boolean));
   return state!;
 }
 

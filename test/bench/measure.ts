@@ -113,11 +113,16 @@ export function run(cmd: Cmd, okCodes: number[] = [0]): Promise<Sample> {
   });
 }
 
+/** The median of some numbers (the mean of the middle two for an even count). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
 /** Median of the samples' times, and the highest peak RSS among them. */
 export function summarise(samples: Sample[]): { ms: number; rssKib: number | null; all: number[] } {
-  const times = samples.map((s) => s.ms).sort((a, b) => a - b);
-  const mid = Math.floor(times.length / 2);
-  const ms = times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
+  const ms = median(samples.map((s) => s.ms));
   const rss = samples.map((s) => s.rssKib).filter((r): r is number => r !== null);
   return { ms, rssKib: rss.length ? Math.max(...rss) : null, all: samples.map((s) => s.ms) };
 }

@@ -1,6 +1,6 @@
 // The bench's verdicts: a row carries several ratios and targets, and is MET only when all are met.
 import { describe, expect, it } from 'vitest';
-import { applyTargets, formatTable, PRUNES_NONE, PRUNES_ONE, verdict, type Row } from './results';
+import { applyTargets, formatTable, PRUNES_NONE, PRUNES_ONE, ratioOf, verdict, type Row } from './results';
 
 const at = (operation: string, tool: string, ms: number, files: number | null = null): Row => ({
   section: 'backup',
@@ -59,6 +59,13 @@ describe('applyTargets', () => {
     applyTargets(rows, 100);
     expect(rows[0]!.targets).toEqual([{ text: `<= 1.2x ${PRUNES_NONE} (#19)`, met: true }]);
     expect(rows[1]!.ratios).toBeUndefined();
+  });
+
+  it("pairs runs round by round: the median of the rounds' ratios, not the ratio of the medians", () => {
+    const cairn = { ...at('first backup', 'cairn', 12), runsMs: [10, 12, 30] };
+    const cp = { ...at('first backup', 'cp -a', 10), runsMs: [10, 6, 15] };
+    expect(ratioOf(cairn, cp, false)).toBe(2); // rounds 1x, 2x, 2x; the medians' ratio would say 1.2x
+    expect(ratioOf(cairn, { ...cp, runsMs: [10] }, false)).toBeCloseTo(1.2); // not paired: medians
   });
 
   it('compares time per file for the same operation at two sizes', () => {

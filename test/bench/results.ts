@@ -1,5 +1,5 @@
 // The benchmark's rows, its targets (issues 3, 4, 7, 16, 17 and 19), and the printed table.
-import { summarise, type Sample } from './measure';
+import { median, summarise, type Sample } from './measure';
 
 /** Tool and operation names the sections and the targets share. */
 export const PRUNES_ONE = 'cairn, prunes one backup';
@@ -104,9 +104,16 @@ function isSubject(r: Row, t: RatioTarget): boolean {
   return t.tool === undefined ? r.tool.startsWith('cairn') : r.tool === t.tool;
 }
 
-function ratioOf(r: Row, peer: Row, perFile: boolean | undefined): number {
-  if (!perFile) return r.ms / peer.ms;
-  return r.ms / (r.files ?? 1) / (peer.ms / (peer.files ?? 1));
+/**
+ * A row's time against its peer's. Every section runs its tools in rounds (Cairn, then each peer, then the
+ * next round), so two rows with as many runs are paired round by round: the median of the rounds' ratios,
+ * which holds when the machine's speed drifts between rounds (as it does here: `cp -a` of the same tree took
+ * 5 s in one round and 10 s in the next). Rows of different sizes compare their median time per file.
+ */
+export function ratioOf(r: Row, peer: Row, perFile: boolean | undefined): number {
+  if (perFile) return r.ms / (r.files ?? 1) / (peer.ms / (peer.files ?? 1));
+  if (r.runsMs.length !== peer.runsMs.length) return r.ms / peer.ms;
+  return median(r.runsMs.map((ms, i) => ms / peer.runsMs[i]!));
 }
 
 /** 2.0x, 1.15x. */
