@@ -10,7 +10,7 @@ import {
 } from '../catalog/backups';
 import type { Db } from '../catalog/db';
 import type { Plan } from '../catalog/plans';
-import { applyChanges, closeAllOpen } from '../catalog/versions';
+import { closeAllOpen, StagedChanges } from '../catalog/versions';
 import { stageDatabases } from '../dbsource/stage';
 import { listDbSources } from '../dbsource/store';
 import type { SecretStore } from '../secrets/store';
@@ -106,6 +106,7 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
   const base: { reader: ManifestReader | null } = { reader: null };
   let ticker: NodeJS.Timeout | null = null;
   let writeback: NodeJS.Timeout | null = null;
+  let staged: StagedChanges | null = null;
   const flusher = new Flusher(layout.root, 256 << 20);
   try {
     checkPlanFolders(plan);
@@ -235,7 +236,10 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     // Publish: data on disk first, then the manifest, then the folder (DESIGN.md section 1).
     clearInterval(writeback);
     await flusher.settle();
-    await syncFileSystemAsync(layout.root);
+    // The changes are read into the catalog's staging while the disk syncs (another process does that).
+    const synced = syncFileSystemAsync(layout.root);
+    staged = new StagedChanges(db, changesFile);
+    await synced;
     fs.renameSync(manifestTmp, layout.manifestFile(stamp));
     fsyncDir(layout.manifests);
     fs.renameSync(outRoot, layout.backupDir(stamp));
@@ -263,7 +267,7 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
         manual: o.manual ?? false,
       });
       if (prev && !baseRoot) closeAllOpen(db, plan.id, prev.id);
-      applyChanges(db, plan.id, rec.id, prev ? prev.id : null, changesFile);
+      staged!.apply(plan.id, rec.id, prev ? prev.id : null);
       insertWarnings(db, rec.id, walker!.warnings);
       logActivity(db, {
         at: o.now(),
@@ -296,6 +300,7 @@ export async function runBackup(o: BackupRunOptions): Promise<BackupOutcome> {
     recordFailure(o, stamp, startedAt, walker, err);
     throw err;
   } finally {
+    staged?.drop();
     if (ticker) clearInterval(ticker);
     if (writeback) clearInterval(writeback);
   }

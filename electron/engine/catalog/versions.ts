@@ -53,15 +53,16 @@ export function* readLinesSync(file: string): Generator<string> {
   }
 }
 
+/** Ends a path's open version at a backup: (lastBackupId, planId, parent, name). */
+const CLOSE_VERSION = `UPDATE file_versions SET last_backup = ? WHERE plan_id = ? AND parent = ? AND name = ? AND last_backup IS NULL`;
+
 /** Prepared statements for recording versions. */
 export function versionWriter(db: Db, planId: number) {
   const ins = db.prepare(
     `INSERT INTO file_versions (plan_id, parent, name, kind, size, mtime_ms, mode, sha256, target, first_backup)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const close = db.prepare(
-    `UPDATE file_versions SET last_backup = ? WHERE plan_id = ? AND parent = ? AND name = ? AND last_backup IS NULL`,
-  );
+  const close = db.prepare(CLOSE_VERSION);
   return {
     open(e: ManifestEntry, backupId: number): void {
       const { parent, name } = dbSplit(e.path);
@@ -75,6 +76,82 @@ export function versionWriter(db: Db, planId: number) {
   };
 }
 
+/** Temporary tables of staged changes are named apart, for runs of several plans side by side. */
+let stagings = 0;
+
+/**
+ * A run's changes file read into a temporary table of the catalog's connection ("-path" rows and "+entry"
+ * rows as the manifest gives them, escaped for the catalog). It lives outside the catalog file: staging
+ * writes nothing a reader sees and takes no lock a writer waits on, so a backup stages while its data is
+ * synced, and the transaction that records it then inserts every new version with one statement.
+ */
+export class StagedChanges {
+  private readonly table = `temp.cairn_changes_${process.pid}_${++stagings}`;
+
+  constructor(
+    private readonly db: Db,
+    file: string,
+  ) {
+    db.exec(
+      `CREATE TABLE ${this.table} (opens INTEGER NOT NULL, parent TEXT NOT NULL, name TEXT NOT NULL,
+       kind TEXT, size INTEGER, mtime_ms REAL, mode INTEGER, sha256 TEXT, target TEXT)`,
+    );
+    try {
+      const ins = db.prepare(`INSERT INTO ${this.table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      db.transaction(() => {
+        for (const line of readLinesSync(file)) {
+          if (line.startsWith('+')) {
+            const e = parseEntry(line.slice(1));
+            const { parent, name } = dbSplit(e.path);
+            const target = e.target === null ? null : dbText(e.target);
+            ins.run(1, parent, name, e.kind, e.size, e.mtimeMs, e.mode, e.sha256, target);
+          } else if (line.startsWith('-')) {
+            const { parent, name } = dbSplit(unescapeField(line.slice(1)));
+            ins.run(0, parent, name, null, null, null, null, null, null);
+          } else if (line) throw new Error(`malformed changes line: ${line.slice(0, 80)}`);
+        }
+      })();
+    } catch (e) {
+      this.drop();
+      throw e;
+    }
+  }
+
+  /**
+   * Records the changes: ends the previous backup's versions of the "-" paths, then starts the new
+   * versions (in that order: a changed file's new version must not be ended with its old one). Call inside
+   * the transaction that records the backup.
+   */
+  apply(planId: number, backupId: number, prevId: number | null): void {
+    if (prevId !== null) {
+      const close = this.db.prepare(CLOSE_VERSION);
+      // A page at a time: the connection cannot write while it still reads from a statement.
+      const page = this.db
+        .prepare(
+          `SELECT rowid, parent, name FROM ${this.table} WHERE opens = 0 AND rowid > ? ORDER BY rowid LIMIT 1000`,
+        )
+        .raw();
+      for (let after = 0; ;) {
+        const rows = page.all(after) as [number, string, string][];
+        if (rows.length === 0) break;
+        for (const [, parent, name] of rows) close.run(prevId, planId, parent, name);
+        after = rows.at(-1)![0];
+      }
+    }
+    this.db
+      .prepare(
+        `INSERT INTO file_versions (plan_id, parent, name, kind, size, mtime_ms, mode, sha256, target, first_backup)
+         SELECT ?, parent, name, kind, size, mtime_ms, mode, sha256, target, ? FROM ${this.table}
+         WHERE opens = 1 ORDER BY rowid`,
+      )
+      .run(planId, backupId);
+  }
+
+  drop(): void {
+    this.db.exec(`DROP TABLE IF EXISTS ${this.table}`);
+  }
+}
+
 /**
  * Applies a run's changes file: "-path" ends the version that was in the previous backup, "+entry" starts
  * a new one. Call inside the transaction that records the backup.
@@ -86,12 +163,11 @@ export function applyChanges(
   prevId: number | null,
   file: string,
 ): void {
-  const w = versionWriter(db, planId);
-  for (const line of readLinesSync(file)) {
-    if (line.startsWith('+')) w.open(parseEntry(line.slice(1)), backupId);
-    else if (line.startsWith('-')) {
-      if (prevId !== null) w.close(unescapeField(line.slice(1)), prevId);
-    } else if (line) throw new Error(`malformed changes line: ${line.slice(0, 80)}`);
+  const staged = new StagedChanges(db, file);
+  try {
+    staged.apply(planId, backupId, prevId);
+  } finally {
+    staged.drop();
   }
 }
 
