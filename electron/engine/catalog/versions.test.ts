@@ -29,7 +29,7 @@ describe("a backup's changes in the catalog (staged, then recorded with the back
     writeTree(r.src, { 'changed.txt': 'new and longer', 'added.txt': 'hello' });
     const two = (await r.backup()).backup;
 
-    expect(versionsOf(r, 'many/f999.txt')).toEqual([{ first: one.id, last: one.id, size: 8 }]); // on the second page;
+    expect(versionsOf(r, 'many/f999.txt')).toEqual([{ first: one.id, last: one.id, size: 8 }]); // on the second page
     expect(versionsOf(r, 'changed.txt')).toEqual([
       { first: one.id, last: one.id, size: 3 },
       { first: two.id, last: null, size: 14 },
