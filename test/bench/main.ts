@@ -46,15 +46,15 @@ async function bench(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   const built = path.join(repo, 'dist', 'cli.mjs');
   if (!fs.existsSync(built)) throw new Error('Build first: node scripts/build.mjs');
-  // A snapshot of the built CLI, its chunks and its worker threads inside dist/ (same node_modules), so a
+  // A snapshot of the built CLI, the bench's chunks and the worker threads inside dist/ (same node_modules), so a
   // rebuild during the run (npm test in the same checkout) neither removes files mid-run nor mixes two
   // versions in one table. It is laid out as a package (package.json, dist/) so that the CLI starts the
   // snapshot's workers (workerFile in lanePool.ts looks under the package root). Started as bin/cairn.mjs
-  // starts it: one `node` process importing the bundle.
+  // starts it: one `node` process loading the bundle.
   const snap = path.join(repo, 'dist', `bench-snapshot-${process.pid}`);
   fs.mkdirSync(path.join(snap, 'dist'), { recursive: true });
   fs.copyFileSync(path.join(repo, 'package.json'), path.join(snap, 'package.json'));
-  for (const f of ['cli.mjs', 'bench.mjs', 'chunks', 'workers'])
+  for (const f of ['cli.mjs', 'cli.cjs', 'bench.mjs', 'chunks', 'workers'])
     if (fs.existsSync(path.join(repo, 'dist', f)))
       fs.cpSync(path.join(repo, 'dist', f), path.join(snap, 'dist', f), { recursive: true });
   const cli = path.join(snap, 'dist', 'cli.mjs');
@@ -114,7 +114,7 @@ async function bench(argv: string[]): Promise<number> {
       needsCorpus
         ? `corpus: ${c.files.toLocaleString('en-US')} files (${(c.files - c.largeFiles.length).toLocaleString('en-US')} small of 0-${args.maxKib} KiB in ${c.dirs.toLocaleString('en-US')} folders, ${c.largeFiles.length} x ${args.largeMib} MiB random), ${(c.bytes / 1e6).toFixed(0)} MB`
         : 'corpus: none (the catalog, drive and scale sections make their own)',
-      `method: median of ${args.runs} runs, tools in turn round by round, a ratio the median of the rounds' ratios (catalog: of ${Math.max(5, args.runs)} in-process calls after one warm call); the page cache cannot be dropped, so one untimed pass warms it first and every timing is warm-cache; \`sync\` runs (untimed) before each timed run; Cairn is the real CLI (a snapshot of dist/cli.mjs, its chunks and workers taken at the start, run as bin/cairn.mjs runs it, startup included) and fsyncs its backup, the peers do not; MB/s and files/s are over the whole tree the operation covers.`,
+      `method: median of ${args.runs} runs, tools in turn round by round, a ratio the median of the rounds' ratios (catalog: of ${Math.max(5, args.runs)} in-process calls after one warm call); the page cache cannot be dropped, so one untimed pass warms it first and every timing is warm-cache; \`sync\` runs (untimed) before each timed run; Cairn is the real CLI (a snapshot of dist/cli.mjs, cli.cjs and workers taken at the start, run as bin/cairn.mjs runs it, startup included) and fsyncs its backup, the peers do not; MB/s and files/s are over the whole tree the operation covers.`,
     ];
     const out = [
       ...header,
