@@ -72,7 +72,7 @@ async function stateOnce() {
 function bundleText(dir: string): string {
   return fs
     .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.mjs') && e.name !== 'bench.mjs')
+    .filter((e) => e.isFile() && /\.[cm]js$/.test(e.name) && e.name !== 'bench.mjs')
     .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8'))
     .join('\n');
 }
