@@ -80,6 +80,10 @@ describe("Google's limits and the Drive status (CLI against the emulator in its 
       }
       const resumesAt = row!.resumesAt!;
       expect(resumesAt).toBeGreaterThan(0);
+      // The push records the wait, then says so on stderr: the line may still be on its way (the calls
+      // below are synchronous, and this process reads the pipe only between them).
+      for (let i = 0; i < 50 && !stderr.includes("Waiting for Google's daily limit"); i++)
+        await new Promise((r) => setTimeout(r, 100));
       expect(push.exitCode).toBeNull(); // still waiting, not stopped
 
       // Node's start is measured apart (a command that does not reach Drive): the machine may be busy.
