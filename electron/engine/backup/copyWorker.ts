@@ -1,6 +1,5 @@
 // A copy thread (see copyPool.ts): copies with synchronous calls and its own buffer, reading, hashing and
 // writing in one pass, then sets the source's mode and mtime on the copy. Bundled to dist/workers/copy.cjs.
-import { createHash, type Hash } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -15,7 +14,7 @@ import {
 } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { fsPath, hasRawBytes } from '../format/fsName';
-import { keptAtCreate, sha256Once } from '../format/newFile';
+import { FileHash, keptAtCreate } from '../format/newFile';
 import type { CopyJob, CopyOutcome, LinkJob, LinkOutcome } from './copyPool';
 import { CHANGED, LINK_FALLBACK, sameSource } from './linking';
 import { ioFailure, serveLanes } from './laneWorker';
@@ -42,9 +41,10 @@ function work(j: CopyJob): CopyOutcome {
       ({ size, mtimeMs } = st);
       mode = st.mode & 0o7777;
     }
-    let hash: Hash | null = null,
-      sha = '',
-      total = 0,
+    // Created with its final permissions when the umask leaves them whole (no fchmod afterwards).
+    const direct = keptAtCreate(mode);
+    const hash = new FileHash();
+    let total = 0,
       first = true;
     // Read no more than the size the walk saw: a file that keeps growing (a busy log) would otherwise be
     // chased for ever. If it changed, the caller retries and then reports it.
@@ -53,26 +53,22 @@ function work(j: CopyJob): CopyOutcome {
       if (first) {
         first = false;
         if (j.detectSqlite && n >= 100 && buf.subarray(0, 16).equals(MAGIC)) return { kind: 'sqlite' };
-        // Created with its final permissions when the umask leaves them whole (no fchmod afterwards).
-        dfd = openSync(fsPath(j.dst), 'wx', keptAtCreate(mode) ? mode : 0o600);
+        dfd = openSync(fsPath(j.dst), 'wx', direct ? mode : 0o600);
       }
       if (n === 0) break;
-      const chunk = buf.subarray(0, n);
-      // A file read in one go (most are) is hashed in one call.
-      if (total === 0 && n === size) sha = sha256Once(chunk);
-      else (hash ??= createHash('sha256')).update(chunk);
+      hash.update(buf.subarray(0, n), total === 0 && n === size);
       let off = 0;
       while (off < n) off += writeSync(dfd, buf, off, n - off);
       total += n;
       if (copied) Atomics.add(copied, 0, BigInt(n));
     }
     const after = fstatSync(sfd);
-    if (!keptAtCreate(mode)) fchmodSync(dfd, mode);
+    if (!direct) fchmodSync(dfd, mode);
     futimesSync(dfd, after.atimeMs / 1000, after.mtimeMs / 1000);
     const changed = after.size !== size || after.mtimeMs !== mtimeMs || total !== size;
     return {
       kind: 'copied',
-      sha256: hash ? hash.digest('hex') : total > 0 ? sha : sha256Once(buf.subarray(0, 0)),
+      sha256: hash.digest(),
       size: total,
       changed,
       mtimeMs: after.mtimeMs,

@@ -1,5 +1,5 @@
 // What the copy threads (backup) and the place threads (restore) share when they write a new file.
-import { createHash, hash as hashOnce } from 'node:crypto';
+import { createHash, hash as hashOnce, type Hash } from 'node:crypto';
 
 /** The process's umask, read once: threads share it, and Cairn never changes it. */
 const UMASK = process.umask();
@@ -16,3 +16,24 @@ export function keptAtCreate(mode: number): boolean {
 export const sha256Once: (b: Buffer) => string = hashOnce
   ? (b) => hashOnce('sha256', b)
   : (b) => createHash('sha256').update(b).digest('hex');
+
+/**
+ * SHA-256 of a file as it is read: a file that comes in one read (most do) is hashed in one call, a longer
+ * one chunk by chunk.
+ */
+export class FileHash {
+  private hash: Hash | null = null;
+  private once = '';
+
+  /** Adds the next chunk; `whole` when it is all of the file (its first read, and nothing follows). */
+  update(chunk: Buffer, whole: boolean): void {
+    if (this.once) throw new Error('data after a chunk that was the whole file');
+    if (whole && !this.hash) this.once = sha256Once(chunk);
+    else (this.hash ??= createHash('sha256')).update(chunk);
+  }
+
+  /** The hex digest of everything added (of no bytes when nothing was). */
+  digest(): string {
+    return this.hash ? this.hash.digest('hex') : this.once || sha256Once(Buffer.alloc(0));
+  }
+}

@@ -2,7 +2,6 @@
 // source is opened with O_NOFOLLOW|O_NONBLOCK, the temporary name with O_EXCL|O_NOFOLLOW, the bytes hashed
 // as they are written, size and SHA-256 checked, mode and mtime set, then the rename; on any failure the
 // temporary file is removed. Bundled to dist/workers/place.cjs.
-import { createHash, type Hash } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -17,7 +16,7 @@ import {
 import { ioFailure, serveLanes } from '../backup/laneWorker';
 import type { LineChunk, PlaceChunk, PlaceFailure, PlaceOutcome } from './placePool';
 import { fsPath } from '../format/fsName';
-import { keptAtCreate, sha256Once } from '../format/newFile';
+import { FileHash, keptAtCreate } from '../format/newFile';
 
 /** One file to place. */
 interface PlaceFile {
@@ -54,23 +53,19 @@ function place(j: PlaceFile): 0 | PlaceFailure {
     const direct = keptAtCreate(j.mode);
     dfd = openSync(fsPath(j.tmp), CREATE, direct ? j.mode : 0o600);
     created = true;
-    let hash: Hash | null = null,
-      sha = '',
-      total = 0;
+    const hash = new FileHash();
+    let total = 0;
     // A short read is the end of the file; past the manifest's size there is no need to read on.
     for (;;) {
       const n = readSync(sfd, buf, 0, CHUNK, null);
       if (n === 0) break;
-      const chunk = buf.subarray(0, n);
-      if (total === 0 && n < CHUNK) sha = sha256Once(chunk);
-      else (hash ??= createHash('sha256')).update(chunk);
+      hash.update(buf.subarray(0, n), total === 0 && n < CHUNK);
       let off = 0;
       while (off < n) off += writeSync(dfd, buf, off, n - off);
       total += n;
       if (n < CHUNK || total > j.size) break;
     }
-    if (hash) sha = hash.digest('hex');
-    else if (total === 0) sha = sha256Once(buf.subarray(0, 0));
+    const sha = hash.digest();
     if (total !== j.size)
       return {
         kind: 'mismatch',
