@@ -27,6 +27,12 @@ const common = {
   logLevel: 'warning',
   define: oauthClient,
 };
+// A CommonJS bundle whose code (or a bundled ESM dependency such as node-cron) reads import.meta.url gets
+// the bundle's own file URL.
+const ownMetaUrl = {
+  define: { ...oauthClient, 'import.meta.url': '__cairn_import_meta_url' },
+  banner: { js: 'const __cairn_import_meta_url = require("url").pathToFileURL(__filename).href;' },
+};
 
 // Chunks have hashed names: drop the old ones so dist/ holds only what this build made.
 rmSync(path.join(out, 'chunks'), { recursive: true, force: true });
@@ -51,33 +57,31 @@ await build({
   outdir: out,
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
-  define: { ...oauthClient, 'import.meta.url': '__cairn_import_meta_url' },
-  banner: { js: 'const __cairn_import_meta_url = require("url").pathToFileURL(__filename).href;' },
+  ...ownMetaUrl,
 });
 // dist/cli.mjs, what bin/cairn.mjs, the tests and service files run, starts it.
 writeFileSync(
   path.join(out, 'cli.mjs'),
   `// Starts the CLI bundle (scripts/build.mjs).\nimport { createRequire } from 'node:module';\ncreateRequire(import.meta.url)('./cli.cjs');\n`,
 );
+if (cliOnly) process.exit(0);
 // The bench: ES modules, its shared code in chunks. zod and ignore go into the bundle: loaded from
 // node_modules, zod alone takes 90 ms to start (it imports each of its locales as a module).
 const inBundle = new Set(['zod', 'ignore']);
 const external = withSubpaths(
   [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)].filter((d) => !inBundle.has(d)),
 );
-if (!cliOnly)
-  await build({
-    ...common,
-    packages: undefined,
-    external,
-    entryPoints: { bench: 'test/bench/main.ts' },
-    outdir: out,
-    format: 'esm',
-    outExtension: { '.js': '.mjs' },
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-  });
-if (cliOnly) process.exit(0);
+await build({
+  ...common,
+  packages: undefined,
+  external,
+  entryPoints: { bench: 'test/bench/main.ts' },
+  outdir: out,
+  format: 'esm',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+});
 // Electron main and the sandboxed preload (which may require only "electron"): CommonJS, self-contained.
 const electronSide = {
   ...common,
@@ -88,13 +92,7 @@ const electronSide = {
   outExtension: { '.js': '.cjs' },
 };
 await build({ ...electronSide, entryPoints: { 'preload/index': 'electron/preload/index.ts' } });
-// Bundled ESM dependencies that read import.meta.url (node-cron) get the main bundle's own URL.
-await build({
-  ...electronSide,
-  entryPoints: { 'main/index': 'electron/main/index.ts' },
-  define: { ...oauthClient, 'import.meta.url': '__cairn_import_meta_url' },
-  banner: { js: 'const __cairn_import_meta_url = require("url").pathToFileURL(__filename).href;' },
-});
+await build({ ...electronSide, entryPoints: { 'main/index': 'electron/main/index.ts' }, ...ownMetaUrl });
 // The worker threads' entries (see workerFile in lanePool.ts): CommonJS, self-contained, run from both bundles.
 await build({
   ...electronSide,
